@@ -1,0 +1,33 @@
+package dev.tally.domain.overview;
+
+import dev.tally.domain.activation.ActivationStats;
+import dev.tally.domain.cost.CostBreakdown;
+import dev.tally.domain.credit.CreditUsageReport;
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.MetricUsage;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.run.RunStatistics;
+import dev.tally.domain.user.UserId;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The one billing overview of a user and period (R50): plan, period, every metric, runs, credits,
+ * costs and activation codes. Every page that shows usage reads this, so no two pages can
+ * compute the same number differently.
+ */
+public record BillingOverview(UserId user, Plan plan, BillingPeriod period, List<MetricUsage> metrics,
+                              RunStatistics runs, long creditBalance, CreditUsageReport credits, CostBreakdown costs,
+                              ActivationStats activationCodes) {
+
+    public BillingOverview {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(period, "period");
+        metrics = List.copyOf(metrics);
+        Objects.requireNonNull(runs, "runs");
+        Objects.requireNonNull(credits, "credits");
+        Objects.requireNonNull(costs, "costs");
+        Objects.requireNonNull(activationCodes, "activationCodes");
+    }
+}

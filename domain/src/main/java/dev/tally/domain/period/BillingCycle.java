@@ -1,0 +1,85 @@
+package dev.tally.domain.period;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+
+/**
+ * One way of cutting time into billing periods: a {@link CycleKind}, an anchor instant and the
+ * cycle's time zone (R1–R3).
+ *
+ * <p>The anchor is always a period boundary. For {@link CycleKind#ANNIVERSARY} the boundaries are
+ * the anchor's local date-time plus whole months, each computed from the anchor (so an anchor on
+ * Jan 31 gives Feb 28 or 29, then Mar 31, Apr 30). For {@link CycleKind#CALENDAR_MONTH} they are
+ * local midnights on the 1st, plus the anchor itself. Local times are turned into instants in the
+ * cycle's zone, so a daylight-saving change never opens a gap or an overlap: every boundary is one
+ * instant and consecutive periods share it.
+ */
+public record BillingCycle(CycleKind kind, Instant anchor, ZoneId zone) {
+
+    public BillingCycle {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(anchor, "anchor");
+        Objects.requireNonNull(zone, "zone");
+    }
+
+    /** A calendar-month cycle in UTC anchored at {@code anchor}. */
+    public static BillingCycle calendarMonth(Instant anchor) {
+        return new BillingCycle(CycleKind.CALENDAR_MONTH, anchor, ZoneId.of("UTC"));
+    }
+
+    /** An anniversary cycle in {@code zone} anchored at {@code anchor}. */
+    public static BillingCycle anniversary(Instant anchor, ZoneId zone) {
+        return new BillingCycle(CycleKind.ANNIVERSARY, anchor, zone);
+    }
+
+    /** The same kind and zone, anchored at another instant (a re-anchoring, R4). */
+    public BillingCycle anchoredAt(Instant newAnchor) {
+        return new BillingCycle(kind, newAnchor, zone);
+    }
+
+    /**
+     * The period of this cycle that contains {@code instant}, extending the cycle in both
+     * directions from its anchor.
+     */
+    public BillingPeriod periodAt(Instant instant) {
+        return switch (kind) {
+            case CALENDAR_MONTH -> calendarPeriodAt(instant);
+            case ANNIVERSARY -> anniversaryPeriodAt(instant);
+        };
+    }
+
+    private BillingPeriod calendarPeriodAt(Instant instant) {
+        var firstOfMonth = instant.atZone(zone).toLocalDate().withDayOfMonth(1);
+        Instant start = firstOfMonth.atStartOfDay(zone).toInstant();
+        Instant end = firstOfMonth.plusMonths(1).atStartOfDay(zone).toInstant();
+        if (start.isBefore(anchor) && anchor.isBefore(end)) {
+            // The anchor cuts its own month in two: nothing before it counts after it.
+            return instant.isBefore(anchor) ? new BillingPeriod(start, anchor) : new BillingPeriod(anchor, end);
+        }
+        return new BillingPeriod(start, end);
+    }
+
+    private BillingPeriod anniversaryPeriodAt(Instant instant) {
+        LocalDateTime anchorLocal = anchor.atZone(zone).toLocalDateTime();
+        long k = ChronoUnit.MONTHS.between(anchorLocal, instant.atZone(zone).toLocalDateTime());
+        while (boundary(anchorLocal, k).isAfter(instant)) {
+            k--;
+        }
+        while (!boundary(anchorLocal, k + 1).isAfter(instant)) {
+            k++;
+        }
+        return new BillingPeriod(boundary(anchorLocal, k), boundary(anchorLocal, k + 1));
+    }
+
+    /** The k-th boundary: always computed from the anchor, so month-end clamping never drifts. */
+    private Instant boundary(LocalDateTime anchorLocal, long k) {
+        if (k == 0) {
+            return anchor;
+        }
+        return ZonedDateTime.of(anchorLocal.plusMonths(k), zone).toInstant();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.tally.domain.plan;
+
+import dev.tally.domain.DomainException;
+import java.util.regex.Pattern;
+
+/**
+ * What is counted: {@code runs}, {@code sessions}, {@code session_minutes}, {@code credits},
+ * {@code activation_codes}, {@code api_calls.<call_type>}, {@code cost_usd}, or any operator key
+ * matching {@code [a-z][a-z0-9_.]{0,62}} (R22).
+ */
+public record MetricKey(String value) implements Comparable<MetricKey> {
+
+    private static final Pattern FORMAT = Pattern.compile("[a-z][a-z0-9_.]{0,62}");
+
+    public static final MetricKey RUNS = new MetricKey("runs");
+    public static final MetricKey SESSIONS = new MetricKey("sessions");
+    public static final MetricKey SESSION_MINUTES = new MetricKey("session_minutes");
+    public static final MetricKey CREDITS = new MetricKey("credits");
+    public static final MetricKey ACTIVATION_CODES = new MetricKey("activation_codes");
+    public static final MetricKey COST_USD = new MetricKey("cost_usd");
+
+    public MetricKey {
+        if (value == null || !FORMAT.matcher(value).matches()) {
+            throw DomainException.invalid("invalid_metric",
+                    "metric must match [a-z][a-z0-9_.]{0,62}: " + value);
+        }
+    }
+
+    /** The per-call-type metric {@code api_calls.<callType>} (R43). */
+    public static MetricKey apiCalls(String callType) {
+        return new MetricKey("api_calls." + callType);
+    }
+
+    @Override
+    public int compareTo(MetricKey other) {
+        return value.compareTo(other.value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.tally.domain.plan;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The limits of a plan, one per metric. A metric absent from the plan is tracked but unlimited.
+ */
+public record PlanLimits(Map<MetricKey, Limit> byMetric) {
+
+    public PlanLimits {
+        Objects.requireNonNull(byMetric, "byMetric");
+        byMetric = Map.copyOf(byMetric);
+    }
+
+    /** No limits at all. */
+    public static PlanLimits none() {
+        return new PlanLimits(Map.of());
+    }
+
+    /** The limit of {@code metric}, unlimited when the plan does not name it. */
+    public Limit limitOf(MetricKey metric) {
+        return byMetric.getOrDefault(metric, Limit.unlimited());
+    }
+
+    /** The named limits in metric order. */
+    public Map<MetricKey, Limit> sorted() {
+        return new TreeMap<>(byMetric);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tally.domain.run;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.Money;
+import java.math.BigDecimal;
+import java.util.Objects;
+import java.util.Optional;
+
+/** How a run ended, as reported by the caller (R25, R27). */
+public record RunCompletion(RunStatus status, long tokensInput, long tokensOutput, Optional<String> model,
+                            long commitsProcessed, Optional<BigDecimal> costUsd, Optional<String> errorCode,
+                            Optional<String> errorMessage) {
+
+    public RunCompletion {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(costUsd, "costUsd");
+        Objects.requireNonNull(errorCode, "errorCode");
+        Objects.requireNonNull(errorMessage, "errorMessage");
+        if (!status.isTerminal()) {
+            throw DomainException.invalid("invalid_status", "a run completes as succeeded, failed or cancelled");
+        }
+        if (tokensInput < 0 || tokensOutput < 0 || commitsProcessed < 0) {
+            throw DomainException.invalid("invalid_run_completion", "token and commit counts cannot be negative");
+        }
+        costUsd = costUsd.map(cost -> Money.quantity(cost, "cost_usd"));
+        if (costUsd.filter(cost -> cost.signum() < 0).isPresent()) {
+            throw DomainException.invalid("invalid_run_completion", "cost_usd cannot be negative");
+        }
+        if (errorMessage.filter(m -> m.length() > 2000).isPresent() || errorCode.filter(c -> c.length() > 100).isPresent()) {
+            throw DomainException.invalid("invalid_run_completion", "error_code or error_message is too long");
+        }
+    }
+
+    /** A plain ending with no tokens or cost, e.g. a cancellation. */
+    public static RunCompletion of(RunStatus status) {
+        return new RunCompletion(status, 0, 0, Optional.empty(), 0, Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+}
