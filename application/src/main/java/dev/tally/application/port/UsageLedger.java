@@ -1,0 +1,73 @@
+package dev.tally.application.port;
+
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.user.UserId;
+import dev.tally.domain.usage.UsageTotals;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The usage facts and, kept beside them in the same transaction, one rollup per
+ * (user, metric, period) holding {@code used} and {@code reserved} (R10, R13, R20, R21, R26).
+ *
+ * <p>Every read of usage comes from the rollups, so reading a user's current usage costs the
+ * same however much history there is. The rollups are a cache: {@link #reconcile} recomputes
+ * them from the facts and the open reservations.
+ */
+public interface UsageLedger {
+
+    /**
+     * Appends usage records atomically (R13, R20, R21). Records whose idempotency key is already
+     * stored for the user with the same payload are duplicates: skipped, not counted again. New
+     * records are stored and added to the rollup of their own period. For each metric in
+     * {@code enforce}, the sum of the new records of each period must satisfy
+     * {@code used + reserved + requested <= limit} at the moment of writing, or nothing at all is
+     * written and the first breach is returned. A key stored with a different payload also writes
+     * nothing.
+     */
+    AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce);
+
+    /** Used and reserved of every metric with a rollup in {@code period}. */
+    Map<MetricKey, UsageTotals> totals(UserId user, BillingPeriod period);
+
+    /** Used and reserved of one metric in {@code period}; zero when nothing was recorded. */
+    default UsageTotals totals(UserId user, MetricKey metric, BillingPeriod period) {
+        return totals(user, period).getOrDefault(metric, UsageTotals.ZERO);
+    }
+
+    /**
+     * Reserves {@code quantity} of {@code metric} in {@code period} under {@code reservationId},
+     * atomically and only if {@code used + reserved + quantity <= limit} (R26). The reservation
+     * counts against the limit until it is {@linkplain #release released} or
+     * {@linkplain #consume consumed}.
+     */
+    ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
+                          BillingPeriod period, Limit limit);
+
+    /** Gives a held reservation back; a reservation that is not held is left alone. */
+    void release(UserId user, String reservationId);
+
+    /**
+     * Turns a held reservation into used quantity of its own period, stored as a fact under
+     * {@code idempotencyKey}; returns false when no such reservation is held.
+     */
+    boolean consume(UserId user, String reservationId, String idempotencyKey);
+
+    /**
+     * Refiles every fact and open reservation of {@code user} into the period {@code periodOf}
+     * gives for its instant and rebuilds the user's rollups: used after the user's billing
+     * schedule was replaced.
+     */
+    void refile(UserId user, Function<Instant, BillingPeriod> periodOf);
+
+    /**
+     * Recomputes every rollup from the facts and open reservations and reports each difference;
+     * with {@code repair}, overwrites the rollups with the recomputed values.
+     */
+    ReconcileReport reconcile(boolean repair, ReconcileProgress progress);
+}
