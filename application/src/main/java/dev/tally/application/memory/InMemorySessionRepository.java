@@ -1,0 +1,36 @@
+package dev.tally.application.memory;
+
+import dev.tally.application.port.SessionRepository;
+import dev.tally.domain.session.Session;
+import dev.tally.domain.user.UserId;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Sessions in memory; completing one is atomic. */
+public final class InMemorySessionRepository implements SessionRepository {
+
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    @Override
+    public void insert(Session session) {
+        if (sessions.putIfAbsent(session.id(), session) != null) {
+            throw new IllegalStateException("session " + session.id() + " already exists");
+        }
+    }
+
+    @Override
+    public Optional<Session> find(UserId user, String sessionId) {
+        return Optional.ofNullable(sessions.get(sessionId)).filter(s -> s.user().equals(user));
+    }
+
+    @Override
+    public Optional<Session> complete(UserId user, String sessionId, long durationSeconds) {
+        boolean[] completed = new boolean[1];
+        Session after = sessions.computeIfPresent(sessionId, (id, stored) -> {
+            completed[0] = stored.user().equals(user) && stored.durationSeconds().isEmpty();
+            return completed[0] ? stored.complete(durationSeconds) : stored;
+        });
+        return completed[0] ? Optional.of(after) : Optional.empty();
+    }
+}

@@ -1,0 +1,256 @@
+package dev.tally.application.memory;
+
+import dev.tally.application.port.AppendResult;
+import dev.tally.application.port.Denied;
+import dev.tally.application.port.PeriodRecord;
+import dev.tally.application.port.ReconcileProgress;
+import dev.tally.application.port.ReconcileReport;
+import dev.tally.application.port.ReserveResult;
+import dev.tally.application.port.UsageLedger;
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.UsageRecord;
+import dev.tally.domain.usage.UsageTotals;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The usage ledger in memory: facts, open reservations and rollups per user. All writes of one
+ * user happen under that user's lock, so check-and-record is atomic (R13) while different users
+ * never wait for each other.
+ */
+public final class InMemoryUsageLedger implements UsageLedger {
+
+    private final Map<UserId, UserLedger> users = new ConcurrentHashMap<>();
+
+    private UserLedger ledger(UserId user) {
+        return users.computeIfAbsent(user, u -> new UserLedger());
+    }
+
+    @Override
+    public AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            List<PeriodRecord> fresh = new ArrayList<>();
+            Map<IdempotencyKey, String> inBatch = new HashMap<>();
+            int duplicates = 0;
+            for (PeriodRecord entry : records) {
+                UsageRecord record = entry.record();
+                String fingerprint = record.fingerprint();
+                Fact stored = ledger.factsByKey.get(record.idempotencyKey().value());
+                String earlier = stored != null ? stored.fingerprint : inBatch.get(record.idempotencyKey());
+                if (earlier == null) {
+                    inBatch.put(record.idempotencyKey(), fingerprint);
+                    fresh.add(entry);
+                } else if (earlier.equals(fingerprint)) {
+                    duplicates++;
+                } else {
+                    return new AppendResult.KeyReused(record.idempotencyKey());
+                }
+            }
+            Map<RollupKey, BigDecimal> requested = new LinkedHashMap<>();
+            for (PeriodRecord entry : fresh) {
+                requested.merge(RollupKey.of(entry.record().metric(), entry.period()), entry.record().quantity(),
+                        BigDecimal::add);
+            }
+            for (Map.Entry<RollupKey, BigDecimal> request : requested.entrySet()) {
+                Limit limit = enforce.get(request.getKey().metric());
+                if (limit != null) {
+                    Rollup rollup = ledger.rollup(request.getKey());
+                    if (!limit.admits(rollup.used.add(rollup.reserved).add(request.getValue()))) {
+                        return new Denied(request.getKey().metric(), request.getKey().period(), rollup.totals(),
+                                request.getValue(), limit.max().orElseThrow());
+                    }
+                }
+            }
+            for (PeriodRecord entry : fresh) {
+                ledger.store(new Fact(entry.record(), entry.record().fingerprint(), entry.period()));
+            }
+            return new AppendResult.Appended(fresh.size(), duplicates);
+        }
+    }
+
+    @Override
+    public Map<MetricKey, UsageTotals> totals(UserId user, BillingPeriod period) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            Map<MetricKey, UsageTotals> totals = new TreeMap<>();
+            ledger.rollups.forEach((key, rollup) -> {
+                if (key.period().equals(period)) {
+                    totals.put(key.metric(), rollup.totals());
+                }
+            });
+            return totals;
+        }
+    }
+
+    @Override
+    public ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
+                                 BillingPeriod period, Limit limit) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            if (ledger.reservations.containsKey(reservationId)) {
+                throw new IllegalStateException("reservation " + reservationId + " is already held");
+            }
+            RollupKey key = RollupKey.of(metric, period);
+            Rollup rollup = ledger.rollup(key);
+            if (!limit.admits(rollup.used.add(rollup.reserved).add(quantity))) {
+                return new Denied(metric, period, rollup.totals(), quantity, limit.max().orElseThrow());
+            }
+            rollup.reserved = rollup.reserved.add(quantity);
+            ledger.reservations.put(reservationId, new Reservation(metric, quantity, at, period));
+            return new ReserveResult.Reserved();
+        }
+    }
+
+    @Override
+    public void release(UserId user, String reservationId) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            Reservation reservation = ledger.reservations.remove(reservationId);
+            if (reservation != null) {
+                Rollup rollup = ledger.rollup(RollupKey.of(reservation.metric, reservation.period));
+                rollup.reserved = rollup.reserved.subtract(reservation.quantity);
+            }
+        }
+    }
+
+    @Override
+    public boolean consume(UserId user, String reservationId, String idempotencyKey) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            Reservation reservation = ledger.reservations.remove(reservationId);
+            if (reservation == null) {
+                return false;
+            }
+            Rollup rollup = ledger.rollup(RollupKey.of(reservation.metric, reservation.period));
+            rollup.reserved = rollup.reserved.subtract(reservation.quantity);
+            UsageRecord record = new UsageRecord(user, reservation.metric, reservation.quantity, reservation.at,
+                    new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
+            ledger.store(new Fact(record, record.fingerprint(), reservation.period));
+            return true;
+        }
+    }
+
+    @Override
+    public void refile(UserId user, Function<Instant, BillingPeriod> periodOf) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            List<Fact> facts = new ArrayList<>(ledger.factsByKey.values());
+            ledger.factsByKey.clear();
+            ledger.rollups.clear();
+            for (Fact fact : facts) {
+                ledger.store(new Fact(fact.record, fact.fingerprint, periodOf.apply(fact.record.occurredAt())));
+            }
+            Map<String, Reservation> held = new LinkedHashMap<>(ledger.reservations);
+            ledger.reservations.clear();
+            held.forEach((id, r) -> {
+                Reservation moved = new Reservation(r.metric, r.quantity, r.at, periodOf.apply(r.at));
+                ledger.reservations.put(id, moved);
+                Rollup rollup = ledger.rollup(RollupKey.of(moved.metric, moved.period));
+                rollup.reserved = rollup.reserved.add(moved.quantity);
+            });
+        }
+    }
+
+    @Override
+    public ReconcileReport reconcile(boolean repair, ReconcileProgress progress) {
+        List<ReconcileReport.Drift> drifts = new ArrayList<>();
+        long checked = 0;
+        List<UserId> ids = new ArrayList<>(users.keySet());
+        long done = 0;
+        for (UserId user : ids) {
+            UserLedger ledger = users.get(user);
+            synchronized (ledger) {
+                Map<RollupKey, Rollup> expected = new HashMap<>();
+                for (Fact fact : ledger.factsByKey.values()) {
+                    Rollup rollup = expected.computeIfAbsent(RollupKey.of(fact.record.metric(), fact.period), k -> new Rollup());
+                    rollup.used = rollup.used.add(fact.record.quantity());
+                }
+                for (Reservation reservation : ledger.reservations.values()) {
+                    Rollup rollup = expected.computeIfAbsent(RollupKey.of(reservation.metric, reservation.period), k -> new Rollup());
+                    rollup.reserved = rollup.reserved.add(reservation.quantity);
+                }
+                Set<RollupKey> keys = new HashSet<>(expected.keySet());
+                keys.addAll(ledger.rollups.keySet());
+                for (RollupKey key : keys) {
+                    checked++;
+                    Rollup stored = ledger.rollups.getOrDefault(key, new Rollup());
+                    Rollup truth = expected.getOrDefault(key, new Rollup());
+                    if (stored.used.compareTo(truth.used) != 0 || stored.reserved.compareTo(truth.reserved) != 0) {
+                        drifts.add(new ReconcileReport.Drift(user, key.metric(), key.period().start(), stored.used,
+                                truth.used, stored.reserved, truth.reserved));
+                        if (repair) {
+                            Rollup fixed = ledger.rollup(key);
+                            fixed.used = truth.used;
+                            fixed.reserved = truth.reserved;
+                        }
+                    }
+                }
+            }
+            progress.update(++done, ids.size());
+        }
+        return new ReconcileReport(checked, drifts, repair);
+    }
+
+    /**
+     * Overwrites a rollup's stored values, leaving the facts alone: lets tests and operators
+     * see that {@link #reconcile} finds and repairs drift.
+     */
+    public void corruptRollup(UserId user, MetricKey metric, BillingPeriod period, BigDecimal used) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            ledger.rollup(RollupKey.of(metric, period)).used = used;
+        }
+    }
+
+    private record RollupKey(MetricKey metric, BillingPeriod period) {
+        static RollupKey of(MetricKey metric, BillingPeriod period) {
+            return new RollupKey(metric, period);
+        }
+    }
+
+    private static final class Rollup {
+        BigDecimal used = BigDecimal.ZERO;
+        BigDecimal reserved = BigDecimal.ZERO;
+
+        UsageTotals totals() {
+            return new UsageTotals(used, reserved);
+        }
+    }
+
+    private record Fact(UsageRecord record, String fingerprint, BillingPeriod period) {
+    }
+
+    private record Reservation(MetricKey metric, BigDecimal quantity, Instant at, BillingPeriod period) {
+    }
+
+    private static final class UserLedger {
+        final Map<String, Fact> factsByKey = new HashMap<>();
+        final Map<RollupKey, Rollup> rollups = new HashMap<>();
+        final Map<String, Reservation> reservations = new HashMap<>();
+
+        Rollup rollup(RollupKey key) {
+            return rollups.computeIfAbsent(key, k -> new Rollup());
+        }
+
+        void store(Fact fact) {
+            factsByKey.put(fact.record.idempotencyKey().value(), fact);
+            Rollup rollup = rollup(RollupKey.of(fact.record.metric(), fact.period));
+            rollup.used = rollup.used.add(fact.record.quantity());
+        }
+    }
+}
