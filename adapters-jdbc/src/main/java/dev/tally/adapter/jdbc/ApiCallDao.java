@@ -1,0 +1,29 @@
+package dev.tally.adapter.jdbc;
+
+import dev.tally.domain.cost.ProviderCost;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** API calls' SQL. */
+interface ApiCallDao {
+
+    static ProviderCost mapCost(ResultSet rs) throws SQLException {
+        return new ProviderCost(rs.getString("provider"), Decimals.usd(rs, "cost_usd"), rs.getLong("calls"));
+    }
+
+    @SqlUpdate("INSERT INTO api_calls (id, user_id, call_type, provider, model, cost_usd, status_code, latency_ms, "
+            + "occurred_at) VALUES (:id, :user, :callType, :provider, :model, :costUsd, :statusCode, :latencyMs, "
+            + ":occurredAt)")
+    void insert(String id, String user, String callType, String provider, String model, BigDecimal costUsd,
+                Integer statusCode, Long latencyMs, Instant occurredAt);
+
+    @SqlQuery("SELECT provider, SUM(cost_usd) AS cost_usd, COUNT(*) AS calls FROM api_calls "
+            + "WHERE user_id = :user AND occurred_at >= :start AND occurred_at < :end "
+            + "GROUP BY provider ORDER BY provider")
+    List<ProviderCost> costsByProvider(String user, Instant start, Instant end);
+}
