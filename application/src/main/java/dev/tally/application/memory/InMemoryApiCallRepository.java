@@ -7,6 +7,7 @@ import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.user.UserId;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,6 +20,11 @@ public final class InMemoryApiCallRepository implements ApiCallRepository {
     @Override
     public void insert(ApiCall call) {
         calls.computeIfAbsent(call.user(), u -> new CopyOnWriteArrayList<>()).add(call);
+    }
+
+    @Override
+    public Optional<ApiCall> find(UserId user, String callId) {
+        return calls.getOrDefault(user, List.of()).stream().filter(call -> call.id().equals(callId)).findFirst();
     }
 
     @Override

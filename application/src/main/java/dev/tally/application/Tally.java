@@ -1,0 +1,156 @@
+package dev.tally.application;
+
+import dev.tally.application.access.AccessService;
+import dev.tally.application.activation.ActivationCodeService;
+import dev.tally.application.billing.BillingService;
+import dev.tally.application.cost.ApiCallService;
+import dev.tally.application.credit.CreditService;
+import dev.tally.application.health.HealthService;
+import dev.tally.application.idempotency.IdempotentWrites;
+import dev.tally.application.plan.PlanService;
+import dev.tally.application.port.TallyStorage;
+import dev.tally.application.run.ModelPriceService;
+import dev.tally.application.run.ReportRunService;
+import dev.tally.application.session.SessionService;
+import dev.tally.application.usage.UsageService;
+import dev.tally.application.user.Accounts;
+import dev.tally.application.user.UserService;
+import dev.tally.domain.cost.ProviderDetector;
+import dev.tally.domain.usage.LateEventPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Every use case of Tally, wired by hand over one {@link TallyStorage}. Embedders call
+ * {@link #inMemory(Clock)} or {@link #create}; a dependency-injection container can instead
+ * construct the services directly (their constructors carry {@code @Inject}).
+ *
+ * <pre>{@code
+ * Tally tally = Tally.inMemory(Clock.systemUTC());
+ * tally.plans().put(Plan.of(new PlanId("pro"), "Pro", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(50)))));
+ * tally.users().put(PutUser.of(new UserId("acme"), new PlanId("pro")));
+ * Outcome<ReportRun> run = tally.runs().start(StartRun.of(new UserId("acme")));
+ * }</pre>
+ */
+public final class Tally {
+
+    /**
+     * Operator settings.
+     *
+     * @param lateEvents which {@code occurred_at} values are accepted (R21)
+     * @param runTimeout how long a run may stay running (R26)
+     * @param providers  the model-name table of provider detection (R41)
+     */
+    public record Settings(LateEventPolicy lateEvents, Duration runTimeout, ProviderDetector providers) {
+
+        public static final Settings DEFAULTS =
+                new Settings(LateEventPolicy.DEFAULT, Duration.ofHours(1), ProviderDetector.withDefaults());
+
+        public Settings {
+            Objects.requireNonNull(lateEvents, "lateEvents");
+            Objects.requireNonNull(runTimeout, "runTimeout");
+            Objects.requireNonNull(providers, "providers");
+        }
+    }
+
+    private final TallyStorage storage;
+    private final PlanService plans;
+    private final ModelPriceService prices;
+    private final UserService users;
+    private final UsageService usage;
+    private final SessionService sessions;
+    private final ReportRunService runs;
+    private final CreditService credits;
+    private final ApiCallService apiCalls;
+    private final ActivationCodeService activationCodes;
+    private final BillingService billing;
+    private final HealthService health;
+    private final AccessService access;
+
+    private Tally(TallyStorage storage, Clock clock, Settings settings) {
+        this.storage = storage;
+        Accounts accounts = new Accounts(storage.users(), storage.plans());
+        IdempotentWrites writes = new IdempotentWrites(storage.idempotency(), storage.transactions(), clock);
+        this.plans = new PlanService(storage.plans(), storage.transactions());
+        this.prices = new ModelPriceService(storage.modelPrices(), storage.transactions());
+        this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), clock);
+        this.usage = new UsageService(storage.usage(), accounts, storage.transactions(), settings.lateEvents(), clock);
+        this.sessions = new SessionService(storage.sessions(), usage, accounts, writes, clock);
+        this.runs = new ReportRunService(storage.runs(), storage.usage(), prices, accounts, writes,
+                storage.transactions(), clock, settings.runTimeout());
+        this.credits = new CreditService(storage.credits(), accounts, writes, clock);
+        this.apiCalls = new ApiCallService(storage.apiCalls(), storage.modelPrices(), settings.providers(), usage,
+                accounts, writes, settings.lateEvents(), clock);
+        this.activationCodes = new ActivationCodeService(storage.activationCodes(), usage, accounts, writes,
+                storage.transactions(), clock);
+        this.billing = new BillingService(accounts, usage, runs, credits, storage.credits(), apiCalls, activationCodes,
+                clock);
+        this.health = new HealthService(clock);
+        this.access = new AccessService(storage.apiKeys(), accounts, storage.transactions(), clock);
+    }
+
+    /** Tally over fresh in-memory storage with default settings. */
+    public static Tally inMemory(Clock clock) {
+        return create(TallyStorage.inMemory(), clock, Settings.DEFAULTS);
+    }
+
+    /** Tally over {@code storage}; installs the shipped model prices if they are missing. */
+    public static Tally create(TallyStorage storage, Clock clock, Settings settings) {
+        Tally tally = new Tally(storage, clock, settings);
+        tally.prices.installDefaults();
+        return tally;
+    }
+
+    public TallyStorage storage() {
+        return storage;
+    }
+
+    public PlanService plans() {
+        return plans;
+    }
+
+    public ModelPriceService prices() {
+        return prices;
+    }
+
+    public UserService users() {
+        return users;
+    }
+
+    public UsageService usage() {
+        return usage;
+    }
+
+    public SessionService sessions() {
+        return sessions;
+    }
+
+    public ReportRunService runs() {
+        return runs;
+    }
+
+    public CreditService credits() {
+        return credits;
+    }
+
+    public ApiCallService apiCalls() {
+        return apiCalls;
+    }
+
+    public ActivationCodeService activationCodes() {
+        return activationCodes;
+    }
+
+    public BillingService billing() {
+        return billing;
+    }
+
+    public HealthService health() {
+        return health;
+    }
+
+    public AccessService access() {
+        return access;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.tally.application.activation;
+
+import dev.tally.application.Outcome;
+import dev.tally.application.idempotency.IdempotentWrites;
+import dev.tally.application.port.ActivationCodeRepository;
+import dev.tally.application.port.Transactions;
+import dev.tally.application.usage.UsageService;
+import dev.tally.application.user.Accounts;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.activation.ActivationCode;
+import dev.tally.domain.activation.ActivationStats;
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.UsageRecord;
+import dev.tally.domain.user.User;
+import dev.tally.domain.user.UserId;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Activation codes (R45). Issuing counts one {@code activation_codes} in the period it happens
+ * (atomically limited by the plan); each redemption counts one {@code activation_codes.redeemed}
+ * in the period it happens, whenever its code was issued.
+ */
+public class ActivationCodeService {
+
+    /** The metric of redemptions. */
+    public static final MetricKey REDEEMED = new MetricKey("activation_codes.redeemed");
+
+    private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
+
+    private final ActivationCodeRepository codes;
+    private final UsageService usage;
+    private final Accounts accounts;
+    private final IdempotentWrites writes;
+    private final Transactions transactions;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    @Inject
+    public ActivationCodeService(ActivationCodeRepository codes, UsageService usage, Accounts accounts,
+                                 IdempotentWrites writes, Transactions transactions, Clock clock) {
+        this.codes = codes;
+        this.usage = usage;
+        this.accounts = accounts;
+        this.writes = writes;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /** Issues a code usable {@code maxUses} times, or refuses it at the plan's issuing limit. */
+    public Outcome<ActivationCode> issue(UserId userId, int maxUses, Optional<IdempotencyKey> idempotencyKey) {
+        return writes.execute(userId, idempotencyKey, "issue-code\n" + maxUses, () -> {
+            Instant now = clock.instant();
+            User user = accounts.user(userId);
+            ActivationCode code = ActivationCode.issue(newCode(), user.id(), maxUses, now);
+            UsageRecord issued = new UsageRecord(user.id(), MetricKey.ACTIVATION_CODES, BigDecimal.ONE, now,
+                    new IdempotencyKey("activation-code:" + code.code()), Map.of("code", code.code()));
+            return usage.recordFor(user, accounts.planOf(user), List.of(issued), true).map(recorded -> {
+                codes.insert(code);
+                return code;
+            });
+        }, ActivationCode::code, this::get);
+    }
+
+    /**
+     * Redeems a code once. {@code actingFor} is the user a caller may act for, or empty for an
+     * admin; a code of another user is {@code 404}, like one that does not exist.
+     */
+    public ActivationCode redeem(String code, Optional<UserId> actingFor) {
+        return transactions.inTransaction(() -> {
+            ActivationCode found = get(code);
+            if (actingFor.filter(user -> !user.equals(found.user())).isPresent()) {
+                throw notFound(code);
+            }
+            found.redeem(); // refuses a code already used up, with its counts
+            ActivationCode redeemed = codes.redeem(code).orElseThrow(() -> DomainException.conflict(
+                    "activation_code_used_up", "activation code " + code + " has no uses left"));
+            User user = accounts.user(found.user());
+            UsageRecord record = new UsageRecord(user.id(), REDEEMED, BigDecimal.ONE, clock.instant(),
+                    new IdempotencyKey("redeem:" + code + ":" + redeemed.useCount()), Map.of("code", code));
+            usage.recordFor(user, accounts.planOf(user), List.of(record), false).orElseThrow();
+            return redeemed;
+        });
+    }
+
+    /** The code, or {@code 404 activation_code_not_found}. */
+    public ActivationCode get(String code) {
+        return codes.find(code).orElseThrow(() -> notFound(code));
+    }
+
+    /** Codes issued and redeemed in {@code period}, and the issuing limit (R45). */
+    public ActivationStats stats(User user, Plan plan, BillingPeriod period) {
+        return new ActivationStats(
+                usage.totals(user.id(), MetricKey.ACTIVATION_CODES, period).used().longValueExact(),
+                usage.totals(user.id(), REDEEMED, period).used().longValueExact(),
+                plan.limitOf(MetricKey.ACTIVATION_CODES).max());
+    }
+
+    private String newCode() {
+        StringBuilder code = new StringBuilder("TLY-");
+        for (int i = 0; i < 12; i++) {
+            if (i > 0 && i % 4 == 0) {
+                code.append('-');
+            }
+            code.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+        }
+        return code.toString();
+    }
+
+    private static DomainException notFound(String code) {
+        return DomainException.notFound("activation_code_not_found", "no activation code " + code);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.tally.application.cost;
+
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * Record one external API call (R40). It counts one {@code api_calls.<call_type>} and its cost in
+ * {@code cost_usd}; with {@code enforce}, both limits are checked atomically first (R43).
+ */
+public record RecordApiCall(UserId user, String callType, Optional<String> provider, Optional<String> model,
+                            BigDecimal costUsd, OptionalInt statusCode, OptionalLong latencyMs,
+                            Optional<Instant> occurredAt, boolean enforce, Optional<IdempotencyKey> idempotencyKey) {
+
+    public RecordApiCall {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(costUsd, "costUsd");
+        Objects.requireNonNull(statusCode, "statusCode");
+        Objects.requireNonNull(latencyMs, "latencyMs");
+        Objects.requireNonNull(occurredAt, "occurredAt");
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    }
+}

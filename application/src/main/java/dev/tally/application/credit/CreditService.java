@@ -1,0 +1,125 @@
+package dev.tally.application.credit;
+
+import dev.tally.application.Outcome;
+import dev.tally.application.Paging;
+import dev.tally.application.idempotency.IdempotentWrites;
+import dev.tally.application.port.CreditAppend;
+import dev.tally.application.port.CreditEntry;
+import dev.tally.application.port.CreditTransactionRepository;
+import dev.tally.application.user.Accounts;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.credit.CreditLedger;
+import dev.tally.domain.credit.CreditTransaction;
+import dev.tally.domain.credit.CreditType;
+import dev.tally.domain.credit.CreditUsageReport;
+import dev.tally.domain.credit.InsufficientCredits;
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.user.User;
+import dev.tally.domain.user.UserId;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The credit ledger (R30–R34): purchases, grants, spends, refunds and adjustments, the balance,
+ * and net usage per operation. A spend never takes the balance below zero, however many arrive
+ * at once (R31); a refund is attributed to the period of the usage it refunds (R33).
+ */
+public class CreditService {
+
+    private final CreditTransactionRepository ledger;
+    private final Accounts accounts;
+    private final IdempotentWrites writes;
+    private final Clock clock;
+
+    @Inject
+    public CreditService(CreditTransactionRepository ledger, Accounts accounts, IdempotentWrites writes, Clock clock) {
+        this.ledger = ledger;
+        this.accounts = accounts;
+        this.writes = writes;
+        this.clock = clock;
+    }
+
+    /** Writes one ledger entry; a spend beyond the balance is refused with {@link InsufficientCredits}. */
+    public Outcome<CreditTransaction> write(CreditWrite command) {
+        String payload = "credit\n" + command.kind() + "\n" + command.amount() + "\n" + command.operation().orElse("")
+                + "\n" + command.usageTransactionId().orElse("") + "\n" + command.reason().orElse("");
+        return writes.execute(command.user(), Optional.of(command.idempotencyKey()), payload, () -> {
+            accounts.user(command.user());
+            CreditEntry entry = entryFor(command, clock.instant());
+            if (command.kind() == CreditWrite.Kind.REFUND) {
+                String usageId = entry.refundOf().orElseThrow();
+                if (!ledger.addRefunded(usageId, command.amount())) {
+                    throw DomainException.unprocessable("refund_exceeds_usage",
+                            "usage " + usageId + " cannot be refunded by " + command.amount() + " more credits");
+                }
+            }
+            CreditAppend appended = ledger.append(entry);
+            if (appended instanceof CreditAppend.Insufficient insufficient) {
+                return Outcome.refused(new InsufficientCredits(insufficient.balance(), command.amount()));
+            }
+            return Outcome.done(((CreditAppend.Appended) appended).transaction());
+        }, CreditTransaction::id, id -> ledger.find(command.user(), id).orElseThrow());
+    }
+
+    private CreditEntry entryFor(CreditWrite command, Instant now) {
+        String id = UUID.randomUUID().toString();
+        UserId user = command.user();
+        return switch (command.kind()) {
+            case PURCHASE -> new CreditEntry(id, user, CreditType.PURCHASE, command.amount(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), now, false);
+            case GRANT -> new CreditEntry(id, user, CreditType.GRANT, command.amount(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), now, false);
+            case USAGE -> new CreditEntry(id, user, CreditType.USAGE, -command.amount(), command.operation(),
+                    Optional.empty(), Optional.empty(), now, true);
+            case ADJUSTMENT -> new CreditEntry(id, user, CreditType.ADJUSTMENT, command.amount(), Optional.empty(),
+                    Optional.empty(), command.reason().filter(r -> !r.isBlank()).or(() -> {
+                        throw DomainException.invalid("reason_required", "an adjustment states its reason");
+                    }), now, false);
+            case REFUND -> {
+                String usageId = command.usageTransactionId().orElseThrow();
+                CreditTransaction usage = ledger.find(user, usageId).orElseThrow(() ->
+                        DomainException.notFound("credit_transaction_not_found",
+                                "no credit transaction " + usageId + " for user " + user));
+                CreditLedger.checkRefund(user, usage, ledger.refunded(usageId), command.amount());
+                yield new CreditEntry(id, user, CreditType.REFUND, command.amount(), usage.operation(),
+                        Optional.of(usageId), Optional.empty(), now, false);
+            }
+        };
+    }
+
+    /** The user's balance: the sum of all its entries (R31). */
+    public long balance(UserId user) {
+        accounts.user(user);
+        return ledger.balance(user);
+    }
+
+    /** Gross, refunded and net credits per operation for the selected period (R33). */
+    public CreditUsageReport usageByOperation(UserId id, PeriodSelector selector) {
+        User user = accounts.user(id);
+        return usageByOperation(user, period(user, selector));
+    }
+
+    /** Gross, refunded and net credits per operation for {@code period} (R33). */
+    public CreditUsageReport usageByOperation(User user, BillingPeriod period) {
+        return CreditUsageReport.of(period, ledger.usageByOperation(user.id(), period));
+    }
+
+    /** The user's ledger, newest first. */
+    public CreditPage transactions(UserId user, Paging paging) {
+        accounts.user(user);
+        return new CreditPage(ledger.page(user, paging.limit(), paging.offset()), paging.limit(), paging.offset(),
+                ledger.count(user));
+    }
+
+    private BillingPeriod period(User user, PeriodSelector selector) {
+        Instant now = clock.instant();
+        if (selector.previous()) {
+            BillingPeriod current = user.periodAt(now);
+            return user.periodAt(current.start().minusNanos(1));
+        }
+        return user.periodAt(selector.at().orElse(now));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tally.application.credit;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.user.UserId;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A write to the credit ledger (R30–R32). Build one with the factory for its kind; every credit
+ * write carries an idempotency key.
+ *
+ * @param amount the amount as the client states it: positive for purchases, grants, spends and
+ *               refunds (a spend of 7 is stored as -7); signed for adjustments
+ */
+public record CreditWrite(Kind kind, UserId user, long amount, Optional<String> operation,
+                          Optional<String> usageTransactionId, Optional<String> reason, IdempotencyKey idempotencyKey) {
+
+    /** The credit writes a client can make. */
+    public enum Kind { PURCHASE, GRANT, USAGE, REFUND, ADJUSTMENT }
+
+    public CreditWrite {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(usageTransactionId, "usageTransactionId");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        if (kind != Kind.ADJUSTMENT && amount <= 0) {
+            throw DomainException.invalid("invalid_amount", "amount must be a positive whole number of credits: " + amount);
+        }
+    }
+
+    public static CreditWrite purchase(UserId user, long amount, IdempotencyKey key) {
+        return new CreditWrite(Kind.PURCHASE, user, amount, Optional.empty(), Optional.empty(), Optional.empty(), key);
+    }
+
+    public static CreditWrite grant(UserId user, long amount, IdempotencyKey key) {
+        return new CreditWrite(Kind.GRANT, user, amount, Optional.empty(), Optional.empty(), Optional.empty(), key);
+    }
+
+    /** Spends {@code amount} credits on {@code operation}. */
+    public static CreditWrite spend(UserId user, long amount, String operation, IdempotencyKey key) {
+        return new CreditWrite(Kind.USAGE, user, amount, Optional.of(operation), Optional.empty(), Optional.empty(), key);
+    }
+
+    /** Gives back {@code amount} credits of the usage entry {@code usageTransactionId}. */
+    public static CreditWrite refund(UserId user, String usageTransactionId, long amount, IdempotencyKey key) {
+        return new CreditWrite(Kind.REFUND, user, amount, Optional.empty(), Optional.of(usageTransactionId),
+                Optional.empty(), key);
+    }
+
+    /** Corrects the balance by a signed {@code amount}, for {@code reason}. */
+    public static CreditWrite adjust(UserId user, long amount, String reason, IdempotencyKey key) {
+        return new CreditWrite(Kind.ADJUSTMENT, user, amount, Optional.empty(), Optional.empty(), Optional.of(reason), key);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tally.application.idempotency;
+
+import dev.tally.application.Outcome;
+import dev.tally.application.port.IdempotencyStore;
+import dev.tally.application.port.Transactions;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.UsageRecord;
+import dev.tally.domain.user.UserId;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Runs a single-object write as one transaction, made safe to retry by an idempotency key (R20):
+ * the same key and payload get the original result again, a different payload is
+ * {@code 422 idempotency_key_reused}, and a retry while the first is still in flight is
+ * {@code 409 idempotency_in_flight}. The key is completed inside the write's transaction, so a
+ * write that committed is never done twice and one that did not is never lost.
+ */
+public class IdempotentWrites {
+
+    private final IdempotencyStore store;
+    private final Transactions transactions;
+    private final Clock clock;
+
+    @Inject
+    public IdempotentWrites(IdempotencyStore store, Transactions transactions, Clock clock) {
+        this.store = store;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs {@code work} in a transaction, once per key.
+     *
+     * @param payload  everything that defines the request (operation name and fields), hashed to
+     *                 tell a retry from a different request under the same key
+     * @param resultOf what to store to answer a retry: usually the id of the created thing
+     * @param replay   rebuilds the answer from what {@code resultOf} stored
+     */
+    public <T> Outcome<T> execute(UserId user, Optional<IdempotencyKey> key, String payload,
+                                  Supplier<Outcome<T>> work, Function<T, String> resultOf,
+                                  Function<String, T> replay) {
+        if (key.isEmpty()) {
+            return transactions.inTransaction(work);
+        }
+        IdempotencyKey k = key.get();
+        IdempotencyStore.Claim claim = store.claim(user, k, UsageRecord.sha256(payload), clock.instant());
+        if (claim instanceof IdempotencyStore.Replay replayed) {
+            return Outcome.done(replay.apply(replayed.result()));
+        }
+        if (claim instanceof IdempotencyStore.Reused) {
+            throw DomainException.unprocessable("idempotency_key_reused",
+                    "idempotency key " + k + " was already used with a different request");
+        }
+        if (claim instanceof IdempotencyStore.InFlight) {
+            throw DomainException.conflict("idempotency_in_flight",
+                    "a request with idempotency key " + k + " is still in progress; retry shortly");
+        }
+        boolean completed = false;
+        try {
+            Outcome<T> outcome = transactions.inTransaction(() -> {
+                Outcome<T> result = work.get();
+                if (result instanceof Outcome.Done<T> done) {
+                    store.complete(user, k, resultOf.apply(done.value()));
+                }
+                return result;
+            });
+            completed = !outcome.isRefused();
+            return outcome;
+        } finally {
+            if (!completed) {
+                store.release(user, k);
+            }
+        }
+    }
+
+    /** {@link #execute} for a write that no rule can refuse. */
+    public <T> T executeAlways(UserId user, Optional<IdempotencyKey> key, String payload, Supplier<T> work,
+                               Function<T, String> resultOf, Function<String, T> replay) {
+        return execute(user, key, payload, () -> Outcome.done(work.get()), resultOf, replay).orElseThrow();
+    }
+}

@@ -1,0 +1,182 @@
+package dev.tally.application.run;
+
+import dev.tally.application.Outcome;
+import dev.tally.application.Paging;
+import dev.tally.application.idempotency.IdempotentWrites;
+import dev.tally.application.port.Denied;
+import dev.tally.application.port.ReportRunRepository;
+import dev.tally.application.port.ReserveResult;
+import dev.tally.application.port.Transactions;
+import dev.tally.application.port.UsageLedger;
+import dev.tally.application.usage.UsageService;
+import dev.tally.application.user.Accounts;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.run.ReportRun;
+import dev.tally.domain.run.RunCompletion;
+import dev.tally.domain.run.RunStatistics;
+import dev.tally.domain.run.RunStatus;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.user.User;
+import dev.tally.domain.user.UserId;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+
+/**
+ * Report runs (R25–R29). Starting a run reserves one run in the period it starts in (running +
+ * succeeded never exceed the limit, atomically); succeeding turns the reservation into a used
+ * run; failing, cancelling or timing out gives it back. Only succeeded runs count as used.
+ */
+public class ReportRunService {
+
+    private static final int SWEEP_BATCH = 100;
+
+    private final ReportRunRepository runs;
+    private final UsageLedger ledger;
+    private final ModelPriceService prices;
+    private final Accounts accounts;
+    private final IdempotentWrites writes;
+    private final Transactions transactions;
+    private final Clock clock;
+    private final Duration timeout;
+
+    /**
+     * @param timeout how long a run may stay {@code running} before the sweep ends it as
+     *                {@code failed / timed_out} (R26; default 1 hour)
+     */
+    @Inject
+    public ReportRunService(ReportRunRepository runs, UsageLedger ledger, ModelPriceService prices, Accounts accounts,
+                            IdempotentWrites writes, Transactions transactions, Clock clock, Duration timeout) {
+        this.runs = runs;
+        this.ledger = ledger;
+        this.prices = prices;
+        this.accounts = accounts;
+        this.writes = writes;
+        this.transactions = transactions;
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    /** Starts a run, or refuses it when running + succeeded runs have reached the limit. */
+    public Outcome<ReportRun> start(StartRun command) {
+        String payload = "start-run\n" + command.repositoryId().orElse("") + "\n" + command.configurationId().orElse("");
+        Outcome<ReportRun> outcome = attemptStart(command, payload);
+        if (outcome.isRefused() && sweepTimedOut() > 0) {
+            // A stale run may have been holding the last reservation.
+            outcome = attemptStart(command, payload);
+        }
+        return outcome;
+    }
+
+    private Outcome<ReportRun> attemptStart(StartRun command, String payload) {
+        return writes.execute(command.user(), command.idempotencyKey(), payload, () -> {
+            Instant now = clock.instant();
+            User user = accounts.user(command.user());
+            Plan plan = accounts.planOf(user);
+            ReportRun run = ReportRun.start(UUID.randomUUID().toString(), user.id(), command.repositoryId(),
+                    command.configurationId(), now);
+            ReserveResult reserved = ledger.reserve(user.id(), run.id(), MetricKey.RUNS, BigDecimal.ONE, now,
+                    user.periodAt(now), plan.limitOf(MetricKey.RUNS));
+            if (reserved instanceof Denied denied) {
+                return Outcome.refused(UsageService.exceeded(denied, plan));
+            }
+            runs.insert(run);
+            return Outcome.done(run);
+        }, ReportRun::id, id -> get(command.user(), id));
+    }
+
+    /**
+     * Ends a running run (R25, R27); any transition out of a terminal state is
+     * {@code 409 run_not_running}.
+     */
+    public ReportRun complete(UserId user, String runId, RunCompletion completion,
+                              Optional<IdempotencyKey> idempotencyKey) {
+        String payload = "complete-run\n" + runId + "\n" + completion;
+        return writes.executeAlways(user, idempotencyKey, payload, () -> {
+            ReportRun run = get(user, runId);
+            ReportRun ended = run.complete(completion, prices.table(), clock.instant());
+            settle(ended);
+            return ended;
+        }, ReportRun::id, id -> get(user, id));
+    }
+
+    /** Records one attempt to deliver the run's result to a webhook (R29). */
+    public ReportRun recordDelivery(UserId user, String runId, boolean delivered, OptionalInt responseStatus) {
+        if (responseStatus.isPresent() && (responseStatus.getAsInt() < 100 || responseStatus.getAsInt() > 599)) {
+            throw DomainException.invalid("invalid_status_code", "response_status must be 100-599");
+        }
+        return transactions.inTransaction(() -> runs.recordDelivery(user, runId, clock.instant(), responseStatus, delivered)
+                .orElseThrow(() -> notFound(user, runId)));
+    }
+
+    /** The run, or {@code 404 run_not_found}. */
+    public ReportRun get(UserId user, String runId) {
+        return runs.find(user, runId).orElseThrow(() -> notFound(user, runId));
+    }
+
+    /** The user's runs, newest first. */
+    public RunPage list(UserId user, Paging paging) {
+        accounts.user(user);
+        return new RunPage(runs.page(user, paging.limit(), paging.offset()), paging.limit(), paging.offset(),
+                runs.count(user));
+    }
+
+    /** Monthly run statistics of the period containing {@code at}, default now (R28). */
+    public RunStatistics usage(UserId id, Optional<Instant> at) {
+        User user = accounts.user(id);
+        return statistics(user, accounts.planOf(user), user.periodAt(at.orElseGet(clock::instant)));
+    }
+
+    /** Run statistics of {@code period}, with remaining runs from the same rollup that enforces the limit. */
+    public RunStatistics statistics(User user, Plan plan, BillingPeriod period) {
+        return RunStatistics.of(period, runs.countsStartedIn(user.id(), period),
+                ledger.totals(user.id(), MetricKey.RUNS, period), plan.limitOf(MetricKey.RUNS));
+    }
+
+    /**
+     * Ends every run still running after the timeout as {@code failed / timed_out} and releases
+     * its reservation, so reservations never leak (R26). Returns how many runs it ended.
+     */
+    public int sweepTimedOut() {
+        Instant cutoff = clock.instant().minus(timeout);
+        int ended = 0;
+        List<ReportRun> stale;
+        do {
+            stale = runs.runningStartedBefore(cutoff, SWEEP_BATCH);
+            for (ReportRun run : stale) {
+                try {
+                    transactions.run(() -> settle(run.timeOut(clock.instant())));
+                    ended++;
+                } catch (DomainException raced) {
+                    // Completed by its caller meanwhile: nothing to time out.
+                }
+            }
+        } while (stale.size() == SWEEP_BATCH);
+        return ended;
+    }
+
+    /** Stores an ended run and settles its reservation in the same transaction. */
+    private void settle(ReportRun ended) {
+        if (!runs.replace(ended, RunStatus.RUNNING)) {
+            throw DomainException.conflict("run_not_running", "run " + ended.id() + " has already ended");
+        }
+        if (ended.status() == RunStatus.SUCCEEDED) {
+            ledger.consume(ended.user(), ended.id(), "run:" + ended.id());
+        } else {
+            ledger.release(ended.user(), ended.id());
+        }
+    }
+
+    private static DomainException notFound(UserId user, String runId) {
+        return DomainException.notFound("run_not_found", "no report run " + runId + " for user " + user);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.tally.application.usage;
+
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.usage.IdempotencyKey;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** One record of a usage batch as a client sends it; {@code occurredAt} defaults to now. */
+public record UsageItem(MetricKey metric, BigDecimal quantity, Optional<Instant> occurredAt,
+                        IdempotencyKey idempotencyKey, Map<String, String> dimensions) {
+
+    public UsageItem {
+        Objects.requireNonNull(metric, "metric");
+        Objects.requireNonNull(quantity, "quantity");
+        Objects.requireNonNull(occurredAt, "occurredAt");
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        dimensions = dimensions == null ? Map.of() : dimensions;
+    }
+
+    /** {@code quantity} of {@code metric} now, without dimensions. */
+    public static UsageItem of(MetricKey metric, long quantity, String idempotencyKey) {
+        return new UsageItem(metric, BigDecimal.valueOf(quantity), Optional.empty(), new IdempotencyKey(idempotencyKey),
+                Map.of());
+    }
+}

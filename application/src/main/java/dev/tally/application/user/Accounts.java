@@ -1,0 +1,33 @@
+package dev.tally.application.user;
+
+import dev.tally.application.port.PlanRepository;
+import dev.tally.application.port.UserRepository;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.user.User;
+import dev.tally.domain.user.UserId;
+import jakarta.inject.Inject;
+
+/** Looks up a user and its plan, or says clearly which one does not exist. */
+public class Accounts {
+
+    private final UserRepository users;
+    private final PlanRepository plans;
+
+    @Inject
+    public Accounts(UserRepository users, PlanRepository plans) {
+        this.users = users;
+        this.plans = plans;
+    }
+
+    /** The user, or {@code 404 user_not_found}. */
+    public User user(UserId id) {
+        return users.find(id).orElseThrow(() -> DomainException.notFound("user_not_found", "no user " + id));
+    }
+
+    /** The user's current plan; a user always references an existing plan. */
+    public Plan planOf(User user) {
+        return plans.find(user.planId()).orElseThrow(() ->
+                new IllegalStateException("user " + user.id() + " references missing plan " + user.planId()));
+    }
+}
