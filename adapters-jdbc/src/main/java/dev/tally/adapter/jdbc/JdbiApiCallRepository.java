@@ -6,6 +6,7 @@ import dev.tally.domain.cost.ProviderCost;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.user.UserId;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /** Recorded API calls in SQL (R40–R42), summed per provider by the database. */
@@ -26,6 +27,11 @@ public final class JdbiApiCallRepository implements ApiCallRepository {
                     call.latencyMs().isPresent() ? call.latencyMs().getAsLong() : null, call.occurredAt());
             return null;
         });
+    }
+
+    @Override
+    public Optional<ApiCall> find(UserId user, String callId) {
+        return db.read(handle -> handle.attach(ApiCallDao.class).find(user.value(), callId));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.tally.adapter.jdbc;
 
 import dev.tally.application.access.ApiKey;
 import dev.tally.domain.activation.ActivationCode;
+import dev.tally.domain.cost.ApiCall;
 import dev.tally.domain.cost.ProviderCost;
 import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.credit.OperationUsage;
@@ -53,6 +54,7 @@ final class TallyJdbi implements JdbiPlugin {
         jdbi.registerRowMapper(RunCounts.class, (rs, ctx) -> ReportRunDao.mapCounts(rs));
         jdbi.registerRowMapper(Session.class, (rs, ctx) -> SessionDao.map(rs));
         jdbi.registerRowMapper(ActivationCode.class, (rs, ctx) -> ActivationCodeDao.map(rs));
+        jdbi.registerRowMapper(ApiCall.class, (rs, ctx) -> ApiCallDao.map(rs));
         jdbi.registerRowMapper(ProviderCost.class, (rs, ctx) -> ApiCallDao.mapCost(rs));
         jdbi.registerRowMapper(ApiKey.class, (rs, ctx) -> ApiKeyDao.map(rs));
         jdbi.registerRowMapper(PlanDao.PlanRow.class, (rs, ctx) -> PlanDao.PlanRow.map(rs));

@@ -31,6 +31,18 @@ public abstract class ApiCallRepositoryContract {
     }
 
     @Test
+    void R40_a_call_reads_back_for_its_user_only() {
+        UserId user = newUser();
+        ApiCall call = new ApiCall(newId("call"), user, "video", "wavespeed", Optional.empty(), dec("0.123456"),
+                OptionalInt.empty(), OptionalLong.of(0), MARCH.start().plusNanos(7));
+        calls().insert(call);
+
+        assertSameValue(calls().find(user, call.id()).orElseThrow(), call);
+        assertThat(calls().find(newUser(), call.id())).isEmpty();
+        assertThat(calls().find(user, "missing")).isEmpty();
+    }
+
+    @Test
     void R42_costs_are_summed_per_provider_within_the_half_open_period() {
         UserId user = newUser();
         call(user, "openai", "0.5", MARCH.start());
