@@ -28,6 +28,8 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     private final boolean postgres;
     private String schema;
     private JdbcStorage storage;
+    /** Nested test classes inherit the extension: only the outermost class opens and closes. */
+    private int depth;
 
     private TestDatabase(boolean postgres) {
         this.postgres = postgres;
@@ -59,6 +61,9 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws SQLException {
+        if (depth++ > 0) {
+            return;
+        }
         String url;
         if (postgres) {
             String server = postgresUrlOrSkip();
@@ -74,6 +79,9 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void afterAll(ExtensionContext context) throws SQLException {
+        if (--depth > 0) {
+            return;
+        }
         if (storage != null) {
             storage.close();
         }
