@@ -138,4 +138,13 @@ class H2PortContractsTest {
             return DATABASE.storage().apiKeys();
         }
     }
+
+    @Nested
+    class StorageBehaviourTest extends JdbcStorageBehaviour {
+
+        @Override
+        TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }

@@ -138,4 +138,13 @@ class PostgresPortContractsTest {
             return DATABASE.storage().apiKeys();
         }
     }
+
+    @Nested
+    class StorageBehaviourTest extends JdbcStorageBehaviour {
+
+        @Override
+        TestDatabase database() {
+            return DATABASE;
+        }
+    }
 }
