@@ -2,6 +2,7 @@ package dev.tally.adapter.jdbc;
 
 import static dev.tally.application.port.contract.Fixtures.MARCH;
 import static dev.tally.application.port.contract.Fixtures.API;
+import static dev.tally.application.port.contract.Fixtures.concurrently;
 import static dev.tally.application.port.contract.Fixtures.newId;
 import static dev.tally.application.port.contract.Fixtures.newUser;
 import static dev.tally.application.port.contract.Fixtures.usage;
@@ -14,6 +15,7 @@ import dev.tally.application.port.IdempotencyStore;
 import dev.tally.application.port.ReconcileProgress;
 import dev.tally.application.port.ReconcileReport;
 import dev.tally.domain.credit.CreditType;
+import dev.tally.domain.plan.Limit;
 import dev.tally.domain.session.Session;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
@@ -39,6 +41,19 @@ abstract class JdbcStorageBehaviour {
 
     private JdbcStorage storage() {
         return database().storage();
+    }
+
+    @Test
+    void R13_two_nodes_sharing_one_database_grant_exactly_L() throws Exception {
+        UserId user = newUser();
+        try (JdbcStorage otherNode = database().openAnotherNode()) {
+            List<JdbcStorage> nodes = List.of(storage(), otherNode);
+            List<AppendResult> results = concurrently(32, 200, i -> () -> nodes.get(i % 2).usage().append(user,
+                    List.of(usage(user, API, "1", "req-" + i, MARCH, 1)), Map.of(API, Limit.of(50))));
+
+            assertThat(results).filteredOn(AppendResult.Appended.class::isInstance).hasSize(50);
+            assertThat(otherNode.usage().totals(user, API, MARCH).used()).isEqualByComparingTo("50");
+        }
     }
 
     @Test
