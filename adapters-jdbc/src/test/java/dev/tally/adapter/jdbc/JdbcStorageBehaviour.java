@@ -12,15 +12,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.CreditEntry;
 import dev.tally.application.port.IdempotencyStore;
+import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.ReconcileProgress;
 import dev.tally.application.port.ReconcileReport;
 import dev.tally.domain.credit.CreditType;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.session.Session;
 import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -145,6 +148,20 @@ abstract class JdbcStorageBehaviour {
             throw new IllegalStateException(new SQLException("check constraint", "23514"));
         })).isInstanceOf(IllegalStateException.class);
         assertThat(attempts).hasValue(1);
+    }
+
+    @Test
+    void R22_the_largest_dimensions_a_record_may_carry_are_stored() {
+        UserId user = newUser();
+        Map<String, String> dimensions = new HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            dimensions.put(String.format("%064d", i), "\u0001".repeat(200));
+        }
+        UsageRecord record = new UsageRecord(user, API, BigDecimal.ONE, MARCH.start(), new IdempotencyKey("big"),
+                dimensions);
+
+        assertThat(storage().usage().append(user, List.of(new PeriodRecord(record, MARCH)), Map.of()))
+                .isEqualTo(new AppendResult.Appended(1, 0));
     }
 
     @Test
