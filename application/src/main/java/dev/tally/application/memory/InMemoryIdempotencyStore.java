@@ -44,7 +44,12 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public void complete(UserId user, IdempotencyKey key, String result) {
-        entries.computeIfPresent(new Key(user, key), (k, e) -> new Entry(e.fingerprint(), e.claimedAt(), result));
+        entries.compute(new Key(user, key), (k, e) -> {
+            if (e == null || e.completed()) {
+                throw new IllegalStateException("idempotency key " + key + " is not claimed or already completed");
+            }
+            return new Entry(e.fingerprint(), e.claimedAt(), result);
+        });
     }
 
     @Override

@@ -18,10 +18,19 @@ public interface IdempotencyStore {
     /** How long a claim may stay in flight before a retry may take it over (a crashed writer). */
     Duration LEASE = Duration.ofSeconds(60);
 
-    /** Claims {@code key} for a request whose payload hashes to {@code fingerprint}. */
+    /**
+     * Claims {@code key} for a request whose payload hashes to {@code fingerprint}. The claim
+     * commits on its own: call it outside {@link Transactions}, so that a retried transaction does
+     * not meet its own claim as in flight.
+     */
     Claim claim(UserId user, IdempotencyKey key, String fingerprint, Instant now);
 
-    /** Records the result of the claimed write; called inside the write's transaction. */
+    /**
+     * Records the result of the claimed write; called inside the write's transaction.
+     *
+     * @throws IllegalStateException if another request (one that took over an expired claim)
+     *                               already completed the key, so this write must roll back
+     */
     void complete(UserId user, IdempotencyKey key, String result);
 
     /** Forgets an uncompleted claim. */

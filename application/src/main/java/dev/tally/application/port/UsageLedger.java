@@ -45,6 +45,8 @@ public interface UsageLedger {
      * atomically and only if {@code used + reserved + quantity <= limit} (R26). The reservation
      * counts against the limit until it is {@linkplain #release released} or
      * {@linkplain #consume consumed}.
+     *
+     * @throws IllegalStateException if a reservation with this id is already held
      */
     ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
                           BillingPeriod period, Limit limit);

@@ -3,6 +3,7 @@ package dev.tally.application.port.contract;
 import static dev.tally.application.port.contract.Fixtures.concurrently;
 import static dev.tally.application.port.contract.Fixtures.newUser;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.application.port.IdempotencyStore;
 import dev.tally.application.port.IdempotencyStore.Claim;
@@ -64,6 +65,18 @@ public abstract class IdempotencyStoreContract {
         assertThat(store().claim(user, KEY, "other", expired)).isInstanceOf(Reused.class);
         assertThat(store().claim(user, KEY, "fp", expired)).isInstanceOf(Claimed.class);
         assertThat(store().claim(user, KEY, "fp", expired.plusSeconds(1))).isInstanceOf(InFlight.class);
+    }
+
+    @Test
+    void R20_a_key_completed_by_a_takeover_cannot_be_completed_again() {
+        UserId user = newUser();
+        store().claim(user, KEY, "fp", NOW);
+        Instant expired = NOW.plus(IdempotencyStore.LEASE).plusNanos(1);
+        assertThat(store().claim(user, KEY, "fp", expired)).isInstanceOf(Claimed.class);
+        store().complete(user, KEY, "second");
+
+        assertThatThrownBy(() -> store().complete(user, KEY, "first")).isInstanceOf(IllegalStateException.class);
+        assertThat(store().claim(user, KEY, "fp", expired)).isEqualTo(new IdempotencyStore.Replay("second"));
     }
 
     @Test
