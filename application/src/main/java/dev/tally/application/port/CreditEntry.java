@@ -25,7 +25,7 @@ public record CreditEntry(String id, UserId user, CreditType type, long amount, 
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(createdAt, "createdAt");
         // Validates sign, operation and refund reference now rather than at the store.
-        toTransaction(0);
+        new CreditTransaction(id, user, type, amount, operation, refundOf, reason, createdAt, 0);
     }
 
     /** The stored transaction, with the balance after it. */

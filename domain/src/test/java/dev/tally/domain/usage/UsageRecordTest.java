@@ -1,0 +1,59 @@
+package dev.tally.domain.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class UsageRecordTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+
+    private static UsageRecord record(String quantity, Map<String, String> dimensions) {
+        return new UsageRecord(new UserId("acme"), MetricKey.RUNS, new BigDecimal(quantity), NOW,
+                new IdempotencyKey("k1"), dimensions);
+    }
+
+    @Test
+    void R22_quantities_are_positive_with_at_most_six_decimals() {
+        assertThat(record("2.500000", Map.of()).quantity()).isEqualTo(new BigDecimal("2.5"));
+        assertThat(record("1E+2", Map.of()).quantity()).isEqualTo(new BigDecimal("100"));
+        assertThatThrownBy(() -> record("0", Map.of())).isInstanceOf(DomainException.class)
+                .extracting("code").isEqualTo("invalid_quantity");
+        assertThatThrownBy(() -> record("-1", Map.of())).isInstanceOf(DomainException.class);
+        assertThatThrownBy(() -> record("0.0000001", Map.of())).isInstanceOf(DomainException.class);
+    }
+
+    @Test
+    void R20_the_fingerprint_tells_the_same_payload_from_a_different_one() {
+        assertThat(record("1", Map.of("a", "1", "b", "2")).fingerprint())
+                .isEqualTo(record("1.0", Map.of("b", "2", "a", "1")).fingerprint());
+        assertThat(record("1", Map.of()).fingerprint()).isNotEqualTo(record("2", Map.of()).fingerprint());
+        assertThat(record("1", Map.of()).fingerprint()).isNotEqualTo(record("1", Map.of("a", "1")).fingerprint());
+    }
+
+    @Test
+    void R21_occurred_at_more_than_five_minutes_ahead_is_refused() {
+        LateEventPolicy policy = LateEventPolicy.DEFAULT;
+
+        policy.check(NOW.plus(Duration.ofMinutes(5)), NOW);
+        assertThatThrownBy(() -> policy.check(NOW.plus(Duration.ofMinutes(5)).plusSeconds(1), NOW))
+                .extracting("code").isEqualTo("occurred_at_in_future");
+    }
+
+    @Test
+    void R21_occurred_at_older_than_the_late_event_window_is_refused() {
+        LateEventPolicy policy = new LateEventPolicy(Duration.ofMinutes(5), Duration.ofDays(35));
+
+        policy.check(NOW.minus(Duration.ofDays(35)), NOW);
+        assertThatThrownBy(() -> policy.check(NOW.minus(Duration.ofDays(35)).minusSeconds(1), NOW))
+                .extracting("code").isEqualTo("occurred_at_too_old");
+    }
+}
