@@ -4,7 +4,6 @@ import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.credit.CreditType;
 import dev.tally.domain.user.UserId;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -17,14 +16,7 @@ public record CreditEntry(String id, UserId user, CreditType type, long amount, 
                           boolean requireCover) {
 
     public CreditEntry {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(user, "user");
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(operation, "operation");
-        Objects.requireNonNull(refundOf, "refundOf");
-        Objects.requireNonNull(reason, "reason");
-        Objects.requireNonNull(createdAt, "createdAt");
-        // Validates sign, operation and refund reference now rather than at the store.
+        // Validates everything a stored entry must satisfy now rather than at the store.
         new CreditTransaction(id, user, type, amount, operation, refundOf, reason, createdAt, 0);
     }
 
