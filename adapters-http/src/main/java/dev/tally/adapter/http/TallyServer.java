@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.server.AbstractConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class TallyServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TallyServer.class);
+
+    private static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(100);
 
     private final Javalin javalin;
     private final List<RouteTable.Route> routes;
@@ -69,6 +72,12 @@ public final class TallyServer implements AutoCloseable {
             registered.set(table.routes());
         });
         javalin.start(settings.port());
+        for (var connector : javalin.jettyServer().server().getConnectors()) {
+            if (connector instanceof AbstractConnector jetty) {
+                // Idle keep-alive connections are closed this soon at shutdown; requests in flight still finish.
+                jetty.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
+            }
+        }
         LOG.info("Tally API listening on port {}", javalin.port());
         return new TallyServer(javalin, registered.get());
     }
