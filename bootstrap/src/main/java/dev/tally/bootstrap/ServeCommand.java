@@ -1,0 +1,63 @@
+package dev.tally.bootstrap;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the HTTP API until the process is told to stop (SIGTERM or Ctrl-C), then stops accepting
+ * requests and lets those in flight finish before it exits.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HTTP API.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:TALLY_PORT:-8080}",
+            description = "HTTP port (0 for any free port); env TALLY_PORT; default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Option(names = "--demo", description = "load the demo data first (if it is not there yet)")
+    boolean demo;
+
+    @Mixin
+    DatabaseOption database;
+
+    @Mixin
+    AdminKeyOption adminKey;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        AppConfig config = new AppConfig(port, database.dbUrl, adminKey.value());
+        TallyApp app = TallyApp.open(config.dbUrl(), Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Stopping: finishing requests in flight…");
+            out.flush();
+            app.close();
+            stopped.countDown();
+        }, "tally-shutdown"));
+
+        Optional<String> generated = app.ensureAdminKey(config.adminKey());
+        Optional<DemoCommand.Keys> demoKeys = demo ? Optional.of(DemoCommand.load(app)) : Optional.empty();
+        int listening = app.serve(config.port());
+
+        out.println("Tally is listening on http://localhost:" + listening + "/  (storage: "
+                + app.storageDescription() + ")");
+        generated.ifPresent(key -> DemoCommand.printAdminKey(out, key));
+        demoKeys.ifPresent(keys -> DemoCommand.printTryIt(out, keys, generated, listening));
+        out.println("Health: http://localhost:" + listening + "/v1/health   API: http://localhost:" + listening
+                + "/openapi.json   Stop with Ctrl-C.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}
