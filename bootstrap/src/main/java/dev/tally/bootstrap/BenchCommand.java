@@ -40,6 +40,9 @@ final class BenchCommand implements Callable<Integer> {
 
     private static final int BATCH = 100;
 
+    /** Numbers every request of every phase, so that no two requests share an idempotency key. */
+    private final AtomicLong sequence = new AtomicLong();
+
     @Option(names = "--db-url", paramLabel = "URL", defaultValue = OpenStorage.MEMORY,
             description = "storage to measure against (a throwaway database!); default: ${DEFAULT-VALUE}")
     String dbUrl;
@@ -58,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** What one phase measured. */
-    record Result(String name, long requests, long errors, Duration took, int recordsPerRequest) {
+    record Result(String name, long requests, long errors, Duration took, int recordsPerRequest, String firstError) {
         double requestsPerSecond() {
             return requests * 1e9 / Math.max(1, took.toNanos());
         }
@@ -67,7 +70,8 @@ final class BenchCommand implements Callable<Integer> {
         public String toString() {
             return String.format("%-42s %8d requests in %5.1f s = %8.0f requests/s (%9.0f records/s), %d errors",
                     name, requests, took.toMillis() / 1000.0, requestsPerSecond(),
-                    requestsPerSecond() * recordsPerRequest, errors);
+                    requestsPerSecond() * recordsPerRequest, errors)
+                    + (firstError == null ? "" : System.lineSeparator() + "  first error: " + firstError);
         }
     }
 
@@ -111,6 +115,7 @@ final class BenchCommand implements Callable<Integer> {
         AtomicLong next = new AtomicLong();
         AtomicLong done = new AtomicLong();
         AtomicLong errors = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(limitSeconds).toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long started = System.nanoTime();
@@ -118,20 +123,21 @@ final class BenchCommand implements Callable<Integer> {
             List<Future<?>> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 workers.add(pool.submit(() -> {
-                    long n;
-                    while ((n = next.getAndIncrement()) < requests && System.nanoTime() < deadline) {
+                    while (next.getAndIncrement() < requests && System.nanoTime() < deadline) {
                         HttpRequest request = HttpRequest.newBuilder(uri)
                                 .header("Authorization", "Bearer " + key)
                                 .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body.apply(n)))
+                                .POST(HttpRequest.BodyPublishers.ofString(body.apply(sequence.getAndIncrement())))
                                 .build();
                         try {
-                            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                            if (status != 200) {
+                            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                            if (response.statusCode() != 200) {
                                 errors.incrementAndGet();
+                                firstError.compareAndSet(null, response.statusCode() + " " + response.body());
                             }
                         } catch (IOException e) {
                             errors.incrementAndGet();
+                            firstError.compareAndSet(null, e.toString());
                         }
                         done.incrementAndGet();
                     }
@@ -145,7 +151,7 @@ final class BenchCommand implements Callable<Integer> {
             pool.shutdownNow();
         }
         return new Result(name, done.get(), errors.get(), Duration.ofNanos(System.nanoTime() - started),
-                recordsPerRequest);
+                recordsPerRequest, firstError.get());
     }
 
     private static String batchBody(String prefix) {
