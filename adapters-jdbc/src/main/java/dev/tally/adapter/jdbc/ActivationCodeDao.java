@@ -1,0 +1,30 @@
+package dev.tally.adapter.jdbc;
+
+import dev.tally.domain.activation.ActivationCode;
+import dev.tally.domain.user.UserId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** Activation codes' SQL. */
+interface ActivationCodeDao {
+
+    static ActivationCode map(ResultSet rs) throws SQLException {
+        return new ActivationCode(rs.getString("code"), new UserId(rs.getString("user_id")), rs.getInt("max_uses"),
+                rs.getInt("use_count"), Instants.get(rs, "created_at"));
+    }
+
+    @SqlUpdate("INSERT INTO activation_codes (code, user_id, max_uses, use_count, created_at) "
+            + "VALUES (:code, :user, :maxUses, :useCount, :createdAt)")
+    void insert(String code, String user, int maxUses, int useCount, Instant createdAt);
+
+    @SqlQuery("SELECT code, user_id, max_uses, use_count, created_at FROM activation_codes WHERE code = :code")
+    Optional<ActivationCode> find(String code);
+
+    /** One more use while uses are left; 0 rows means used up or unknown. */
+    @SqlUpdate("UPDATE activation_codes SET use_count = use_count + 1 WHERE code = :code AND use_count < max_uses")
+    int redeem(String code);
+}

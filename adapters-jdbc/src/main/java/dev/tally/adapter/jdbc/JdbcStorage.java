@@ -1,0 +1,182 @@
+package dev.tally.adapter.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Tally's storage in one SQL database, H2 (embedded) or PostgreSQL: a connection pool, the
+ * schema migrated to the latest version, and every repository over one {@link Jdbi}, sharing
+ * {@link #transactions()}.
+ *
+ * <p>H2 URLs get the settings the schema and the durability rule need unless they name them:
+ * PostgreSQL compatibility, lower-case names, NULLs last, a lock timeout long enough for busy
+ * rows, and for file databases {@code WRITE_DELAY=0}, so a commit is written to the file before
+ * it is acknowledged and survives {@code kill -9} of the process (R23).
+ */
+public final class JdbcStorage implements AutoCloseable {
+
+    /** Connections in the pool unless told otherwise. */
+    public static final int DEFAULT_POOL_SIZE = 10;
+
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final JdbiTransactions transactions;
+    private final JdbiUsageLedger usage;
+    private final JdbiIdempotencyStore idempotency;
+    private final JdbiPlanRepository plans;
+    private final JdbiUserRepository users;
+    private final JdbiModelPriceRepository modelPrices;
+    private final JdbiReportRunRepository runs;
+    private final JdbiCreditTransactionRepository credits;
+    private final JdbiApiCallRepository apiCalls;
+    private final JdbiActivationCodeRepository activationCodes;
+    private final JdbiSessionRepository sessions;
+    private final JdbiApiKeyRepository apiKeys;
+
+    private JdbcStorage(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbi = TallyJdbi.prepare(Jdbi.create(dataSource));
+        this.transactions = new JdbiTransactions(jdbi);
+        this.usage = new JdbiUsageLedger(jdbi);
+        this.idempotency = new JdbiIdempotencyStore(jdbi);
+        this.plans = new JdbiPlanRepository(jdbi);
+        this.users = new JdbiUserRepository(jdbi);
+        this.modelPrices = new JdbiModelPriceRepository(jdbi);
+        this.runs = new JdbiReportRunRepository(jdbi);
+        this.credits = new JdbiCreditTransactionRepository(jdbi);
+        this.apiCalls = new JdbiApiCallRepository(jdbi);
+        this.activationCodes = new JdbiActivationCodeRepository(jdbi);
+        this.sessions = new JdbiSessionRepository(jdbi);
+        this.apiKeys = new JdbiApiKeyRepository(jdbi);
+    }
+
+    /** Opens {@code jdbcUrl} with the default pool size and migrates it. */
+    public static JdbcStorage open(String jdbcUrl) {
+        return open(jdbcUrl, DEFAULT_POOL_SIZE);
+    }
+
+    /** Opens {@code jdbcUrl} with a pool of {@code poolSize} connections and migrates it. */
+    public static JdbcStorage open(String jdbcUrl, int poolSize) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(withDefaults(jdbcUrl));
+        config.setMaximumPoolSize(poolSize);
+        config.setPoolName("tally");
+        HikariDataSource dataSource = new HikariDataSource(config);
+        try {
+            migrate(dataSource);
+            return new JdbcStorage(dataSource);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+    }
+
+    /** Migrates the schema behind {@code dataSource} to the latest version. */
+    public static void migrate(DataSource dataSource) {
+        flyway(dataSource).load().migrate();
+    }
+
+    /** Flyway set up for Tally's migrations, for tools that need more than {@link #migrate}. */
+    public static org.flywaydb.core.api.configuration.FluentConfiguration flyway(DataSource dataSource) {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .failOnMissingLocations(true);
+    }
+
+    /**
+     * {@code jdbcUrl} with Tally's H2 settings added where the URL does not name them; other
+     * databases' URLs are returned as they are.
+     */
+    public static String withDefaults(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:h2:")) {
+            return jdbcUrl;
+        }
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("MODE", "PostgreSQL");
+        defaults.put("DATABASE_TO_LOWER", "TRUE");
+        defaults.put("DEFAULT_NULL_ORDERING", "HIGH");
+        defaults.put("LOCK_TIMEOUT", "10000");
+        if (!jdbcUrl.startsWith("jdbc:h2:mem:")) {
+            defaults.put("WRITE_DELAY", "0");
+        }
+        String upper = jdbcUrl.toUpperCase(Locale.ROOT);
+        StringBuilder url = new StringBuilder(jdbcUrl);
+        defaults.forEach((name, value) -> {
+            if (!upper.contains(";" + name + "=")) {
+                url.append(';').append(name).append('=').append(value);
+            }
+        });
+        return url.toString();
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public JdbiTransactions transactions() {
+        return transactions;
+    }
+
+    public JdbiUsageLedger usage() {
+        return usage;
+    }
+
+    public JdbiIdempotencyStore idempotency() {
+        return idempotency;
+    }
+
+    public JdbiPlanRepository plans() {
+        return plans;
+    }
+
+    public JdbiUserRepository users() {
+        return users;
+    }
+
+    public JdbiModelPriceRepository modelPrices() {
+        return modelPrices;
+    }
+
+    public JdbiReportRunRepository runs() {
+        return runs;
+    }
+
+    public JdbiCreditTransactionRepository credits() {
+        return credits;
+    }
+
+    public JdbiApiCallRepository apiCalls() {
+        return apiCalls;
+    }
+
+    public JdbiActivationCodeRepository activationCodes() {
+        return activationCodes;
+    }
+
+    public JdbiSessionRepository sessions() {
+        return sessions;
+    }
+
+    public JdbiApiKeyRepository apiKeys() {
+        return apiKeys;
+    }
+
+    /** Closes the pool; an embedded H2 database is closed with its last connection. */
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,38 @@
+package dev.tally.adapter.jdbc;
+
+import dev.tally.application.port.ActivationCodeRepository;
+import dev.tally.domain.activation.ActivationCode;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/** Activation codes in SQL (R45); a redemption is one conditional write on the use count. */
+public final class JdbiActivationCodeRepository implements ActivationCodeRepository {
+
+    private final Db db;
+
+    public JdbiActivationCodeRepository(Jdbi jdbi) {
+        this.db = new Db(jdbi);
+    }
+
+    @Override
+    public void insert(ActivationCode code) {
+        db.inTransaction(handle -> {
+            handle.attach(ActivationCodeDao.class).insert(code.code(), code.user().value(), code.maxUses(),
+                    code.useCount(), code.createdAt());
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ActivationCode> find(String code) {
+        return db.read(handle -> handle.attach(ActivationCodeDao.class).find(code));
+    }
+
+    @Override
+    public Optional<ActivationCode> redeem(String code) {
+        return db.inTransaction(handle -> {
+            ActivationCodeDao dao = handle.attach(ActivationCodeDao.class);
+            return dao.redeem(code) == 1 ? dao.find(code) : Optional.empty();
+        });
+    }
+}

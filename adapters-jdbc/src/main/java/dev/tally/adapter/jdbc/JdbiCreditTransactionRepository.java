@@ -1,0 +1,81 @@
+package dev.tally.adapter.jdbc;
+
+import dev.tally.application.port.CreditAppend;
+import dev.tally.application.port.CreditEntry;
+import dev.tally.application.port.CreditTransactionRepository;
+import dev.tally.domain.credit.CreditTransaction;
+import dev.tally.domain.credit.OperationUsage;
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.user.UserId;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The credit ledger in SQL (R30–R34): immutable entries plus one balance row per user, moved in
+ * the same transaction by one conditional write when the entry must be covered, so concurrent
+ * spends can never take the balance below zero.
+ */
+public final class JdbiCreditTransactionRepository implements CreditTransactionRepository {
+
+    private final Db db;
+
+    public JdbiCreditTransactionRepository(Jdbi jdbi) {
+        this.db = new Db(jdbi);
+    }
+
+    @Override
+    public CreditAppend append(CreditEntry entry) {
+        return db.inTransaction(handle -> Db.undoable(handle, () -> {
+            CreditDao dao = handle.attach(CreditDao.class);
+            String user = entry.user().value();
+            dao.ensureBalance(user);
+            int moved = entry.requireCover() ? dao.moveCovered(user, entry.amount()) : dao.move(user, entry.amount());
+            long balance = dao.balance(user).orElseThrow();
+            if (moved == 0) {
+                return new CreditAppend.Insufficient(balance);
+            }
+            CreditTransaction transaction = entry.toTransaction(balance);
+            dao.insert(transaction.id(), user, transaction.type().wireName(), transaction.amount(),
+                    transaction.operation().orElse(null), transaction.refundOf().orElse(null),
+                    transaction.reason().orElse(null), transaction.createdAt(), balance);
+            return new CreditAppend.Appended(transaction);
+        }, result -> result instanceof CreditAppend.Appended));
+    }
+
+    @Override
+    public long balance(UserId user) {
+        return db.read(handle -> handle.attach(CreditDao.class).balance(user.value())).orElse(0L);
+    }
+
+    @Override
+    public Optional<CreditTransaction> find(UserId user, String transactionId) {
+        return db.read(handle -> handle.attach(CreditDao.class).find(user.value(), transactionId));
+    }
+
+    @Override
+    public long refunded(String usageTransactionId) {
+        return db.read(handle -> handle.attach(CreditDao.class).refunded(usageTransactionId)).orElse(0L);
+    }
+
+    @Override
+    public boolean addRefunded(String usageTransactionId, long amount) {
+        return db.inTransaction(handle -> handle.attach(CreditDao.class).addRefunded(usageTransactionId, amount)) == 1;
+    }
+
+    @Override
+    public List<OperationUsage> usageByOperation(UserId user, BillingPeriod period) {
+        return db.read(handle -> handle.attach(CreditDao.class)
+                .usageByOperation(user.value(), period.start(), period.end()));
+    }
+
+    @Override
+    public List<CreditTransaction> page(UserId user, int limit, int offset) {
+        return db.read(handle -> handle.attach(CreditDao.class).page(user.value(), limit, offset));
+    }
+
+    @Override
+    public long count(UserId user) {
+        return db.read(handle -> handle.attach(CreditDao.class).count(user.value()));
+    }
+}

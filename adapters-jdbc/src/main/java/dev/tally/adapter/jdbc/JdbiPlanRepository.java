@@ -1,0 +1,75 @@
+package dev.tally.adapter.jdbc;
+
+import dev.tally.application.port.PlanRepository;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.plan.PlanLimits;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Jdbi;
+
+/** Plans in SQL; a plan and its limits are replaced together in one transaction. */
+public final class JdbiPlanRepository implements PlanRepository {
+
+    private final Db db;
+
+    public JdbiPlanRepository(Jdbi jdbi) {
+        this.db = new Db(jdbi);
+    }
+
+    @Override
+    public void save(Plan plan) {
+        String id = plan.id().value();
+        BigDecimal cap = plan.maxFileSizeMb().orElse(null);
+        db.inTransaction(handle -> {
+            PlanDao dao = handle.attach(PlanDao.class);
+            Upsert.run(() -> dao.update(id, plan.name(), cap, plan.warningThresholdPercent()),
+                    () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent()));
+            dao.deleteLimits(id);
+            List<String> metrics = new ArrayList<>();
+            List<BigDecimal> maxima = new ArrayList<>();
+            plan.limits().sorted().forEach((metric, limit) -> {
+                metrics.add(metric.value());
+                maxima.add(limit.max().orElse(null));
+            });
+            if (!metrics.isEmpty()) {
+                dao.insertLimits(id, metrics, maxima);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Plan> find(PlanId id) {
+        return db.read(handle -> {
+            PlanDao dao = handle.attach(PlanDao.class);
+            return dao.find(id.value()).map(row -> plan(row, dao.limits(id.value())));
+        });
+    }
+
+    @Override
+    public List<Plan> all() {
+        return db.read(handle -> {
+            PlanDao dao = handle.attach(PlanDao.class);
+            Map<String, List<PlanDao.LimitRow>> limits = dao.allLimits().stream()
+                    .collect(Collectors.groupingBy(PlanDao.LimitRow::planId));
+            return dao.all().stream().map(row -> plan(row, limits.getOrDefault(row.id(), List.of()))).toList();
+        });
+    }
+
+    private static Plan plan(PlanDao.PlanRow row, List<PlanDao.LimitRow> limitRows) {
+        Map<MetricKey, Limit> limits = new HashMap<>();
+        for (PlanDao.LimitRow limit : limitRows) {
+            limits.put(new MetricKey(limit.metric()), limit.max() == null ? Limit.unlimited() : Limit.of(limit.max()));
+        }
+        return new Plan(new PlanId(row.id()), row.name(), new PlanLimits(limits),
+                Optional.ofNullable(row.maxFileSizeMb()), row.warningThresholdPercent());
+    }
+}

@@ -1,0 +1,359 @@
+package dev.tally.adapter.jdbc;
+
+import dev.tally.application.port.AppendResult;
+import dev.tally.application.port.Denied;
+import dev.tally.application.port.PeriodRecord;
+import dev.tally.application.port.ReconcileProgress;
+import dev.tally.application.port.ReconcileReport;
+import dev.tally.application.port.ReserveResult;
+import dev.tally.application.port.UsageLedger;
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.UsageRecord;
+import dev.tally.domain.usage.UsageTotals;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The usage ledger in SQL (R10, R13, R20, R21, R26). Facts are immutable rows, unique per
+ * (user, idempotency key); each is filed in its period and added, in the same transaction, to
+ * the rollup row of (user, period, metric). Enforcement is one conditional {@code UPDATE} of
+ * that row ({@code ... AND used + reserved + q <= limit}): the row lock serialises writers on
+ * one node or many, and under READ COMMITTED a waiting writer re-checks the condition against
+ * the committed row, so granted usage never exceeds the limit and room is never refused.
+ */
+public final class JdbiUsageLedger implements UsageLedger {
+
+    private static final String HELD = "held";
+    /** Rounds of a batch that lost a race for an idempotency key before giving up. */
+    private static final int KEY_RACES = 16;
+    /** Facts refiled per batched statement. */
+    private static final int REFILE_BATCH = 1000;
+
+    private final Db db;
+
+    public JdbiUsageLedger(Jdbi jdbi) {
+        this.db = new Db(jdbi);
+    }
+
+    @Override
+    public AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce) {
+        if (records.isEmpty()) {
+            return new AppendResult.Appended(0, 0);
+        }
+        return db.inTransaction(handle -> {
+            UsageDao dao = handle.attach(UsageDao.class);
+            for (int round = 0; round < KEY_RACES; round++) {
+                // Empty: a concurrent writer stored one of the keys first; its row is visible now.
+                Optional<AppendResult> outcome = Db.undoable(handle, () -> tryAppend(dao, user, records, enforce),
+                        result -> result.filter(AppendResult.Appended.class::isInstance).isPresent());
+                if (outcome.isPresent()) {
+                    return outcome.get();
+                }
+            }
+            throw new IllegalStateException("gave up appending usage of " + user + " after " + KEY_RACES
+                    + " lost races for the same idempotency keys");
+        });
+    }
+
+    private Optional<AppendResult> tryAppend(UsageDao dao, UserId user, List<PeriodRecord> records,
+                                             Map<MetricKey, Limit> enforce) {
+        Map<String, String> known = new HashMap<>();
+        for (UsageDao.StoredKey stored : dao.storedKeys(user.value(),
+                records.stream().map(r -> r.record().idempotencyKey().value()).distinct().toList())) {
+            known.put(stored.idempotencyKey(), stored.fingerprint());
+        }
+        List<PeriodRecord> fresh = new ArrayList<>();
+        int duplicates = 0;
+        for (PeriodRecord entry : records) {
+            UsageRecord record = entry.record();
+            String fingerprint = record.fingerprint();
+            String earlier = known.putIfAbsent(record.idempotencyKey().value(), fingerprint);
+            if (earlier == null) {
+                fresh.add(entry);
+            } else if (earlier.equals(fingerprint)) {
+                duplicates++;
+            } else {
+                return Optional.of(new AppendResult.KeyReused(record.idempotencyKey()));
+            }
+        }
+        if (!storeFacts(dao, user, fresh)) {
+            return Optional.empty();
+        }
+        Map<Rollup, BigDecimal> requested = new TreeMap<>();
+        for (PeriodRecord entry : fresh) {
+            requested.merge(Rollup.of(entry.record().metric(), entry.period()), entry.record().quantity(),
+                    BigDecimal::add);
+        }
+        for (Map.Entry<Rollup, BigDecimal> request : requested.entrySet()) {
+            Rollup rollup = request.getKey();
+            Limit limit = enforce.getOrDefault(rollup.metric(), Limit.unlimited());
+            Optional<Denied> denied = add(dao, user, rollup, request.getValue(), limit, false);
+            if (denied.isPresent()) {
+                return Optional.of(denied.get());
+            }
+        }
+        return Optional.of(new AppendResult.Appended(fresh.size(), duplicates));
+    }
+
+    /** Stores new facts; false when another transaction stored one of their keys first. */
+    private static boolean storeFacts(UsageDao dao, UserId user, List<PeriodRecord> fresh) {
+        if (fresh.isEmpty()) {
+            return true;
+        }
+        int size = fresh.size();
+        List<String> metrics = new ArrayList<>(size);
+        List<BigDecimal> quantities = new ArrayList<>(size);
+        List<Instant> occurred = new ArrayList<>(size);
+        List<String> keys = new ArrayList<>(size);
+        List<String> fingerprints = new ArrayList<>(size);
+        List<String> dimensions = new ArrayList<>(size);
+        List<Instant> starts = new ArrayList<>(size);
+        List<Instant> ends = new ArrayList<>(size);
+        for (PeriodRecord entry : fresh) {
+            UsageRecord record = entry.record();
+            metrics.add(record.metric().value());
+            quantities.add(record.quantity());
+            occurred.add(record.occurredAt());
+            keys.add(record.idempotencyKey().value());
+            fingerprints.add(record.fingerprint());
+            dimensions.add(Json.object(record.dimensions()));
+            starts.add(entry.period().start());
+            ends.add(entry.period().end());
+        }
+        for (int count : dao.insertFacts(user.value(), metrics, quantities, occurred, keys, fingerprints, dimensions,
+                starts, ends)) {
+            if (count == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Adds {@code quantity} to the used (or reserved) quantity of one rollup, within
+     * {@code limit}: one conditional write on a row that exists first.
+     */
+    private static Optional<Denied> add(UsageDao dao, UserId user, Rollup rollup, BigDecimal quantity, Limit limit,
+                                        boolean reserve) {
+        String u = user.value();
+        Instant start = rollup.period().start();
+        Instant end = rollup.period().end();
+        String metric = rollup.metric().value();
+        dao.ensureRollup(u, start, end, metric);
+        Optional<BigDecimal> max = limit.max();
+        int updated;
+        if (max.isEmpty()) {
+            updated = reserve ? dao.addReserved(u, start, end, metric, quantity) : dao.addUsed(u, start, end, metric, quantity);
+        } else {
+            updated = reserve
+                    ? dao.addReservedWithin(u, start, end, metric, quantity, max.get())
+                    : dao.addUsedWithin(u, start, end, metric, quantity, max.get());
+        }
+        if (updated == 1) {
+            return Optional.empty();
+        }
+        UsageTotals current = dao.rollup(u, start, end, metric)
+                .map(row -> new UsageTotals(row.used(), row.reserved()))
+                .orElse(UsageTotals.ZERO);
+        return Optional.of(new Denied(rollup.metric(), rollup.period(), current, quantity, max.orElseThrow()));
+    }
+
+    @Override
+    public Map<MetricKey, UsageTotals> totals(UserId user, BillingPeriod period) {
+        List<UsageDao.RollupRow> rows = db.read(handle ->
+                handle.attach(UsageDao.class).rollups(user.value(), period.start(), period.end()));
+        Map<MetricKey, UsageTotals> totals = new TreeMap<>();
+        rows.forEach(row -> totals.put(new MetricKey(row.metric()), new UsageTotals(row.used(), row.reserved())));
+        return totals;
+    }
+
+    @Override
+    public UsageTotals totals(UserId user, MetricKey metric, BillingPeriod period) {
+        return db.read(handle -> handle.attach(UsageDao.class)
+                .rollup(user.value(), period.start(), period.end(), metric.value()))
+                .map(row -> new UsageTotals(row.used(), row.reserved()))
+                .orElse(UsageTotals.ZERO);
+    }
+
+    @Override
+    public ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
+                                 BillingPeriod period, Limit limit) {
+        return db.inTransaction(handle -> Db.undoable(handle, () -> {
+            UsageDao dao = handle.attach(UsageDao.class);
+            String u = user.value();
+            if (dao.insertReservation(u, reservationId, metric.value(), quantity, at, period.start(), period.end()) == 0
+                    && dao.reuseReservation(u, reservationId, metric.value(), quantity, at, period.start(),
+                    period.end()) == 0) {
+                throw new IllegalStateException("reservation " + reservationId + " is already held");
+            }
+            Optional<Denied> denied = add(dao, user, Rollup.of(metric, period), quantity, limit, true);
+            return denied.<ReserveResult>map(d -> d).orElseGet(ReserveResult.Reserved::new);
+        }, result -> result instanceof ReserveResult.Reserved));
+    }
+
+    @Override
+    public void release(UserId user, String reservationId) {
+        db.inTransaction(handle -> {
+            UsageDao dao = handle.attach(UsageDao.class);
+            if (dao.endReservation(user.value(), reservationId, "released") == 1) {
+                UsageDao.ReservationRow held = dao.reservation(user.value(), reservationId).orElseThrow();
+                dao.moveReserved(user.value(), held.periodStart(), held.periodEnd(), held.metric(), held.quantity(),
+                        BigDecimal.ZERO);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean consume(UserId user, String reservationId, String idempotencyKey) {
+        return db.inTransaction(handle -> {
+            UsageDao dao = handle.attach(UsageDao.class);
+            String u = user.value();
+            if (dao.endReservation(u, reservationId, "consumed") == 0) {
+                return false;
+            }
+            UsageDao.ReservationRow held = dao.reservation(u, reservationId).orElseThrow();
+            UsageRecord record = new UsageRecord(user, new MetricKey(held.metric()), held.quantity(), held.reservedAt(),
+                    new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
+            BillingPeriod period = new BillingPeriod(held.periodStart(), held.periodEnd());
+            if (!storeFacts(dao, user, List.of(new PeriodRecord(record, period)))) {
+                throw new IllegalStateException("usage of " + user + " already has idempotency key " + idempotencyKey);
+            }
+            dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), held.quantity());
+            return true;
+        });
+    }
+
+    @Override
+    public void refile(UserId user, Function<Instant, BillingPeriod> periodOf) {
+        db.inTransaction(handle -> {
+            UsageDao dao = handle.attach(UsageDao.class);
+            String u = user.value();
+            Refiling facts = new Refiling(periodOf);
+            dao.factFilings(u).forEach(facts::add);
+            facts.flush((ids, starts, ends) -> dao.refileFacts(ids, starts, ends));
+            Refiling held = new Refiling(periodOf);
+            dao.heldFilings(u).forEach(held::add);
+            held.flush((ids, starts, ends) -> dao.refileReservations(u, ids, starts, ends));
+            dao.deleteRollups(u);
+            dao.rebuildRollups(u);
+            return null;
+        });
+    }
+
+    @Override
+    public ReconcileReport reconcile(boolean repair, ReconcileProgress progress) {
+        List<String> users = db.read(handle -> handle.attach(UsageDao.class).ledgerUsers());
+        List<ReconcileReport.Drift> drifts = new ArrayList<>();
+        long checked = 0;
+        long done = 0;
+        progress.update(0, users.size());
+        for (String user : users) {
+            List<UsageDao.Comparison> rows = db.inTransaction(handle -> reconcileUser(handle, user, repair));
+            checked += rows.size();
+            for (UsageDao.Comparison row : rows) {
+                if (row.drifted()) {
+                    drifts.add(new ReconcileReport.Drift(new UserId(user), new MetricKey(row.metric()),
+                            row.periodStart(), row.storedUsed(), row.factUsed(), row.storedReserved(),
+                            row.openReserved()));
+                }
+            }
+            progress.update(++done, users.size());
+        }
+        return new ReconcileReport(checked, drifts, repair);
+    }
+
+    /** Compares (and with {@code repair} overwrites) one user's rollups, its rows locked first. */
+    private static List<UsageDao.Comparison> reconcileUser(Handle handle, String user, boolean repair) {
+        UsageDao dao = handle.attach(UsageDao.class);
+        if (repair) {
+            dao.lockRollups(user);
+        }
+        List<UsageDao.Comparison> rows = dao.compare(user);
+        if (repair) {
+            for (UsageDao.Comparison row : rows) {
+                if (row.drifted()) {
+                    dao.ensureRollup(user, row.periodStart(), row.periodEnd(), row.metric());
+                    dao.overwriteRollup(user, row.periodStart(), row.periodEnd(), row.metric(), row.factUsed(),
+                            row.openReserved());
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** A rollup's key within one user, ordered so concurrent writers lock rows in one order. */
+    private record Rollup(MetricKey metric, BillingPeriod period) implements Comparable<Rollup> {
+
+        private static final Comparator<Rollup> ORDER = Comparator
+                .comparing((Rollup r) -> r.period().start())
+                .thenComparing(r -> r.period().end())
+                .thenComparing(Rollup::metric);
+
+        static Rollup of(MetricKey metric, BillingPeriod period) {
+            return new Rollup(metric, period);
+        }
+
+        @Override
+        public int compareTo(Rollup other) {
+            return ORDER.compare(this, other);
+        }
+    }
+
+    /** Collects the filings whose period changes and writes them in batches. */
+    private static final class Refiling {
+
+        interface Writer {
+            void write(List<String> ids, List<Instant> starts, List<Instant> ends);
+        }
+
+        private final Function<Instant, BillingPeriod> periodOf;
+        private final Map<String, BillingPeriod> moved = new LinkedHashMap<>();
+
+        Refiling(Function<Instant, BillingPeriod> periodOf) {
+            this.periodOf = periodOf;
+        }
+
+        void add(UsageDao.Filing filing) {
+            BillingPeriod period = periodOf.apply(filing.at());
+            if (!period.start().equals(filing.periodStart()) || !period.end().equals(filing.periodEnd())) {
+                moved.put(filing.id(), period);
+            }
+        }
+
+        void flush(Writer writer) {
+            List<String> ids = new ArrayList<>();
+            List<Instant> starts = new ArrayList<>();
+            List<Instant> ends = new ArrayList<>();
+            for (Map.Entry<String, BillingPeriod> entry : moved.entrySet()) {
+                ids.add(entry.getKey());
+                starts.add(entry.getValue().start());
+                ends.add(entry.getValue().end());
+                if (ids.size() == REFILE_BATCH) {
+                    writer.write(ids, starts, ends);
+                    ids.clear();
+                    starts.clear();
+                    ends.clear();
+                }
+            }
+            if (!ids.isEmpty()) {
+                writer.write(ids, starts, ends);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.tally.adapter.jdbc;
+
+import dev.tally.application.port.UserRepository;
+import dev.tally.domain.period.BillingCycle;
+import dev.tally.domain.period.BillingSchedule;
+import dev.tally.domain.period.CycleKind;
+import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.user.User;
+import dev.tally.domain.user.UserId;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/** Users in SQL, each with its whole billing schedule (R1–R4), replaced together. */
+public final class JdbiUserRepository implements UserRepository {
+
+    private final Db db;
+
+    public JdbiUserRepository(Jdbi jdbi) {
+        this.db = new Db(jdbi);
+    }
+
+    @Override
+    public void save(User user) {
+        String id = user.id().value();
+        db.inTransaction(handle -> {
+            UserDao dao = handle.attach(UserDao.class);
+            Upsert.run(() -> dao.update(id, user.planId().value(), user.createdAt()),
+                    () -> dao.insert(id, user.planId().value(), user.createdAt()));
+            dao.deleteCycles(id);
+            List<Integer> seq = new ArrayList<>();
+            List<String> kinds = new ArrayList<>();
+            List<Instant> anchors = new ArrayList<>();
+            List<String> zones = new ArrayList<>();
+            for (BillingCycle cycle : user.billing().cycles()) {
+                seq.add(seq.size());
+                kinds.add(cycle.kind().wireName());
+                anchors.add(cycle.anchor());
+                zones.add(cycle.zone().getId());
+            }
+            dao.insertCycles(id, seq, kinds, anchors, zones);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<User> find(UserId id) {
+        return db.read(handle -> {
+            UserDao dao = handle.attach(UserDao.class);
+            return dao.find(id.value()).map(row -> {
+                List<BillingCycle> cycles = dao.cycles(id.value()).stream()
+                        .map(c -> new BillingCycle(CycleKind.fromWireName(c.kind()), c.anchor(), ZoneId.of(c.zone())))
+                        .toList();
+                return new User(id, new PlanId(row.planId()), new BillingSchedule(cycles), row.createdAt());
+            });
+        });
+    }
+}

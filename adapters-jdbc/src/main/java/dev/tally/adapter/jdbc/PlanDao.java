@@ -1,0 +1,57 @@
+package dev.tally.adapter.jdbc;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** Plans' SQL: one row per plan and one per named limit. */
+interface PlanDao {
+
+    /** A plan row without its limits. */
+    record PlanRow(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent) {
+        static PlanRow map(ResultSet rs) throws SQLException {
+            return new PlanRow(rs.getString("id"), rs.getString("name"),
+                    Decimals.optionalQuantity(rs, "max_file_size_mb").orElse(null),
+                    rs.getInt("warning_threshold_percent"));
+        }
+    }
+
+    /** One named limit; a NULL maximum is unlimited. */
+    record LimitRow(String planId, String metric, BigDecimal max) {
+        static LimitRow map(ResultSet rs) throws SQLException {
+            return new LimitRow(rs.getString("plan_id"), rs.getString("metric"),
+                    Decimals.optionalQuantity(rs, "max_quantity").orElse(null));
+        }
+    }
+
+    @SqlUpdate("UPDATE plans SET name = :name, max_file_size_mb = :maxFileSizeMb, "
+            + "warning_threshold_percent = :warningThresholdPercent WHERE id = :id")
+    int update(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent);
+
+    @SqlUpdate("INSERT INTO plans (id, name, max_file_size_mb, warning_threshold_percent) "
+            + "VALUES (:id, :name, :maxFileSizeMb, :warningThresholdPercent) ON CONFLICT DO NOTHING")
+    int insert(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent);
+
+    @SqlUpdate("DELETE FROM plan_limits WHERE plan_id = :planId")
+    void deleteLimits(String planId);
+
+    @SqlBatch("INSERT INTO plan_limits (plan_id, metric, max_quantity) VALUES (:planId, :metric, :max)")
+    void insertLimits(String planId, List<String> metric, List<BigDecimal> max);
+
+    @SqlQuery("SELECT id, name, max_file_size_mb, warning_threshold_percent FROM plans WHERE id = :id")
+    Optional<PlanRow> find(String id);
+
+    @SqlQuery("SELECT id, name, max_file_size_mb, warning_threshold_percent FROM plans ORDER BY id")
+    List<PlanRow> all();
+
+    @SqlQuery("SELECT plan_id, metric, max_quantity FROM plan_limits WHERE plan_id = :planId")
+    List<LimitRow> limits(String planId);
+
+    @SqlQuery("SELECT plan_id, metric, max_quantity FROM plan_limits")
+    List<LimitRow> allLimits();
+}

@@ -1,0 +1,36 @@
+package dev.tally.adapter.jdbc;
+
+import dev.tally.domain.session.Session;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** Sessions' SQL. */
+interface SessionDao {
+
+    static Session map(ResultSet rs) throws SQLException {
+        long duration = rs.getLong("duration_seconds");
+        OptionalLong durationSeconds = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(duration);
+        return new Session(rs.getString("id"), new UserId(rs.getString("user_id")), rs.getString("title"),
+                Decimals.optionalQuantity(rs, "file_size_mb"), Instants.get(rs, "created_at"), durationSeconds);
+    }
+
+    @SqlUpdate("INSERT INTO sessions (id, user_id, title, file_size_mb, created_at, duration_seconds) "
+            + "VALUES (:id, :user, :title, :fileSizeMb, :createdAt, :durationSeconds)")
+    void insert(String id, String user, String title, BigDecimal fileSizeMb, Instant createdAt, Long durationSeconds);
+
+    @SqlQuery("SELECT id, user_id, title, file_size_mb, created_at, duration_seconds FROM sessions "
+            + "WHERE id = :id AND user_id = :user")
+    Optional<Session> find(String user, String id);
+
+    /** Completes an open session; 0 rows means it is missing or already completed. */
+    @SqlUpdate("UPDATE sessions SET duration_seconds = :seconds "
+            + "WHERE id = :id AND user_id = :user AND duration_seconds IS NULL")
+    int complete(String user, String id, long seconds);
+}

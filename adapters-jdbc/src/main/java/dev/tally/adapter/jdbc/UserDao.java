@@ -1,0 +1,47 @@
+package dev.tally.adapter.jdbc;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** Users' SQL: one row per user and one per billing cycle of its schedule. */
+interface UserDao {
+
+    /** A user row without its schedule. */
+    record UserRow(String id, String planId, Instant createdAt) {
+        static UserRow map(ResultSet rs) throws SQLException {
+            return new UserRow(rs.getString("id"), rs.getString("plan_id"), Instants.get(rs, "created_at"));
+        }
+    }
+
+    /** One cycle of a schedule. */
+    record CycleRow(String kind, Instant anchor, String zone) {
+        static CycleRow map(ResultSet rs) throws SQLException {
+            return new CycleRow(rs.getString("kind"), Instants.get(rs, "anchor_at"), rs.getString("time_zone"));
+        }
+    }
+
+    @SqlUpdate("UPDATE users SET plan_id = :planId, created_at = :createdAt WHERE id = :id")
+    int update(String id, String planId, Instant createdAt);
+
+    @SqlUpdate("INSERT INTO users (id, plan_id, created_at) VALUES (:id, :planId, :createdAt) ON CONFLICT DO NOTHING")
+    int insert(String id, String planId, Instant createdAt);
+
+    @SqlUpdate("DELETE FROM user_billing_cycles WHERE user_id = :id")
+    void deleteCycles(String id);
+
+    @SqlBatch("INSERT INTO user_billing_cycles (user_id, seq, kind, anchor_at, time_zone) "
+            + "VALUES (:id, :seq, :kind, :anchor, :zone)")
+    void insertCycles(String id, List<Integer> seq, List<String> kind, List<Instant> anchor, List<String> zone);
+
+    @SqlQuery("SELECT id, plan_id, created_at FROM users WHERE id = :id")
+    Optional<UserRow> find(String id);
+
+    @SqlQuery("SELECT kind, anchor_at, time_zone FROM user_billing_cycles WHERE user_id = :id ORDER BY seq")
+    List<CycleRow> cycles(String id);
+}

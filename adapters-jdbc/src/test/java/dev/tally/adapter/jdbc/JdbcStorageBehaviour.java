@@ -1,0 +1,153 @@
+package dev.tally.adapter.jdbc;
+
+import static dev.tally.application.port.contract.Fixtures.MARCH;
+import static dev.tally.application.port.contract.Fixtures.API;
+import static dev.tally.application.port.contract.Fixtures.newId;
+import static dev.tally.application.port.contract.Fixtures.newUser;
+import static dev.tally.application.port.contract.Fixtures.usage;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tally.application.port.AppendResult;
+import dev.tally.application.port.CreditEntry;
+import dev.tally.application.port.IdempotencyStore;
+import dev.tally.application.port.ReconcileProgress;
+import dev.tally.application.port.ReconcileReport;
+import dev.tally.domain.credit.CreditType;
+import dev.tally.domain.session.Session;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the SQL storage promises beyond the port contracts: one use case is one transaction,
+ * idempotency claims commit on their own, transient conflicts are retried, and reconcile finds
+ * rollups that are missing altogether.
+ */
+abstract class JdbcStorageBehaviour {
+
+    private static final IdempotencyKey KEY = new IdempotencyKey("key-1");
+
+    abstract TestDatabase database();
+
+    private JdbcStorage storage() {
+        return database().storage();
+    }
+
+    @Test
+    void R13_a_failing_use_case_rolls_back_every_port_it_wrote() {
+        UserId user = newUser();
+        String sessionId = newId("s");
+
+        assertThatThrownBy(() -> storage().transactions().run(() -> {
+            storage().usage().append(user, List.of(usage(user, API, "2", "a", MARCH, 1)), Map.of());
+            storage().credits().append(new CreditEntry(newId("tx"), user, CreditType.GRANT, 5, Optional.empty(),
+                    Optional.empty(), Optional.empty(), MARCH.start(), false));
+            storage().sessions().insert(Session.open(sessionId, user, "call", Optional.empty(), MARCH.start()));
+            throw new IllegalStateException("the use case fails after writing");
+        })).hasMessageContaining("fails after writing");
+
+        assertThat(storage().usage().totals(user, MARCH)).isEmpty();
+        assertThat(storage().credits().balance(user)).isZero();
+        assertThat(storage().credits().count(user)).isZero();
+        assertThat(storage().sessions().find(user, sessionId)).isEmpty();
+        assertThat(storage().usage().append(user, List.of(usage(user, API, "2", "a", MARCH, 1)), Map.of()))
+                .as("the idempotency key was not kept either").isEqualTo(new AppendResult.Appended(1, 0));
+    }
+
+    @Test
+    void R13_repository_calls_inside_a_use_case_join_its_transaction() throws Exception {
+        UserId user = newUser();
+        BigDecimal seenInside = storage().transactions().inTransaction(() -> {
+            storage().usage().append(user, List.of(usage(user, API, "2", "a", MARCH, 1)), Map.of());
+            BigDecimal fromOtherConnection = CompletableFuture
+                    .supplyAsync(() -> storage().usage().totals(user, API, MARCH).used()).join();
+            assertThat(fromOtherConnection).as("not committed yet").isEqualByComparingTo("0");
+            return storage().usage().totals(user, API, MARCH).used();
+        });
+
+        assertThat(seenInside).as("read your own write").isEqualByComparingTo("2");
+        assertThat(storage().usage().totals(user, API, MARCH).used()).isEqualByComparingTo("2");
+    }
+
+    @Test
+    void R20_a_claim_commits_on_its_own_and_a_completion_only_with_the_work() {
+        UserId user = newUser();
+        assertThatThrownBy(() -> storage().transactions().run(() -> {
+            assertThat(storage().idempotency().claim(user, KEY, "fp", MARCH.start()))
+                    .isInstanceOf(IdempotencyStore.Claimed.class);
+            storage().idempotency().complete(user, KEY, "result");
+            throw new IllegalStateException("the work fails");
+        })).hasMessageContaining("the work fails");
+
+        assertThat(storage().idempotency().claim(user, KEY, "fp", MARCH.start()))
+                .as("claimed, not completed").isInstanceOf(IdempotencyStore.InFlight.class);
+    }
+
+    @Test
+    void R20_a_key_completed_by_another_request_refuses_a_second_completion() {
+        UserId user = newUser();
+        storage().idempotency().claim(user, KEY, "fp", MARCH.start());
+        storage().idempotency().complete(user, KEY, "first");
+
+        assertThatThrownBy(() -> storage().idempotency().complete(user, KEY, "second"))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(storage().idempotency().claim(user, KEY, "fp", MARCH.start()))
+                .isEqualTo(new IdempotencyStore.Replay("first"));
+    }
+
+    @Test
+    void R13_a_transient_conflict_runs_the_whole_use_case_again_once_it_commits() {
+        UserId user = newUser();
+        AtomicInteger attempts = new AtomicInteger();
+
+        AppendResult result = storage().transactions().inTransaction(() -> {
+            AppendResult appended = storage().usage().append(user, List.of(usage(user, API, "2", "a", MARCH, 1)),
+                    Map.of());
+            if (attempts.incrementAndGet() == 1) {
+                throw new IllegalStateException(new SQLException("could not serialize access", "40001"));
+            }
+            return appended;
+        });
+
+        assertThat(attempts).hasValue(2);
+        assertThat(result).isEqualTo(new AppendResult.Appended(1, 0));
+        assertThat(storage().usage().totals(user, API, MARCH).used()).isEqualByComparingTo("2");
+    }
+
+    @Test
+    void R13_other_failures_are_not_retried() {
+        AtomicInteger attempts = new AtomicInteger();
+        assertThatThrownBy(() -> storage().transactions().run(() -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException(new SQLException("check constraint", "23514"));
+        })).isInstanceOf(IllegalStateException.class);
+        assertThat(attempts).hasValue(1);
+    }
+
+    @Test
+    void R10_reconcile_reports_and_recreates_a_missing_rollup() {
+        UserId user = newUser();
+        storage().usage().append(user, List.of(usage(user, API, "2", "a", MARCH, 1), usage(user, API, "3", "b", MARCH, 2)),
+                Map.of());
+        storage().jdbi().useHandle(handle -> handle.execute("DELETE FROM usage_rollups WHERE user_id = ?",
+                user.value()));
+
+        List<ReconcileReport.Drift> drifts = storage().usage().reconcile(false, ReconcileProgress.NONE).drifts()
+                .stream().filter(d -> d.user().equals(user)).toList();
+        assertThat(drifts).hasSize(1);
+        assertThat(drifts.get(0).storedUsed()).isEqualByComparingTo("0");
+        assertThat(drifts.get(0).factUsed()).isEqualByComparingTo("5");
+        assertThat(storage().usage().totals(user, MARCH)).isEmpty();
+
+        storage().usage().reconcile(true, ReconcileProgress.NONE);
+        assertThat(storage().usage().totals(user, API, MARCH).used()).isEqualByComparingTo("5");
+    }
+}

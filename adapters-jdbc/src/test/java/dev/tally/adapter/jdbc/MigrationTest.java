@@ -1,0 +1,122 @@
+package dev.tally.adapter.jdbc;
+
+import static dev.tally.application.port.contract.Fixtures.API;
+import static dev.tally.application.port.contract.Fixtures.MARCH;
+import static dev.tally.application.port.contract.Fixtures.usage;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.tally.application.access.ApiKey;
+import dev.tally.application.port.IdempotencyStore;
+import dev.tally.domain.period.BillingCycle;
+import dev.tally.domain.period.BillingSchedule;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.plan.PlanLimits;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.user.User;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.flywaydb.core.api.MigrationInfo;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A database written at the first schema version and then migrated to the latest keeps every
+ * row, and the latest code reads them.
+ */
+class MigrationTest {
+
+    private static final List<String> V1_TABLES = List.of("plans", "plan_limits", "users", "user_billing_cycles",
+            "usage_facts", "usage_rollups", "usage_reservations", "idempotency_keys", "api_keys");
+
+    @Test
+    void data_written_at_version_1_survives_the_migration_to_the_latest_on_h2(@TempDir Path directory) {
+        migrateKeepsEveryRow("jdbc:h2:file:" + directory.resolve("tally").toAbsolutePath());
+    }
+
+    @Test
+    void data_written_at_version_1_survives_the_migration_to_the_latest_on_postgresql() throws SQLException {
+        String server = TestDatabase.postgresUrlOrSkip();
+        String schema = "tally_migration_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection connection = DriverManager.getConnection(server)) {
+            connection.createStatement().execute("CREATE SCHEMA " + schema);
+        }
+        try {
+            migrateKeepsEveryRow(server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        } finally {
+            try (Connection connection = DriverManager.getConnection(server)) {
+                connection.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private static void migrateKeepsEveryRow(String url) {
+        UserId user = new UserId("early-adopter");
+        Instant created = Instant.parse("2026-01-15T08:00:00.000000001Z");
+        User stored = new User(user, new PlanId("pro"), BillingSchedule.of(BillingCycle.calendarMonth(created)), created);
+        Plan plan = Plan.of(new PlanId("pro"), "Pro", new PlanLimits(Map.of(API, Limit.of(100),
+                MetricKey.RUNS, Limit.unlimited())));
+        ApiKey key = new ApiKey("ab".repeat(32), Optional.of(user), created);
+        Map<String, Long> before;
+
+        try (HikariDataSource dataSource = dataSource(url)) {
+            JdbcStorage.flyway(dataSource).target("1").load().migrate();
+            assertThat(JdbcStorage.flyway(dataSource).load().info().current().getVersion().getVersion()).isEqualTo("1");
+            Jdbi jdbi = TallyJdbi.prepare(Jdbi.create(dataSource));
+            new JdbiPlanRepository(jdbi).save(plan);
+            new JdbiUserRepository(jdbi).save(stored);
+            new JdbiApiKeyRepository(jdbi).insert(key);
+            JdbiUsageLedger ledger = new JdbiUsageLedger(jdbi);
+            ledger.append(user, List.of(usage(user, API, "2", "a", MARCH, 1), usage(user, API, "3", "b", MARCH, 2)),
+                    Map.of(API, Limit.of(100)));
+            ledger.reserve(user, "run-1", MetricKey.RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(5));
+            JdbiIdempotencyStore keys = new JdbiIdempotencyStore(jdbi);
+            keys.claim(user, new IdempotencyKey("grant-1"), "fp", created);
+            keys.complete(user, new IdempotencyKey("grant-1"), "tx-1");
+            before = rowCounts(jdbi);
+        }
+        assertThat(before.values()).allMatch(count -> count > 0);
+
+        try (JdbcStorage latest = JdbcStorage.open(url, 2)) {
+            MigrationInfo[] applied = JdbcStorage.flyway(latest.dataSource()).load().info().applied();
+            assertThat(applied).extracting(info -> info.getVersion().getVersion()).containsExactly("1", "2");
+            assertThat(rowCounts(latest.jdbi())).isEqualTo(before);
+            assertThat(latest.users().find(user)).contains(stored);
+            assertThat(latest.plans().find(plan.id()).orElseThrow().limitOf(API)).isEqualTo(Limit.of(100));
+            assertThat(latest.apiKeys().findByHash(key.hash())).contains(key);
+            assertThat(latest.usage().totals(user, API, MARCH).used()).isEqualByComparingTo("5");
+            assertThat(latest.usage().totals(user, MetricKey.RUNS, MARCH).reserved()).isEqualByComparingTo("1");
+            assertThat(latest.idempotency().claim(user, new IdempotencyKey("grant-1"), "fp", created))
+                    .isEqualTo(new IdempotencyStore.Replay("tx-1"));
+            assertThat(latest.usage().consume(user, "run-1", "run:run-1")).isTrue();
+        }
+    }
+
+    private static HikariDataSource dataSource(String url) {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(JdbcStorage.withDefaults(url));
+        dataSource.setMaximumPoolSize(2);
+        return dataSource;
+    }
+
+    private static Map<String, Long> rowCounts(Jdbi jdbi) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbi.useHandle(handle -> V1_TABLES.forEach(table -> counts.put(table,
+                handle.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one())));
+        return counts;
+    }
+}

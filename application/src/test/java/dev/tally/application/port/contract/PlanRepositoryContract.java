@@ -1,0 +1,50 @@
+package dev.tally.application.port.contract;
+
+import static dev.tally.application.port.contract.Fixtures.assertSameValue;
+import static dev.tally.application.port.contract.Fixtures.dec;
+import static dev.tally.application.port.contract.Fixtures.newId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.application.port.PlanRepository;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.plan.PlanLimits;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link PlanRepository} promises. */
+public abstract class PlanRepositoryContract {
+
+    protected abstract PlanRepository plans();
+
+    @Test
+    void R11_a_plan_keeps_zero_unlimited_and_decimal_limits_apart() {
+        PlanId id = new PlanId(newId("pro"));
+        Plan plan = new Plan(id, "Pro", new PlanLimits(Map.of(
+                MetricKey.RUNS, Limit.of(0),
+                MetricKey.SESSIONS, Limit.unlimited(),
+                MetricKey.COST_USD, Limit.of(dec("12.345678")))), Optional.of(dec("25.5")), 75);
+        plans().save(plan);
+
+        Plan stored = plans().find(id).orElseThrow();
+        assertSameValue(stored, plan);
+        assertThat(stored.limitOf(MetricKey.RUNS)).isEqualTo(Limit.of(0));
+        assertThat(stored.limitOf(MetricKey.SESSIONS)).isEqualTo(Limit.unlimited());
+        assertThat(plans().find(new PlanId(newId("missing")))).isEmpty();
+    }
+
+    @Test
+    void R14_saving_a_plan_again_replaces_it() {
+        PlanId id = new PlanId(newId("team"));
+        plans().save(Plan.of(id, "Team", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(5)))));
+        Plan replaced = Plan.of(id, "Team+", new PlanLimits(Map.of(MetricKey.SESSIONS, Limit.of(9))));
+        plans().save(replaced);
+
+        assertSameValue(plans().find(id).orElseThrow(), replaced);
+        assertThat(plans().all()).extracting(Plan::id).contains(id);
+        assertThat(plans().all()).extracting(p -> p.id().value()).isSorted();
+    }
+}
