@@ -39,6 +39,8 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (TallyApp app = TallyApp.open(database.dbUrl, Clock.systemUTC())) {
             Optional<String> generated = app.ensureAdminKey(adminKey.value());
+            out.println("Loading the demo (a month of usage, replayed through the use cases)…");
+            out.flush();
             Keys keys = load(app);
             out.println(keys.loaded() ? "Demo data loaded into " + app.storageDescription() + "."
                     : "Demo data was already there; made new keys for its users.");

@@ -1,13 +1,15 @@
 package dev.tally.bootstrap;
 
+import dev.tally.adapter.jdbc.JdbcStorage;
 import dev.tally.application.port.TallyStorage;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The storage a database URL names, opened and migrated, with what closes it. {@value #MEMORY}
- * is fresh in-memory storage (nothing persists), for trials, tests and {@code bench}.
+ * The storage a database URL names, opened and migrated, with what closes it: an H2 or
+ * PostgreSQL JDBC URL, or {@value #MEMORY} for fresh in-memory storage (nothing persists), for
+ * trials, tests and {@code bench}.
  *
  * @param ports       every port the use cases need
  * @param description where the data lives, for people (never a password)
@@ -27,12 +29,19 @@ public record OpenStorage(TallyStorage ports, String description, AutoCloseable 
 
     /** Opens the storage {@code dbUrl} names and brings its schema to the latest version. */
     public static OpenStorage open(String dbUrl) {
-        if (!MEMORY.equals(dbUrl)) {
-            // The JDBC adapter is not wired in yet: say so loudly rather than pretend to persist.
-            LOG.warn("JDBC storage is not available in this build; using in-memory storage instead of {}",
-                    redacted(dbUrl));
+        if (MEMORY.equals(dbUrl)) {
+            return new OpenStorage(TallyStorage.inMemory(), "in memory (nothing persists)", () -> { });
         }
-        return new OpenStorage(TallyStorage.inMemory(), "in memory (nothing persists)", () -> { });
+        JdbcStorage jdbc = JdbcStorage.open(dbUrl);
+        LOG.info("storage: {}", redacted(dbUrl));
+        return new OpenStorage(ports(jdbc), redacted(dbUrl), jdbc);
+    }
+
+    /** Every port of one JDBC storage, sharing its transactions. */
+    public static TallyStorage ports(JdbcStorage jdbc) {
+        return new TallyStorage(jdbc.transactions(), jdbc.usage(), jdbc.idempotency(), jdbc.plans(), jdbc.users(),
+                jdbc.modelPrices(), jdbc.runs(), jdbc.credits(), jdbc.apiCalls(), jdbc.activationCodes(),
+                jdbc.sessions(), jdbc.apiKeys());
     }
 
     /** The URL without its query parameters, which may carry a password. */

@@ -47,6 +47,10 @@ final class ServeCommand implements Callable<Integer> {
         }, "tally-shutdown"));
 
         Optional<String> generated = app.ensureAdminKey(config.adminKey());
+        if (demo) {
+            out.println("Loading the demo (a month of usage, replayed through the use cases)…");
+            out.flush();
+        }
         Optional<DemoCommand.Keys> demoKeys = demo ? Optional.of(DemoCommand.load(app)) : Optional.empty();
         int listening = app.serve(config.port());
 

@@ -1,0 +1,29 @@
+package dev.tally.bootstrap;
+
+import dev.tally.adapter.http.ApiContractScenarios;
+import dev.tally.adapter.jdbc.JdbcStorage;
+import dev.tally.application.port.TallyStorage;
+
+/** The HTTP end-to-end suite {@link ApiContractScenarios} over PostgreSQL, each test in a fresh schema. */
+class PostgresApiContractScenariosTest extends ApiContractScenarios {
+
+    private TestDatabases.PostgresSchema schema;
+    private JdbcStorage jdbc;
+
+    @Override
+    protected TallyStorage openStorage() {
+        schema = TestDatabases.postgresSchema();
+        jdbc = TestDatabases.open(schema.url());
+        return OpenStorage.ports(jdbc);
+    }
+
+    @Override
+    protected void closeStorage() {
+        if (jdbc != null) {
+            jdbc.close();
+        }
+        if (schema != null) {
+            schema.close();
+        }
+    }
+}
