@@ -109,6 +109,11 @@ public final class TallyServer implements AutoCloseable {
         return routes;
     }
 
+    /** Whether {@link #close()} has begun and not yet finished. */
+    boolean stopping() {
+        return javalin.jettyServer().server().isStopping();
+    }
+
     /** Stops accepting connections, lets requests in flight finish, then stops. */
     @Override
     public void close() {

@@ -1,6 +1,7 @@
 package dev.tally.adapter.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -161,32 +162,31 @@ class ServerBehaviourTest extends ApiTestSupport {
         String key = slow.access().createAdminKey();
         slow.plans().put(Plan.of(new PlanId("free"), "Free", new dev.tally.domain.plan.PlanLimits(Map.of())));
         TallyServer other = TallyServer.start(slow, ServerSettings.onPort(0));
-        ApiClient client = new ApiClient(other.port(), key);
+        int port = other.port();
+        ApiClient client = new ApiClient(port, key);
 
         blocking.arm();
         CompletableFuture<ApiClient.Response> inFlight = CompletableFuture.supplyAsync(() ->
                 client.put("/v1/users/acme", "{\"plan_id\": \"free\"}"));
         assertThat(blocking.reached.await(10, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Void> closing = CompletableFuture.runAsync(other::close);
-        awaitRefused(other.port());
+        awaitStopping(other);
         blocking.release();
 
         closing.get(30, TimeUnit.SECONDS);
         ApiClient.Response answer = inFlight.get(30, TimeUnit.SECONDS);
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         assertThat(answer.json().get("id").asText()).isEqualTo("acme");
+        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close())
+                .as("a closed server accepts no connection").isInstanceOf(java.io.IOException.class);
     }
 
-    /** Waits until the closing server accepts no new connection, while the held request is still open. */
-    private static void awaitRefused(int port) throws InterruptedException {
-        for (int attempt = 0; attempt < 1000; attempt++) {
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
-                Thread.sleep(10);
-            } catch (java.io.IOException refused) {
-                return;
-            }
+    /** Waits until {@code close()} has begun, while the held request is still in flight. */
+    private static void awaitStopping(TallyServer server) throws InterruptedException {
+        for (int attempt = 0; attempt < 3000 && !server.stopping(); attempt++) {
+            Thread.sleep(5);
         }
-        throw new AssertionError("the server still accepts connections while closing");
+        assertThat(server.stopping()).as("close() has begun").isTrue();
     }
 
     private static List<String> fieldNames(JsonNode node) {
