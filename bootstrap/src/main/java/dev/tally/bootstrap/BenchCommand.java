@@ -57,6 +57,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "8", description = "concurrent clients; default: ${DEFAULT-VALUE}")
     int threads;
 
+    @Option(names = "--users", defaultValue = "1",
+            description = "users the clients spread over (1: every write contends for one user's limit);"
+                    + " default: ${DEFAULT-VALUE}")
+    int users;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -77,22 +82,26 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (seconds < 1 || maxRequests < 1 || threads < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--seconds, --requests and --threads must be positive");
+        if (seconds < 1 || maxRequests < 1 || threads < 1 || users < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--seconds, --requests, --threads and --users must be positive");
         }
         PrintWriter out = spec.commandLine().getOut();
         try (TallyApp app = TallyApp.open(dbUrl, Clock.systemUTC())) {
             String run = UUID.randomUUID().toString().substring(0, 8);
-            UserId user = new UserId("bench-" + run);
             PlanId plan = new PlanId("bench-" + run);
             app.tally().plans().put(Plan.of(plan, "Bench", new PlanLimits(Map.of(
                     new MetricKey("bench.enforced"), Limit.of(1_000_000_000L)))));
-            app.tally().users().put(PutUser.of(user, plan));
-            String key = app.tally().access().createUserKey(user);
             int port = app.serve(0);
-            URI uri = URI.create("http://127.0.0.1:" + port + "/v1/users/" + user + "/usage");
-            out.printf("Benchmarking POST /v1/users/{user_id}/usage on %s, %d threads, at most %d requests or %d s"
-                    + " per phase%n", app.storageDescription(), threads, maxRequests, seconds);
+            List<Target> targets = new ArrayList<>();
+            for (int u = 0; u < users; u++) {
+                UserId user = new UserId("bench-" + run + "-" + u);
+                app.tally().users().put(PutUser.of(user, plan));
+                targets.add(new Target(URI.create("http://127.0.0.1:" + port + "/v1/users/" + user + "/usage"),
+                        app.tally().access().createUserKey(user)));
+            }
+            out.printf("Benchmarking POST /v1/users/{user_id}/usage on %s, %d threads over %d users, at most %d"
+                    + " requests or %d s per phase%n", app.storageDescription(), threads, users, maxRequests, seconds);
             out.flush();
 
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -100,17 +109,21 @@ final class BenchCommand implements Callable<Integer> {
             LongFunction<String> single = n -> "{\"enforce\": true, \"records\": [{\"metric\": \"bench.enforced\","
                     + " \"quantity\": 1, \"idempotency_key\": \"" + run + "-s" + n + "\"}]}";
             // Warm-up: lets the JIT compile the hot paths before anything is measured.
-            measure("warm-up", http, uri, key, batch, Math.min(2_000, maxRequests), 3, 1);
-            measure("warm-up", http, uri, key, single, Math.min(2_000, maxRequests), 3, 1);
+            measure("warm-up", http, targets, batch, Math.min(2_000, maxRequests), 3, 1);
+            measure("warm-up", http, targets, single, Math.min(2_000, maxRequests), 3, 1);
             List<Result> results = List.of(
-                    measure("batches of " + BATCH + " records", http, uri, key, batch, maxRequests, seconds, BATCH),
-                    measure("single records, enforce: true", http, uri, key, single, maxRequests, seconds, 1));
+                    measure("batches of " + BATCH + " records", http, targets, batch, maxRequests, seconds, BATCH),
+                    measure("single records, enforce: true", http, targets, single, maxRequests, seconds, 1));
             results.forEach(out::println);
         }
         return 0;
     }
 
-    private Result measure(String name, HttpClient http, URI uri, String key, LongFunction<String> body,
+    /** One user's usage endpoint and key. */
+    private record Target(URI uri, String key) {
+    }
+
+    private Result measure(String name, HttpClient http, List<Target> targets, LongFunction<String> body,
                            int requests, int limitSeconds, int recordsPerRequest) throws Exception {
         AtomicLong next = new AtomicLong();
         AtomicLong done = new AtomicLong();
@@ -122,10 +135,11 @@ final class BenchCommand implements Callable<Integer> {
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
+                Target target = targets.get(t % targets.size());
                 workers.add(pool.submit(() -> {
                     while (next.getAndIncrement() < requests && System.nanoTime() < deadline) {
-                        HttpRequest request = HttpRequest.newBuilder(uri)
-                                .header("Authorization", "Bearer " + key)
+                        HttpRequest request = HttpRequest.newBuilder(target.uri())
+                                .header("Authorization", "Bearer " + target.key())
                                 .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString(body.apply(sequence.getAndIncrement())))
                                 .build();
