@@ -37,8 +37,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        Optional<String> configured = adminKey.value(spec);
         try (TallyApp app = TallyApp.open(database.dbUrl, Clock.systemUTC())) {
-            Optional<String> generated = app.ensureAdminKey(adminKey.value());
+            Optional<String> generated = app.ensureAdminKey(configured);
             out.println("Loading the demo (a month of usage, replayed through the use cases)…");
             out.flush();
             Keys keys = load(app);

@@ -36,7 +36,10 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        AppConfig config = new AppConfig(port, database.dbUrl, adminKey.value());
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0-65535: " + port);
+        }
+        AppConfig config = new AppConfig(port, database.dbUrl, adminKey.value(spec));
         TallyApp app = TallyApp.open(config.dbUrl(), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -49,6 +49,10 @@ class CommandLineTest {
     void an_unknown_command_or_flag_is_a_usage_error_not_a_crash() {
         assertThat(tally("frobnicate").exitCode()).isEqualTo(2);
         assertThat(tally("serve", "--port", "eighty").exitCode()).isEqualTo(2);
+        assertThat(tally("serve", "--port", "70000").exitCode()).isEqualTo(2);
+        Run shortKey = tally("demo", "--db-url", OpenStorage.MEMORY, "--admin-key", "short");
+        assertThat(shortKey.exitCode()).isEqualTo(2);
+        assertThat(shortKey.err()).contains("at least 16 characters");
     }
 
     @Test
