@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Loads the demo (plans, users and a month of usage) into the database and prints keys and curl
@@ -17,9 +16,8 @@ import picocli.CommandLine.Option;
         description = "Load a demo plan, users and a month of usage; print keys and curl commands to try.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:TALLY_PORT:-8080}",
-            description = "the port 'serve' will listen on, for the printed URLs; default: ${DEFAULT-VALUE}")
-    int port;
+    @Mixin
+    PortOption port;
 
     @Mixin
     DatabaseOption database;
@@ -46,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println(keys.loaded() ? "Demo data loaded into " + app.storageDescription() + "."
                     : "Demo data was already there; made new keys for its users.");
             generated.ifPresent(key -> printAdminKey(out, key));
-            printTryIt(out, keys, generated, port);
+            printTryIt(out, keys, generated, port.port);
             out.println("Start the API with: java -jar bootstrap/target/tally.jar serve");
         }
         return 0;

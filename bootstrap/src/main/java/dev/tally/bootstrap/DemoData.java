@@ -1,5 +1,6 @@
 package dev.tally.bootstrap;
 
+import dev.tally.application.ManualClock;
 import dev.tally.application.Tally;
 import dev.tally.application.cost.RecordApiCall;
 import dev.tally.application.credit.CreditWrite;
@@ -56,13 +57,13 @@ final class DemoData {
     private static final int DAYS = 30;
     private static final String[] OPERATIONS = {"upload", "query", "search"};
 
-    private final ReplayClock clock;
+    private final ManualClock clock;
     private final Tally tally;
     private final Instant now;
 
     private DemoData(TallyStorage storage, Instant now) {
         this.now = now;
-        this.clock = new ReplayClock(now);
+        this.clock = new ManualClock(now);
         this.tally = Tally.create(storage, clock, Tally.Settings.DEFAULTS);
     }
 

@@ -17,9 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HTTP API.")
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:TALLY_PORT:-8080}",
-            description = "HTTP port (0 for any free port); env TALLY_PORT; default: ${DEFAULT-VALUE}")
-    int port;
+    @Mixin
+    PortOption port;
 
     @Option(names = "--demo", description = "load the demo data first (if it is not there yet)")
     boolean demo;
@@ -36,10 +35,10 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        if (port < 0 || port > 65535) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0-65535: " + port);
+        if (port.port < 0 || port.port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0-65535: " + port.port);
         }
-        AppConfig config = new AppConfig(port, database.dbUrl, adminKey.value(spec));
+        AppConfig config = new AppConfig(port.port, database.dbUrl, adminKey.value(spec));
         TallyApp app = TallyApp.open(config.dbUrl(), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,8 +3,8 @@ package dev.tally.adapter.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.application.ManualClock;
 import dev.tally.application.Tally;
-import dev.tally.application.port.TallyStorage;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -22,25 +22,24 @@ public abstract class ApiTestSupport {
 
     private static final AtomicInteger KEYS = new AtomicInteger();
 
-    protected MutableClock clock;
+    protected ManualClock clock;
     protected Tally tally;
     protected TallyServer server;
     protected ApiClient admin;
     protected String adminKey;
 
-    /** Fresh, empty storage for one test. */
-    protected TallyStorage openStorage() {
-        return TallyStorage.inMemory();
-    }
+    private StorageFixture storage;
 
-    /** Releases what {@link #openStorage()} opened. */
-    protected void closeStorage() {
+    /** Where a test's data lives; in memory unless a subclass says otherwise. */
+    protected StorageFixture storage() {
+        return StorageFixture.inMemory();
     }
 
     @BeforeEach
     void startServer() {
-        clock = new MutableClock(START);
-        tally = Tally.create(openStorage(), clock, Tally.Settings.DEFAULTS);
+        clock = new ManualClock(START);
+        storage = storage();
+        tally = Tally.create(storage.open(), clock, Tally.Settings.DEFAULTS);
         adminKey = tally.access().createAdminKey();
         server = TallyServer.start(tally, ServerSettings.onPort(0));
         admin = new ApiClient(server.port(), adminKey);
@@ -51,7 +50,9 @@ public abstract class ApiTestSupport {
         if (server != null) {
             server.close();
         }
-        closeStorage();
+        if (storage != null) {
+            storage.close();
+        }
     }
 
     /** Creates or replaces a plan with these limits, e.g. {@code {"runs": 50}}. */

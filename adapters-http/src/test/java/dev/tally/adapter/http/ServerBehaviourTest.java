@@ -70,12 +70,7 @@ class ServerBehaviourTest extends ApiTestSupport {
 
     @Test
     void R51_health_counts_answered_requests_and_quota_denials_are_client_errors() {
-        plan("tiny", "{\"exports\": 1}");
-        ApiClient acme = user("acme", "tiny");
-        String batch = "{\"enforce\": true, \"records\": [{\"metric\": \"exports\", \"quantity\": 1,"
-                + " \"idempotency_key\": \"%s\"}]}";
-        assertOk(acme.post("/v1/users/acme/usage", batch.formatted("a")));
-        assertThat(acme.post("/v1/users/acme/usage", batch.formatted("b")).status()).isEqualTo(403);
+        ApiClient acme = oneGrantedOneDenied();
         assertThat(acme.get("/v1/nowhere").status()).isEqualTo(404);
 
         JsonNode health = assertOk(admin.withKey(null).get("/v1/health")).json();
@@ -94,12 +89,7 @@ class ServerBehaviourTest extends ApiTestSupport {
 
     @Test
     void metrics_count_requests_per_route_template_and_limit_decisions_per_outcome() {
-        plan("tiny", "{\"exports\": 1}");
-        ApiClient acme = user("acme", "tiny");
-        String batch = "{\"enforce\": true, \"records\": [{\"metric\": \"exports\", \"quantity\": 1,"
-                + " \"idempotency_key\": \"%s\"}]}";
-        assertOk(acme.post("/v1/users/acme/usage", batch.formatted("a")));
-        acme.post("/v1/users/acme/usage", batch.formatted("b"));
+        oneGrantedOneDenied();
 
         ApiClient.Response metrics = admin.withKey(null).get("/metrics");
 
@@ -187,6 +177,17 @@ class ServerBehaviourTest extends ApiTestSupport {
             Thread.sleep(5);
         }
         assertThat(server.stopping()).as("close() has begun").isTrue();
+    }
+
+    /** A user with a limit of one export, one enforced export granted and a second one denied. */
+    private ApiClient oneGrantedOneDenied() {
+        plan("tiny", "{\"exports\": 1}");
+        ApiClient acme = user("acme", "tiny");
+        String batch = "{\"enforce\": true, \"records\": [{\"metric\": \"exports\", \"quantity\": 1,"
+                + " \"idempotency_key\": \"%s\"}]}";
+        assertOk(acme.post("/v1/users/acme/usage", batch.formatted("a")));
+        assertThat(acme.post("/v1/users/acme/usage", batch.formatted("b")).status()).isEqualTo(403);
+        return acme;
     }
 
     private static List<String> fieldNames(JsonNode node) {
