@@ -33,7 +33,7 @@ final class ServeCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (port.port < 0 || port.port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0-65535: " + port.port);
@@ -41,12 +41,14 @@ final class ServeCommand implements Callable<Integer> {
         AppConfig config = new AppConfig(port.port, database.dbUrl, adminKey.value(spec));
         TallyApp app = TallyApp.open(config.dbUrl(), Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // SIGTERM and Ctrl-C run this: stop accepting, finish requests in flight, close storage.
+        Thread shutdown = new Thread(() -> {
             out.println("Stopping: finishing requests in flight…");
             out.flush();
             app.close();
             stopped.countDown();
-        }, "tally-shutdown"));
+        }, "tally-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
 
         Optional<String> generated = app.ensureAdminKey(config.adminKey());
         if (demo) {
@@ -63,7 +65,14 @@ final class ServeCommand implements Callable<Integer> {
         out.println("Health: http://localhost:" + listening + "/v1/health   API: http://localhost:" + listening
                 + "/openapi.json   Stop with Ctrl-C.");
         out.flush();
-        stopped.await();
+        try {
+            stopped.await();
+        } catch (InterruptedException interrupted) {
+            // Embedded use (tests): an interrupt stops the server like a signal would.
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            app.close();
+            Thread.currentThread().interrupt();
+        }
         return 0;
     }
 }
