@@ -31,25 +31,25 @@ final class CreditRoutes {
         String base = "/v1/users/{user_id}/credits";
         routes.post(base + "/purchases", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             AmountRequest request = Requests.body(ctx, AmountRequest.class);
-            return CreditWrite.purchase(user, Requests.required(request.amount(), "amount"), key);
+            return CreditWrite.purchase(user, Requests.credits(request.amount(), "amount"), key);
         }));
         routes.post(base + "/grants", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             AmountRequest request = Requests.body(ctx, AmountRequest.class);
-            return CreditWrite.grant(user, Requests.required(request.amount(), "amount"), key);
+            return CreditWrite.grant(user, Requests.credits(request.amount(), "amount"), key);
         }));
         routes.post(base + "/usage", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             SpendRequest request = Requests.body(ctx, SpendRequest.class);
-            return CreditWrite.spend(user, Requests.required(request.amount(), "amount"),
+            return CreditWrite.spend(user, Requests.credits(request.amount(), "amount"),
                     Requests.required(request.operation(), "operation"), key);
         }));
         routes.post(base + "/refunds", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             RefundRequest request = Requests.body(ctx, RefundRequest.class);
             return CreditWrite.refund(user, Requests.required(request.usageTransactionId(), "usage_transaction_id"),
-                    Requests.required(request.amount(), "amount"), key);
+                    Requests.credits(request.amount(), "amount"), key);
         }));
         routes.post(base + "/adjustments", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             AdjustmentRequest request = Requests.body(ctx, AdjustmentRequest.class);
-            return CreditWrite.adjust(user, Requests.required(request.amount(), "amount"),
+            return CreditWrite.adjust(user, Requests.credits(request.amount(), "amount"),
                     Requests.required(request.reason(), "reason"), key);
         }));
         routes.get(base + "/balance", KEY, (ctx, caller) ->

@@ -12,6 +12,9 @@ import java.util.List;
 /** The per-model price table (R27, R41): {@code PUT /v1/models/{model}} (admin), {@code GET /v1/models}. */
 final class ModelRoutes {
 
+    /** As long as a provider stored with an API call may be. */
+    private static final int MAX_PROVIDER = 100;
+
     private final ModelPriceService prices;
 
     ModelRoutes(ModelPriceService prices) {
@@ -24,7 +27,7 @@ final class ModelRoutes {
             ModelPrice price = new ModelPrice(ctx.pathParam("model"),
                     Requests.number(Requests.required(request.inputPer1k(), "input_per_1k"), "input_per_1k"),
                     Requests.number(Requests.required(request.outputPer1k(), "output_per_1k"), "output_per_1k"),
-                    request.provider());
+                    Requests.text(request.provider(), "provider", MAX_PROVIDER));
             ctx.json(ModelResponse.from(prices.put(price)));
         });
         routes.get("/v1/models", KEY, (ctx, caller) ->

@@ -20,6 +20,10 @@ import java.util.OptionalInt;
  */
 final class ReportRunRoutes {
 
+    /** What a run stores of the caller's repository and configuration ids, and of a model name. */
+    private static final int MAX_ID = 255;
+    private static final int MAX_MODEL = 128;
+
     private final ReportRunService runs;
     private final HttpMetrics metrics;
 
@@ -33,7 +37,8 @@ final class ReportRunRoutes {
         routes.post(base, KEY, (ctx, caller) -> {
             StartRequest request = Requests.optionalBody(ctx, StartRequest.class).orElse(StartRequest.EMPTY);
             ReportRun run = RefusalException.valueOf(runs.start(new StartRun(caller.user(ctx),
-                    Optional.ofNullable(request.repositoryId()), Optional.ofNullable(request.configurationId()),
+                    Optional.ofNullable(Requests.text(request.repositoryId(), "repository_id", MAX_ID)),
+                    Optional.ofNullable(Requests.text(request.configurationId(), "configuration_id", MAX_ID)),
                     Requests.idempotencyKey(ctx))));
             metrics.granted(MetricKey.RUNS.value());
             ctx.status(201).json(Responses.Run.from(run));
@@ -74,7 +79,8 @@ final class ReportRunRoutes {
 
         RunCompletion toCompletion() {
             RunStatus ended = RunStatus.fromWireName(Requests.required(status, "status"));
-            return new RunCompletion(ended, orZero(tokensInput), orZero(tokensOutput), Optional.ofNullable(model),
+            return new RunCompletion(ended, orZero(tokensInput), orZero(tokensOutput),
+                    Optional.ofNullable(Requests.text(model, "model", MAX_MODEL)),
                     orZero(commitsProcessed), Optional.ofNullable(Requests.number(costUsd, "cost_usd")),
                     Optional.ofNullable(errorCode), Optional.ofNullable(errorMessage));
         }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -132,6 +133,37 @@ final class Requests {
                     "Field '" + field + "' must be below " + MAX_NUMBER.toPlainString() + ".");
         }
         return value;
+    }
+
+    /** Credits beyond this are no plausible amount, and sums of them could overflow a balance. */
+    static final long MAX_CREDITS = 1_000_000_000_000L;
+
+    /** A whole number of credits within {@link #MAX_CREDITS} either way. */
+    static long credits(Long value, String field) {
+        long amount = required(value, field);
+        if (Math.abs(amount) > MAX_CREDITS) {
+            throw ApiException.badField("number_out_of_range", field,
+                    "Field '" + field + "' must be at most " + MAX_CREDITS + " credits.");
+        }
+        return amount;
+    }
+
+    /** Optional text of at most {@code max} characters; longer text is refused, never truncated. */
+    static String text(String value, String field, int max) {
+        if (value != null && value.length() > max) {
+            throw ApiException.badField("field_too_long", field,
+                    "Field '" + field + "' must be at most " + max + " characters.");
+        }
+        return value;
+    }
+
+    /** Dimensions with a value for every name ({@code null} is not a value). */
+    static Map<String, String> dimensions(Map<String, String> dimensions, String field) {
+        if (dimensions != null && dimensions.containsValue(null)) {
+            throw ApiException.badField("invalid_dimensions", field, "Every dimension of '" + field
+                    + "' needs a string value.");
+        }
+        return dimensions;
     }
 
     /** An ISO-8601 instant such as {@code 2026-11-01T00:00:00Z} (an offset is accepted too). */

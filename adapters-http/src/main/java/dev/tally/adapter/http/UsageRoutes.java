@@ -64,7 +64,7 @@ final class UsageRoutes {
         IdempotencyKey key = new IdempotencyKey(Requests.required(record.idempotencyKey(), path + ".idempotency_key"));
         return new UsageItem(metric, quantity,
                 Optional.ofNullable(record.occurredAt()).map(text -> Requests.instant(text, path + ".occurred_at")),
-                key, record.dimensions());
+                key, Requests.dimensions(record.dimensions(), path + ".dimensions"));
     }
 
     /** {@code {"records": [...], "enforce": false}}. */

@@ -87,6 +87,8 @@ public abstract class MalformedRequestScenarios extends ApiTestSupport {
                 post(u + "/usage", usage("{\"metric\": \"exports\", \"quantity\": 1, \"idempotency_key\": \"a\","
                         + " \"dimensions\": {\"provider\": 5}}"), 400, "invalid_field_type"),
                 post(u + "/usage", "{\"enforce\": \"yes\", \"records\": [" + ok + "]}", 400, "invalid_field_type"),
+                post(u + "/usage", usage("{\"metric\": \"exports\", \"quantity\": 1, \"idempotency_key\": \"a\","
+                        + " \"dimensions\": {\"provider\": null}}"), 400, "invalid_dimensions"),
                 // A valid record followed by a broken one: nothing of the batch is written.
                 post(u + "/usage", "{\"records\": [" + ok + ", {\"metric\": \"exports\", \"quantity\": -2,"
                         + " \"idempotency_key\": \"b\"}]}", 400, "invalid_quantity"),
@@ -109,6 +111,7 @@ public abstract class MalformedRequestScenarios extends ApiTestSupport {
                 credit(u + "/credits/usage", "{\"amount\": 99999999999999999999, \"operation\": \"x\"}", 400,
                         "invalid_field_type"),
                 credit(u + "/credits/usage", "{\"amount\": 500, \"operation\": \"x\"}", 402, "insufficient_credits"),
+                credit(u + "/credits/purchases", "{\"amount\": 9223372036854775807}", 400, "number_out_of_range"),
                 credit(u + "/credits/refunds", "{\"usage_transaction_id\": \"" + spent + "\", \"amount\": 5}", 422,
                         "refund_exceeds_usage"),
                 credit(u + "/credits/refunds", "{\"usage_transaction_id\": \"nope\", \"amount\": 1}", 404,
@@ -124,6 +127,9 @@ public abstract class MalformedRequestScenarios extends ApiTestSupport {
                         "invalid_field_type"),
                 post(u + "/sessions/nope/complete", "{\"duration_seconds\": 5}", 404, "session_not_found"),
                 post(u + "/report-runs", "{\"repository_id\": 7}", 400, "invalid_field_type"),
+                post(u + "/report-runs", "{\"repository_id\": \"" + "r".repeat(256) + "\"}", 400, "field_too_long"),
+                post(u + "/report-runs/" + runId + "/complete", "{\"status\": \"failed\", \"model\": \""
+                        + "m".repeat(129) + "\"}", 400, "field_too_long"),
                 post(u + "/report-runs/" + runId + "/complete", "{\"status\": \"done\"}", 400, "invalid_status"),
                 post(u + "/report-runs/" + runId + "/complete", "{\"status\": \"failed\"}", 409, "run_not_running"),
                 post(u + "/report-runs/" + runId + "/complete", "{\"status\": \"succeeded\", \"tokens_input\": -1}",
@@ -154,6 +160,8 @@ public abstract class MalformedRequestScenarios extends ApiTestSupport {
                 new Case("PUT", u, "{\"plan_id\": \"gold\"}", Map.of(), 400, "unknown_plan"),
                 new Case("PUT", u, "{\"billing\": {}}", Map.of(), 400, "missing_field"),
                 new Case("PUT", "/v1/models/gpt-x", "{\"input_per_1k\": 1}", Map.of(), 400, "missing_field"),
+                new Case("PUT", "/v1/models/gpt-x", "{\"input_per_1k\": 1, \"output_per_1k\": 1, \"provider\": \""
+                        + "p".repeat(101) + "\"}", Map.of(), 400, "field_too_long"),
                 post(u + "/plan", "{\"plan_id\": \"gold\"}", 400, "unknown_plan"),
                 get("/v1/plans/gold", 404, "plan_not_found"),
                 get("/v1/nothing-here", 404, "not_found"),
