@@ -2,6 +2,7 @@ package dev.tally.adapter.http;
 
 import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
+import dev.tally.application.activation.ActivationCodeService;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
 import dev.tally.application.usage.UsageRecorded;
@@ -54,6 +55,21 @@ final class UsageRoutes {
                 ctx.json(UsageResponse.from(usage.usage(caller.user(ctx), Requests.at(ctx)))));
     }
 
+    /**
+     * Metrics Tally itself counts in whole things (runs, sessions, minutes, codes, calls); the
+     * reports read them as whole numbers, so a fraction recorded by hand is refused here.
+     */
+    private static final Set<String> COUNTED_IN_WHOLE_UNITS = Set.of(MetricKey.RUNS.value(),
+            MetricKey.SESSIONS.value(), MetricKey.SESSION_MINUTES.value(), MetricKey.ACTIVATION_CODES.value(),
+            ActivationCodeService.REDEEMED.value());
+
+    private static void requireWhole(BigDecimal quantity, String field) {
+        if (quantity.stripTrailingZeros().scale() > 0) {
+            throw ApiException.badField("invalid_quantity", field,
+                    "Field '" + field + "' counts whole things and cannot be a fraction.");
+        }
+    }
+
     private static UsageItem item(RecordRequest record, String path) {
         if (record == null) {
             throw ApiException.badField("invalid_field_type", path, "Field '" + path + "' must be an object.");
@@ -61,6 +77,9 @@ final class UsageRoutes {
         MetricKey metric = new MetricKey(Requests.required(record.metric(), path + ".metric"));
         BigDecimal quantity = Requests.number(Requests.required(record.quantity(), path + ".quantity"),
                 path + ".quantity");
+        if (COUNTED_IN_WHOLE_UNITS.contains(metric.value()) || metric.value().startsWith("api_calls.")) {
+            requireWhole(quantity, path + ".quantity");
+        }
         IdempotencyKey key = new IdempotencyKey(Requests.required(record.idempotencyKey(), path + ".idempotency_key"));
         return new UsageItem(metric, quantity,
                 Optional.ofNullable(record.occurredAt()).map(text -> Requests.instant(text, path + ".occurred_at")),

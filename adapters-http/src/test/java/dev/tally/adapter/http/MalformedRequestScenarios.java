@@ -76,6 +76,8 @@ public abstract class MalformedRequestScenarios extends ApiTestSupport {
                         + " \"idempotency_key\": \"a\"}"), 400, "invalid_quantity"),
                 post(u + "/usage", usage("{\"metric\": \"exports\", \"quantity\": 1e400, \"idempotency_key\": \"a\"}"),
                         400, "number_out_of_range"),
+                post(u + "/usage", usage("{\"metric\": \"activation_codes\", \"quantity\": 0.5,"
+                        + " \"idempotency_key\": \"a\"}"), 400, "invalid_quantity"),
                 post(u + "/usage", usage("{\"metric\": \"Bad Metric\", \"quantity\": 1, \"idempotency_key\": \"a\"}"),
                         400, "invalid_metric"),
                 post(u + "/usage", usage("{\"metric\": \"exports\", \"quantity\": 1, \"idempotency_key\": \"a\","
@@ -185,6 +187,7 @@ public abstract class MalformedRequestScenarios extends ApiTestSupport {
         assertThat(acme.get("/v1/users/acme/credits/transactions?limit=100").json()).isEqualTo(ledgerBefore);
         assertThat(acme.get("/v1/users/acme/report-runs?limit=100").json()).isEqualTo(runsBefore);
         assertThat(balance(acme, "acme")).isEqualTo(16);
+        assertOk(acme.get("/v1/users/acme/billing"));
         assertThat(metric(usageBefore, "exports").get("used").decimalValue()).isEqualByComparingTo("3");
     }
 }
