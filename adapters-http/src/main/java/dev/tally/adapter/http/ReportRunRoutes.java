@@ -9,6 +9,7 @@ import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.run.ReportRun;
 import dev.tally.domain.run.RunCompletion;
 import dev.tally.domain.run.RunStatus;
+import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
@@ -26,10 +27,12 @@ final class ReportRunRoutes {
 
     private final ReportRunService runs;
     private final HttpMetrics metrics;
+    private final KeyedWrites keyed;
 
-    ReportRunRoutes(ReportRunService runs, HttpMetrics metrics) {
+    ReportRunRoutes(ReportRunService runs, HttpMetrics metrics, KeyedWrites keyed) {
         this.runs = runs;
         this.metrics = metrics;
+        this.keyed = keyed;
     }
 
     void register(RouteTable routes) {
@@ -53,8 +56,11 @@ final class ReportRunRoutes {
             boolean delivered = Requests.required(request.delivered(), "delivered");
             OptionalInt status = request.responseStatus() == null ? OptionalInt.empty()
                     : OptionalInt.of(request.responseStatus());
-            ctx.json(Responses.Run.from(runs.recordDelivery(caller.user(ctx), ctx.pathParam("run_id"), delivered,
-                    status)));
+            UserId user = caller.user(ctx);
+            String runId = ctx.pathParam("run_id");
+            ReportRun run = keyed.run(ctx, user, "webhook-delivery\n" + runId + "\n" + delivered + "\n" + status,
+                    () -> runs.recordDelivery(user, runId, delivered, status), ReportRun::id, id -> runs.get(user, id));
+            ctx.json(Responses.Run.from(run));
         });
         routes.get(base, KEY, (ctx, caller) -> {
             RunPage page = runs.list(caller.user(ctx), Requests.paging(ctx));

@@ -175,6 +175,38 @@ public abstract class ApiContractScenarios extends ApiTestSupport {
         assertThat(readBack.get("duration_seconds").isNull()).isTrue();
     }
 
+    @Test
+    void R20_a_retried_redeem_with_the_same_idempotency_key_is_counted_once() {
+        plan("free", "{}");
+        ApiClient acme = user("acme", "free");
+        String code = assertOk(acme.post("/v1/users/acme/activation-codes", "{\"max_uses\": 3}")).json()
+                .get("code").asText();
+
+        ApiClient.Response first = acme.post("/v1/activation-codes/" + code + "/redeem", null, "r-1");
+        ApiClient.Response retry = acme.post("/v1/activation-codes/" + code + "/redeem", null, "r-1");
+        ApiClient.Response next = acme.post("/v1/activation-codes/" + code + "/redeem", null, "r-2");
+
+        assertThat(first.json().get("use_count").asInt()).isEqualTo(1);
+        assertThat(retry.json().get("use_count").asInt()).isEqualTo(1);
+        assertThat(next.json().get("use_count").asInt()).isEqualTo(2);
+        assertThat(acme.get("/v1/users/acme/billing").json().get("activation_codes").get("redeemed").asLong())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void R4_R20_a_retried_billing_period_reset_starts_one_new_period() {
+        plan("free", "{}");
+        user("acme", "free");
+        clock.advance(java.time.Duration.ofDays(3));
+        JsonNode first = assertOk(admin.post("/v1/users/acme/billing-period/reset", null, "reset-1")).json();
+        clock.advance(java.time.Duration.ofHours(1));
+        JsonNode retry = assertOk(admin.post("/v1/users/acme/billing-period/reset", null, "reset-1")).json();
+
+        assertThat(retry.get("billing").get("anchor")).isEqualTo(first.get("billing").get("anchor"));
+        assertThat(admin.get("/v1/users/acme/usage").json().get("period").get("start").asText())
+                .isEqualTo("2026-10-18T12:00:00Z");
+    }
+
     // --- concurrency --------------------------------------------------------------------------
 
     @Test
