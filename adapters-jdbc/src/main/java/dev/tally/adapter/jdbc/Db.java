@@ -11,6 +11,8 @@ import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How every repository reaches the database. Work on a thread that is already inside a
@@ -18,6 +20,8 @@ import org.jdbi.v3.core.Jdbi;
  * gets a transaction of its own, run again from the start on a transient conflict.
  */
 final class Db {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Db.class);
 
     /** Tries before a transient conflict is given up on. */
     static final int ATTEMPTS = 8;
@@ -108,6 +112,7 @@ final class Db {
                     throw e;
                 }
                 uniqueRetried |= UNIQUE_VIOLATION.equals(state);
+                LOG.debug("transaction attempt {} failed with SQLState {}; running it again", tries, state);
                 pause(tries);
             }
         }

@@ -2,6 +2,7 @@ package dev.tally.adapter.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tally.application.port.TallyStorage;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -116,6 +117,12 @@ public final class JdbcStorage implements AutoCloseable {
             }
         });
         return url.toString();
+    }
+
+    /** Every port, as the use cases take them. */
+    public TallyStorage ports() {
+        return new TallyStorage(transactions, usage, idempotency, plans, users, modelPrices, runs, credits, apiCalls,
+                activationCodes, sessions, apiKeys);
     }
 
     public Jdbi jdbi() {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DurabilityTest {
 
-    private static final int ACKS_BEFORE_KILL = 300;
+    private static final int ACKS_BEFORE_KILL = 200;
 
     @Test
     void R23_every_acknowledged_write_survives_kill_minus_9(@TempDir Path directory) throws Exception {

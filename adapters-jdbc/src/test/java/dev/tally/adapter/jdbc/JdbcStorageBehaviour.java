@@ -2,6 +2,7 @@ package dev.tally.adapter.jdbc;
 
 import static dev.tally.application.port.contract.Fixtures.MARCH;
 import static dev.tally.application.port.contract.Fixtures.API;
+import static dev.tally.application.port.contract.Fixtures.concurrently;
 import static dev.tally.application.port.contract.Fixtures.newId;
 import static dev.tally.application.port.contract.Fixtures.newUser;
 import static dev.tally.application.port.contract.Fixtures.usage;
@@ -11,14 +12,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.CreditEntry;
 import dev.tally.application.port.IdempotencyStore;
+import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.ReconcileProgress;
 import dev.tally.application.port.ReconcileReport;
 import dev.tally.domain.credit.CreditType;
+import dev.tally.domain.plan.Limit;
 import dev.tally.domain.session.Session;
 import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +44,19 @@ abstract class JdbcStorageBehaviour {
 
     private JdbcStorage storage() {
         return database().storage();
+    }
+
+    @Test
+    void R13_two_nodes_sharing_one_database_grant_exactly_L() throws Exception {
+        UserId user = newUser();
+        try (JdbcStorage otherNode = database().openAnotherNode()) {
+            List<JdbcStorage> nodes = List.of(storage(), otherNode);
+            List<AppendResult> results = concurrently(32, 200, i -> () -> nodes.get(i % 2).usage().append(user,
+                    List.of(usage(user, API, "1", "req-" + i, MARCH, 1)), Map.of(API, Limit.of(50))));
+
+            assertThat(results).filteredOn(AppendResult.Appended.class::isInstance).hasSize(50);
+            assertThat(otherNode.usage().totals(user, API, MARCH).used()).isEqualByComparingTo("50");
+        }
     }
 
     @Test
@@ -130,6 +148,20 @@ abstract class JdbcStorageBehaviour {
             throw new IllegalStateException(new SQLException("check constraint", "23514"));
         })).isInstanceOf(IllegalStateException.class);
         assertThat(attempts).hasValue(1);
+    }
+
+    @Test
+    void R22_the_largest_dimensions_a_record_may_carry_are_stored() {
+        UserId user = newUser();
+        Map<String, String> dimensions = new HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            dimensions.put(String.format("%064d", i), "\u0001".repeat(200));
+        }
+        UsageRecord record = new UsageRecord(user, API, BigDecimal.ONE, MARCH.start(), new IdempotencyKey("big"),
+                dimensions);
+
+        assertThat(storage().usage().append(user, List.of(new PeriodRecord(record, MARCH)), Map.of()))
+                .isEqualTo(new AppendResult.Appended(1, 0));
     }
 
     @Test

@@ -93,7 +93,7 @@ class MigrationTest {
 
         try (JdbcStorage latest = JdbcStorage.open(url, 2)) {
             MigrationInfo[] applied = JdbcStorage.flyway(latest.dataSource()).load().info().applied();
-            assertThat(applied).extracting(info -> info.getVersion().getVersion()).containsExactly("1", "2");
+            assertThat(applied).extracting(info -> info.getVersion().getVersion()).containsExactly("1", "2", "3");
             assertThat(rowCounts(latest.jdbi())).isEqualTo(before);
             assertThat(latest.users().find(user)).contains(stored);
             assertThat(latest.plans().find(plan.id()).orElseThrow().limitOf(API)).isEqualTo(Limit.of(100));

@@ -1,150 +1,15 @@
 package dev.tally.adapter.jdbc;
 
-import dev.tally.application.port.ActivationCodeRepository;
-import dev.tally.application.port.ApiCallRepository;
-import dev.tally.application.port.ApiKeyRepository;
-import dev.tally.application.port.CreditTransactionRepository;
-import dev.tally.application.port.IdempotencyStore;
-import dev.tally.application.port.ModelPriceRepository;
-import dev.tally.application.port.PlanRepository;
-import dev.tally.application.port.ReportRunRepository;
-import dev.tally.application.port.SessionRepository;
-import dev.tally.application.port.UsageLedger;
-import dev.tally.application.port.UserRepository;
-import dev.tally.application.port.contract.ActivationCodeRepositoryContract;
-import dev.tally.application.port.contract.ApiCallRepositoryContract;
-import dev.tally.application.port.contract.ApiKeyRepositoryContract;
-import dev.tally.application.port.contract.CreditTransactionRepositoryContract;
-import dev.tally.application.port.contract.IdempotencyStoreContract;
-import dev.tally.application.port.contract.ModelPriceRepositoryContract;
-import dev.tally.application.port.contract.PlanRepositoryContract;
-import dev.tally.application.port.contract.ReportRunRepositoryContract;
-import dev.tally.application.port.contract.SessionRepositoryContract;
-import dev.tally.application.port.contract.UsageLedgerContract;
-import dev.tally.application.port.contract.UserRepositoryContract;
-import dev.tally.domain.period.BillingPeriod;
-import dev.tally.domain.plan.MetricKey;
-import dev.tally.domain.user.UserId;
-import java.math.BigDecimal;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Every port contract against a fresh PostgreSQL schema. */
-class PostgresPortContractsTest {
+/** Every port contract against a fresh PostgreSQL schema (skipped without TALLY_TEST_POSTGRES_URL). */
+class PostgresPortContractsTest extends PortContracts {
 
     @RegisterExtension
     static final TestDatabase DATABASE = TestDatabase.postgres();
 
-    @Nested
-    class UsageLedgerTest extends UsageLedgerContract {
-
-        @Override
-        protected UsageLedger ledger() {
-            return DATABASE.storage().usage();
-        }
-
-        @Override
-        protected void corruptRollup(UserId user, MetricKey metric, BillingPeriod period, BigDecimal used) {
-            DATABASE.corruptRollup(user, metric, period, used);
-        }
-    }
-
-    @Nested
-    class IdempotencyStoreTest extends IdempotencyStoreContract {
-
-        @Override
-        protected IdempotencyStore store() {
-            return DATABASE.storage().idempotency();
-        }
-    }
-
-    @Nested
-    class CreditTransactionRepositoryTest extends CreditTransactionRepositoryContract {
-
-        @Override
-        protected CreditTransactionRepository credits() {
-            return DATABASE.storage().credits();
-        }
-    }
-
-    @Nested
-    class ReportRunRepositoryTest extends ReportRunRepositoryContract {
-
-        @Override
-        protected ReportRunRepository runs() {
-            return DATABASE.storage().runs();
-        }
-    }
-
-    @Nested
-    class SessionRepositoryTest extends SessionRepositoryContract {
-
-        @Override
-        protected SessionRepository sessions() {
-            return DATABASE.storage().sessions();
-        }
-    }
-
-    @Nested
-    class ActivationCodeRepositoryTest extends ActivationCodeRepositoryContract {
-
-        @Override
-        protected ActivationCodeRepository codes() {
-            return DATABASE.storage().activationCodes();
-        }
-    }
-
-    @Nested
-    class PlanRepositoryTest extends PlanRepositoryContract {
-
-        @Override
-        protected PlanRepository plans() {
-            return DATABASE.storage().plans();
-        }
-    }
-
-    @Nested
-    class UserRepositoryTest extends UserRepositoryContract {
-
-        @Override
-        protected UserRepository users() {
-            return DATABASE.storage().users();
-        }
-    }
-
-    @Nested
-    class ModelPriceRepositoryTest extends ModelPriceRepositoryContract {
-
-        @Override
-        protected ModelPriceRepository prices() {
-            return DATABASE.storage().modelPrices();
-        }
-    }
-
-    @Nested
-    class ApiCallRepositoryTest extends ApiCallRepositoryContract {
-
-        @Override
-        protected ApiCallRepository calls() {
-            return DATABASE.storage().apiCalls();
-        }
-    }
-
-    @Nested
-    class ApiKeyRepositoryTest extends ApiKeyRepositoryContract {
-
-        @Override
-        protected ApiKeyRepository keys() {
-            return DATABASE.storage().apiKeys();
-        }
-    }
-
-    @Nested
-    class StorageBehaviourTest extends JdbcStorageBehaviour {
-
-        @Override
-        TestDatabase database() {
-            return DATABASE;
-        }
+    @Override
+    TestDatabase database() {
+        return DATABASE;
     }
 }

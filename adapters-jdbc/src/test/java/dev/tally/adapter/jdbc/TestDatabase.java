@@ -28,6 +28,7 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     private final boolean postgres;
     private String schema;
     private JdbcStorage storage;
+    private String url;
     /** Nested test classes inherit the extension: only the outermost class opens and closes. */
     private int depth;
 
@@ -74,6 +75,7 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         } else {
             url = uniqueH2MemoryUrl();
         }
+        this.url = url;
         storage = JdbcStorage.open(url, POOL_SIZE);
     }
 
@@ -94,8 +96,9 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         return storage;
     }
 
-    boolean isPostgres() {
-        return postgres;
+    /** Another storage on the same database with a pool of its own, as a second API node has. */
+    JdbcStorage openAnotherNode() {
+        return JdbcStorage.open(url, POOL_SIZE);
     }
 
     /** Overwrites a rollup's used quantity directly, as a bug or a hand edit would. */

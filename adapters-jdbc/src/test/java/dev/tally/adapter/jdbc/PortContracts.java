@@ -1,0 +1,152 @@
+package dev.tally.adapter.jdbc;
+
+import dev.tally.application.port.ActivationCodeRepository;
+import dev.tally.application.port.ApiCallRepository;
+import dev.tally.application.port.ApiKeyRepository;
+import dev.tally.application.port.CreditTransactionRepository;
+import dev.tally.application.port.IdempotencyStore;
+import dev.tally.application.port.ModelPriceRepository;
+import dev.tally.application.port.PlanRepository;
+import dev.tally.application.port.ReportRunRepository;
+import dev.tally.application.port.SessionRepository;
+import dev.tally.application.port.UsageLedger;
+import dev.tally.application.port.UserRepository;
+import dev.tally.application.port.contract.ActivationCodeRepositoryContract;
+import dev.tally.application.port.contract.ApiCallRepositoryContract;
+import dev.tally.application.port.contract.ApiKeyRepositoryContract;
+import dev.tally.application.port.contract.CreditTransactionRepositoryContract;
+import dev.tally.application.port.contract.IdempotencyStoreContract;
+import dev.tally.application.port.contract.ModelPriceRepositoryContract;
+import dev.tally.application.port.contract.PlanRepositoryContract;
+import dev.tally.application.port.contract.ReportRunRepositoryContract;
+import dev.tally.application.port.contract.SessionRepositoryContract;
+import dev.tally.application.port.contract.UsageLedgerContract;
+import dev.tally.application.port.contract.UserRepositoryContract;
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * Every port contract, and the storage behaviour beyond them, against one database that the
+ * concrete subclass provides (each nested suite shares it; tests use users of their own).
+ */
+abstract class PortContracts {
+
+    /** The database of the concrete test class. */
+    abstract TestDatabase database();
+
+    @Nested
+    class UsageLedgerTest extends UsageLedgerContract {
+
+        @Override
+        protected UsageLedger ledger() {
+            return database().storage().usage();
+        }
+
+        @Override
+        protected void corruptRollup(UserId user, MetricKey metric, BillingPeriod period, BigDecimal used) {
+            database().corruptRollup(user, metric, period, used);
+        }
+    }
+
+    @Nested
+    class IdempotencyStoreTest extends IdempotencyStoreContract {
+
+        @Override
+        protected IdempotencyStore store() {
+            return database().storage().idempotency();
+        }
+    }
+
+    @Nested
+    class CreditTransactionRepositoryTest extends CreditTransactionRepositoryContract {
+
+        @Override
+        protected CreditTransactionRepository credits() {
+            return database().storage().credits();
+        }
+    }
+
+    @Nested
+    class ReportRunRepositoryTest extends ReportRunRepositoryContract {
+
+        @Override
+        protected ReportRunRepository runs() {
+            return database().storage().runs();
+        }
+    }
+
+    @Nested
+    class SessionRepositoryTest extends SessionRepositoryContract {
+
+        @Override
+        protected SessionRepository sessions() {
+            return database().storage().sessions();
+        }
+    }
+
+    @Nested
+    class ActivationCodeRepositoryTest extends ActivationCodeRepositoryContract {
+
+        @Override
+        protected ActivationCodeRepository codes() {
+            return database().storage().activationCodes();
+        }
+    }
+
+    @Nested
+    class PlanRepositoryTest extends PlanRepositoryContract {
+
+        @Override
+        protected PlanRepository plans() {
+            return database().storage().plans();
+        }
+    }
+
+    @Nested
+    class UserRepositoryTest extends UserRepositoryContract {
+
+        @Override
+        protected UserRepository users() {
+            return database().storage().users();
+        }
+    }
+
+    @Nested
+    class ModelPriceRepositoryTest extends ModelPriceRepositoryContract {
+
+        @Override
+        protected ModelPriceRepository prices() {
+            return database().storage().modelPrices();
+        }
+    }
+
+    @Nested
+    class ApiCallRepositoryTest extends ApiCallRepositoryContract {
+
+        @Override
+        protected ApiCallRepository calls() {
+            return database().storage().apiCalls();
+        }
+    }
+
+    @Nested
+    class ApiKeyRepositoryTest extends ApiKeyRepositoryContract {
+
+        @Override
+        protected ApiKeyRepository keys() {
+            return database().storage().apiKeys();
+        }
+    }
+
+    @Nested
+    class StorageBehaviourTest extends JdbcStorageBehaviour {
+
+        @Override
+        TestDatabase database() {
+            return PortContracts.this.database();
+        }
+    }
+}
