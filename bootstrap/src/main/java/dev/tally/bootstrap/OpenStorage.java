@@ -34,14 +34,7 @@ public record OpenStorage(TallyStorage ports, String description, AutoCloseable 
         }
         JdbcStorage jdbc = JdbcStorage.open(dbUrl);
         LOG.info("storage: {}", redacted(dbUrl));
-        return new OpenStorage(ports(jdbc), redacted(dbUrl), jdbc);
-    }
-
-    /** Every port of one JDBC storage, sharing its transactions. */
-    public static TallyStorage ports(JdbcStorage jdbc) {
-        return new TallyStorage(jdbc.transactions(), jdbc.usage(), jdbc.idempotency(), jdbc.plans(), jdbc.users(),
-                jdbc.modelPrices(), jdbc.runs(), jdbc.credits(), jdbc.apiCalls(), jdbc.activationCodes(),
-                jdbc.sessions(), jdbc.apiKeys());
+        return new OpenStorage(jdbc.ports(), redacted(dbUrl), jdbc);
     }
 
     /** The URL without its query parameters, which may carry a password. */

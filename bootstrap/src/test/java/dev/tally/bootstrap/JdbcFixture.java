@@ -37,7 +37,7 @@ final class JdbcFixture implements StorageFixture {
             url = TestDatabases.h2Url();
         }
         jdbc = TestDatabases.open(url);
-        return OpenStorage.ports(jdbc);
+        return jdbc.ports();
     }
 
     @Override
