@@ -1,0 +1,74 @@
+package dev.tally.adapter.http;
+
+import static dev.tally.adapter.http.RouteTable.Access.KEY;
+
+import dev.tally.application.cost.ApiCallService;
+import dev.tally.application.cost.RecordApiCall;
+import dev.tally.domain.cost.ApiCall;
+import dev.tally.domain.cost.CostBreakdown;
+import dev.tally.domain.plan.MetricKey;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * External API calls and their costs (R40–R43): record a call, and the period's cost breakdown
+ * per provider.
+ */
+final class ApiCallRoutes {
+
+    private final ApiCallService calls;
+    private final HttpMetrics metrics;
+
+    ApiCallRoutes(ApiCallService calls, HttpMetrics metrics) {
+        this.calls = calls;
+        this.metrics = metrics;
+    }
+
+    void register(RouteTable routes) {
+        routes.post("/v1/users/{user_id}/api-calls", KEY, (ctx, caller) -> {
+            ApiCallRequest request = Requests.body(ctx, ApiCallRequest.class);
+            boolean enforce = Boolean.TRUE.equals(request.enforce());
+            RecordApiCall command = new RecordApiCall(caller.user(ctx),
+                    ApiCall.requireCallType(Requests.required(request.callType(), "call_type")),
+                    Optional.ofNullable(request.provider()), Optional.ofNullable(request.model()),
+                    Requests.number(Requests.required(request.costUsd(), "cost_usd"), "cost_usd"),
+                    request.statusCode() == null ? OptionalInt.empty() : OptionalInt.of(request.statusCode()),
+                    request.latencyMs() == null ? OptionalLong.empty() : OptionalLong.of(request.latencyMs()),
+                    Optional.ofNullable(request.occurredAt()).map(text -> Requests.instant(text, "occurred_at")),
+                    enforce, Requests.idempotencyKey(ctx));
+            ApiCall call = RefusalException.valueOf(calls.record(command));
+            if (enforce) {
+                metrics.granted(MetricKey.apiCalls(call.callType()).value());
+                if (call.costUsd().signum() > 0) {
+                    metrics.granted(MetricKey.COST_USD.value());
+                }
+            }
+            ctx.status(201).json(ApiCallResponse.from(call));
+        });
+        routes.get("/v1/users/{user_id}/costs", KEY, (ctx, caller) -> {
+            int top = Requests.intQuery(ctx, "top", CostBreakdown.DEFAULT_TOP, "invalid_top");
+            ctx.json(Responses.Costs.from(calls.costs(caller.user(ctx), top, Requests.at(ctx))));
+        });
+    }
+
+    /**
+     * One call; {@code provider} is detected from {@code model} when absent (R41), and with
+     * {@code "enforce": true} the call-type limit and the budget are checked first (R43).
+     */
+    record ApiCallRequest(String callType, String provider, String model, BigDecimal costUsd, Integer statusCode,
+                          Long latencyMs, String occurredAt, Boolean enforce) {
+    }
+
+    /** A recorded call, with the provider that was stored. */
+    record ApiCallResponse(String id, String callType, String provider, String model, BigDecimal costUsd,
+                           Integer statusCode, Long latencyMs, Instant occurredAt) {
+        static ApiCallResponse from(ApiCall call) {
+            return new ApiCallResponse(call.id(), call.callType(), call.provider(), call.model().orElse(null),
+                    call.costUsd(), call.statusCode().isPresent() ? call.statusCode().getAsInt() : null,
+                    call.latencyMs().isPresent() ? call.latencyMs().getAsLong() : null, call.occurredAt());
+        }
+    }
+}

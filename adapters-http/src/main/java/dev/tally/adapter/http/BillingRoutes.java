@@ -1,0 +1,52 @@
+package dev.tally.adapter.http;
+
+import static dev.tally.adapter.http.RouteTable.Access.KEY;
+
+import dev.tally.application.billing.BillingService;
+import dev.tally.domain.activation.ActivationStats;
+import dev.tally.domain.overview.BillingOverview;
+import java.math.BigDecimal;
+import java.util.List;
+
+/** The billing overview (R50): the one answer every page that shows usage reads. */
+final class BillingRoutes {
+
+    private final BillingService billing;
+
+    BillingRoutes(BillingService billing) {
+        this.billing = billing;
+    }
+
+    void register(RouteTable routes) {
+        routes.get("/v1/users/{user_id}/billing", KEY, (ctx, caller) ->
+                ctx.json(OverviewResponse.from(billing.overview(caller.user(ctx), Requests.at(ctx)))));
+    }
+
+    /** The overview; each part has the shape of the endpoint that serves it alone. */
+    record OverviewResponse(String userId, PlanSummary plan, Responses.Period period, List<Responses.Metric> metrics,
+                            Responses.RunUsage runs, Credits credits, Responses.Costs costs, Codes activationCodes) {
+        static OverviewResponse from(BillingOverview overview) {
+            return new OverviewResponse(overview.user().value(),
+                    new PlanSummary(overview.plan().id().value(), overview.plan().name()),
+                    Responses.Period.from(overview.period()), Responses.Metric.all(overview.metrics()),
+                    Responses.RunUsage.from(overview.runs()),
+                    new Credits(overview.creditBalance(), Responses.Operation.all(overview.credits()),
+                            Responses.OperationTotal.from(overview.credits())),
+                    Responses.Costs.from(overview.costs()), Codes.from(overview.activationCodes()));
+        }
+    }
+
+    record PlanSummary(String id, String name) {
+    }
+
+    /** The balance, and this period's credits by operation. */
+    record Credits(long balance, List<Responses.Operation> operations, Responses.OperationTotal total) {
+    }
+
+    /** Codes issued and redeemed this period, and the issuing limit ({@code null} when unlimited). */
+    record Codes(long issued, long redeemed, BigDecimal limit) {
+        static Codes from(ActivationStats stats) {
+            return new Codes(stats.issued(), stats.redeemed(), stats.limit().orElse(null));
+        }
+    }
+}

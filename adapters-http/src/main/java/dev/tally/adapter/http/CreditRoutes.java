@@ -1,0 +1,124 @@
+package dev.tally.adapter.http;
+
+import static dev.tally.adapter.http.RouteTable.Access.KEY;
+
+import dev.tally.application.credit.CreditPage;
+import dev.tally.application.credit.CreditService;
+import dev.tally.application.credit.CreditWrite;
+import dev.tally.application.credit.PeriodSelector;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.user.UserId;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The credit ledger (R30–R34). Every write must carry an {@code Idempotency-Key} header, since a
+ * retried spend or refund counted twice moves real money.
+ */
+final class CreditRoutes {
+
+    private final CreditService credits;
+    private final HttpMetrics metrics;
+
+    CreditRoutes(CreditService credits, HttpMetrics metrics) {
+        this.credits = credits;
+        this.metrics = metrics;
+    }
+
+    void register(RouteTable routes) {
+        String base = "/v1/users/{user_id}/credits";
+        routes.post(base + "/purchases", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
+            AmountRequest request = Requests.body(ctx, AmountRequest.class);
+            return CreditWrite.purchase(user, Requests.credits(request.amount(), "amount"), key);
+        }));
+        routes.post(base + "/grants", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
+            AmountRequest request = Requests.body(ctx, AmountRequest.class);
+            return CreditWrite.grant(user, Requests.credits(request.amount(), "amount"), key);
+        }));
+        routes.post(base + "/usage", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
+            SpendRequest request = Requests.body(ctx, SpendRequest.class);
+            return CreditWrite.spend(user, Requests.credits(request.amount(), "amount"),
+                    Requests.required(request.operation(), "operation"), key);
+        }));
+        routes.post(base + "/refunds", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
+            RefundRequest request = Requests.body(ctx, RefundRequest.class);
+            return CreditWrite.refund(user, Requests.required(request.usageTransactionId(), "usage_transaction_id"),
+                    Requests.credits(request.amount(), "amount"), key);
+        }));
+        routes.post(base + "/adjustments", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
+            AdjustmentRequest request = Requests.body(ctx, AdjustmentRequest.class);
+            return CreditWrite.adjust(user, Requests.credits(request.amount(), "amount"),
+                    Requests.required(request.reason(), "reason"), key);
+        }));
+        routes.get(base + "/balance", KEY, (ctx, caller) ->
+                ctx.json(new BalanceResponse(credits.balance(caller.user(ctx)))));
+        routes.get(base + "/usage-by-operation", KEY, (ctx, caller) -> {
+            UserId user = caller.user(ctx);
+            ctx.json(Responses.CreditUsage.from(credits.usageByOperation(user, selector(ctx))));
+        });
+        routes.get(base + "/transactions", KEY, (ctx, caller) -> {
+            CreditPage page = credits.transactions(caller.user(ctx), Requests.paging(ctx));
+            ctx.json(new TransactionList(page.transactions().stream().map(Responses.CreditEntry::from).toList(),
+                    page.limit(), page.offset(), page.total()));
+        });
+    }
+
+    /** Builds a write from the request once the user and the key are known. */
+    @FunctionalInterface
+    private interface WriteRequest {
+        CreditWrite of(UserId user, IdempotencyKey key);
+    }
+
+    private void write(Context ctx, Caller caller, WriteRequest request) {
+        UserId user = caller.user(ctx);
+        IdempotencyKey key = Requests.requiredIdempotencyKey(ctx);
+        CreditWrite write = request.of(user, key);
+        var entry = RefusalException.valueOf(credits.write(write));
+        if (write.kind() == CreditWrite.Kind.USAGE) {
+            metrics.granted(MetricKey.CREDITS.value());
+        }
+        ctx.status(201).json(Responses.CreditEntry.from(entry));
+    }
+
+    /** {@code ?period=current|previous} or {@code ?at=<instant>}; default the current period. */
+    private static PeriodSelector selector(Context ctx) {
+        String period = ctx.queryParam("period");
+        Optional<java.time.Instant> at = Requests.at(ctx);
+        if (period != null && at.isPresent()) {
+            throw ApiException.badRequest("invalid_period", "Give either 'period' or 'at', not both.");
+        }
+        if (at.isPresent()) {
+            return PeriodSelector.at(at.get());
+        }
+        if (period == null || "current".equals(period)) {
+            return PeriodSelector.current();
+        }
+        if ("previous".equals(period)) {
+            return PeriodSelector.previousPeriod();
+        }
+        throw ApiException.badField("invalid_period", "period", "Query parameter 'period' must be current or previous.");
+    }
+
+    /** A purchase or grant of {@code amount} credits. */
+    record AmountRequest(Long amount) {
+    }
+
+    /** {@code amount} is the positive number of credits spent on {@code operation}. */
+    record SpendRequest(Long amount, String operation) {
+    }
+
+    record RefundRequest(String usageTransactionId, Long amount) {
+    }
+
+    /** A signed correction with its reason. */
+    record AdjustmentRequest(Long amount, String reason) {
+    }
+
+    record BalanceResponse(long balance) {
+    }
+
+    record TransactionList(List<Responses.CreditEntry> transactions, int limit, int offset, long total) {
+    }
+}

@@ -1,0 +1,129 @@
+package dev.tally.adapter.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.Refusal;
+import dev.tally.domain.credit.InsufficientCredits;
+import dev.tally.domain.plan.FileSizeLimitExceeded;
+import dev.tally.domain.plan.LimitExceeded;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns every refusal and exception into an HTTP status and a JSON body
+ * {@code {"error", "message", …}} (R12). A limit denial is a 403 with its figures, an empty
+ * balance a 402, bad input a 4xx naming what was wrong; only a fault of the server itself is a
+ * 500, and its stack trace goes to the log under an id the client is given, never to the client.
+ */
+final class ErrorMapper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private final HttpMetrics metrics;
+
+    ErrorMapper(HttpMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Installs the handlers; exceptions are matched by their most specific registered type. */
+    void install(RoutesConfig routes) {
+        routes.exception(RefusalException.class, (e, ctx) -> refused(ctx, e.refusal()));
+        routes.exception(DomainException.class, (e, ctx) -> domain(ctx, e));
+        routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage(),
+                e.details()));
+        routes.exception(HttpResponseException.class, this::http);
+        routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
+    }
+
+    private void refused(Context ctx, Refusal refusal) {
+        if (refusal instanceof LimitExceeded exceeded) {
+            metrics.denied(exceeded.metric().value());
+            ctx.status(403).json(LimitExceededResponse.from(exceeded));
+        } else if (refusal instanceof FileSizeLimitExceeded tooLarge) {
+            metrics.denied("max_file_size_mb");
+            respond(ctx, 403, refusal.code(), refusal.message(), ordered(
+                    "plan", tooLarge.plan().value(),
+                    "file_size_mb", tooLarge.fileSizeMb(),
+                    "max_file_size_mb", tooLarge.maxFileSizeMb()));
+        } else if (refusal instanceof InsufficientCredits insufficient) {
+            metrics.denied("credits");
+            respond(ctx, 402, refusal.code(), refusal.message(), ordered(
+                    "balance", insufficient.balance(),
+                    "requested", insufficient.requested()));
+        } else {
+            respond(ctx, 403, refusal.code(), refusal.message(), Map.of());
+        }
+    }
+
+    private static void domain(Context ctx, DomainException e) {
+        int status = switch (e.kind()) {
+            case INVALID -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case UNPROCESSABLE -> 422;
+        };
+        respond(ctx, status, e.code(), e.getMessage(), Map.of());
+    }
+
+    private void http(HttpResponseException e, Context ctx) {
+        int status = e.getStatus();
+        switch (status) {
+            case 404 -> respond(ctx, 404, "not_found", "No route " + ctx.method() + " " + ctx.path()
+                    + "; see /openapi.json.", Map.of());
+            case 405 -> respond(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()
+                    + "; see /openapi.json.", Map.of());
+            case 413 -> respond(ctx, 413, "request_too_large", "The request body is larger than this server accepts.",
+                    Map.of());
+            default -> {
+                if (status >= 500) {
+                    unexpected(ctx, e);
+                } else {
+                    respond(ctx, status, "http_" + status, e.getMessage(), Map.of());
+                }
+            }
+        }
+    }
+
+    private static void unexpected(Context ctx, Exception e) {
+        String errorId = UUID.randomUUID().toString();
+        LOG.error("internal error {} on {} {}", errorId, ctx.method(), ctx.path(), e);
+        respond(ctx, 500, "internal_error", "Something went wrong on our side; quote error_id when reporting it.",
+                Map.of("error_id", errorId));
+    }
+
+    private static void respond(Context ctx, int status, String code, String message, Map<String, Object> details) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("message", message);
+        body.putAll(details);
+        ctx.status(status).json(body);
+    }
+
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    /** The 403 body of a limit denial, exactly as R12 names it. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    record LimitExceededResponse(String error, String message, String metric, String plan, BigDecimal currentUsage,
+                                 BigDecimal limit, BigDecimal requested, Instant resetsAt) {
+
+        static LimitExceededResponse from(LimitExceeded exceeded) {
+            return new LimitExceededResponse(exceeded.code(), exceeded.message(), exceeded.metric().value(),
+                    exceeded.plan().value(), exceeded.currentUsage(), exceeded.limit(), exceeded.requested(),
+                    exceeded.resetsAt());
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.tally.adapter.http;
+
+import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
+import static dev.tally.adapter.http.RouteTable.Access.KEY;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tally.application.run.ModelPriceService;
+import dev.tally.domain.run.ModelPrice;
+import java.math.BigDecimal;
+import java.util.List;
+
+/** The per-model price table (R27, R41): {@code PUT /v1/models/{model}} (admin), {@code GET /v1/models}. */
+final class ModelRoutes {
+
+    /** As long as a provider stored with an API call may be. */
+    private static final int MAX_PROVIDER = 100;
+
+    private final ModelPriceService prices;
+
+    ModelRoutes(ModelPriceService prices) {
+        this.prices = prices;
+    }
+
+    void register(RouteTable routes) {
+        routes.put("/v1/models/{model}", ADMIN, (ctx, caller) -> {
+            ModelRequest request = Requests.body(ctx, ModelRequest.class);
+            ModelPrice price = new ModelPrice(ctx.pathParam("model"),
+                    Requests.number(Requests.required(request.inputPer1k(), "input_per_1k"), "input_per_1k"),
+                    Requests.number(Requests.required(request.outputPer1k(), "output_per_1k"), "output_per_1k"),
+                    Requests.text(request.provider(), "provider", MAX_PROVIDER));
+            ctx.json(ModelResponse.from(prices.put(price)));
+        });
+        routes.get("/v1/models", KEY, (ctx, caller) ->
+                ctx.json(new ModelList(prices.list().stream().map(ModelResponse::from).toList())));
+    }
+
+    /** USD per 1 000 input and output tokens, and the provider that serves the model. */
+    record ModelRequest(@JsonProperty("input_per_1k") BigDecimal inputPer1k,
+                        @JsonProperty("output_per_1k") BigDecimal outputPer1k, String provider) {
+    }
+
+    record ModelResponse(String model, @JsonProperty("input_per_1k") BigDecimal inputPer1k,
+                         @JsonProperty("output_per_1k") BigDecimal outputPer1k, String provider) {
+        static ModelResponse from(ModelPrice price) {
+            return new ModelResponse(price.model(), price.inputPer1k(), price.outputPer1k(), price.provider());
+        }
+    }
+
+    record ModelList(List<ModelResponse> models) {
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tally.adapter.http;
+
+import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
+import static dev.tally.adapter.http.RouteTable.Access.KEY;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.application.plan.PlanService;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.plan.PlanLimits;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Plans: {@code PUT /v1/plans/{plan_id}} (admin), {@code GET /v1/plans}, {@code GET /v1/plans/{plan_id}}. */
+final class PlanRoutes {
+
+    private static final String UNLIMITED = "unlimited";
+
+    private final PlanService plans;
+
+    PlanRoutes(PlanService plans) {
+        this.plans = plans;
+    }
+
+    void register(RouteTable routes) {
+        routes.put("/v1/plans/{plan_id}", ADMIN, (ctx, caller) -> {
+            PlanId id = new PlanId(ctx.pathParam("plan_id"));
+            PlanRequest request = Requests.body(ctx, PlanRequest.class);
+            ctx.json(PlanResponse.from(plans.put(request.toPlan(id))));
+        });
+        routes.get("/v1/plans", KEY, (ctx, caller) ->
+                ctx.json(new PlanList(plans.list().stream().map(PlanResponse::from).toList())));
+        routes.get("/v1/plans/{plan_id}", KEY, (ctx, caller) ->
+                ctx.json(PlanResponse.from(plans.get(new PlanId(ctx.pathParam("plan_id"))))));
+    }
+
+    /**
+     * A plan as a client sends it: each limit is a number, or {@code "unlimited"} or {@code null}
+     * for no limit (R11).
+     */
+    record PlanRequest(String name, Map<String, JsonNode> limits, BigDecimal maxFileSizeMb,
+                       Integer warningThresholdPercent) {
+
+        Plan toPlan(PlanId id) {
+            Map<MetricKey, Limit> parsed = new LinkedHashMap<>();
+            if (limits != null) {
+                limits.forEach((metric, value) -> parsed.put(new MetricKey(metric), limit(metric, value)));
+            }
+            return new Plan(id, name, new PlanLimits(parsed),
+                    Optional.ofNullable(Requests.number(maxFileSizeMb, "max_file_size_mb")),
+                    warningThresholdPercent == null ? Plan.DEFAULT_WARNING_THRESHOLD_PERCENT : warningThresholdPercent);
+        }
+
+        private static Limit limit(String metric, JsonNode value) {
+            String field = "limits." + metric;
+            if (value == null || value.isNull() || value.isTextual() && UNLIMITED.equals(value.textValue())) {
+                return Limit.unlimited();
+            }
+            if (!value.isNumber()) {
+                throw ApiException.badField("invalid_field_type", field,
+                        "Field '" + field + "' must be a number, \"unlimited\" or null.");
+            }
+            return Limit.of(Requests.number(value.decimalValue(), field));
+        }
+    }
+
+    /** A plan; a limit of {@code null} means unlimited. */
+    record PlanResponse(String id, String name, Map<String, BigDecimal> limits, BigDecimal maxFileSizeMb,
+                        int warningThresholdPercent) {
+
+        static PlanResponse from(Plan plan) {
+            Map<String, BigDecimal> limits = new LinkedHashMap<>();
+            plan.limits().sorted().forEach((metric, limit) -> limits.put(metric.value(), limit.max().orElse(null)));
+            return new PlanResponse(plan.id().value(), plan.name(), limits, plan.maxFileSizeMb().orElse(null),
+                    plan.warningThresholdPercent());
+        }
+    }
+
+    record PlanList(List<PlanResponse> plans) {
+    }
+}

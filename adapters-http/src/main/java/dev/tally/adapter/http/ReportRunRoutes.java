@@ -1,0 +1,105 @@
+package dev.tally.adapter.http;
+
+import static dev.tally.adapter.http.RouteTable.Access.KEY;
+
+import dev.tally.application.run.ReportRunService;
+import dev.tally.application.run.RunPage;
+import dev.tally.application.run.StartRun;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.run.ReportRun;
+import dev.tally.domain.run.RunCompletion;
+import dev.tally.domain.run.RunStatus;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Report runs (R25–R29): start (reserves one run), complete, webhook deliveries, the list, one
+ * run, and the period's run statistics.
+ */
+final class ReportRunRoutes {
+
+    /** What a run stores of the caller's repository and configuration ids, and of a model name. */
+    private static final int MAX_ID = 255;
+    private static final int MAX_MODEL = 128;
+
+    private final ReportRunService runs;
+    private final HttpMetrics metrics;
+    private final KeyedWrites keyed;
+
+    ReportRunRoutes(ReportRunService runs, HttpMetrics metrics, KeyedWrites keyed) {
+        this.runs = runs;
+        this.metrics = metrics;
+        this.keyed = keyed;
+    }
+
+    void register(RouteTable routes) {
+        String base = "/v1/users/{user_id}/report-runs";
+        routes.post(base, KEY, (ctx, caller) -> {
+            StartRequest request = Requests.optionalBody(ctx, StartRequest.class).orElse(StartRequest.EMPTY);
+            ReportRun run = RefusalException.valueOf(runs.start(new StartRun(caller.user(ctx),
+                    Optional.ofNullable(Requests.text(request.repositoryId(), "repository_id", MAX_ID)),
+                    Optional.ofNullable(Requests.text(request.configurationId(), "configuration_id", MAX_ID)),
+                    Requests.idempotencyKey(ctx))));
+            metrics.granted(MetricKey.RUNS.value());
+            ctx.status(201).json(Responses.Run.from(run));
+        });
+        routes.post(base + "/{run_id}/complete", KEY, (ctx, caller) -> {
+            CompleteRequest request = Requests.body(ctx, CompleteRequest.class);
+            ctx.json(Responses.Run.from(runs.complete(caller.user(ctx), ctx.pathParam("run_id"),
+                    request.toCompletion(), Requests.idempotencyKey(ctx))));
+        });
+        routes.post(base + "/{run_id}/webhook-deliveries", KEY, (ctx, caller) -> {
+            DeliveryRequest request = Requests.body(ctx, DeliveryRequest.class);
+            boolean delivered = Requests.required(request.delivered(), "delivered");
+            OptionalInt status = request.responseStatus() == null ? OptionalInt.empty()
+                    : OptionalInt.of(request.responseStatus());
+            UserId user = caller.user(ctx);
+            String runId = ctx.pathParam("run_id");
+            ReportRun run = keyed.run(ctx, user, "webhook-delivery\n" + runId + "\n" + delivered + "\n" + status,
+                    () -> runs.recordDelivery(user, runId, delivered, status), ReportRun::id, id -> runs.get(user, id));
+            ctx.json(Responses.Run.from(run));
+        });
+        routes.get(base, KEY, (ctx, caller) -> {
+            RunPage page = runs.list(caller.user(ctx), Requests.paging(ctx));
+            ctx.json(new RunList(page.runs().stream().map(Responses.Run::from).toList(), page.limit(), page.offset(),
+                    page.total()));
+        });
+        // Registered before {run_id}, which would otherwise match "usage".
+        routes.get(base + "/usage", KEY, (ctx, caller) ->
+                ctx.json(Responses.RunUsage.from(runs.usage(caller.user(ctx), Requests.at(ctx)))));
+        routes.get(base + "/{run_id}", KEY, (ctx, caller) ->
+                ctx.json(Responses.Run.from(runs.get(caller.user(ctx), ctx.pathParam("run_id")))));
+    }
+
+    /** Both fields are optional, and so is the body. */
+    record StartRequest(String repositoryId, String configurationId) {
+        static final StartRequest EMPTY = new StartRequest(null, null);
+    }
+
+    /** How a run ended; token and commit counts default to 0, a given {@code cost_usd} wins over the price table. */
+    record CompleteRequest(String status, Long tokensInput, Long tokensOutput, String model, Long commitsProcessed,
+                           BigDecimal costUsd, String errorCode, String errorMessage) {
+
+        RunCompletion toCompletion() {
+            RunStatus ended = RunStatus.fromWireName(Requests.required(status, "status"));
+            return new RunCompletion(ended, orZero(tokensInput), orZero(tokensOutput),
+                    Optional.ofNullable(Requests.text(model, "model", MAX_MODEL)),
+                    orZero(commitsProcessed), Optional.ofNullable(Requests.number(costUsd, "cost_usd")),
+                    Optional.ofNullable(errorCode), Optional.ofNullable(errorMessage));
+        }
+
+        private static long orZero(Long value) {
+            return value == null ? 0 : value;
+        }
+    }
+
+    /** One attempt to deliver the run's result to the caller's webhook (R29). */
+    record DeliveryRequest(Boolean delivered, Integer responseStatus) {
+    }
+
+    record RunList(List<Responses.Run> runs, int limit, int offset, long total) {
+    }
+}

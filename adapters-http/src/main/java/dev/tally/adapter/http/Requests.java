@@ -1,0 +1,215 @@
+package dev.tally.adapter.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.tally.application.Paging;
+import dev.tally.domain.usage.IdempotencyKey;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads what a client sent: JSON bodies into request records, query parameters, headers. Every
+ * way a request can be malformed ends here as a 400 with a specific code, before any use case
+ * runs, so a malformed request never changes anything.
+ */
+final class Requests {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    /** Numbers larger than this are no plausible quantity or price and would overflow storage. */
+    private static final BigDecimal MAX_NUMBER = new BigDecimal("1000000000000000");
+
+    private Requests() {
+    }
+
+    /** The body as {@code type}; an empty body is refused. */
+    static <T> T body(Context ctx, Class<T> type) {
+        return parse(ctx.bodyAsBytes(), type).orElseThrow(() ->
+                ApiException.badRequest("body_required", "This request needs a JSON object body."));
+    }
+
+    /** The body as {@code type}, or empty when the client sent no body at all. */
+    static <T> Optional<T> optionalBody(Context ctx, Class<T> type) {
+        return parse(ctx.bodyAsBytes(), type);
+    }
+
+    private static <T> Optional<T> parse(byte[] bytes, Class<T> type) {
+        if (isBlank(bytes)) {
+            return Optional.empty();
+        }
+        try {
+            T value = Json.mapper().readValue(bytes, type);
+            if (value == null) {
+                throw ApiException.badRequest("invalid_body", "The body must be a JSON object, not null.");
+            }
+            return Optional.of(value);
+        } catch (StreamConstraintsException e) {
+            throw ApiException.badRequest("malformed_json", "The body is nested too deeply or has too long a number.");
+        } catch (MismatchedInputException e) {
+            String field = fieldPath(e);
+            if (field.isEmpty()) {
+                throw ApiException.badRequest("invalid_body", "The body must be a JSON object.");
+            }
+            throw ApiException.badField("invalid_field_type", field,
+                    "Field '" + field + "' has the wrong type" + expected(e) + ".");
+        } catch (JsonMappingException e) {
+            String field = fieldPath(e);
+            throw ApiException.badField("invalid_field_type", field, "Field '" + field + "' is out of range.");
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed_json", "The body is not valid JSON: "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("malformed_json", "The body could not be read.");
+        }
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String expected(MismatchedInputException e) {
+        Class<?> target = e.getTargetType();
+        if (target == null) {
+            return "";
+        }
+        if (Number.class.isAssignableFrom(target) || target.isPrimitive() && target != boolean.class) {
+            return Long.class.equals(target) || Integer.class.equals(target) ? ": expected a whole number"
+                    : ": expected a number";
+        }
+        if (String.class.equals(target)) {
+            return ": expected a string";
+        }
+        if (Boolean.class.equals(target) || boolean.class.equals(target)) {
+            return ": expected true or false";
+        }
+        if (List.class.isAssignableFrom(target)) {
+            return ": expected an array";
+        }
+        return ": expected an object";
+    }
+
+    /** The JSON path of the failing field, e.g. {@code records[2].quantity}. */
+    private static String fieldPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    /** {@code value}, or a 400 {@code missing_field} naming {@code field}. */
+    static <T> T required(T value, String field) {
+        if (value == null) {
+            throw ApiException.badField("missing_field", field, "Field '" + field + "' is required.");
+        }
+        return value;
+    }
+
+    /** A decimal the storage can hold: at most 15 integer digits. */
+    static BigDecimal number(BigDecimal value, String field) {
+        if (value != null && value.abs().compareTo(MAX_NUMBER) >= 0) {
+            throw ApiException.badField("number_out_of_range", field,
+                    "Field '" + field + "' must be below " + MAX_NUMBER.toPlainString() + ".");
+        }
+        return value;
+    }
+
+    /** Credits beyond this are no plausible amount, and sums of them could overflow a balance. */
+    static final long MAX_CREDITS = 1_000_000_000_000L;
+
+    /** A whole number of credits within {@link #MAX_CREDITS} either way. */
+    static long credits(Long value, String field) {
+        long amount = required(value, field);
+        if (Math.abs(amount) > MAX_CREDITS) {
+            throw ApiException.badField("number_out_of_range", field,
+                    "Field '" + field + "' must be at most " + MAX_CREDITS + " credits.");
+        }
+        return amount;
+    }
+
+    /** Optional text of at most {@code max} characters; longer text is refused, never truncated. */
+    static String text(String value, String field, int max) {
+        if (value != null && value.length() > max) {
+            throw ApiException.badField("field_too_long", field,
+                    "Field '" + field + "' must be at most " + max + " characters.");
+        }
+        return value;
+    }
+
+    /** Dimensions with a value for every name ({@code null} is not a value). */
+    static Map<String, String> dimensions(Map<String, String> dimensions, String field) {
+        if (dimensions != null && dimensions.containsValue(null)) {
+            throw ApiException.badField("invalid_dimensions", field, "Every dimension of '" + field
+                    + "' needs a string value.");
+        }
+        return dimensions;
+    }
+
+    /** An ISO-8601 instant such as {@code 2026-11-01T00:00:00Z} (an offset is accepted too). */
+    static Instant instant(String text, String field) {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiException.badField("invalid_timestamp", field,
+                    "Field '" + field + "' must be an ISO-8601 instant such as 2026-11-01T00:00:00Z, not '" + text
+                            + "'.");
+        }
+    }
+
+    /** The optional instant of the query parameter {@code at}. */
+    static Optional<Instant> at(Context ctx) {
+        return Optional.ofNullable(ctx.queryParam("at")).map(text -> instant(text, "at"));
+    }
+
+    /** A whole-number query parameter, or {@code fallback} when absent. */
+    static int intQuery(Context ctx, String name, int fallback, String code) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(text.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.badField(code, name, "Query parameter '" + name + "' must be a whole number, not '"
+                    + text + "'.");
+        }
+    }
+
+    /** {@code ?limit=&offset=}: limit 1-100 (default 20), offset at least 0. */
+    static Paging paging(Context ctx) {
+        return new Paging(intQuery(ctx, "limit", Paging.DEFAULT_LIMIT, "invalid_paging"),
+                intQuery(ctx, "offset", 0, "invalid_paging"));
+    }
+
+    /** The optional {@code Idempotency-Key} header. */
+    static Optional<IdempotencyKey> idempotencyKey(Context ctx) {
+        return Optional.ofNullable(ctx.header(IDEMPOTENCY_KEY)).map(IdempotencyKey::new);
+    }
+
+    /** The {@code Idempotency-Key} header of a write that must carry one (R20). */
+    static IdempotencyKey requiredIdempotencyKey(Context ctx) {
+        return idempotencyKey(ctx).orElseThrow(() -> ApiException.badRequest("idempotency_key_required",
+                "This write must carry an 'Idempotency-Key' header so that a retry is counted once."));
+    }
+}

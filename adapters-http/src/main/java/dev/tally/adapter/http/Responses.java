@@ -1,0 +1,137 @@
+package dev.tally.adapter.http;
+
+import dev.tally.domain.cost.CostBreakdown;
+import dev.tally.domain.cost.ProviderCost;
+import dev.tally.domain.credit.CreditTransaction;
+import dev.tally.domain.credit.CreditUsageReport;
+import dev.tally.domain.credit.OperationUsage;
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.MetricUsage;
+import dev.tally.domain.run.ReportRun;
+import dev.tally.domain.run.RunStatistics;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The response shapes that more than one route returns ("Shapes that clients rely on" in the
+ * design). Each is built from a domain value by {@code from(...)}; domain objects themselves are
+ * never serialised, so a refactoring of the domain cannot change the wire format by accident.
+ */
+final class Responses {
+
+    private Responses() {
+    }
+
+    /** {@code {"start", "end"}} of a half-open billing period. */
+    record Period(Instant start, Instant end) {
+        static Period from(BillingPeriod period) {
+            return new Period(period.start(), period.end());
+        }
+    }
+
+    /** One metric: {@code limit}, {@code remaining} and {@code percent} are null when unlimited (R15). */
+    record Metric(String metric, BigDecimal used, BigDecimal reserved, BigDecimal limit, BigDecimal remaining,
+                  BigDecimal percent, String status) {
+        static Metric from(MetricUsage usage) {
+            return new Metric(usage.metric().value(), usage.used(), usage.reserved(), usage.limit().orElse(null),
+                    usage.remaining().orElse(null), usage.percent().orElse(null), usage.status().wireName());
+        }
+
+        static List<Metric> all(List<MetricUsage> metrics) {
+            return metrics.stream().map(Metric::from).toList();
+        }
+    }
+
+    /** One report run (R25–R29). */
+    record Run(String id, String userId, String status, String repositoryId, String configurationId,
+               Instant startedAt, Instant completedAt, long tokensInput, long tokensOutput, String model,
+               long commitsProcessed, BigDecimal costUsd, String costSource, String errorCode, String errorMessage,
+               Webhook webhook) {
+        static Run from(ReportRun run) {
+            return new Run(run.id(), run.user().value(), run.status().wireName(), run.repositoryId().orElse(null),
+                    run.configurationId().orElse(null), run.startedAt(), run.completedAt().orElse(null),
+                    run.tokensInput(), run.tokensOutput(), run.model().orElse(null), run.commitsProcessed(),
+                    run.costUsd(), run.costSource().wireName(), run.errorCode().orElse(null),
+                    run.errorMessage().orElse(null), Webhook.from(run));
+        }
+    }
+
+    /** The webhook delivery of a run's result (R29). */
+    record Webhook(boolean delivered, int attempts, Instant lastAttemptAt, Integer lastResponseStatus) {
+        static Webhook from(ReportRun run) {
+            var webhook = run.webhook();
+            return new Webhook(webhook.delivered(), webhook.attempts(), webhook.lastAttemptAt().orElse(null),
+                    webhook.lastResponseStatus().isPresent() ? webhook.lastResponseStatus().getAsInt() : null);
+        }
+    }
+
+    /** Monthly run statistics (R28). */
+    record RunUsage(Period period, long totalRuns, long successfulRuns, long failedRuns, long cancelledRuns,
+                    long runningRuns, long totalTokens, BigDecimal totalCostUsd, Instant lastRunAt,
+                    BigDecimal limit, BigDecimal remaining, boolean canRunMore) {
+        static RunUsage from(RunStatistics stats) {
+            var counts = stats.counts();
+            return new RunUsage(Period.from(stats.period()), counts.total(), counts.succeeded(), counts.failed(),
+                    counts.cancelled(), counts.running(), counts.tokens(), counts.costUsd(),
+                    counts.lastRunAt().orElse(null), stats.limit().orElse(null), stats.remaining().orElse(null),
+                    stats.canRunMore());
+        }
+    }
+
+    /** Gross, refunded and net credits of one operation (R33). */
+    record Operation(String operation, long gross, long refunded, long net) {
+        static Operation from(OperationUsage usage) {
+            return new Operation(usage.operation(), usage.gross(), usage.refunded(), usage.net());
+        }
+
+        static List<Operation> all(CreditUsageReport report) {
+            return report.operations().stream().map(Operation::from).toList();
+        }
+    }
+
+    /** The sum over all operations. */
+    record OperationTotal(long gross, long refunded, long net) {
+        static OperationTotal from(CreditUsageReport report) {
+            return new OperationTotal(report.total().gross(), report.total().refunded(), report.total().net());
+        }
+    }
+
+    /** Credits by operation for one period (R33). */
+    record CreditUsage(Period period, List<Operation> operations, OperationTotal total) {
+        static CreditUsage from(CreditUsageReport report) {
+            return new CreditUsage(Period.from(report.period()), Operation.all(report), OperationTotal.from(report));
+        }
+    }
+
+    /** One ledger entry; {@code amount} is signed (a spend of 7 is {@code -7}). */
+    record CreditEntry(String id, String type, long amount, String operation, String usageTransactionId,
+                       String reason, Instant createdAt, long balanceAfter) {
+        static CreditEntry from(CreditTransaction entry) {
+            return new CreditEntry(entry.id(), entry.type().wireName(), entry.amount(), entry.operation().orElse(null),
+                    entry.refundOf().orElse(null), entry.reason().orElse(null), entry.createdAt(),
+                    entry.balanceAfter());
+        }
+    }
+
+    /** API costs of one period (R42). */
+    record Costs(Period period, BigDecimal totalCostUsd, BigDecimal budgetUsd, BigDecimal percent,
+                 List<Provider> providers, Other other) {
+        static Costs from(CostBreakdown costs) {
+            return new Costs(Period.from(costs.period()), costs.totalCostUsd(), costs.budgetUsd().orElse(null),
+                    costs.percent().orElse(null), costs.providers().stream().map(Provider::from).toList(),
+                    new Other(costs.other().costUsd(), costs.other().calls()));
+        }
+    }
+
+    /** What one provider cost. */
+    record Provider(String provider, BigDecimal costUsd, long calls) {
+        static Provider from(ProviderCost cost) {
+            return new Provider(cost.provider(), cost.costUsd(), cost.calls());
+        }
+    }
+
+    /** The providers beyond the top N, summed. */
+    record Other(BigDecimal costUsd, long calls) {
+    }
+}

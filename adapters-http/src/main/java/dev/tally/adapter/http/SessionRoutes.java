@@ -1,0 +1,61 @@
+package dev.tally.adapter.http;
+
+import static dev.tally.adapter.http.RouteTable.Access.KEY;
+
+import dev.tally.application.session.CreateSession;
+import dev.tally.application.session.SessionService;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.session.Session;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Sessions: creating one is checked against {@code sessions}, {@code session_minutes} and the
+ * file-size cap (R16); completing one adds {@code ceil(duration_seconds / 60)} minutes.
+ */
+final class SessionRoutes {
+
+    private final SessionService sessions;
+    private final HttpMetrics metrics;
+
+    SessionRoutes(SessionService sessions, HttpMetrics metrics) {
+        this.sessions = sessions;
+        this.metrics = metrics;
+    }
+
+    void register(RouteTable routes) {
+        routes.post("/v1/users/{user_id}/sessions", KEY, (ctx, caller) -> {
+            SessionRequest request = Requests.body(ctx, SessionRequest.class);
+            CreateSession command = new CreateSession(caller.user(ctx), Requests.required(request.title(), "title"),
+                    Optional.ofNullable(Requests.number(request.fileSizeMb(), "file_size_mb")),
+                    Requests.idempotencyKey(ctx));
+            Session session = RefusalException.valueOf(sessions.create(command));
+            metrics.granted(MetricKey.SESSIONS.value());
+            ctx.status(201).json(SessionResponse.from(session));
+        });
+        routes.post("/v1/users/{user_id}/sessions/{session_id}/complete", KEY, (ctx, caller) -> {
+            CompleteRequest request = Requests.body(ctx, CompleteRequest.class);
+            long seconds = Requests.required(request.durationSeconds(), "duration_seconds");
+            ctx.json(SessionResponse.from(sessions.complete(caller.user(ctx), ctx.pathParam("session_id"), seconds,
+                    Requests.idempotencyKey(ctx))));
+        });
+        routes.get("/v1/users/{user_id}/sessions/{session_id}", KEY, (ctx, caller) ->
+                ctx.json(SessionResponse.from(sessions.get(caller.user(ctx), ctx.pathParam("session_id")))));
+    }
+
+    record SessionRequest(String title, BigDecimal fileSizeMb) {
+    }
+
+    record CompleteRequest(Long durationSeconds) {
+    }
+
+    /** A session; {@code duration_seconds} is null until it is completed. */
+    record SessionResponse(String id, String title, BigDecimal fileSizeMb, Instant createdAt, Long durationSeconds) {
+        static SessionResponse from(Session session) {
+            return new SessionResponse(session.id(), session.title(), session.fileSizeMb().orElse(null),
+                    session.createdAt(),
+                    session.durationSeconds().isPresent() ? session.durationSeconds().getAsLong() : null);
+        }
+    }
+}

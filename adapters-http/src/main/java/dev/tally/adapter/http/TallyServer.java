@@ -1,0 +1,123 @@
+package dev.tally.adapter.http;
+
+import dev.tally.application.Tally;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tally's HTTP API (v1) over one {@link Tally}: every route of the design, the dashboard page,
+ * {@code /openapi.json} and {@code /metrics}.
+ *
+ * <pre>{@code
+ * try (TallyServer server = TallyServer.start(tally, ServerSettings.onPort(0))) {
+ *     int port = server.port();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} stops accepting connections, then lets requests in flight finish (up to
+ * {@link ServerSettings#stopTimeout()}) before it returns.
+ */
+public final class TallyServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TallyServer.class);
+
+    private static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(100);
+
+    private final Javalin javalin;
+    private final List<RouteTable.Route> routes;
+
+    private TallyServer(Javalin javalin, List<RouteTable.Route> routes) {
+        this.javalin = javalin;
+        this.routes = routes;
+    }
+
+    /** Starts the API on {@code settings.port()} (0 for any free port) and returns once it listens. */
+    public static TallyServer start(Tally tally, ServerSettings settings) {
+        Objects.requireNonNull(tally, "tally");
+        Objects.requireNonNull(settings, "settings");
+        HttpMetrics metrics = new HttpMetrics();
+        AtomicReference<List<RouteTable.Route>> registered = new AtomicReference<>();
+        Javalin javalin = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = settings.maxRequestBytes();
+            config.http.prefer405over404 = true;
+            config.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            config.jetty.host = settings.host();
+            config.jetty.modifyServer(server -> server.setStopTimeout(settings.stopTimeout().toMillis()));
+            config.requestLogger.http((ctx, millis) -> answered(tally, metrics, ctx, millis));
+
+            new ErrorMapper(metrics).install(config.routes);
+            RouteTable table = new RouteTable(config.routes, tally.access());
+            KeyedWrites keyed = new KeyedWrites(tally.storage());
+            new HealthRoutes(tally.health()).register(table);
+            new DocumentRoutes(metrics).register(table);
+            new PlanRoutes(tally.plans()).register(table);
+            new ModelRoutes(tally.prices()).register(table);
+            new UserRoutes(tally.users(), tally.access(), keyed).register(table);
+            new UsageRoutes(tally.usage(), metrics).register(table);
+            new SessionRoutes(tally.sessions(), metrics).register(table);
+            new ReportRunRoutes(tally.runs(), metrics, keyed).register(table);
+            new CreditRoutes(tally.credits(), metrics).register(table);
+            new ApiCallRoutes(tally.apiCalls(), metrics).register(table);
+            new ActivationCodeRoutes(tally.activationCodes(), metrics, keyed).register(table);
+            new BillingRoutes(tally.billing()).register(table);
+            registered.set(table.routes());
+        });
+        javalin.start(settings.port());
+        for (var connector : javalin.jettyServer().server().getConnectors()) {
+            if (connector instanceof AbstractConnector jetty) {
+                // Idle keep-alive connections are closed this soon at shutdown; requests in flight still finish.
+                jetty.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
+            }
+        }
+        LOG.info("Tally API listening on port {}", javalin.port());
+        return new TallyServer(javalin, registered.get());
+    }
+
+    /** Counts every answered request for health (R51) and metrics, by route template, not raw path. */
+    private static void answered(Tally tally, HttpMetrics metrics, Context ctx, Float millis) {
+        int status = ctx.statusCode();
+        tally.health().record(status);
+        metrics.request(ctx.method().name(), routeOf(ctx), status,
+                Duration.ofNanos((long) (millis == null ? 0 : millis * 1_000_000)));
+    }
+
+    private static String routeOf(Context ctx) {
+        try {
+            return ctx.endpoint().path;
+        } catch (RuntimeException unmatched) {
+            // Javalin has no endpoint for a request that matched no route (404, 405).
+            return HttpMetrics.UNMATCHED;
+        }
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return javalin.port();
+    }
+
+    /** Every route served, with who may call it; the OpenAPI document lists the same set. */
+    List<RouteTable.Route> routes() {
+        return routes;
+    }
+
+    /** Whether {@link #close()} has begun and not yet finished. */
+    boolean stopping() {
+        return javalin.jettyServer().server().isStopping();
+    }
+
+    /** Stops accepting connections, lets requests in flight finish, then stops. */
+    @Override
+    public void close() {
+        javalin.stop();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tally.adapter.http;
+
+import static dev.tally.adapter.http.RouteTable.Access.KEY;
+
+import dev.tally.application.activation.ActivationCodeService;
+import dev.tally.application.usage.RecordUsage;
+import dev.tally.application.usage.UsageItem;
+import dev.tally.application.usage.UsageRecorded;
+import dev.tally.application.usage.UsageReport;
+import dev.tally.application.usage.UsageService;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.usage.IdempotencyKey;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Usage: {@code POST /v1/users/{user_id}/usage} records a batch, each record with its own
+ * idempotency key (R20); with {@code "enforce": true} the batch is one atomic check-and-record
+ * (R13). {@code GET} reports the period's usage per metric (R15).
+ */
+final class UsageRoutes {
+
+    private final UsageService usage;
+    private final HttpMetrics metrics;
+
+    UsageRoutes(UsageService usage, HttpMetrics metrics) {
+        this.usage = usage;
+        this.metrics = metrics;
+    }
+
+    void register(RouteTable routes) {
+        routes.post("/v1/users/{user_id}/usage", KEY, (ctx, caller) -> {
+            BatchRequest batch = Requests.body(ctx, BatchRequest.class);
+            List<RecordRequest> records = Requests.required(batch.records(), "records");
+            List<UsageItem> items = new ArrayList<>();
+            for (int i = 0; i < records.size(); i++) {
+                items.add(item(records.get(i), "records[" + i + "]"));
+            }
+            boolean enforce = Boolean.TRUE.equals(batch.enforce());
+            UsageRecorded recorded = RefusalException.valueOf(
+                    usage.record(new RecordUsage(caller.user(ctx), items, enforce)));
+            if (enforce) {
+                Set<MetricKey> granted = new LinkedHashSet<>();
+                items.forEach(item -> granted.add(item.metric()));
+                granted.forEach(metric -> metrics.granted(metric.value()));
+            }
+            ctx.json(new RecordedResponse(recorded.accepted(), recorded.duplicates()));
+        });
+        routes.get("/v1/users/{user_id}/usage", KEY, (ctx, caller) ->
+                ctx.json(UsageResponse.from(usage.usage(caller.user(ctx), Requests.at(ctx)))));
+    }
+
+    /**
+     * Metrics Tally itself counts in whole things (runs, sessions, minutes, codes, calls); the
+     * reports read them as whole numbers, so a fraction recorded by hand is refused here.
+     */
+    private static final Set<String> COUNTED_IN_WHOLE_UNITS = Set.of(MetricKey.RUNS.value(),
+            MetricKey.SESSIONS.value(), MetricKey.SESSION_MINUTES.value(), MetricKey.ACTIVATION_CODES.value(),
+            ActivationCodeService.REDEEMED.value());
+
+    private static void requireWhole(BigDecimal quantity, String field) {
+        if (quantity.stripTrailingZeros().scale() > 0) {
+            throw ApiException.badField("invalid_quantity", field,
+                    "Field '" + field + "' counts whole things and cannot be a fraction.");
+        }
+    }
+
+    private static UsageItem item(RecordRequest record, String path) {
+        if (record == null) {
+            throw ApiException.badField("invalid_field_type", path, "Field '" + path + "' must be an object.");
+        }
+        MetricKey metric = new MetricKey(Requests.required(record.metric(), path + ".metric"));
+        BigDecimal quantity = Requests.number(Requests.required(record.quantity(), path + ".quantity"),
+                path + ".quantity");
+        if (COUNTED_IN_WHOLE_UNITS.contains(metric.value()) || metric.value().startsWith("api_calls.")) {
+            requireWhole(quantity, path + ".quantity");
+        }
+        IdempotencyKey key = new IdempotencyKey(Requests.required(record.idempotencyKey(), path + ".idempotency_key"));
+        return new UsageItem(metric, quantity,
+                Optional.ofNullable(record.occurredAt()).map(text -> Requests.instant(text, path + ".occurred_at")),
+                key, Requests.dimensions(record.dimensions(), path + ".dimensions"));
+    }
+
+    /** {@code {"records": [...], "enforce": false}}. */
+    record BatchRequest(List<RecordRequest> records, Boolean enforce) {
+    }
+
+    /** One usage record; {@code occurred_at} defaults to now. */
+    record RecordRequest(String metric, BigDecimal quantity, String occurredAt, String idempotencyKey,
+                         Map<String, String> dimensions) {
+    }
+
+    record RecordedResponse(int accepted, int duplicates) {
+    }
+
+    /** The period's usage: every metric of the plan plus every metric used in the period. */
+    record UsageResponse(String userId, String planId, Responses.Period period, List<Responses.Metric> metrics) {
+        static UsageResponse from(UsageReport report) {
+            return new UsageResponse(report.user().value(), report.plan().value(),
+                    Responses.Period.from(report.period()), Responses.Metric.all(report.metrics()));
+        }
+    }
+}

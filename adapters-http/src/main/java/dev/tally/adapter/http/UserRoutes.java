@@ -1,0 +1,83 @@
+package dev.tally.adapter.http;
+
+import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
+
+import dev.tally.application.access.AccessService;
+import dev.tally.application.user.PutUser;
+import dev.tally.application.user.UserService;
+import dev.tally.domain.period.BillingCycle;
+import dev.tally.domain.period.CycleKind;
+import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.user.User;
+import dev.tally.domain.user.UserId;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Users (admin only): create or update, change plan (R14), re-anchor the billing period (R4),
+ * create a user's API key (R61).
+ */
+final class UserRoutes {
+
+    private final UserService users;
+    private final AccessService access;
+    private final KeyedWrites keyed;
+
+    UserRoutes(UserService users, AccessService access, KeyedWrites keyed) {
+        this.users = users;
+        this.access = access;
+        this.keyed = keyed;
+    }
+
+    void register(RouteTable routes) {
+        routes.put("/v1/users/{user_id}", ADMIN, (ctx, caller) -> {
+            UserRequest request = Requests.body(ctx, UserRequest.class);
+            PlanId plan = new PlanId(Requests.required(request.planId(), "plan_id"));
+            Optional<BillingRequest> billing = Optional.ofNullable(request.billing());
+            ctx.json(UserResponse.from(users.put(new PutUser(caller.user(ctx), plan,
+                    billing.map(BillingRequest::cycle).map(CycleKind::fromWireName),
+                    billing.map(BillingRequest::anchor).map(text -> Requests.instant(text, "billing.anchor")),
+                    billing.map(BillingRequest::timeZone).map(UserService::zone)))));
+        });
+        routes.post("/v1/users/{user_id}/plan", ADMIN, (ctx, caller) -> {
+            ChangePlanRequest request = Requests.body(ctx, ChangePlanRequest.class);
+            PlanId plan = new PlanId(Requests.required(request.planId(), "plan_id"));
+            ctx.json(UserResponse.from(users.changePlan(caller.user(ctx), plan)));
+        });
+        routes.post("/v1/users/{user_id}/billing-period/reset", ADMIN, (ctx, caller) -> {
+            UserId user = caller.user(ctx);
+            // A retried reset must not start yet another period.
+            ctx.json(UserResponse.from(keyed.run(ctx, user, "reset-billing-period",
+                    () -> users.resetBillingPeriod(user), reset -> reset.id().value(), id -> users.get(user))));
+        });
+        routes.post("/v1/users/{user_id}/api-keys", ADMIN, (ctx, caller) ->
+                ctx.status(201).json(new KeyResponse(access.createUserKey(caller.user(ctx)))));
+    }
+
+    /** {@code billing} is optional; each of its fields left out keeps the user's current value. */
+    record UserRequest(String planId, BillingRequest billing) {
+    }
+
+    /** {@code cycle} is {@code calendar_month} or {@code anniversary}; {@code anchor} an instant; {@code time_zone} an IANA id. */
+    record BillingRequest(String cycle, String anchor, String timeZone) {
+    }
+
+    record ChangePlanRequest(String planId) {
+    }
+
+    /** A user with the billing cycle in force now. */
+    record UserResponse(String id, String planId, Billing billing, Instant createdAt) {
+        static UserResponse from(User user) {
+            BillingCycle cycle = user.billing().latest();
+            return new UserResponse(user.id().value(), user.planId().value(),
+                    new Billing(cycle.kind().wireName(), cycle.anchor(), cycle.zone().getId()), user.createdAt());
+        }
+    }
+
+    record Billing(String cycle, Instant anchor, String timeZone) {
+    }
+
+    /** The plaintext of a new key, shown this once (R61). */
+    record KeyResponse(String key) {
+    }
+}

@@ -1,0 +1,95 @@
+package dev.tally.adapter.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+/** A small JSON client of the real server, as an API client would use it. */
+public final class ApiClient {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final String base;
+    private final String key;
+
+    public ApiClient(int port, String key) {
+        this("http://127.0.0.1:" + port, key);
+    }
+
+    private ApiClient(String base, String key) {
+        this.base = base;
+        this.key = key;
+    }
+
+    /** The same server with another key ({@code null} for none). */
+    public ApiClient withKey(String otherKey) {
+        return new ApiClient(base, otherKey);
+    }
+
+    public Response get(String path) {
+        return send("GET", path, null, Map.of());
+    }
+
+    public Response post(String path, String json) {
+        return send("POST", path, json, Map.of());
+    }
+
+    public Response post(String path, String json, String idempotencyKey) {
+        return send("POST", path, json, Map.of("Idempotency-Key", idempotencyKey));
+    }
+
+    public Response put(String path, String json) {
+        return send("PUT", path, json, Map.of());
+    }
+
+    public Response send(String method, String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body(),
+                    response.headers().firstValue("Content-Type").orElse(""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An answer: status, raw text and the body parsed as JSON when it is JSON. */
+    public record Response(int status, String text, String contentType) {
+
+        public JsonNode json() {
+            try {
+                return MAPPER.readTree(text);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON (" + status + "): " + text, e);
+            }
+        }
+
+        public String error() {
+            return json().path("error").asText();
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + text;
+        }
+    }
+}

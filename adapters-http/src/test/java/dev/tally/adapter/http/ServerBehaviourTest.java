@@ -1,0 +1,236 @@
+package dev.tally.adapter.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.application.Tally;
+import dev.tally.application.port.PlanRepository;
+import dev.tally.application.port.TallyStorage;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanId;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the server does around the use cases: server faults (R12), health (R51), metrics, the
+ * OpenAPI document, the page, and a graceful close.
+ */
+class ServerBehaviourTest extends ApiTestSupport {
+
+    @Test
+    void R12_an_unexpected_fault_is_a_500_with_an_error_id_and_no_stack_trace() {
+        TallyStorage memory = TallyStorage.inMemory();
+        PlanRepository broken = new PlanRepository() {
+            @Override
+            public void save(Plan plan) {
+                memory.plans().save(plan);
+            }
+
+            @Override
+            public Optional<Plan> find(PlanId id) {
+                return memory.plans().find(id);
+            }
+
+            @Override
+            public List<Plan> all() {
+                throw new IllegalStateException("disk on fire");
+            }
+        };
+        TallyStorage storage = new TallyStorage(memory.transactions(), memory.usage(), memory.idempotency(), broken,
+                memory.users(), memory.modelPrices(), memory.runs(), memory.credits(), memory.apiCalls(),
+                memory.activationCodes(), memory.sessions(), memory.apiKeys());
+        Tally faulty = Tally.create(storage, clock, Tally.Settings.DEFAULTS);
+        String key = faulty.access().createAdminKey();
+        try (TallyServer other = TallyServer.start(faulty, ServerSettings.onPort(0))) {
+            ApiClient.Response response = new ApiClient(other.port(), key).get("/v1/plans");
+
+            assertThat(response.status()).isEqualTo(500);
+            assertThat(response.error()).isEqualTo("internal_error");
+            assertThat(response.json().get("error_id").asText()).matches("[0-9a-f-]{36}");
+            assertThat(response.text()).doesNotContain("disk on fire").doesNotContain("Exception");
+            JsonNode health = new ApiClient(other.port(), null).get("/v1/health").json();
+            assertThat(health.get("server_errors").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void R51_health_counts_answered_requests_and_quota_denials_are_client_errors() {
+        ApiClient acme = oneGrantedOneDenied();
+        assertThat(acme.get("/v1/nowhere").status()).isEqualTo(404);
+
+        JsonNode health = assertOk(admin.withKey(null).get("/v1/health")).json();
+
+        List<String> fields = fieldNames(health);
+        assertThat(fields).containsExactly("status", "window_seconds", "requests", "client_errors", "server_errors",
+                "error_rate");
+        assertThat(health.get("status").asText()).isEqualTo("healthy");
+        assertThat(health.get("window_seconds").asLong()).isEqualTo(300);
+        // plan, user, api key, two usage writes and the 404; this health request is counted after it answers.
+        assertThat(health.get("requests").asLong()).isEqualTo(6);
+        assertThat(health.get("client_errors").asLong()).isEqualTo(2);
+        assertThat(health.get("server_errors").asLong()).isZero();
+        assertThat(health.get("error_rate").decimalValue()).isEqualByComparingTo("0");
+    }
+
+    @Test
+    void metrics_count_requests_per_route_template_and_limit_decisions_per_outcome() {
+        oneGrantedOneDenied();
+
+        ApiClient.Response metrics = admin.withKey(null).get("/metrics");
+
+        assertThat(metrics.contentType()).startsWith("text/plain");
+        assertThat(metrics.text())
+                .contains("tally_http_server_requests_seconds_count{method=\"POST\",route=\"/v1/users/{user_id}/usage\","
+                        + "status=\"200\"} 1")
+                .contains("route=\"/v1/users/{user_id}/usage\",status=\"403\"} 1")
+                .contains("tally_limit_decisions_total{metric=\"exports\",outcome=\"granted\"} 1")
+                .contains("tally_limit_decisions_total{metric=\"exports\",outcome=\"denied\"} 1")
+                .doesNotContain("/v1/users/acme");
+    }
+
+    @Test
+    void the_openapi_document_lists_exactly_the_registered_routes() throws Exception {
+        JsonNode document = new ObjectMapper().readTree(admin.withKey(null).get("/openapi.json").text());
+        assertThat(document.get("openapi").asText()).startsWith("3.");
+
+        Set<String> documented = new HashSet<>();
+        Set<String> publicDocumented = new HashSet<>();
+        Iterator<Map.Entry<String, JsonNode>> paths = document.get("paths").fields();
+        while (paths.hasNext()) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            path.getValue().fields().forEachRemaining(operation -> {
+                String route = operation.getKey().toUpperCase() + " " + path.getKey();
+                documented.add(route);
+                JsonNode security = operation.getValue().get("security");
+                if (security != null && security.isEmpty()) {
+                    publicDocumented.add(route);
+                }
+            });
+        }
+        Set<String> registered = new HashSet<>();
+        Set<String> publicRegistered = new HashSet<>();
+        for (RouteTable.Route route : server.routes()) {
+            registered.add(route.method() + " " + route.path());
+            if (route.access() == RouteTable.Access.PUBLIC) {
+                publicRegistered.add(route.method() + " " + route.path());
+            }
+        }
+        assertThat(documented).isEqualTo(registered);
+        assertThat(publicDocumented).isEqualTo(publicRegistered)
+                .containsExactlyInAnyOrder("GET /", "GET /openapi.json", "GET /metrics", "GET /v1/health");
+    }
+
+    @Test
+    void R50_the_dashboard_page_is_self_contained_and_reads_the_billing_overview() {
+        ApiClient.Response page = admin.withKey(null).get("/");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.text()).contains("/billing").contains("percent").contains("Authorization")
+                .doesNotContain("src=\"http").doesNotContain("href=\"http").doesNotContain("@import");
+    }
+
+    @Test
+    void close_lets_a_request_in_flight_finish() throws Exception {
+        BlockingClock blocking = new BlockingClock();
+        Tally slow = Tally.create(TallyStorage.inMemory(), blocking, Tally.Settings.DEFAULTS);
+        String key = slow.access().createAdminKey();
+        slow.plans().put(Plan.of(new PlanId("free"), "Free", new dev.tally.domain.plan.PlanLimits(Map.of())));
+        TallyServer other = TallyServer.start(slow, ServerSettings.onPort(0));
+        int port = other.port();
+        ApiClient client = new ApiClient(port, key);
+
+        blocking.arm();
+        CompletableFuture<ApiClient.Response> inFlight = CompletableFuture.supplyAsync(() ->
+                client.put("/v1/users/acme", "{\"plan_id\": \"free\"}"));
+        assertThat(blocking.reached.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(other::close);
+        awaitStopping(other);
+        blocking.release();
+
+        closing.get(30, TimeUnit.SECONDS);
+        ApiClient.Response answer = inFlight.get(30, TimeUnit.SECONDS);
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.json().get("id").asText()).isEqualTo("acme");
+        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", port).close())
+                .as("a closed server accepts no connection").isInstanceOf(java.io.IOException.class);
+    }
+
+    /** Waits until {@code close()} has begun, while the held request is still in flight. */
+    private static void awaitStopping(TallyServer server) throws InterruptedException {
+        for (int attempt = 0; attempt < 3000 && !server.stopping(); attempt++) {
+            Thread.sleep(5);
+        }
+        assertThat(server.stopping()).as("close() has begun").isTrue();
+    }
+
+    /** A user with a limit of one export, one enforced export granted and a second one denied. */
+    private ApiClient oneGrantedOneDenied() {
+        plan("tiny", "{\"exports\": 1}");
+        ApiClient acme = user("acme", "tiny");
+        String batch = "{\"enforce\": true, \"records\": [{\"metric\": \"exports\", \"quantity\": 1,"
+                + " \"idempotency_key\": \"%s\"}]}";
+        assertOk(acme.post("/v1/users/acme/usage", batch.formatted("a")));
+        assertThat(acme.post("/v1/users/acme/usage", batch.formatted("b")).status()).isEqualTo(403);
+        return acme;
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** A clock that, once armed, holds the next caller until released: a request kept in flight. */
+    private static final class BlockingClock extends Clock {
+        private final AtomicBoolean armed = new AtomicBoolean();
+        private final CountDownLatch reached = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        void arm() {
+            armed.set(true);
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        @Override
+        public Instant instant() {
+            if (armed.compareAndSet(true, false)) {
+                reached.countDown();
+                try {
+                    released.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return START;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}

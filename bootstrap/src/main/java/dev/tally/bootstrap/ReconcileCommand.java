@@ -1,0 +1,71 @@
+package dev.tally.bootstrap;
+
+import dev.tally.application.port.ReconcileProgress;
+import dev.tally.application.port.ReconcileReport;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Recomputes every usage rollup from the recorded facts and reports drift (R10); with
+ * {@code --repair}, overwrites drifted rollups. Exits 3 when drift was found and not repaired, so
+ * a scheduled job can alert on it.
+ */
+@Command(name = "reconcile", mixinStandardHelpOptions = true,
+        description = "Recompute usage rollups from the recorded facts and report drift.")
+final class ReconcileCommand implements Callable<Integer> {
+
+    static final int DRIFT_FOUND = 3;
+    private static final int SHOWN_DRIFTS = 20;
+    private static final int BAR_WIDTH = 30;
+
+    @Option(names = "--repair", description = "overwrite drifted rollups with the recomputed values")
+    boolean repair;
+
+    @Mixin
+    DatabaseOption database;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (TallyApp app = TallyApp.open(database.dbUrl, Clock.systemUTC())) {
+            // A progress bar only where a person watches; logs and pipes get the summary alone.
+            ReconcileProgress progress = System.console() != null ? bar(out) : ReconcileProgress.NONE;
+            ReconcileReport report = app.tally().storage().usage().reconcile(repair, progress);
+            if (progress != ReconcileProgress.NONE) {
+                out.println();
+            }
+            summarize(out, report);
+            return report.drifts().isEmpty() || report.repaired() ? 0 : DRIFT_FOUND;
+        }
+    }
+
+    static void summarize(PrintWriter out, ReconcileReport report) {
+        out.println("Checked " + report.checked() + " usage rollups: " + report.drifts().size() + " drifted"
+                + (report.drifts().isEmpty() ? "." : report.repaired() ? ", all repaired." : ", none repaired"
+                + " (run with --repair to fix them)."));
+        report.drifts().stream().limit(SHOWN_DRIFTS).forEach(drift -> out.println("  " + drift.user() + " "
+                + drift.metric() + " period from " + drift.periodStart() + ": used " + drift.storedUsed().toPlainString()
+                + " stored, " + drift.factUsed().toPlainString() + " from facts; reserved "
+                + drift.storedReserved().toPlainString() + " stored, " + drift.openReserved().toPlainString()
+                + " open"));
+        if (report.drifts().size() > SHOWN_DRIFTS) {
+            out.println("  … and " + (report.drifts().size() - SHOWN_DRIFTS) + " more");
+        }
+    }
+
+    private static ReconcileProgress bar(PrintWriter out) {
+        return (done, total) -> {
+            int filled = total == 0 ? BAR_WIDTH : (int) (BAR_WIDTH * done / total);
+            out.print("\r[" + "#".repeat(filled) + " ".repeat(BAR_WIDTH - filled) + "] " + done + "/" + total);
+            out.flush();
+        };
+    }
+}

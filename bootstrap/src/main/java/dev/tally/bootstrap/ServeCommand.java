@@ -1,0 +1,78 @@
+package dev.tally.bootstrap;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs the HTTP API until the process is told to stop (SIGTERM or Ctrl-C), then stops accepting
+ * requests and lets those in flight finish before it exits.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HTTP API.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    PortOption port;
+
+    @Option(names = "--demo", description = "load the demo data first (if it is not there yet)")
+    boolean demo;
+
+    @Mixin
+    DatabaseOption database;
+
+    @Mixin
+    AdminKeyOption adminKey;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (port.port < 0 || port.port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0-65535: " + port.port);
+        }
+        AppConfig config = new AppConfig(port.port, database.dbUrl, adminKey.value(spec));
+        TallyApp app = TallyApp.open(config.dbUrl(), Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM and Ctrl-C run this: stop accepting, finish requests in flight, close storage.
+        Thread shutdown = new Thread(() -> {
+            out.println("Stopping: finishing requests in flight…");
+            out.flush();
+            app.close();
+            stopped.countDown();
+        }, "tally-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+
+        Optional<String> generated = app.ensureAdminKey(config.adminKey());
+        if (demo) {
+            out.println("Loading the demo (a month of usage, replayed through the use cases)…");
+            out.flush();
+        }
+        Optional<DemoCommand.Keys> demoKeys = demo ? Optional.of(DemoCommand.load(app)) : Optional.empty();
+        int listening = app.serve(config.port());
+
+        out.println("Tally is listening on http://localhost:" + listening + "/  (storage: "
+                + app.storageDescription() + ")");
+        generated.ifPresent(key -> DemoCommand.printAdminKey(out, key));
+        demoKeys.ifPresent(keys -> DemoCommand.printTryIt(out, keys, generated, listening));
+        out.println("Health: http://localhost:" + listening + "/v1/health   API: http://localhost:" + listening
+                + "/openapi.json   Stop with Ctrl-C.");
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException interrupted) {
+            // Embedded use (tests): an interrupt stops the server like a signal would.
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            app.close();
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

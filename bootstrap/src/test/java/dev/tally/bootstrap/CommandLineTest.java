@@ -1,0 +1,155 @@
+package dev.tally.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.adapter.http.ApiClient;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Smoke tests of the command line and the composition root, in process. */
+class CommandLineTest {
+
+    private static final Pattern EXPORT = Pattern.compile("export (\\w+)=(\\S+)");
+
+    /** What one command printed, and its exit code. */
+    record Run(int exitCode, String out, String err) {
+        String variable(String name) {
+            Matcher matcher = EXPORT.matcher(out);
+            while (matcher.find()) {
+                if (matcher.group(1).equals(name)) {
+                    return matcher.group(2);
+                }
+            }
+            throw new AssertionError("no " + name + " in:\n" + out);
+        }
+    }
+
+    static Run tally(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void help_lists_every_command() {
+        Run help = tally("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("serve", "migrate", "reconcile", "demo", "bench");
+        assertThat(tally("serve", "--help").out()).contains("--port", "--db-url", "--admin-key", "--demo",
+                "TALLY_PORT", "TALLY_DB_URL", "TALLY_ADMIN_KEY");
+    }
+
+    @Test
+    void an_unknown_command_or_flag_is_a_usage_error_not_a_crash() {
+        assertThat(tally("frobnicate").exitCode()).isEqualTo(2);
+        assertThat(tally("serve", "--port", "eighty").exitCode()).isEqualTo(2);
+        assertThat(tally("serve", "--port", "70000").exitCode()).isEqualTo(2);
+        Run shortKey = tally("demo", "--db-url", OpenStorage.MEMORY, "--admin-key", "short");
+        assertThat(shortKey.exitCode()).isEqualTo(2);
+        assertThat(shortKey.err()).contains("at least 16 characters");
+    }
+
+    @Test
+    void demo_prints_keys_and_curl_commands_once_and_generates_an_admin_key() {
+        Run demo = tally("demo", "--db-url", OpenStorage.MEMORY);
+
+        assertThat(demo.exitCode()).as(demo.err()).isZero();
+        assertThat(demo.out()).contains("Demo data loaded", "Generated an admin key", "curl -s",
+                "/v1/users/acme/billing", "/v1/users/globex/report-runs");
+        assertThat(demo.variable("TALLY_ADMIN_KEY")).startsWith("tly_");
+        assertThat(demo.variable("ACME_KEY")).startsWith("tly_");
+    }
+
+    @Test
+    void a_configured_admin_key_is_installed_and_none_is_generated() {
+        Run demo = tally("demo", "--db-url", OpenStorage.MEMORY, "--admin-key", "operator-chosen-key-123");
+
+        assertThat(demo.exitCode()).isZero();
+        assertThat(demo.out()).doesNotContain("Generated an admin key");
+    }
+
+    @Test
+    void migrate_and_reconcile_run_and_report() {
+        assertThat(tally("migrate", "--db-url", OpenStorage.MEMORY).exitCode()).isZero();
+        Run reconcile = tally("reconcile", "--db-url", OpenStorage.MEMORY);
+        assertThat(reconcile.exitCode()).isZero();
+        assertThat(reconcile.out()).contains("Checked 0 usage rollups: 0 drifted.");
+    }
+
+    @Test
+    void R26_R50_the_demo_served_answers_health_and_shows_the_demo_limits() {
+        try (TallyApp app = TallyApp.open(OpenStorage.MEMORY, Clock.systemUTC())) {
+            Optional<String> admin = app.ensureAdminKey(Optional.empty());
+            assertThat(admin).isPresent();
+            assertThat(app.ensureAdminKey(Optional.empty())).as("generated only once").isEmpty();
+            DemoCommand.Keys keys = DemoCommand.load(app);
+            int port = app.serve(0);
+
+            assertThat(new ApiClient(port, null).get("/v1/health").json().get("status").asText())
+                    .isEqualTo("healthy");
+            ApiClient globex = new ApiClient(port, keys.globex());
+            ApiClient.Response refused = globex.post("/v1/users/globex/report-runs", "{}");
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.error()).isEqualTo("runs_limit_exceeded");
+            var credits = globex.get("/v1/users/globex/credits/usage-by-operation").json().get("total");
+            assertThat(credits.get("net").asLong()).isEqualTo(2);
+            var billing = new ApiClient(port, keys.acme()).get("/v1/users/acme/billing").json();
+            assertThat(billing.get("costs").get("providers").size()).isGreaterThanOrEqualTo(4);
+            assertThat(billing.get("runs").get("total_runs").asLong()).isPositive();
+            assertThat(billing.get("credits").get("operations").size()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void demo_then_serve_on_one_h2_file_database_answers_health_and_the_demo_keys(@TempDir Path dir)
+            throws Exception {
+        String db = "jdbc:h2:file:" + dir.resolve("tally").toAbsolutePath();
+        Run demo = tally("demo", "--db-url", db);
+        assertThat(demo.exitCode()).as(demo.err()).isZero();
+
+        StringWriter out = new StringWriter();
+        Thread serving = new Thread(() -> Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter()),
+                "serve", "--port", "0", "--db-url", db));
+        serving.start();
+        try {
+            int port = awaitPort(out);
+            ApiClient acme = new ApiClient(port, demo.variable("ACME_KEY"));
+            assertThat(new ApiClient(port, null).get("/v1/health").status()).isEqualTo(200);
+            assertThat(acme.get("/v1/users/acme/billing").json().get("plan").get("id").asText()).isEqualTo("pro");
+            assertThat(out.toString()).as("the admin key was generated by demo, not again by serve")
+                    .doesNotContain("Generated an admin key");
+        } finally {
+            serving.interrupt();
+            serving.join();
+        }
+    }
+
+    private static int awaitPort(StringWriter out) throws InterruptedException {
+        Pattern listening = Pattern.compile("listening on http://localhost:(\\d+)/");
+        for (int attempt = 0; attempt < 6000; attempt++) {
+            Matcher matcher = listening.matcher(out.toString());
+            if (matcher.find()) {
+                return Integer.parseInt(matcher.group(1));
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("serve did not start:\n" + out);
+    }
+
+    @Test
+    void bench_measures_both_phases_within_its_bounds() {
+        Run bench = tally("bench", "--seconds", "1", "--requests", "50", "--threads", "2");
+
+        assertThat(bench.exitCode()).as(bench.err()).isZero();
+        assertThat(bench.out()).contains("batches of 100 records", "single records, enforce: true", "requests/s")
+                .contains(", 0 errors");
+    }
+}

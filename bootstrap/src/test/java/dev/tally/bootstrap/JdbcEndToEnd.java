@@ -1,0 +1,41 @@
+package dev.tally.bootstrap;
+
+import dev.tally.adapter.http.ApiContractScenarios;
+import dev.tally.adapter.http.MalformedRequestScenarios;
+import dev.tally.adapter.http.SeedScenarios;
+import dev.tally.adapter.http.StorageFixture;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The HTTP end-to-end suites of the API module, run against the real server over JDBC storage;
+ * each test gets a database of its own from {@link #database()}.
+ */
+abstract class JdbcEndToEnd {
+
+    /** A fresh database for one test. */
+    abstract JdbcFixture database();
+
+    @Nested
+    class Seed extends SeedScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Contract extends ApiContractScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Malformed extends MalformedRequestScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+}
