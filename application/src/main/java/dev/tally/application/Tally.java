@@ -55,6 +55,7 @@ public final class Tally {
     }
 
     private final TallyStorage storage;
+    private final Clock clock;
     private final PlanService plans;
     private final ModelPriceService prices;
     private final UserService users;
@@ -70,6 +71,7 @@ public final class Tally {
 
     private Tally(TallyStorage storage, Clock clock, Settings settings) {
         this.storage = storage;
+        this.clock = clock;
         Accounts accounts = new Accounts(storage.users(), storage.plans());
         IdempotentWrites writes = new IdempotentWrites(storage.idempotency(), storage.transactions(), clock);
         this.plans = new PlanService(storage.plans(), storage.transactions());
@@ -104,6 +106,11 @@ public final class Tally {
 
     public TallyStorage storage() {
         return storage;
+    }
+
+    /** The clock every use case reads. */
+    public Clock clock() {
+        return clock;
     }
 
     public PlanService plans() {

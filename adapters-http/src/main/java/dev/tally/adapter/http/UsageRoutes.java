@@ -2,7 +2,6 @@ package dev.tally.adapter.http;
 
 import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
-import dev.tally.application.activation.ActivationCodeService;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
 import dev.tally.application.usage.UsageRecorded;
@@ -55,14 +54,6 @@ final class UsageRoutes {
                 ctx.json(UsageResponse.from(usage.usage(caller.user(ctx), Requests.at(ctx)))));
     }
 
-    /**
-     * Metrics Tally itself counts in whole things (runs, sessions, minutes, codes, calls); the
-     * reports read them as whole numbers, so a fraction recorded by hand is refused here.
-     */
-    private static final Set<String> COUNTED_IN_WHOLE_UNITS = Set.of(MetricKey.RUNS.value(),
-            MetricKey.SESSIONS.value(), MetricKey.SESSION_MINUTES.value(), MetricKey.ACTIVATION_CODES.value(),
-            ActivationCodeService.REDEEMED.value());
-
     private static void requireWhole(BigDecimal quantity, String field) {
         if (quantity.stripTrailingZeros().scale() > 0) {
             throw ApiException.badField("invalid_quantity", field,
@@ -77,7 +68,8 @@ final class UsageRoutes {
         MetricKey metric = new MetricKey(Requests.required(record.metric(), path + ".metric"));
         BigDecimal quantity = Requests.number(Requests.required(record.quantity(), path + ".quantity"),
                 path + ".quantity");
-        if (COUNTED_IN_WHOLE_UNITS.contains(metric.value()) || metric.value().startsWith("api_calls.")) {
+        if (metric.countsWholeUnits()) {
+            // The domain refuses it too; here the error can name the field.
             requireWhole(quantity, path + ".quantity");
         }
         IdempotencyKey key = new IdempotencyKey(Requests.required(record.idempotencyKey(), path + ".idempotency_key"));

@@ -31,6 +31,18 @@ public record MetricKey(String value) implements Comparable<MetricKey> {
         return new MetricKey("api_calls." + callType);
     }
 
+    /**
+     * Whether the metric counts whole things: Tally's own counted metrics ({@code runs},
+     * {@code sessions}, {@code session_minutes}, {@code credits}, {@code activation_codes} and its
+     * sub-metrics, {@code api_calls.*}). Their quantities must be whole numbers; operator metrics
+     * and {@code cost_usd} may carry up to six decimals.
+     */
+    public boolean countsWholeUnits() {
+        return this.equals(RUNS) || this.equals(SESSIONS) || this.equals(SESSION_MINUTES) || this.equals(CREDITS)
+                || this.equals(ACTIVATION_CODES) || value.startsWith(ACTIVATION_CODES.value + ".")
+                || value.startsWith("api_calls.");
+    }
+
     @Override
     public int compareTo(MetricKey other) {
         return value.compareTo(other.value);

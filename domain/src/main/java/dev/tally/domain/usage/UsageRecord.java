@@ -34,6 +34,10 @@ public record UsageRecord(UserId user, MetricKey metric, BigDecimal quantity, In
         if (quantity.signum() <= 0) {
             throw DomainException.invalid("invalid_quantity", "quantity must be positive: " + quantity.toPlainString());
         }
+        if (metric.countsWholeUnits() && quantity.scale() > 0) {
+            throw DomainException.invalid("invalid_quantity",
+                    metric + " counts whole units, not " + quantity.toPlainString());
+        }
         dimensions = dimensions == null ? Map.of() : Map.copyOf(new TreeMap<>(dimensions));
         if (dimensions.size() > MAX_DIMENSIONS) {
             throw DomainException.invalid("invalid_dimensions", "at most " + MAX_DIMENSIONS + " dimensions per record");

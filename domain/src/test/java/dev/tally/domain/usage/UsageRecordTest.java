@@ -17,7 +17,7 @@ class UsageRecordTest {
     private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
 
     private static UsageRecord record(String quantity, Map<String, String> dimensions) {
-        return new UsageRecord(new UserId("acme"), MetricKey.RUNS, new BigDecimal(quantity), NOW,
+        return new UsageRecord(new UserId("acme"), new MetricKey("gpu_hours"), new BigDecimal(quantity), NOW,
                 new IdempotencyKey("k1"), dimensions);
     }
 
@@ -29,6 +29,18 @@ class UsageRecordTest {
                 .extracting("code").isEqualTo("invalid_quantity");
         assertThatThrownBy(() -> record("-1", Map.of())).isInstanceOf(DomainException.class);
         assertThatThrownBy(() -> record("0.0000001", Map.of())).isInstanceOf(DomainException.class);
+    }
+
+    @Test
+    void R22_counted_metrics_take_whole_quantities_and_others_decimals() {
+        assertThatThrownBy(() -> new UsageRecord(new UserId("acme"), MetricKey.ACTIVATION_CODES, new BigDecimal("0.5"),
+                NOW, new IdempotencyKey("k"), Map.of())).extracting("code").isEqualTo("invalid_quantity");
+        assertThatThrownBy(() -> new UsageRecord(new UserId("acme"), MetricKey.apiCalls("video"), new BigDecimal("1.5"),
+                NOW, new IdempotencyKey("k"), Map.of())).isInstanceOf(DomainException.class);
+        assertThat(new UsageRecord(new UserId("acme"), MetricKey.RUNS, new BigDecimal("2.000"), NOW,
+                new IdempotencyKey("k"), Map.of()).quantity()).isEqualTo(new BigDecimal("2"));
+        assertThat(new UsageRecord(new UserId("acme"), MetricKey.COST_USD, new BigDecimal("0.125"), NOW,
+                new IdempotencyKey("k"), Map.of()).quantity()).isEqualTo(new BigDecimal("0.125"));
     }
 
     @Test

@@ -27,7 +27,7 @@ public final class Fixtures {
     public static final BillingPeriod FEBRUARY = period("2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z");
     public static final BillingPeriod MARCH = period("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z");
     public static final BillingPeriod APRIL = period("2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z");
-    public static final MetricKey API = new MetricKey("api_calls.llm");
+    public static final MetricKey GPU_HOURS = new MetricKey("gpu_hours");
 
     private Fixtures() {
     }

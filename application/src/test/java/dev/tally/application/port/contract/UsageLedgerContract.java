@@ -1,7 +1,7 @@
 package dev.tally.application.port.contract;
 
 import static dev.tally.application.port.contract.Fixtures.APRIL;
-import static dev.tally.application.port.contract.Fixtures.API;
+import static dev.tally.application.port.contract.Fixtures.GPU_HOURS;
 import static dev.tally.application.port.contract.Fixtures.FEBRUARY;
 import static dev.tally.application.port.contract.Fixtures.MARCH;
 import static dev.tally.application.port.contract.Fixtures.assertSameValue;
@@ -64,50 +64,50 @@ public abstract class UsageLedgerContract {
     void R10_appended_records_count_in_the_totals_of_their_period() {
         UserId user = newUser();
         AppendResult result = ledger().append(user, List.of(
-                usage(user, API, "2", "a", MARCH, 1),
-                usage(user, API, "3.5", "b", MARCH, 2),
+                usage(user, GPU_HOURS, "2", "a", MARCH, 1),
+                usage(user, GPU_HOURS, "3.5", "b", MARCH, 2),
                 usage(user, RUNS, "1", "c", MARCH, 3)), Map.of());
 
         assertThat(result).isEqualTo(new AppendResult.Appended(3, 0));
-        assertTotals(user, API, MARCH, "5.5", "0");
-        assertThat(ledger().totals(user, MARCH)).containsOnlyKeys(API, RUNS);
+        assertTotals(user, GPU_HOURS, MARCH, "5.5", "0");
+        assertThat(ledger().totals(user, MARCH)).containsOnlyKeys(GPU_HOURS, RUNS);
         assertThat(ledger().totals(user, APRIL)).isEmpty();
-        assertTotals(user, API, APRIL, "0", "0");
+        assertTotals(user, GPU_HOURS, APRIL, "0", "0");
         assertThat(ledger().totals(newUser(), MARCH)).isEmpty();
     }
 
     @Test
     void R20_same_key_and_payload_is_a_duplicate_counted_once() {
         UserId user = newUser();
-        PeriodRecord record = usage(user, API, "2", "k1", MARCH, 1);
+        PeriodRecord record = usage(user, GPU_HOURS, "2", "k1", MARCH, 1);
         ledger().append(user, List.of(record), Map.of());
 
-        assertThat(ledger().append(user, List.of(record, usage(user, API, "1", "k2", MARCH, 1)), Map.of()))
+        assertThat(ledger().append(user, List.of(record, usage(user, GPU_HOURS, "1", "k2", MARCH, 1)), Map.of()))
                 .isEqualTo(new AppendResult.Appended(1, 1));
-        assertTotals(user, API, MARCH, "3", "0");
+        assertTotals(user, GPU_HOURS, MARCH, "3", "0");
     }
 
     @Test
     void R20_a_key_twice_in_one_batch_counts_once() {
         UserId user = newUser();
-        PeriodRecord record = usage(user, API, "2", "k1", MARCH, 1);
+        PeriodRecord record = usage(user, GPU_HOURS, "2", "k1", MARCH, 1);
 
         assertThat(ledger().append(user, List.of(record, record), Map.of())).isEqualTo(new AppendResult.Appended(1, 1));
-        assertTotals(user, API, MARCH, "2", "0");
+        assertTotals(user, GPU_HOURS, MARCH, "2", "0");
     }
 
     @Test
     void R20_same_key_with_another_payload_is_reused_and_writes_nothing() {
         UserId user = newUser();
-        ledger().append(user, List.of(usage(user, API, "2", "k1", MARCH, 1)), Map.of());
+        ledger().append(user, List.of(usage(user, GPU_HOURS, "2", "k1", MARCH, 1)), Map.of());
 
         AppendResult result = ledger().append(user, List.of(
-                usage(user, API, "4", "k2", MARCH, 1),
-                usage(user, API, "3", "k1", MARCH, 1)), Map.of());
+                usage(user, GPU_HOURS, "4", "k2", MARCH, 1),
+                usage(user, GPU_HOURS, "3", "k1", MARCH, 1)), Map.of());
 
         assertThat(result).isEqualTo(new AppendResult.KeyReused(new IdempotencyKey("k1")));
-        assertTotals(user, API, MARCH, "2", "0");
-        assertThat(ledger().append(user, List.of(usage(user, API, "4", "k2", MARCH, 1)), Map.of()))
+        assertTotals(user, GPU_HOURS, MARCH, "2", "0");
+        assertThat(ledger().append(user, List.of(usage(user, GPU_HOURS, "4", "k2", MARCH, 1)), Map.of()))
                 .as("k2 was not stored").isEqualTo(new AppendResult.Appended(1, 0));
     }
 
@@ -115,55 +115,55 @@ public abstract class UsageLedgerContract {
     void R20_keys_are_scoped_per_user() {
         UserId first = newUser();
         UserId second = newUser();
-        ledger().append(first, List.of(usage(first, API, "2", "k1", MARCH, 1)), Map.of());
+        ledger().append(first, List.of(usage(first, GPU_HOURS, "2", "k1", MARCH, 1)), Map.of());
 
-        assertThat(ledger().append(second, List.of(usage(second, API, "5", "k1", MARCH, 1)), Map.of()))
+        assertThat(ledger().append(second, List.of(usage(second, GPU_HOURS, "5", "k1", MARCH, 1)), Map.of()))
                 .isEqualTo(new AppendResult.Appended(1, 0));
-        assertTotals(first, API, MARCH, "2", "0");
-        assertTotals(second, API, MARCH, "5", "0");
+        assertTotals(first, GPU_HOURS, MARCH, "2", "0");
+        assertTotals(second, GPU_HOURS, MARCH, "5", "0");
     }
 
     @Test
     void R13_enforced_append_within_the_limit_is_recorded() {
         UserId user = newUser();
-        assertThat(ledger().append(user, List.of(usage(user, API, "3", "a", MARCH, 1),
-                usage(user, API, "2", "b", MARCH, 1)), limit(API, 5))).isEqualTo(new AppendResult.Appended(2, 0));
-        assertTotals(user, API, MARCH, "5", "0");
+        assertThat(ledger().append(user, List.of(usage(user, GPU_HOURS, "3", "a", MARCH, 1),
+                usage(user, GPU_HOURS, "2", "b", MARCH, 1)), limit(GPU_HOURS, 5))).isEqualTo(new AppendResult.Appended(2, 0));
+        assertTotals(user, GPU_HOURS, MARCH, "5", "0");
     }
 
     @Test
     void R13_enforced_append_over_the_limit_is_denied_and_writes_nothing() {
         UserId user = newUser();
-        ledger().append(user, List.of(usage(user, API, "4", "a", MARCH, 1)), limit(API, 5));
+        ledger().append(user, List.of(usage(user, GPU_HOURS, "4", "a", MARCH, 1)), limit(GPU_HOURS, 5));
 
         AppendResult result = ledger().append(user, List.of(
                 usage(user, RUNS, "1", "r", MARCH, 1),
-                usage(user, API, "1", "b", MARCH, 1),
-                usage(user, API, "1", "c", MARCH, 1)), limit(API, 5));
+                usage(user, GPU_HOURS, "1", "b", MARCH, 1),
+                usage(user, GPU_HOURS, "1", "c", MARCH, 1)), limit(GPU_HOURS, 5));
 
-        assertSameValue(result, new Denied(API, MARCH, new UsageTotals(dec("4"), BigDecimal.ZERO), dec("2"), dec("5")));
-        assertTotals(user, API, MARCH, "4", "0");
+        assertSameValue(result, new Denied(GPU_HOURS, MARCH, new UsageTotals(dec("4"), BigDecimal.ZERO), dec("2"), dec("5")));
+        assertTotals(user, GPU_HOURS, MARCH, "4", "0");
         assertTotals(user, RUNS, MARCH, "0", "0");
-        assertThat(ledger().append(user, List.of(usage(user, API, "1", "b", MARCH, 1)), limit(API, 5)))
+        assertThat(ledger().append(user, List.of(usage(user, GPU_HOURS, "1", "b", MARCH, 1)), limit(GPU_HOURS, 5)))
                 .as("b was not stored").isEqualTo(new AppendResult.Appended(1, 0));
     }
 
     @Test
     void R13_duplicates_do_not_count_against_the_limit() {
         UserId user = newUser();
-        PeriodRecord record = usage(user, API, "5", "a", MARCH, 1);
-        ledger().append(user, List.of(record), limit(API, 5));
+        PeriodRecord record = usage(user, GPU_HOURS, "5", "a", MARCH, 1);
+        ledger().append(user, List.of(record), limit(GPU_HOURS, 5));
 
-        assertThat(ledger().append(user, List.of(record), limit(API, 5))).isEqualTo(new AppendResult.Appended(0, 1));
+        assertThat(ledger().append(user, List.of(record), limit(GPU_HOURS, 5))).isEqualTo(new AppendResult.Appended(0, 1));
     }
 
     @Test
     void R11_a_limit_of_zero_allows_nothing_and_unlimited_allows_anything() {
         UserId user = newUser();
-        assertThat(ledger().append(user, List.of(usage(user, API, "1", "a", MARCH, 1)), limit(API, 0)))
+        assertThat(ledger().append(user, List.of(usage(user, GPU_HOURS, "1", "a", MARCH, 1)), limit(GPU_HOURS, 0)))
                 .isInstanceOf(Denied.class);
-        assertThat(ledger().append(user, List.of(usage(user, API, "1000000", "b", MARCH, 1)),
-                Map.of(API, Limit.unlimited()))).isEqualTo(new AppendResult.Appended(1, 0));
+        assertThat(ledger().append(user, List.of(usage(user, GPU_HOURS, "1000000", "b", MARCH, 1)),
+                Map.of(GPU_HOURS, Limit.unlimited()))).isEqualTo(new AppendResult.Appended(1, 0));
     }
 
     @Test
@@ -182,24 +182,24 @@ public abstract class UsageLedgerContract {
     @Test
     void R21_a_late_record_updates_the_period_it_occurred_in() {
         UserId user = newUser();
-        ledger().append(user, List.of(usage(user, API, "2", "now", MARCH, 1)), Map.of());
+        ledger().append(user, List.of(usage(user, GPU_HOURS, "2", "now", MARCH, 1)), Map.of());
 
-        ledger().append(user, List.of(usage(user, API, "7", "late", FEBRUARY, 27)), limit(API, 8));
+        ledger().append(user, List.of(usage(user, GPU_HOURS, "7", "late", FEBRUARY, 27)), limit(GPU_HOURS, 8));
 
-        assertTotals(user, API, FEBRUARY, "7", "0");
-        assertTotals(user, API, MARCH, "2", "0");
+        assertTotals(user, GPU_HOURS, FEBRUARY, "7", "0");
+        assertTotals(user, GPU_HOURS, MARCH, "2", "0");
     }
 
     @Test
     void R13_each_period_of_a_batch_is_checked_on_its_own() {
         UserId user = newUser();
         AppendResult result = ledger().append(user, List.of(
-                usage(user, API, "3", "feb", FEBRUARY, 3),
-                usage(user, API, "3", "mar", MARCH, 3)), limit(API, 3));
+                usage(user, GPU_HOURS, "3", "feb", FEBRUARY, 3),
+                usage(user, GPU_HOURS, "3", "mar", MARCH, 3)), limit(GPU_HOURS, 3));
 
         assertThat(result).isEqualTo(new AppendResult.Appended(2, 0));
-        assertTotals(user, API, FEBRUARY, "3", "0");
-        assertTotals(user, API, MARCH, "3", "0");
+        assertTotals(user, GPU_HOURS, FEBRUARY, "3", "0");
+        assertTotals(user, GPU_HOURS, MARCH, "3", "0");
     }
 
     @Test
@@ -256,19 +256,19 @@ public abstract class UsageLedgerContract {
     @Test
     void R10_reconcile_finds_a_drifted_rollup_and_repairs_it() {
         UserId user = newUser();
-        ledger().append(user, List.of(usage(user, API, "2", "a", MARCH, 1), usage(user, API, "3", "b", MARCH, 2)),
+        ledger().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1), usage(user, GPU_HOURS, "3", "b", MARCH, 2)),
                 Map.of());
         ledger().reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(5));
-        corruptRollup(user, API, MARCH, dec("42"));
+        corruptRollup(user, GPU_HOURS, MARCH, dec("42"));
 
         ReconcileReport report = ledger().reconcile(false, ReconcileProgress.NONE);
 
         List<ReconcileReport.Drift> drifts = driftsOf(report, user);
-        assertSameValue(drifts, List.of(new ReconcileReport.Drift(user, API, MARCH.start(), dec("42"), dec("5"),
+        assertSameValue(drifts, List.of(new ReconcileReport.Drift(user, GPU_HOURS, MARCH.start(), dec("42"), dec("5"),
                 BigDecimal.ZERO, BigDecimal.ZERO)));
         assertThat(report.repaired()).isFalse();
         assertThat(report.checked()).isGreaterThanOrEqualTo(2);
-        assertTotals(user, API, MARCH, "42", "0");
+        assertTotals(user, GPU_HOURS, MARCH, "42", "0");
 
         List<long[]> progress = new ArrayList<>();
         ReconcileReport repaired = ledger().reconcile(true, (done, total) -> progress.add(new long[] {done, total}));
@@ -277,7 +277,7 @@ public abstract class UsageLedgerContract {
         assertThat(progress).isNotEmpty();
         long[] last = progress.get(progress.size() - 1);
         assertThat(last[0]).isEqualTo(last[1]);
-        assertTotals(user, API, MARCH, "5", "0");
+        assertTotals(user, GPU_HOURS, MARCH, "5", "0");
         assertTotals(user, RUNS, MARCH, "0", "1");
         assertThat(driftsOf(ledger().reconcile(false, ReconcileProgress.NONE), user)).isEmpty();
     }
@@ -287,7 +287,7 @@ public abstract class UsageLedgerContract {
         UserId user = newUser();
         BillingPeriod firstHalf = Fixtures.period("2026-03-01T00:00:00Z", "2026-03-15T00:00:00Z");
         BillingPeriod secondHalf = Fixtures.period("2026-03-15T00:00:00Z", "2026-04-15T00:00:00Z");
-        ledger().append(user, List.of(usage(user, API, "2", "a", MARCH, 1), usage(user, API, "3", "b", MARCH, 20)),
+        ledger().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1), usage(user, GPU_HOURS, "3", "b", MARCH, 20)),
                 Map.of());
         Instant late = MARCH.start().plusSeconds(86_400L * 25);
         ledger().reserve(user, "run-1", RUNS, BigDecimal.ONE, late, MARCH, Limit.of(5));
@@ -295,8 +295,8 @@ public abstract class UsageLedgerContract {
         ledger().refile(user, at -> at.isBefore(secondHalf.start()) ? firstHalf : secondHalf);
 
         assertThat(ledger().totals(user, MARCH)).isEmpty();
-        assertTotals(user, API, firstHalf, "2", "0");
-        assertTotals(user, API, secondHalf, "3", "0");
+        assertTotals(user, GPU_HOURS, firstHalf, "2", "0");
+        assertTotals(user, GPU_HOURS, secondHalf, "3", "0");
         assertTotals(user, RUNS, secondHalf, "0", "1");
         assertThat(ledger().consume(user, "run-1", "run:run-1")).isTrue();
         assertTotals(user, RUNS, secondHalf, "1", "0");
@@ -308,22 +308,22 @@ public abstract class UsageLedgerContract {
         UserId user = newUser();
         int limit = 50;
         List<AppendResult> results = concurrently(32, 200, i -> () ->
-                ledger().append(user, List.of(usage(user, API, "1", "req-" + i, MARCH, 1)), limit(API, limit)));
+                ledger().append(user, List.of(usage(user, GPU_HOURS, "1", "req-" + i, MARCH, 1)), limit(GPU_HOURS, limit)));
 
         long granted = results.stream().filter(AppendResult.Appended.class::isInstance).count();
         assertThat(granted).isEqualTo(limit);
         assertThat(results.stream().filter(Denied.class::isInstance).count()).isEqualTo(200 - limit);
-        assertTotals(user, API, MARCH, String.valueOf(limit), "0");
+        assertTotals(user, GPU_HOURS, MARCH, String.valueOf(limit), "0");
     }
 
     @Test
     void R13_no_request_is_denied_while_the_limit_has_room() throws Exception {
         UserId user = newUser();
         List<AppendResult> results = concurrently(32, 40, i -> () ->
-                ledger().append(user, List.of(usage(user, API, "1", "req-" + i, MARCH, 1)), limit(API, 50)));
+                ledger().append(user, List.of(usage(user, GPU_HOURS, "1", "req-" + i, MARCH, 1)), limit(GPU_HOURS, 50)));
 
         assertThat(results).allMatch(AppendResult.Appended.class::isInstance);
-        assertTotals(user, API, MARCH, "40", "0");
+        assertTotals(user, GPU_HOURS, MARCH, "40", "0");
     }
 
     @Test
@@ -340,13 +340,13 @@ public abstract class UsageLedgerContract {
     @Test
     void R20_concurrent_retries_of_one_record_count_once() throws Exception {
         UserId user = newUser();
-        PeriodRecord record = usage(user, API, "3", "retried", MARCH, 1);
+        PeriodRecord record = usage(user, GPU_HOURS, "3", "retried", MARCH, 1);
         List<AppendResult> results = concurrently(32, 32, i -> () ->
-                ledger().append(user, List.of(record), limit(API, 100)));
+                ledger().append(user, List.of(record), limit(GPU_HOURS, 100)));
 
         assertThat(results).filteredOn(r -> r.equals(new AppendResult.Appended(1, 0))).hasSize(1);
         assertThat(results).filteredOn(r -> r.equals(new AppendResult.Appended(0, 1))).hasSize(31);
-        assertTotals(user, API, MARCH, "3", "0");
+        assertTotals(user, GPU_HOURS, MARCH, "3", "0");
     }
 
     @Test
@@ -358,8 +358,8 @@ public abstract class UsageLedgerContract {
             BillingPeriod period = i % 5 == 0 ? FEBRUARY : MARCH;
             String run = "run-" + i;
             switch (i % 4) {
-                case 0 -> ledger().append(user, List.of(usage(user, API, "1.5", "k" + keys.incrementAndGet(), period,
-                        2), usage(user, RUNS, "1", "shared-" + (i % 7), period, 2)), limit(API, 60));
+                case 0 -> ledger().append(user, List.of(usage(user, GPU_HOURS, "1.5", "k" + keys.incrementAndGet(), period,
+                        2), usage(user, RUNS, "1", "shared-" + (i % 7), period, 2)), limit(GPU_HOURS, 60));
                 case 1 -> {
                     ledger().reserve(user, run, RUNS, BigDecimal.ONE, period.start(), period, Limit.of(30));
                     ledger().consume(user, run, "consumed-" + run);
@@ -378,7 +378,7 @@ public abstract class UsageLedgerContract {
         for (UserId user : users) {
             UsageTotals runs = totals(user, RUNS, MARCH);
             assertThat(runs.used().add(runs.reserved())).isLessThanOrEqualTo(dec("30").add(dec("7")));
-            assertThat(totals(user, API, MARCH).used()).isLessThanOrEqualTo(dec("60"));
+            assertThat(totals(user, GPU_HOURS, MARCH).used()).isLessThanOrEqualTo(dec("60"));
         }
     }
 
