@@ -1,7 +1,7 @@
 package dev.tally.adapter.jdbc;
 
 import static dev.tally.application.port.contract.Fixtures.MARCH;
-import static dev.tally.application.port.contract.Fixtures.API;
+import static dev.tally.application.port.contract.Fixtures.GPU_HOURS;
 import static dev.tally.application.port.contract.Fixtures.concurrently;
 import static dev.tally.application.port.contract.Fixtures.newId;
 import static dev.tally.application.port.contract.Fixtures.newUser;
@@ -52,10 +52,10 @@ abstract class JdbcStorageBehaviour {
         try (JdbcStorage otherNode = database().openAnotherNode()) {
             List<JdbcStorage> nodes = List.of(storage(), otherNode);
             List<AppendResult> results = concurrently(32, 200, i -> () -> nodes.get(i % 2).usage().append(user,
-                    List.of(usage(user, API, "1", "req-" + i, MARCH, 1)), Map.of(API, Limit.of(50))));
+                    List.of(usage(user, GPU_HOURS, "1", "req-" + i, MARCH, 1)), Map.of(GPU_HOURS, Limit.of(50))));
 
             assertThat(results).filteredOn(AppendResult.Appended.class::isInstance).hasSize(50);
-            assertThat(otherNode.usage().totals(user, API, MARCH).used()).isEqualByComparingTo("50");
+            assertThat(otherNode.usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("50");
         }
     }
 
@@ -65,7 +65,7 @@ abstract class JdbcStorageBehaviour {
         String sessionId = newId("s");
 
         assertThatThrownBy(() -> storage().transactions().run(() -> {
-            storage().usage().append(user, List.of(usage(user, API, "2", "a", MARCH, 1)), Map.of());
+            storage().usage().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1)), Map.of());
             storage().credits().append(new CreditEntry(newId("tx"), user, CreditType.GRANT, 5, Optional.empty(),
                     Optional.empty(), Optional.empty(), MARCH.start(), false));
             storage().sessions().insert(Session.open(sessionId, user, "call", Optional.empty(), MARCH.start()));
@@ -76,7 +76,7 @@ abstract class JdbcStorageBehaviour {
         assertThat(storage().credits().balance(user)).isZero();
         assertThat(storage().credits().count(user)).isZero();
         assertThat(storage().sessions().find(user, sessionId)).isEmpty();
-        assertThat(storage().usage().append(user, List.of(usage(user, API, "2", "a", MARCH, 1)), Map.of()))
+        assertThat(storage().usage().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1)), Map.of()))
                 .as("the idempotency key was not kept either").isEqualTo(new AppendResult.Appended(1, 0));
     }
 
@@ -84,15 +84,15 @@ abstract class JdbcStorageBehaviour {
     void R13_repository_calls_inside_a_use_case_join_its_transaction() throws Exception {
         UserId user = newUser();
         BigDecimal seenInside = storage().transactions().inTransaction(() -> {
-            storage().usage().append(user, List.of(usage(user, API, "2", "a", MARCH, 1)), Map.of());
+            storage().usage().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1)), Map.of());
             BigDecimal fromOtherConnection = CompletableFuture
-                    .supplyAsync(() -> storage().usage().totals(user, API, MARCH).used()).join();
+                    .supplyAsync(() -> storage().usage().totals(user, GPU_HOURS, MARCH).used()).join();
             assertThat(fromOtherConnection).as("not committed yet").isEqualByComparingTo("0");
-            return storage().usage().totals(user, API, MARCH).used();
+            return storage().usage().totals(user, GPU_HOURS, MARCH).used();
         });
 
         assertThat(seenInside).as("read your own write").isEqualByComparingTo("2");
-        assertThat(storage().usage().totals(user, API, MARCH).used()).isEqualByComparingTo("2");
+        assertThat(storage().usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("2");
     }
 
     @Test
@@ -127,7 +127,7 @@ abstract class JdbcStorageBehaviour {
         AtomicInteger attempts = new AtomicInteger();
 
         AppendResult result = storage().transactions().inTransaction(() -> {
-            AppendResult appended = storage().usage().append(user, List.of(usage(user, API, "2", "a", MARCH, 1)),
+            AppendResult appended = storage().usage().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1)),
                     Map.of());
             if (attempts.incrementAndGet() == 1) {
                 throw new IllegalStateException(new SQLException("could not serialize access", "40001"));
@@ -137,7 +137,7 @@ abstract class JdbcStorageBehaviour {
 
         assertThat(attempts).hasValue(2);
         assertThat(result).isEqualTo(new AppendResult.Appended(1, 0));
-        assertThat(storage().usage().totals(user, API, MARCH).used()).isEqualByComparingTo("2");
+        assertThat(storage().usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("2");
     }
 
     @Test
@@ -157,7 +157,7 @@ abstract class JdbcStorageBehaviour {
         for (int i = 0; i < 20; i++) {
             dimensions.put(String.format("%064d", i), "\u0001".repeat(200));
         }
-        UsageRecord record = new UsageRecord(user, API, BigDecimal.ONE, MARCH.start(), new IdempotencyKey("big"),
+        UsageRecord record = new UsageRecord(user, GPU_HOURS, BigDecimal.ONE, MARCH.start(), new IdempotencyKey("big"),
                 dimensions);
 
         assertThat(storage().usage().append(user, List.of(new PeriodRecord(record, MARCH)), Map.of()))
@@ -167,7 +167,7 @@ abstract class JdbcStorageBehaviour {
     @Test
     void R10_reconcile_reports_and_recreates_a_missing_rollup() {
         UserId user = newUser();
-        storage().usage().append(user, List.of(usage(user, API, "2", "a", MARCH, 1), usage(user, API, "3", "b", MARCH, 2)),
+        storage().usage().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1), usage(user, GPU_HOURS, "3", "b", MARCH, 2)),
                 Map.of());
         storage().jdbi().useHandle(handle -> handle.execute("DELETE FROM usage_rollups WHERE user_id = ?",
                 user.value()));
@@ -180,6 +180,6 @@ abstract class JdbcStorageBehaviour {
         assertThat(storage().usage().totals(user, MARCH)).isEmpty();
 
         storage().usage().reconcile(true, ReconcileProgress.NONE);
-        assertThat(storage().usage().totals(user, API, MARCH).used()).isEqualByComparingTo("5");
+        assertThat(storage().usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("5");
     }
 }

@@ -1,6 +1,6 @@
 package dev.tally.adapter.jdbc;
 
-import static dev.tally.application.port.contract.Fixtures.API;
+import static dev.tally.application.port.contract.Fixtures.GPU_HOURS;
 import static dev.tally.application.port.contract.Fixtures.MARCH;
 import static dev.tally.application.port.contract.Fixtures.usage;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,7 +68,7 @@ class MigrationTest {
         UserId user = new UserId("early-adopter");
         Instant created = Instant.parse("2026-01-15T08:00:00.000000001Z");
         User stored = new User(user, new PlanId("pro"), BillingSchedule.of(BillingCycle.calendarMonth(created)), created);
-        Plan plan = Plan.of(new PlanId("pro"), "Pro", new PlanLimits(Map.of(API, Limit.of(100),
+        Plan plan = Plan.of(new PlanId("pro"), "Pro", new PlanLimits(Map.of(GPU_HOURS, Limit.of(100),
                 MetricKey.RUNS, Limit.unlimited())));
         ApiKey key = new ApiKey("ab".repeat(32), Optional.of(user), created);
         Map<String, Long> before;
@@ -81,8 +81,8 @@ class MigrationTest {
             new JdbiUserRepository(jdbi).save(stored);
             new JdbiApiKeyRepository(jdbi).insert(key);
             JdbiUsageLedger ledger = new JdbiUsageLedger(jdbi);
-            ledger.append(user, List.of(usage(user, API, "2", "a", MARCH, 1), usage(user, API, "3", "b", MARCH, 2)),
-                    Map.of(API, Limit.of(100)));
+            ledger.append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1), usage(user, GPU_HOURS, "3", "b", MARCH, 2)),
+                    Map.of(GPU_HOURS, Limit.of(100)));
             ledger.reserve(user, "run-1", MetricKey.RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(5));
             JdbiIdempotencyStore keys = new JdbiIdempotencyStore(jdbi);
             keys.claim(user, new IdempotencyKey("grant-1"), "fp", created);
@@ -96,9 +96,9 @@ class MigrationTest {
             assertThat(applied).extracting(info -> info.getVersion().getVersion()).containsExactly("1", "2", "3");
             assertThat(rowCounts(latest.jdbi())).isEqualTo(before);
             assertThat(latest.users().find(user)).contains(stored);
-            assertThat(latest.plans().find(plan.id()).orElseThrow().limitOf(API)).isEqualTo(Limit.of(100));
+            assertThat(latest.plans().find(plan.id()).orElseThrow().limitOf(GPU_HOURS)).isEqualTo(Limit.of(100));
             assertThat(latest.apiKeys().findByHash(key.hash())).contains(key);
-            assertThat(latest.usage().totals(user, API, MARCH).used()).isEqualByComparingTo("5");
+            assertThat(latest.usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("5");
             assertThat(latest.usage().totals(user, MetricKey.RUNS, MARCH).reserved()).isEqualByComparingTo("1");
             assertThat(latest.idempotency().claim(user, new IdempotencyKey("grant-1"), "fp", created))
                     .isEqualTo(new IdempotencyStore.Replay("tx-1"));

@@ -1,0 +1,48 @@
+package dev.tally.bootstrap;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dependencies point inward only: bootstrap → adapters → application → domain, and the two
+ * adapters never see each other. Here every module is on the class path, so the whole rule can be
+ * checked at once.
+ */
+class ArchitectureTest {
+
+    private static final JavaClasses TALLY = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.tally");
+
+    @Test
+    void layers_depend_inward_only() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("domain").definedBy("dev.tally.domain..")
+                .layer("application").definedBy("dev.tally.application..")
+                .layer("jdbc").definedBy("dev.tally.adapter.jdbc..")
+                .layer("http").definedBy("dev.tally.adapter.http..")
+                .layer("bootstrap").definedBy("dev.tally.bootstrap..")
+                .whereLayer("bootstrap").mayNotBeAccessedByAnyLayer()
+                .whereLayer("http").mayOnlyBeAccessedByLayers("bootstrap")
+                .whereLayer("jdbc").mayOnlyBeAccessedByLayers("bootstrap")
+                .whereLayer("application").mayOnlyBeAccessedByLayers("http", "jdbc", "bootstrap")
+                .whereLayer("domain").mayOnlyBeAccessedByLayers("application", "http", "jdbc", "bootstrap")
+                .check(TALLY);
+    }
+
+    @Test
+    void storage_knows_nothing_of_the_web_and_the_web_nothing_of_sql() {
+        noClasses().that().resideInAPackage("dev.tally.adapter.jdbc..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "com.fasterxml.jackson..")
+                .check(TALLY);
+        noClasses().that().resideInAPackage("dev.tally.adapter.http..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.jdbi..", "java.sql..", "javax.sql..",
+                        "org.flywaydb..", "com.zaxxer..")
+                .check(TALLY);
+    }
+}
