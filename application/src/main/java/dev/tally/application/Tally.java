@@ -76,7 +76,8 @@ public final class Tally {
         IdempotentWrites writes = new IdempotentWrites(storage.idempotency(), storage.transactions(), clock);
         this.plans = new PlanService(storage.plans(), storage.transactions());
         this.prices = new ModelPriceService(storage.modelPrices(), storage.transactions());
-        this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), clock);
+        this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
+                clock);
         this.usage = new UsageService(storage.usage(), accounts, storage.transactions(), settings.lateEvents(), clock);
         this.sessions = new SessionService(storage.sessions(), usage, accounts, writes, clock);
         this.runs = new ReportRunService(storage.runs(), storage.usage(), prices, accounts, writes,
@@ -84,8 +85,7 @@ public final class Tally {
         this.credits = new CreditService(storage.credits(), accounts, writes, clock);
         this.apiCalls = new ApiCallService(storage.apiCalls(), storage.modelPrices(), settings.providers(), usage,
                 accounts, writes, settings.lateEvents(), clock);
-        this.activationCodes = new ActivationCodeService(storage.activationCodes(), usage, accounts, writes,
-                storage.transactions(), clock);
+        this.activationCodes = new ActivationCodeService(storage.activationCodes(), usage, accounts, writes, clock);
         this.billing = new BillingService(accounts, usage, runs, credits, storage.credits(), apiCalls, activationCodes,
                 clock);
         this.health = new HealthService(clock);

@@ -142,7 +142,7 @@ class SeedScenariosTest {
     void R45_twelve_codes_issued_and_twelve_redeemed_show_twelve_of_twelve() {
         for (int i = 0; i < 12; i++) {
             String code = tally.activationCodes().issue(ACME, 1, Optional.empty()).orElseThrow().code();
-            tally.activationCodes().redeem(code, Optional.of(ACME));
+            tally.activationCodes().redeem(code, Optional.of(ACME), Optional.empty());
         }
 
         BillingOverview overview = tally.billing().overview(ACME, Optional.empty());
@@ -160,7 +160,7 @@ class SeedScenariosTest {
         String code = tally.activationCodes().issue(ACME, 2, Optional.empty()).orElseThrow().code();
         clock.set(Instant.parse("2026-12-03T00:00:00Z"));
 
-        tally.activationCodes().redeem(code, Optional.empty());
+        tally.activationCodes().redeem(code, Optional.empty(), Optional.empty());
 
         BillingOverview december = tally.billing().overview(ACME, Optional.empty());
         assertThat(december.activationCodes().issued()).isZero();
@@ -288,7 +288,7 @@ class SeedScenariosTest {
         assertThat(tally.runs().start(StartRun.of(ACME)).isRefused()).isTrue();
         clock.advance(Duration.ofHours(1));
 
-        tally.users().resetBillingPeriod(ACME);
+        tally.users().resetBillingPeriod(ACME, Optional.empty());
 
         UsageReport usage = tally.usage().usage(ACME, Optional.empty());
         assertThat(usage.period().start()).isEqualTo(clock.instant());

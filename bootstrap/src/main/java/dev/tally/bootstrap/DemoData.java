@@ -144,7 +144,7 @@ final class DemoData {
             apiCall(afternoon, "image", null, "dall-e-3", "0.040", 200, 7400);
             ActivationCode code = tally.activationCodes().issue(ACME, 2, Optional.empty()).orElseThrow();
             at(afternoon.plus(Duration.ofHours(1)));
-            tally.activationCodes().redeem(code.code(), Optional.empty());
+            tally.activationCodes().redeem(code.code(), Optional.empty(), Optional.empty());
         }
         if (day % 4 == 0) {
             apiCall(afternoon, "video", "wavespeed", "wan-2.1", "0.300", day % 8 == 0 ? 200 : 500, 41_000);

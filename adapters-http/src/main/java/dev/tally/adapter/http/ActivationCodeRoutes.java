@@ -5,7 +5,6 @@ import static dev.tally.adapter.http.RouteTable.Access.KEY;
 import dev.tally.application.activation.ActivationCodeService;
 import dev.tally.domain.activation.ActivationCode;
 import dev.tally.domain.plan.MetricKey;
-import dev.tally.domain.DomainException;
 import java.time.Instant;
 
 /** Activation codes (R45): issue one for a user, redeem one. */
@@ -13,12 +12,10 @@ final class ActivationCodeRoutes {
 
     private final ActivationCodeService codes;
     private final HttpMetrics metrics;
-    private final KeyedWrites keyed;
 
-    ActivationCodeRoutes(ActivationCodeService codes, HttpMetrics metrics, KeyedWrites keyed) {
+    ActivationCodeRoutes(ActivationCodeService codes, HttpMetrics metrics) {
         this.codes = codes;
         this.metrics = metrics;
-        this.keyed = keyed;
     }
 
     void register(RouteTable routes) {
@@ -31,17 +28,8 @@ final class ActivationCodeRoutes {
             ctx.status(201).json(IssuedResponse.from(code));
         });
         routes.post("/v1/activation-codes/{code}/redeem", KEY, (ctx, caller) -> {
-            String code = ctx.pathParam("code");
-            ActivationCode found = codes.get(code);
-            if (caller.restrictedTo().filter(user -> !user.equals(found.user())).isPresent()) {
-                // Exactly what a code that does not exist gets, so keys cannot probe for codes (R60).
-                throw DomainException.notFound("activation_code_not_found", "no activation code " + code);
-            }
-            ActivationCode redeemed = keyed.run(ctx, found.user(), "redeem-code\n" + code,
-                    () -> codes.redeem(code, caller.restrictedTo()),
-                    done -> Integer.toString(done.useCount()),
-                    useCount -> new ActivationCode(found.code(), found.user(), found.maxUses(),
-                            Integer.parseInt(useCount), found.createdAt()));
+            ActivationCode redeemed = codes.redeem(ctx.pathParam("code"), caller.restrictedTo(),
+                    Requests.idempotencyKey(ctx));
             ctx.json(RedeemedResponse.from(redeemed));
         });
     }

@@ -9,7 +9,6 @@ import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.run.ReportRun;
 import dev.tally.domain.run.RunCompletion;
 import dev.tally.domain.run.RunStatus;
-import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
@@ -27,12 +26,10 @@ final class ReportRunRoutes {
 
     private final ReportRunService runs;
     private final HttpMetrics metrics;
-    private final KeyedWrites keyed;
 
-    ReportRunRoutes(ReportRunService runs, HttpMetrics metrics, KeyedWrites keyed) {
+    ReportRunRoutes(ReportRunService runs, HttpMetrics metrics) {
         this.runs = runs;
         this.metrics = metrics;
-        this.keyed = keyed;
     }
 
     void register(RouteTable routes) {
@@ -56,11 +53,8 @@ final class ReportRunRoutes {
             boolean delivered = Requests.required(request.delivered(), "delivered");
             OptionalInt status = request.responseStatus() == null ? OptionalInt.empty()
                     : OptionalInt.of(request.responseStatus());
-            UserId user = caller.user(ctx);
-            String runId = ctx.pathParam("run_id");
-            ReportRun run = keyed.run(ctx, user, "webhook-delivery\n" + runId + "\n" + delivered + "\n" + status,
-                    () -> runs.recordDelivery(user, runId, delivered, status), ReportRun::id, id -> runs.get(user, id));
-            ctx.json(Responses.Run.from(run));
+            ctx.json(Responses.Run.from(runs.recordDelivery(caller.user(ctx), ctx.pathParam("run_id"), delivered,
+                    status, Requests.idempotencyKey(ctx))));
         });
         routes.get(base, KEY, (ctx, caller) -> {
             RunPage page = runs.list(caller.user(ctx), Requests.paging(ctx));

@@ -57,18 +57,17 @@ public final class TallyServer implements AutoCloseable {
 
             new ErrorMapper(metrics).install(config.routes);
             RouteTable table = new RouteTable(config.routes, tally.access());
-            KeyedWrites keyed = new KeyedWrites(tally.storage());
             new HealthRoutes(tally.health()).register(table);
             new DocumentRoutes(metrics).register(table);
             new PlanRoutes(tally.plans()).register(table);
             new ModelRoutes(tally.prices()).register(table);
-            new UserRoutes(tally.users(), tally.access(), keyed).register(table);
+            new UserRoutes(tally.users(), tally.access()).register(table);
             new UsageRoutes(tally.usage(), metrics).register(table);
             new SessionRoutes(tally.sessions(), metrics).register(table);
-            new ReportRunRoutes(tally.runs(), metrics, keyed).register(table);
+            new ReportRunRoutes(tally.runs(), metrics).register(table);
             new CreditRoutes(tally.credits(), metrics).register(table);
             new ApiCallRoutes(tally.apiCalls(), metrics).register(table);
-            new ActivationCodeRoutes(tally.activationCodes(), metrics, keyed).register(table);
+            new ActivationCodeRoutes(tally.activationCodes(), metrics).register(table);
             new BillingRoutes(tally.billing()).register(table);
             registered.set(table.routes());
         });

@@ -9,7 +9,6 @@ import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.user.User;
-import dev.tally.domain.user.UserId;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -21,12 +20,10 @@ final class UserRoutes {
 
     private final UserService users;
     private final AccessService access;
-    private final KeyedWrites keyed;
 
-    UserRoutes(UserService users, AccessService access, KeyedWrites keyed) {
+    UserRoutes(UserService users, AccessService access) {
         this.users = users;
         this.access = access;
-        this.keyed = keyed;
     }
 
     void register(RouteTable routes) {
@@ -45,10 +42,8 @@ final class UserRoutes {
             ctx.json(UserResponse.from(users.changePlan(caller.user(ctx), plan)));
         });
         routes.post("/v1/users/{user_id}/billing-period/reset", ADMIN, (ctx, caller) -> {
-            UserId user = caller.user(ctx);
             // A retried reset must not start yet another period.
-            ctx.json(UserResponse.from(keyed.run(ctx, user, "reset-billing-period",
-                    () -> users.resetBillingPeriod(user), reset -> reset.id().value(), id -> users.get(user))));
+            ctx.json(UserResponse.from(users.resetBillingPeriod(caller.user(ctx), Requests.idempotencyKey(ctx))));
         });
         routes.post("/v1/users/{user_id}/api-keys", ADMIN, (ctx, caller) ->
                 ctx.status(201).json(new KeyResponse(access.createUserKey(caller.user(ctx)))));

@@ -3,7 +3,6 @@ package dev.tally.application.activation;
 import dev.tally.application.Outcome;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.ActivationCodeRepository;
-import dev.tally.application.port.Transactions;
 import dev.tally.application.usage.UsageService;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
@@ -41,18 +40,16 @@ public class ActivationCodeService {
     private final UsageService usage;
     private final Accounts accounts;
     private final IdempotentWrites writes;
-    private final Transactions transactions;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     @Inject
     public ActivationCodeService(ActivationCodeRepository codes, UsageService usage, Accounts accounts,
-                                 IdempotentWrites writes, Transactions transactions, Clock clock) {
+                                 IdempotentWrites writes, Clock clock) {
         this.codes = codes;
         this.usage = usage;
         this.accounts = accounts;
         this.writes = writes;
-        this.transactions = transactions;
         this.clock = clock;
     }
 
@@ -73,14 +70,15 @@ public class ActivationCodeService {
 
     /**
      * Redeems a code once. {@code actingFor} is the user a caller may act for, or empty for an
-     * admin; a code of another user is {@code 404}, like one that does not exist.
+     * admin; a code of another user is {@code 404}, like one that does not exist. A retry with the
+     * same key is answered with the original use count and counted once (R20).
      */
-    public ActivationCode redeem(String code, Optional<UserId> actingFor) {
-        return transactions.inTransaction(() -> {
-            ActivationCode found = get(code);
-            if (actingFor.filter(user -> !user.equals(found.user())).isPresent()) {
-                throw notFound(code);
-            }
+    public ActivationCode redeem(String code, Optional<UserId> actingFor, Optional<IdempotencyKey> idempotencyKey) {
+        ActivationCode found = get(code);
+        if (actingFor.filter(user -> !user.equals(found.user())).isPresent()) {
+            throw notFound(code);
+        }
+        return writes.executeAlways(found.user(), idempotencyKey, "redeem-code\n" + code, () -> {
             found.redeem(); // refuses a code already used up, with its counts
             ActivationCode redeemed = codes.redeem(code).orElseThrow(() -> DomainException.conflict(
                     "activation_code_used_up", "activation code " + code + " has no uses left"));
@@ -89,7 +87,8 @@ public class ActivationCodeService {
                     new IdempotencyKey("redeem:" + code + ":" + redeemed.useCount()), Map.of("code", code));
             usage.recordFor(user, accounts.planOf(user), List.of(record), false).orElseThrow();
             return redeemed;
-        });
+        }, redeemed -> Integer.toString(redeemed.useCount()), useCount -> new ActivationCode(found.code(),
+                found.user(), found.maxUses(), Integer.parseInt(useCount), found.createdAt()));
     }
 
     /** The code, or {@code 404 activation_code_not_found}. */

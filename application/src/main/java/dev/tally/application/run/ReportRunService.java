@@ -109,13 +109,17 @@ public class ReportRunService {
         }, ReportRun::id, id -> get(user, id));
     }
 
-    /** Records one attempt to deliver the run's result to a webhook (R29). */
-    public ReportRun recordDelivery(UserId user, String runId, boolean delivered, OptionalInt responseStatus) {
+    /** Records one attempt to deliver the run's result to a webhook (R29); a retry with the same key counts once. */
+    public ReportRun recordDelivery(UserId user, String runId, boolean delivered, OptionalInt responseStatus,
+                                    Optional<IdempotencyKey> idempotencyKey) {
         if (responseStatus.isPresent() && (responseStatus.getAsInt() < 100 || responseStatus.getAsInt() > 599)) {
             throw DomainException.invalid("invalid_status_code", "response_status must be 100-599");
         }
-        return transactions.inTransaction(() -> runs.recordDelivery(user, runId, clock.instant(), responseStatus, delivered)
-                .orElseThrow(() -> notFound(user, runId)));
+        String payload = "webhook-delivery\n" + runId + "\n" + delivered + "\n" + responseStatus;
+        return writes.executeAlways(user, idempotencyKey, payload,
+                () -> runs.recordDelivery(user, runId, clock.instant(), responseStatus, delivered)
+                        .orElseThrow(() -> notFound(user, runId)),
+                ReportRun::id, id -> get(user, id));
     }
 
     /** The run, or {@code 404 run_not_found}. */

@@ -1,5 +1,6 @@
 package dev.tally.application.user;
 
+import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.PlanRepository;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
@@ -9,6 +10,7 @@ import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.BillingSchedule;
 import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
@@ -26,16 +28,18 @@ public class UserService {
     private final UsageLedger ledger;
     private final Transactions transactions;
     private final Accounts accounts;
+    private final IdempotentWrites writes;
     private final Clock clock;
 
     @Inject
     public UserService(UserRepository users, PlanRepository plans, UsageLedger ledger, Transactions transactions,
-                       Clock clock) {
+                       IdempotentWrites writes, Clock clock) {
         this.users = users;
         this.plans = plans;
         this.ledger = ledger;
         this.transactions = transactions;
         this.accounts = new Accounts(users, plans);
+        this.writes = writes;
         this.clock = clock;
     }
 
@@ -79,13 +83,16 @@ public class UserService {
         });
     }
 
-    /** Starts a new period now; earlier usage stops counting (R4). */
-    public User resetBillingPeriod(UserId id) {
-        return transactions.inTransaction(() -> {
+    /**
+     * Starts a new period now; earlier usage stops counting (R4). A retry with the same key does
+     * not start yet another period.
+     */
+    public User resetBillingPeriod(UserId id, Optional<IdempotencyKey> idempotencyKey) {
+        return writes.executeAlways(id, idempotencyKey, "reset-billing-period", () -> {
             User user = accounts.user(id).reanchoredAt(clock.instant());
             users.save(user);
             return user;
-        });
+        }, user -> user.id().value(), userId -> accounts.user(id));
     }
 
     /** The user, or {@code 404 user_not_found}. */
