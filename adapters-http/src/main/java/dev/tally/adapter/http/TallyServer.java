@@ -52,7 +52,10 @@ public final class TallyServer implements AutoCloseable {
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.jetty.host = settings.host();
-            config.jetty.modifyServer(server -> server.setStopTimeout(settings.stopTimeout().toMillis()));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(settings.stopTimeout().toMillis());
+                server.setErrorHandler(new JsonErrorHandler());
+            });
             config.requestLogger.http((ctx, millis) -> answered(tally, metrics, ctx, millis));
 
             new ErrorMapper(metrics).install(config.routes);

@@ -146,6 +146,24 @@ class ServerBehaviourTest extends ApiTestSupport {
     }
 
     @Test
+    void R12_a_request_jetty_refuses_before_routing_still_gets_a_json_4xx() throws Exception {
+        for (String target : List.of("/v1/users/%zz/usage", "/v1/plans/%")) {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+                socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Authorization: Bearer " + adminKey + "\r\nConnection: close\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+                assertThat(answer).as(target).startsWith("HTTP/1.1 400");
+                assertThat(answer).as(target).containsIgnoringCase("content-type: application/json");
+                JsonNode body = new ObjectMapper().readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+                assertThat(body.path("error").asText()).as(target).isEqualTo("bad_request");
+                assertThat(body.path("message").asText()).as(target).isNotBlank();
+            }
+        }
+    }
+
+    @Test
     void close_lets_a_request_in_flight_finish() throws Exception {
         BlockingClock blocking = new BlockingClock();
         Tally slow = Tally.create(TallyStorage.inMemory(), blocking, Tally.Settings.DEFAULTS);
