@@ -99,14 +99,24 @@ final class Db {
         return result;
     }
 
+    /**
+     * A conflict with a concurrent transaction that the database did not report as an error,
+     * seen by a repository: the whole transaction runs again, like on a serialization failure.
+     */
+    static final class Conflict extends RuntimeException {
+        Conflict(String message) {
+            super(message);
+        }
+    }
+
     private static <T> T retrying(Supplier<T> attempt) {
         boolean uniqueRetried = false;
         for (int tries = 1; ; tries++) {
             try {
                 return attempt.get();
             } catch (RuntimeException e) {
-                String state = sqlState(e);
-                boolean again = TRANSIENT.contains(state)
+                String state = e instanceof Conflict ? "conflict" : sqlState(e);
+                boolean again = e instanceof Conflict || TRANSIENT.contains(state)
                         || (UNIQUE_VIOLATION.equals(state) && !uniqueRetried);
                 if (!again || tries >= ATTEMPTS) {
                     throw e;

@@ -48,10 +48,11 @@ public final class JdbiPlanRepository implements PlanRepository {
 
     @Override
     public Optional<Plan> find(PlanId id) {
-        return db.read(handle -> {
-            PlanDao dao = handle.attach(PlanDao.class);
-            return dao.find(id.value()).map(row -> plan(row, dao.limits(id.value())));
-        });
+        List<PlanDao.LimitedRow> rows = db.read(handle -> handle.attach(PlanDao.class).find(id.value()));
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(plan(rows.get(0).plan(), rows.stream().flatMap(r -> r.limit().stream()).toList()));
     }
 
     @Override

@@ -18,13 +18,13 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -38,9 +38,6 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class JdbiUsageLedger implements UsageLedger {
 
-    private static final String HELD = "held";
-    /** Rounds of a batch that lost a race for an idempotency key before giving up. */
-    private static final int KEY_RACES = 16;
     /** Facts refiled per batched statement. */
     private static final int REFILE_BATCH = 1000;
 
@@ -55,67 +52,75 @@ public final class JdbiUsageLedger implements UsageLedger {
         if (records.isEmpty()) {
             return new AppendResult.Appended(0, 0);
         }
-        return db.inTransaction(handle -> {
-            UsageDao dao = handle.attach(UsageDao.class);
-            for (int round = 0; round < KEY_RACES; round++) {
-                // Empty: a concurrent writer stored one of the keys first; its row is visible now.
-                Optional<AppendResult> outcome = Db.undoable(handle, () -> tryAppend(dao, user, records, enforce),
-                        result -> result.filter(AppendResult.Appended.class::isInstance).isPresent());
-                if (outcome.isPresent()) {
-                    return outcome.get();
-                }
-            }
-            throw new IllegalStateException("gave up appending usage of " + user + " after " + KEY_RACES
-                    + " lost races for the same idempotency keys");
-        });
+        return db.inTransaction(handle -> appendIn(handle.attach(UsageDao.class), user, records, enforce));
     }
 
-    private Optional<AppendResult> tryAppend(UsageDao dao, UserId user, List<PeriodRecord> records,
-                                             Map<MetricKey, Limit> enforce) {
-        Map<String, String> known = new HashMap<>();
-        for (UsageDao.StoredKey stored : dao.storedKeys(user.value(),
-                records.stream().map(r -> r.record().idempotencyKey().value()).distinct().toList())) {
-            known.put(stored.idempotencyKey(), stored.fingerprint());
-        }
-        List<PeriodRecord> fresh = new ArrayList<>();
+    /**
+     * Stores the facts first: the unique key makes a concurrent writer of the same key wait for
+     * this transaction and then see its fact. Only then are the rollups of the new facts raised,
+     * in one order, each by one conditional write. A refusal takes back what this call wrote, so
+     * the common case costs one batch of inserts and one update per rollup, and no savepoint.
+     */
+    private static AppendResult appendIn(UsageDao dao, UserId user, List<PeriodRecord> records,
+                                         Map<MetricKey, Limit> enforce) {
+        // One fact per key; later records of the batch under a key already in it are repeats.
+        Map<String, PeriodRecord> byKey = new TreeMap<>();
         int duplicates = 0;
         for (PeriodRecord entry : records) {
             UsageRecord record = entry.record();
-            String fingerprint = record.fingerprint();
-            String earlier = known.putIfAbsent(record.idempotencyKey().value(), fingerprint);
-            if (earlier == null) {
-                fresh.add(entry);
-            } else if (earlier.equals(fingerprint)) {
+            PeriodRecord first = byKey.putIfAbsent(record.idempotencyKey().value(), entry);
+            if (first != null) {
+                if (!first.record().fingerprint().equals(record.fingerprint())) {
+                    return new AppendResult.KeyReused(record.idempotencyKey());
+                }
                 duplicates++;
-            } else {
-                return Optional.of(new AppendResult.KeyReused(record.idempotencyKey()));
             }
         }
-        if (!storeFacts(dao, user, fresh)) {
-            return Optional.empty();
+        // Sorted by key, so that two batches sharing keys take their locks in the same order.
+        List<PeriodRecord> candidates = List.copyOf(byKey.values());
+        int[] inserted = insertFacts(dao, user, candidates);
+        List<PeriodRecord> fresh = new ArrayList<>(candidates.size());
+        List<UsageRecord> repeated = new ArrayList<>();
+        for (int i = 0; i < inserted.length; i++) {
+            if (inserted[i] == 1) {
+                fresh.add(candidates.get(i));
+            } else {
+                repeated.add(candidates.get(i).record());
+            }
+        }
+        for (UsageRecord record : repeated) {
+            // Absent only while the transaction that stored it is undecided: run this one again.
+            String stored = dao.storedFingerprint(user.value(), record.idempotencyKey().value()).orElseThrow(() ->
+                    new Db.Conflict("fact " + record.idempotencyKey() + " of " + user + " is being written"));
+            if (!stored.equals(record.fingerprint())) {
+                deleteFacts(dao, user, fresh);
+                return new AppendResult.KeyReused(record.idempotencyKey());
+            }
+            duplicates++;
         }
         Map<Rollup, BigDecimal> requested = new TreeMap<>();
         for (PeriodRecord entry : fresh) {
             requested.merge(Rollup.of(entry.record().metric(), entry.period()), entry.record().quantity(),
                     BigDecimal::add);
         }
+        List<Map.Entry<Rollup, BigDecimal>> raised = new ArrayList<>(requested.size());
         for (Map.Entry<Rollup, BigDecimal> request : requested.entrySet()) {
             Rollup rollup = request.getKey();
             Limit limit = enforce.getOrDefault(rollup.metric(), Limit.unlimited());
             Optional<Denied> denied = add(dao, user, rollup, request.getValue(), limit, false);
             if (denied.isPresent()) {
-                return Optional.of(denied.get());
+                raised.forEach(done -> lower(dao, user, done.getKey(), done.getValue()));
+                deleteFacts(dao, user, fresh);
+                return denied.get();
             }
+            raised.add(request);
         }
-        return Optional.of(new AppendResult.Appended(fresh.size(), duplicates));
+        return new AppendResult.Appended(fresh.size(), duplicates);
     }
 
-    /** Stores new facts; false when another transaction stored one of their keys first. */
-    private static boolean storeFacts(UsageDao dao, UserId user, List<PeriodRecord> fresh) {
-        if (fresh.isEmpty()) {
-            return true;
-        }
-        int size = fresh.size();
+    /** Stores facts; for each, 1 if stored now and 0 if its key was stored already. */
+    private static int[] insertFacts(UsageDao dao, UserId user, List<PeriodRecord> facts) {
+        int size = facts.size();
         List<String> metrics = new ArrayList<>(size);
         List<BigDecimal> quantities = new ArrayList<>(size);
         List<Instant> occurred = new ArrayList<>(size);
@@ -124,7 +129,7 @@ public final class JdbiUsageLedger implements UsageLedger {
         List<String> dimensions = new ArrayList<>(size);
         List<Instant> starts = new ArrayList<>(size);
         List<Instant> ends = new ArrayList<>(size);
-        for (PeriodRecord entry : fresh) {
+        for (PeriodRecord entry : facts) {
             UsageRecord record = entry.record();
             metrics.add(record.metric().value());
             quantities.add(record.quantity());
@@ -135,18 +140,26 @@ public final class JdbiUsageLedger implements UsageLedger {
             starts.add(entry.period().start());
             ends.add(entry.period().end());
         }
-        for (int count : dao.insertFacts(user.value(), metrics, quantities, occurred, keys, fingerprints, dimensions,
-                starts, ends)) {
-            if (count == 0) {
-                return false;
-            }
+        return dao.insertFacts(user.value(), metrics, quantities, occurred, keys, fingerprints, dimensions, starts,
+                ends);
+    }
+
+    /** Takes back facts this transaction stored, before anything else could see them. */
+    private static void deleteFacts(UsageDao dao, UserId user, List<PeriodRecord> facts) {
+        if (!facts.isEmpty()) {
+            dao.deleteFacts(user.value(), facts.stream().map(f -> f.record().idempotencyKey().value()).toList());
         }
-        return true;
+    }
+
+    /** Takes back a raise of a rollup this transaction made (and still holds locked). */
+    private static void lower(UsageDao dao, UserId user, Rollup rollup, BigDecimal quantity) {
+        dao.addUsed(user.value(), rollup.period().start(), rollup.period().end(), rollup.metric().value(),
+                quantity.negate());
     }
 
     /**
      * Adds {@code quantity} to the used (or reserved) quantity of one rollup, within
-     * {@code limit}: one conditional write on a row that exists first.
+     * {@code limit}: one conditional write, preceded by creating the row only when it is missing.
      */
     private static Optional<Denied> add(UsageDao dao, UserId user, Rollup rollup, BigDecimal quantity, Limit limit,
                                         boolean reserve) {
@@ -154,17 +167,22 @@ public final class JdbiUsageLedger implements UsageLedger {
         Instant start = rollup.period().start();
         Instant end = rollup.period().end();
         String metric = rollup.metric().value();
-        dao.ensureRollup(u, start, end, metric);
         Optional<BigDecimal> max = limit.max();
-        int updated;
-        if (max.isEmpty()) {
-            updated = reserve ? dao.addReserved(u, start, end, metric, quantity) : dao.addUsed(u, start, end, metric, quantity);
-        } else {
-            updated = reserve
-                    ? dao.addReservedWithin(u, start, end, metric, quantity, max.get())
+        IntSupplier write = () -> {
+            if (max.isEmpty()) {
+                return reserve ? dao.addReserved(u, start, end, metric, quantity)
+                        : dao.addUsed(u, start, end, metric, quantity);
+            }
+            return reserve ? dao.addReservedWithin(u, start, end, metric, quantity, max.get())
                     : dao.addUsedWithin(u, start, end, metric, quantity, max.get());
+        };
+        if (write.getAsInt() == 1) {
+            return Optional.empty();
         }
-        if (updated == 1) {
+        // No row yet, or no room: create the row if it is missing (waiting for a concurrent
+        // creator to commit) and write again, the limit checked against the committed row.
+        dao.ensureRollup(u, start, end, metric);
+        if (write.getAsInt() == 1) {
             return Optional.empty();
         }
         UsageTotals current = dao.rollup(u, start, end, metric)
@@ -193,17 +211,20 @@ public final class JdbiUsageLedger implements UsageLedger {
     @Override
     public ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
                                  BillingPeriod period, Limit limit) {
-        return db.inTransaction(handle -> Db.undoable(handle, () -> {
+        return db.inTransaction(handle -> {
             UsageDao dao = handle.attach(UsageDao.class);
             String u = user.value();
+            Optional<Denied> denied = add(dao, user, Rollup.of(metric, period), quantity, limit, true);
+            if (denied.isPresent()) {
+                return denied.get();
+            }
             if (dao.insertReservation(u, reservationId, metric.value(), quantity, at, period.start(), period.end()) == 0
                     && dao.reuseReservation(u, reservationId, metric.value(), quantity, at, period.start(),
                     period.end()) == 0) {
                 throw new IllegalStateException("reservation " + reservationId + " is already held");
             }
-            Optional<Denied> denied = add(dao, user, Rollup.of(metric, period), quantity, limit, true);
-            return denied.<ReserveResult>map(d -> d).orElseGet(ReserveResult.Reserved::new);
-        }, result -> result instanceof ReserveResult.Reserved));
+            return new ReserveResult.Reserved();
+        });
     }
 
     @Override
@@ -231,7 +252,7 @@ public final class JdbiUsageLedger implements UsageLedger {
             UsageRecord record = new UsageRecord(user, new MetricKey(held.metric()), held.quantity(), held.reservedAt(),
                     new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
             BillingPeriod period = new BillingPeriod(held.periodStart(), held.periodEnd());
-            if (!storeFacts(dao, user, List.of(new PeriodRecord(record, period)))) {
+            if (insertFacts(dao, user, List.of(new PeriodRecord(record, period)))[0] == 0) {
                 throw new IllegalStateException("usage of " + user + " already has idempotency key " + idempotencyKey);
             }
             dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), held.quantity());

@@ -48,14 +48,15 @@ public final class JdbiUserRepository implements UserRepository {
 
     @Override
     public Optional<User> find(UserId id) {
-        return db.read(handle -> {
-            UserDao dao = handle.attach(UserDao.class);
-            return dao.find(id.value()).map(row -> {
-                List<BillingCycle> cycles = dao.cycles(id.value()).stream()
-                        .map(c -> new BillingCycle(CycleKind.fromWireName(c.kind()), c.anchor(), ZoneId.of(c.zone())))
-                        .toList();
-                return new User(id, new PlanId(row.planId()), new BillingSchedule(cycles), row.createdAt());
-            });
-        });
+        List<UserDao.ScheduledRow> rows = db.read(handle -> handle.attach(UserDao.class).find(id.value()));
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        UserDao.UserRow row = rows.get(0).user();
+        List<BillingCycle> cycles = rows.stream()
+                .flatMap(r -> r.cycle().stream())
+                .map(c -> new BillingCycle(CycleKind.fromWireName(c.kind()), c.anchor(), ZoneId.of(c.zone())))
+                .toList();
+        return Optional.of(new User(id, new PlanId(row.planId()), new BillingSchedule(cycles), row.createdAt()));
     }
 }

@@ -29,6 +29,14 @@ interface PlanDao {
         }
     }
 
+    /** A plan row beside one of its limits (none for a plan without limits). */
+    record LimitedRow(PlanRow plan, Optional<LimitRow> limit) {
+        static LimitedRow map(ResultSet rs) throws SQLException {
+            boolean none = rs.getString("metric") == null;
+            return new LimitedRow(PlanRow.map(rs), none ? Optional.empty() : Optional.of(LimitRow.map(rs)));
+        }
+    }
+
     @SqlUpdate("UPDATE plans SET name = :name, max_file_size_mb = :maxFileSizeMb, "
             + "warning_threshold_percent = :warningThresholdPercent WHERE id = :id")
     int update(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent);
@@ -43,14 +51,13 @@ interface PlanDao {
     @SqlBatch("INSERT INTO plan_limits (plan_id, metric, max_quantity) VALUES (:planId, :metric, :max)")
     void insertLimits(String planId, List<String> metric, List<BigDecimal> max);
 
-    @SqlQuery("SELECT id, name, max_file_size_mb, warning_threshold_percent FROM plans WHERE id = :id")
-    Optional<PlanRow> find(String id);
+    /** The plan with its limits, one row per limit: read in one round trip. */
+    @SqlQuery("SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, l.plan_id, l.metric, "
+            + "l.max_quantity FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = :id")
+    List<LimitedRow> find(String id);
 
     @SqlQuery("SELECT id, name, max_file_size_mb, warning_threshold_percent FROM plans ORDER BY id")
     List<PlanRow> all();
-
-    @SqlQuery("SELECT plan_id, metric, max_quantity FROM plan_limits WHERE plan_id = :planId")
-    List<LimitRow> limits(String planId);
 
     @SqlQuery("SELECT plan_id, metric, max_quantity FROM plan_limits")
     List<LimitRow> allLimits();

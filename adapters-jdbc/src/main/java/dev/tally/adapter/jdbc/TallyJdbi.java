@@ -42,7 +42,6 @@ final class TallyJdbi implements JdbiPlugin {
             long nanos = rs.getLong(column);
             return rs.wasNull() ? null : Instants.fromNanos(nanos);
         });
-        jdbi.registerRowMapper(UsageDao.StoredKey.class, (rs, ctx) -> UsageDao.StoredKey.map(rs));
         jdbi.registerRowMapper(UsageDao.RollupRow.class, (rs, ctx) -> UsageDao.RollupRow.map(rs));
         jdbi.registerRowMapper(UsageDao.ReservationRow.class, (rs, ctx) -> UsageDao.ReservationRow.map(rs));
         jdbi.registerRowMapper(UsageDao.Filing.class, (rs, ctx) -> UsageDao.Filing.map(rs));
@@ -59,8 +58,9 @@ final class TallyJdbi implements JdbiPlugin {
         jdbi.registerRowMapper(ApiKey.class, (rs, ctx) -> ApiKeyDao.map(rs));
         jdbi.registerRowMapper(PlanDao.PlanRow.class, (rs, ctx) -> PlanDao.PlanRow.map(rs));
         jdbi.registerRowMapper(PlanDao.LimitRow.class, (rs, ctx) -> PlanDao.LimitRow.map(rs));
+        jdbi.registerRowMapper(PlanDao.LimitedRow.class, (rs, ctx) -> PlanDao.LimitedRow.map(rs));
         jdbi.registerRowMapper(UserDao.UserRow.class, (rs, ctx) -> UserDao.UserRow.map(rs));
-        jdbi.registerRowMapper(UserDao.CycleRow.class, (rs, ctx) -> UserDao.CycleRow.map(rs));
+        jdbi.registerRowMapper(UserDao.ScheduledRow.class, (rs, ctx) -> UserDao.ScheduledRow.map(rs));
         jdbi.registerRowMapper(ModelPrice.class, (rs, ctx) -> ModelPriceDao.map(rs));
     }
 

@@ -4,23 +4,14 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The usage ledger's SQL: facts, rollups and reservations. */
 interface UsageDao {
-
-    /** A stored fact's key and payload hash. */
-    record StoredKey(String idempotencyKey, String fingerprint) {
-        static StoredKey map(ResultSet rs) throws SQLException {
-            return new StoredKey(rs.getString("idempotency_key"), rs.getString("fingerprint"));
-        }
-    }
 
     /** One rollup row. */
     record RollupRow(String metric, BigDecimal used, BigDecimal reserved) {
@@ -66,17 +57,19 @@ interface UsageDao {
 
     // --- facts ---
 
-    @SqlQuery("SELECT idempotency_key, fingerprint FROM usage_facts "
-            + "WHERE user_id = :user AND idempotency_key IN (<keys>)")
-    List<StoredKey> storedKeys(String user, @BindList("keys") Collection<String> keys);
+    @SqlQuery("SELECT fingerprint FROM usage_facts WHERE user_id = :user AND idempotency_key = :key")
+    Optional<String> storedFingerprint(String user, String key);
 
-    /** Stores facts; a count of 0 means another transaction stored that key first. */
+    /** Stores facts; a count of 0 means that key was stored already (or by a transaction that just committed). */
     @SqlBatch("INSERT INTO usage_facts (user_id, metric, quantity, occurred_at, idempotency_key, fingerprint, "
             + "dimensions, period_start, period_end) VALUES (:user, :metric, :quantity, :occurredAt, :key, "
             + ":fingerprint, :dimensions, :periodStart, :periodEnd) ON CONFLICT DO NOTHING")
     int[] insertFacts(String user, List<String> metric, List<BigDecimal> quantity, List<Instant> occurredAt,
                       List<String> key, List<String> fingerprint, List<String> dimensions, List<Instant> periodStart,
                       List<Instant> periodEnd);
+
+    @SqlBatch("DELETE FROM usage_facts WHERE user_id = :user AND idempotency_key = :key")
+    void deleteFacts(String user, List<String> key);
 
     @SqlQuery("SELECT CAST(id AS VARCHAR(20)) AS id, occurred_at AS at, period_start, period_end "
             + "FROM usage_facts WHERE user_id = :user")

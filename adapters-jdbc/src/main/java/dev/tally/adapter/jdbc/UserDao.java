@@ -26,6 +26,14 @@ interface UserDao {
         }
     }
 
+    /** A user row beside one cycle of its schedule (none only for a user without cycles). */
+    record ScheduledRow(UserRow user, Optional<CycleRow> cycle) {
+        static ScheduledRow map(ResultSet rs) throws SQLException {
+            boolean none = rs.getString("kind") == null;
+            return new ScheduledRow(UserRow.map(rs), none ? Optional.empty() : Optional.of(CycleRow.map(rs)));
+        }
+    }
+
     @SqlUpdate("UPDATE users SET plan_id = :planId, created_at = :createdAt WHERE id = :id")
     int update(String id, String planId, Instant createdAt);
 
@@ -39,9 +47,8 @@ interface UserDao {
             + "VALUES (:id, :seq, :kind, :anchor, :zone)")
     void insertCycles(String id, List<Integer> seq, List<String> kind, List<Instant> anchor, List<String> zone);
 
-    @SqlQuery("SELECT id, plan_id, created_at FROM users WHERE id = :id")
-    Optional<UserRow> find(String id);
-
-    @SqlQuery("SELECT kind, anchor_at, time_zone FROM user_billing_cycles WHERE user_id = :id ORDER BY seq")
-    List<CycleRow> cycles(String id);
+    /** The user with its cycles in schedule order, one row per cycle: read in one round trip. */
+    @SqlQuery("SELECT u.id, u.plan_id, u.created_at, c.kind, c.anchor_at, c.time_zone FROM users u "
+            + "LEFT JOIN user_billing_cycles c ON c.user_id = u.id WHERE u.id = :id ORDER BY c.seq")
+    List<ScheduledRow> find(String id);
 }

@@ -26,9 +26,9 @@ public interface UsageLedger {
      * stored for the user with the same payload are duplicates: skipped, not counted again. New
      * records are stored and added to the rollup of their own period. For each metric in
      * {@code enforce}, the sum of the new records of each period must satisfy
-     * {@code used + reserved + requested <= limit} at the moment of writing, or nothing at all is
-     * written and the first breach is returned. A key stored with a different payload also writes
-     * nothing.
+     * {@code used + reserved + requested <= limit} at the moment of writing, or no record is
+     * stored, nothing is counted and the first breach is returned (an implementation may leave an
+     * empty rollup behind). A key stored with a different payload also stores and counts nothing.
      */
     AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce);
 

@@ -37,6 +37,18 @@ public abstract class PlanRepositoryContract {
     }
 
     @Test
+    void R11_a_plan_without_limits_is_found_with_none_and_without_a_file_size_cap() {
+        PlanId id = new PlanId(newId("open"));
+        Plan plan = Plan.of(id, "Open", new PlanLimits(Map.of()));
+        plans().save(plan);
+
+        Plan stored = plans().find(id).orElseThrow();
+        assertSameValue(stored, plan);
+        assertThat(stored.limits().byMetric()).isEmpty();
+        assertThat(stored.maxFileSizeMb()).isEmpty();
+    }
+
+    @Test
     void R14_saving_a_plan_again_replaces_it() {
         PlanId id = new PlanId(newId("team"));
         plans().save(Plan.of(id, "Team", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(5)))));

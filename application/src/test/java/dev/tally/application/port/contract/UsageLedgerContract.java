@@ -149,6 +149,24 @@ public abstract class UsageLedgerContract {
     }
 
     @Test
+    void R13_a_denial_takes_back_what_the_batch_added_to_other_metrics_and_periods() {
+        UserId user = newUser();
+        ledger().append(user, List.of(usage(user, RUNS, "4", "r1", MARCH, 1)), limit(RUNS, 5));
+
+        AppendResult result = ledger().append(user, List.of(
+                usage(user, GPU_HOURS, "2", "g-feb", FEBRUARY, 2),
+                usage(user, GPU_HOURS, "3", "g-mar", MARCH, 2),
+                usage(user, RUNS, "2", "r2", MARCH, 2)), limit(RUNS, 5));
+
+        assertSameValue(result, new Denied(RUNS, MARCH, new UsageTotals(dec("4"), BigDecimal.ZERO), dec("2"), dec("5")));
+        assertTotals(user, GPU_HOURS, FEBRUARY, "0", "0");
+        assertTotals(user, GPU_HOURS, MARCH, "0", "0");
+        assertTotals(user, RUNS, MARCH, "4", "0");
+        assertThat(ledger().append(user, List.of(usage(user, GPU_HOURS, "2", "g-feb", FEBRUARY, 2)), Map.of()))
+                .as("g-feb was not stored").isEqualTo(new AppendResult.Appended(1, 0));
+    }
+
+    @Test
     void R13_duplicates_do_not_count_against_the_limit() {
         UserId user = newUser();
         PeriodRecord record = usage(user, GPU_HOURS, "5", "a", MARCH, 1);
