@@ -308,11 +308,21 @@ public final class JdbiUsageLedger implements UsageLedger {
         List<UsageDao.Comparison> rows = dao.compare(user);
         if (repair) {
             for (UsageDao.Comparison row : rows) {
-                if (row.drifted()) {
-                    dao.ensureRollup(user, row.periodStart(), row.periodEnd(), row.metric());
-                    dao.overwriteRollup(user, row.periodStart(), row.periodEnd(), row.metric(), row.factUsed(),
-                            row.openReserved());
+                if (!row.drifted()) {
+                    continue;
                 }
+                BigDecimal used = row.factUsed();
+                BigDecimal reserved = row.openReserved();
+                if (!row.stored()) {
+                    // A missing row may be created meanwhile by an append whose facts the comparison
+                    // did not see: create it or wait for its creator, lock it, and count again.
+                    dao.ensureRollup(user, row.periodStart(), row.periodEnd(), row.metric());
+                    dao.lockRollup(user, row.periodStart(), row.periodEnd(), row.metric());
+                    UsageDao.RollupRow now = dao.recount(user, row.periodStart(), row.periodEnd(), row.metric());
+                    used = now.used();
+                    reserved = now.reserved();
+                }
+                dao.overwriteRollup(user, row.periodStart(), row.periodEnd(), row.metric(), used, reserved);
             }
         }
         return rows;

@@ -143,6 +143,18 @@ interface UsageDao {
     @SqlQuery("SELECT metric FROM usage_rollups WHERE user_id = :user FOR UPDATE")
     List<String> lockRollups(String user);
 
+    @SqlQuery("SELECT metric FROM usage_rollups "
+            + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric FOR UPDATE")
+    Optional<String> lockRollup(String user, Instant start, Instant end, String metric);
+
+    /** What one rollup should hold: the sum of its facts and of its open reservations. */
+    @SqlQuery("SELECT CAST(:metric AS VARCHAR(63)) AS metric, "
+            + "(SELECT COALESCE(SUM(quantity), 0) FROM usage_facts WHERE user_id = :user "
+            + "   AND period_start = :start AND period_end = :end AND metric = :metric) AS used, "
+            + "(SELECT COALESCE(SUM(quantity), 0) FROM usage_reservations WHERE user_id = :user "
+            + "   AND period_start = :start AND period_end = :end AND metric = :metric AND state = 'held') AS reserved")
+    RollupRow recount(String user, Instant start, Instant end, String metric);
+
     /** Each of a user's rollups beside its facts and open reservations, read in one statement. */
     @SqlQuery("SELECT k.metric, k.period_start, k.period_end, r.used AS stored_used, r.reserved AS stored_reserved, "
             + "       f.used AS fact_used, h.reserved AS open_reserved "

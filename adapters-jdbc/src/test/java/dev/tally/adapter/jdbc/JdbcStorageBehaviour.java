@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -181,5 +183,48 @@ abstract class JdbcStorageBehaviour {
 
         storage().usage().reconcile(true, ReconcileProgress.NONE);
         assertThat(storage().usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("5");
+    }
+
+    @Test
+    void R10_repairing_a_missing_rollup_keeps_usage_an_append_commits_meanwhile() throws Exception {
+        UserId user = newUser();
+        storage().usage().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1)), Map.of());
+        storage().jdbi().useHandle(handle -> handle.execute("DELETE FROM usage_rollups WHERE user_id = ?",
+                user.value()));
+        CountDownLatch appended = new CountDownLatch(1);
+        CountDownLatch commit = new CountDownLatch(1);
+
+        // An append that has written its fact and recreated the rollup row, but not committed yet.
+        CompletableFuture<AppendResult> inFlight = CompletableFuture.supplyAsync(() ->
+                storage().transactions().inTransaction(() -> {
+                    AppendResult result = storage().usage().append(user,
+                            List.of(usage(user, GPU_HOURS, "3", "b", MARCH, 2)), Map.of());
+                    appended.countDown();
+                    await(commit);
+                    return result;
+                }));
+        assertThat(appended.await(10, TimeUnit.SECONDS)).isTrue();
+        // The repair sees fact a without a rollup, and waits for the append's row.
+        CompletableFuture<ReconcileReport> repair = CompletableFuture.supplyAsync(() ->
+                storage().usage().reconcile(true, ReconcileProgress.NONE));
+        Thread.sleep(500);
+        commit.countDown();
+
+        assertThat(inFlight.get(20, TimeUnit.SECONDS)).isEqualTo(new AppendResult.Appended(1, 0));
+        repair.get(20, TimeUnit.SECONDS);
+        assertThat(storage().usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("5");
+        assertThat(storage().usage().reconcile(false, ReconcileProgress.NONE).drifts())
+                .noneMatch(drift -> drift.user().equals(user));
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never let the transaction commit");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }
