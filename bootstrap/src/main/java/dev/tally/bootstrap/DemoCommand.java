@@ -53,8 +53,8 @@ final class DemoCommand implements Callable<Integer> {
     /** Loads the demo if it is missing and makes a key for each demo user. */
     static Keys load(TallyApp app) {
         boolean loaded = DemoData.load(app.tally().storage(), Clock.systemUTC());
-        return new Keys(app.tally().access().createUserKey(DemoData.ACME),
-                app.tally().access().createUserKey(DemoData.GLOBEX), loaded);
+        return new Keys(app.tally().access().createUserKey(DemoData.ACME).key(),
+                app.tally().access().createUserKey(DemoData.GLOBEX).key(), loaded);
     }
 
     static void printAdminKey(PrintWriter out, String key) {

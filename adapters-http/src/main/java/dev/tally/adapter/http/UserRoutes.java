@@ -3,6 +3,7 @@ package dev.tally.adapter.http;
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
 
 import dev.tally.application.access.AccessService;
+import dev.tally.application.access.CreatedKey;
 import dev.tally.application.user.PutUser;
 import dev.tally.application.user.UserService;
 import dev.tally.domain.period.BillingCycle;
@@ -46,7 +47,7 @@ final class UserRoutes {
             ctx.json(UserResponse.from(users.resetBillingPeriod(caller.user(ctx), Requests.idempotencyKey(ctx))));
         });
         routes.post("/v1/users/{user_id}/api-keys", ADMIN, (ctx, caller) ->
-                ctx.status(201).json(new KeyResponse(access.createUserKey(caller.user(ctx)))));
+                ctx.status(201).json(KeyResponse.from(access.createUserKey(caller.user(ctx)))));
     }
 
     /** {@code billing} is optional; each of its fields left out keeps the user's current value. */
@@ -72,7 +73,10 @@ final class UserRoutes {
     record Billing(String cycle, Instant anchor, String timeZone) {
     }
 
-    /** The plaintext of a new key, shown this once (R61). */
-    record KeyResponse(String key) {
+    /** A new key: its plaintext, shown this once (R61), and what identifies it afterwards (R63). */
+    record KeyResponse(String id, String key, String prefix, Instant createdAt) {
+        static KeyResponse from(CreatedKey created) {
+            return new KeyResponse(created.id(), created.key(), created.prefix(), created.createdAt());
+        }
     }
 }

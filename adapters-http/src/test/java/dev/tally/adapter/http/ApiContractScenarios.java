@@ -89,8 +89,10 @@ public abstract class ApiContractScenarios extends ApiTestSupport {
         ApiClient.Response created = admin.post("/v1/users/acme/api-keys", null);
         List<String> fields = new ArrayList<>();
         created.json().fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).containsExactly("key");
-        assertThat(created.json().get("key").asText()).startsWith("tly_");
+        assertThat(fields).containsExactly("id", "key", "prefix", "created_at");
+        assertThat(created.json().get("key").asText()).startsWith("tly_")
+                .startsWith(created.json().get("prefix").asText());
+        assertThat(created.json().get("created_at").asText()).isEqualTo(START.toString());
     }
 
     // --- idempotency --------------------------------------------------------------------------
