@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Optional<String> configured = adminKey.value(spec);
         try (TallyApp app = TallyApp.open(database.dbUrl, Clock.systemUTC())) {
-            Optional<String> generated = app.ensureAdminKey(configured);
+            Optional<String> generated = AdminKeyOption.install(app, configured, spec);
             out.println("Loading the demo (a month of usage, replayed through the use cases)…");
             out.flush();
             Keys keys = load(app);
