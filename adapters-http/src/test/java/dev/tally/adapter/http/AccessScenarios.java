@@ -230,6 +230,7 @@ public abstract class AccessScenarios extends ApiTestSupport {
 
     @Test
     void R63_keys_are_listed_with_id_prefix_and_times_and_never_their_plaintext() {
+        clock.advance(Duration.ofSeconds(1)); // listed oldest first, after the key acme was created with
         JsonNode created = assertOk(admin.post("/v1/users/acme/api-keys", null)).json();
         String plaintext = created.get("key").asText();
 
@@ -244,7 +245,8 @@ public abstract class AccessScenarios extends ApiTestSupport {
         assertThat(listed.get("user_id").asText()).isEqualTo("acme");
         assertThat(listed.get("prefix").asText()).isEqualTo(created.get("prefix").asText());
         assertThat(plaintext).startsWith(listed.get("prefix").asText());
-        assertThat(listed.get("created_at").asText()).isEqualTo(START.toString());
+        assertThat(listed.get("created_at").asText()).isEqualTo(START.plusSeconds(1).toString())
+                .isEqualTo(created.get("created_at").asText());
         assertThat(listed.get("last_used_at").isNull()).isTrue();
         assertThat(listed.get("revoked_at").isNull()).isTrue();
         String everything = admin.get("/v1/api-keys").text();
