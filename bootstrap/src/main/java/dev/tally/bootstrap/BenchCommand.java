@@ -98,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
                 UserId user = new UserId("bench-" + run + "-" + u);
                 app.tally().users().put(PutUser.of(user, plan));
                 targets.add(new Target(URI.create("http://127.0.0.1:" + port + "/v1/users/" + user + "/usage"),
-                        app.tally().access().createUserKey(user)));
+                        app.tally().access().createUserKey(user).key()));
             }
             out.printf("Benchmarking POST /v1/users/{user_id}/usage on %s, %d threads over %d users, at most %d"
                     + " requests or %d s per phase%n", app.storageDescription(), threads, users, maxRequests, seconds);

@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Optional<String> configured = adminKey.value(spec);
         try (TallyApp app = TallyApp.open(database.dbUrl, Clock.systemUTC())) {
-            Optional<String> generated = app.ensureAdminKey(configured);
+            Optional<String> generated = AdminKeyOption.install(app, configured, spec);
             out.println("Loading the demo (a month of usage, replayed through the use cases)…");
             out.flush();
             Keys keys = load(app);
@@ -53,8 +53,8 @@ final class DemoCommand implements Callable<Integer> {
     /** Loads the demo if it is missing and makes a key for each demo user. */
     static Keys load(TallyApp app) {
         boolean loaded = DemoData.load(app.tally().storage(), Clock.systemUTC());
-        return new Keys(app.tally().access().createUserKey(DemoData.ACME),
-                app.tally().access().createUserKey(DemoData.GLOBEX), loaded);
+        return new Keys(app.tally().access().createUserKey(DemoData.ACME).key(),
+                app.tally().access().createUserKey(DemoData.GLOBEX).key(), loaded);
     }
 
     static void printAdminKey(PrintWriter out, String key) {

@@ -40,6 +40,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         AppConfig config = new AppConfig(port.port, database.dbUrl, adminKey.value(spec));
         TallyApp app = TallyApp.open(config.dbUrl(), Clock.systemUTC());
+        Optional<String> generated;
+        try {
+            generated = AdminKeyOption.install(app, config.adminKey(), spec);
+        } catch (RuntimeException refused) {
+            app.close();
+            throw refused;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         // SIGTERM and Ctrl-C run this: stop accepting, finish requests in flight, close storage.
         Thread shutdown = new Thread(() -> {
@@ -50,7 +57,6 @@ final class ServeCommand implements Callable<Integer> {
         }, "tally-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
 
-        Optional<String> generated = app.ensureAdminKey(config.adminKey());
         if (demo) {
             out.println("Loading the demo (a month of usage, replayed through the use cases)…");
             out.flush();

@@ -53,8 +53,9 @@ public final class TallyApp implements AutoCloseable {
     }
 
     /**
-     * Installs the operator's admin key if one is configured; otherwise, when no admin key exists
-     * yet, generates one. Returns the generated key, which is stored only as a hash (R61) and so
+     * Installs the operator's admin key if one is configured, revoking the admin key it replaces
+     * (R63; a key that was revoked is refused); otherwise, when no admin key that is not revoked
+     * exists, generates one. Returns the generated key, which is stored only as a hash (R61) and so
      * must be shown now or never.
      */
     public Optional<String> ensureAdminKey(Optional<String> configured) {

@@ -1,5 +1,6 @@
 package dev.tally.bootstrap;
 
+import dev.tally.adapter.http.AccessScenarios;
 import dev.tally.adapter.http.ApiContractScenarios;
 import dev.tally.adapter.http.MalformedRequestScenarios;
 import dev.tally.adapter.http.SeedScenarios;
@@ -25,6 +26,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class Contract extends ApiContractScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Access extends AccessScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

@@ -1,5 +1,6 @@
 package dev.tally.adapter.http;
 
+import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
 import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
 import dev.tally.application.credit.CreditPage;
@@ -15,7 +16,9 @@ import java.util.Optional;
 
 /**
  * The credit ledger (R30–R34). Every write must carry an {@code Idempotency-Key} header, since a
- * retried spend or refund counted twice moves real money.
+ * retried spend or refund counted twice moves real money. A user key spends its own credits and
+ * reads its ledger; purchases, grants, refunds and adjustments create value and are the
+ * operator's (R62).
  */
 final class CreditRoutes {
 
@@ -29,11 +32,11 @@ final class CreditRoutes {
 
     void register(RouteTable routes) {
         String base = "/v1/users/{user_id}/credits";
-        routes.post(base + "/purchases", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
+        routes.post(base + "/purchases", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             AmountRequest request = Requests.body(ctx, AmountRequest.class);
             return CreditWrite.purchase(user, Requests.credits(request.amount(), "amount"), key);
         }));
-        routes.post(base + "/grants", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
+        routes.post(base + "/grants", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             AmountRequest request = Requests.body(ctx, AmountRequest.class);
             return CreditWrite.grant(user, Requests.credits(request.amount(), "amount"), key);
         }));
@@ -42,12 +45,12 @@ final class CreditRoutes {
             return CreditWrite.spend(user, Requests.credits(request.amount(), "amount"),
                     Requests.required(request.operation(), "operation"), key);
         }));
-        routes.post(base + "/refunds", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
+        routes.post(base + "/refunds", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             RefundRequest request = Requests.body(ctx, RefundRequest.class);
             return CreditWrite.refund(user, Requests.required(request.usageTransactionId(), "usage_transaction_id"),
                     Requests.credits(request.amount(), "amount"), key);
         }));
-        routes.post(base + "/adjustments", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
+        routes.post(base + "/adjustments", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             AdjustmentRequest request = Requests.body(ctx, AdjustmentRequest.class);
             return CreditWrite.adjust(user, Requests.credits(request.amount(), "amount"),
                     Requests.required(request.reason(), "reason"), key);

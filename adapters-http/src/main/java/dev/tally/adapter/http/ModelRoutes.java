@@ -1,7 +1,6 @@
 package dev.tally.adapter.http;
 
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
-import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tally.application.run.ModelPriceService;
@@ -9,7 +8,10 @@ import dev.tally.domain.run.ModelPrice;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** The per-model price table (R27, R41): {@code PUT /v1/models/{model}} (admin), {@code GET /v1/models}. */
+/**
+ * The per-model price table (R27, R41), the operator's terms: {@code PUT /v1/models/{model}} and
+ * {@code GET /v1/models}, both admin only (R62).
+ */
 final class ModelRoutes {
 
     /** As long as a provider stored with an API call may be. */
@@ -30,7 +32,7 @@ final class ModelRoutes {
                     Requests.text(request.provider(), "provider", MAX_PROVIDER));
             ctx.json(ModelResponse.from(prices.put(price)));
         });
-        routes.get("/v1/models", KEY, (ctx, caller) ->
+        routes.get("/v1/models", ADMIN, (ctx, caller) ->
                 ctx.json(new ModelList(prices.list().stream().map(ModelResponse::from).toList())));
     }
 

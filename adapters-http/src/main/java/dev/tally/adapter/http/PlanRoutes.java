@@ -5,6 +5,7 @@ import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.application.plan.PlanService;
+import dev.tally.application.user.UserService;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
@@ -16,15 +17,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Plans: {@code PUT /v1/plans/{plan_id}} (admin), {@code GET /v1/plans}, {@code GET /v1/plans/{plan_id}}. */
+/**
+ * Plans, the operator's terms (R62): {@code PUT /v1/plans/{plan_id}} and {@code GET /v1/plans}
+ * are admin only, since the list may hold plans made for one customer; a user key reads its own
+ * user's plan with {@code GET /v1/plans/{plan_id}}, and any other plan is the 404 of a missing one.
+ */
 final class PlanRoutes {
 
     private static final String UNLIMITED = "unlimited";
 
     private final PlanService plans;
+    private final UserService users;
 
-    PlanRoutes(PlanService plans) {
+    PlanRoutes(PlanService plans, UserService users) {
         this.plans = plans;
+        this.users = users;
     }
 
     void register(RouteTable routes) {
@@ -33,10 +40,15 @@ final class PlanRoutes {
             PlanRequest request = Requests.body(ctx, PlanRequest.class);
             ctx.json(PlanResponse.from(plans.put(request.toPlan(id))));
         });
-        routes.get("/v1/plans", KEY, (ctx, caller) ->
+        routes.get("/v1/plans", ADMIN, (ctx, caller) ->
                 ctx.json(new PlanList(plans.list().stream().map(PlanResponse::from).toList())));
-        routes.get("/v1/plans/{plan_id}", KEY, (ctx, caller) ->
-                ctx.json(PlanResponse.from(plans.get(new PlanId(ctx.pathParam("plan_id"))))));
+        routes.get("/v1/plans/{plan_id}", KEY, (ctx, caller) -> {
+            PlanId id = new PlanId(ctx.pathParam("plan_id"));
+            if (caller.restrictedTo().filter(user -> !users.get(user).planId().equals(id)).isPresent()) {
+                throw PlanService.notFound(id);
+            }
+            ctx.json(PlanResponse.from(plans.get(id)));
+        });
     }
 
     /**

@@ -20,9 +20,12 @@ final class RouteTable {
     enum Access {
         /** No key: monitoring and the dashboard page. */
         PUBLIC,
-        /** Any valid key; a user key only for its own user (R60). */
+        /**
+         * Any valid key; a user key only for its own user (R60): reading its data, checking its
+         * entitlements, recording its own consumption (R62).
+         */
         KEY,
-        /** An admin key only. */
+        /** An admin key only: whatever creates value or changes terms (R62); a user key is 403. */
         ADMIN
     }
 
@@ -55,6 +58,10 @@ final class RouteTable {
 
     void put(String path, Access who, ApiHandler handler) {
         add(HandlerType.PUT, path, who, handler);
+    }
+
+    void delete(String path, Access who, ApiHandler handler) {
+        add(HandlerType.DELETE, path, who, handler);
     }
 
     /** A route anyone may call. */

@@ -62,9 +62,10 @@ public final class TallyServer implements AutoCloseable {
             RouteTable table = new RouteTable(config.routes, tally.access());
             new HealthRoutes(tally.health()).register(table);
             new DocumentRoutes(metrics).register(table);
-            new PlanRoutes(tally.plans()).register(table);
+            new PlanRoutes(tally.plans(), tally.users()).register(table);
             new ModelRoutes(tally.prices()).register(table);
-            new UserRoutes(tally.users(), tally.access()).register(table);
+            new UserRoutes(tally.users()).register(table);
+            new ApiKeyRoutes(tally.access()).register(table);
             new UsageRoutes(tally.usage(), metrics).register(table);
             new SessionRoutes(tally.sessions(), metrics).register(table);
             new ReportRunRoutes(tally.runs(), metrics).register(table);

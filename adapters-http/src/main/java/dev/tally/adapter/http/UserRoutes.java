@@ -2,7 +2,6 @@ package dev.tally.adapter.http;
 
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
 
-import dev.tally.application.access.AccessService;
 import dev.tally.application.user.PutUser;
 import dev.tally.application.user.UserService;
 import dev.tally.domain.period.BillingCycle;
@@ -13,17 +12,15 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Users (admin only): create or update, change plan (R14), re-anchor the billing period (R4),
- * create a user's API key (R61).
+ * Users (admin only): create or update, change plan (R14), re-anchor the billing period (R4).
+ * A user's API keys are {@link ApiKeyRoutes}.
  */
 final class UserRoutes {
 
     private final UserService users;
-    private final AccessService access;
 
-    UserRoutes(UserService users, AccessService access) {
+    UserRoutes(UserService users) {
         this.users = users;
-        this.access = access;
     }
 
     void register(RouteTable routes) {
@@ -45,8 +42,6 @@ final class UserRoutes {
             // A retried reset must not start yet another period.
             ctx.json(UserResponse.from(users.resetBillingPeriod(caller.user(ctx), Requests.idempotencyKey(ctx))));
         });
-        routes.post("/v1/users/{user_id}/api-keys", ADMIN, (ctx, caller) ->
-                ctx.status(201).json(new KeyResponse(access.createUserKey(caller.user(ctx)))));
     }
 
     /** {@code billing} is optional; each of its fields left out keeps the user's current value. */
@@ -70,9 +65,5 @@ final class UserRoutes {
     }
 
     record Billing(String cycle, Instant anchor, String timeZone) {
-    }
-
-    /** The plaintext of a new key, shown this once (R61). */
-    record KeyResponse(String key) {
     }
 }

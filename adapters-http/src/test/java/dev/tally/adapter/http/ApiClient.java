@@ -28,6 +28,11 @@ public final class ApiClient {
         this.key = key;
     }
 
+    /** The key this client sends, or {@code null}. */
+    public String key() {
+        return key;
+    }
+
     /** The same server with another key ({@code null} for none). */
     public ApiClient withKey(String otherKey) {
         return new ApiClient(base, otherKey);

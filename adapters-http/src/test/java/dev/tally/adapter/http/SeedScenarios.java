@@ -133,9 +133,9 @@ public abstract class SeedScenarios extends ApiTestSupport {
     void R33_seven_spent_five_refunded_is_net_two_and_the_balance_moved_by_minus_two() {
         plan("free", "{}");
         ApiClient acme = user("acme", "free");
-        purchase(acme, "acme", 100);
+        purchase(admin, "acme", 100);
         String usage = spend(acme, "acme", 7, "export");
-        refund(acme, "acme", usage, 5);
+        refund(admin, "acme", usage, 5);
 
         JsonNode report = assertOk(acme.get("/v1/users/acme/credits/usage-by-operation")).json();
         JsonNode export = report.get("operations").get(0);
@@ -150,8 +150,8 @@ public abstract class SeedScenarios extends ApiTestSupport {
     void R33_five_spent_five_refunded_is_net_zero() {
         plan("free", "{}");
         ApiClient acme = user("acme", "free");
-        purchase(acme, "acme", 10);
-        refund(acme, "acme", spend(acme, "acme", 5, "export"), 5);
+        purchase(admin, "acme", 10);
+        refund(admin, "acme", spend(acme, "acme", 5, "export"), 5);
 
         JsonNode total = assertOk(acme.get("/v1/users/acme/credits/usage-by-operation")).json().get("total");
         assertThat(total.get("gross").asLong()).isEqualTo(5);
@@ -164,9 +164,9 @@ public abstract class SeedScenarios extends ApiTestSupport {
     void R33_upload_10_3_query_5_5_search_2_0_nets_7_0_2() {
         plan("free", "{}");
         ApiClient acme = user("acme", "free");
-        purchase(acme, "acme", 50);
-        refund(acme, "acme", spend(acme, "acme", 10, "upload"), 3);
-        refund(acme, "acme", spend(acme, "acme", 5, "query"), 5);
+        purchase(admin, "acme", 50);
+        refund(admin, "acme", spend(acme, "acme", 10, "upload"), 3);
+        refund(admin, "acme", spend(acme, "acme", 5, "query"), 5);
         spend(acme, "acme", 2, "search");
 
         JsonNode report = assertOk(acme.get("/v1/users/acme/credits/usage-by-operation")).json();
@@ -205,8 +205,8 @@ public abstract class SeedScenarios extends ApiTestSupport {
         ApiClient acme = user("acme", "pro");
         run(acme, "acme", "succeeded");
         run(acme, "acme", "failed");
-        purchase(acme, "acme", 30);
-        refund(acme, "acme", spend(acme, "acme", 7, "export"), 5);
+        purchase(admin, "acme", 30);
+        refund(admin, "acme", spend(acme, "acme", 7, "export"), 5);
         assertOk(acme.post("/v1/users/acme/api-calls", "{\"call_type\": \"llm\", \"model\": \"claude-3-haiku\","
                 + " \"cost_usd\": 0.25}"));
         assertOk(acme.post("/v1/users/acme/api-calls", "{\"call_type\": \"video\", \"provider\": \"wavespeed\","

@@ -136,6 +136,30 @@ class ServerBehaviourTest extends ApiTestSupport {
     }
 
     @Test
+    void R62_the_openapi_document_states_who_may_call_each_route_and_admin_routes_answer_403_to_user_keys()
+            throws Exception {
+        JsonNode paths = new ObjectMapper().readTree(admin.withKey(null).get("/openapi.json").text()).get("paths");
+
+        for (RouteTable.Route route : server.routes()) {
+            JsonNode operation = paths.path(route.path()).path(route.method().toLowerCase(java.util.Locale.ROOT));
+            String label = route.method() + " " + route.path();
+            String expected = switch (route.access()) {
+                case PUBLIC -> "public";
+                case KEY -> "key";
+                case ADMIN -> "admin";
+            };
+            assertThat(operation.path("x-tally-access").asText()).as(label).isEqualTo(expected);
+            if (route.access() == RouteTable.Access.ADMIN) {
+                assertThat(operation.path("summary").asText()).as(label).endsWith("(admin key)");
+                assertThat(operation.path("responses").path("403").path("description").asText()).as(label)
+                        .contains("user key on an admin route");
+            } else {
+                assertThat(operation.path("summary").asText()).as(label).doesNotContain("admin key");
+            }
+        }
+    }
+
+    @Test
     void R50_the_dashboard_page_is_self_contained_and_reads_the_billing_overview() {
         ApiClient.Response page = admin.withKey(null).get("/");
 

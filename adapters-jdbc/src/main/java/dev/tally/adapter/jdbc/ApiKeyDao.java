@@ -5,6 +5,7 @@ import dev.tally.domain.user.UserId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -12,21 +13,39 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 /** API keys' SQL. */
 interface ApiKeyDao {
 
+    String COLUMNS = "id, key_hash, user_id, prefix, created_at, last_used_at, revoked_at";
+
     static ApiKey map(ResultSet rs) throws SQLException {
-        return new ApiKey(rs.getString("key_hash"), Optional.ofNullable(rs.getString("user_id")).map(UserId::new),
-                Instants.get(rs, "created_at"));
+        return new ApiKey(rs.getString("id"), rs.getString("key_hash"),
+                Optional.ofNullable(rs.getString("user_id")).map(UserId::new), Optional.ofNullable(rs.getString("prefix")),
+                Instants.get(rs, "created_at"), Instants.optional(rs, "last_used_at"), Instants.optional(rs, "revoked_at"));
     }
 
-    @SqlUpdate("UPDATE api_keys SET user_id = :user, created_at = :createdAt WHERE key_hash = :hash")
-    int update(String hash, String user, Instant createdAt);
+    @SqlUpdate("INSERT INTO api_keys (id, key_hash, user_id, prefix, created_at) "
+            + "VALUES (:id, :hash, :user, :prefix, :createdAt) ON CONFLICT DO NOTHING")
+    int insert(String id, String hash, String user, String prefix, Instant createdAt);
 
-    @SqlUpdate("INSERT INTO api_keys (key_hash, user_id, created_at) VALUES (:hash, :user, :createdAt) "
-            + "ON CONFLICT DO NOTHING")
-    int insert(String hash, String user, Instant createdAt);
+    @SqlQuery("SELECT " + COLUMNS + " FROM api_keys WHERE key_hash = :hash")
+    Optional<ApiKey> findByHash(String hash);
 
-    @SqlQuery("SELECT key_hash, user_id, created_at FROM api_keys WHERE key_hash = :hash")
-    Optional<ApiKey> find(String hash);
+    @SqlQuery("SELECT " + COLUMNS + " FROM api_keys WHERE id = :id")
+    Optional<ApiKey> findById(String id);
 
-    @SqlQuery("SELECT EXISTS (SELECT 1 FROM api_keys WHERE user_id IS NULL)")
+    @SqlQuery("SELECT " + COLUMNS + " FROM api_keys WHERE user_id = :user ORDER BY created_at, id")
+    List<ApiKey> ofUser(String user);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM api_keys ORDER BY created_at, id")
+    List<ApiKey> all();
+
+    /** Keeps the first revocation: a key already revoked is not changed. */
+    @SqlUpdate("UPDATE api_keys SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL")
+    int revoke(String id, Instant at);
+
+    /** Writes only when the last use known is older than {@code staleBefore}, so most uses write nothing. */
+    @SqlUpdate("UPDATE api_keys SET last_used_at = :at "
+            + "WHERE id = :id AND (last_used_at IS NULL OR last_used_at < :staleBefore)")
+    int touch(String id, Instant at, Instant staleBefore);
+
+    @SqlQuery("SELECT EXISTS (SELECT 1 FROM api_keys WHERE user_id IS NULL AND revoked_at IS NULL)")
     boolean anyAdmin();
 }

@@ -2,10 +2,17 @@ package dev.tally.adapter.jdbc;
 
 import dev.tally.application.access.ApiKey;
 import dev.tally.application.port.ApiKeyRepository;
+import dev.tally.domain.user.UserId;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
-/** API key hashes in SQL (R60, R61). Inserting a hash that exists replaces it. */
+/**
+ * API key hashes in SQL (R60, R61, R63). Nothing is cached: every request reads its key, so a
+ * revocation holds at once on every node; the last use is a conditional write at most once per
+ * key and interval.
+ */
 public final class JdbiApiKeyRepository implements ApiKeyRepository {
 
     private final Db db;
@@ -16,17 +23,35 @@ public final class JdbiApiKeyRepository implements ApiKeyRepository {
 
     @Override
     public void insert(ApiKey key) {
-        String user = key.user().map(u -> u.value()).orElse(null);
-        db.inTransaction(handle -> {
-            ApiKeyDao dao = handle.attach(ApiKeyDao.class);
-            return Upsert.run(() -> dao.update(key.hash(), user, key.createdAt()),
-                    () -> dao.insert(key.hash(), user, key.createdAt()));
-        });
+        db.inTransaction(handle -> handle.attach(ApiKeyDao.class).insert(key.id(), key.hash(),
+                key.user().map(UserId::value).orElse(null), key.prefix().orElse(null), key.createdAt()));
     }
 
     @Override
     public Optional<ApiKey> findByHash(String sha256Hex) {
-        return db.read(handle -> handle.attach(ApiKeyDao.class).find(sha256Hex));
+        return db.read(handle -> handle.attach(ApiKeyDao.class).findByHash(sha256Hex));
+    }
+
+    @Override
+    public List<ApiKey> list(Optional<UserId> user) {
+        return db.read(handle -> {
+            ApiKeyDao dao = handle.attach(ApiKeyDao.class);
+            return user.isPresent() ? dao.ofUser(user.get().value()) : dao.all();
+        });
+    }
+
+    @Override
+    public Optional<ApiKey> revoke(String id, Instant at) {
+        return db.inTransaction(handle -> {
+            ApiKeyDao dao = handle.attach(ApiKeyDao.class);
+            dao.revoke(id, at);
+            return dao.findById(id);
+        });
+    }
+
+    @Override
+    public void touch(String id, Instant at, Instant staleBefore) {
+        db.inTransaction(handle -> handle.attach(ApiKeyDao.class).touch(id, at, staleBefore));
     }
 
     @Override

@@ -70,7 +70,9 @@ class MigrationTest {
         User stored = new User(user, new PlanId("pro"), BillingSchedule.of(BillingCycle.calendarMonth(created)), created);
         Plan plan = Plan.of(new PlanId("pro"), "Pro", new PlanLimits(Map.of(GPU_HOURS, Limit.of(100),
                 MetricKey.RUNS, Limit.unlimited())));
-        ApiKey key = new ApiKey("ab".repeat(32), Optional.of(user), created);
+        // What version 1 stored of a key; from version 4 on it has an id from its hash and no prefix.
+        ApiKey key = new ApiKey("key_" + "ab".repeat(12), "ab".repeat(32), Optional.of(user), Optional.empty(), created,
+                Optional.empty(), Optional.empty());
         Map<String, Long> before;
 
         try (HikariDataSource dataSource = dataSource(url)) {
@@ -79,7 +81,8 @@ class MigrationTest {
             Jdbi jdbi = TallyJdbi.prepare(Jdbi.create(dataSource));
             new JdbiPlanRepository(jdbi).save(plan);
             new JdbiUserRepository(jdbi).save(stored);
-            new JdbiApiKeyRepository(jdbi).insert(key);
+            jdbi.useHandle(handle -> handle.execute("INSERT INTO api_keys (key_hash, user_id, created_at) VALUES (?, ?, ?)",
+                    key.hash(), user.value(), Instants.toNanos(created)));
             JdbiUsageLedger ledger = new JdbiUsageLedger(jdbi);
             ledger.append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1), usage(user, GPU_HOURS, "3", "b", MARCH, 2)),
                     Map.of(GPU_HOURS, Limit.of(100)));
@@ -93,7 +96,7 @@ class MigrationTest {
 
         try (JdbcStorage latest = JdbcStorage.open(url, 2)) {
             MigrationInfo[] applied = JdbcStorage.flyway(latest.dataSource()).load().info().applied();
-            assertThat(applied).extracting(info -> info.getVersion().getVersion()).containsExactly("1", "2", "3");
+            assertThat(applied).extracting(info -> info.getVersion().getVersion()).containsExactly("1", "2", "3", "4");
             assertThat(rowCounts(latest.jdbi())).isEqualTo(before);
             assertThat(latest.users().find(user)).contains(stored);
             assertThat(latest.plans().find(plan.id()).orElseThrow().limitOf(GPU_HOURS)).isEqualTo(Limit.of(100));

@@ -28,7 +28,12 @@ public class PlanService {
 
     /** The plan, or {@code 404 plan_not_found}. */
     public Plan get(PlanId id) {
-        return plans.find(id).orElseThrow(() -> DomainException.notFound("plan_not_found", "no plan " + id));
+        return plans.find(id).orElseThrow(() -> notFound(id));
+    }
+
+    /** The answer for a plan that does not exist, or that a caller may not read (R60). */
+    public static DomainException notFound(PlanId id) {
+        return DomainException.notFound("plan_not_found", "no plan " + id);
     }
 
     /** Every plan, by id. */
