@@ -1,0 +1,183 @@
+package dev.tally.adapter.http;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.EagerContentHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * Reads a request's whole body as it arrives, without holding a thread, and only then hands the
+ * request to the next handler (R65). Javalin reads bodies blocking on a pool thread; without this
+ * a few hundred clients trickling their bodies would hold every thread of the pool.
+ *
+ * <p>A body must arrive within {@code deadline} of its headers, else {@code 408 request_timeout};
+ * a body that ends before its {@code Content-Length} is {@code 400 incomplete_body}; one larger
+ * than {@code maxBytes} is {@code 413 request_too_large}. Each closes the connection.
+ */
+final class WholeBodyReader implements EagerContentHandler.ContentLoaderFactory {
+
+    /** What is allocated up front, whatever length a client declares. */
+    private static final int INITIAL_BUFFER = 16 * 1024;
+
+    private final long maxBytes;
+    private final Duration deadline;
+
+    WholeBodyReader(long maxBytes, Duration deadline) {
+        this.maxBytes = maxBytes;
+        this.deadline = deadline;
+    }
+
+    @Override
+    public String getApplicableMimeType() {
+        return null; // every content type
+    }
+
+    @Override
+    public EagerContentHandler.ContentLoader newContentLoader(String contentType, String mimeType, Handler handler,
+                                                              Request request, Response response, Callback callback) {
+        return new Loader(handler, request, response, callback);
+    }
+
+    private final class Loader extends EagerContentHandler.ContentLoader implements Invocable.Task {
+
+        /** Set once by whichever comes first: the last byte, a failure or the deadline. */
+        private final AtomicBoolean settled = new AtomicBoolean();
+        private ByteArrayOutputStream body;
+        private Scheduler.Task timeout;
+
+        Loader(Handler handler, Request request, Response response, Callback callback) {
+            super(handler, request, response, callback);
+        }
+
+        @Override
+        protected void load() {
+            long declared = getRequest().getLength();
+            if (declared > maxBytes) {
+                refuseTooLarge();
+                return;
+            }
+            body = new ByteArrayOutputStream((int) Math.min(declared > 0 ? declared : INITIAL_BUFFER, INITIAL_BUFFER));
+            timeout = getRequest().getComponents().getScheduler()
+                    .schedule(this::expire, deadline.toMillis(), TimeUnit.MILLISECONDS);
+            read(false);
+        }
+
+        /** Runs when more of the body has arrived. */
+        @Override
+        public void run() {
+            read(true);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+
+        private void read(boolean onDemand) {
+            while (!settled.get()) {
+                Content.Chunk chunk = getRequest().read();
+                if (chunk == null) {
+                    getRequest().demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    failed(chunk.getFailure());
+                    return;
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                if (body.size() + (long) bytes.remaining() > maxBytes) {
+                    chunk.release();
+                    refuseTooLarge();
+                    return;
+                }
+                byte[] copy = new byte[bytes.remaining()];
+                bytes.get(copy);
+                body.write(copy, 0, copy.length);
+                chunk.release();
+                if (chunk.isLast()) {
+                    if (settle()) {
+                        if (onDemand) {
+                            // A demand callback must not block; the next handler reads and writes blocking.
+                            getRequest().getContext().execute(this::handleWhole);
+                        } else {
+                            handleWhole();
+                        }
+                    }
+                    return;
+                }
+            }
+        }
+
+        private void handleWhole() {
+            handle(new WholeBodyRequest(getRequest(), body.toByteArray()), getResponse(), getCallback());
+        }
+
+        private boolean settle() {
+            if (!settled.compareAndSet(false, true)) {
+                return false;
+            }
+            if (timeout != null) {
+                timeout.cancel();
+            }
+            return true;
+        }
+
+        private void expire() {
+            refuse(408, "request_timeout", "The request body did not arrive within " + deadline.toSeconds()
+                    + " s of its headers.");
+        }
+
+        private void failed(Throwable failure) {
+            if (failure instanceof EofException) {
+                refuse(400, "incomplete_body", "The request ended before the body its Content-Length declared.");
+            } else {
+                refuse(408, "request_timeout", "The request body stopped arriving.");
+            }
+        }
+
+        private void refuseTooLarge() {
+            refuse(413, "request_too_large", "The request body is larger than this server accepts.");
+        }
+
+        private void refuse(int status, String code, String message) {
+            if (!settle()) {
+                return;
+            }
+            Response response = getResponse();
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE);
+            response.write(true, ByteBuffer.wrap(JsonErrorHandler.body(code, message)), getCallback());
+        }
+    }
+
+    /** The request as the next handler sees it: its body, already here, in one last chunk. */
+    private static final class WholeBodyRequest extends Request.Wrapper {
+
+        private final AtomicBoolean served = new AtomicBoolean();
+        private final byte[] body;
+
+        WholeBodyRequest(Request wrapped, byte[] body) {
+            super(wrapped);
+            this.body = body;
+        }
+
+        @Override
+        public Content.Chunk read() {
+            // Once the whole body is served, the wrapped request has nothing more either: it answers EOF.
+            return served.compareAndSet(false, true) ? Content.Chunk.from(ByteBuffer.wrap(body), true) : super.read();
+        }
+    }
+}
