@@ -15,6 +15,8 @@ final class PerAddressConnectionLimit implements Connection.Listener {
 
     private final int max;
     private final ConcurrentMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    /** Each admitted connection's address, kept: a closed socket no longer tells its remote address. */
+    private final ConcurrentMap<Connection, InetAddress> admitted = new ConcurrentHashMap<>();
 
     PerAddressConnectionLimit(int max) {
         this.max = max;
@@ -23,17 +25,27 @@ final class PerAddressConnectionLimit implements Connection.Listener {
     @Override
     public void onOpened(Connection connection) {
         InetAddress address = addressOf(connection);
-        if (address != null && open.merge(address, 1, Integer::sum) > max) {
+        if (address == null) {
+            return;
+        }
+        if (open.merge(address, 1, Integer::sum) > max) {
+            release(address);
             connection.getEndPoint().close();
+        } else {
+            admitted.put(connection, address);
         }
     }
 
     @Override
     public void onClosed(Connection connection) {
-        InetAddress address = addressOf(connection);
+        InetAddress address = admitted.remove(connection);
         if (address != null) {
-            open.computeIfPresent(address, (ignored, count) -> count == 1 ? null : count - 1);
+            release(address);
         }
+    }
+
+    private void release(InetAddress address) {
+        open.computeIfPresent(address, (ignored, count) -> count == 1 ? null : count - 1);
     }
 
     private static InetAddress addressOf(Connection connection) {

@@ -1,17 +1,16 @@
 package dev.tally.adapter.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,7 +48,7 @@ class SlowClientTest extends ApiTestSupport {
         try {
             for (int i = 0; i < ATTACKERS; i++) {
                 // One address each (127.0.1.1, 127.0.1.2, …): a per-address cap alone cannot stop them.
-                attackers.add(slowBodySender(distinctLoopback(i), userKey));
+                attackers.add(slowBodySender(RawHttp.loopback(1 + i / 250, 1 + i % 250), userKey));
             }
             AtomicInteger cut = new AtomicInteger();
             drip.scheduleAtFixedRate(() -> attackers.forEach(socket -> dripOneByte(socket, cut)), 0, 1,
@@ -71,6 +71,140 @@ class SlowClientTest extends ApiTestSupport {
             drip.awaitTermination(5, TimeUnit.SECONDS);
             for (Socket socket : attackers) {
                 socket.close();
+            }
+        }
+    }
+
+    @Test
+    void R65_a_client_sending_its_headers_slowly_is_cut_off_at_the_header_deadline() throws Exception {
+        ServerSettings settings = ServerSettings.onPort(0).withReadDeadlines(Duration.ofSeconds(1), Duration.ofSeconds(20));
+        try (TallyServer guarded = TallyServer.start(tally, settings);
+             Socket slowloris = RawHttp.connect(guarded.port(), RawHttp.loopback(0, 1))) {
+            RawHttp.send(slowloris, "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n");
+            long start = System.nanoTime();
+            // One header byte every 200 ms: never idle, never done.
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 50; i++) {
+                    RawHttp.send(slowloris, "X");
+                    Thread.sleep(200);
+                }
+            }).as("the server closes the connection").isInstanceOf(IOException.class);
+            Duration cut = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(cut).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+            assertThat(new ApiClient(guarded.port(), null).get("/v1/health").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void R65_the_header_deadline_does_not_count_the_wait_between_requests_on_a_kept_alive_connection()
+            throws Exception {
+        ServerSettings settings = ServerSettings.onPort(0).withReadDeadlines(Duration.ofSeconds(1), Duration.ofSeconds(1));
+        try (TallyServer guarded = TallyServer.start(tally, settings);
+             Socket client = RawHttp.connect(guarded.port(), RawHttp.loopback(0, 1))) {
+            RawHttp.send(client, RawHttp.get("/v1/health"));
+            assertThat(RawHttp.read(client).status()).isEqualTo(200);
+
+            Thread.sleep(1500);
+
+            RawHttp.send(client, RawHttp.get("/v1/health"));
+            assertThat(RawHttp.read(client).status()).as("the same connection, after a pause").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void R65_a_body_that_does_not_arrive_within_the_deadline_is_a_json_408_and_the_connection_is_closed()
+            throws Exception {
+        plan("free", "{}");
+        user("acme", "free");
+        String userKey = newUserKey("acme");
+        ServerSettings settings = ServerSettings.onPort(0).withReadDeadlines(Duration.ofSeconds(10), Duration.ofSeconds(1));
+        try (TallyServer guarded = TallyServer.start(tally, settings);
+             Socket slow = RawHttp.connect(guarded.port(), RawHttp.loopback(0, 1))) {
+            long start = System.nanoTime();
+            RawHttp.send(slow, usageHeaders(userKey, 100) + "{\"records\"");
+
+            RawHttp.Answer answer = RawHttp.read(slow);
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(408);
+            assertThat(answer.header("Content-Type")).startsWith("application/json");
+            assertThat(answer.json().path("error").asText()).isEqualTo("request_timeout");
+            assertThat(answer.json().path("message").asText()).isNotBlank();
+            assertThat(waited).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+            assertThat(RawHttp.closedByServer(slow)).isTrue();
+        }
+    }
+
+    @Test
+    void R65_connections_beyond_the_cap_per_address_are_refused_while_other_addresses_are_served()
+            throws Exception {
+        ServerSettings settings = ServerSettings.onPort(0).withConnectionCaps(1000, 3);
+        List<Socket> held = new ArrayList<>();
+        try (TallyServer guarded = TallyServer.start(tally, settings)) {
+            for (int i = 0; i < 3; i++) {
+                held.add(servedOnce(guarded, RawHttp.loopback(0, 3)));
+            }
+
+            try (Socket fourth = RawHttp.connect(guarded.port(), RawHttp.loopback(0, 3))) {
+                RawHttp.send(fourth, RawHttp.get("/v1/health"));
+                assertThat(RawHttp.closedByServer(fourth)).as("a fourth connection from 127.0.0.3").isTrue();
+            }
+            held.add(servedOnce(guarded, RawHttp.loopback(0, 4)));
+
+            held.remove(0).close();
+            held.add(eventuallyServed(guarded, RawHttp.loopback(0, 3)));
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void R65_beyond_the_total_cap_new_connections_wait_until_one_closes() throws Exception {
+        ServerSettings settings = ServerSettings.onPort(0).withConnectionCaps(3, 0);
+        List<Socket> held = new ArrayList<>();
+        try (TallyServer guarded = TallyServer.start(tally, settings)) {
+            for (int i = 0; i < 3; i++) {
+                held.add(servedOnce(guarded, RawHttp.loopback(0, 10 + i)));
+            }
+            try (Socket waiting = RawHttp.connect(guarded.port(), RawHttp.loopback(0, 20))) {
+                RawHttp.send(waiting, RawHttp.get("/v1/health"));
+                waiting.setSoTimeout(1000);
+                assertThatThrownBy(() -> RawHttp.read(waiting)).as("not accepted while three are open")
+                        .isInstanceOf(java.net.SocketTimeoutException.class);
+
+                held.remove(0).close();
+                waiting.setSoTimeout(10_000);
+                assertThat(RawHttp.read(waiting).status()).isEqualTo(200);
+            }
+        } finally {
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
+    }
+
+    /** A kept-alive connection from {@code from} that has had one request answered. */
+    private static Socket servedOnce(TallyServer server, InetAddress from) throws IOException {
+        Socket socket = RawHttp.connect(server.port(), from);
+        RawHttp.send(socket, RawHttp.get("/v1/health"));
+        JsonNode health = RawHttp.read(socket).json();
+        assertThat(health.path("status").asText()).as("served from " + from).isEqualTo("healthy");
+        return socket;
+    }
+
+    /** As {@link #servedOnce}, once the server has seen an earlier connection from there close. */
+    private static Socket eventuallyServed(TallyServer server, InetAddress from) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return servedOnce(server, from);
+            } catch (IOException refused) {
+                if (attempt == 20) {
+                    throw refused;
+                }
+                Thread.sleep(100);
             }
         }
     }
@@ -119,13 +253,14 @@ class SlowClientTest extends ApiTestSupport {
 
     /** A connection that has sent its headers with a valid key and declares a 100 KB body. */
     private Socket slowBodySender(InetAddress from, String userKey) throws IOException {
-        Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(from, 0));
-        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 2000);
-        socket.getOutputStream().write(("POST /v1/users/acme/usage HTTP/1.1\r\nHost: localhost\r\n"
-                + "Authorization: Bearer " + userKey + "\r\nContent-Type: application/json\r\n"
-                + "Content-Length: 102400\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        Socket socket = RawHttp.connect(server.port(), from);
+        RawHttp.send(socket, usageHeaders(userKey, 102_400));
         return socket;
+    }
+
+    private static String usageHeaders(String userKey, int contentLength) {
+        return "POST /v1/users/acme/usage HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + userKey
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + contentLength + "\r\n\r\n";
     }
 
     private static void dripOneByte(Socket socket, AtomicInteger cut) {
@@ -144,10 +279,6 @@ class SlowClientTest extends ApiTestSupport {
                 // already gone
             }
         }
-    }
-
-    static InetAddress distinctLoopback(int i) throws IOException {
-        return InetAddress.getByAddress(new byte[] {127, 0, (byte) (1 + i / 250), (byte) (1 + i % 250)});
     }
 
     private String newUserKey(String user) {
