@@ -30,8 +30,8 @@ public record ServerSettings(String host, int port, long maxRequestBytes, Durati
     /** One mebibyte: far above any legitimate request (a usage batch of 1 000 records is ~200 KiB). */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(20);
+    public static final int DEFAULT_HEADER_TIMEOUT_SECONDS = 10;
+    public static final int DEFAULT_BODY_TIMEOUT_SECONDS = 20;
     public static final int DEFAULT_MAX_CONNECTIONS = 1000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 100;
 
@@ -58,8 +58,8 @@ public record ServerSettings(String host, int port, long maxRequestBytes, Durati
     /** Defaults on every interface at {@code port}. */
     public static ServerSettings onPort(int port) {
         return new ServerSettings("0.0.0.0", port, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_STOP_TIMEOUT,
-                DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
-                DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+                Duration.ofSeconds(DEFAULT_HEADER_TIMEOUT_SECONDS), Duration.ofSeconds(DEFAULT_BODY_TIMEOUT_SECONDS),
+                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
     }
 
     /** The same with other read deadlines for a request's headers and its body. */
