@@ -24,7 +24,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
  *
  * <p>A body must arrive within {@code deadline} of its headers, else {@code 408 request_timeout};
  * a body that ends before its {@code Content-Length} is {@code 400 incomplete_body}; one larger
- * than {@code maxBytes} is {@code 413 request_too_large}. Each closes the connection.
+ * than {@code maxBytes} is {@code 413 request_too_large} once it has been read (and dropped):
+ * answered while the client still sends, the answer would be lost when the connection closes.
+ * Each closes the connection.
  */
 final class WholeBodyReader implements EagerContentHandler.ContentLoaderFactory {
 
@@ -55,6 +57,8 @@ final class WholeBodyReader implements EagerContentHandler.ContentLoaderFactory 
         /** Set once by whichever comes first: the last byte, a failure or the deadline. */
         private final AtomicBoolean settled = new AtomicBoolean();
         private ByteArrayOutputStream body;
+        /** Past {@code maxBytes}: the rest is read and dropped, so the 413 reaches a client still sending. */
+        private boolean tooLarge;
         private Scheduler.Task timeout;
 
         Loader(Handler handler, Request request, Response response, Callback callback) {
@@ -64,11 +68,13 @@ final class WholeBodyReader implements EagerContentHandler.ContentLoaderFactory 
         @Override
         protected void load() {
             long declared = getRequest().getLength();
-            if (declared > maxBytes) {
-                refuseTooLarge();
+            if (declared > maxBytes && getRequest().getHeaders().contains(HttpHeader.EXPECT, "100-continue")) {
+                refuseTooLarge(); // the client waits for a go-ahead: it sends nothing more
                 return;
             }
-            body = new ByteArrayOutputStream((int) Math.min(declared > 0 ? declared : INITIAL_BUFFER, INITIAL_BUFFER));
+            tooLarge = declared > maxBytes;
+            body = new ByteArrayOutputStream(tooLarge ? 0 : (int) Math.min(declared > 0 ? declared : INITIAL_BUFFER,
+                    INITIAL_BUFFER));
             timeout = getRequest().getComponents().getScheduler()
                     .schedule(this::expire, deadline.toMillis(), TimeUnit.MILLISECONDS);
             read(false);
@@ -96,27 +102,37 @@ final class WholeBodyReader implements EagerContentHandler.ContentLoaderFactory 
                     failed(chunk.getFailure());
                     return;
                 }
-                ByteBuffer bytes = chunk.getByteBuffer();
-                if (body.size() + (long) bytes.remaining() > maxBytes) {
-                    chunk.release();
-                    refuseTooLarge();
+                keep(chunk.getByteBuffer());
+                chunk.release();
+                if (chunk.isLast()) {
+                    finish(onDemand);
                     return;
                 }
+            }
+        }
+
+        private void finish(boolean onDemand) {
+            if (tooLarge) {
+                refuseTooLarge();
+            } else if (settle()) {
+                if (onDemand) {
+                    // A demand callback must not block; the next handler reads and writes blocking.
+                    getRequest().getContext().execute(this::handleWhole);
+                } else {
+                    handleWhole();
+                }
+            }
+        }
+
+        private void keep(ByteBuffer bytes) {
+            if (!tooLarge && body.size() + (long) bytes.remaining() > maxBytes) {
+                tooLarge = true;
+                body = new ByteArrayOutputStream(0);
+            }
+            if (!tooLarge) {
                 byte[] copy = new byte[bytes.remaining()];
                 bytes.get(copy);
                 body.write(copy, 0, copy.length);
-                chunk.release();
-                if (chunk.isLast()) {
-                    if (settle()) {
-                        if (onDemand) {
-                            // A demand callback must not block; the next handler reads and writes blocking.
-                            getRequest().getContext().execute(this::handleWhole);
-                        } else {
-                            handleWhole();
-                        }
-                    }
-                    return;
-                }
             }
         }
 

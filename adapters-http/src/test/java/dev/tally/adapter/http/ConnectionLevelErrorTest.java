@@ -46,16 +46,36 @@ class ConnectionLevelErrorTest extends ApiTestSupport {
     }
 
     @Test
-    void R12_a_declared_body_larger_than_the_server_accepts_is_a_json_413_before_it_is_sent() throws Exception {
+    void R12_a_declared_body_larger_than_the_server_accepts_is_a_json_413_before_a_client_expecting_100_continue_sends_it()
+            throws Exception {
         plan("free", "{}");
         user("acme", "free");
         try (Socket socket = RawHttp.connect(server.port(), RawHttp.loopback(0, 1))) {
-            RawHttp.send(socket, usage(ServerSettings.DEFAULT_MAX_REQUEST_BYTES + 1));
+            RawHttp.send(socket, usage(ServerSettings.DEFAULT_MAX_REQUEST_BYTES + 1).replace("\r\n\r\n",
+                    "\r\nExpect: 100-continue\r\n\r\n"));
 
             RawHttp.Answer answer = RawHttp.read(socket);
 
             assertThat(answer.status()).as(answer.toString()).isEqualTo(413);
             assertJsonError(answer, "request_too_large");
+        }
+    }
+
+    @Test
+    void R12_a_body_larger_than_the_server_accepts_is_a_json_413_that_reaches_the_client_still_sending_it()
+            throws Exception {
+        plan("free", "{}");
+        user("acme", "free");
+        int length = (int) ServerSettings.DEFAULT_MAX_REQUEST_BYTES * 3;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try (Socket socket = RawHttp.connect(server.port(), RawHttp.loopback(0, 1))) {
+                RawHttp.send(socket, usage(length) + "{\"records\": [], \"pad\": \"" + "x".repeat(length - 26) + "\"}");
+
+                RawHttp.Answer answer = RawHttp.read(socket);
+
+                assertThat(answer.status()).as(answer.toString()).isEqualTo(413);
+                assertJsonError(answer, "request_too_large");
+            }
         }
     }
 
