@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,14 +16,16 @@ import org.junit.jupiter.api.Test;
 class ConnectionLevelErrorTest extends ApiTestSupport {
 
     @Test
-    void R12_a_request_line_without_a_version_http_0_9_is_a_json_505_http_version_not_supported() throws Exception {
-        try (Socket socket = RawHttp.connect(server.port(), RawHttp.loopback(0, 1))) {
-            RawHttp.send(socket, "GET /\r\n");
+    void R12_a_request_line_without_a_version_http_0_9_or_with_an_unknown_one_is_a_json_505() throws Exception {
+        for (String requestLine : List.of("GET /\r\n", "GET /v1/health HTTP/7.1\r\nHost: localhost\r\n\r\n")) {
+            try (Socket socket = RawHttp.connect(server.port(), RawHttp.loopback(0, 1))) {
+                RawHttp.send(socket, requestLine);
 
-            RawHttp.Answer answer = RawHttp.read(socket);
+                RawHttp.Answer answer = RawHttp.read(socket);
 
-            assertThat(answer.status()).as(answer.toString()).isEqualTo(505);
-            assertJsonError(answer, "http_version_not_supported");
+                assertThat(answer.status()).as(requestLine + answer).isEqualTo(505);
+                assertJsonError(answer, "http_version_not_supported");
+            }
         }
     }
 
