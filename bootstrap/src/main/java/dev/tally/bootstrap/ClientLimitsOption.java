@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /**
  * What one client may hold of the server (R65): read deadlines for a request's headers and body,
- * and caps on open connections in total and per client address.
+ * caps on open connections in total and per client address, and the bytes of bodies still arriving.
  */
 final class ClientLimitsOption {
 
@@ -32,12 +32,18 @@ final class ClientLimitsOption {
                     + " all clients share); default: ${DEFAULT-VALUE}")
     int maxConnectionsPerAddress;
 
+    @Option(names = "--body-budget", paramLabel = "MIB", defaultValue = "" + ServerSettings.DEFAULT_BODY_BUDGET_MIB,
+            description = "mebibytes of all the request bodies still arriving at once (beyond it 503);"
+                    + " default: ${DEFAULT-VALUE}")
+    int bodyBudgetMib;
+
     /** The server settings on {@code port} with these limits; an impossible one is a usage error. */
     ServerSettings on(int port, CommandLine.Model.CommandSpec spec) {
         try {
             return ServerSettings.onPort(port)
                     .withReadDeadlines(Duration.ofSeconds(headerTimeoutSeconds), Duration.ofSeconds(bodyTimeoutSeconds))
-                    .withConnectionCaps(maxConnections, maxConnectionsPerAddress);
+                    .withConnectionCaps(maxConnections, maxConnectionsPerAddress)
+                    .withBodyBudget(bodyBudgetMib * 1024L * 1024);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

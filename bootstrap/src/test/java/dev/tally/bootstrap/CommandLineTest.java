@@ -50,8 +50,8 @@ class CommandLineTest {
     @Test
     void R65_serve_takes_the_client_limits_and_refuses_impossible_ones() {
         assertThat(tally("serve", "--help").out()).contains("--header-timeout", "--body-timeout", "--max-connections",
-                "--max-connections-per-address");
-        for (String flag : new String[] {"--header-timeout", "--body-timeout", "--max-connections"}) {
+                "--max-connections-per-address", "--body-budget");
+        for (String flag : new String[] {"--header-timeout", "--body-timeout", "--max-connections", "--body-budget"}) {
             Run zero = tally("serve", "--db-url", OpenStorage.MEMORY, "--port", "0", flag, "0");
             assertThat(zero.exitCode()).as(flag + " 0").isEqualTo(2);
             assertThat(zero.err()).as(flag + " 0").contains("must be positive");

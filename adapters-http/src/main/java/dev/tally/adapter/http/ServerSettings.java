@@ -22,10 +22,13 @@ import java.util.Objects;
  * @param maxConnectionsPerAddress open connections from one client address; a connection beyond it is closed
  *                                 at once (default 100; behind a proxy that all clients share, raise it, or
  *                                 {@code 0} for no cap)
+ * @param bodyBudgetBytes          bytes of all the bodies still arriving at once; a body beyond it is
+ *                                 {@code 503 service_unavailable} (default 128 MiB: 128 of the largest bodies;
+ *                                 {@code maxConnections} slow clients could otherwise hold a mebibyte each)
  */
 public record ServerSettings(String host, int port, long maxRequestBytes, Duration stopTimeout,
                              Duration headerTimeout, Duration bodyTimeout, int maxConnections,
-                             int maxConnectionsPerAddress) {
+                             int maxConnectionsPerAddress, long bodyBudgetBytes) {
 
     /** One mebibyte: far above any legitimate request (a usage batch of 1 000 records is ~200 KiB). */
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
@@ -34,6 +37,7 @@ public record ServerSettings(String host, int port, long maxRequestBytes, Durati
     public static final int DEFAULT_BODY_TIMEOUT_SECONDS = 20;
     public static final int DEFAULT_MAX_CONNECTIONS = 1000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 100;
+    public static final int DEFAULT_BODY_BUDGET_MIB = 128;
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");
@@ -53,25 +57,34 @@ public record ServerSettings(String host, int port, long maxRequestBytes, Durati
             throw new IllegalArgumentException("maxConnectionsPerAddress must be 0 (no cap) or more: "
                     + maxConnectionsPerAddress);
         }
+        if (bodyBudgetBytes < 1) {
+            throw new IllegalArgumentException("bodyBudgetBytes must be positive: " + bodyBudgetBytes);
+        }
     }
 
     /** Defaults on every interface at {@code port}. */
     public static ServerSettings onPort(int port) {
         return new ServerSettings("0.0.0.0", port, DEFAULT_MAX_REQUEST_BYTES, DEFAULT_STOP_TIMEOUT,
                 Duration.ofSeconds(DEFAULT_HEADER_TIMEOUT_SECONDS), Duration.ofSeconds(DEFAULT_BODY_TIMEOUT_SECONDS),
-                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+                DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, DEFAULT_BODY_BUDGET_MIB * 1024L * 1024);
     }
 
     /** The same with other read deadlines for a request's headers and its body. */
     public ServerSettings withReadDeadlines(Duration header, Duration body) {
         return new ServerSettings(host, port, maxRequestBytes, stopTimeout, header, body, maxConnections,
-                maxConnectionsPerAddress);
+                maxConnectionsPerAddress, bodyBudgetBytes);
     }
 
     /** The same with other caps on open connections, in total and per client address (0: none). */
     public ServerSettings withConnectionCaps(int total, int perAddress) {
         return new ServerSettings(host, port, maxRequestBytes, stopTimeout, headerTimeout, bodyTimeout, total,
-                perAddress);
+                perAddress, bodyBudgetBytes);
+    }
+
+    /** The same with another budget for the bytes of all the bodies still arriving at once. */
+    public ServerSettings withBodyBudget(long bytes) {
+        return new ServerSettings(host, port, maxRequestBytes, stopTimeout, headerTimeout, bodyTimeout, maxConnections,
+                maxConnectionsPerAddress, bytes);
     }
 
     private static void requirePositive(Duration duration, String name) {

@@ -64,7 +64,8 @@ public final class TallyServer implements AutoCloseable {
                 server.addBean(new NetworkConnectionLimit(settings.maxConnections(), server));
                 // Bodies are read in full, without a thread, before Javalin reads them blocking on one.
                 server.insertHandler(new EagerContentHandler(
-                        new WholeBodyReader(settings.maxRequestBytes(), settings.bodyTimeout())));
+                        new WholeBodyReader(settings.maxRequestBytes(), settings.bodyTimeout(),
+                                settings.bodyBudgetBytes())));
             });
             config.requestLogger.http((ctx, millis) -> answered(tally, metrics, ctx, millis));
 

@@ -192,6 +192,56 @@ class SlowClientTest extends ApiTestSupport {
         }
     }
 
+    @Test
+    void R65_bodies_still_arriving_share_a_budget_beyond_which_a_body_is_a_json_503_and_what_they_held_comes_back()
+            throws Exception {
+        plan("free", "{}");
+        user("acme", "free");
+        String userKey = newUserKey("acme");
+        // Each body alone fits the budget, two at once do not.
+        ServerSettings settings = ServerSettings.onPort(0).withReadDeadlines(Duration.ofSeconds(10), Duration.ofSeconds(1))
+                .withBodyBudget(64 * 1024);
+        try (TallyServer guarded = TallyServer.start(tally, settings)) {
+            for (int round = 0; round < 3; round++) {
+                try (Socket first = RawHttp.connect(guarded.port(), RawHttp.loopback(0, 1));
+                     Socket second = RawHttp.connect(guarded.port(), RawHttp.loopback(0, 2))) {
+                    String firstBody = paddedUsage(50_000);
+                    String secondBody = paddedUsage(50_000);
+                    RawHttp.send(first, usageHeaders(userKey, 50_000) + firstBody.substring(0, 30_000));
+                    RawHttp.send(second, usageHeaders(userKey, 50_000) + secondBody.substring(0, 30_000));
+                    Thread.sleep(200);
+                    RawHttp.send(first, firstBody.substring(30_000));
+                    RawHttp.send(second, secondBody.substring(30_000));
+
+                    List<RawHttp.Answer> answers = List.of(RawHttp.read(first), RawHttp.read(second));
+
+                    assertThat(answers).as("round %d", round).extracting(RawHttp.Answer::status).contains(503)
+                            .allMatch(status -> status == 200 || status == 503);
+                    for (RawHttp.Answer busy : answers.stream().filter(a -> a.status() == 503).toList()) {
+                        assertThat(busy.json().path("error").asText()).isEqualTo("service_unavailable");
+                        assertThat(busy.header("Retry-After")).isEqualTo("1");
+                    }
+                }
+                // A body cut off by its deadline gives back what it held too.
+                try (Socket abandoned = RawHttp.connect(guarded.port(), RawHttp.loopback(0, 3))) {
+                    RawHttp.send(abandoned, usageHeaders(userKey, 50_000) + paddedUsage(50_000).substring(0, 40_000));
+                    assertThat(RawHttp.read(abandoned).status()).isEqualTo(408);
+                }
+                try (Socket alone = RawHttp.connect(guarded.port(), RawHttp.loopback(0, 4))) {
+                    RawHttp.send(alone, usageHeaders(userKey, 50_000) + paddedUsage(50_000));
+                    assertThat(RawHttp.read(alone).status()).as("round %d: a body alone, after", round).isEqualTo(200);
+                }
+            }
+        }
+    }
+
+    /** A usage write of exactly {@code length} bytes: one record, after leading blanks. */
+    private static String paddedUsage(int length) {
+        String json = "{\"records\": [{\"metric\": \"exports\", \"quantity\": 1, \"idempotency_key\": \"%s\"}]}"
+                .formatted(key());
+        return " ".repeat(length - json.length()) + json;
+    }
+
     /** A kept-alive connection from {@code from} that has had one request answered. */
     private static Socket servedOnce(TallyServer server, InetAddress from) throws IOException {
         Socket socket = RawHttp.connect(server.port(), from);
