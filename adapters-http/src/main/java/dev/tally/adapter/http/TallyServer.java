@@ -29,6 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()} stops accepting connections, then lets requests in flight finish (up to
  * {@link ServerSettings#stopTimeout()}) before it returns.
+ *
+ * <p>A slow or idle client holds no thread and only what {@link ServerSettings} grants it (R65):
+ * bodies are read in full before a handler runs, headers and bodies have read deadlines, and
+ * connections are capped per client address and in total.
  */
 public final class TallyServer implements AutoCloseable {
 
