@@ -37,9 +37,7 @@ class SlowClientTest extends ApiTestSupport {
     @Test
     void R65_three_hundred_clients_sending_bodies_at_one_byte_a_second_leave_ordinary_requests_fast()
             throws Exception {
-        plan("free", "{}");
-        user("acme", "free");
-        String userKey = newUserKey("acme");
+        String userKey = acmeKey();
 
         List<Long> baseline = ordinaryRequests(userKey, 30, Duration.ofSeconds(30), new AtomicInteger());
 
@@ -99,15 +97,12 @@ class SlowClientTest extends ApiTestSupport {
     @Test
     void R65_the_deadlines_do_not_count_the_wait_between_requests_on_a_kept_alive_connection()
             throws Exception {
-        plan("free", "{}");
-        user("acme", "free");
-        String userKey = newUserKey("acme");
+        String userKey = acmeKey();
         ServerSettings settings = ServerSettings.onPort(0).withReadDeadlines(Duration.ofSeconds(1), Duration.ofSeconds(1));
-        String write = "{\"records\": [{\"metric\": \"exports\", \"quantity\": 1, \"idempotency_key\": \"%s\"}]}";
         try (TallyServer guarded = TallyServer.start(tally, settings);
              Socket client = RawHttp.connect(guarded.port(), RawHttp.loopback(0, 1))) {
             for (int request = 0; request < 3; request++) {
-                String body = write.formatted(key());
+                String body = usageWrite();
                 RawHttp.send(client, usageHeaders(userKey, body.length()) + body);
                 RawHttp.Answer answer = RawHttp.read(client);
                 assertThat(answer.status()).as("request %d on one connection: %s", request, answer).isEqualTo(200);
@@ -121,9 +116,7 @@ class SlowClientTest extends ApiTestSupport {
     @Test
     void R65_a_body_that_does_not_arrive_within_the_deadline_is_a_json_408_and_the_connection_is_closed()
             throws Exception {
-        plan("free", "{}");
-        user("acme", "free");
-        String userKey = newUserKey("acme");
+        String userKey = acmeKey();
         ServerSettings settings = ServerSettings.onPort(0).withReadDeadlines(Duration.ofSeconds(10), Duration.ofSeconds(1));
         try (TallyServer guarded = TallyServer.start(tally, settings);
              Socket slow = RawHttp.connect(guarded.port(), RawHttp.loopback(0, 1))) {
@@ -195,9 +188,7 @@ class SlowClientTest extends ApiTestSupport {
     @Test
     void R65_bodies_still_arriving_share_a_budget_beyond_which_a_body_is_a_json_503_and_what_they_held_comes_back()
             throws Exception {
-        plan("free", "{}");
-        user("acme", "free");
-        String userKey = newUserKey("acme");
+        String userKey = acmeKey();
         // Each body alone fits the budget, two at once do not.
         ServerSettings settings = ServerSettings.onPort(0).withReadDeadlines(Duration.ofSeconds(10), Duration.ofSeconds(1))
                 .withBodyBudget(64 * 1024);
@@ -237,8 +228,7 @@ class SlowClientTest extends ApiTestSupport {
 
     /** A usage write of exactly {@code length} bytes: one record, after leading blanks. */
     private static String paddedUsage(int length) {
-        String json = "{\"records\": [{\"metric\": \"exports\", \"quantity\": 1, \"idempotency_key\": \"%s\"}]}"
-                .formatted(key());
+        String json = usageWrite();
         return " ".repeat(length - json.length()) + json;
     }
 
@@ -270,8 +260,7 @@ class SlowClientTest extends ApiTestSupport {
         List<Long> millis = new ArrayList<>();
         long deadline = System.nanoTime() + atMost.toNanos();
         for (int round = 0; round < rounds && System.nanoTime() < deadline; round++) {
-            String write = "{\"records\": [{\"metric\": \"exports\", \"quantity\": 1, \"idempotency_key\": \"%s\"}]}"
-                    .formatted(key());
+            String write = usageWrite();
             millis.add(timed(request("/v1/health", null, null), failed));
             millis.add(timed(request("/v1/users/acme/usage", userKey, null), failed));
             millis.add(timed(request("/v1/users/acme/usage", userKey, write), failed));
@@ -337,10 +326,19 @@ class SlowClientTest extends ApiTestSupport {
         }
     }
 
-    private String newUserKey(String user) {
-        ApiClient.Response key = admin.post("/v1/users/" + user + "/api-keys", null);
+    /** A user {@code acme} on an unlimited plan, and a key of its own. */
+    private String acmeKey() {
+        plan("free", "{}");
+        user("acme", "free");
+        ApiClient.Response key = admin.post("/v1/users/acme/api-keys", null);
         assertThat(key.status()).as(key.toString()).isEqualTo(201);
         return key.json().get("key").asText();
+    }
+
+    /** One usage record under a fresh idempotency key. */
+    private static String usageWrite() {
+        return "{\"records\": [{\"metric\": \"exports\", \"quantity\": 1, \"idempotency_key\": \"%s\"}]}"
+                .formatted(key());
     }
 
     private static String figures(List<Long> millis) {
