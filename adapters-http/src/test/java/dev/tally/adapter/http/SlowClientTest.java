@@ -114,6 +114,25 @@ class SlowClientTest extends ApiTestSupport {
     }
 
     @Test
+    void R65_a_chunked_body_is_read_whole_before_it_is_handled() throws Exception {
+        String userKey = acmeKey();
+        String body = usageWrite();
+        try (Socket client = RawHttp.connect(server.port(), RawHttp.loopback(0, 1))) {
+            RawHttp.send(client, usageHeaders(userKey, 0).replace("Content-Length: 0", "Transfer-Encoding: chunked"));
+            for (String part : List.of(body.substring(0, 10), body.substring(10))) {
+                RawHttp.send(client, Integer.toHexString(part.length()) + "\r\n" + part + "\r\n");
+                Thread.sleep(100);
+            }
+            RawHttp.send(client, "0\r\n\r\n");
+
+            RawHttp.Answer answer = RawHttp.read(client);
+
+            assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+            assertThat(answer.json().path("accepted").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void R65_a_body_that_does_not_arrive_within_the_deadline_is_a_json_408_and_the_connection_is_closed()
             throws Exception {
         String userKey = acmeKey();
