@@ -1,5 +1,6 @@
 package dev.tally.bootstrap;
 
+import dev.tally.adapter.http.ServerSettings;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Optional;
@@ -29,6 +30,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     AdminKeyOption adminKey;
 
+    @Mixin
+    ClientLimitsOption clientLimits;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -39,6 +43,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0-65535: " + port.port);
         }
         AppConfig config = new AppConfig(port.port, database.dbUrl, adminKey.value(spec));
+        ServerSettings settings = clientLimits.on(config.port(), spec);
         TallyApp app = TallyApp.open(config.dbUrl(), Clock.systemUTC());
         Optional<String> generated;
         try {
@@ -62,7 +67,7 @@ final class ServeCommand implements Callable<Integer> {
             out.flush();
         }
         Optional<DemoCommand.Keys> demoKeys = demo ? Optional.of(DemoCommand.load(app)) : Optional.empty();
-        int listening = app.serve(config.port());
+        int listening = app.serve(settings);
 
         out.println("Tally is listening on http://localhost:" + listening + "/  (storage: "
                 + app.storageDescription() + ")");

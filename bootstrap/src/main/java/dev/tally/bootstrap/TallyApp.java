@@ -69,12 +69,17 @@ public final class TallyApp implements AutoCloseable {
         return Optional.of(tally.access().createAdminKey());
     }
 
+    /** Starts the HTTP API with the default settings and the sweep; returns the port it listens on. */
+    public int serve(int port) {
+        return serve(ServerSettings.onPort(port));
+    }
+
     /** Starts the HTTP API and the sweep; returns the port it listens on. */
-    public synchronized int serve(int port) {
+    public synchronized int serve(ServerSettings settings) {
         if (server != null) {
             throw new IllegalStateException("already serving on port " + server.port());
         }
-        server = TallyServer.start(tally, ServerSettings.onPort(port));
+        server = TallyServer.start(tally, settings);
         sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tally-run-sweep");
             thread.setDaemon(true);

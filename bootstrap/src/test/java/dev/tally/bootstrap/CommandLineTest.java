@@ -51,6 +51,19 @@ class CommandLineTest {
     }
 
     @Test
+    void R65_serve_takes_the_client_limits_and_refuses_impossible_ones() {
+        assertThat(tally("serve", "--help").out()).contains("--header-timeout", "--body-timeout", "--max-connections",
+                "--max-connections-per-address", "--body-budget");
+        for (String flag : new String[] {"--header-timeout", "--body-timeout", "--max-connections", "--body-budget"}) {
+            Run zero = tally("serve", "--db-url", OpenStorage.MEMORY, "--port", "0", flag, "0");
+            assertThat(zero.exitCode()).as(flag + " 0").isEqualTo(2);
+            assertThat(zero.err()).as(flag + " 0").contains("must be positive");
+        }
+        assertThat(tally("serve", "--db-url", OpenStorage.MEMORY, "--port", "0", "--max-connections-per-address",
+                "-1").exitCode()).isEqualTo(2);
+    }
+
+    @Test
     void an_unknown_command_or_flag_is_a_usage_error_not_a_crash() {
         assertThat(tally("frobnicate").exitCode()).isEqualTo(2);
         assertThat(tally("serve", "--port", "eighty").exitCode()).isEqualTo(2);

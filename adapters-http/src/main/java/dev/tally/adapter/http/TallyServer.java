@@ -9,6 +9,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.EagerContentHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +29,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()} stops accepting connections, then lets requests in flight finish (up to
  * {@link ServerSettings#stopTimeout()}) before it returns.
+ *
+ * <p>A slow or idle client holds no thread and only what {@link ServerSettings} grants it (R65):
+ * bodies are read in full before a handler runs, headers and bodies have read deadlines, and
+ * connections are capped per client address and in total.
  */
 public final class TallyServer implements AutoCloseable {
 
@@ -51,10 +60,16 @@ public final class TallyServer implements AutoCloseable {
             config.http.maxRequestSize = settings.maxRequestBytes();
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
-            config.jetty.host = settings.host();
+            config.jetty.addConnector((server, http) -> connector(server, http, settings));
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.stopTimeout().toMillis());
                 server.setErrorHandler(new JsonErrorHandler());
+                // Beyond this many connections the server stops accepting until one closes.
+                server.addBean(new NetworkConnectionLimit(settings.maxConnections(), server));
+                // Bodies are read in full, without a thread, before Javalin reads them blocking on one.
+                server.insertHandler(new EagerContentHandler(
+                        new WholeBodyReader(settings.maxRequestBytes(), settings.bodyTimeout(),
+                                settings.bodyBudgetBytes())));
             });
             config.requestLogger.http((ctx, millis) -> answered(tally, metrics, ctx, millis));
 
@@ -75,7 +90,7 @@ public final class TallyServer implements AutoCloseable {
             new BillingRoutes(tally.billing()).register(table);
             registered.set(table.routes());
         });
-        javalin.start(settings.port());
+        javalin.start();
         for (var connector : javalin.jettyServer().server().getConnectors()) {
             if (connector instanceof AbstractConnector jetty) {
                 // Idle keep-alive connections are closed this soon at shutdown; requests in flight still finish.
@@ -84,6 +99,18 @@ public final class TallyServer implements AutoCloseable {
         }
         LOG.info("Tally API listening on port {}", javalin.port());
         return new TallyServer(javalin, registered.get());
+    }
+
+    /** The one HTTP/1.1 connector, with its header deadline and per-address cap (R65). */
+    private static ServerConnector connector(Server server, HttpConfiguration http, ServerSettings settings) {
+        ServerConnector connector = new ServerConnector(server,
+                new HeaderDeadlineConnectionFactory(http, settings.headerTimeout()));
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        if (settings.maxConnectionsPerAddress() > 0) {
+            connector.addEventListener(new PerAddressConnectionLimit(settings.maxConnectionsPerAddress()));
+        }
+        return connector;
     }
 
     /** Counts every answered request for health (R51) and metrics, by route template, not raw path. */
