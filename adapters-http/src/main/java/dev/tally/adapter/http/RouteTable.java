@@ -72,7 +72,11 @@ final class RouteTable {
             throw new IllegalArgumentException("use publicGet for " + path);
         }
         routes.add(new Route(method.name(), path, who));
-        config.addHttpHandler(method, path, ctx -> handler.handle(ctx, authorize(ctx, who)));
+        config.addHttpHandler(method, path, ctx -> {
+            Caller caller = authorize(ctx, who);
+            BoundedInput.request(ctx);
+            handler.handle(ctx, caller);
+        });
     }
 
     /** 401 for a missing or unknown key, 403 for a user key on an admin route. */
