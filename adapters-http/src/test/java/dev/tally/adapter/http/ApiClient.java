@@ -93,7 +93,12 @@ public final class ApiClient {
 
         @Override
         public String toString() {
-            return status + " " + text;
+            return status + " " + abbreviate(text);
         }
+    }
+
+    /** At most 300 characters of an answer, and its length when it was longer. */
+    public static String abbreviate(String text) {
+        return text.length() > 300 ? text.substring(0, 300) + "… (" + text.length() + " chars)" : text;
     }
 }
