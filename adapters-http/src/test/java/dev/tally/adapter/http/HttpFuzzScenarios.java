@@ -118,12 +118,18 @@ public abstract class HttpFuzzScenarios {
 
         /** The same request to the route a valid-shaped body was made for. */
         Request to(Shape shape, String filled) {
-            return new Request(-1 - SHAPES.indexOf(shape), pathValues, query, idempotencyKey, contentType, filled,
-                    who);
+            int route = -1 - SHAPES.indexOf(shape);
+            if (shape.method().equals("GET")) {
+                return new Request(route, pathValues, Map.of("at", filled), idempotencyKey, contentType, null, who);
+            }
+            return new Request(route, pathValues, query, idempotencyKey, contentType, filled, who);
         }
     }
 
-    /** A valid body of one route with one value left open ({@code %s}), for the generator to fill. */
+    /**
+     * A valid body of one route with one value left open ({@code %s}), for the generator to fill;
+     * for a {@code GET}, the instant {@code ?at=} that picks the period.
+     */
     record Shape(String method, String path, String body) {
     }
 
@@ -160,6 +166,11 @@ public abstract class HttpFuzzScenarios {
                     + " \"provider\": %s, \"latency_ms\": 5, \"status_code\": 200}"),
             new Shape("POST", "/v1/users/{user_id}/api-calls", "{\"call_type\": \"llm\", \"cost_usd\": 0.5,"
                     + " \"latency_ms\": %s}"),
+            new Shape("GET", "/v1/users/{user_id}/usage", "%s"),
+            new Shape("GET", "/v1/users/{user_id}/billing", "%s"),
+            new Shape("GET", "/v1/users/{user_id}/costs", "%s"),
+            new Shape("GET", "/v1/users/{user_id}/credits/usage-by-operation", "%s"),
+            new Shape("GET", "/v1/users/{user_id}/report-runs/usage", "%s"),
             new Shape("PUT", "/v1/models/{model}", "{\"input_per_1k\": %s, \"output_per_1k\": 1}"),
             new Shape("POST", "/v1/users/{user_id}/activation-codes", "{\"max_uses\": %s}"),
             new Shape("POST", "/v1/users/{user_id}/report-runs/{run_id}/webhook-deliveries",
@@ -280,10 +291,19 @@ public abstract class HttpFuzzScenarios {
                         "[".repeat(40) + "]".repeat(40), "{\"a\":\"\\ud800\"}", "{\"a\":\"\u0000\"}")));
         Arbitrary<Request> anyRoute = Combinators.combine(Arbitraries.integers().between(0, 999), pathValues, query,
                 idempotencyKey, contentType, body, Arbitraries.integers().between(0, 2)).as(Request::new);
-        Arbitrary<Request> shaped = Combinators.combine(anyRoute, Arbitraries.of(SHAPES), value(1))
-                .as((request, shape, filled) -> request.to(shape, shape.body().replace("%s", filled)
-                        .replace("$k", "fz-" + KEYS.incrementAndGet())));
+        Arbitrary<Request> shaped = Combinators.combine(anyRoute, Arbitraries.of(SHAPES), value(1, 3), instant())
+                .as((request, shape, filled, at) -> request.to(shape, shape.method().equals("GET") ? at
+                        : shape.body().replace("%s", filled).replace("$k", "fz-" + KEYS.incrementAndGet())));
         return Arbitraries.frequencyOf(Tuple.of(1, anyRoute), Tuple.of(1, shaped));
+    }
+
+    private static Arbitrary<String> instant() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(4, Arbitraries.of("1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59.999Z",
+                        "0001-01-01T00:00:00Z", "1677-09-21T00:00:00Z", "2262-04-12T00:00:00Z", "2026-10-15T11:00:00Z",
+                        "+10000-01-01T00:00:00Z", "-999999999-01-01T00:00:00Z", "2026-10-15T11:00:00+14:00",
+                        "2026-13-01T00:00:00Z", "1969-12-31T23:59:59Z")),
+                Tuple.of(1, hostileText()));
     }
 
     private static Arbitrary<String> queryValue() {
@@ -335,19 +355,25 @@ public abstract class HttpFuzzScenarios {
     }
 
     private static Arbitrary<String> value(int depth) {
+        return value(depth, 1);
+    }
+
+    /** A JSON value; {@code hostility} weighs hostile numbers and text against plausible strings. */
+    private static Arbitrary<String> value(int depth, int hostility) {
         Arbitrary<String> scalar = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.of("1", "5", "0", "-1", "1.5", "2.0", "100", "0.000001", "0.0000001",
-                        "1e-999999999", "1e999999999", "-1E-2147483647", "1e400", "5e18", "5000000000000000000",
-                        "9223372036854775807", "-9223372036854775808", "99999999999999999999", "1000000000000",
-                        "1000000000001", "3.14159265358979323846264338327950288419716939937510", "true", "false",
-                        "null", "[]", "{}")),
+                Tuple.of(4 * hostility, Arbitraries.of("1e-999999999", "1e999999999", "-1E-2147483647", "1e400",
+                        "5e18", "5000000000000000000", "9223372036854775807", "-9223372036854775808",
+                        "99999999999999999999", "1000000000001",
+                        "3.14159265358979323846264338327950288419716939937510")),
+                Tuple.of(3 * hostility, Arbitraries.of("1", "5", "0", "-1", "1.5", "2.0", "100", "0.000001",
+                        "0.0000001", "1000000000000", "true", "false", "null", "[]", "{}")),
                 Tuple.of(8, Arbitraries.of("exports", "runs", "sessions", "succeeded", "failed", "cancelled",
                         "running", "llm", "pro", "gpt-4o", "openai", "calendar_month", "anniversary",
                         "Europe/Berlin", "2026-10-15T11:00:00Z", "2026-10-15T12:04:00Z", "0001-01-01T00:00:00Z",
                         "9999-12-31T23:59:59Z", "2300-01-01T00:00:00Z", "unlimited", "export", "k1", "")
                         .map(HttpFuzzScenarios::quote)),
-                Tuple.of(2, hostileText().map(HttpFuzzScenarios::quote)),
-                Tuple.of(1, Arbitraries.of("\"" + "x".repeat(70_000) + "\"", "\"\\u0000\"", "\"\\ud800\"",
+                Tuple.of(2 * hostility, hostileText().map(HttpFuzzScenarios::quote)),
+                Tuple.of(hostility, Arbitraries.of("\"" + "x".repeat(70_000) + "\"", "\"\\u0000\"", "\"\\ud800\"",
                         "\"\\udc00\\ud800\"", "\"a\\u0000b\"")));
         if (depth == 0) {
             return scalar;
