@@ -90,9 +90,10 @@ final class BoundedInput {
             values.forEach(value -> text(value, name));
         });
         text(ctx.header(Requests.IDEMPOTENCY_KEY), Requests.IDEMPOTENCY_KEY);
-        if (!blank(ctx.bodyAsBytes()) && !isJson(ctx.header("Content-Type"))) {
+        byte[] body = ctx.bodyAsBytes();
+        if (!blank(body) && (!isJson(ctx.header("Content-Type")) || utf16or32(body))) {
             throw new ApiException(415, "unsupported_media_type",
-                    "A request body must be sent as 'Content-Type: application/json'.", Map.of());
+                    "A request body must be JSON in UTF-8, sent as 'Content-Type: application/json'.", Map.of());
         }
     }
 
@@ -110,6 +111,23 @@ final class BoundedInput {
         }
         String parameter = parts[1].strip().replace("\"", "");
         return parameter.equalsIgnoreCase("charset=utf-8") || parameter.isEmpty();
+    }
+
+    /**
+     * Whether a body is UTF-16 or UTF-32, which the JSON parser would otherwise detect and read:
+     * a byte order mark of either, or a NUL byte, which UTF-8 JSON never contains unescaped.
+     */
+    static boolean utf16or32(byte[] body) {
+        if (body.length >= 2 && ((body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff
+                || (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe)) {
+            return true;
+        }
+        for (byte b : body) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a body is empty or only whitespace, i.e. no body at all. */

@@ -179,6 +179,19 @@ public abstract class BoundedInputScenarios extends ApiTestSupport {
     }
 
     @Test
+    void R64_a_utf_16_body_declared_as_json_is_415_since_json_is_utf_8() {
+        JsonNode usageBefore = acme.get(U + "/usage").json();
+        for (java.nio.charset.Charset utf16 : List.of(java.nio.charset.StandardCharsets.UTF_16,
+                java.nio.charset.StandardCharsets.UTF_16LE, java.nio.charset.StandardCharsets.UTF_16BE)) {
+            ApiClient.Response response = acme.sendBytes("POST", U + "/usage", record("").getBytes(utf16),
+                    Map.of("Content-Type", "application/json"));
+            assertThat(response.status()).as(utf16 + " -> " + response).isEqualTo(415);
+            assertThat(response.error()).isEqualTo("unsupported_media_type");
+        }
+        assertThat(acme.get(U + "/usage").json()).isEqualTo(usageBefore);
+    }
+
+    @Test
     void R64_application_json_is_read_in_any_case_with_or_without_charset_utf_8_and_a_bodiless_post_needs_none() {
         assertOk(acme.send("POST", U + "/usage", record(""), Map.of("Content-Type", "Application/JSON; Charset=UTF-8")));
         assertOk(acme.send("POST", U + "/usage", usage("2").replace("\"q\"", "\"q2\""),
