@@ -237,11 +237,13 @@ public abstract class BoundedInputScenarios extends ApiTestSupport {
     @Test
     void R64_error_messages_never_echo_unbounded_input() {
         String longText = "x".repeat(100_000);
+        // Within the server's 8 KB header limit, beyond which it answers 414 and closes the connection.
+        String longUrlPart = "x".repeat(5_000);
         List<ApiClient.Response> responses = List.of(
-                acme.get(U + "/usage?at=" + longText),
-                acme.get(U + "/report-runs?limit=" + longText),
-                acme.get(U + "/nothing/" + longText),
-                acme.send("DELETE", U + "/usage/" + longText, null, Map.of()),
+                acme.get(U + "/usage?at=" + longUrlPart),
+                acme.get(U + "/report-runs?limit=" + longUrlPart),
+                acme.get(U + "/nothing/" + longUrlPart),
+                acme.send("DELETE", U + "/usage/" + longUrlPart, null, Map.of()),
                 acme.post(U + "/usage", "{\"records\": [{\"metric\": \"" + longText + "\", \"quantity\": 1,"
                         + " \"idempotency_key\": \"m\"}]}"),
                 acme.post(U + "/usage", "{\"records\": [" + longText + "]}"),
