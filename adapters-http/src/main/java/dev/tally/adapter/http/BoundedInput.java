@@ -188,11 +188,22 @@ final class BoundedInput {
         return echo(value, ECHO);
     }
 
-    /** At most {@code max} characters of {@code value}, never cutting a surrogate pair in two. */
+    /**
+     * At most {@code max} characters of {@code value}, never cutting a surrogate pair in two, with
+     * NUL and unpaired surrogates shown as U+FFFD so that the answer itself is well-formed text.
+     */
     static String echo(String value, int max) {
-        if (value == null || value.length() <= max) {
-            return value;
+        if (value == null) {
+            return null;
         }
-        return value.substring(0, Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max) + "…";
+        String cut = value.length() <= max ? value
+                : value.substring(0, Character.isHighSurrogate(value.charAt(max - 1)) ? max - 1 : max) + "…";
+        if (wellFormed(cut)) {
+            return cut;
+        }
+        StringBuilder shown = new StringBuilder(cut.length());
+        cut.codePoints().forEach(c -> shown.appendCodePoint(c == 0 || Character.isSurrogate((char) c) && c < 0x10000
+                ? '\uFFFD' : c));
+        return shown.toString();
     }
 }

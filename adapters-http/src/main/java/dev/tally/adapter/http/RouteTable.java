@@ -60,7 +60,10 @@ final class RouteTable {
     /** A route anyone may call. */
     void publicGet(String path, Handler handler) {
         routes.add(new Route("GET", path, Access.PUBLIC));
-        config.get(path, handler);
+        config.get(path, ctx -> {
+            BoundedInput.request(ctx);
+            handler.handle(ctx);
+        });
     }
 
     List<Route> routes() {
@@ -73,6 +76,8 @@ final class RouteTable {
         }
         routes.add(new Route(method.name(), path, who));
         config.addHttpHandler(method, path, ctx -> {
+            // The body is read before any refusal, so that a client still sending it gets the answer, not a reset.
+            ctx.bodyAsBytes();
             Caller caller = authorize(ctx, who);
             BoundedInput.request(ctx);
             handler.handle(ctx, caller);

@@ -141,6 +141,10 @@ public abstract class BoundedInputScenarios extends ApiTestSupport {
                         "invalid_text"),
                 Case.of("POST", U + "/usage", record(", \"dimensions\": {\"model\": \"" + lone + "\"}"), 400,
                         "invalid_text"),
+                Case.of("POST", U + "/usage", record(", \"dimensions\": {\"" + lone + "\": \"v\"}"), 400,
+                        "invalid_text"),
+                Case.of("PUT", "/v1/plans/pro", "{\"name\": \"p\", \"limits\": {\"" + reversed + "\": 1}}", 400,
+                        "invalid_text"),
                 Case.of("POST", U + "/usage", "{\"records\": [], \"ignored\": {\"deep\": [\"" + nul + "\"]}}", 400,
                         "invalid_text"),
                 // The server's URI parser refuses a NUL or broken UTF-8 in a path before any route sees it.
@@ -232,6 +236,17 @@ public abstract class BoundedInputScenarios extends ApiTestSupport {
                 "{\"status\": \"succeeded\", \"tokens_input\": 1000000000000, \"tokens_output\": 1000000000000}"));
         assertOk(acme.get(U + "/report-runs/usage"));
         assertOk(acme.get(U + "/billing"));
+    }
+
+    @Test
+    void R12_a_refusal_before_the_body_is_used_still_reaches_a_client_sending_a_large_body() {
+        String large = "{\"records\": [], \"pad\": \"" + "x".repeat(70_000) + "\"}";
+        for (int i = 0; i < 50; i++) {
+            ApiClient.Response anonymous = acme.withKey(null).post(U + "/usage", large);
+            assertThat(anonymous.status()).as(anonymous.toString()).isEqualTo(401);
+            ApiClient.Response notAdmin = acme.put("/v1/plans/pro", large);
+            assertThat(notAdmin.status()).as(notAdmin.toString()).isEqualTo(403);
+        }
     }
 
     @Test
