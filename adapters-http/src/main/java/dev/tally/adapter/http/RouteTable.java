@@ -43,6 +43,9 @@ final class RouteTable {
     RouteTable(RoutesConfig config, AccessService access) {
         this.config = config;
         this.access = access;
+        // Every body is read before anything can refuse the request (401, 403, 404, 405), so that a client
+        // still sending it gets the answer rather than a reset connection.
+        config.before(Context::bodyAsBytes);
     }
 
     void get(String path, Access who, ApiHandler handler) {
@@ -76,8 +79,6 @@ final class RouteTable {
         }
         routes.add(new Route(method.name(), path, who));
         config.addHttpHandler(method, path, ctx -> {
-            // The body is read before any refusal, so that a client still sending it gets the answer, not a reset.
-            ctx.bodyAsBytes();
             Caller caller = authorize(ctx, who);
             BoundedInput.request(ctx);
             handler.handle(ctx, caller);

@@ -246,6 +246,10 @@ public abstract class BoundedInputScenarios extends ApiTestSupport {
             assertThat(anonymous.status()).as(anonymous.toString()).isEqualTo(401);
             ApiClient.Response notAdmin = acme.put("/v1/plans/pro", large);
             assertThat(notAdmin.status()).as(notAdmin.toString()).isEqualTo(403);
+            ApiClient.Response noRoute = acme.post("/v1/nothing-here", large);
+            assertThat(noRoute.status()).as(noRoute.toString()).isEqualTo(404);
+            ApiClient.Response wrongMethod = acme.send("DELETE", U + "/usage", large, Map.of());
+            assertThat(wrongMethod.status()).as(wrongMethod.toString()).isEqualTo(405);
         }
     }
 
