@@ -43,7 +43,7 @@ import net.jqwik.api.lifecycle.PropertyLifecycleContext;
  */
 public abstract class HttpFuzzScenarios {
 
-    static final int DEFAULT_TRIES = 250;
+    static final int DEFAULT_TRIES = 500;
 
     private static final Instant START = Instant.parse("2026-10-15T12:00:00Z");
     private static final Pattern PARAM = Pattern.compile("\\{([a-z_]+)}");
