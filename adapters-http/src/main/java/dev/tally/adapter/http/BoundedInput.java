@@ -79,11 +79,17 @@ final class BoundedInput {
     }
 
     /**
-     * The parts of a request read before its body: path parameters, query parameters and the
-     * {@code Idempotency-Key} header must be well-formed text, and a body must be declared
-     * {@code application/json} (with or without {@code charset=utf-8}), else {@code 415}.
+     * The parts of a request read before its body: the query string's escapes must decode; path
+     * parameters, query parameters and the {@code Idempotency-Key} header must be well-formed
+     * text; and a body must be declared {@code application/json} (with or without
+     * {@code charset=utf-8}) and be UTF-8, else {@code 415}.
      */
     static void request(Context ctx) {
+        if (!wellEscaped(ctx.queryString())) {
+            // The server drops a parameter it cannot decode: refuse it rather than answer as if it were absent.
+            throw ApiException.badRequest("malformed_query",
+                    "The query string has a '%' that is not followed by two hexadecimal digits.");
+        }
         ctx.pathParamMap().forEach((name, value) -> text(value, name));
         ctx.queryParamMap().forEach((name, values) -> {
             text(name, "query parameter");
@@ -95,6 +101,20 @@ final class BoundedInput {
             throw new ApiException(415, "unsupported_media_type",
                     "A request body must be JSON in UTF-8, sent as 'Content-Type: application/json'.", Map.of());
         }
+    }
+
+    /** Whether every {@code %} of a query string starts an escape of two hexadecimal digits. */
+    static boolean wellEscaped(String query) {
+        if (query == null) {
+            return true;
+        }
+        for (int i = query.indexOf('%'); i >= 0; i = query.indexOf('%', i + 1)) {
+            if (i + 2 >= query.length() || Character.digit(query.charAt(i + 1), 16) < 0
+                    || Character.digit(query.charAt(i + 2), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code application/json}, in any case, with no parameter but an optional {@code charset=utf-8}. */

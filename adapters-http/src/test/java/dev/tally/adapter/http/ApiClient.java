@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** A small JSON client of the real server, as an API client would use it. */
@@ -106,5 +108,45 @@ public final class ApiClient {
     /** At most 300 characters of an answer, and its length when it was longer. */
     public static String abbreviate(String text) {
         return text.length() > 300 ? text.substring(0, 300) + "… (" + text.length() + " chars)" : text;
+    }
+
+    /** A GET whose path and query go out byte for byte as written, even where no URI class would let them. */
+    public Response rawGet(String pathAndQuery) {
+        URI server = URI.create(base);
+        try (Socket socket = new Socket(server.getHost(), server.getPort())) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            String request = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + server.getHost() + "\r\n"
+                    + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "Connection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int end = answer.indexOf("\r\n\r\n");
+            List<String> head = answer.substring(0, end).lines().toList();
+            String body = answer.substring(end + 4);
+            if (header(head, "Transfer-Encoding").equalsIgnoreCase("chunked")) {
+                body = unchunk(body);
+            }
+            return new Response(Integer.parseInt(head.get(0).substring(9, 12)), body, header(head, "Content-Type"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String header(List<String> head, String name) {
+        return head.stream().filter(line -> line.regionMatches(true, 0, name + ":", 0, name.length() + 1))
+                .map(line -> line.substring(name.length() + 1).strip()).findFirst().orElse("");
+    }
+
+    private static String unchunk(String chunked) {
+        StringBuilder body = new StringBuilder();
+        int at = 0;
+        while (true) {
+            int lineEnd = chunked.indexOf("\r\n", at);
+            int size = Integer.parseInt(chunked.substring(at, lineEnd).strip(), 16);
+            if (size == 0) {
+                return body.toString();
+            }
+            body.append(chunked, lineEnd + 2, lineEnd + 2 + size);
+            at = lineEnd + 2 + size + 2;
+        }
     }
 }

@@ -159,6 +159,18 @@ public abstract class BoundedInputScenarios extends ApiTestSupport {
     }
 
     @Test
+    void R64_a_query_string_with_a_broken_percent_escape_is_400_not_silently_ignored() {
+        for (String query : List.of(U + "/usage?at=%ZZ", U + "/report-runs?limit=%", U + "/costs?top=1%2",
+                U + "/report-runs?li%mit=5")) {
+            ApiClient.Response response = acme.rawGet(query);
+            assertThat(response.status()).as(query + " -> " + response).isEqualTo(400);
+            assertThat(response.contentType()).startsWith("application/json");
+            assertThat(response.error()).isEqualTo("malformed_query");
+        }
+        assertThat(acme.rawGet(U + "/report-runs?limit=5%25").error()).isEqualTo("invalid_paging");
+    }
+
+    @Test
     void R64_duplicate_keys_are_malformed_json_and_only_application_json_bodies_are_read() {
         Map<String, String> text = Map.of("Content-Type", "text/plain");
         List<Case> cases = List.of(
