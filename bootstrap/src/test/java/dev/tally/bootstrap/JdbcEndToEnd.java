@@ -2,6 +2,7 @@ package dev.tally.bootstrap;
 
 import dev.tally.adapter.http.AccessScenarios;
 import dev.tally.adapter.http.ApiContractScenarios;
+import dev.tally.adapter.http.BoundedInputScenarios;
 import dev.tally.adapter.http.MalformedRequestScenarios;
 import dev.tally.adapter.http.SeedScenarios;
 import dev.tally.adapter.http.StorageFixture;
@@ -42,6 +43,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class Malformed extends MalformedRequestScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Bounded extends BoundedInputScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

@@ -12,6 +12,9 @@ public final class Money {
     /** Places kept for USD amounts and decimal quantities. */
     public static final int SCALE = 6;
 
+    /** Digits before the point that storage keeps for a quantity ({@code NUMERIC(30,6)}). */
+    public static final int MAX_INTEGER_DIGITS = 24;
+
     private Money() {
     }
 
@@ -38,10 +41,14 @@ public final class Money {
         if (value == null) {
             throw DomainException.invalid("invalid_quantity", field + " is required");
         }
+        // Scale and precision first: the plain text of 1e-999999999 is a gigabyte (R64).
+        if ((long) value.precision() - value.scale() > MAX_INTEGER_DIGITS) {
+            throw DomainException.invalid("invalid_quantity",
+                    field + " has more than " + MAX_INTEGER_DIGITS + " digits before the decimal point");
+        }
         BigDecimal plain = value.stripTrailingZeros();
         if (plain.scale() > SCALE) {
-            throw DomainException.invalid("invalid_quantity",
-                    field + " has more than " + SCALE + " decimal places: " + value.toPlainString());
+            throw DomainException.invalid("invalid_quantity", field + " has more than " + SCALE + " decimal places");
         }
         return plain.scale() < 0 ? plain.setScale(0) : plain;
     }

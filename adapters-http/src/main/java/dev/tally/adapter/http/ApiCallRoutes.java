@@ -36,7 +36,8 @@ final class ApiCallRoutes {
                     Optional.ofNullable(request.provider()), Optional.ofNullable(request.model()),
                     Requests.number(Requests.required(request.costUsd(), "cost_usd"), "cost_usd"),
                     request.statusCode() == null ? OptionalInt.empty() : OptionalInt.of(request.statusCode()),
-                    request.latencyMs() == null ? OptionalLong.empty() : OptionalLong.of(request.latencyMs()),
+                    request.latencyMs() == null ? OptionalLong.empty()
+                            : OptionalLong.of(BoundedInput.count(request.latencyMs(), "latency_ms")),
                     Optional.ofNullable(request.occurredAt()).map(text -> Requests.instant(text, "occurred_at")),
                     enforce, Requests.idempotencyKey(ctx));
             ApiCall call = RefusalException.valueOf(calls.record(command));

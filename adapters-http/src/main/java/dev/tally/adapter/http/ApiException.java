@@ -11,6 +11,9 @@ final class ApiException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** A field path quoted in an error; longer ones come from hostile keys and are cut. */
+    private static final int MAX_FIELD = 160;
+
     private final int status;
     private final String code;
     private final transient Map<String, Object> details;
@@ -28,7 +31,7 @@ final class ApiException extends RuntimeException {
 
     /** A 400 about one field of the body, named by its JSON path, e.g. {@code records[0].quantity}. */
     static ApiException badField(String code, String field, String message) {
-        return new ApiException(400, code, message, Map.of("field", field));
+        return new ApiException(400, code, message, Map.of("field", BoundedInput.echo(field, MAX_FIELD)));
     }
 
     static ApiException unauthorized() {

@@ -27,6 +27,8 @@ final class ErrorMapper {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
 
+    private static final int MAX_MESSAGE = 400;
+
     private final HttpMetrics metrics;
 
     ErrorMapper(HttpMetrics metrics) {
@@ -76,9 +78,9 @@ final class ErrorMapper {
     private void http(HttpResponseException e, Context ctx) {
         int status = e.getStatus();
         switch (status) {
-            case 404 -> respond(ctx, 404, "not_found", "No route " + ctx.method() + " " + ctx.path()
+            case 404 -> respond(ctx, 404, "not_found", "No route " + ctx.method() + " " + BoundedInput.echo(ctx.path())
                     + "; see /openapi.json.", Map.of());
-            case 405 -> respond(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()
+            case 405 -> respond(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + BoundedInput.echo(ctx.path())
                     + "; see /openapi.json.", Map.of());
             case 413 -> respond(ctx, 413, "request_too_large", "The request body is larger than this server accepts.",
                     Map.of());
@@ -102,7 +104,8 @@ final class ErrorMapper {
     private static void respond(Context ctx, int status, String code, String message, Map<String, Object> details) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
-        body.put("message", message);
+        // A message may quote what the client sent; it never grows with the request (R64).
+        body.put("message", BoundedInput.echo(message, MAX_MESSAGE));
         body.putAll(details);
         ctx.status(status).json(body);
     }

@@ -79,14 +79,12 @@ final class ReportRunRoutes {
 
         RunCompletion toCompletion() {
             RunStatus ended = RunStatus.fromWireName(Requests.required(status, "status"));
-            return new RunCompletion(ended, orZero(tokensInput), orZero(tokensOutput),
+            return new RunCompletion(ended, BoundedInput.count(tokensInput, "tokens_input"),
+                    BoundedInput.count(tokensOutput, "tokens_output"),
                     Optional.ofNullable(Requests.text(model, "model", MAX_MODEL)),
-                    orZero(commitsProcessed), Optional.ofNullable(Requests.number(costUsd, "cost_usd")),
+                    BoundedInput.count(commitsProcessed, "commits_processed"),
+                    Optional.ofNullable(Requests.number(costUsd, "cost_usd")),
                     Optional.ofNullable(errorCode), Optional.ofNullable(errorMessage));
-        }
-
-        private static long orZero(Long value) {
-            return value == null ? 0 : value;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tally.adapter.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.tally.application.Paging;
 import dev.tally.domain.usage.IdempotencyKey;
@@ -43,11 +44,14 @@ final class Requests {
     }
 
     private static <T> Optional<T> parse(byte[] bytes, Class<T> type) {
-        if (isBlank(bytes)) {
+        if (BoundedInput.blank(bytes)) {
             return Optional.empty();
         }
         try {
-            T value = Json.mapper().readValue(bytes, type);
+            // Every key, string and number is checked before any of them is converted or used (R64).
+            JsonNode tree = Json.mapper().readTree(bytes);
+            BoundedInput.check(tree, "");
+            T value = Json.mapper().treeToValue(tree, type);
             if (value == null) {
                 throw ApiException.badRequest("invalid_body", "The body must be a JSON object, not null.");
             }
@@ -66,19 +70,10 @@ final class Requests {
             throw ApiException.badField("invalid_field_type", field, "Field '" + field + "' is out of range.");
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("malformed_json", "The body is not valid JSON: "
-                    + e.getOriginalMessage());
+                    + BoundedInput.echo(e.getOriginalMessage()));
         } catch (IOException e) {
             throw ApiException.badRequest("malformed_json", "The body could not be read.");
         }
-    }
-
-    private static boolean isBlank(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String expected(MismatchedInputException e) {
@@ -166,15 +161,20 @@ final class Requests {
         return dimensions;
     }
 
-    /** An ISO-8601 instant such as {@code 2026-11-01T00:00:00Z} (an offset is accepted too). */
+    /**
+     * An ISO-8601 instant such as {@code 2026-11-01T00:00:00Z} (an offset is accepted too) in the
+     * years 1970-9999 (R64): the one place every instant a client sends is read.
+     */
     static Instant instant(String text, String field) {
+        Instant instant;
         try {
-            return OffsetDateTime.parse(text).toInstant();
+            instant = OffsetDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             throw ApiException.badField("invalid_timestamp", field,
-                    "Field '" + field + "' must be an ISO-8601 instant such as 2026-11-01T00:00:00Z, not '" + text
-                            + "'.");
+                    "Field '" + field + "' must be an ISO-8601 instant such as 2026-11-01T00:00:00Z, not '"
+                            + BoundedInput.echo(text) + "'.");
         }
+        return BoundedInput.instant(instant, field);
     }
 
     /** The optional instant of the query parameter {@code at}. */
@@ -192,7 +192,7 @@ final class Requests {
             return Integer.parseInt(text.strip());
         } catch (NumberFormatException e) {
             throw ApiException.badField(code, name, "Query parameter '" + name + "' must be a whole number, not '"
-                    + text + "'.");
+                    + BoundedInput.echo(text) + "'.");
         }
     }
 

@@ -46,6 +46,9 @@ final class RouteTable {
     RouteTable(RoutesConfig config, AccessService access) {
         this.config = config;
         this.access = access;
+        // Every body is read before anything can refuse the request (401, 403, 404, 405), so that a client
+        // still sending it gets the answer rather than a reset connection.
+        config.before(Context::bodyAsBytes);
     }
 
     void get(String path, Access who, ApiHandler handler) {
@@ -67,7 +70,10 @@ final class RouteTable {
     /** A route anyone may call. */
     void publicGet(String path, Handler handler) {
         routes.add(new Route("GET", path, Access.PUBLIC));
-        config.get(path, handler);
+        config.get(path, ctx -> {
+            BoundedInput.request(ctx);
+            handler.handle(ctx);
+        });
     }
 
     List<Route> routes() {
@@ -79,7 +85,11 @@ final class RouteTable {
             throw new IllegalArgumentException("use publicGet for " + path);
         }
         routes.add(new Route(method.name(), path, who));
-        config.addHttpHandler(method, path, ctx -> handler.handle(ctx, authorize(ctx, who)));
+        config.addHttpHandler(method, path, ctx -> {
+            Caller caller = authorize(ctx, who);
+            BoundedInput.request(ctx);
+            handler.handle(ctx, caller);
+        });
     }
 
     /** 401 for a missing or unknown key, 403 for a user key on an admin route. */

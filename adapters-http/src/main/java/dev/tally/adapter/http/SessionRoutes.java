@@ -36,7 +36,8 @@ final class SessionRoutes {
         });
         routes.post("/v1/users/{user_id}/sessions/{session_id}/complete", KEY, (ctx, caller) -> {
             CompleteRequest request = Requests.body(ctx, CompleteRequest.class);
-            long seconds = Requests.required(request.durationSeconds(), "duration_seconds");
+            long seconds = BoundedInput.count(Requests.required(request.durationSeconds(), "duration_seconds"),
+                    "duration_seconds");
             ctx.json(SessionResponse.from(sessions.complete(caller.user(ctx), ctx.pathParam("session_id"), seconds,
                     Requests.idempotencyKey(ctx))));
         });

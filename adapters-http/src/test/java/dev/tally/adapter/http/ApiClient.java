@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** A small JSON client of the real server, as an API client would use it. */
@@ -15,6 +19,8 @@ public final class ApiClient {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Every answer the tests wait for is due in well under this. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final String base;
     private final String key;
@@ -55,10 +61,16 @@ public final class ApiClient {
     }
 
     public Response send(String method, String path, String body, Map<String, String> headers) {
+        return sendBytes(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** Sends these exact bytes as the body. */
+    public Response sendBytes(String method, String path, byte[] body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(TIMEOUT)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
             request.header("Content-Type", "application/json");
         }
         if (key != null) {
@@ -94,7 +106,52 @@ public final class ApiClient {
 
         @Override
         public String toString() {
-            return status + " " + text;
+            return status + " " + abbreviate(text);
+        }
+    }
+
+    /** At most 300 characters of an answer, and its length when it was longer. */
+    public static String abbreviate(String text) {
+        return text.length() > 300 ? text.substring(0, 300) + "… (" + text.length() + " chars)" : text;
+    }
+
+    /** A GET whose path and query go out byte for byte as written, even where no URI class would let them. */
+    public Response rawGet(String pathAndQuery) {
+        URI server = URI.create(base);
+        try (Socket socket = new Socket(server.getHost(), server.getPort())) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            String request = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + server.getHost() + "\r\n"
+                    + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "Connection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int end = answer.indexOf("\r\n\r\n");
+            List<String> head = answer.substring(0, end).lines().toList();
+            String body = answer.substring(end + 4);
+            if (header(head, "Transfer-Encoding").equalsIgnoreCase("chunked")) {
+                body = unchunk(body);
+            }
+            return new Response(Integer.parseInt(head.get(0).substring(9, 12)), body, header(head, "Content-Type"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String header(List<String> head, String name) {
+        return head.stream().filter(line -> line.regionMatches(true, 0, name + ":", 0, name.length() + 1))
+                .map(line -> line.substring(name.length() + 1).strip()).findFirst().orElse("");
+    }
+
+    private static String unchunk(String chunked) {
+        StringBuilder body = new StringBuilder();
+        int at = 0;
+        while (true) {
+            int lineEnd = chunked.indexOf("\r\n", at);
+            int size = Integer.parseInt(chunked.substring(at, lineEnd).strip(), 16);
+            if (size == 0) {
+                return body.toString();
+            }
+            body.append(chunked, lineEnd + 2, lineEnd + 2 + size);
+            at = lineEnd + 2 + size + 2;
         }
     }
 }

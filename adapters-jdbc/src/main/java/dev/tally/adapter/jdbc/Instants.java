@@ -13,11 +13,17 @@ final class Instants {
     private Instants() {
     }
 
+    /**
+     * The column value of {@code instant}; one beyond 1677-2262 becomes the nearest end of the
+     * range. That is exact as a query bound (a period ending in 9999 contains everything stored
+     * after its start), and nothing stored lies beyond: every stored instant is either near the
+     * clock or an anchor, which the domain keeps within the range.
+     */
     static long toNanos(Instant instant) {
         try {
             return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), NANOS_PER_SECOND), instant.getNano());
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("instant outside 1677-2262 cannot be stored: " + instant, e);
+            return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
     }
 

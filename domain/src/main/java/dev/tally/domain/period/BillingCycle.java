@@ -1,5 +1,6 @@
 package dev.tally.domain.period;
 
+import dev.tally.domain.DomainException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -20,10 +21,21 @@ import java.util.Objects;
  */
 public record BillingCycle(CycleKind kind, Instant anchor, ZoneId zone) {
 
+    /**
+     * The earliest and latest anchors: the span every storage keeps exactly (nanoseconds since the
+     * epoch in 64 bits reach from 1677 to 2262). Periods themselves reach any instant (R64).
+     */
+    public static final Instant EARLIEST_ANCHOR = Instant.parse("1678-01-01T00:00:00Z");
+    public static final Instant LATEST_ANCHOR = Instant.parse("2261-12-31T23:59:59Z");
+
     public BillingCycle {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(anchor, "anchor");
         Objects.requireNonNull(zone, "zone");
+        if (anchor.isBefore(EARLIEST_ANCHOR) || anchor.isAfter(LATEST_ANCHOR)) {
+            throw DomainException.invalid("invalid_anchor", "a billing anchor must lie between "
+                    + EARLIEST_ANCHOR + " and " + LATEST_ANCHOR);
+        }
     }
 
     /** A calendar-month cycle in UTC anchored at {@code anchor}. */

@@ -1,5 +1,6 @@
 package dev.tally.domain.plan;
 
+import dev.tally.domain.DomainException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -12,6 +13,12 @@ public record PlanLimits(Map<MetricKey, Limit> byMetric) {
     public PlanLimits {
         Objects.requireNonNull(byMetric, "byMetric");
         byMetric = Map.copyOf(byMetric);
+        byMetric.forEach((metric, limit) -> {
+            if (metric.countsWholeUnits() && limit.max().filter(max -> max.scale() > 0).isPresent()) {
+                throw DomainException.invalid("invalid_limit", metric + " counts whole units; its limit cannot be a"
+                        + " fraction");
+            }
+        });
     }
 
     /** No limits at all. */

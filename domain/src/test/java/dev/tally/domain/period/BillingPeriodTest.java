@@ -158,4 +158,16 @@ class BillingPeriodTest {
         assertThatThrownBy(() -> new BillingPeriod(utc("2026-05-01T00:00:00"), utc("2026-05-01T00:00:00")))
                 .isInstanceOf(DomainException.class);
     }
+
+    @Test
+    void R64_an_anchor_beyond_what_storage_keeps_exactly_is_refused_and_the_latest_one_works() {
+        assertThatThrownBy(() -> BillingCycle.anniversary(Instant.parse("2300-01-15T10:00:00Z"), ZoneOffset.UTC))
+                .isInstanceOf(DomainException.class)
+                .hasFieldOrPropertyWithValue("code", "invalid_anchor");
+        BillingCycle latest = BillingCycle.anniversary(BillingCycle.LATEST_ANCHOR, ZoneOffset.UTC);
+        Instant lastSecond = Instant.parse("9999-12-31T23:59:59Z");
+        assertThat(latest.periodAt(lastSecond).contains(lastSecond)).isTrue();
+        assertThat(BillingCycle.calendarMonth(Instant.parse("2026-10-15T12:00:00Z")).periodAt(lastSecond).end())
+                .isEqualTo(Instant.parse("+10000-01-01T00:00:00Z"));
+    }
 }

@@ -139,4 +139,25 @@ class PlanLimitsTest {
         assertThatThrownBy(() -> new MetricKey("9lives")).isInstanceOf(DomainException.class);
         assertThatThrownBy(() -> new MetricKey("a".repeat(64))).isInstanceOf(DomainException.class);
     }
+
+    @Test
+    void R11_R64_a_whole_unit_metric_refuses_a_fractional_limit() {
+        assertThatThrownBy(() -> new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(new BigDecimal("1.5")))))
+                .isInstanceOf(DomainException.class)
+                .hasFieldOrPropertyWithValue("code", "invalid_limit")
+                .hasMessageContaining("runs");
+        assertThat(new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(new BigDecimal("2.0")),
+                new MetricKey("exports"), Limit.of(new BigDecimal("1.5")))).limitOf(MetricKey.RUNS).max())
+                .contains(new BigDecimal("2"));
+    }
+
+    @Test
+    void R64_a_limit_with_a_huge_exponent_is_refused_without_spelling_it_out() {
+        assertThatThrownBy(() -> Limit.of(new BigDecimal("1e999999999")))
+                .isInstanceOf(DomainException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+        assertThatThrownBy(() -> Limit.of(new BigDecimal("1e-999999999")))
+                .isInstanceOf(DomainException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200));
+    }
 }
