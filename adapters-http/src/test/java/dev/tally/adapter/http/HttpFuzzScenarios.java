@@ -93,7 +93,7 @@ public abstract class HttpFuzzScenarios {
         ok(admin.put("/v1/users/" + USER, "{\"plan_id\": \"pro\"}"));
         acme = admin.withKey(ok(admin.post("/v1/users/" + USER + "/api-keys", null)).json().get("key").asText());
         String u = "/v1/users/" + USER;
-        ok(acme.send("POST", u + "/credits/purchases", "{\"amount\": 100}", Map.of("Idempotency-Key", "seed")));
+        ok(admin.send("POST", u + "/credits/purchases", "{\"amount\": 100}", Map.of("Idempotency-Key", "seed")));
         known.put("user_id", USER);
         known.put("plan_id", "pro");
         known.put("model", "gpt-4o");
