@@ -70,7 +70,7 @@ public final class JdbiUsageLedger implements UsageLedger {
             UsageRecord record = entry.record();
             PeriodRecord first = byKey.putIfAbsent(record.idempotencyKey().value(), entry);
             if (first != null) {
-                if (!first.record().fingerprint().equals(record.fingerprint())) {
+                if (!first.fingerprint().equals(entry.fingerprint())) {
                     return new AppendResult.KeyReused(record.idempotencyKey());
                 }
                 duplicates++;
@@ -80,19 +80,20 @@ public final class JdbiUsageLedger implements UsageLedger {
         List<PeriodRecord> candidates = List.copyOf(byKey.values());
         int[] inserted = insertFacts(dao, user, candidates);
         List<PeriodRecord> fresh = new ArrayList<>(candidates.size());
-        List<UsageRecord> repeated = new ArrayList<>();
+        List<PeriodRecord> repeated = new ArrayList<>();
         for (int i = 0; i < inserted.length; i++) {
             if (inserted[i] == 1) {
                 fresh.add(candidates.get(i));
             } else {
-                repeated.add(candidates.get(i).record());
+                repeated.add(candidates.get(i));
             }
         }
-        for (UsageRecord record : repeated) {
+        for (PeriodRecord entry : repeated) {
+            UsageRecord record = entry.record();
             // Absent only while the transaction that stored it is undecided: run this one again.
             String stored = dao.storedFingerprint(user.value(), record.idempotencyKey().value()).orElseThrow(() ->
                     new Db.Conflict("fact " + record.idempotencyKey() + " of " + user + " is being written"));
-            if (!stored.equals(record.fingerprint())) {
+            if (!stored.equals(entry.fingerprint())) {
                 deleteFacts(dao, user, fresh);
                 return new AppendResult.KeyReused(record.idempotencyKey());
             }
@@ -135,7 +136,7 @@ public final class JdbiUsageLedger implements UsageLedger {
             quantities.add(record.quantity());
             occurred.add(record.occurredAt());
             keys.add(record.idempotencyKey().value());
-            fingerprints.add(record.fingerprint());
+            fingerprints.add(entry.fingerprint());
             dimensions.add(Json.object(record.dimensions()));
             starts.add(entry.period().start());
             ends.add(entry.period().end());

@@ -44,9 +44,7 @@ public class CreditService {
 
     /** Writes one ledger entry; a spend beyond the balance is refused with {@link InsufficientCredits}. */
     public Outcome<CreditTransaction> write(CreditWrite command) {
-        String payload = "credit\n" + command.kind() + "\n" + command.amount() + "\n" + command.operation().orElse("")
-                + "\n" + command.usageTransactionId().orElse("") + "\n" + command.reason().orElse("");
-        return writes.execute(command.user(), Optional.of(command.idempotencyKey()), payload, () -> {
+        return writes.execute(command.user(), Optional.of(command.idempotencyKey()), command.fingerprint(), () -> {
             accounts.user(command.user());
             CreditEntry entry = entryFor(command, clock.instant());
             if (command.kind() == CreditWrite.Kind.REFUND) {

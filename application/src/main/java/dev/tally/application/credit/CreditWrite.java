@@ -1,5 +1,6 @@
 package dev.tally.application.credit;
 
+import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
@@ -29,6 +30,12 @@ public record CreditWrite(Kind kind, UserId user, long amount, Optional<String> 
         if (kind != Kind.ADJUSTMENT && amount <= 0) {
             throw DomainException.invalid("invalid_amount", "amount must be a positive whole number of credits: " + amount);
         }
+    }
+
+    /** What makes a retry the same write (R20): the fields as sent. */
+    public String fingerprint() {
+        return Fingerprint.of("credit").with("kind", kind).with("amount", amount).with("operation", operation)
+                .with("usage_transaction_id", usageTransactionId).with("reason", reason).hex();
     }
 
     public static CreditWrite purchase(UserId user, long amount, IdempotencyKey key) {

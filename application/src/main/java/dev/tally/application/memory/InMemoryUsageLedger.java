@@ -49,7 +49,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
             int duplicates = 0;
             for (PeriodRecord entry : records) {
                 UsageRecord record = entry.record();
-                String fingerprint = record.fingerprint();
+                String fingerprint = entry.fingerprint();
                 Fact stored = ledger.factsByKey.get(record.idempotencyKey().value());
                 String earlier = stored != null ? stored.fingerprint : inBatch.get(record.idempotencyKey());
                 if (earlier == null) {
@@ -77,7 +77,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
                 }
             }
             for (PeriodRecord entry : fresh) {
-                ledger.store(new Fact(entry.record(), entry.record().fingerprint(), entry.period()));
+                ledger.store(new Fact(entry.record(), entry.fingerprint(), entry.period()));
             }
             return new AppendResult.Appended(fresh.size(), duplicates);
         }
@@ -140,7 +140,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
             rollup.reserved = rollup.reserved.subtract(reservation.quantity);
             UsageRecord record = new UsageRecord(user, reservation.metric, reservation.quantity, reservation.at,
                     new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
-            ledger.store(new Fact(record, record.fingerprint(), reservation.period));
+            ledger.store(new Fact(record, new PeriodRecord(record, reservation.period).fingerprint(), reservation.period));
             return true;
         }
     }

@@ -5,6 +5,7 @@ import dev.tally.application.port.PlanRepository;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.port.UserRepository;
+import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.BillingSchedule;
@@ -88,7 +89,7 @@ public class UserService {
      * not start yet another period.
      */
     public User resetBillingPeriod(UserId id, Optional<IdempotencyKey> idempotencyKey) {
-        return writes.executeAlways(id, idempotencyKey, "reset-billing-period", () -> {
+        return writes.executeAlways(id, idempotencyKey, Fingerprint.of("reset-billing-period").hex(), () -> {
             User user = accounts.user(id).reanchoredAt(clock.instant());
             users.save(user);
             return user;

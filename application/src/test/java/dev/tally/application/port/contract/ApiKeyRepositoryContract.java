@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.application.access.ApiKey;
 import dev.tally.application.port.ApiKeyRepository;
-import dev.tally.domain.usage.UsageRecord;
+import dev.tally.domain.Fingerprint;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -20,16 +20,16 @@ public abstract class ApiKeyRepositoryContract {
 
     @Test
     void R61_keys_are_found_by_hash_with_the_user_they_act_for() {
-        ApiKey user = new ApiKey(UsageRecord.sha256(newId("key")), Optional.of(newUser()), AT);
+        ApiKey user = new ApiKey(Fingerprint.sha256(newId("key")), Optional.of(newUser()), AT);
         keys().insert(user);
 
         assertThat(keys().findByHash(user.hash())).contains(user);
-        assertThat(keys().findByHash(UsageRecord.sha256("unknown"))).isEmpty();
+        assertThat(keys().findByHash(Fingerprint.sha256("unknown"))).isEmpty();
     }
 
     @Test
     void R60_an_admin_key_acts_for_any_user() {
-        ApiKey admin = new ApiKey(UsageRecord.sha256(newId("admin")), Optional.empty(), AT);
+        ApiKey admin = new ApiKey(Fingerprint.sha256(newId("admin")), Optional.empty(), AT);
         keys().insert(admin);
 
         assertThat(keys().anyAdmin()).isTrue();
