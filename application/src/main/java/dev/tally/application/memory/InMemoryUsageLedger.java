@@ -66,15 +66,19 @@ public final class InMemoryUsageLedger implements UsageLedger {
                 requested.merge(RollupKey.of(entry.record().metric(), entry.period()), entry.record().quantity(),
                         BigDecimal::add);
             }
+            List<Denied> denials = new ArrayList<>();
             for (Map.Entry<RollupKey, BigDecimal> request : requested.entrySet()) {
                 Limit limit = enforce.get(request.getKey().metric());
                 if (limit != null) {
-                    Rollup rollup = ledger.rollup(request.getKey());
-                    if (!limit.admits(rollup.used.add(rollup.reserved).add(request.getValue()))) {
-                        return new Denied(request.getKey().metric(), request.getKey().period(), rollup.totals(),
-                                request.getValue(), limit.max().orElseThrow());
+                    UsageTotals current = ledger.rollups.getOrDefault(request.getKey(), new Rollup()).totals();
+                    if (!limit.admits(current.used().add(current.reserved()).add(request.getValue()))) {
+                        denials.add(new Denied(request.getKey().metric(), request.getKey().period(), current,
+                                request.getValue(), limit.max().orElseThrow()));
                     }
                 }
+            }
+            if (!denials.isEmpty()) {
+                return Denied.firstOffending(fresh, denials);
             }
             for (PeriodRecord entry : fresh) {
                 ledger.store(new Fact(entry.record(), entry.fingerprint(), entry.period()));

@@ -126,11 +126,16 @@ public class UsageService {
         return new UsageReport(user.id(), plan.id(), period, metrics(user, plan, period));
     }
 
-    /** Every metric of the plan and every metric with usage in {@code period}, by name. */
+    /** Every metric of the plan and every metric with usage or a reservation in {@code period}, by name. */
     public List<MetricUsage> metrics(User user, Plan plan, BillingPeriod period) {
         Map<MetricKey, UsageTotals> totals = new TreeMap<>(ledger.totals(user.id(), period));
         Set<MetricKey> metrics = new TreeSet<>(plan.limits().byMetric().keySet());
-        metrics.addAll(totals.keySet());
+        // An empty rollup (left by a refused write or a released reservation) is not usage.
+        totals.forEach((metric, t) -> {
+            if (t.used().signum() != 0 || t.reserved().signum() != 0) {
+                metrics.add(metric);
+            }
+        });
         return metrics.stream()
                 .map(metric -> {
                     UsageTotals t = totals.getOrDefault(metric, UsageTotals.ZERO);

@@ -190,6 +190,27 @@ public abstract class UseCaseRetryContract {
     }
 
     @Test
+    void R10_a_refused_enforced_write_leaves_no_metric_behind_in_the_usage_shown() {
+        MetricKey other = new MetricKey("exports");
+        Outcome<UsageRecorded> refused = tally.usage().record(new RecordUsage(user, List.of(
+                new UsageItem(other, BigDecimal.ONE, Optional.empty(), new IdempotencyKey("p"), Map.of()),
+                item(6, "over")), true));
+        RecordApiCall call = new RecordApiCall(user, "llm", Optional.empty(), Optional.empty(), new BigDecimal("0.5"),
+                OptionalInt.empty(), OptionalLong.empty(), Optional.empty(), true, Optional.empty());
+        for (int i = 0; i < 5; i++) {
+            tally.apiCalls().record(call).orElseThrow();
+        }
+        Outcome<ApiCall> sixth = tally.apiCalls().record(call);
+
+        assertThat(refused.isRefused()).isTrue();
+        assertThat(sixth.isRefused()).isTrue();
+        assertThat(tally.usage().usage(user, Optional.empty()).metrics()).extracting(MetricUsage::metric)
+                .containsExactlyInAnyOrder(MetricKey.RUNS, MetricKey.SESSIONS, MetricKey.ACTIVATION_CODES,
+                        MetricKey.apiCalls("llm"), new MetricKey("m"), MetricKey.COST_USD);
+        assertThat(used(MetricKey.COST_USD)).isEqualByComparingTo("2.5");
+    }
+
+    @Test
     void R66_the_claim_of_a_request_that_died_is_released_within_ten_seconds() {
         CreditWrite purchase = CreditWrite.purchase(user, 10, new IdempotencyKey("dead"));
         // A request claimed the key and died before its work committed (a crash, a lost connection).
