@@ -268,4 +268,14 @@ class UseCaseRulesTest {
                 .extracting("code").isEqualTo("session_already_completed");
         assertThat(used("session_minutes")).isEqualByComparingTo("2");
     }
+
+    @Test
+    void R64_one_credit_write_moves_at_most_10_to_the_15_credits() {
+        assertThat(tally.credits().write(CreditWrite.purchase(ACME, CreditWrite.MAX_AMOUNT, new IdempotencyKey("max")))
+                .orElseThrow().amount()).isEqualTo(CreditWrite.MAX_AMOUNT);
+        assertThatThrownBy(() -> CreditWrite.purchase(ACME, Long.MAX_VALUE, new IdempotencyKey("k")))
+                .isInstanceOf(DomainException.class).extracting("code").isEqualTo("invalid_amount");
+        assertThatThrownBy(() -> CreditWrite.adjust(ACME, -CreditWrite.MAX_AMOUNT - 1, "fix", new IdempotencyKey("k")))
+                .isInstanceOf(DomainException.class).extracting("code").isEqualTo("invalid_amount");
+    }
 }

@@ -20,6 +20,12 @@ public record CreditWrite(Kind kind, UserId user, long amount, Optional<String> 
     /** The credit writes a client can make. */
     public enum Kind { PURCHASE, GRANT, USAGE, REFUND, ADJUSTMENT }
 
+    /**
+     * The most credits one write may move (R64): enough for any real account, and small enough that
+     * the sum of a user's entries stays far inside the 64-bit integers balances are kept in.
+     */
+    public static final long MAX_AMOUNT = 1_000_000_000_000_000L;
+
     public CreditWrite {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(user, "user");
@@ -29,6 +35,9 @@ public record CreditWrite(Kind kind, UserId user, long amount, Optional<String> 
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         if (kind != Kind.ADJUSTMENT && amount <= 0) {
             throw DomainException.invalid("invalid_amount", "amount must be a positive whole number of credits: " + amount);
+        }
+        if (amount > MAX_AMOUNT || amount < -MAX_AMOUNT) {
+            throw DomainException.invalid("invalid_amount", "one write moves at most " + MAX_AMOUNT + " credits");
         }
     }
 
