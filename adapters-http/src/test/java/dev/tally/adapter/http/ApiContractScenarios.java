@@ -71,6 +71,42 @@ public abstract class ApiContractScenarios extends ApiTestSupport {
     }
 
     @Test
+    void R20_a_usage_record_without_occurred_at_sent_twice_unchanged_is_counted_once() {
+        plan("pro", "{\"m\": 10}");
+        ApiClient acme = user("acme", "pro");
+        String body = "{\"records\":[{\"metric\":\"m\",\"quantity\":1,\"idempotency_key\":\"e1\"}]}";
+
+        JsonNode first = assertOk(acme.post("/v1/users/acme/usage", body)).json();
+        clock.advance(java.time.Duration.ofSeconds(2));
+        JsonNode again = assertOk(acme.post("/v1/users/acme/usage", body)).json();
+        ApiClient.Response changed = acme.post("/v1/users/acme/usage",
+                "{\"records\":[{\"metric\":\"m\",\"quantity\":2,\"idempotency_key\":\"e1\"}]}");
+
+        assertThat(first.get("accepted").asInt()).isEqualTo(1);
+        assertThat(again.get("accepted").asInt()).isZero();
+        assertThat(again.get("duplicates").asInt()).isEqualTo(1);
+        assertThat(changed.status()).isEqualTo(422);
+        assertThat(changed.error()).isEqualTo("idempotency_key_reused");
+        assertThat(metric(assertOk(acme.get("/v1/users/acme/usage")).json(), "m").get("used").decimalValue())
+                .isEqualByComparingTo("1");
+    }
+
+    @Test
+    void R64_a_run_completed_with_5e18_tokens_is_refused_and_run_statistics_and_billing_keep_answering() {
+        plan("pro", "{\"runs\": 10}");
+        ApiClient acme = user("acme", "pro");
+        for (int i = 0; i < 2; i++) {
+            String id = assertOk(acme.post("/v1/users/acme/report-runs", "{}")).json().get("id").asText();
+            ApiClient.Response huge = acme.post("/v1/users/acme/report-runs/" + id + "/complete",
+                    "{\"status\": \"succeeded\", \"tokens_input\": 5000000000000000000}");
+            assertThat(huge.status()).isEqualTo(400);
+        }
+
+        assertThat(assertOk(acme.get("/v1/users/acme/report-runs/usage")).json().get("total_tokens").asLong()).isZero();
+        assertOk(acme.get("/v1/users/acme/billing"));
+    }
+
+    @Test
     void R60_health_metrics_openapi_and_the_page_need_no_key() {
         ApiClient anonymous = admin.withKey(null);
         assertThat(anonymous.get("/v1/health").status()).isEqualTo(200);
