@@ -70,6 +70,14 @@ public class IdempotentWrites {
             });
             completed = !outcome.isRefused();
             return outcome;
+        } catch (IllegalStateException tookOver) {
+            // This request was slow past the lease and a retry completed the key first: this
+            // transaction rolled back, so answer as the retry was answered (R66).
+            if (store.claim(user, k, fingerprint, clock.instant()) instanceof IdempotencyStore.Replay replayed) {
+                completed = true;
+                return Outcome.done(replay.apply(replayed.result()));
+            }
+            throw tookOver;
         } finally {
             if (!completed) {
                 store.release(user, k);
