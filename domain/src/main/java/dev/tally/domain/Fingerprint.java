@@ -51,7 +51,9 @@ public final class Fingerprint {
             return this;
         }
         if (value instanceof BigDecimal decimal) {
-            return field(name, decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString());
+            // Digits and exponent, never spelled out: a client's 1e999999999 stays short.
+            BigDecimal plain = decimal.stripTrailingZeros();
+            return field(name, plain.signum() == 0 ? "0" : plain.unscaledValue() + "e" + -plain.scale());
         }
         return value == null ? absent(name) : field(name, value.toString());
     }

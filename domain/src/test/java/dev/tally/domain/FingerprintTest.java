@@ -39,4 +39,11 @@ class FingerprintTest {
         assertThat(Fingerprint.sha256("abc"))
                 .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
+
+    @Test
+    void R64_a_huge_decimal_is_fingerprinted_without_being_spelled_out() {
+        assertThat(Fingerprint.of("op").with("q", new BigDecimal("1e999999999")).hex())
+                .isNotEqualTo(Fingerprint.of("op").with("q", new BigDecimal("1e-999999999")).hex())
+                .hasSize(64);
+    }
 }

@@ -9,6 +9,7 @@ import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,16 @@ class UsageRecordTest {
                 .extracting("code").isEqualTo("invalid_quantity");
         assertThatThrownBy(() -> record("-1", Map.of())).isInstanceOf(DomainException.class);
         assertThatThrownBy(() -> record("0.0000001", Map.of())).isInstanceOf(DomainException.class);
+    }
+
+    @Test
+    void R64_quantities_are_at_most_10_to_the_15_and_a_refusal_never_spells_the_number_out() {
+        assertThat(record("1000000000000000", Map.of()).quantity()).isEqualByComparingTo("1E+15");
+        for (String huge : List.of("1000000000000000.000001", "1e999999999", "1e-999999999", "1e25")) {
+            assertThatThrownBy(() -> record(huge, Map.of())).isInstanceOf(DomainException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(100))
+                    .extracting("code").isEqualTo("invalid_quantity");
+        }
     }
 
     @Test
