@@ -151,21 +151,21 @@ class BackendAgreementProperties {
     record Usage(List<Item> items, boolean enforce) implements Step {
         public Object apply(Backend b) {
             List<UsageItem> sent = items.stream().map(item -> new UsageItem(METRICS.get(item.metric),
-                    BigDecimal.valueOf(item.quantity), item.ago.map(s -> b.clock.instant().minusSeconds(s)),
+                    item.quantity, item.ago.map(s -> b.clock.instant().minusSeconds(s)),
                     new IdempotencyKey("k" + item.key), item.dimension ? Map.of("op", "x") : Map.of())).toList();
             return b.tally.usage().record(new RecordUsage(b.user, sent, enforce));
         }
     }
 
     /** {@code ago}: seconds before now (negative: in the future), or absent for "now". */
-    record Item(int metric, long quantity, Optional<Long> ago, int key, boolean dimension) {
+    record Item(int metric, BigDecimal quantity, Optional<Long> ago, int key, boolean dimension) {
     }
 
-    record ApiCallStep(boolean video, Optional<String> provider, Optional<String> model, String cost,
+    record ApiCallStep(boolean video, Optional<String> provider, Optional<Integer> model, String cost,
                        Optional<Long> ago, boolean enforce, Optional<Integer> key) implements Step {
         public Object apply(Backend b) {
             Outcome<ApiCall> call = b.tally.apiCalls().record(new RecordApiCall(b.user, video ? "video" : "llm",
-                    provider, model, new BigDecimal(cost), OptionalInt.of(200), OptionalLong.of(15),
+                    provider, model.map(b::model), new BigDecimal(cost), OptionalInt.of(200), OptionalLong.of(15),
                     ago.map(s -> b.clock.instant().minusSeconds(s)), enforce, key.map(k -> new IdempotencyKey("a" + k))));
             whenDone(call, c -> b.created("call", c.id()));
             return call;
@@ -188,6 +188,22 @@ class BackendAgreementProperties {
                     cost.map(BigDecimal::new), Optional.empty(), Optional.empty());
             return b.tally.runs().complete(b.user, b.pick("run", run), completion,
                     key.map(k -> new IdempotencyKey("c" + k)));
+        }
+    }
+
+    /** An operator prices a model (of this sequence's own: the table is shared) and names its provider. */
+    record PriceModel(int model, String inputPer1k, String provider) implements Step {
+        public Object apply(Backend b) {
+            return b.tally.prices().put(new dev.tally.domain.run.ModelPrice(b.model(model), new BigDecimal(inputPer1k),
+                    new BigDecimal("0.002"), provider));
+        }
+    }
+
+    /** An operator changes the user's billing: its usage is refiled into the new periods. */
+    record Rebill(CycleKind cycle, Optional<Long> anchorAgo, Optional<String> zone) implements Step {
+        public Object apply(Backend b) {
+            return b.tally.users().put(new PutUser(b.user, b.tally.users().get(b.user).planId(), Optional.of(cycle),
+                    anchorAgo.map(s -> b.clock.instant().minusSeconds(s)), zone.map(java.time.ZoneId::of)));
         }
     }
 
@@ -312,6 +328,11 @@ class BackendAgreementProperties {
                     Optional.empty()));
         }
 
+        /** The {@code index}-th model of this sequence. */
+        String model(int index) {
+            return "model-" + user.value() + "-" + index;
+        }
+
         void created(String kind, String id) {
             List<String> ids = created.computeIfAbsent(kind, k -> new ArrayList<>());
             if (!aliases.containsKey(id)) {
@@ -419,6 +440,8 @@ class BackendAgreementProperties {
                         net.jqwik.api.Tuple.of(2, issueCode()),
                         net.jqwik.api.Tuple.of(2, redeemCode()),
                         net.jqwik.api.Tuple.of(1, Arbitraries.of(true, false).map(ChangePlan::new)),
+                        net.jqwik.api.Tuple.of(1, priceModel()),
+                        net.jqwik.api.Tuple.of(1, rebill()),
                         net.jqwik.api.Tuple.of(1, key().map(Reset::new)),
                         net.jqwik.api.Tuple.of(4, advance()),
                         net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0, 60L * 86_400).map(ReadPast::new)))
@@ -439,8 +462,10 @@ class BackendAgreementProperties {
 
     private static Arbitrary<Step> usage() {
         Arbitrary<Item> item = Combinators.combine(Arbitraries.integers().between(0, METRICS.size() - 1),
-                Arbitraries.longs().between(1, 8), ago(), Arbitraries.integers().between(0, 6),
-                Arbitraries.of(true, false)).as(Item::new);
+                Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(20, Arbitraries.longs().between(1, 8).map(BigDecimal::valueOf)),
+                        net.jqwik.api.Tuple.of(1, Arbitraries.of(new BigDecimal("0.5"), new BigDecimal("1e16"),
+                                new BigDecimal("1e15"), new BigDecimal("0.0000001")))),
+                ago(), Arbitraries.integers().between(0, 6), Arbitraries.of(true, false)).as(Item::new);
         return Combinators.combine(item.list().ofMinSize(1).ofMaxSize(4), Arbitraries.of(true, false))
                 .as(Usage::new);
     }
@@ -448,9 +473,21 @@ class BackendAgreementProperties {
     private static Arbitrary<Step> apiCall() {
         return Combinators.combine(Arbitraries.of(true, false),
                 Arbitraries.of("openai", "anthropic").optional(0.3),
-                Arbitraries.of("gpt-4o-mini", "claude-3", "mystery").optional(0.7),
+                Arbitraries.integers().between(0, 2).optional(0.7),
                 Arbitraries.of("0", "0.5", "1.25", "0.000001"), ago(), Arbitraries.of(true, false), key())
                 .as(ApiCallStep::new);
+    }
+
+    private static Arbitrary<Step> priceModel() {
+        return Combinators.combine(Arbitraries.integers().between(0, 2), Arbitraries.of("0.001", "0.5", "-1"),
+                Arbitraries.of("openai", "anthropic", "google")).as(PriceModel::new);
+    }
+
+    private static Arbitrary<Step> rebill() {
+        return Combinators.combine(Arbitraries.of(CycleKind.class),
+                Arbitraries.longs().between(0, 50L * 86_400).optional(0.5),
+                Arbitraries.of("UTC", "Europe/Berlin", "Asia/Tokyo", "America/New_York").optional(0.5))
+                .as(Rebill::new);
     }
 
     private static Arbitrary<Step> startRun() {

@@ -105,17 +105,20 @@ public abstract class UseCaseRetryContract {
 
     @Test
     void R20_an_api_call_retried_unchanged_is_the_same_call_even_when_the_detected_provider_changed() {
-        RecordApiCall call = new RecordApiCall(user, "llm", Optional.empty(), Optional.of("gpt-4o-mini"),
+        // A model of this test's own: the price table is shared by every test on one storage.
+        String model = newId("model");
+        tally.prices().put(new ModelPrice(model, new BigDecimal("0.00015"), new BigDecimal("0.0006"), "openai"));
+        RecordApiCall call = new RecordApiCall(user, "llm", Optional.empty(), Optional.of(model),
                 new BigDecimal("0.25"), OptionalInt.of(200), OptionalLong.of(120), Optional.empty(), true,
                 Optional.of(new IdempotencyKey("call-1")));
         ApiCall first = tally.apiCalls().record(call).orElseThrow();
 
         clock.advance(Duration.ofSeconds(3));
-        tally.prices().put(new ModelPrice("gpt-4o-mini", new BigDecimal("0.00015"), new BigDecimal("0.0006"),
-                "azure"));
+        tally.prices().put(new ModelPrice(model, new BigDecimal("0.00015"), new BigDecimal("0.0006"), "azure"));
         assertThat(tally.apiCalls().record(call).orElseThrow()).isEqualTo(first);
+        assertThat(first.provider()).isEqualTo("openai");
         assertReused(() -> tally.apiCalls().record(new RecordApiCall(user, "llm", Optional.empty(),
-                Optional.of("gpt-4o-mini"), new BigDecimal("0.25"), OptionalInt.of(200), OptionalLong.of(121),
+                Optional.of(model), new BigDecimal("0.25"), OptionalInt.of(200), OptionalLong.of(121),
                 Optional.empty(), true, Optional.of(new IdempotencyKey("call-1")))));
         assertThat(used(MetricKey.apiCalls("llm"))).isEqualByComparingTo("1");
         assertThat(used(MetricKey.COST_USD)).isEqualByComparingTo("0.25");
