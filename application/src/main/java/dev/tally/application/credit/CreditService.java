@@ -58,6 +58,10 @@ public class CreditService {
             if (appended instanceof CreditAppend.Insufficient insufficient) {
                 return Outcome.refused(new InsufficientCredits(insufficient.balance(), command.amount()));
             }
+            if (appended instanceof CreditAppend.OutOfRange) {
+                throw DomainException.unprocessable("balance_out_of_range",
+                        "a balance stays within " + CreditLedger.MAX_BALANCE + " credits either way");
+            }
             return Outcome.done(((CreditAppend.Appended) appended).transaction());
         }, CreditTransaction::id, id -> ledger.find(command.user(), id).orElseThrow());
     }
