@@ -71,27 +71,6 @@ public abstract class ApiContractScenarios extends ApiTestSupport {
     }
 
     @Test
-    void R20_a_usage_record_without_occurred_at_sent_twice_unchanged_is_counted_once() {
-        plan("pro", "{\"m\": 10}");
-        ApiClient acme = user("acme", "pro");
-        String body = "{\"records\":[{\"metric\":\"m\",\"quantity\":1,\"idempotency_key\":\"e1\"}]}";
-
-        JsonNode first = assertOk(acme.post("/v1/users/acme/usage", body)).json();
-        clock.advance(java.time.Duration.ofSeconds(2));
-        JsonNode again = assertOk(acme.post("/v1/users/acme/usage", body)).json();
-        ApiClient.Response changed = acme.post("/v1/users/acme/usage",
-                "{\"records\":[{\"metric\":\"m\",\"quantity\":2,\"idempotency_key\":\"e1\"}]}");
-
-        assertThat(first.get("accepted").asInt()).isEqualTo(1);
-        assertThat(again.get("accepted").asInt()).isZero();
-        assertThat(again.get("duplicates").asInt()).isEqualTo(1);
-        assertThat(changed.status()).isEqualTo(422);
-        assertThat(changed.error()).isEqualTo("idempotency_key_reused");
-        assertThat(metric(assertOk(acme.get("/v1/users/acme/usage")).json(), "m").get("used").decimalValue())
-                .isEqualByComparingTo("1");
-    }
-
-    @Test
     void R64_a_run_completed_with_5e18_tokens_is_refused_and_run_statistics_and_billing_keep_answering() {
         plan("pro", "{\"runs\": 10}");
         ApiClient acme = user("acme", "pro");
@@ -138,6 +117,8 @@ public abstract class ApiContractScenarios extends ApiTestSupport {
         String batch = "{\"records\": [{\"metric\": \"exports\", \"quantity\": 2, \"idempotency_key\": \"ex-1\"}]}";
 
         JsonNode first = assertOk(acme.post("/v1/users/acme/usage", batch)).json();
+        // The retry of a lost answer comes later; without occurred_at it is still the same record.
+        clock.advance(java.time.Duration.ofSeconds(2));
         JsonNode retry = assertOk(acme.post("/v1/users/acme/usage", batch)).json();
 
         assertThat(first.get("accepted").asInt()).isEqualTo(1);
