@@ -67,7 +67,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * after every step each gives the same answer (the same value, refusal or error code) and the
  * same billing overview. A failing sequence is shrunk to the shortest that still disagrees.
  *
- * <p>CI runs {@code jqwik.tries.default} (40) sequences (see {@code junit-platform.properties}) of up to
+ * <p>CI runs {@code jqwik.tries.default} (80) sequences (see {@code junit-platform.properties}) of up to
  * {@code tally.model.steps} steps (default 60); raise either with a system property, e.g.
  * {@code -Djqwik.tries.default=500 -Dtally.model.steps=200}. Without {@code TALLY_TEST_POSTGRES_URL}
  * PostgreSQL is left out, and the run says so.
