@@ -35,7 +35,8 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
             long max = CreditLedger.MAX_BALANCE;
             // Beyond 2 max no balance in range can take it; within, the SQL sum cannot overflow.
             boolean fits = amount >= -2 * max && amount <= 2 * max;
-            int moved = !fits ? 0 : entry.requireCover() ? dao.moveCovered(user, amount, max) : dao.move(user, amount, max);
+            int moved = !fits ? 0
+                    : entry.requireCover() ? dao.moveCovered(user, amount, max) : dao.move(user, amount, max);
             long balance = dao.balance(user).orElseThrow();
             if (moved == 0) {
                 boolean uncovered = entry.requireCover() && (fits ? balance + amount < 0 : amount < 0);

@@ -64,7 +64,8 @@ interface ReportRunDao {
 
     static RunCounts mapCounts(ResultSet rs) throws SQLException {
         return new RunCounts(rs.getLong("total"), rs.getLong("succeeded"), rs.getLong("failed"),
-                rs.getLong("cancelled"), rs.getLong("running"), rs.getBigDecimal("tokens").toBigIntegerExact(), Decimals.usd(rs, "cost_usd"),
+                rs.getLong("cancelled"), rs.getLong("running"), rs.getBigDecimal("tokens").toBigIntegerExact(),
+                Decimals.usd(rs, "cost_usd"),
                 Instants.optional(rs, "last_run_at"));
     }
 

@@ -26,6 +26,7 @@ import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
+import dev.tally.domain.run.ModelPrice;
 import dev.tally.domain.run.ReportRun;
 import dev.tally.domain.run.RunCompletion;
 import dev.tally.domain.run.RunStatus;
@@ -36,6 +37,7 @@ import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -46,7 +48,9 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
@@ -57,6 +61,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -80,7 +85,7 @@ class BackendAgreementProperties {
             new MetricKey("m3"));
     private static final AtomicLong SEQUENCES = new AtomicLong();
     private static final AtomicLong STEPS = new AtomicLong();
-    private static final Map<String, AtomicLong> NANOS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> NANOS = new ConcurrentHashMap<>();
 
     private static TestDatabase h2;
     private static TestDatabase postgres;
@@ -166,7 +171,8 @@ class BackendAgreementProperties {
         public Object apply(Backend b) {
             Outcome<ApiCall> call = b.tally.apiCalls().record(new RecordApiCall(b.user, video ? "video" : "llm",
                     provider, model.map(b::model), new BigDecimal(cost), OptionalInt.of(200), OptionalLong.of(15),
-                    ago.map(s -> b.clock.instant().minusSeconds(s)), enforce, key.map(k -> new IdempotencyKey("a" + k))));
+                    ago.map(s -> b.clock.instant().minusSeconds(s)), enforce,
+                    key.map(k -> new IdempotencyKey("a" + k))));
             whenDone(call, c -> b.created("call", c.id()));
             return call;
         }
@@ -194,7 +200,7 @@ class BackendAgreementProperties {
     /** An operator prices a model (of this sequence's own: the table is shared) and names its provider. */
     record PriceModel(int model, String inputPer1k, String provider) implements Step {
         public Object apply(Backend b) {
-            return b.tally.prices().put(new dev.tally.domain.run.ModelPrice(b.model(model), new BigDecimal(inputPer1k),
+            return b.tally.prices().put(new ModelPrice(b.model(model), new BigDecimal(inputPer1k),
                     new BigDecimal("0.002"), provider));
         }
     }
@@ -203,7 +209,7 @@ class BackendAgreementProperties {
     record Rebill(CycleKind cycle, Optional<Long> anchorAgo, Optional<String> zone) implements Step {
         public Object apply(Backend b) {
             return b.tally.users().put(new PutUser(b.user, b.tally.users().get(b.user).planId(), Optional.of(cycle),
-                    anchorAgo.map(s -> b.clock.instant().minusSeconds(s)), zone.map(java.time.ZoneId::of)));
+                    anchorAgo.map(s -> b.clock.instant().minusSeconds(s)), zone.map(ZoneId::of)));
         }
     }
 
@@ -292,7 +298,7 @@ class BackendAgreementProperties {
         }
     }
 
-    private static <T> void whenDone(Outcome<T> outcome, java.util.function.Consumer<T> action) {
+    private static <T> void whenDone(Outcome<T> outcome, Consumer<T> action) {
         if (outcome instanceof Outcome.Done<T> done) {
             action.accept(done.value());
         }
@@ -429,22 +435,22 @@ class BackendAgreementProperties {
     @Provide
     Arbitrary<List<Step>> sequences() {
         return Arbitraries.frequencyOf(
-                        net.jqwik.api.Tuple.of(16, usage()),
-                        net.jqwik.api.Tuple.of(4, apiCall()),
-                        net.jqwik.api.Tuple.of(4, startRun()),
-                        net.jqwik.api.Tuple.of(4, completeRun()),
-                        net.jqwik.api.Tuple.of(1, Arbitraries.just(new SweepRuns())),
-                        net.jqwik.api.Tuple.of(3, openSession()),
-                        net.jqwik.api.Tuple.of(2, completeSession()),
-                        net.jqwik.api.Tuple.of(5, credit()),
-                        net.jqwik.api.Tuple.of(2, issueCode()),
-                        net.jqwik.api.Tuple.of(2, redeemCode()),
-                        net.jqwik.api.Tuple.of(1, Arbitraries.of(true, false).map(ChangePlan::new)),
-                        net.jqwik.api.Tuple.of(1, priceModel()),
-                        net.jqwik.api.Tuple.of(1, rebill()),
-                        net.jqwik.api.Tuple.of(1, key().map(Reset::new)),
-                        net.jqwik.api.Tuple.of(4, advance()),
-                        net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(0, 60L * 86_400).map(ReadPast::new)))
+                        Tuple.of(16, usage()),
+                        Tuple.of(4, apiCall()),
+                        Tuple.of(4, startRun()),
+                        Tuple.of(4, completeRun()),
+                        Tuple.of(1, Arbitraries.just(new SweepRuns())),
+                        Tuple.of(3, openSession()),
+                        Tuple.of(2, completeSession()),
+                        Tuple.of(5, credit()),
+                        Tuple.of(2, issueCode()),
+                        Tuple.of(2, redeemCode()),
+                        Tuple.of(1, Arbitraries.of(true, false).map(ChangePlan::new)),
+                        Tuple.of(1, priceModel()),
+                        Tuple.of(1, rebill()),
+                        Tuple.of(1, key().map(Reset::new)),
+                        Tuple.of(4, advance()),
+                        Tuple.of(1, Arbitraries.longs().between(0, 60L * 86_400).map(ReadPast::new)))
                 .map(step -> (Step) step)
                 .list().ofMinSize(1).ofMaxSize(MAX_STEPS).withSizeDistribution(RandomDistribution.uniform());
     }
@@ -462,8 +468,9 @@ class BackendAgreementProperties {
 
     private static Arbitrary<Step> usage() {
         Arbitrary<Item> item = Combinators.combine(Arbitraries.integers().between(0, METRICS.size() - 1),
-                Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(20, Arbitraries.longs().between(1, 8).map(BigDecimal::valueOf)),
-                        net.jqwik.api.Tuple.of(1, Arbitraries.of(new BigDecimal("0.5"), new BigDecimal("1e16"),
+                Arbitraries.frequencyOf(
+                        Tuple.of(20, Arbitraries.longs().between(1, 8).map(BigDecimal::valueOf)),
+                        Tuple.of(1, Arbitraries.of(new BigDecimal("0.5"), new BigDecimal("1e16"),
                                 new BigDecimal("1e15"), new BigDecimal("0.0000001")))),
                 ago(), Arbitraries.integers().between(0, 6), Arbitraries.of(true, false)).as(Item::new);
         return Combinators.combine(item.list().ofMinSize(1).ofMaxSize(4), Arbitraries.of(true, false))
@@ -516,7 +523,8 @@ class BackendAgreementProperties {
 
     private static Arbitrary<Step> credit() {
         return Combinators.combine(Arbitraries.of(CreditWrite.Kind.class),
-                Arbitraries.oneOf(Arbitraries.longs().between(-5, 20), Arbitraries.of(Long.MAX_VALUE, 5_000_000_000_000_000_000L)),
+                Arbitraries.oneOf(Arbitraries.longs().between(-5, 20),
+                        Arbitraries.of(CreditWrite.MAX_AMOUNT, Long.MAX_VALUE, 5_000_000_000_000_000_000L)),
                 Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 10)).as(Credit::new);
     }
 
