@@ -169,6 +169,22 @@ class UseCaseRulesTest {
     }
 
     @Test
+    void R66_a_slow_write_whose_claim_a_retry_took_over_is_answered_with_the_retrys_result() {
+        IdempotentWrites writes = new IdempotentWrites(new InMemoryIdempotencyStore(), new InMemoryTransactions(), clock);
+        IdempotencyKey key = new IdempotencyKey("slow");
+
+        Outcome<String> slow = writes.execute(ACME, Optional.of(key), "p", () -> {
+            clock.advance(Duration.ofSeconds(11));
+            // Past the lease a retry takes the claim over and completes first.
+            assertThat(writes.execute(ACME, Optional.of(key), "p", () -> Outcome.done("retry"), s -> s, s -> s))
+                    .isEqualTo(Outcome.done("retry"));
+            return Outcome.done("slow");
+        }, s -> s, s -> s);
+
+        assertThat(slow).as("done once, answered alike").isEqualTo(Outcome.done("retry"));
+    }
+
+    @Test
     void R20_a_refused_write_releases_its_key_so_a_retry_is_decided_afresh() {
         IdempotencyKey key = new IdempotencyKey("spend-1");
         assertThat(tally.credits().write(CreditWrite.spend(ACME, 5, "upload", key)).isRefused()).isTrue();
@@ -267,5 +283,15 @@ class UseCaseRulesTest {
         assertThatThrownBy(() -> tally.sessions().complete(ACME, session.id(), 61, Optional.empty()))
                 .extracting("code").isEqualTo("session_already_completed");
         assertThat(used("session_minutes")).isEqualByComparingTo("2");
+    }
+
+    @Test
+    void R64_one_credit_write_moves_at_most_10_to_the_15_credits() {
+        assertThat(tally.credits().write(CreditWrite.purchase(ACME, CreditWrite.MAX_AMOUNT, new IdempotencyKey("max")))
+                .orElseThrow().amount()).isEqualTo(CreditWrite.MAX_AMOUNT);
+        assertThatThrownBy(() -> CreditWrite.purchase(ACME, Long.MAX_VALUE, new IdempotencyKey("k")))
+                .isInstanceOf(DomainException.class).extracting("code").isEqualTo("invalid_amount");
+        assertThatThrownBy(() -> CreditWrite.adjust(ACME, -CreditWrite.MAX_AMOUNT - 1, "fix", new IdempotencyKey("k")))
+                .isInstanceOf(DomainException.class).extracting("code").isEqualTo("invalid_amount");
     }
 }

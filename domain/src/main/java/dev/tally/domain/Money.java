@@ -12,8 +12,12 @@ public final class Money {
     /** Places kept for USD amounts and decimal quantities. */
     public static final int SCALE = 6;
 
-    /** Digits before the point that storage keeps for a quantity ({@code NUMERIC(30,6)}). */
-    public static final int MAX_INTEGER_DIGITS = 24;
+    /**
+     * The largest quantity or amount one value may carry (R64): beyond any real meter reading or
+     * price, and small enough that a billion of them still sum inside the NUMERIC(30,6) columns
+     * that store them.
+     */
+    public static final BigDecimal MAX_QUANTITY = BigDecimal.TEN.pow(15);
 
     private Money() {
     }
@@ -35,20 +39,20 @@ public final class Money {
 
     /**
      * A quantity in its simplest form ({@code 5} not {@code 5.000000}), refusing more than six
-     * decimal places rather than silently rounding a client's number.
+     * decimal places rather than silently rounding a client's number, and more than
+     * {@link #MAX_QUANTITY}.
      */
     public static BigDecimal quantity(BigDecimal value, String field) {
         if (value == null) {
             throw DomainException.invalid("invalid_quantity", field + " is required");
         }
-        // Scale and precision first: the plain text of 1e-999999999 is a gigabyte (R64).
-        if ((long) value.precision() - value.scale() > MAX_INTEGER_DIGITS) {
-            throw DomainException.invalid("invalid_quantity",
-                    field + " has more than " + MAX_INTEGER_DIGITS + " digits before the decimal point");
-        }
         BigDecimal plain = value.stripTrailingZeros();
+        // Checked without spelling the number out: 1e-999999999 has a billion digits (R64).
         if (plain.scale() > SCALE) {
             throw DomainException.invalid("invalid_quantity", field + " has more than " + SCALE + " decimal places");
+        }
+        if (plain.abs().compareTo(MAX_QUANTITY) > 0) {
+            throw DomainException.invalid("invalid_quantity", field + " is at most " + MAX_QUANTITY.toPlainString());
         }
         return plain.scale() < 0 ? plain.setScale(0) : plain;
     }

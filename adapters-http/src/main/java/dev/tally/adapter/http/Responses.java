@@ -10,6 +10,7 @@ import dev.tally.domain.plan.MetricUsage;
 import dev.tally.domain.run.ReportRun;
 import dev.tally.domain.run.RunStatistics;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 
@@ -68,7 +69,7 @@ final class Responses {
 
     /** Monthly run statistics (R28). */
     record RunUsage(Period period, long totalRuns, long successfulRuns, long failedRuns, long cancelledRuns,
-                    long runningRuns, long totalTokens, BigDecimal totalCostUsd, Instant lastRunAt,
+                    long runningRuns, BigInteger totalTokens, BigDecimal totalCostUsd, Instant lastRunAt,
                     BigDecimal limit, BigDecimal remaining, boolean canRunMore) {
         static RunUsage from(RunStatistics stats) {
             var counts = stats.counts();

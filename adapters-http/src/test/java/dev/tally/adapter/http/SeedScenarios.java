@@ -200,6 +200,23 @@ public abstract class SeedScenarios extends ApiTestSupport {
     }
 
     @Test
+    void R5_a_calendar_month_user_created_mid_month_counts_usage_backfilled_earlier_that_month() {
+        plan("pro", "{\"minutes\": 500}");
+        ApiClient acme = user("acme", "pro"); // created on Oct 15, 12:00 UTC
+
+        assertThat(acme.post("/v1/users/acme/usage", "{\"records\": [{\"metric\": \"minutes\", \"quantity\": 30, "
+                + "\"idempotency_key\": \"backfill\", \"occurred_at\": \"2026-10-02T09:00:00Z\"}]}").status())
+                .isEqualTo(200);
+
+        JsonNode usage = assertOk(acme.get("/v1/users/acme/usage")).json();
+        assertThat(usage.get("period").get("start").asText()).isEqualTo("2026-10-01T00:00:00Z");
+        assertThat(usage.get("period").get("end").asText()).isEqualTo("2026-11-01T00:00:00Z");
+        assertThat(metric(usage, "minutes").get("used").decimalValue()).isEqualByComparingTo("30");
+        JsonNode billing = assertOk(acme.get("/v1/users/acme/billing")).json();
+        assertThat(billing.get("period")).isEqualTo(usage.get("period"));
+    }
+
+    @Test
     void R50_the_billing_overview_agrees_with_the_separate_endpoints() {
         plan("pro", "{\"runs\": 50, \"cost_usd\": 10, \"activation_codes\": 5, \"exports\": 100}");
         ApiClient acme = user("acme", "pro");

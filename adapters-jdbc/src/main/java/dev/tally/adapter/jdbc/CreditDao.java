@@ -32,13 +32,15 @@ interface CreditDao {
     @SqlUpdate("INSERT INTO credit_balances (user_id, balance) VALUES (:user, 0) ON CONFLICT DO NOTHING")
     void ensureBalance(String user);
 
-    @SqlUpdate("UPDATE credit_balances SET balance = balance + :amount WHERE user_id = :user")
-    int move(String user, long amount);
-
-    /** The conditional write of R31: 0 rows means the balance would go below zero. */
+    /** Moves the balance within {@code ±max}: 0 rows means it would leave that range. */
     @SqlUpdate("UPDATE credit_balances SET balance = balance + :amount WHERE user_id = :user "
-            + "AND balance + :amount >= 0")
-    int moveCovered(String user, long amount);
+            + "AND balance + :amount BETWEEN -:max AND :max")
+    int move(String user, long amount, long max);
+
+    /** The conditional write of R31: 0 rows means the balance would go below zero (or above max). */
+    @SqlUpdate("UPDATE credit_balances SET balance = balance + :amount WHERE user_id = :user "
+            + "AND balance + :amount BETWEEN 0 AND :max")
+    int moveCovered(String user, long amount, long max);
 
     @SqlQuery("SELECT balance FROM credit_balances WHERE user_id = :user")
     Optional<Long> balance(String user);

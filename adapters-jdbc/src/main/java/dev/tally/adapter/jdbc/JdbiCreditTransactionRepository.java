@@ -3,6 +3,7 @@ package dev.tally.adapter.jdbc;
 import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
 import dev.tally.application.port.CreditTransactionRepository;
+import dev.tally.domain.credit.CreditLedger;
 import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.credit.OperationUsage;
 import dev.tally.domain.period.BillingPeriod;
@@ -30,10 +31,16 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
             CreditDao dao = handle.attach(CreditDao.class);
             String user = entry.user().value();
             dao.ensureBalance(user);
-            int moved = entry.requireCover() ? dao.moveCovered(user, entry.amount()) : dao.move(user, entry.amount());
+            long amount = entry.amount();
+            long max = CreditLedger.MAX_BALANCE;
+            // Beyond 2 max no balance in range can take it; within, the SQL sum cannot overflow.
+            boolean fits = amount >= -2 * max && amount <= 2 * max;
+            int moved = !fits ? 0
+                    : entry.requireCover() ? dao.moveCovered(user, amount, max) : dao.move(user, amount, max);
             long balance = dao.balance(user).orElseThrow();
             if (moved == 0) {
-                return new CreditAppend.Insufficient(balance);
+                boolean uncovered = entry.requireCover() && (fits ? balance + amount < 0 : amount < 0);
+                return uncovered ? new CreditAppend.Insufficient(balance) : new CreditAppend.OutOfRange(balance);
             }
             CreditTransaction transaction = entry.toTransaction(balance);
             dao.insert(transaction.id(), user, transaction.type().wireName(), transaction.amount(),

@@ -18,6 +18,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,16 +64,21 @@ public final class JdbiUsageLedger implements UsageLedger {
      */
     private static AppendResult appendIn(UsageDao dao, UserId user, List<PeriodRecord> records,
                                          Map<MetricKey, Limit> enforce) {
-        // One fact per key; later records of the batch under a key already in it are repeats.
+        // One fact per key; a later record of the batch under a key already in it is a repeat,
+        // or a reuse when its payload differs. Where each key first appears, in request order.
         Map<String, PeriodRecord> byKey = new TreeMap<>();
+        Map<String, Integer> firstIndex = new HashMap<>();
+        Reuse reuse = Reuse.NONE;
         int duplicates = 0;
-        for (PeriodRecord entry : records) {
-            UsageRecord record = entry.record();
-            PeriodRecord first = byKey.putIfAbsent(record.idempotencyKey().value(), entry);
-            if (first != null) {
-                if (!first.record().fingerprint().equals(record.fingerprint())) {
-                    return new AppendResult.KeyReused(record.idempotencyKey());
-                }
+        for (int i = 0; i < records.size(); i++) {
+            PeriodRecord entry = records.get(i);
+            String key = entry.record().idempotencyKey().value();
+            PeriodRecord first = byKey.putIfAbsent(key, entry);
+            if (first == null) {
+                firstIndex.put(key, i);
+            } else if (!first.fingerprint().equals(entry.fingerprint())) {
+                reuse = reuse.earliest(i, entry.record().idempotencyKey());
+            } else {
                 duplicates++;
             }
         }
@@ -80,23 +86,28 @@ public final class JdbiUsageLedger implements UsageLedger {
         List<PeriodRecord> candidates = List.copyOf(byKey.values());
         int[] inserted = insertFacts(dao, user, candidates);
         List<PeriodRecord> fresh = new ArrayList<>(candidates.size());
-        List<UsageRecord> repeated = new ArrayList<>();
+        List<PeriodRecord> repeated = new ArrayList<>();
         for (int i = 0; i < inserted.length; i++) {
             if (inserted[i] == 1) {
                 fresh.add(candidates.get(i));
             } else {
-                repeated.add(candidates.get(i).record());
+                repeated.add(candidates.get(i));
             }
         }
-        for (UsageRecord record : repeated) {
+        for (PeriodRecord entry : repeated) {
+            UsageRecord record = entry.record();
             // Absent only while the transaction that stored it is undecided: run this one again.
             String stored = dao.storedFingerprint(user.value(), record.idempotencyKey().value()).orElseThrow(() ->
                     new Db.Conflict("fact " + record.idempotencyKey() + " of " + user + " is being written"));
-            if (!stored.equals(record.fingerprint())) {
-                deleteFacts(dao, user, fresh);
-                return new AppendResult.KeyReused(record.idempotencyKey());
+            if (!stored.equals(entry.fingerprint())) {
+                reuse = reuse.earliest(firstIndex.get(record.idempotencyKey().value()), record.idempotencyKey());
+            } else {
+                duplicates++;
             }
-            duplicates++;
+        }
+        if (reuse.key() != null) {
+            deleteFacts(dao, user, fresh);
+            return new AppendResult.KeyReused(reuse.key());
         }
         Map<Rollup, BigDecimal> requested = new TreeMap<>();
         for (PeriodRecord entry : fresh) {
@@ -104,18 +115,30 @@ public final class JdbiUsageLedger implements UsageLedger {
                     BigDecimal::add);
         }
         List<Map.Entry<Rollup, BigDecimal>> raised = new ArrayList<>(requested.size());
+        List<Denied> denials = new ArrayList<>();
         for (Map.Entry<Rollup, BigDecimal> request : requested.entrySet()) {
             Rollup rollup = request.getKey();
             Limit limit = enforce.getOrDefault(rollup.metric(), Limit.unlimited());
-            Optional<Denied> denied = add(dao, user, rollup, request.getValue(), limit, false);
-            if (denied.isPresent()) {
-                raised.forEach(done -> lower(dao, user, done.getKey(), done.getValue()));
-                deleteFacts(dao, user, fresh);
-                return denied.get();
-            }
-            raised.add(request);
+            add(dao, user, rollup, request.getValue(), limit, false)
+                    .ifPresentOrElse(denials::add, () -> raised.add(request));
+        }
+        if (!denials.isEmpty()) {
+            raised.forEach(done -> lower(dao, user, done.getKey(), done.getValue()));
+            deleteFacts(dao, user, fresh);
+            List<PeriodRecord> sent = new ArrayList<>(fresh);
+            sent.sort(Comparator.comparing(entry -> firstIndex.get(entry.record().idempotencyKey().value())));
+            return Denied.firstOffending(sent, denials);
         }
         return new AppendResult.Appended(fresh.size(), duplicates);
+    }
+
+    /** The reused key met first in request order, if any. */
+    private record Reuse(int index, IdempotencyKey key) {
+        static final Reuse NONE = new Reuse(Integer.MAX_VALUE, null);
+
+        Reuse earliest(int at, IdempotencyKey reused) {
+            return at < index ? new Reuse(at, reused) : this;
+        }
     }
 
     /** Stores facts; for each, 1 if stored now and 0 if its key was stored already. */
@@ -135,7 +158,7 @@ public final class JdbiUsageLedger implements UsageLedger {
             quantities.add(record.quantity());
             occurred.add(record.occurredAt());
             keys.add(record.idempotencyKey().value());
-            fingerprints.add(record.fingerprint());
+            fingerprints.add(entry.fingerprint());
             dimensions.add(Json.object(record.dimensions()));
             starts.add(entry.period().start());
             ends.add(entry.period().end());

@@ -64,7 +64,8 @@ interface ReportRunDao {
 
     static RunCounts mapCounts(ResultSet rs) throws SQLException {
         return new RunCounts(rs.getLong("total"), rs.getLong("succeeded"), rs.getLong("failed"),
-                rs.getLong("cancelled"), rs.getLong("running"), rs.getLong("tokens"), Decimals.usd(rs, "cost_usd"),
+                rs.getLong("cancelled"), rs.getLong("running"), rs.getBigDecimal("tokens").toBigIntegerExact(),
+                Decimals.usd(rs, "cost_usd"),
                 Instants.optional(rs, "last_run_at"));
     }
 
@@ -103,7 +104,9 @@ interface ReportRunDao {
             + "COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed, "
             + "COALESCE(SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END), 0) AS cancelled, "
             + "COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) AS running, "
-            + "COALESCE(SUM(tokens_input + tokens_output), 0) AS tokens, "
+            // Summed as NUMERIC: counts stored before they were bounded must still add up (R64).
+            + "COALESCE(SUM(CAST(tokens_input AS NUMERIC(38, 0)) + CAST(tokens_output AS NUMERIC(38, 0))), 0) "
+            + "AS tokens, "
             + "COALESCE(SUM(cost_usd), 0) AS cost_usd, MAX(started_at) AS last_run_at "
             + "FROM report_runs WHERE user_id = :user AND started_at >= :start AND started_at < :end")
     RunCounts counts(String user, Instant start, Instant end);

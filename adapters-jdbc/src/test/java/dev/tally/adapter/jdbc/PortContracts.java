@@ -9,6 +9,7 @@ import dev.tally.application.port.ModelPriceRepository;
 import dev.tally.application.port.PlanRepository;
 import dev.tally.application.port.ReportRunRepository;
 import dev.tally.application.port.SessionRepository;
+import dev.tally.application.port.TallyStorage;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.port.UserRepository;
 import dev.tally.application.port.contract.ActivationCodeRepositoryContract;
@@ -21,6 +22,7 @@ import dev.tally.application.port.contract.PlanRepositoryContract;
 import dev.tally.application.port.contract.ReportRunRepositoryContract;
 import dev.tally.application.port.contract.SessionRepositoryContract;
 import dev.tally.application.port.contract.UsageLedgerContract;
+import dev.tally.application.port.contract.UseCaseRetryContract;
 import dev.tally.application.port.contract.UserRepositoryContract;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.MetricKey;
@@ -138,6 +140,15 @@ abstract class PortContracts {
         @Override
         protected ApiKeyRepository keys() {
             return database().storage().apiKeys();
+        }
+    }
+
+    @Nested
+    class UseCaseRetryTest extends UseCaseRetryContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
         }
     }
 

@@ -5,6 +5,7 @@ import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.ActivationCodeRepository;
 import dev.tally.application.usage.UsageService;
 import dev.tally.application.user.Accounts;
+import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.activation.ActivationCode;
 import dev.tally.domain.activation.ActivationStats;
@@ -55,7 +56,8 @@ public class ActivationCodeService {
 
     /** Issues a code usable {@code maxUses} times, or refuses it at the plan's issuing limit. */
     public Outcome<ActivationCode> issue(UserId userId, int maxUses, Optional<IdempotencyKey> idempotencyKey) {
-        return writes.execute(userId, idempotencyKey, "issue-code\n" + maxUses, () -> {
+        return writes.execute(userId, idempotencyKey,
+                Fingerprint.of("issue-code").with("max_uses", maxUses).hex(), () -> {
             Instant now = clock.instant();
             User user = accounts.user(userId);
             ActivationCode code = ActivationCode.issue(newCode(), user.id(), maxUses, now);
@@ -78,7 +80,8 @@ public class ActivationCodeService {
         if (actingFor.filter(user -> !user.equals(found.user())).isPresent()) {
             throw notFound(code);
         }
-        return writes.executeAlways(found.user(), idempotencyKey, "redeem-code\n" + code, () -> {
+        return writes.executeAlways(found.user(), idempotencyKey,
+                Fingerprint.of("redeem-code").with("code", code).hex(), () -> {
             found.redeem(); // refuses a code already used up, with its counts
             ActivationCode redeemed = codes.redeem(code).orElseThrow(() -> DomainException.conflict(
                     "activation_code_used_up", "activation code " + code + " has no uses left"));

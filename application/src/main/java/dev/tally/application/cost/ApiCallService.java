@@ -67,10 +67,7 @@ public class ApiCallService {
                 command.model().flatMap(prices::find).map(ModelPrice::provider));
         ApiCall call = new ApiCall(UUID.randomUUID().toString(), command.user(), command.callType(), provider,
                 command.model(), command.costUsd(), command.statusCode(), command.latencyMs(), occurredAt);
-        String payload = "api-call\n" + command.callType() + "\n" + provider + "\n" + command.model().orElse("") + "\n"
-                + call.costUsd().toPlainString() + "\n" + command.statusCode() + "\n" + command.latencyMs() + "\n"
-                + command.occurredAt().map(Instant::toString).orElse("") + "\n" + command.enforce();
-        return writes.execute(command.user(), command.idempotencyKey(), payload, () -> {
+        return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
             User user = accounts.user(command.user());
             Map<String, String> dimensions = Map.of("provider", provider, "api_call_id", call.id());
             List<UsageRecord> records = new ArrayList<>();

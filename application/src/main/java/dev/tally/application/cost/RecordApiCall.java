@@ -1,5 +1,6 @@
 package dev.tally.application.cost;
 
+import dev.tally.domain.Fingerprint;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
@@ -26,5 +27,15 @@ public record RecordApiCall(UserId user, String callType, Optional<String> provi
         Objects.requireNonNull(latencyMs, "latencyMs");
         Objects.requireNonNull(occurredAt, "occurredAt");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    }
+
+    /**
+     * What makes a retry the same call (R20): the fields as sent. The provider is the one given,
+     * never the one detected, and an absent {@code occurred_at} stays absent.
+     */
+    public String fingerprint() {
+        return Fingerprint.of("api-call").with("call_type", callType).with("provider", provider).with("model", model)
+                .with("cost_usd", costUsd).with("status_code", statusCode).with("latency_ms", latencyMs)
+                .with("occurred_at", occurredAt).with("enforce", enforce).hex();
     }
 }

@@ -44,9 +44,7 @@ public class CreditService {
 
     /** Writes one ledger entry; a spend beyond the balance is refused with {@link InsufficientCredits}. */
     public Outcome<CreditTransaction> write(CreditWrite command) {
-        String payload = "credit\n" + command.kind() + "\n" + command.amount() + "\n" + command.operation().orElse("")
-                + "\n" + command.usageTransactionId().orElse("") + "\n" + command.reason().orElse("");
-        return writes.execute(command.user(), Optional.of(command.idempotencyKey()), payload, () -> {
+        return writes.execute(command.user(), Optional.of(command.idempotencyKey()), command.fingerprint(), () -> {
             accounts.user(command.user());
             CreditEntry entry = entryFor(command, clock.instant());
             if (command.kind() == CreditWrite.Kind.REFUND) {
@@ -59,6 +57,10 @@ public class CreditService {
             CreditAppend appended = ledger.append(entry);
             if (appended instanceof CreditAppend.Insufficient insufficient) {
                 return Outcome.refused(new InsufficientCredits(insufficient.balance(), command.amount()));
+            }
+            if (appended instanceof CreditAppend.OutOfRange) {
+                throw DomainException.unprocessable("balance_out_of_range",
+                        "a balance stays within " + CreditLedger.MAX_BALANCE + " credits either way");
             }
             return Outcome.done(((CreditAppend.Appended) appended).transaction());
         }, CreditTransaction::id, id -> ledger.find(command.user(), id).orElseThrow());

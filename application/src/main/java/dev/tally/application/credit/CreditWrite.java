@@ -1,5 +1,6 @@
 package dev.tally.application.credit;
 
+import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
@@ -19,6 +20,12 @@ public record CreditWrite(Kind kind, UserId user, long amount, Optional<String> 
     /** The credit writes a client can make. */
     public enum Kind { PURCHASE, GRANT, USAGE, REFUND, ADJUSTMENT }
 
+    /**
+     * The most credits one write may move (R64): enough for any real account, and small enough that
+     * the sum of a user's entries stays far inside the 64-bit integers balances are kept in.
+     */
+    public static final long MAX_AMOUNT = 1_000_000_000_000_000L;
+
     public CreditWrite {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(user, "user");
@@ -29,6 +36,15 @@ public record CreditWrite(Kind kind, UserId user, long amount, Optional<String> 
         if (kind != Kind.ADJUSTMENT && amount <= 0) {
             throw DomainException.invalid("invalid_amount", "amount must be a positive whole number of credits: " + amount);
         }
+        if (amount > MAX_AMOUNT || amount < -MAX_AMOUNT) {
+            throw DomainException.invalid("invalid_amount", "one write moves at most " + MAX_AMOUNT + " credits");
+        }
+    }
+
+    /** What makes a retry the same write (R20): the fields as sent. */
+    public String fingerprint() {
+        return Fingerprint.of("credit").with("kind", kind).with("amount", amount).with("operation", operation)
+                .with("usage_transaction_id", usageTransactionId).with("reason", reason).hex();
     }
 
     public static CreditWrite purchase(UserId user, long amount, IdempotencyKey key) {

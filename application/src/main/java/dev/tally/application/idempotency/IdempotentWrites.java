@@ -5,7 +5,6 @@ import dev.tally.application.port.IdempotencyStore;
 import dev.tally.application.port.Transactions;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.usage.IdempotencyKey;
-import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -36,19 +35,19 @@ public class IdempotentWrites {
     /**
      * Runs {@code work} in a transaction, once per key.
      *
-     * @param payload  everything that defines the request (operation name and fields), hashed to
-     *                 tell a retry from a different request under the same key
+     * @param fingerprint what the client sent, as its command's {@code fingerprint()} gives it:
+     *                    tells a retry from a different request under the same key (R20)
      * @param resultOf what to store to answer a retry: usually the id of the created thing
      * @param replay   rebuilds the answer from what {@code resultOf} stored
      */
-    public <T> Outcome<T> execute(UserId user, Optional<IdempotencyKey> key, String payload,
+    public <T> Outcome<T> execute(UserId user, Optional<IdempotencyKey> key, String fingerprint,
                                   Supplier<Outcome<T>> work, Function<T, String> resultOf,
                                   Function<String, T> replay) {
         if (key.isEmpty()) {
             return transactions.inTransaction(work);
         }
         IdempotencyKey k = key.get();
-        IdempotencyStore.Claim claim = store.claim(user, k, UsageRecord.sha256(payload), clock.instant());
+        IdempotencyStore.Claim claim = store.claim(user, k, fingerprint, clock.instant());
         if (claim instanceof IdempotencyStore.Replay replayed) {
             return Outcome.done(replay.apply(replayed.result()));
         }
@@ -71,6 +70,14 @@ public class IdempotentWrites {
             });
             completed = !outcome.isRefused();
             return outcome;
+        } catch (IllegalStateException tookOver) {
+            // This request was slow past the lease and a retry completed the key first: this
+            // transaction rolled back, so answer as the retry was answered (R66).
+            if (store.claim(user, k, fingerprint, clock.instant()) instanceof IdempotencyStore.Replay replayed) {
+                completed = true;
+                return Outcome.done(replay.apply(replayed.result()));
+            }
+            throw tookOver;
         } finally {
             if (!completed) {
                 store.release(user, k);
@@ -79,8 +86,8 @@ public class IdempotentWrites {
     }
 
     /** {@link #execute} for a write that no rule can refuse. */
-    public <T> T executeAlways(UserId user, Optional<IdempotencyKey> key, String payload, Supplier<T> work,
+    public <T> T executeAlways(UserId user, Optional<IdempotencyKey> key, String fingerprint, Supplier<T> work,
                                Function<T, String> resultOf, Function<String, T> replay) {
-        return execute(user, key, payload, () -> Outcome.done(work.get()), resultOf, replay).orElseThrow();
+        return execute(user, key, fingerprint, () -> Outcome.done(work.get()), resultOf, replay).orElseThrow();
     }
 }

@@ -3,6 +3,7 @@ package dev.tally.application.memory;
 import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
 import dev.tally.application.port.CreditTransactionRepository;
+import dev.tally.domain.credit.CreditLedger;
 import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.credit.CreditType;
 import dev.tally.domain.credit.OperationUsage;
@@ -39,9 +40,18 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
     public CreditAppend append(CreditEntry entry) {
         Account account = account(entry.user());
         synchronized (account) {
-            long after = Math.addExact(account.balance, entry.amount());
+            long after;
+            try {
+                after = Math.addExact(account.balance, entry.amount());
+            } catch (ArithmeticException beyondLong) {
+                return entry.requireCover() && entry.amount() < 0 ? new CreditAppend.Insufficient(account.balance)
+                        : new CreditAppend.OutOfRange(account.balance);
+            }
             if (entry.requireCover() && after < 0) {
                 return new CreditAppend.Insufficient(account.balance);
+            }
+            if (Math.abs(after) > CreditLedger.MAX_BALANCE) {
+                return new CreditAppend.OutOfRange(account.balance);
             }
             CreditTransaction transaction = entry.toTransaction(after);
             if (byId.putIfAbsent(transaction.id(), transaction) != null) {

@@ -49,7 +49,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
             int duplicates = 0;
             for (PeriodRecord entry : records) {
                 UsageRecord record = entry.record();
-                String fingerprint = record.fingerprint();
+                String fingerprint = entry.fingerprint();
                 Fact stored = ledger.factsByKey.get(record.idempotencyKey().value());
                 String earlier = stored != null ? stored.fingerprint : inBatch.get(record.idempotencyKey());
                 if (earlier == null) {
@@ -66,18 +66,22 @@ public final class InMemoryUsageLedger implements UsageLedger {
                 requested.merge(RollupKey.of(entry.record().metric(), entry.period()), entry.record().quantity(),
                         BigDecimal::add);
             }
+            List<Denied> denials = new ArrayList<>();
             for (Map.Entry<RollupKey, BigDecimal> request : requested.entrySet()) {
                 Limit limit = enforce.get(request.getKey().metric());
                 if (limit != null) {
-                    Rollup rollup = ledger.rollup(request.getKey());
-                    if (!limit.admits(rollup.used.add(rollup.reserved).add(request.getValue()))) {
-                        return new Denied(request.getKey().metric(), request.getKey().period(), rollup.totals(),
-                                request.getValue(), limit.max().orElseThrow());
+                    UsageTotals current = ledger.rollups.getOrDefault(request.getKey(), new Rollup()).totals();
+                    if (!limit.admits(current.used().add(current.reserved()).add(request.getValue()))) {
+                        denials.add(new Denied(request.getKey().metric(), request.getKey().period(), current,
+                                request.getValue(), limit.max().orElseThrow()));
                     }
                 }
             }
+            if (!denials.isEmpty()) {
+                return Denied.firstOffending(fresh, denials);
+            }
             for (PeriodRecord entry : fresh) {
-                ledger.store(new Fact(entry.record(), entry.record().fingerprint(), entry.period()));
+                ledger.store(new Fact(entry.record(), entry.fingerprint(), entry.period()));
             }
             return new AppendResult.Appended(fresh.size(), duplicates);
         }
@@ -140,7 +144,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
             rollup.reserved = rollup.reserved.subtract(reservation.quantity);
             UsageRecord record = new UsageRecord(user, reservation.metric, reservation.quantity, reservation.at,
                     new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
-            ledger.store(new Fact(record, record.fingerprint(), reservation.period));
+            ledger.store(new Fact(record, new PeriodRecord(record, reservation.period).fingerprint(), reservation.period));
             return true;
         }
     }

@@ -15,8 +15,13 @@ import java.time.Instant;
  */
 public interface IdempotencyStore {
 
-    /** How long a claim may stay in flight before a retry may take it over (a crashed writer). */
-    Duration LEASE = Duration.ofSeconds(60);
+    /**
+     * How long a claim may stay in flight before a retry may take it over: the writer is presumed
+     * dead (a crash, a lost connection), and its retry must not be told {@code 409} for long (R66:
+     * released within 10 s). A writer that is merely slow cannot make the key count twice: only
+     * one {@link #complete} of a claim succeeds, and the other's transaction rolls back.
+     */
+    Duration LEASE = Duration.ofSeconds(8);
 
     /**
      * Claims {@code key} for a request whose payload hashes to {@code fingerprint}. The claim

@@ -27,8 +27,10 @@ public interface UsageLedger {
      * records are stored and added to the rollup of their own period. For each metric in
      * {@code enforce}, the sum of the new records of each period must satisfy
      * {@code used + reserved + requested <= limit} at the moment of writing, or no record is
-     * stored, nothing is counted and the first breach is returned (an implementation may leave an
-     * empty rollup behind). A key stored with a different payload also stores and counts nothing.
+     * stored, nothing is counted and the breach of the first offending record in request order is
+     * returned ({@link Denied#firstOffending}; an implementation may leave an empty rollup behind,
+     * which readers do not show as usage). A key stored with a different payload also stores and
+     * counts nothing, and the first such key in request order is returned.
      */
     AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce);
 

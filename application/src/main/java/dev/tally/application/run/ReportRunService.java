@@ -10,6 +10,7 @@ import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.usage.UsageService;
 import dev.tally.application.user.Accounts;
+import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.MetricKey;
@@ -68,17 +69,16 @@ public class ReportRunService {
 
     /** Starts a run, or refuses it when running + succeeded runs have reached the limit. */
     public Outcome<ReportRun> start(StartRun command) {
-        String payload = "start-run\n" + command.repositoryId().orElse("") + "\n" + command.configurationId().orElse("");
-        Outcome<ReportRun> outcome = attemptStart(command, payload);
+        Outcome<ReportRun> outcome = attemptStart(command);
         if (outcome.isRefused() && sweepTimedOut() > 0) {
             // A stale run may have been holding the last reservation.
-            outcome = attemptStart(command, payload);
+            outcome = attemptStart(command);
         }
         return outcome;
     }
 
-    private Outcome<ReportRun> attemptStart(StartRun command, String payload) {
-        return writes.execute(command.user(), command.idempotencyKey(), payload, () -> {
+    private Outcome<ReportRun> attemptStart(StartRun command) {
+        return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
             Instant now = clock.instant();
             User user = accounts.user(command.user());
             Plan plan = accounts.planOf(user);
@@ -100,8 +100,12 @@ public class ReportRunService {
      */
     public ReportRun complete(UserId user, String runId, RunCompletion completion,
                               Optional<IdempotencyKey> idempotencyKey) {
-        String payload = "complete-run\n" + runId + "\n" + completion;
-        return writes.executeAlways(user, idempotencyKey, payload, () -> {
+        String fingerprint = Fingerprint.of("complete-run").with("run_id", runId)
+                .with("status", completion.status()).with("tokens_input", completion.tokensInput())
+                .with("tokens_output", completion.tokensOutput()).with("model", completion.model())
+                .with("commits_processed", completion.commitsProcessed()).with("cost_usd", completion.costUsd())
+                .with("error_code", completion.errorCode()).with("error_message", completion.errorMessage()).hex();
+        return writes.executeAlways(user, idempotencyKey, fingerprint, () -> {
             ReportRun run = get(user, runId);
             ReportRun ended = run.complete(completion, prices.table(), clock.instant());
             settle(ended);
@@ -115,8 +119,9 @@ public class ReportRunService {
         if (responseStatus.isPresent() && (responseStatus.getAsInt() < 100 || responseStatus.getAsInt() > 599)) {
             throw DomainException.invalid("invalid_status_code", "response_status must be 100-599");
         }
-        String payload = "webhook-delivery\n" + runId + "\n" + delivered + "\n" + responseStatus;
-        return writes.executeAlways(user, idempotencyKey, payload,
+        String fingerprint = Fingerprint.of("webhook-delivery").with("run_id", runId).with("delivered", delivered)
+                .with("response_status", responseStatus).hex();
+        return writes.executeAlways(user, idempotencyKey, fingerprint,
                 () -> runs.recordDelivery(user, runId, clock.instant(), responseStatus, delivered)
                         .orElseThrow(() -> notFound(user, runId)),
                 ReportRun::id, id -> get(user, id));

@@ -1,5 +1,6 @@
 package dev.tally.application.run;
 
+import dev.tally.domain.Fingerprint;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
 import java.util.Objects;
@@ -14,6 +15,12 @@ public record StartRun(UserId user, Optional<String> repositoryId, Optional<Stri
         Objects.requireNonNull(repositoryId, "repositoryId");
         Objects.requireNonNull(configurationId, "configurationId");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    }
+
+    /** What makes a retry the same request (R20): the fields as sent. */
+    public String fingerprint() {
+        return Fingerprint.of("start-run").with("repository_id", repositoryId)
+                .with("configuration_id", configurationId).hex();
     }
 
     /** A run without repository or configuration and without a key. */

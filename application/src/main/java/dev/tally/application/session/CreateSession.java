@@ -1,5 +1,6 @@
 package dev.tally.application.session;
 
+import dev.tally.domain.Fingerprint;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
@@ -14,5 +15,10 @@ public record CreateSession(UserId user, String title, Optional<BigDecimal> file
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(fileSizeMb, "fileSizeMb");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    }
+
+    /** What makes a retry the same request (R20): the fields as sent. */
+    public String fingerprint() {
+        return Fingerprint.of("create-session").with("title", title).with("file_size_mb", fileSizeMb).hex();
     }
 }

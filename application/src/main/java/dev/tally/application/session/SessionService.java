@@ -5,6 +5,7 @@ import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.SessionRepository;
 import dev.tally.application.usage.UsageService;
 import dev.tally.application.user.Accounts;
+import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.Money;
 import dev.tally.domain.period.BillingPeriod;
@@ -57,8 +58,7 @@ public class SessionService {
         if (fileSize.filter(size -> size.signum() < 0).isPresent()) {
             throw DomainException.invalid("invalid_file_size", "file_size_mb cannot be negative");
         }
-        String payload = "create-session\n" + command.title() + "\n" + fileSize.map(BigDecimal::toPlainString).orElse("");
-        return writes.execute(command.user(), command.idempotencyKey(), payload, () -> {
+        return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
             Instant now = clock.instant();
             User user = accounts.user(command.user());
             Plan plan = accounts.planOf(user);
@@ -92,7 +92,8 @@ public class SessionService {
         if (durationSeconds < 0) {
             throw DomainException.invalid("invalid_duration", "duration_seconds cannot be negative");
         }
-        return writes.executeAlways(userId, idempotencyKey, "complete-session\n" + sessionId + "\n" + durationSeconds,
+        return writes.executeAlways(userId, idempotencyKey, Fingerprint.of("complete-session")
+                        .with("session_id", sessionId).with("duration_seconds", durationSeconds).hex(),
                 () -> {
                     User user = accounts.user(userId);
                     // The domain refuses a second completion; the store refuses one that lost a race.

@@ -1,5 +1,6 @@
 package dev.tally.application.usage;
 
+import dev.tally.application.port.PeriodRecord;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.usage.IdempotencyKey;
 import java.math.BigDecimal;
@@ -18,6 +19,15 @@ public record UsageItem(MetricKey metric, BigDecimal quantity, Optional<Instant>
         Objects.requireNonNull(occurredAt, "occurredAt");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         dimensions = dimensions == null ? Map.of() : dimensions;
+    }
+
+    /**
+     * What makes a retry of this record the same record (R20): what the client sent. A record
+     * sent without {@code occurred_at} and replayed without it is the same record, whatever
+     * instant the server assigned to it the first time.
+     */
+    public String fingerprint() {
+        return PeriodRecord.fingerprint(metric, quantity, occurredAt, dimensions);
     }
 
     /** {@code quantity} of {@code metric} now, without dimensions. */

@@ -22,6 +22,7 @@ import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,8 @@ public class UsageService {
      */
     public Outcome<UsageRecorded> record(RecordUsage command) {
         Instant now = clock.instant();
-        List<UsageRecord> records = command.items().stream()
+        List<UsageItem> items = command.items();
+        List<UsageRecord> records = items.stream()
                 .map(item -> {
                     Instant occurredAt = item.occurredAt().orElse(now);
                     lateEvents.check(occurredAt, now);
@@ -69,24 +71,33 @@ public class UsageService {
                 .toList();
         return transactions.inTransaction(() -> {
             User user = accounts.user(command.user());
-            return recordFor(user, accounts.planOf(user), records, command.enforce());
+            List<PeriodRecord> filed = new ArrayList<>(records.size());
+            for (int i = 0; i < records.size(); i++) {
+                UsageRecord record = records.get(i);
+                filed.add(new PeriodRecord(record, user.periodAt(record.occurredAt()), items.get(i).fingerprint()));
+            }
+            return append(user, accounts.planOf(user), filed, command.enforce());
         });
     }
 
     /**
-     * Appends records for a user already loaded in the caller's transaction; with
-     * {@code enforce}, every metric's limit is checked in the same atomic write.
+     * Appends records the server built itself (for a session, a code, an API call) for a user
+     * already loaded in the caller's transaction; with {@code enforce}, every metric's limit is
+     * checked in the same atomic write.
      */
     public Outcome<UsageRecorded> recordFor(User user, Plan plan, List<UsageRecord> records, boolean enforce) {
-        List<PeriodRecord> filed = records.stream()
+        return append(user, plan, records.stream()
                 .map(record -> new PeriodRecord(record, user.periodAt(record.occurredAt())))
-                .toList();
+                .toList(), enforce);
+    }
+
+    private Outcome<UsageRecorded> append(User user, Plan plan, List<PeriodRecord> filed, boolean enforce) {
         Map<MetricKey, Limit> limits = new HashMap<>();
         if (enforce) {
-            for (UsageRecord record : records) {
-                Limit limit = plan.limitOf(record.metric());
+            for (PeriodRecord entry : filed) {
+                Limit limit = plan.limitOf(entry.record().metric());
                 if (!limit.isUnlimited()) {
-                    limits.put(record.metric(), limit);
+                    limits.put(entry.record().metric(), limit);
                 }
             }
         }
@@ -115,11 +126,16 @@ public class UsageService {
         return new UsageReport(user.id(), plan.id(), period, metrics(user, plan, period));
     }
 
-    /** Every metric of the plan and every metric with usage in {@code period}, by name. */
+    /** Every metric of the plan and every metric with usage or a reservation in {@code period}, by name. */
     public List<MetricUsage> metrics(User user, Plan plan, BillingPeriod period) {
         Map<MetricKey, UsageTotals> totals = new TreeMap<>(ledger.totals(user.id(), period));
         Set<MetricKey> metrics = new TreeSet<>(plan.limits().byMetric().keySet());
-        metrics.addAll(totals.keySet());
+        // An empty rollup (left by a refused write or a released reservation) is not usage.
+        totals.forEach((metric, t) -> {
+            if (t.used().signum() != 0 || t.reserved().signum() != 0) {
+                metrics.add(metric);
+            }
+        });
         return metrics.stream()
                 .map(metric -> {
                     UsageTotals t = totals.getOrDefault(metric, UsageTotals.ZERO);

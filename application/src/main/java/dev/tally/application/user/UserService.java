@@ -5,6 +5,7 @@ import dev.tally.application.port.PlanRepository;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.port.UserRepository;
+import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.BillingSchedule;
@@ -45,7 +46,8 @@ public class UserService {
 
     /**
      * Creates or updates a user. A new user is anchored at its creation unless an anchor is given
-     * (R3). Changing an existing user's billing replaces its schedule and refiles its usage into
+     * (R3); a calendar-month user's periods are whole months from the start, even when it is
+     * created mid-month (R5). Changing an existing user's billing replaces its schedule and refiles its usage into
      * the new periods.
      */
     public User put(PutUser command) {
@@ -54,7 +56,7 @@ public class UserService {
             Instant now = clock.instant();
             Optional<User> existing = users.find(command.user());
             if (existing.isEmpty()) {
-                BillingCycle cycle = new BillingCycle(command.cycle().orElse(CycleKind.CALENDAR_MONTH),
+                BillingCycle cycle = BillingCycle.starting(command.cycle().orElse(CycleKind.CALENDAR_MONTH),
                         command.anchor().orElse(now), command.timeZone().orElse(ZoneOffset.UTC));
                 User created = new User(command.user(), command.plan(), BillingSchedule.of(cycle), now);
                 users.save(created);
@@ -65,7 +67,8 @@ public class UserService {
             BillingCycle wanted = new BillingCycle(command.cycle().orElse(current.kind()),
                     command.anchor().orElse(current.anchor()), command.timeZone().orElse(current.zone()));
             if (!wanted.equals(current)) {
-                user = user.withBilling(BillingSchedule.of(wanted));
+                user = user.withBilling(BillingSchedule.of(BillingCycle.starting(wanted.kind(), wanted.anchor(),
+                        wanted.zone())));
                 ledger.refile(user.id(), user.billing()::periodAt);
             }
             users.save(user);
@@ -88,7 +91,7 @@ public class UserService {
      * not start yet another period.
      */
     public User resetBillingPeriod(UserId id, Optional<IdempotencyKey> idempotencyKey) {
-        return writes.executeAlways(id, idempotencyKey, "reset-billing-period", () -> {
+        return writes.executeAlways(id, idempotencyKey, Fingerprint.of("reset-billing-period").hex(), () -> {
             User user = accounts.user(id).reanchoredAt(clock.instant());
             users.save(user);
             return user;

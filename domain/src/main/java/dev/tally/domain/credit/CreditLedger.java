@@ -11,6 +11,12 @@ import java.util.Collection;
  */
 public final class CreditLedger {
 
+    /**
+     * The largest balance, up or down, a user may hold (R34, R64): far beyond any real account,
+     * and far enough inside a {@code long} that adding one entry can never overflow the sum.
+     */
+    public static final long MAX_BALANCE = 1_000_000_000_000_000_000L;
+
     private CreditLedger() {
     }
 

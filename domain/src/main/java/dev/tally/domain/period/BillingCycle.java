@@ -38,6 +38,21 @@ public record BillingCycle(CycleKind kind, Instant anchor, ZoneId zone) {
         }
     }
 
+    /**
+     * The cycle a user starts with, or is moved to (R5): a calendar-month cycle's periods are whole
+     * calendar months in its zone from the start, so its anchor is the start of the month holding
+     * {@code anchor} and usage backfilled earlier that month counts; an anniversary cycle is anchored
+     * at {@code anchor} (by default the user's creation). Only a re-anchoring ({@link #anchoredAt},
+     * a usage reset, R4) starts a period mid-month.
+     */
+    public static BillingCycle starting(CycleKind kind, Instant anchor, ZoneId zone) {
+        if (kind == CycleKind.CALENDAR_MONTH) {
+            Instant monthStart = anchor.atZone(zone).toLocalDate().withDayOfMonth(1).atStartOfDay(zone).toInstant();
+            return new BillingCycle(kind, monthStart, zone);
+        }
+        return new BillingCycle(kind, anchor, zone);
+    }
+
     /** A calendar-month cycle in UTC anchored at {@code anchor}. */
     public static BillingCycle calendarMonth(Instant anchor) {
         return new BillingCycle(CycleKind.CALENDAR_MONTH, anchor, ZoneId.of("UTC"));

@@ -1,6 +1,7 @@
 package dev.tally.domain.run;
 
 import dev.tally.domain.DomainException;
+import dev.tally.domain.Money;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -31,7 +32,7 @@ public record ReportRun(String id, UserId user, Optional<String> repositoryId, O
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(completedAt, "completedAt");
         Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(costUsd, "costUsd");
+        costUsd = Money.usd(Objects.requireNonNull(costUsd, "costUsd"));
         Objects.requireNonNull(costSource, "costSource");
         Objects.requireNonNull(errorCode, "errorCode");
         Objects.requireNonNull(errorMessage, "errorMessage");

@@ -11,6 +11,12 @@ public record RunCompletion(RunStatus status, long tokensInput, long tokensOutpu
                             long commitsProcessed, Optional<BigDecimal> costUsd, Optional<String> errorCode,
                             Optional<String> errorMessage) {
 
+    /**
+     * The most tokens (input or output) or commits one run may report (R64): far beyond any real
+     * run, and small enough that the sums of millions of runs fit the integers they are stored in.
+     */
+    public static final long MAX_COUNT = 1_000_000_000_000L;
+
     public RunCompletion {
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(model, "model");
@@ -22,6 +28,10 @@ public record RunCompletion(RunStatus status, long tokensInput, long tokensOutpu
         }
         if (tokensInput < 0 || tokensOutput < 0 || commitsProcessed < 0) {
             throw DomainException.invalid("invalid_run_completion", "token and commit counts cannot be negative");
+        }
+        if (tokensInput > MAX_COUNT || tokensOutput > MAX_COUNT || commitsProcessed > MAX_COUNT) {
+            throw DomainException.invalid("invalid_run_completion",
+                    "token and commit counts are at most " + MAX_COUNT + " per run");
         }
         costUsd = costUsd.map(cost -> Money.quantity(cost, "cost_usd"));
         if (costUsd.filter(cost -> cost.signum() < 0).isPresent()) {

@@ -5,11 +5,7 @@ import dev.tally.domain.Money;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -48,28 +44,5 @@ public record UsageRecord(UserId user, MetricKey metric, BigDecimal quantity, In
                         "dimension names are 1-64 characters and values at most " + MAX_DIMENSION_LENGTH);
             }
         });
-    }
-
-    /**
-     * A stable hash of everything the client sent, so a retry with the same key can be told from
-     * a different payload under a reused key (R20).
-     */
-    public String fingerprint() {
-        StringBuilder text = new StringBuilder()
-                .append(metric).append('\n')
-                .append(quantity.toPlainString()).append('\n')
-                .append(occurredAt).append('\n');
-        new TreeMap<>(dimensions).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
-        return sha256(text.toString());
-    }
-
-    /** SHA-256 of {@code text} in lower-case hex. */
-    public static String sha256(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
     }
 }

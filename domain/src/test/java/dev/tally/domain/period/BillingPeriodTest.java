@@ -118,6 +118,40 @@ class BillingPeriodTest {
     }
 
     @Test
+    void R5_a_calendar_month_user_created_mid_month_has_the_whole_month_as_its_first_period() {
+        Instant created = utc("2026-11-10T08:00:00");
+        BillingSchedule schedule = BillingSchedule.of(BillingCycle.starting(CycleKind.CALENDAR_MONTH, created, UTC));
+
+        BillingPeriod november = new BillingPeriod(utc("2026-11-01T00:00:00"), utc("2026-12-01T00:00:00"));
+        assertThat(schedule.periodAt(created)).isEqualTo(november);
+        assertThat(schedule.periodAt(utc("2026-11-02T00:00:00"))).as("backfilled before creation").isEqualTo(november);
+        assertThat(schedule.periodAt(utc("2026-10-31T23:59:59"))).isEqualTo(
+                new BillingPeriod(utc("2026-10-01T00:00:00"), utc("2026-11-01T00:00:00")));
+    }
+
+    @Test
+    void R5_the_whole_month_is_the_calendar_month_of_the_cycle_zone() {
+        ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+        BillingCycle cycle = BillingCycle.starting(CycleKind.CALENDAR_MONTH, utc("2026-10-31T20:00:00"), tokyo);
+
+        assertThat(cycle.anchor()).as("Nov 1, 00:00 in Tokyo").isEqualTo(utc("2026-10-31T15:00:00"));
+        assertThat(BillingSchedule.of(cycle).periodAt(utc("2026-10-31T16:00:00")).end())
+                .isEqualTo(utc("2026-11-30T15:00:00"));
+    }
+
+    @Test
+    void R5_an_anniversary_cycle_without_explicit_anchor_is_anchored_at_creation_and_a_reset_still_cuts_a_month() {
+        Instant created = utc("2026-11-10T08:00:00");
+        assertThat(BillingCycle.starting(CycleKind.ANNIVERSARY, created, UTC).anchor()).isEqualTo(created);
+
+        Instant reset = utc("2026-11-20T00:00:00");
+        BillingSchedule afterReset = BillingSchedule.of(BillingCycle.starting(CycleKind.CALENDAR_MONTH, created, UTC))
+                .reanchoredAt(reset);
+        assertThat(afterReset.periodAt(utc("2026-11-25T00:00:00")))
+                .isEqualTo(new BillingPeriod(reset, utc("2026-12-01T00:00:00")));
+    }
+
+    @Test
     void R4_a_reset_starts_a_new_period_at_that_instant_and_keeps_earlier_periods() {
         BillingSchedule schedule = BillingSchedule.of(BillingCycle.calendarMonth(utc("2026-01-01T00:00:00")));
         Instant reset = utc("2026-11-15T09:30:00");

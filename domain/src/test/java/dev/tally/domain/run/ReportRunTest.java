@@ -9,6 +9,7 @@ import dev.tally.domain.plan.Limit;
 import dev.tally.domain.usage.UsageTotals;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -121,5 +122,28 @@ class ReportRunTest {
         assertThat(stats.counts().lastRunAt()).contains(T0.plusSeconds(3));
         assertThat(stats.remaining()).contains(BigDecimal.ZERO);
         assertThat(stats.canRunMore()).isFalse();
+    }
+
+    @Test
+    void R64_a_run_reports_at_most_10_to_the_12_tokens_or_commits() {
+        new RunCompletion(RunStatus.SUCCEEDED, RunCompletion.MAX_COUNT, RunCompletion.MAX_COUNT, Optional.empty(),
+                RunCompletion.MAX_COUNT, Optional.empty(), Optional.empty(), Optional.empty());
+        for (long[] counts : new long[][] {{5_000_000_000_000_000_000L, 0, 0}, {0, Long.MAX_VALUE, 0},
+                {0, 0, RunCompletion.MAX_COUNT + 1}}) {
+            assertThatThrownBy(() -> new RunCompletion(RunStatus.SUCCEEDED, counts[0], counts[1], Optional.empty(),
+                    counts[2], Optional.empty(), Optional.empty(), Optional.empty()))
+                    .isInstanceOf(DomainException.class).extracting("code").isEqualTo("invalid_run_completion");
+        }
+    }
+
+    @Test
+    void R28_token_sums_never_wrap() {
+        ReportRun started = ReportRun.start("r1", new UserId("acme"), Optional.empty(), Optional.empty(), T0);
+        ReportRun huge = new ReportRun("r1", started.user(), Optional.empty(), Optional.empty(), RunStatus.SUCCEEDED,
+                T0, Optional.of(T0), Long.MAX_VALUE, Long.MAX_VALUE, Optional.empty(), 0, BigDecimal.ZERO,
+                started.costSource(), Optional.empty(), Optional.empty(), started.webhook());
+
+        assertThat(RunCounts.of(List.of(huge, huge)).tokens())
+                .isEqualTo(BigInteger.valueOf(Long.MAX_VALUE).multiply(BigInteger.valueOf(4)));
     }
 }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
 import dev.tally.application.port.CreditTransactionRepository;
+import dev.tally.domain.credit.CreditLedger;
 import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.credit.CreditType;
 import dev.tally.domain.credit.OperationUsage;
@@ -81,6 +82,24 @@ public abstract class CreditTransactionRepositoryContract {
         assertThat(credits().count(user)).isEqualTo(1);
         assertThat(credits().append(spend(newUser(), "upload", 1, AT, true)))
                 .isEqualTo(new CreditAppend.Insufficient(0));
+    }
+
+    @Test
+    void R64_an_entry_that_would_take_the_balance_beyond_its_range_is_refused_and_writes_nothing() {
+        UserId user = newUser();
+        append(purchase(user, CreditLedger.MAX_BALANCE, AT));
+
+        assertThat(credits().append(purchase(user, 1, AT))).isEqualTo(new CreditAppend.OutOfRange(CreditLedger.MAX_BALANCE));
+        assertThat(credits().append(purchase(user, Long.MAX_VALUE, AT)))
+                .isEqualTo(new CreditAppend.OutOfRange(CreditLedger.MAX_BALANCE));
+        assertThat(credits().append(spend(user, "upload", Long.MAX_VALUE, AT, true)))
+                .isEqualTo(new CreditAppend.Insufficient(CreditLedger.MAX_BALANCE));
+        assertThat(credits().balance(user)).isEqualTo(CreditLedger.MAX_BALANCE);
+        assertThat(credits().count(user)).isEqualTo(1);
+        UserId other = newUser();
+        assertThat(credits().append(spend(other, "upload", CreditLedger.MAX_BALANCE + 1, AT, false)))
+                .isEqualTo(new CreditAppend.OutOfRange(0));
+        assertThat(credits().append(spend(other, "upload", 5, AT, true))).isEqualTo(new CreditAppend.Insufficient(0));
     }
 
     @Test

@@ -17,6 +17,7 @@ import dev.tally.domain.run.RunCounts;
 import dev.tally.domain.run.RunStatus;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -122,6 +123,23 @@ public abstract class ReportRunRepositoryContract {
                 Optional.of(newer.startedAt())));
         assertSameValue(runs().countsStartedIn(newUser(), MARCH), new RunCounts(0, 0, 0, 0, 0, 0, BigDecimal.ZERO,
                 Optional.empty()));
+    }
+
+    @Test
+    void R28_token_sums_of_runs_stored_before_counts_were_bounded_never_overflow() {
+        UserId user = newUser();
+        for (int i = 0; i < 2; i++) {
+            ReportRun run = started(user, MARCH.start().plusSeconds(10 + i));
+            // As stored before the domain bounded a run's tokens (R64): each at the top of BIGINT.
+            ReportRun huge = new ReportRun(run.id(), user, run.repositoryId(), run.configurationId(), RunStatus.SUCCEEDED,
+                    run.startedAt(), Optional.of(run.startedAt().plusSeconds(1)), Long.MAX_VALUE, Long.MAX_VALUE,
+                    Optional.empty(), Long.MAX_VALUE, BigDecimal.ONE, run.costSource(), Optional.empty(),
+                    Optional.empty(), run.webhook());
+            runs().replace(huge, RunStatus.RUNNING);
+        }
+
+        assertThat(runs().countsStartedIn(user, MARCH).tokens())
+                .isEqualTo(BigInteger.valueOf(Long.MAX_VALUE).multiply(BigInteger.valueOf(4)));
     }
 
     @Test

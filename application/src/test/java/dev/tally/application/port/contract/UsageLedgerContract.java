@@ -167,6 +167,57 @@ public abstract class UsageLedgerContract {
     }
 
     @Test
+    void R12_of_several_breaches_the_first_offending_record_in_request_order_is_reported() {
+        UserId user = newUser();
+        Map<MetricKey, Limit> limits = Map.of(RUNS, Limit.of(5), GPU_HOURS, Limit.of(5));
+        ledger().append(user, List.of(usage(user, RUNS, "4", "r0", MARCH, 1), usage(user, GPU_HOURS, "4", "g0", MARCH, 1)),
+                limits);
+        Denied runs = new Denied(RUNS, MARCH, new UsageTotals(dec("4"), BigDecimal.ZERO), dec("2"), dec("5"));
+        Denied gpu = new Denied(GPU_HOURS, MARCH, new UsageTotals(dec("4"), BigDecimal.ZERO), dec("2"), dec("5"));
+
+        assertSameValue(ledger().append(user, List.of(usage(user, GPU_HOURS, "2", "g", MARCH, 1),
+                usage(user, RUNS, "2", "r", MARCH, 1)), limits), gpu);
+        assertSameValue(ledger().append(user, List.of(usage(user, RUNS, "2", "r", MARCH, 1),
+                usage(user, GPU_HOURS, "2", "g", MARCH, 1)), limits), runs);
+        // gpu's first record still fits (4 + 1); runs' record is the first that does not.
+        assertSameValue(ledger().append(user, List.of(usage(user, GPU_HOURS, "1", "g1", MARCH, 1),
+                usage(user, RUNS, "2", "r", MARCH, 1), usage(user, GPU_HOURS, "1", "g2", MARCH, 1)), limits), runs);
+        assertTotals(user, RUNS, MARCH, "4", "0");
+        assertTotals(user, GPU_HOURS, MARCH, "4", "0");
+    }
+
+    @Test
+    void R12_a_metric_over_its_limit_in_two_periods_reports_the_period_of_the_first_record_sent() {
+        UserId user = newUser();
+        Map<MetricKey, Limit> limits = limit(GPU_HOURS, 3);
+
+        assertSameValue(ledger().append(user, List.of(usage(user, GPU_HOURS, "4", "m", MARCH, 1),
+                        usage(user, GPU_HOURS, "4", "f", FEBRUARY, 1)), limits),
+                new Denied(GPU_HOURS, MARCH, UsageTotals.ZERO, dec("4"), dec("3")));
+        assertSameValue(ledger().append(user, List.of(usage(user, GPU_HOURS, "4", "f", FEBRUARY, 1),
+                        usage(user, GPU_HOURS, "4", "m", MARCH, 1)), limits),
+                new Denied(GPU_HOURS, FEBRUARY, UsageTotals.ZERO, dec("4"), dec("3")));
+    }
+
+    @Test
+    void R20_of_several_reused_keys_the_first_in_request_order_is_reported() {
+        UserId user = newUser();
+        ledger().append(user, List.of(usage(user, GPU_HOURS, "1", "k1", MARCH, 1),
+                usage(user, GPU_HOURS, "1", "k2", MARCH, 1)), Map.of());
+
+        assertThat(ledger().append(user, List.of(usage(user, GPU_HOURS, "2", "k2", MARCH, 1),
+                usage(user, GPU_HOURS, "2", "k1", MARCH, 1)), Map.of()))
+                .isEqualTo(new AppendResult.KeyReused(new IdempotencyKey("k2")));
+        assertThat(ledger().append(user, List.of(usage(user, GPU_HOURS, "2", "k3", MARCH, 1),
+                usage(user, GPU_HOURS, "2", "k1", MARCH, 1), usage(user, GPU_HOURS, "3", "k3", MARCH, 1)), Map.of()))
+                .isEqualTo(new AppendResult.KeyReused(new IdempotencyKey("k1")));
+        assertThat(ledger().append(user, List.of(usage(user, GPU_HOURS, "2", "k0", MARCH, 1),
+                usage(user, GPU_HOURS, "3", "k0", MARCH, 1), usage(user, GPU_HOURS, "2", "k1", MARCH, 1)), Map.of()))
+                .isEqualTo(new AppendResult.KeyReused(new IdempotencyKey("k0")));
+        assertTotals(user, GPU_HOURS, MARCH, "2", "0");
+    }
+
+    @Test
     void R13_duplicates_do_not_count_against_the_limit() {
         UserId user = newUser();
         PeriodRecord record = usage(user, GPU_HOURS, "5", "a", MARCH, 1);

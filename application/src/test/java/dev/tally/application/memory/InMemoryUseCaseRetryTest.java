@@ -1,0 +1,14 @@
+package dev.tally.application.memory;
+
+import dev.tally.application.port.TallyStorage;
+import dev.tally.application.port.contract.UseCaseRetryContract;
+
+class InMemoryUseCaseRetryTest extends UseCaseRetryContract {
+
+    private final TallyStorage storage = TallyStorage.inMemory();
+
+    @Override
+    protected TallyStorage storage() {
+        return storage;
+    }
+}
