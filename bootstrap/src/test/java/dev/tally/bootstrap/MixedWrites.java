@@ -1,0 +1,173 @@
+package dev.tally.bootstrap;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.adapter.jdbc.JdbcStorage;
+import dev.tally.application.port.ReconcileProgress;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A mixed write load for the fault tests, each write carrying an idempotency key (R20): enforced
+ * usage records, credit grants and run starts, for one user. It remembers what the server
+ * acknowledged and checks the database against it: every acknowledged write stored exactly once.
+ */
+final class MixedWrites {
+
+    static final String USER = "acme";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** What a write creates. */
+    enum Kind { USAGE, GRANT, RUN }
+
+    /** One write; sending it again sends the same body under the same key. */
+    record Write(Kind kind, String key, String body) {
+
+        String path() {
+            return switch (kind) {
+                case USAGE -> "/v1/users/" + USER + "/usage";
+                case GRANT -> "/v1/users/" + USER + "/credits/grants";
+                case RUN -> "/v1/users/" + USER + "/report-runs";
+            };
+        }
+    }
+
+    /** An answer: its status, body and {@code Retry-After} header (empty when absent). */
+    record Answer(int status, String body, String retryAfter) {
+
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        String error() {
+            try {
+                return JSON.readTree(body).path("error").asText();
+            } catch (IOException e) {
+                return "not JSON: " + body;
+            }
+        }
+    }
+
+    /** What the database holds against what was acknowledged. */
+    record Figures(int acknowledged, int lost, int duplicated, int drifted) {
+    }
+
+    private final String prefix;
+    private final AtomicInteger next = new AtomicInteger();
+    /** Every acknowledged write and what identifies it in the database: the key, or the created id. */
+    private final Map<Write, String> acknowledged = new ConcurrentHashMap<>();
+
+    MixedWrites(String prefix) {
+        this.prefix = prefix;
+    }
+
+    /** Creates a plan with room for every write and the user they go to. */
+    static void setUp(int port, String adminKey) throws IOException {
+        for (Answer answer : List.of(
+                send(port, adminKey, "PUT", "/v1/plans/roomy",
+                        "{\"name\": \"roomy\", \"limits\": {\"events\": 100000000, \"runs\": 100000000}}", null),
+                send(port, adminKey, "PUT", "/v1/users/" + USER, "{\"plan_id\": \"roomy\"}", null))) {
+            if (!answer.ok()) {
+                throw new IllegalStateException("setting up failed: " + answer);
+            }
+        }
+    }
+
+    /** A new write, the kinds taking turns. */
+    Write next() {
+        int n = next.getAndIncrement();
+        Kind kind = Kind.values()[n % Kind.values().length];
+        String key = prefix + "-" + n;
+        String body = switch (kind) {
+            // occurred_at is explicit so that the retried body is the very same request.
+            case USAGE -> "{\"enforce\": true, \"records\": [{\"metric\": \"events\", \"quantity\": 1,"
+                    + " \"idempotency_key\": \"" + key + "\", \"occurred_at\": \""
+                    + Instant.now().truncatedTo(ChronoUnit.MILLIS) + "\"}]}";
+            case GRANT -> "{\"amount\": 1}";
+            case RUN -> "{}";
+        };
+        return new Write(kind, key, body);
+    }
+
+    /** Sends {@code write}; an I/O failure (the server died, or was never there) is thrown. */
+    Answer send(int port, String adminKey, Write write) throws IOException {
+        Answer answer = send(port, adminKey, "POST", write.path(), write.body(),
+                write.kind() == Kind.USAGE ? null : write.key());
+        if (answer.ok()) {
+            acknowledged.put(write, switch (write.kind()) {
+                case USAGE -> write.key();
+                case GRANT, RUN -> JSON.readTree(answer.body()).get("id").asText();
+            });
+        }
+        return answer;
+    }
+
+    int created() {
+        return next.get();
+    }
+
+    int acknowledgedCount() {
+        return acknowledged.size();
+    }
+
+    /**
+     * Checks the database at {@code dbUrl} (no server may be writing to it): every acknowledged
+     * write present exactly once, nothing stored that was not acknowledged, and no rollup drift.
+     */
+    Figures verify(String dbUrl) {
+        try (JdbcStorage storage = JdbcStorage.open(dbUrl, 2)) {
+            Map<Kind, List<String>> stored = new HashMap<>();
+            stored.put(Kind.USAGE, ids(storage, "SELECT idempotency_key FROM usage_facts WHERE user_id = :user"));
+            stored.put(Kind.GRANT, ids(storage,
+                    "SELECT id FROM credit_transactions WHERE user_id = :user AND entry_type = 'grant'"));
+            stored.put(Kind.RUN, ids(storage, "SELECT id FROM report_runs WHERE user_id = :user"));
+            List<String> rows = stored.values().stream().flatMap(List::stream).toList();
+            Set<String> present = new HashSet<>(rows);
+            int lost = (int) acknowledged.values().stream().filter(id -> !present.contains(id)).count();
+            // Every write is retried until acknowledged, so one row per acknowledged write, no more:
+            // a row too many is a write counted twice (a retry that ran the work again).
+            int duplicated = rows.size() - (acknowledged.size() - lost);
+            int drifted = storage.usage().reconcile(false, ReconcileProgress.NONE).drifts().size();
+            return new Figures(acknowledged.size(), lost, duplicated, drifted);
+        }
+    }
+
+    private static List<String> ids(JdbcStorage storage, String sql) {
+        return new ArrayList<>(storage.jdbi().withHandle(handle -> handle.createQuery(sql).bind("user", USER)
+                .mapTo(String.class).list()));
+    }
+
+    private static Answer send(int port, String adminKey, String method, String path, String body,
+                               String idempotencyKey) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminKey)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body(),
+                    response.headers().firstValue("Retry-After").orElse(""));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}
