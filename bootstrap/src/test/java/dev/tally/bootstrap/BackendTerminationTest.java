@@ -71,7 +71,8 @@ class BackendTerminationTest {
                     unavailable.get(), inFlight.get(), retries.get(), serverErrors.get(), terminated.get(),
                     figures.acknowledged(), figures.lost(), figures.duplicated(), figures.drifted());
 
-            assertThat(unexpected).as("answers other than 2xx, 503 and 409 in flight").isEmpty();
+            figures.anomalies().forEach(anomaly -> System.out.println("  " + anomaly));
+        assertThat(unexpected).as("answers other than 2xx, 503 and 409 in flight").isEmpty();
             assertThat(serverErrors).as("500s").hasValue(0);
             assertThat(terminated.get()).as("backends terminated under the load").isGreaterThan(10);
             assertThat(figures.acknowledged()).as("every write acknowledged in the end").isEqualTo(writes.created());

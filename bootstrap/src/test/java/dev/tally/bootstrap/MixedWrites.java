@@ -63,7 +63,7 @@ final class MixedWrites {
     }
 
     /** What the database holds against what was acknowledged. */
-    record Figures(int acknowledged, int lost, int duplicated, int drifted) {
+    record Figures(int acknowledged, int lost, int duplicated, int drifted, List<String> anomalies) {
     }
 
     private final String prefix;
@@ -137,12 +137,19 @@ final class MixedWrites {
             stored.put(Kind.RUN, ids(storage, "SELECT id FROM report_runs WHERE user_id = :user"));
             List<String> rows = stored.values().stream().flatMap(List::stream).toList();
             Set<String> present = new HashSet<>(rows);
-            int lost = (int) acknowledged.values().stream().filter(id -> !present.contains(id)).count();
+            List<String> anomalies = new ArrayList<>();
+            acknowledged.forEach((write, id) -> {
+                if (!present.contains(id)) {
+                    anomalies.add("lost: " + write.kind() + " " + write.key() + " " + id);
+                }
+            });
+            int lost = anomalies.size();
             // Every write is retried until acknowledged, so one row per acknowledged write, no more:
             // a row too many is a write counted twice (a retry that ran the work again).
             int duplicated = rows.size() - (acknowledged.size() - lost);
-            int drifted = storage.usage().reconcile(false, ReconcileProgress.NONE).drifts().size();
-            return new Figures(acknowledged.size(), lost, duplicated, drifted);
+            var drifts = storage.usage().reconcile(false, ReconcileProgress.NONE).drifts();
+            drifts.forEach(drift -> anomalies.add("drift: " + drift));
+            return new Figures(acknowledged.size(), lost, duplicated, drifts.size(), anomalies);
         }
     }
 
