@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -41,14 +40,8 @@ class BackendTerminationTest {
     /** A retry may meet the claim of a request that died mid-write until the claim's lease ends. */
     private static final Duration GIVE_UP_AFTER = IdempotencyStore.LEASE.plusSeconds(15);
 
-    private final AtomicInteger requests = new AtomicInteger();
-    private final AtomicInteger ok = new AtomicInteger();
-    private final AtomicInteger unavailable = new AtomicInteger();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger retries = new AtomicInteger();
-    private final AtomicInteger serverErrors = new AtomicInteger();
+    private final MixedWrites.Tally answers = new MixedWrites.Tally();
     private final AtomicInteger terminated = new AtomicInteger();
-    private final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
 
     @Test
     void R66_backends_terminated_under_load_answer_503_and_every_write_is_stored_exactly_once() throws Exception {
@@ -64,16 +57,14 @@ class BackendTerminationTest {
                 load(writes, port, adminKey, schema.server(), application);
             }
             MixedWrites.Figures figures = writes.verify(schema.url());
-            System.out.printf("Backend terminations on PostgreSQL, %d clients, %.1f s: %d writes, %d requests,"
-                            + " %d answered 2xx, %d answered 503, %d answered 409 in flight, %d retries, %d answered 500;"
+            System.out.printf("Backend terminations on PostgreSQL, %d clients, %.1f s: %d writes, %s;"
                             + " %d backends terminated; acknowledged %d, lost %d, duplicated %d, rollups drifted %d%n",
-                    CLIENTS, (System.nanoTime() - started) / 1e9, writes.created(), requests.get(), ok.get(),
-                    unavailable.get(), inFlight.get(), retries.get(), serverErrors.get(), terminated.get(),
+                    CLIENTS, (System.nanoTime() - started) / 1e9, writes.created(), answers, terminated.get(),
                     figures.acknowledged(), figures.lost(), figures.duplicated(), figures.drifted());
 
             figures.anomalies().forEach(anomaly -> System.out.println("  " + anomaly));
-        assertThat(unexpected).as("answers other than 2xx, 503 and 409 in flight").isEmpty();
-            assertThat(serverErrors).as("500s").hasValue(0);
+            assertThat(answers.unexpected).as("answers other than 2xx, 503 and 409 in flight").isEmpty();
+            assertThat(answers.serverErrors).as("500s").hasValue(0);
             assertThat(terminated.get()).as("backends terminated under the load").isGreaterThan(10);
             assertThat(figures.acknowledged()).as("every write acknowledged in the end").isEqualTo(writes.created());
             assertThat(figures.lost()).as("acknowledged writes lost").isZero();
@@ -119,24 +110,11 @@ class BackendTerminationTest {
     private void deliver(MixedWrites writes, MixedWrites.Write write, int port, String adminKey) throws IOException {
         long giveUp = System.nanoTime() + GIVE_UP_AFTER.toNanos();
         for (int attempt = 0; ; attempt++) {
-            MixedWrites.Answer answer = writes.send(port, adminKey, write);
-            requests.incrementAndGet();
-            retries.addAndGet(attempt > 0 ? 1 : 0);
-            if (answer.ok()) {
-                ok.incrementAndGet();
+            if (answers.count(write, writes.send(port, adminKey, write), attempt > 0)) {
                 return;
             }
-            if (answer.status() == 503 && answer.error().equals("storage_unavailable")
-                    && !answer.retryAfter().isEmpty()) {
-                unavailable.incrementAndGet();
-            } else if (answer.status() == 409 && answer.error().equals("idempotency_in_flight")) {
-                inFlight.incrementAndGet();
-            } else {
-                serverErrors.addAndGet(answer.status() >= 500 && answer.status() != 503 ? 1 : 0);
-                unexpected.add(write.kind() + " " + write.key() + ": " + answer);
-            }
             if (System.nanoTime() > giveUp) {
-                unexpected.add(write.kind() + " " + write.key() + ": still not 2xx after " + GIVE_UP_AFTER);
+                answers.unexpected.add(write.kind() + " " + write.key() + ": still not 2xx after " + GIVE_UP_AFTER);
                 return;
             }
             // Sooner than Retry-After asks, to keep the test short; the server must cope either way.

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Queue;
@@ -46,12 +45,8 @@ class KillNineSoakTest {
     private static final Duration DRAIN_FOR = IdempotencyStore.LEASE.plusSeconds(15);
 
     private final AtomicLong startNanos = new AtomicLong();
-    private final AtomicInteger requests = new AtomicInteger();
-    private final AtomicInteger resent = new AtomicInteger();
+    private final MixedWrites.Tally answers = new MixedWrites.Tally();
     private final AtomicInteger unanswered = new AtomicInteger();
-    private final AtomicInteger unavailable = new AtomicInteger();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
 
     @Test
     void R23_kill_9_soak_on_an_h2_file_loses_and_doubles_nothing(@TempDir Path directory) throws Exception {
@@ -100,15 +95,14 @@ class KillNineSoakTest {
             server.stop();
         }
         MixedWrites.Figures figures = writes.verify(url);
-        System.out.printf("kill -9 soak on %s, %d cycles, %.1f s (%.1f s a start): %d writes, %d requests, %d unanswered (killed),"
-                        + " %d sent again, %d answered 503, %d answered 409 in flight; acknowledged %d, lost %d,"
-                        + " duplicated %d, rollups drifted %d%n",
-                database, CYCLES, (System.nanoTime() - started) / 1e9, startNanos.get() / 1e9 / CYCLES, writes.created(), requests.get(),
-                unanswered.get(), resent.get(), unavailable.get(), inFlight.get(), figures.acknowledged(),
-                figures.lost(), figures.duplicated(), figures.drifted());
+        System.out.printf("kill -9 soak on %s, %d cycles, %.1f s (%.1f s a start): %d writes, %s, %d unanswered"
+                        + " (killed); acknowledged %d, lost %d, duplicated %d, rollups drifted %d%n",
+                database, CYCLES, (System.nanoTime() - started) / 1e9, startNanos.get() / 1e9 / CYCLES,
+                writes.created(), answers, unanswered.get(), figures.acknowledged(), figures.lost(),
+                figures.duplicated(), figures.drifted());
 
         figures.anomalies().forEach(anomaly -> System.out.println("  " + anomaly));
-        assertThat(unexpected).as("answers other than 2xx, 503 and 409 in flight").isEmpty();
+        assertThat(answers.unexpected).as("answers other than 2xx, 503 and 409 in flight").isEmpty();
         assertThat(unanswered.get()).as("requests cut off by a kill").isPositive();
         assertThat(unacknowledged).as("writes never acknowledged").isEmpty();
         assertThat(figures.acknowledged()).isEqualTo(writes.created());
@@ -151,25 +145,17 @@ class KillNineSoakTest {
      */
     private boolean sendOnce(MixedWrites writes, MixedWrites.Write write, Queue<MixedWrites.Write> unacknowledged,
                              int port, boolean again) {
-        requests.incrementAndGet();
-        resent.addAndGet(again ? 1 : 0);
         MixedWrites.Answer answer;
         try {
             answer = writes.send(port, ADMIN_KEY, write);
         } catch (IOException killed) {
+            answers.requests.incrementAndGet();
             unanswered.incrementAndGet();
             unacknowledged.add(write);
             return false;
         }
-        if (!answer.ok()) {
+        if (!answers.count(write, answer, again)) {
             unacknowledged.add(write);
-            if (answer.status() == 503 && answer.error().equals("storage_unavailable")) {
-                unavailable.incrementAndGet();
-            } else if (answer.status() == 409 && answer.error().equals("idempotency_in_flight")) {
-                inFlight.incrementAndGet();
-            } else {
-                unexpected.add(write.kind() + " " + write.key() + ": " + answer);
-            }
         }
         return true;
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -59,6 +60,48 @@ final class MixedWrites {
             } catch (IOException e) {
                 return "not JSON: " + body;
             }
+        }
+    }
+
+    /** How the answers to a load went, counted as they come in from any thread. */
+    static final class Tally {
+
+        final AtomicInteger requests = new AtomicInteger();
+        final AtomicInteger acknowledged = new AtomicInteger();
+        final AtomicInteger sentAgain = new AtomicInteger();
+        final AtomicInteger unavailable = new AtomicInteger();
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger serverErrors = new AtomicInteger();
+        /** Every answer that is neither 2xx nor one a client is told to retry. */
+        final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
+
+        /**
+         * Counts the answer to {@code write}; returns whether it was acknowledged. A 503
+         * {@code storage_unavailable} with {@code Retry-After} and a 409 {@code idempotency_in_flight}
+         * ask for a retry with the same key; anything else is unexpected.
+         */
+        boolean count(Write write, Answer answer, boolean again) {
+            requests.incrementAndGet();
+            sentAgain.addAndGet(again ? 1 : 0);
+            if (answer.ok()) {
+                acknowledged.incrementAndGet();
+            } else if (answer.status() == 503 && answer.error().equals("storage_unavailable")
+                    && !answer.retryAfter().isEmpty()) {
+                unavailable.incrementAndGet();
+            } else if (answer.status() == 409 && answer.error().equals("idempotency_in_flight")) {
+                inFlight.incrementAndGet();
+            } else {
+                serverErrors.addAndGet(answer.status() >= 500 && answer.status() != 503 ? 1 : 0);
+                unexpected.add(write.kind() + " " + write.key() + ": " + answer);
+            }
+            return answer.ok();
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%d requests, %d answered 2xx, %d answered 503, %d answered 409 in flight,"
+                            + " %d sent again, %d answered 500 or another 5xx", requests.get(), acknowledged.get(),
+                    unavailable.get(), inFlight.get(), sentAgain.get(), serverErrors.get());
         }
     }
 

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -36,7 +35,7 @@ class StorageUnavailableTest extends ApiTestSupport {
                     public <T> T inTransaction(Supplier<T> work) {
                         if (down.get()) {
                             throw new StorageUnavailableException("the database connection was lost",
-                                    new SQLException("I/O error", "08006"));
+                                    new IllegalStateException("I/O error, SQLState 08006"));
                         }
                         return memory.transactions().inTransaction(work);
                     }
