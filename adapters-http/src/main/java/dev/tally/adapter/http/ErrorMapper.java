@@ -1,6 +1,7 @@
 package dev.tally.adapter.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tally.application.port.StorageUnavailableException;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.Refusal;
 import dev.tally.domain.credit.InsufficientCredits;
@@ -20,12 +21,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place that turns every refusal and exception into an HTTP status and a JSON body
  * {@code {"error", "message", …}} (R12). A limit denial is a 403 with its figures, an empty
- * balance a 402, bad input a 4xx naming what was wrong; only a fault of the server itself is a
- * 500, and its stack trace goes to the log under an id the client is given, never to the client.
+ * balance a 402, bad input a 4xx naming what was wrong, unavailable storage a 503 with
+ * {@code Retry-After} (R66); only a fault of the server itself is a 500, and its stack trace goes
+ * to the log under an id the client is given, never to the client.
  */
 final class ErrorMapper {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+    /** Seconds a client is asked to wait before retrying when storage is unavailable (R66). */
+    static final int RETRY_AFTER_SECONDS = 1;
 
     private static final int MAX_MESSAGE = 400;
 
@@ -42,6 +46,7 @@ final class ErrorMapper {
         routes.exception(ApiException.class, (e, ctx) -> respond(ctx, e.status(), e.code(), e.getMessage(),
                 e.details()));
         routes.exception(HttpResponseException.class, this::http);
+        routes.exception(StorageUnavailableException.class, (e, ctx) -> unavailable(ctx, e));
         routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
     }
 
@@ -92,6 +97,16 @@ final class ErrorMapper {
                 }
             }
         }
+    }
+
+    /** Storage is down or a transaction could not complete: retry later, with the same key (R66). */
+    private static void unavailable(Context ctx, StorageUnavailableException e) {
+        // A warning without the stack trace: an outage would otherwise flood the log.
+        LOG.warn("storage unavailable on {} {}: {} ({})", ctx.method(), ctx.path(), e.getMessage(),
+                String.valueOf(e.getCause()));
+        ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+        respond(ctx, 503, "storage_unavailable", "Storage is unavailable right now; retry shortly with the same"
+                + " idempotency key, which counts the request once.", Map.of());
     }
 
     private static void unexpected(Context ctx, Exception e) {

@@ -1,11 +1,19 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.application.port.StorageUnavailableException;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
@@ -17,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * How every repository reaches the database. Work on a thread that is already inside a
  * transaction of the same {@link Jdbi} joins it (so a use case is one transaction); otherwise it
- * gets a transaction of its own, run again from the start on a transient conflict.
+ * gets a transaction of its own, run again from the start on a transient conflict or on a
+ * connection lost before the commit. When storage cannot be reached or a transaction cannot
+ * complete, it throws {@link StorageUnavailableException} (R66).
  */
 final class Db {
 
@@ -33,6 +43,15 @@ final class Db {
     private static final Set<String> TRANSIENT = Set.of("40001", "40P01", "HYT00", "90131");
     /** A unique violation: retried once, since a fresh attempt sees the winner of a race. */
     private static final String UNIQUE_VIOLATION = "23505";
+    /**
+     * SQLStates of a connection that is gone or refused, besides class 08 (connection exception)
+     * and class 53 (insufficient resources, such as too many connections): PostgreSQL's
+     * administrator shutdown, crash shutdown and "cannot connect now"; H2's closed object, database
+     * in use by another process, I/O errors, broken connection, closed database and database
+     * shutting down.
+     */
+    private static final Set<String> CONNECTION_LOST = Set.of("57P01", "57P02", "57P03",
+            "90007", "90020", "90028", "90031", "90067", "90098", "90121");
 
     /** The open transaction of each Jdbi on this thread. */
     private static final ThreadLocal<Map<Jdbi, Handle>> OPEN = ThreadLocal.withInitial(IdentityHashMap::new);
@@ -54,10 +73,12 @@ final class Db {
         if (joined != null) {
             return work.withHandle(joined);
         }
-        return retrying(() -> jdbi.inTransaction(handle -> {
+        return retrying(committing -> jdbi.inTransaction(handle -> {
             OPEN.get().put(jdbi, handle);
             try {
-                return work.withHandle(handle);
+                T result = work.withHandle(handle);
+                committing.set(true);
+                return result;
             } finally {
                 OPEN.get().remove(jdbi);
             }
@@ -67,7 +88,7 @@ final class Db {
     /** Runs a read in the current transaction, or on a handle of its own (auto-commit). */
     <T> T read(HandleCallback<T, RuntimeException> work) {
         Handle joined = OPEN.get().get(jdbi);
-        return joined != null ? work.withHandle(joined) : jdbi.withHandle(work);
+        return joined != null ? work.withHandle(joined) : retrying(committing -> jdbi.withHandle(work));
     }
 
     /**
@@ -75,9 +96,13 @@ final class Db {
      * this returns even when the thread is inside another transaction.
      */
     <T> T alone(HandleCallback<T, RuntimeException> work) {
-        return retrying(() -> {
+        return retrying(committing -> {
             try (Handle handle = jdbi.open()) {
-                return handle.inTransaction(work);
+                return handle.inTransaction(h -> {
+                    T result = work.withHandle(h);
+                    committing.set(true);
+                    return result;
+                });
             }
         });
     }
@@ -109,23 +134,70 @@ final class Db {
         }
     }
 
-    private static <T> T retrying(Supplier<T> attempt) {
+    /**
+     * Runs {@code attempt} until it succeeds, again from the start after a transient conflict (and
+     * once after a unique violation) or after a connection lost before the commit, which the
+     * database rolled back. An attempt sets its flag once its work is done and only the commit
+     * remains: a connection lost from then on leaves the outcome unknown, so the attempt is not
+     * repeated, and the caller learns that storage is unavailable; a retry with the same
+     * idempotency key finds out what was stored (R20, R66).
+     */
+    private static <T> T retrying(Function<AtomicBoolean, T> attempt) {
         boolean uniqueRetried = false;
         for (int tries = 1; ; tries++) {
+            AtomicBoolean committing = new AtomicBoolean();
             try {
-                return attempt.get();
+                return attempt.apply(committing);
             } catch (RuntimeException e) {
                 String state = e instanceof Conflict ? "conflict" : sqlState(e);
-                boolean again = e instanceof Conflict || TRANSIENT.contains(state)
+                boolean conflict = e instanceof Conflict || TRANSIENT.contains(state);
+                boolean noConnection = !conflict && noConnection(e);
+                boolean lost = !conflict && !noConnection && connectionLost(e);
+                boolean again = conflict || (lost && !committing.get())
                         || (UNIQUE_VIOLATION.equals(state) && !uniqueRetried);
-                if (!again || tries >= ATTEMPTS) {
-                    throw e;
+                if (again && tries < ATTEMPTS) {
+                    uniqueRetried |= UNIQUE_VIOLATION.equals(state);
+                    LOG.debug("transaction attempt {} failed with SQLState {}; running it again", tries, state);
+                    pause(tries);
+                    continue;
                 }
-                uniqueRetried |= UNIQUE_VIOLATION.equals(state);
-                LOG.debug("transaction attempt {} failed with SQLState {}; running it again", tries, state);
-                pause(tries);
+                if (noConnection || lost || conflict) {
+                    throw new StorageUnavailableException((noConnection ? "no database connection could be had"
+                            : lost ? "the database connection was lost" : "a conflict persisted")
+                            + " after " + tries + " attempt(s); last SQLState " + state, e);
+                }
+                throw e;
             }
         }
+    }
+
+    /** Whether no connection could be had in time: the pool is exhausted or the database is unreachable. */
+    static boolean noConnection(Throwable e) {
+        return causes(e).stream().anyMatch(SQLTransientConnectionException.class::isInstance);
+    }
+
+    /** Whether {@code e} says the connection to the database is gone, refused or broken. */
+    static boolean connectionLost(Throwable e) {
+        return causes(e).stream().anyMatch(cause -> cause instanceof SQLException sql && sql.getSQLState() != null
+                && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("53")
+                || CONNECTION_LOST.contains(sql.getSQLState())));
+    }
+
+    /** {@code e}, its causes and what was suppressed along the way (a failed rollback, a failed close). */
+    private static Set<Throwable> causes(Throwable e) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Throwable> next = new ArrayDeque<>();
+        next.add(e);
+        while (!next.isEmpty()) {
+            Throwable t = next.poll();
+            if (seen.add(t)) {
+                if (t.getCause() != null) {
+                    next.add(t.getCause());
+                }
+                next.addAll(List.of(t.getSuppressed()));
+            }
+        }
+        return seen;
     }
 
     /** The SQLState of the first SQLException in {@code e}'s causes, or an empty string. */

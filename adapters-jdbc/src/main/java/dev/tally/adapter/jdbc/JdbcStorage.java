@@ -2,7 +2,10 @@ package dev.tally.adapter.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import dev.tally.application.port.TallyStorage;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -25,6 +28,11 @@ public final class JdbcStorage implements AutoCloseable {
 
     /** Connections in the pool unless told otherwise. */
     public static final int DEFAULT_POOL_SIZE = 10;
+    /**
+     * How long a transaction waits for a free connection before storage counts as unavailable
+     * ({@code 503}, R66): long past any wait a healthy pool causes, short of a client's timeout.
+     */
+    public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -70,6 +78,15 @@ public final class JdbcStorage implements AutoCloseable {
         config.setJdbcUrl(withDefaults(jdbcUrl));
         config.setMaximumPoolSize(poolSize);
         config.setPoolName("tally");
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        config.setExceptionOverride(new SQLExceptionOverride() {
+            @java.lang.Override // the interface declares a type of its own named Override
+            public Override adjudicate(SQLException e) {
+                // Hikari knows PostgreSQL's dead connections, not H2's (an aborted session, a
+                // closed database): without this, the pool hands the dead one out again.
+                return Db.connectionLost(e) ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
+            }
+        });
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
             migrate(dataSource);

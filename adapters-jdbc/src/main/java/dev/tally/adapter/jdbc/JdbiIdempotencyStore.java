@@ -1,6 +1,7 @@
 package dev.tally.adapter.jdbc;
 
 import dev.tally.application.port.IdempotencyStore;
+import dev.tally.application.port.StorageUnavailableException;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
 import java.time.Instant;
@@ -24,8 +25,34 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
         this.db = new Db(jdbi);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>When the connection is lost while the claim commits, the claim may be stored all the
+     * same; left in flight, it would make the client's retry {@code 409} until its lease ends. So
+     * a claim found stored with this request's payload and instant is taken as this request's.
+     */
     @Override
     public Claim claim(UserId user, IdempotencyKey key, String fingerprint, Instant now) {
+        try {
+            return claimOnce(user, key, fingerprint, now);
+        } catch (StorageUnavailableException e) {
+            try {
+                boolean ours = db.read(handle -> handle.attach(IdempotencyDao.class).find(user.value(), key.value()))
+                        .filter(row -> !row.completed() && row.fingerprint().equals(fingerprint)
+                                && row.claimedAt().equals(now))
+                        .isPresent();
+                if (ours) {
+                    return new Claimed();
+                }
+            } catch (StorageUnavailableException stillDown) {
+                e.addSuppressed(stillDown);
+            }
+            throw e;
+        }
+    }
+
+    private Claim claimOnce(UserId user, IdempotencyKey key, String fingerprint, Instant now) {
         return db.alone(handle -> {
             IdempotencyDao dao = handle.attach(IdempotencyDao.class);
             for (int round = 0; round < ROUNDS; round++) {

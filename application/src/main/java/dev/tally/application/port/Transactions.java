@@ -5,8 +5,9 @@ import java.util.function.Supplier;
 /**
  * Runs one use case as one transaction: every port call inside {@code work} commits together or
  * not at all. Implementations may run {@code work} more than once when the store reports a
- * transient conflict (a serialization failure or deadlock), so work must not have side effects
- * outside the ports.
+ * transient conflict (a serialization failure or deadlock) or loses its connection before the
+ * commit, so work must not have side effects outside the ports. When storage cannot be reached or
+ * the transaction cannot complete, they throw {@link StorageUnavailableException}.
  */
 public interface Transactions {
 
