@@ -10,6 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -22,7 +25,9 @@ import org.jdbi.v3.core.Jdbi;
  * <p>H2 URLs get the settings the schema and the durability rule need unless they name them:
  * PostgreSQL compatibility, lower-case names, NULLs last, a lock timeout long enough for busy
  * rows, and for file databases {@code WRITE_DELAY=0}, so a commit is written to the file before
- * it is acknowledged and survives {@code kill -9} of the process (R23).
+ * it is acknowledged and survives {@code kill -9} of the process (R23). Writes to an H2 file
+ * database run one at a time in the process, since H2 skips the write of a commit that meets
+ * another thread's write of the store.
  */
 public final class JdbcStorage implements AutoCloseable {
 
@@ -49,9 +54,16 @@ public final class JdbcStorage implements AutoCloseable {
     private final JdbiSessionRepository sessions;
     private final JdbiApiKeyRepository apiKeys;
 
+    /** One write lock per H2 file database open in this process, by URL. */
+    private static final Map<String, Lock> H2_FILE_WRITES = new ConcurrentHashMap<>();
+
     private JdbcStorage(HikariDataSource dataSource) {
         this.dataSource = dataSource;
         this.jdbi = TallyJdbi.prepare(Jdbi.create(dataSource));
+        String url = dataSource.getJdbcUrl();
+        if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")) {
+            Db.serializeWrites(jdbi, H2_FILE_WRITES.computeIfAbsent(url.split(";", 2)[0], name -> new ReentrantLock()));
+        }
         this.transactions = new JdbiTransactions(jdbi);
         this.usage = new JdbiUsageLedger(jdbi);
         this.idempotency = new JdbiIdempotencyStore(jdbi);
