@@ -7,6 +7,7 @@ import dev.tally.application.cost.ApiCallService;
 import dev.tally.application.credit.CreditService;
 import dev.tally.application.health.HealthService;
 import dev.tally.application.idempotency.IdempotentWrites;
+import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.plan.PlanService;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.application.run.ModelPriceService;
@@ -94,7 +95,7 @@ public final class Tally {
 
     /** Tally over fresh in-memory storage with default settings. */
     public static Tally inMemory(Clock clock) {
-        return create(TallyStorage.inMemory(), clock, Settings.DEFAULTS);
+        return create(InMemoryStorage.create(), clock, Settings.DEFAULTS);
     }
 
     /** Tally over {@code storage}; installs the shipped model prices if they are missing. */

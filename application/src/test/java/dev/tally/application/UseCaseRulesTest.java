@@ -230,22 +230,6 @@ class UseCaseRulesTest {
     }
 
     @Test
-    void R10_reconcile_finds_and_repairs_a_drifted_rollup() {
-        tally.usage().record(new RecordUsage(ACME, List.of(item("exports", 3, "a", null)), false));
-        var ledger = (dev.tally.application.memory.InMemoryUsageLedger) tally.storage().usage();
-        var period = tally.usage().usage(ACME, Optional.empty()).period();
-        ledger.corruptRollup(ACME, new MetricKey("exports"), period, BigDecimal.valueOf(99));
-
-        var report = ledger.reconcile(true, ReconcileProgress.NONE);
-
-        assertThat(report.drifts()).hasSize(1);
-        assertThat(report.drifts().get(0).storedUsed()).isEqualByComparingTo("99");
-        assertThat(report.drifts().get(0).factUsed()).isEqualByComparingTo("3");
-        assertThat(used("exports")).isEqualByComparingTo("3");
-        assertThat(ledger.reconcile(false, ReconcileProgress.NONE).drifts()).isEmpty();
-    }
-
-    @Test
     void R31_concurrent_spends_never_take_the_balance_below_zero() throws Exception {
         tally.credits().write(CreditWrite.purchase(ACME, 100, new IdempotencyKey("buy")));
         AtomicInteger keys = new AtomicInteger();

@@ -1,6 +1,7 @@
 package dev.tally.bootstrap;
 
 import dev.tally.adapter.jdbc.JdbcStorage;
+import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.port.TallyStorage;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -30,7 +31,7 @@ public record OpenStorage(TallyStorage ports, String description, AutoCloseable 
     /** Opens the storage {@code dbUrl} names and brings its schema to the latest version. */
     public static OpenStorage open(String dbUrl) {
         if (MEMORY.equals(dbUrl)) {
-            return new OpenStorage(TallyStorage.inMemory(), "in memory (nothing persists)", () -> { });
+            return new OpenStorage(InMemoryStorage.create(), "in memory (nothing persists)", () -> { });
         }
         JdbcStorage jdbc = JdbcStorage.open(dbUrl);
         LOG.info("storage: {}", redacted(dbUrl));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.application.Tally;
+import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.port.PlanRepository;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.domain.plan.Plan;
@@ -34,7 +35,7 @@ class ServerBehaviourTest extends ApiTestSupport {
 
     @Test
     void R12_an_unexpected_fault_is_a_500_with_an_error_id_and_no_stack_trace() {
-        TallyStorage memory = TallyStorage.inMemory();
+        TallyStorage memory = InMemoryStorage.create();
         PlanRepository broken = new PlanRepository() {
             @Override
             public void save(Plan plan) {
@@ -190,7 +191,7 @@ class ServerBehaviourTest extends ApiTestSupport {
     @Test
     void close_lets_a_request_in_flight_finish() throws Exception {
         BlockingClock blocking = new BlockingClock();
-        Tally slow = Tally.create(TallyStorage.inMemory(), blocking, Tally.Settings.DEFAULTS);
+        Tally slow = Tally.create(InMemoryStorage.create(), blocking, Tally.Settings.DEFAULTS);
         String key = slow.access().createAdminKey();
         slow.plans().put(Plan.of(new PlanId("free"), "Free", new dev.tally.domain.plan.PlanLimits(Map.of())));
         TallyServer other = TallyServer.start(slow, ServerSettings.onPort(0));

@@ -1,5 +1,6 @@
 package dev.tally.adapter.http;
 
+import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.port.TallyStorage;
 
 /** Fresh storage for one end-to-end test, and its disposal afterwards. */
@@ -16,7 +17,7 @@ public interface StorageFixture {
         return new StorageFixture() {
             @Override
             public TallyStorage open() {
-                return TallyStorage.inMemory();
+                return InMemoryStorage.create();
             }
 
             @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.port.StorageUnavailableException;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.application.port.Transactions;
@@ -29,7 +30,7 @@ class StorageUnavailableTest extends ApiTestSupport {
         return new StorageFixture() {
             @Override
             public TallyStorage open() {
-                TallyStorage memory = TallyStorage.inMemory();
+                TallyStorage memory = InMemoryStorage.create();
                 Transactions failing = new Transactions() {
                     @Override
                     public <T> T inTransaction(Supplier<T> work) {

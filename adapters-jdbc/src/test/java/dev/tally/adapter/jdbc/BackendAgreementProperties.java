@@ -9,6 +9,7 @@ import dev.tally.application.Tally;
 import dev.tally.application.cost.RecordApiCall;
 import dev.tally.application.credit.CreditWrite;
 import dev.tally.application.credit.PeriodSelector;
+import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.application.run.StartRun;
 import dev.tally.application.session.CreateSession;
@@ -121,7 +122,7 @@ class BackendAgreementProperties {
         SEQUENCES.incrementAndGet();
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<Backend> backends = new ArrayList<>();
-        backends.add(new Backend("memory", TallyStorage.inMemory(), run));
+        backends.add(new Backend("memory", InMemoryStorage.create(), run));
         backends.add(new Backend("h2", h2.storage().ports(), run));
         if (postgres != null) {
             backends.add(new Backend("postgres", postgres.storage().ports(), run));

@@ -211,10 +211,10 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     /**
-     * Overwrites a rollup's stored values, leaving the facts alone: lets tests and operators
-     * see that {@link #reconcile} finds and repairs drift.
+     * Overwrites a rollup's stored values, leaving the facts alone, so that this package's tests
+     * see {@link #reconcile} find and repair drift. Package-private: not part of the port.
      */
-    public void corruptRollup(UserId user, MetricKey metric, BillingPeriod period, BigDecimal used) {
+    void corruptRollup(UserId user, MetricKey metric, BillingPeriod period, BigDecimal used) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             ledger.rollup(RollupKey.of(metric, period)).used = used;

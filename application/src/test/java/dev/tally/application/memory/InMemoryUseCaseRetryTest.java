@@ -5,7 +5,7 @@ import dev.tally.application.port.contract.UseCaseRetryContract;
 
 class InMemoryUseCaseRetryTest extends UseCaseRetryContract {
 
-    private final TallyStorage storage = TallyStorage.inMemory();
+    private final TallyStorage storage = InMemoryStorage.create();
 
     @Override
     protected TallyStorage storage() {
