@@ -3,8 +3,8 @@ package dev.tally.adapter.http;
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
 
 import dev.tally.application.access.AccessService;
-import dev.tally.application.access.ApiKey;
 import dev.tally.application.access.CreatedKey;
+import dev.tally.application.port.ApiKey;
 import dev.tally.domain.user.UserId;
 import java.time.Instant;
 import java.util.List;

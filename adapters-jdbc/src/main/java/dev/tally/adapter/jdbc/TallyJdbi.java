@@ -1,6 +1,6 @@
 package dev.tally.adapter.jdbc;
 
-import dev.tally.application.access.ApiKey;
+import dev.tally.application.port.ApiKey;
 import dev.tally.domain.activation.ActivationCode;
 import dev.tally.domain.cost.ApiCall;
 import dev.tally.domain.cost.ProviderCost;

@@ -6,7 +6,7 @@ import static dev.tally.application.port.contract.Fixtures.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.tally.application.access.ApiKey;
+import dev.tally.application.port.ApiKey;
 import dev.tally.application.port.IdempotencyStore;
 import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.BillingSchedule;

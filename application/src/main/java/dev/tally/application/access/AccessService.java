@@ -1,10 +1,10 @@
 package dev.tally.application.access;
 
+import dev.tally.application.port.ApiKey;
 import dev.tally.application.port.ApiKeyRepository;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
-import dev.tally.domain.Fingerprint;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
@@ -127,7 +127,7 @@ public class AccessService {
 
     /** The stored form of a key: SHA-256 in hex (R61). */
     public static String hash(String plaintext) {
-        return Fingerprint.sha256(plaintext);
+        return ApiKey.hashOf(plaintext);
     }
 
     private void recordUse(ApiKey key) {

@@ -1,6 +1,6 @@
 package dev.tally.application.memory;
 
-import dev.tally.application.access.ApiKey;
+import dev.tally.application.port.ApiKey;
 import dev.tally.application.port.ApiKeyRepository;
 import dev.tally.domain.user.UserId;
 import java.time.Instant;

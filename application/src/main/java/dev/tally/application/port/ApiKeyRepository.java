@@ -1,6 +1,5 @@
 package dev.tally.application.port;
 
-import dev.tally.application.access.ApiKey;
 import dev.tally.domain.user.UserId;
 import java.time.Instant;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.application.ManualClock;
 import dev.tally.application.Tally;
+import dev.tally.application.port.ApiKey;
 import dev.tally.application.user.PutUser;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.plan.Plan;

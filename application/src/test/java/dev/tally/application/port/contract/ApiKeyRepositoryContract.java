@@ -4,7 +4,7 @@ import static dev.tally.application.port.contract.Fixtures.newId;
 import static dev.tally.application.port.contract.Fixtures.newUser;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tally.application.access.ApiKey;
+import dev.tally.application.port.ApiKey;
 import dev.tally.application.port.ApiKeyRepository;
 import dev.tally.domain.user.UserId;
 import java.time.Instant;

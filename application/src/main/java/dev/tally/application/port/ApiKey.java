@@ -1,5 +1,6 @@
-package dev.tally.application.access;
+package dev.tally.application.port;
 
+import dev.tally.domain.Fingerprint;
 import dev.tally.domain.user.UserId;
 import java.time.Instant;
 import java.util.Objects;
@@ -16,7 +17,7 @@ import java.util.Optional;
  * @param user       the user a user key acts for; empty for an admin key
  * @param prefix     the first characters of the plaintext, see {@link #prefixOf(String)}
  * @param createdAt  when the key was created
- * @param lastUsedAt when it last authenticated a request, to within {@link AccessService#LAST_USED_PRECISION}
+ * @param lastUsedAt when it last authenticated a request, to within {@code AccessService.LAST_USED_PRECISION}
  * @param revokedAt  when it was revoked; a revoked key authenticates nothing (R63)
  */
 public record ApiKey(String id, String hash, Optional<UserId> user, Optional<String> prefix, Instant createdAt,
@@ -37,8 +38,13 @@ public record ApiKey(String id, String hash, Optional<UserId> user, Optional<Str
 
     /** A key as it is created: never used, not revoked. */
     public static ApiKey created(String id, String plaintext, Optional<UserId> user, Instant at) {
-        return new ApiKey(id, AccessService.hash(plaintext), user, Optional.of(prefixOf(plaintext)), at,
+        return new ApiKey(id, hashOf(plaintext), user, Optional.of(prefixOf(plaintext)), at,
                 Optional.empty(), Optional.empty());
+    }
+
+    /** The stored form of a key's plaintext: SHA-256 in hex (R61). */
+    public static String hashOf(String plaintext) {
+        return Fingerprint.sha256(plaintext);
     }
 
     /**
