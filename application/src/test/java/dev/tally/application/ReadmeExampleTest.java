@@ -3,6 +3,7 @@ package dev.tally.application;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.application.run.StartRun;
+import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.PutUser;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.LimitExceeded;

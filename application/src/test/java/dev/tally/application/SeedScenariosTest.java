@@ -9,6 +9,8 @@ import dev.tally.application.session.CreateSession;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
 import dev.tally.application.usage.UsageReport;
+import dev.tally.application.usecase.Outcome;
+import dev.tally.application.usecase.Paging;
 import dev.tally.application.user.PutUser;
 import dev.tally.domain.Refusal;
 import dev.tally.domain.credit.CreditTransaction;

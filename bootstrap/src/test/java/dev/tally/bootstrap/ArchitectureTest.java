@@ -2,6 +2,7 @@ package dev.tally.bootstrap;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -10,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Dependencies point inward only: bootstrap → adapters → application → domain, and the two
- * adapters never see each other. Here every module is on the class path, so the whole rule can be
- * checked at once.
+ * adapters never see each other; within a module no two packages depend on each other. Here every
+ * module is on the class path, so the whole rule can be checked at once.
  */
 class ArchitectureTest {
 
@@ -44,5 +45,11 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.jdbi..", "java.sql..", "javax.sql..",
                         "org.flywaydb..", "com.zaxxer..")
                 .check(TALLY);
+    }
+
+    /** Every package is a slice, the parent {@code dev.tally.application} (the facade) included. */
+    @Test
+    void packages_are_free_of_cycles() {
+        slices().matching("dev.tally.(**)").should().beFreeOfCycles().check(TALLY);
     }
 }

@@ -1,6 +1,6 @@
 package dev.tally.adapter.http;
 
-import dev.tally.application.Outcome;
+import dev.tally.application.usecase.Outcome;
 import dev.tally.domain.Refusal;
 
 /**

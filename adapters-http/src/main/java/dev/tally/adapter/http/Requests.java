@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import dev.tally.application.Paging;
+import dev.tally.application.usecase.Paging;
 import dev.tally.domain.usage.IdempotencyKey;
 import io.javalin.http.Context;
 import java.io.IOException;

@@ -3,8 +3,6 @@ package dev.tally.adapter.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.application.ManualClock;
-import dev.tally.application.Outcome;
-import dev.tally.application.Paging;
 import dev.tally.application.Tally;
 import dev.tally.application.cost.RecordApiCall;
 import dev.tally.application.credit.CreditWrite;
@@ -15,6 +13,8 @@ import dev.tally.application.run.StartRun;
 import dev.tally.application.session.CreateSession;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
+import dev.tally.application.usecase.Outcome;
+import dev.tally.application.usecase.Paging;
 import dev.tally.application.user.PutUser;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.activation.ActivationCode;

@@ -1,10 +1,10 @@
 package dev.tally.application.cost;
 
-import dev.tally.application.Outcome;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.ApiCallRepository;
 import dev.tally.application.port.ModelPriceRepository;
 import dev.tally.application.usage.UsageService;
+import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.cost.ApiCall;
 import dev.tally.domain.cost.CostBreakdown;

@@ -1,11 +1,11 @@
 package dev.tally.application.credit;
 
-import dev.tally.application.Outcome;
-import dev.tally.application.Paging;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
 import dev.tally.application.port.CreditTransactionRepository;
+import dev.tally.application.usecase.Outcome;
+import dev.tally.application.usecase.Paging;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.credit.CreditLedger;

@@ -1,8 +1,8 @@
 package dev.tally.application.idempotency;
 
-import dev.tally.application.Outcome;
 import dev.tally.application.port.IdempotencyStore;
 import dev.tally.application.port.Transactions;
+import dev.tally.application.usecase.Outcome;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;

@@ -1,7 +1,5 @@
 package dev.tally.application.run;
 
-import dev.tally.application.Outcome;
-import dev.tally.application.Paging;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.ReportRunRepository;
@@ -9,6 +7,8 @@ import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.usage.UsageService;
+import dev.tally.application.usecase.Outcome;
+import dev.tally.application.usecase.Paging;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;

@@ -1,9 +1,9 @@
 package dev.tally.application.session;
 
-import dev.tally.application.Outcome;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.SessionRepository;
 import dev.tally.application.usage.UsageService;
+import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;

@@ -1,11 +1,11 @@
 package dev.tally.application.usage;
 
-import dev.tally.application.Outcome;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
+import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.period.BillingPeriod;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.application.ManualClock;
-import dev.tally.application.Outcome;
 import dev.tally.application.Tally;
 import dev.tally.application.cost.RecordApiCall;
 import dev.tally.application.credit.CreditWrite;
@@ -16,6 +15,7 @@ import dev.tally.application.session.CreateSession;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
 import dev.tally.application.usage.UsageRecorded;
+import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.PutUser;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.activation.ActivationCode;

@@ -1,4 +1,4 @@
-package dev.tally.application;
+package dev.tally.application.usecase;
 
 import dev.tally.domain.DomainException;
 
