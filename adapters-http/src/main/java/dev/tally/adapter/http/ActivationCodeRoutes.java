@@ -20,16 +20,16 @@ final class ActivationCodeRoutes {
 
     void register(RouteTable routes) {
         routes.post("/v1/users/{user_id}/activation-codes", KEY, (ctx, caller) -> {
-            IssueRequest request = Requests.optionalBody(ctx, IssueRequest.class).orElse(new IssueRequest(null));
+            IssueRequest request = RequestBody.readOptional(ctx, IssueRequest.class).orElse(new IssueRequest(null));
             int maxUses = request.maxUses() == null ? 1 : request.maxUses();
             ActivationCode code = RefusalException.valueOf(
-                    codes.issue(caller.user(ctx), maxUses, Requests.idempotencyKey(ctx)));
+                    codes.issue(caller.user(ctx), maxUses, RequestFields.idempotencyKey(ctx)));
             metrics.granted(MetricKey.ACTIVATION_CODES.value());
             ctx.status(201).json(IssuedResponse.from(code));
         });
         routes.post("/v1/activation-codes/{code}/redeem", KEY, (ctx, caller) -> {
             ActivationCode redeemed = codes.redeem(ctx.pathParam("code"), caller.restrictedTo(),
-                    Requests.idempotencyKey(ctx));
+                    RequestFields.idempotencyKey(ctx));
             ctx.json(RedeemedResponse.from(redeemed));
         });
     }

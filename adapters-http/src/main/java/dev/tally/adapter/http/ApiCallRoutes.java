@@ -29,17 +29,17 @@ final class ApiCallRoutes {
 
     void register(RouteTable routes) {
         routes.post("/v1/users/{user_id}/api-calls", KEY, (ctx, caller) -> {
-            ApiCallRequest request = Requests.body(ctx, ApiCallRequest.class);
+            ApiCallRequest request = RequestBody.read(ctx, ApiCallRequest.class);
             boolean enforce = Boolean.TRUE.equals(request.enforce());
             RecordApiCall command = new RecordApiCall(caller.user(ctx),
-                    ApiCall.requireCallType(Requests.required(request.callType(), "call_type")),
+                    ApiCall.requireCallType(RequestFields.required(request.callType(), "call_type")),
                     Optional.ofNullable(request.provider()), Optional.ofNullable(request.model()),
-                    Requests.number(Requests.required(request.costUsd(), "cost_usd"), "cost_usd"),
+                    RequestFields.number(RequestFields.required(request.costUsd(), "cost_usd"), "cost_usd"),
                     request.statusCode() == null ? OptionalInt.empty() : OptionalInt.of(request.statusCode()),
                     request.latencyMs() == null ? OptionalLong.empty()
                             : OptionalLong.of(BoundedInput.count(request.latencyMs(), "latency_ms")),
-                    Optional.ofNullable(request.occurredAt()).map(text -> Requests.instant(text, "occurred_at")),
-                    enforce, Requests.idempotencyKey(ctx));
+                    Optional.ofNullable(request.occurredAt()).map(text -> RequestFields.instant(text, "occurred_at")),
+                    enforce, RequestFields.idempotencyKey(ctx));
             ApiCall call = RefusalException.valueOf(calls.record(command));
             if (enforce) {
                 metrics.granted(MetricKey.apiCalls(call.callType()).value());
@@ -50,8 +50,8 @@ final class ApiCallRoutes {
             ctx.status(201).json(ApiCallResponse.from(call));
         });
         routes.get("/v1/users/{user_id}/costs", KEY, (ctx, caller) -> {
-            int top = Requests.intQuery(ctx, "top", CostBreakdown.DEFAULT_TOP, "invalid_top");
-            ctx.json(Responses.Costs.from(calls.costs(caller.user(ctx), top, Requests.at(ctx))));
+            int top = RequestFields.intQuery(ctx, "top", CostBreakdown.DEFAULT_TOP, "invalid_top");
+            ctx.json(Responses.Costs.from(calls.costs(caller.user(ctx), top, RequestFields.at(ctx))));
         });
     }
 

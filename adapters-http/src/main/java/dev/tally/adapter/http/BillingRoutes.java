@@ -19,7 +19,7 @@ final class BillingRoutes {
 
     void register(RouteTable routes) {
         routes.get("/v1/users/{user_id}/billing", KEY, (ctx, caller) ->
-                ctx.json(OverviewResponse.from(billing.overview(caller.user(ctx), Requests.at(ctx)))));
+                ctx.json(OverviewResponse.from(billing.overview(caller.user(ctx), RequestFields.at(ctx)))));
     }
 
     /** The overview; each part has the shape of the endpoint that serves it alone. */

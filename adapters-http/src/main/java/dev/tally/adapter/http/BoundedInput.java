@@ -95,7 +95,7 @@ final class BoundedInput {
             text(name, "query parameter");
             values.forEach(value -> text(value, name));
         });
-        text(ctx.header(Requests.IDEMPOTENCY_KEY), Requests.IDEMPOTENCY_KEY);
+        text(ctx.header(RequestFields.IDEMPOTENCY_KEY), RequestFields.IDEMPOTENCY_KEY);
         byte[] body = ctx.bodyAsBytes();
         if (!blank(body) && (!isJson(ctx.header("Content-Type")) || utf16or32(body))) {
             throw new ApiException(415, "unsupported_media_type",

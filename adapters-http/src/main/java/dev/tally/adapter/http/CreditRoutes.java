@@ -33,27 +33,28 @@ final class CreditRoutes {
     void register(RouteTable routes) {
         String base = "/v1/users/{user_id}/credits";
         routes.post(base + "/purchases", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {
-            AmountRequest request = Requests.body(ctx, AmountRequest.class);
-            return CreditWrite.purchase(user, Requests.credits(request.amount(), "amount"), key);
+            AmountRequest request = RequestBody.read(ctx, AmountRequest.class);
+            return CreditWrite.purchase(user, RequestFields.credits(request.amount(), "amount"), key);
         }));
         routes.post(base + "/grants", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {
-            AmountRequest request = Requests.body(ctx, AmountRequest.class);
-            return CreditWrite.grant(user, Requests.credits(request.amount(), "amount"), key);
+            AmountRequest request = RequestBody.read(ctx, AmountRequest.class);
+            return CreditWrite.grant(user, RequestFields.credits(request.amount(), "amount"), key);
         }));
         routes.post(base + "/usage", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
-            SpendRequest request = Requests.body(ctx, SpendRequest.class);
-            return CreditWrite.spend(user, Requests.credits(request.amount(), "amount"),
-                    Requests.required(request.operation(), "operation"), key);
+            SpendRequest request = RequestBody.read(ctx, SpendRequest.class);
+            return CreditWrite.spend(user, RequestFields.credits(request.amount(), "amount"),
+                    RequestFields.required(request.operation(), "operation"), key);
         }));
         routes.post(base + "/refunds", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {
-            RefundRequest request = Requests.body(ctx, RefundRequest.class);
-            return CreditWrite.refund(user, Requests.required(request.usageTransactionId(), "usage_transaction_id"),
-                    Requests.credits(request.amount(), "amount"), key);
+            RefundRequest request = RequestBody.read(ctx, RefundRequest.class);
+            return CreditWrite.refund(user,
+                    RequestFields.required(request.usageTransactionId(), "usage_transaction_id"),
+                    RequestFields.credits(request.amount(), "amount"), key);
         }));
         routes.post(base + "/adjustments", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {
-            AdjustmentRequest request = Requests.body(ctx, AdjustmentRequest.class);
-            return CreditWrite.adjust(user, Requests.credits(request.amount(), "amount"),
-                    Requests.required(request.reason(), "reason"), key);
+            AdjustmentRequest request = RequestBody.read(ctx, AdjustmentRequest.class);
+            return CreditWrite.adjust(user, RequestFields.credits(request.amount(), "amount"),
+                    RequestFields.required(request.reason(), "reason"), key);
         }));
         routes.get(base + "/balance", KEY, (ctx, caller) ->
                 ctx.json(new BalanceResponse(credits.balance(caller.user(ctx)))));
@@ -62,7 +63,7 @@ final class CreditRoutes {
             ctx.json(Responses.CreditUsage.from(credits.usageByOperation(user, selector(ctx))));
         });
         routes.get(base + "/transactions", KEY, (ctx, caller) -> {
-            CreditPage page = credits.transactions(caller.user(ctx), Requests.paging(ctx));
+            CreditPage page = credits.transactions(caller.user(ctx), RequestFields.paging(ctx));
             ctx.json(new TransactionList(page.transactions().stream().map(Responses.CreditEntry::from).toList(),
                     page.limit(), page.offset(), page.total()));
         });
@@ -76,7 +77,7 @@ final class CreditRoutes {
 
     private void write(Context ctx, Caller caller, WriteRequest request) {
         UserId user = caller.user(ctx);
-        IdempotencyKey key = Requests.requiredIdempotencyKey(ctx);
+        IdempotencyKey key = RequestFields.requiredIdempotencyKey(ctx);
         CreditWrite write = request.of(user, key);
         var entry = RefusalException.valueOf(credits.write(write));
         if (write.kind() == CreditWrite.Kind.USAGE) {
@@ -88,7 +89,7 @@ final class CreditRoutes {
     /** {@code ?period=current|previous} or {@code ?at=<instant>}; default the current period. */
     private static PeriodSelector selector(Context ctx) {
         String period = ctx.queryParam("period");
-        Optional<java.time.Instant> at = Requests.at(ctx);
+        Optional<java.time.Instant> at = RequestFields.at(ctx);
         if (period != null && at.isPresent()) {
             throw ApiException.badRequest("invalid_period", "Give either 'period' or 'at', not both.");
         }

@@ -25,11 +25,12 @@ final class ModelRoutes {
 
     void register(RouteTable routes) {
         routes.put("/v1/models/{model}", ADMIN, (ctx, caller) -> {
-            ModelRequest request = Requests.body(ctx, ModelRequest.class);
+            ModelRequest request = RequestBody.read(ctx, ModelRequest.class);
             ModelPrice price = new ModelPrice(ctx.pathParam("model"),
-                    Requests.number(Requests.required(request.inputPer1k(), "input_per_1k"), "input_per_1k"),
-                    Requests.number(Requests.required(request.outputPer1k(), "output_per_1k"), "output_per_1k"),
-                    Requests.text(request.provider(), "provider", MAX_PROVIDER));
+                    RequestFields.number(RequestFields.required(request.inputPer1k(), "input_per_1k"), "input_per_1k"),
+                    RequestFields.number(RequestFields.required(request.outputPer1k(), "output_per_1k"),
+                            "output_per_1k"),
+                    RequestFields.text(request.provider(), "provider", MAX_PROVIDER));
             ctx.json(ModelResponse.from(prices.put(price)));
         });
         routes.get("/v1/models", ADMIN, (ctx, caller) ->

@@ -37,7 +37,7 @@ final class PlanRoutes {
     void register(RouteTable routes) {
         routes.put("/v1/plans/{plan_id}", ADMIN, (ctx, caller) -> {
             PlanId id = new PlanId(ctx.pathParam("plan_id"));
-            PlanRequest request = Requests.body(ctx, PlanRequest.class);
+            PlanRequest request = RequestBody.read(ctx, PlanRequest.class);
             ctx.json(PlanResponse.from(plans.put(request.toPlan(id))));
         });
         routes.get("/v1/plans", ADMIN, (ctx, caller) ->
@@ -64,7 +64,7 @@ final class PlanRoutes {
                 limits.forEach((metric, value) -> parsed.put(new MetricKey(metric), limit(metric, value)));
             }
             return new Plan(id, name, new PlanLimits(parsed),
-                    Optional.ofNullable(Requests.number(maxFileSizeMb, "max_file_size_mb")),
+                    Optional.ofNullable(RequestFields.number(maxFileSizeMb, "max_file_size_mb")),
                     warningThresholdPercent == null ? Plan.DEFAULT_WARNING_THRESHOLD_PERCENT : warningThresholdPercent);
         }
 
@@ -77,7 +77,7 @@ final class PlanRoutes {
                 throw ApiException.badField("invalid_field_type", field,
                         "Field '" + field + "' must be a number, \"unlimited\" or null.");
             }
-            return Limit.of(Requests.number(value.decimalValue(), field));
+            return Limit.of(RequestFields.number(value.decimalValue(), field));
         }
     }
 

@@ -35,35 +35,35 @@ final class ReportRunRoutes {
     void register(RouteTable routes) {
         String base = "/v1/users/{user_id}/report-runs";
         routes.post(base, KEY, (ctx, caller) -> {
-            StartRequest request = Requests.optionalBody(ctx, StartRequest.class).orElse(StartRequest.EMPTY);
+            StartRequest request = RequestBody.readOptional(ctx, StartRequest.class).orElse(StartRequest.EMPTY);
             ReportRun run = RefusalException.valueOf(runs.start(new StartRun(caller.user(ctx),
-                    Optional.ofNullable(Requests.text(request.repositoryId(), "repository_id", MAX_ID)),
-                    Optional.ofNullable(Requests.text(request.configurationId(), "configuration_id", MAX_ID)),
-                    Requests.idempotencyKey(ctx))));
+                    Optional.ofNullable(RequestFields.text(request.repositoryId(), "repository_id", MAX_ID)),
+                    Optional.ofNullable(RequestFields.text(request.configurationId(), "configuration_id", MAX_ID)),
+                    RequestFields.idempotencyKey(ctx))));
             metrics.granted(MetricKey.RUNS.value());
             ctx.status(201).json(Responses.Run.from(run));
         });
         routes.post(base + "/{run_id}/complete", KEY, (ctx, caller) -> {
-            CompleteRequest request = Requests.body(ctx, CompleteRequest.class);
+            CompleteRequest request = RequestBody.read(ctx, CompleteRequest.class);
             ctx.json(Responses.Run.from(runs.complete(caller.user(ctx), ctx.pathParam("run_id"),
-                    request.toCompletion(), Requests.idempotencyKey(ctx))));
+                    request.toCompletion(), RequestFields.idempotencyKey(ctx))));
         });
         routes.post(base + "/{run_id}/webhook-deliveries", KEY, (ctx, caller) -> {
-            DeliveryRequest request = Requests.body(ctx, DeliveryRequest.class);
-            boolean delivered = Requests.required(request.delivered(), "delivered");
+            DeliveryRequest request = RequestBody.read(ctx, DeliveryRequest.class);
+            boolean delivered = RequestFields.required(request.delivered(), "delivered");
             OptionalInt status = request.responseStatus() == null ? OptionalInt.empty()
                     : OptionalInt.of(request.responseStatus());
             ctx.json(Responses.Run.from(runs.recordDelivery(caller.user(ctx), ctx.pathParam("run_id"), delivered,
-                    status, Requests.idempotencyKey(ctx))));
+                    status, RequestFields.idempotencyKey(ctx))));
         });
         routes.get(base, KEY, (ctx, caller) -> {
-            RunPage page = runs.list(caller.user(ctx), Requests.paging(ctx));
+            RunPage page = runs.list(caller.user(ctx), RequestFields.paging(ctx));
             ctx.json(new RunList(page.runs().stream().map(Responses.Run::from).toList(), page.limit(), page.offset(),
                     page.total()));
         });
         // Registered before {run_id}, which would otherwise match "usage".
         routes.get(base + "/usage", KEY, (ctx, caller) ->
-                ctx.json(Responses.RunUsage.from(runs.usage(caller.user(ctx), Requests.at(ctx)))));
+                ctx.json(Responses.RunUsage.from(runs.usage(caller.user(ctx), RequestFields.at(ctx)))));
         routes.get(base + "/{run_id}", KEY, (ctx, caller) ->
                 ctx.json(Responses.Run.from(runs.get(caller.user(ctx), ctx.pathParam("run_id")))));
     }
@@ -78,12 +78,12 @@ final class ReportRunRoutes {
                            BigDecimal costUsd, String errorCode, String errorMessage) {
 
         RunCompletion toCompletion() {
-            RunStatus ended = RunStatus.fromWireName(Requests.required(status, "status"));
+            RunStatus ended = RunStatus.fromWireName(RequestFields.required(status, "status"));
             return new RunCompletion(ended, BoundedInput.count(tokensInput, "tokens_input"),
                     BoundedInput.count(tokensOutput, "tokens_output"),
-                    Optional.ofNullable(Requests.text(model, "model", MAX_MODEL)),
+                    Optional.ofNullable(RequestFields.text(model, "model", MAX_MODEL)),
                     BoundedInput.count(commitsProcessed, "commits_processed"),
-                    Optional.ofNullable(Requests.number(costUsd, "cost_usd")),
+                    Optional.ofNullable(RequestFields.number(costUsd, "cost_usd")),
                     Optional.ofNullable(errorCode), Optional.ofNullable(errorMessage));
         }
     }

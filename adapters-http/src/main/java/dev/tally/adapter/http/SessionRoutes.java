@@ -26,20 +26,21 @@ final class SessionRoutes {
 
     void register(RouteTable routes) {
         routes.post("/v1/users/{user_id}/sessions", KEY, (ctx, caller) -> {
-            SessionRequest request = Requests.body(ctx, SessionRequest.class);
-            CreateSession command = new CreateSession(caller.user(ctx), Requests.required(request.title(), "title"),
-                    Optional.ofNullable(Requests.number(request.fileSizeMb(), "file_size_mb")),
-                    Requests.idempotencyKey(ctx));
+            SessionRequest request = RequestBody.read(ctx, SessionRequest.class);
+            CreateSession command = new CreateSession(caller.user(ctx),
+                    RequestFields.required(request.title(), "title"),
+                    Optional.ofNullable(RequestFields.number(request.fileSizeMb(), "file_size_mb")),
+                    RequestFields.idempotencyKey(ctx));
             Session session = RefusalException.valueOf(sessions.create(command));
             metrics.granted(MetricKey.SESSIONS.value());
             ctx.status(201).json(SessionResponse.from(session));
         });
         routes.post("/v1/users/{user_id}/sessions/{session_id}/complete", KEY, (ctx, caller) -> {
-            CompleteRequest request = Requests.body(ctx, CompleteRequest.class);
-            long seconds = BoundedInput.count(Requests.required(request.durationSeconds(), "duration_seconds"),
+            CompleteRequest request = RequestBody.read(ctx, CompleteRequest.class);
+            long seconds = BoundedInput.count(RequestFields.required(request.durationSeconds(), "duration_seconds"),
                     "duration_seconds");
             ctx.json(SessionResponse.from(sessions.complete(caller.user(ctx), ctx.pathParam("session_id"), seconds,
-                    Requests.idempotencyKey(ctx))));
+                    RequestFields.idempotencyKey(ctx))));
         });
         routes.get("/v1/users/{user_id}/sessions/{session_id}", KEY, (ctx, caller) ->
                 ctx.json(SessionResponse.from(sessions.get(caller.user(ctx), ctx.pathParam("session_id")))));

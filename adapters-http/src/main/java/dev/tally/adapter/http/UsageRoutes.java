@@ -34,8 +34,8 @@ final class UsageRoutes {
 
     void register(RouteTable routes) {
         routes.post("/v1/users/{user_id}/usage", KEY, (ctx, caller) -> {
-            BatchRequest batch = Requests.body(ctx, BatchRequest.class);
-            List<RecordRequest> records = Requests.required(batch.records(), "records");
+            BatchRequest batch = RequestBody.read(ctx, BatchRequest.class);
+            List<RecordRequest> records = RequestFields.required(batch.records(), "records");
             List<UsageItem> items = new ArrayList<>();
             for (int i = 0; i < records.size(); i++) {
                 items.add(item(records.get(i), "records[" + i + "]"));
@@ -51,7 +51,7 @@ final class UsageRoutes {
             ctx.json(new RecordedResponse(recorded.accepted(), recorded.duplicates()));
         });
         routes.get("/v1/users/{user_id}/usage", KEY, (ctx, caller) ->
-                ctx.json(UsageResponse.from(usage.usage(caller.user(ctx), Requests.at(ctx)))));
+                ctx.json(UsageResponse.from(usage.usage(caller.user(ctx), RequestFields.at(ctx)))));
     }
 
     private static void requireWhole(BigDecimal quantity, String field) {
@@ -65,17 +65,19 @@ final class UsageRoutes {
         if (record == null) {
             throw ApiException.badField("invalid_field_type", path, "Field '" + path + "' must be an object.");
         }
-        MetricKey metric = new MetricKey(Requests.required(record.metric(), path + ".metric"));
-        BigDecimal quantity = Requests.number(Requests.required(record.quantity(), path + ".quantity"),
+        MetricKey metric = new MetricKey(RequestFields.required(record.metric(), path + ".metric"));
+        BigDecimal quantity = RequestFields.number(RequestFields.required(record.quantity(), path + ".quantity"),
                 path + ".quantity");
         if (metric.countsWholeUnits()) {
             // The domain refuses it too; here the error can name the field.
             requireWhole(quantity, path + ".quantity");
         }
-        IdempotencyKey key = new IdempotencyKey(Requests.required(record.idempotencyKey(), path + ".idempotency_key"));
+        IdempotencyKey key = new IdempotencyKey(
+                RequestFields.required(record.idempotencyKey(), path + ".idempotency_key"));
         return new UsageItem(metric, quantity,
-                Optional.ofNullable(record.occurredAt()).map(text -> Requests.instant(text, path + ".occurred_at")),
-                key, Requests.dimensions(record.dimensions(), path + ".dimensions"));
+                Optional.ofNullable(record.occurredAt())
+                        .map(text -> RequestFields.instant(text, path + ".occurred_at")),
+                key, RequestFields.dimensions(record.dimensions(), path + ".dimensions"));
     }
 
     /** {@code {"records": [...], "enforce": false}}. */

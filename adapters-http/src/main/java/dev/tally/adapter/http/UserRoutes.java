@@ -25,22 +25,22 @@ final class UserRoutes {
 
     void register(RouteTable routes) {
         routes.put("/v1/users/{user_id}", ADMIN, (ctx, caller) -> {
-            UserRequest request = Requests.body(ctx, UserRequest.class);
-            PlanId plan = new PlanId(Requests.required(request.planId(), "plan_id"));
+            UserRequest request = RequestBody.read(ctx, UserRequest.class);
+            PlanId plan = new PlanId(RequestFields.required(request.planId(), "plan_id"));
             Optional<BillingRequest> billing = Optional.ofNullable(request.billing());
             ctx.json(UserResponse.from(users.put(new PutUser(caller.user(ctx), plan,
                     billing.map(BillingRequest::cycle).map(CycleKind::fromWireName),
-                    billing.map(BillingRequest::anchor).map(text -> Requests.instant(text, "billing.anchor")),
+                    billing.map(BillingRequest::anchor).map(text -> RequestFields.instant(text, "billing.anchor")),
                     billing.map(BillingRequest::timeZone).map(UserService::zone)))));
         });
         routes.post("/v1/users/{user_id}/plan", ADMIN, (ctx, caller) -> {
-            ChangePlanRequest request = Requests.body(ctx, ChangePlanRequest.class);
-            PlanId plan = new PlanId(Requests.required(request.planId(), "plan_id"));
+            ChangePlanRequest request = RequestBody.read(ctx, ChangePlanRequest.class);
+            PlanId plan = new PlanId(RequestFields.required(request.planId(), "plan_id"));
             ctx.json(UserResponse.from(users.changePlan(caller.user(ctx), plan)));
         });
         routes.post("/v1/users/{user_id}/billing-period/reset", ADMIN, (ctx, caller) -> {
             // A retried reset must not start yet another period.
-            ctx.json(UserResponse.from(users.resetBillingPeriod(caller.user(ctx), Requests.idempotencyKey(ctx))));
+            ctx.json(UserResponse.from(users.resetBillingPeriod(caller.user(ctx), RequestFields.idempotencyKey(ctx))));
         });
     }
 

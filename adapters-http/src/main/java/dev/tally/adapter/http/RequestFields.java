@@ -1,116 +1,28 @@
 package dev.tally.adapter.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.tally.application.usecase.Paging;
 import dev.tally.domain.usage.IdempotencyKey;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads what a client sent: JSON bodies into request records, query parameters, headers. Every
- * way a request can be malformed ends here as a 400 with a specific code, before any use case
- * runs, so a malformed request never changes anything.
+ * Checks the fields a client sent (of a parsed body, the query parameters, the headers): a
+ * missing, out-of-range or unreadable one ends here as a 400 with a specific code naming it,
+ * before any use case runs, so a malformed request never changes anything.
  */
-final class Requests {
+final class RequestFields {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     /** Numbers larger than this are no plausible quantity or price and would overflow storage. */
     private static final BigDecimal MAX_NUMBER = new BigDecimal("1000000000000000");
 
-    private Requests() {
-    }
-
-    /** The body as {@code type}; an empty body is refused. */
-    static <T> T body(Context ctx, Class<T> type) {
-        return parse(ctx.bodyAsBytes(), type).orElseThrow(() ->
-                ApiException.badRequest("body_required", "This request needs a JSON object body."));
-    }
-
-    /** The body as {@code type}, or empty when the client sent no body at all. */
-    static <T> Optional<T> optionalBody(Context ctx, Class<T> type) {
-        return parse(ctx.bodyAsBytes(), type);
-    }
-
-    private static <T> Optional<T> parse(byte[] bytes, Class<T> type) {
-        if (BoundedInput.blank(bytes)) {
-            return Optional.empty();
-        }
-        try {
-            // Every key, string and number is checked before any of them is converted or used (R64).
-            JsonNode tree = Json.mapper().readTree(bytes);
-            BoundedInput.check(tree, "");
-            T value = Json.mapper().treeToValue(tree, type);
-            if (value == null) {
-                throw ApiException.badRequest("invalid_body", "The body must be a JSON object, not null.");
-            }
-            return Optional.of(value);
-        } catch (StreamConstraintsException e) {
-            throw ApiException.badRequest("malformed_json", "The body is nested too deeply or has too long a number.");
-        } catch (MismatchedInputException e) {
-            String field = fieldPath(e);
-            if (field.isEmpty()) {
-                throw ApiException.badRequest("invalid_body", "The body must be a JSON object.");
-            }
-            throw ApiException.badField("invalid_field_type", field,
-                    "Field '" + field + "' has the wrong type" + expected(e) + ".");
-        } catch (JsonMappingException e) {
-            String field = fieldPath(e);
-            throw ApiException.badField("invalid_field_type", field, "Field '" + field + "' is out of range.");
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed_json", "The body is not valid JSON: "
-                    + BoundedInput.echo(e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw ApiException.badRequest("malformed_json", "The body could not be read.");
-        }
-    }
-
-    private static String expected(MismatchedInputException e) {
-        Class<?> target = e.getTargetType();
-        if (target == null) {
-            return "";
-        }
-        if (Number.class.isAssignableFrom(target) || target.isPrimitive() && target != boolean.class) {
-            return Long.class.equals(target) || Integer.class.equals(target) ? ": expected a whole number"
-                    : ": expected a number";
-        }
-        if (String.class.equals(target)) {
-            return ": expected a string";
-        }
-        if (Boolean.class.equals(target) || boolean.class.equals(target)) {
-            return ": expected true or false";
-        }
-        if (List.class.isAssignableFrom(target)) {
-            return ": expected an array";
-        }
-        return ": expected an object";
-    }
-
-    /** The JSON path of the failing field, e.g. {@code records[2].quantity}. */
-    private static String fieldPath(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (path.length() > 0) {
-                    path.append('.');
-                }
-                path.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
+    private RequestFields() {
     }
 
     /** {@code value}, or a 400 {@code missing_field} naming {@code field}. */
