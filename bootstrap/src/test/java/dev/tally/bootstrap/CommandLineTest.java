@@ -1,5 +1,6 @@
 package dev.tally.bootstrap;
 
+import static dev.tally.adapter.http.ApiTestSupport.assertLimitExceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.adapter.http.ApiClient;
@@ -113,8 +114,7 @@ class CommandLineTest {
                     .isEqualTo("healthy");
             ApiClient globex = new ApiClient(port, keys.globex());
             ApiClient.Response refused = globex.post("/v1/users/globex/report-runs", "{}");
-            assertThat(refused.status()).isEqualTo(403);
-            assertThat(refused.error()).isEqualTo("runs_limit_exceeded");
+            assertLimitExceeded(refused, "runs");
             var credits = globex.get("/v1/users/globex/credits/usage-by-operation").json().get("total");
             assertThat(credits.get("net").asLong()).isEqualTo(2);
             var billing = new ApiClient(port, keys.acme()).get("/v1/users/acme/billing").json();

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.application.ManualClock;
 import dev.tally.application.Tally;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,6 +88,23 @@ public abstract class ApiTestSupport {
     protected static ApiClient.Response assertOk(ApiClient.Response response) {
         assertThat(response.status()).as(response.toString()).isBetween(200, 299);
         return response;
+    }
+
+    /**
+     * A denial by the plan's limit on {@code metric} (R12): 403 with exactly the fields R12 names,
+     * in order, and the error {@code <metric>_limit_exceeded}. Returns the body for the figures a
+     * test checks as well. Public for the end-to-end tests of other modules.
+     */
+    public static JsonNode assertLimitExceeded(ApiClient.Response response, String metric) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(403);
+        JsonNode body = response.json();
+        List<String> fields = new ArrayList<>();
+        body.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactly("error", "message", "metric", "plan", "current_usage", "limit",
+                "requested", "resets_at");
+        assertThat(body.get("error").asText()).isEqualTo(metric + "_limit_exceeded");
+        assertThat(body.get("metric").asText()).isEqualTo(metric);
+        return body;
     }
 
     /** Starts a run and ends it as {@code status}. */

@@ -80,8 +80,7 @@ public abstract class SeedScenarios extends ApiTestSupport {
         assertThat(codes.get("status").asText()).isEqualTo("exceeded");
 
         ApiClient.Response thirteenth = acme.post("/v1/users/acme/activation-codes", "{}");
-        assertThat(thirteenth.status()).isEqualTo(403);
-        assertThat(thirteenth.error()).isEqualTo("activation_codes_limit_exceeded");
+        assertLimitExceeded(thirteenth, "activation_codes");
     }
 
     @Test
@@ -91,7 +90,7 @@ public abstract class SeedScenarios extends ApiTestSupport {
         String session = assertOk(acme.post("/v1/users/acme/sessions", "{\"title\": \"call\"}")).json()
                 .get("id").asText();
         assertOk(acme.post("/v1/users/acme/sessions/" + session + "/complete", "{\"duration_seconds\": 30000}"));
-        assertThat(acme.post("/v1/users/acme/sessions", "{\"title\": \"one more\"}").status()).isEqualTo(403);
+        assertLimitExceeded(acme.post("/v1/users/acme/sessions", "{\"title\": \"one more\"}"), "session_minutes");
 
         clock.set(Instant.parse("2026-11-02T09:00:00Z"));
 
@@ -114,14 +113,7 @@ public abstract class SeedScenarios extends ApiTestSupport {
 
         ApiClient.Response denied = acme.post("/v1/users/acme/sessions", "{\"title\": \"over\"}");
 
-        assertThat(denied.status()).isEqualTo(403);
-        JsonNode body = denied.json();
-        List<String> fields = new ArrayList<>();
-        body.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).containsExactly("error", "message", "metric", "plan", "current_usage", "limit",
-                "requested", "resets_at");
-        assertThat(body.get("error").asText()).isEqualTo("session_minutes_limit_exceeded");
-        assertThat(body.get("metric").asText()).isEqualTo("session_minutes");
+        JsonNode body = assertLimitExceeded(denied, "session_minutes");
         assertThat(body.get("plan").asText()).isEqualTo("audio");
         assertThat(body.get("current_usage").decimalValue()).isEqualByComparingTo("500");
         assertThat(body.get("limit").decimalValue()).isEqualByComparingTo("500");
@@ -186,8 +178,7 @@ public abstract class SeedScenarios extends ApiTestSupport {
         run(acme, "acme", "succeeded");
         run(acme, "acme", "succeeded");
         ApiClient.Response third = acme.post("/v1/users/acme/report-runs", "{}");
-        assertThat(third.status()).isEqualTo(403);
-        assertThat(third.error()).isEqualTo("runs_limit_exceeded");
+        assertLimitExceeded(third, "runs");
 
         assertOk(admin.post("/v1/users/acme/plan", "{\"plan_id\": \"pro\"}"));
 

@@ -229,7 +229,7 @@ class ServerBehaviourTest extends ApiTestSupport {
         String batch = "{\"enforce\": true, \"records\": [{\"metric\": \"exports\", \"quantity\": 1,"
                 + " \"idempotency_key\": \"%s\"}]}";
         assertOk(acme.post("/v1/users/acme/usage", batch.formatted("a")));
-        assertThat(acme.post("/v1/users/acme/usage", batch.formatted("b")).status()).isEqualTo(403);
+        assertLimitExceeded(acme.post("/v1/users/acme/usage", batch.formatted("b")), "exports");
         return acme;
     }
 
