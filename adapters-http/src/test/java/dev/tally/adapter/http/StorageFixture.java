@@ -1,5 +1,6 @@
 package dev.tally.adapter.http;
 
+import dev.tally.application.memory.AllOrNothingCheck;
 import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.port.TallyStorage;
 
@@ -12,16 +13,21 @@ public interface StorageFixture {
     /** Releases what {@link #open()} opened. */
     void close();
 
-    /** In-memory storage: nothing to release. */
+    /**
+     * In-memory storage, watched so that a use case which leaves a write behind when it refuses or
+     * fails fails the test at {@link #close()} (see {@link AllOrNothingCheck}).
+     */
     static StorageFixture inMemory() {
+        AllOrNothingCheck check = new AllOrNothingCheck();
         return new StorageFixture() {
             @Override
             public TallyStorage open() {
-                return InMemoryStorage.create();
+                return check.around(InMemoryStorage.create());
             }
 
             @Override
             public void close() {
+                check.assertNone();
             }
         };
     }
