@@ -2,13 +2,11 @@ package dev.tally.application.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tally.application.ManualClock;
 import dev.tally.application.Tally;
 import dev.tally.application.port.ReconcileProgress;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
 import dev.tally.application.user.PutUser;
-import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
@@ -16,11 +14,12 @@ import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,32 +29,19 @@ import org.junit.jupiter.api.Test;
 class InMemoryReconcileTest {
 
     private static final UserId ACME = new UserId("acme");
-    private static final PlanId PRO = new PlanId("pro");
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-10T09:00:00Z"));
-    private Tally tally;
-
-    @BeforeEach
-    void setUp() {
-        tally = Tally.inMemory(clock);
-        tally.plans().put(Plan.of(PRO, "Pro", new PlanLimits(Map.of(
-                MetricKey.RUNS, Limit.of(50), new MetricKey("exports"), Limit.of(10)))));
-        tally.users().put(PutUser.of(ACME, PRO));
-    }
-
-    private static UsageItem item(String metric, long quantity, String key, Instant at) {
-        return new UsageItem(new MetricKey(metric), BigDecimal.valueOf(quantity), Optional.ofNullable(at),
-                new IdempotencyKey(key), Map.of());
-    }
+    private final Tally tally = Tally.inMemory(Clock.fixed(Instant.parse("2026-11-10T09:00:00Z"), ZoneOffset.UTC));
 
     private BigDecimal used(String metric) {
-        return tally.usage().usage(ACME, Optional.empty()).metric(new MetricKey(metric))
-                .map(m -> m.used()).orElse(BigDecimal.ZERO);
+        return tally.usage().usage(ACME, Optional.empty()).metric(new MetricKey(metric)).orElseThrow().used();
     }
 
     @Test
     void R10_reconcile_finds_and_repairs_a_drifted_rollup() {
-        tally.usage().record(new RecordUsage(ACME, List.of(item("exports", 3, "a", null)), false));
+        tally.plans().put(Plan.of(new PlanId("free"), "Free", new PlanLimits(Map.of())));
+        tally.users().put(PutUser.of(ACME, new PlanId("free")));
+        tally.usage().record(new RecordUsage(ACME, List.of(new UsageItem(new MetricKey("exports"),
+                BigDecimal.valueOf(3), Optional.empty(), new IdempotencyKey("a"), Map.of())), false));
         var ledger = (InMemoryUsageLedger) tally.storage().usage();
         var period = tally.usage().usage(ACME, Optional.empty()).period();
         ledger.corruptRollup(ACME, new MetricKey("exports"), period, BigDecimal.valueOf(99));
