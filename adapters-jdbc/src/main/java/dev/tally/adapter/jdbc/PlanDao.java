@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -49,7 +50,7 @@ interface PlanDao {
     void deleteLimits(String planId);
 
     @SqlBatch("INSERT INTO plan_limits (plan_id, metric, max_quantity) VALUES (:planId, :metric, :max)")
-    void insertLimits(String planId, List<String> metric, List<BigDecimal> max);
+    void insertLimits(@BindMethods List<LimitRow> limits);
 
     /** The plan with its limits, one row per limit: read in one round trip. */
     @SqlQuery("SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, l.plan_id, l.metric, "
