@@ -6,12 +6,23 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Plans' SQL: one row per plan and one per named limit. */
+@RegisterRowMapperFactory(PlanDao.Rows.class)
 interface PlanDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(PlanRow.class, PlanRow::map);
+            map(LimitRow.class, LimitRow::map);
+            map(LimitedRow.class, LimitedRow::map);
+        }
+    }
 
     /** A plan row without its limits. */
     record PlanRow(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent) {

@@ -10,12 +10,24 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The usage ledger's SQL: facts, rollups and reservations. */
+@RegisterRowMapperFactory(UsageDao.Rows.class)
 interface UsageDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(RollupRow.class, RollupRow::map);
+            map(ReservationRow.class, ReservationRow::map);
+            map(Filing.class, Filing::map);
+            map(Comparison.class, Comparison::map);
+        }
+    }
 
     /** One rollup row. */
     record RollupRow(String metric, BigDecimal used, BigDecimal reserved) {

@@ -9,12 +9,22 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Users' SQL: one row per user and one per billing cycle of its schedule. */
+@RegisterRowMapperFactory(UserDao.Rows.class)
 interface UserDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(UserRow.class, UserRow::map);
+            map(ScheduledRow.class, ScheduledRow::map);
+        }
+    }
 
     /** A user row without its schedule. */
     record UserRow(String id, String planId, Instant createdAt) {
