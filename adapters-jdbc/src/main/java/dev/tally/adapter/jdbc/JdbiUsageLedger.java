@@ -72,6 +72,7 @@ public final class JdbiUsageLedger implements UsageLedger {
             deleteFacts(dao, user, filed.fresh());
             return refused.get();
         }
+        // No key is reused, so every fact already stored is a duplicate.
         return new AppendResult.Appended(filed.fresh().size(), batch.duplicates() + filed.repeated().size());
     }
 
