@@ -190,7 +190,7 @@ final class MixedWrites {
             // Every write is retried until acknowledged, so one row per acknowledged write, no more:
             // a row too many is a write counted twice (a retry that ran the work again).
             int duplicated = rows.size() - (acknowledged.size() - lost);
-            var drifts = storage.usage().reconcile(false, ReconcileProgress.NONE).drifts();
+            var drifts = storage.ports().usage().reconcile(false, ReconcileProgress.NONE).drifts();
             drifts.forEach(drift -> anomalies.add("drift: " + drift));
             return new Figures(acknowledged.size(), lost, duplicated, drifts.size(), anomalies);
         }

@@ -10,7 +10,15 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Activation codes' SQL. */
+@org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory(ActivationCodeDao.Rows.class)
 interface ActivationCodeDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(ActivationCode.class, ActivationCodeDao::map);
+        }
+    }
 
     static ActivationCode map(ResultSet rs) throws SQLException {
         return new ActivationCode(rs.getString("code"), new UserId(rs.getString("user_id")), rs.getInt("max_uses"),

@@ -11,11 +11,21 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** API calls' SQL. */
+@RegisterRowMapperFactory(ApiCallDao.Rows.class)
 interface ApiCallDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(ApiCall.class, ApiCallDao::map);
+            map(ProviderCost.class, ApiCallDao::mapCost);
+        }
+    }
 
     static ApiCall map(ResultSet rs) throws SQLException {
         int status = rs.getInt("status_code");

@@ -7,11 +7,20 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** API keys' SQL. */
+@RegisterRowMapperFactory(ApiKeyDao.Rows.class)
 interface ApiKeyDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(ApiKey.class, ApiKeyDao::map);
+        }
+    }
 
     String COLUMNS = "id, key_hash, user_id, prefix, created_at, last_used_at, revoked_at";
 

@@ -9,11 +9,21 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The credit ledger's SQL: entries and the balance per user. */
+@RegisterRowMapperFactory(CreditDao.Rows.class)
 interface CreditDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(CreditTransaction.class, CreditDao::map);
+            map(OperationUsage.class, CreditDao::mapUsage);
+        }
+    }
 
     String COLUMNS = "id, user_id, entry_type, amount, operation, refund_of, reason, created_at, balance_after";
 

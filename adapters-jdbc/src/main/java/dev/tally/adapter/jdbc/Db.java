@@ -6,7 +6,6 @@ import java.sql.SQLTransientConnectionException;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
-import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +21,7 @@ import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.extension.HandleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +56,6 @@ final class Db {
     private static final Set<String> CONNECTION_LOST = Set.of("57P01", "57P02", "57P03",
             "90007", "90020", "90028", "90031", "90067", "90098", "90121");
 
-    /** The open transaction of each Jdbi on this thread. */
-    private static final ThreadLocal<Map<Jdbi, Handle>> OPEN = ThreadLocal.withInitial(IdentityHashMap::new);
     private static final AtomicLong SAVEPOINTS = new AtomicLong();
 
     /** The databases whose writes run one at a time in this process, with the lock they take. */
@@ -91,26 +89,36 @@ final class Db {
 
     /** Runs {@code work} in the current transaction, or in a new one with retries. */
     <T> T inTransaction(HandleCallback<T, RuntimeException> work) {
-        Handle joined = OPEN.get().get(jdbi);
+        Handle joined = joined();
         if (joined != null) {
             return work.withHandle(joined);
         }
         return retrying(committing -> exclusively(() -> jdbi.inTransaction(handle -> {
-            OPEN.get().put(jdbi, handle);
-            try {
-                T result = work.withHandle(handle);
-                committing.set(true);
-                return result;
-            } finally {
-                OPEN.get().remove(jdbi);
-            }
+            T result = work.withHandle(handle);
+            committing.set(true);
+            return result;
         })));
     }
 
     /** Runs a read in the current transaction, or on a handle of its own (auto-commit). */
     <T> T read(HandleCallback<T, RuntimeException> work) {
-        Handle joined = OPEN.get().get(jdbi);
+        Handle joined = joined();
         return joined != null ? work.withHandle(joined) : retrying(committing -> jdbi.withHandle(work));
+    }
+
+    /**
+     * The transaction this thread has open on {@link #jdbi}, if any. JDBI binds the handle of
+     * {@link Jdbi#inTransaction} (and of {@link Jdbi#withHandle}, which opens no transaction) to
+     * the thread until the callback ends, in the Jdbi's {@link org.jdbi.v3.core.HandleScope}; the
+     * outermost call keeps the retry loop and the write lock, so a nested one only joins.
+     */
+    private Handle joined() {
+        HandleSupplier bound = jdbi.getHandleScope().get();
+        if (bound == null) {
+            return null;
+        }
+        Handle handle = bound.getHandle();
+        return handle.isInTransaction() ? handle : null;
     }
 
     /**

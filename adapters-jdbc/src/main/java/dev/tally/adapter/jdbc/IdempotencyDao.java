@@ -4,11 +4,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The idempotency keys' SQL. */
+@RegisterRowMapperFactory(IdempotencyDao.Rows.class)
 interface IdempotencyDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(KeyRow.class, KeyRow::map);
+        }
+    }
 
     /** A stored key. */
     record KeyRow(String fingerprint, String state, String result, Instant claimedAt) {

@@ -20,7 +20,7 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Tally's storage in one SQL database, H2 (embedded) or PostgreSQL: a connection pool, the
  * schema migrated to the latest version, and every repository over one {@link Jdbi}, sharing
- * {@link #transactions()}.
+ * one {@link dev.tally.application.port.Transactions} ({@link #ports()}).
  *
  * <p>H2 URLs get the settings the schema and the durability rule need unless they name them:
  * PostgreSQL compatibility, lower-case names, NULLs last, a lock timeout long enough for busy
@@ -41,18 +41,7 @@ public final class JdbcStorage implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
-    private final JdbiTransactions transactions;
-    private final JdbiUsageLedger usage;
-    private final JdbiIdempotencyStore idempotency;
-    private final JdbiPlanRepository plans;
-    private final JdbiUserRepository users;
-    private final JdbiModelPriceRepository modelPrices;
-    private final JdbiReportRunRepository runs;
-    private final JdbiCreditTransactionRepository credits;
-    private final JdbiApiCallRepository apiCalls;
-    private final JdbiActivationCodeRepository activationCodes;
-    private final JdbiSessionRepository sessions;
-    private final JdbiApiKeyRepository apiKeys;
+    private final TallyStorage ports;
 
     /** One write lock per H2 file database open in this process, by URL. */
     private static final Map<String, Lock> H2_FILE_WRITES = new ConcurrentHashMap<>();
@@ -64,18 +53,11 @@ public final class JdbcStorage implements AutoCloseable {
         if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")) {
             Db.serializeWrites(jdbi, H2_FILE_WRITES.computeIfAbsent(url.split(";", 2)[0], name -> new ReentrantLock()));
         }
-        this.transactions = new JdbiTransactions(jdbi);
-        this.usage = new JdbiUsageLedger(jdbi);
-        this.idempotency = new JdbiIdempotencyStore(jdbi);
-        this.plans = new JdbiPlanRepository(jdbi);
-        this.users = new JdbiUserRepository(jdbi);
-        this.modelPrices = new JdbiModelPriceRepository(jdbi);
-        this.runs = new JdbiReportRunRepository(jdbi);
-        this.credits = new JdbiCreditTransactionRepository(jdbi);
-        this.apiCalls = new JdbiApiCallRepository(jdbi);
-        this.activationCodes = new JdbiActivationCodeRepository(jdbi);
-        this.sessions = new JdbiSessionRepository(jdbi);
-        this.apiKeys = new JdbiApiKeyRepository(jdbi);
+        this.ports = new TallyStorage(new JdbiTransactions(jdbi), new JdbiUsageLedger(jdbi),
+                new JdbiIdempotencyStore(jdbi), new JdbiPlanRepository(jdbi), new JdbiUserRepository(jdbi),
+                new JdbiModelPriceRepository(jdbi), new JdbiReportRunRepository(jdbi),
+                new JdbiCreditTransactionRepository(jdbi), new JdbiApiCallRepository(jdbi),
+                new JdbiActivationCodeRepository(jdbi), new JdbiSessionRepository(jdbi), new JdbiApiKeyRepository(jdbi));
     }
 
     /** Opens {@code jdbcUrl} with the default pool size and migrates it. */
@@ -150,8 +132,7 @@ public final class JdbcStorage implements AutoCloseable {
 
     /** Every port, as the use cases take them. */
     public TallyStorage ports() {
-        return new TallyStorage(transactions, usage, idempotency, plans, users, modelPrices, runs, credits, apiCalls,
-                activationCodes, sessions, apiKeys);
+        return ports;
     }
 
     public Jdbi jdbi() {
@@ -160,54 +141,6 @@ public final class JdbcStorage implements AutoCloseable {
 
     public DataSource dataSource() {
         return dataSource;
-    }
-
-    public JdbiTransactions transactions() {
-        return transactions;
-    }
-
-    public JdbiUsageLedger usage() {
-        return usage;
-    }
-
-    public JdbiIdempotencyStore idempotency() {
-        return idempotency;
-    }
-
-    public JdbiPlanRepository plans() {
-        return plans;
-    }
-
-    public JdbiUserRepository users() {
-        return users;
-    }
-
-    public JdbiModelPriceRepository modelPrices() {
-        return modelPrices;
-    }
-
-    public JdbiReportRunRepository runs() {
-        return runs;
-    }
-
-    public JdbiCreditTransactionRepository credits() {
-        return credits;
-    }
-
-    public JdbiApiCallRepository apiCalls() {
-        return apiCalls;
-    }
-
-    public JdbiActivationCodeRepository activationCodes() {
-        return activationCodes;
-    }
-
-    public JdbiSessionRepository sessions() {
-        return sessions;
-    }
-
-    public JdbiApiKeyRepository apiKeys() {
-        return apiKeys;
     }
 
     /** Closes the pool; an embedded H2 database is closed with its last connection. */

@@ -33,14 +33,11 @@ public final class JdbiPlanRepository implements PlanRepository {
             Upsert.run(() -> dao.update(id, plan.name(), cap, plan.warningThresholdPercent()),
                     () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent()));
             dao.deleteLimits(id);
-            List<String> metrics = new ArrayList<>();
-            List<BigDecimal> maxima = new ArrayList<>();
-            plan.limits().sorted().forEach((metric, limit) -> {
-                metrics.add(metric.value());
-                maxima.add(limit.max().orElse(null));
-            });
-            if (!metrics.isEmpty()) {
-                dao.insertLimits(id, metrics, maxima);
+            List<PlanDao.LimitRow> limits = new ArrayList<>();
+            plan.limits().sorted().forEach((metric, limit) ->
+                    limits.add(new PlanDao.LimitRow(id, metric.value(), limit.max().orElse(null))));
+            if (!limits.isEmpty()) {
+                dao.insertLimits(limits);
             }
             return null;
         });

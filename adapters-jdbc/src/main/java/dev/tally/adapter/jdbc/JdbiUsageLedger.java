@@ -19,11 +19,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.jdbi.v3.core.Handle;
@@ -64,51 +64,113 @@ public final class JdbiUsageLedger implements UsageLedger {
      */
     private static AppendResult appendIn(UsageDao dao, UserId user, List<PeriodRecord> records,
                                          Map<MetricKey, Limit> enforce) {
-        // One fact per key; a later record of the batch under a key already in it is a repeat,
-        // or a reuse when its payload differs. Where each key first appears, in request order.
-        Map<String, PeriodRecord> byKey = new TreeMap<>();
-        Map<String, Integer> firstIndex = new HashMap<>();
-        Reuse reuse = Reuse.NONE;
-        int duplicates = 0;
-        for (int i = 0; i < records.size(); i++) {
-            PeriodRecord entry = records.get(i);
-            String key = entry.record().idempotencyKey().value();
-            PeriodRecord first = byKey.putIfAbsent(key, entry);
-            if (first == null) {
-                firstIndex.put(key, i);
-            } else if (!first.fingerprint().equals(entry.fingerprint())) {
-                reuse = reuse.earliest(i, entry.record().idempotencyKey());
-            } else {
-                duplicates++;
-            }
+        Batch batch = Batch.dedupe(records);
+        Filed filed = insertFacts(dao, user, batch.candidates());
+        Optional<AppendResult> refused = reusedKey(dao, user, batch, filed.repeated())
+                .or(() -> raiseRollups(dao, user, batch, filed.fresh(), enforce));
+        if (refused.isPresent()) {
+            deleteFacts(dao, user, filed.fresh());
+            return refused.get();
         }
-        // Sorted by key, so that two batches sharing keys take their locks in the same order.
-        List<PeriodRecord> candidates = List.copyOf(byKey.values());
-        int[] inserted = insertFacts(dao, user, candidates);
-        List<PeriodRecord> fresh = new ArrayList<>(candidates.size());
+        // No key is reused, so every fact already stored is a duplicate.
+        return new AppendResult.Appended(filed.fresh().size(), batch.duplicates() + filed.repeated().size());
+    }
+
+    /**
+     * A request's records with one fact per key, sorted by key so that two batches sharing keys
+     * take their locks in the same order. A later record under a key already in the request is a
+     * repeat, or a reuse when its payload differs.
+     *
+     * @param firstIndex where each key first appears, in request order
+     */
+    private record Batch(List<PeriodRecord> candidates, Map<String, Integer> firstIndex, Reuse reuse,
+                         int duplicates) {
+
+        static Batch dedupe(List<PeriodRecord> records) {
+            Map<String, PeriodRecord> byKey = new TreeMap<>();
+            Map<String, Integer> firstIndex = new HashMap<>();
+            Reuse reuse = Reuse.NONE;
+            int duplicates = 0;
+            for (int i = 0; i < records.size(); i++) {
+                PeriodRecord entry = records.get(i);
+                PeriodRecord first = byKey.putIfAbsent(key(entry), entry);
+                if (first == null) {
+                    firstIndex.put(key(entry), i);
+                } else if (!first.fingerprint().equals(entry.fingerprint())) {
+                    reuse = reuse.earliest(i, entry.record().idempotencyKey());
+                } else {
+                    duplicates++;
+                }
+            }
+            return new Batch(List.copyOf(byKey.values()), firstIndex, reuse, duplicates);
+        }
+
+        int indexOf(PeriodRecord entry) {
+            return firstIndex.get(key(entry));
+        }
+
+        /** {@code facts} in the order the request sent them. */
+        List<PeriodRecord> inRequestOrder(List<PeriodRecord> facts) {
+            List<PeriodRecord> sent = new ArrayList<>(facts);
+            sent.sort(Comparator.comparingInt(this::indexOf));
+            return sent;
+        }
+
+        private static String key(PeriodRecord entry) {
+            return entry.record().idempotencyKey().value();
+        }
+    }
+
+    /** The reused key met first in request order, if any. */
+    private record Reuse(int index, IdempotencyKey key) {
+        static final Reuse NONE = new Reuse(Integer.MAX_VALUE, null);
+
+        Reuse earliest(int at, IdempotencyKey reused) {
+            return at < index ? new Reuse(at, reused) : this;
+        }
+    }
+
+    /** What an insert of facts did: stored them now, or met their keys stored already. */
+    private record Filed(List<PeriodRecord> fresh, List<PeriodRecord> repeated) {
+    }
+
+    /** Stores facts, in the order given; a fact whose key was stored already is left as it was. */
+    private static Filed insertFacts(UsageDao dao, UserId user, List<PeriodRecord> facts) {
+        int[] inserted = dao.insertFacts(facts.stream().map(entry -> UsageDao.FactRow.of(user, entry)).toList());
+        List<PeriodRecord> fresh = new ArrayList<>(facts.size());
         List<PeriodRecord> repeated = new ArrayList<>();
         for (int i = 0; i < inserted.length; i++) {
-            if (inserted[i] == 1) {
-                fresh.add(candidates.get(i));
-            } else {
-                repeated.add(candidates.get(i));
-            }
+            (inserted[i] == 1 ? fresh : repeated).add(facts.get(i));
         }
+        return new Filed(fresh, repeated);
+    }
+
+    /**
+     * Refuses the request when a key is reused, within it or against a fact stored before (R20):
+     * the reuse met first in request order.
+     */
+    private static Optional<AppendResult> reusedKey(UsageDao dao, UserId user, Batch batch,
+                                                    List<PeriodRecord> repeated) {
+        Reuse reuse = batch.reuse();
         for (PeriodRecord entry : repeated) {
-            UsageRecord record = entry.record();
+            IdempotencyKey key = entry.record().idempotencyKey();
             // Absent only while the transaction that stored it is undecided: run this one again.
-            String stored = dao.storedFingerprint(user.value(), record.idempotencyKey().value()).orElseThrow(() ->
-                    new Db.Conflict("fact " + record.idempotencyKey() + " of " + user + " is being written"));
+            String stored = dao.storedFingerprint(user.value(), key.value()).orElseThrow(() ->
+                    new Db.Conflict("fact " + key + " of " + user + " is being written"));
             if (!stored.equals(entry.fingerprint())) {
-                reuse = reuse.earliest(firstIndex.get(record.idempotencyKey().value()), record.idempotencyKey());
-            } else {
-                duplicates++;
+                reuse = reuse.earliest(batch.indexOf(entry), key);
             }
         }
-        if (reuse.key() != null) {
-            deleteFacts(dao, user, fresh);
-            return new AppendResult.KeyReused(reuse.key());
-        }
+        return Optional.ofNullable(reuse.key()).map(AppendResult.KeyReused::new);
+    }
+
+    /**
+     * Raises the rollup of each (metric, period) of the new facts by their sum, in rollup order,
+     * each within its limit. When one has no room, takes back the raises made and refuses with the
+     * denial of the record met first in request order (R13).
+     */
+    private static Optional<AppendResult> raiseRollups(UsageDao dao, UserId user, Batch batch,
+                                                       List<PeriodRecord> fresh, Map<MetricKey, Limit> enforce) {
         Map<Rollup, BigDecimal> requested = new TreeMap<>();
         for (PeriodRecord entry : fresh) {
             requested.merge(Rollup.of(entry.record().metric(), entry.period()), entry.record().quantity(),
@@ -122,49 +184,11 @@ public final class JdbiUsageLedger implements UsageLedger {
             add(dao, user, rollup, request.getValue(), limit, false)
                     .ifPresentOrElse(denials::add, () -> raised.add(request));
         }
-        if (!denials.isEmpty()) {
-            raised.forEach(done -> lower(dao, user, done.getKey(), done.getValue()));
-            deleteFacts(dao, user, fresh);
-            List<PeriodRecord> sent = new ArrayList<>(fresh);
-            sent.sort(Comparator.comparing(entry -> firstIndex.get(entry.record().idempotencyKey().value())));
-            return Denied.firstOffending(sent, denials);
+        if (denials.isEmpty()) {
+            return Optional.empty();
         }
-        return new AppendResult.Appended(fresh.size(), duplicates);
-    }
-
-    /** The reused key met first in request order, if any. */
-    private record Reuse(int index, IdempotencyKey key) {
-        static final Reuse NONE = new Reuse(Integer.MAX_VALUE, null);
-
-        Reuse earliest(int at, IdempotencyKey reused) {
-            return at < index ? new Reuse(at, reused) : this;
-        }
-    }
-
-    /** Stores facts; for each, 1 if stored now and 0 if its key was stored already. */
-    private static int[] insertFacts(UsageDao dao, UserId user, List<PeriodRecord> facts) {
-        int size = facts.size();
-        List<String> metrics = new ArrayList<>(size);
-        List<BigDecimal> quantities = new ArrayList<>(size);
-        List<Instant> occurred = new ArrayList<>(size);
-        List<String> keys = new ArrayList<>(size);
-        List<String> fingerprints = new ArrayList<>(size);
-        List<String> dimensions = new ArrayList<>(size);
-        List<Instant> starts = new ArrayList<>(size);
-        List<Instant> ends = new ArrayList<>(size);
-        for (PeriodRecord entry : facts) {
-            UsageRecord record = entry.record();
-            metrics.add(record.metric().value());
-            quantities.add(record.quantity());
-            occurred.add(record.occurredAt());
-            keys.add(record.idempotencyKey().value());
-            fingerprints.add(entry.fingerprint());
-            dimensions.add(Json.object(record.dimensions()));
-            starts.add(entry.period().start());
-            ends.add(entry.period().end());
-        }
-        return dao.insertFacts(user.value(), metrics, quantities, occurred, keys, fingerprints, dimensions, starts,
-                ends);
+        raised.forEach(done -> lower(dao, user, done.getKey(), done.getValue()));
+        return Optional.of(Denied.firstOffending(batch.inRequestOrder(fresh), denials));
     }
 
     /** Takes back facts this transaction stored, before anything else could see them. */
@@ -275,7 +299,7 @@ public final class JdbiUsageLedger implements UsageLedger {
             UsageRecord record = new UsageRecord(user, new MetricKey(held.metric()), held.quantity(), held.reservedAt(),
                     new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
             BillingPeriod period = new BillingPeriod(held.periodStart(), held.periodEnd());
-            if (insertFacts(dao, user, List.of(new PeriodRecord(record, period)))[0] == 0) {
+            if (insertFacts(dao, user, List.of(new PeriodRecord(record, period))).fresh().isEmpty()) {
                 throw new IllegalStateException("usage of " + user + " already has idempotency key " + idempotencyKey);
             }
             dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), held.quantity());
@@ -290,10 +314,10 @@ public final class JdbiUsageLedger implements UsageLedger {
             String u = user.value();
             Refiling facts = new Refiling(periodOf);
             dao.factFilings(u).forEach(facts::add);
-            facts.flush((ids, starts, ends) -> dao.refileFacts(ids, starts, ends));
+            facts.flush(dao::refileFacts);
             Refiling held = new Refiling(periodOf);
             dao.heldFilings(u).forEach(held::add);
-            held.flush((ids, starts, ends) -> dao.refileReservations(u, ids, starts, ends));
+            held.flush(rows -> dao.refileReservations(u, rows));
             dao.deleteRollups(u);
             dao.rebuildRollups(u);
             return null;
@@ -372,12 +396,8 @@ public final class JdbiUsageLedger implements UsageLedger {
     /** Collects the filings whose period changes and writes them in batches. */
     private static final class Refiling {
 
-        interface Writer {
-            void write(List<String> ids, List<Instant> starts, List<Instant> ends);
-        }
-
         private final Function<Instant, BillingPeriod> periodOf;
-        private final Map<String, BillingPeriod> moved = new LinkedHashMap<>();
+        private final List<UsageDao.Refiled> moved = new ArrayList<>();
 
         Refiling(Function<Instant, BillingPeriod> periodOf) {
             this.periodOf = periodOf;
@@ -386,27 +406,13 @@ public final class JdbiUsageLedger implements UsageLedger {
         void add(UsageDao.Filing filing) {
             BillingPeriod period = periodOf.apply(filing.at());
             if (!period.start().equals(filing.periodStart()) || !period.end().equals(filing.periodEnd())) {
-                moved.put(filing.id(), period);
+                moved.add(new UsageDao.Refiled(filing.id(), period.start(), period.end()));
             }
         }
 
-        void flush(Writer writer) {
-            List<String> ids = new ArrayList<>();
-            List<Instant> starts = new ArrayList<>();
-            List<Instant> ends = new ArrayList<>();
-            for (Map.Entry<String, BillingPeriod> entry : moved.entrySet()) {
-                ids.add(entry.getKey());
-                starts.add(entry.getValue().start());
-                ends.add(entry.getValue().end());
-                if (ids.size() == REFILE_BATCH) {
-                    writer.write(ids, starts, ends);
-                    ids.clear();
-                    starts.clear();
-                    ends.clear();
-                }
-            }
-            if (!ids.isEmpty()) {
-                writer.write(ids, starts, ends);
+        void flush(Consumer<List<UsageDao.Refiled>> writer) {
+            for (int from = 0; from < moved.size(); from += REFILE_BATCH) {
+                writer.accept(moved.subList(from, Math.min(from + REFILE_BATCH, moved.size())));
             }
         }
     }

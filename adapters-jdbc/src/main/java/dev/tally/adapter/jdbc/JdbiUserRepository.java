@@ -7,9 +7,7 @@ import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
-import java.time.Instant;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -31,17 +29,7 @@ public final class JdbiUserRepository implements UserRepository {
             Upsert.run(() -> dao.update(id, user.planId().value(), user.createdAt()),
                     () -> dao.insert(id, user.planId().value(), user.createdAt()));
             dao.deleteCycles(id);
-            List<Integer> seq = new ArrayList<>();
-            List<String> kinds = new ArrayList<>();
-            List<Instant> anchors = new ArrayList<>();
-            List<String> zones = new ArrayList<>();
-            for (BillingCycle cycle : user.billing().cycles()) {
-                seq.add(seq.size());
-                kinds.add(cycle.kind().wireName());
-                anchors.add(cycle.anchor());
-                zones.add(cycle.zone().getId());
-            }
-            dao.insertCycles(id, seq, kinds, anchors, zones);
+            dao.insertCycles(id, UserDao.NumberedCycle.of(user.billing()));
             return null;
         });
     }

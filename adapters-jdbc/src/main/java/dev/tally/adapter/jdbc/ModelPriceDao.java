@@ -6,11 +6,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The price table's SQL. */
+@RegisterRowMapperFactory(ModelPriceDao.Rows.class)
 interface ModelPriceDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(ModelPrice.class, ModelPriceDao::map);
+        }
+    }
 
     static ModelPrice map(ResultSet rs) throws SQLException {
         return new ModelPrice(rs.getString("model"), Decimals.quantity(rs, "input_per_1k"),

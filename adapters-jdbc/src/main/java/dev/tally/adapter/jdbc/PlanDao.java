@@ -5,12 +5,24 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Plans' SQL: one row per plan and one per named limit. */
+@RegisterRowMapperFactory(PlanDao.Rows.class)
 interface PlanDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(PlanRow.class, PlanRow::map);
+            map(LimitRow.class, LimitRow::map);
+            map(LimitedRow.class, LimitedRow::map);
+        }
+    }
 
     /** A plan row without its limits. */
     record PlanRow(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent) {
@@ -49,7 +61,7 @@ interface PlanDao {
     void deleteLimits(String planId);
 
     @SqlBatch("INSERT INTO plan_limits (plan_id, metric, max_quantity) VALUES (:planId, :metric, :max)")
-    void insertLimits(String planId, List<String> metric, List<BigDecimal> max);
+    void insertLimits(@BindMethods List<LimitRow> limits);
 
     /** The plan with its limits, one row per limit: read in one round trip. */
     @SqlQuery("SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, l.plan_id, l.metric, "

@@ -18,7 +18,16 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Report runs' SQL. */
+@org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory(ReportRunDao.Rows.class)
 interface ReportRunDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(ReportRun.class, ReportRunDao::map);
+            map(RunCounts.class, ReportRunDao::mapCounts);
+        }
+    }
 
     String COLUMNS = "id, user_id, repository_id, configuration_id, status, started_at, completed_at, tokens_input, "
             + "tokens_output, model, commits_processed, cost_usd, cost_source, error_code, error_message, "

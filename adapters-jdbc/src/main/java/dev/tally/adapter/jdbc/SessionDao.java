@@ -12,7 +12,15 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Sessions' SQL. */
+@org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory(SessionDao.Rows.class)
 interface SessionDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(Session.class, SessionDao::map);
+        }
+    }
 
     static Session map(ResultSet rs) throws SQLException {
         long duration = rs.getLong("duration_seconds");

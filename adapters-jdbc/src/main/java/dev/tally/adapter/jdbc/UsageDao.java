@@ -1,17 +1,33 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.application.port.PeriodRecord;
+import dev.tally.domain.usage.UsageRecord;
+import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The usage ledger's SQL: facts, rollups and reservations. */
+@RegisterRowMapperFactory(UsageDao.Rows.class)
 interface UsageDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(RollupRow.class, RollupRow::map);
+            map(ReservationRow.class, ReservationRow::map);
+            map(Filing.class, Filing::map);
+            map(Comparison.class, Comparison::map);
+        }
+    }
 
     /** One rollup row. */
     record RollupRow(String metric, BigDecimal used, BigDecimal reserved) {
@@ -36,6 +52,21 @@ interface UsageDao {
             return new Filing(rs.getString("id"), Instants.get(rs, "at"), Instants.get(rs, "period_start"),
                     Instants.get(rs, "period_end"));
         }
+    }
+
+    /** One fact as its row is inserted. */
+    record FactRow(String user, String metric, BigDecimal quantity, Instant occurredAt, String key, String fingerprint,
+                   String dimensions, Instant periodStart, Instant periodEnd) {
+        static FactRow of(UserId user, PeriodRecord entry) {
+            UsageRecord record = entry.record();
+            return new FactRow(user.value(), record.metric().value(), record.quantity(), record.occurredAt(),
+                    record.idempotencyKey().value(), entry.fingerprint(), Json.object(record.dimensions()),
+                    entry.period().start(), entry.period().end());
+        }
+    }
+
+    /** A fact or reservation (by id) moved to another period. */
+    record Refiled(String id, Instant periodStart, Instant periodEnd) {
     }
 
     /** A rollup beside what its facts and open reservations say it should hold. */
@@ -64,9 +95,7 @@ interface UsageDao {
     @SqlBatch("INSERT INTO usage_facts (user_id, metric, quantity, occurred_at, idempotency_key, fingerprint, "
             + "dimensions, period_start, period_end) VALUES (:user, :metric, :quantity, :occurredAt, :key, "
             + ":fingerprint, :dimensions, :periodStart, :periodEnd) ON CONFLICT DO NOTHING")
-    int[] insertFacts(String user, List<String> metric, List<BigDecimal> quantity, List<Instant> occurredAt,
-                      List<String> key, List<String> fingerprint, List<String> dimensions, List<Instant> periodStart,
-                      List<Instant> periodEnd);
+    int[] insertFacts(@BindMethods List<FactRow> facts);
 
     @SqlBatch("DELETE FROM usage_facts WHERE user_id = :user AND idempotency_key = :key")
     void deleteFacts(String user, List<String> key);
@@ -77,7 +106,7 @@ interface UsageDao {
 
     @SqlBatch("UPDATE usage_facts SET period_start = :periodStart, period_end = :periodEnd "
             + "WHERE id = CAST(:id AS BIGINT)")
-    void refileFacts(List<String> id, List<Instant> periodStart, List<Instant> periodEnd);
+    void refileFacts(@BindMethods List<Refiled> facts);
 
     // --- rollups ---
 
@@ -203,5 +232,5 @@ interface UsageDao {
 
     @SqlBatch("UPDATE usage_reservations SET period_start = :periodStart, period_end = :periodEnd "
             + "WHERE user_id = :user AND reservation_id = :id")
-    void refileReservations(String user, List<String> id, List<Instant> periodStart, List<Instant> periodEnd);
+    void refileReservations(String user, @BindMethods List<Refiled> reservations);
 }

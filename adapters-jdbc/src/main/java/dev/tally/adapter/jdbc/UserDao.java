@@ -1,16 +1,30 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.domain.period.BillingCycle;
+import dev.tally.domain.period.BillingSchedule;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** Users' SQL: one row per user and one per billing cycle of its schedule. */
+@RegisterRowMapperFactory(UserDao.Rows.class)
 interface UserDao {
+
+    /** How this DAO's rows are read. */
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(UserRow.class, UserRow::map);
+            map(ScheduledRow.class, ScheduledRow::map);
+        }
+    }
 
     /** A user row without its schedule. */
     record UserRow(String id, String planId, Instant createdAt) {
@@ -23,6 +37,16 @@ interface UserDao {
     record CycleRow(String kind, Instant anchor, String zone) {
         static CycleRow map(ResultSet rs) throws SQLException {
             return new CycleRow(rs.getString("kind"), Instants.get(rs, "anchor_at"), rs.getString("time_zone"));
+        }
+    }
+
+    /** One cycle of a schedule as its row is inserted, numbered in schedule order. */
+    record NumberedCycle(int seq, String kind, Instant anchor, String zone) {
+        static List<NumberedCycle> of(BillingSchedule schedule) {
+            List<BillingCycle> cycles = schedule.cycles();
+            return IntStream.range(0, cycles.size()).mapToObj(seq -> new NumberedCycle(seq,
+                    cycles.get(seq).kind().wireName(), cycles.get(seq).anchor(), cycles.get(seq).zone().getId()))
+                    .toList();
         }
     }
 
@@ -45,7 +69,7 @@ interface UserDao {
 
     @SqlBatch("INSERT INTO user_billing_cycles (user_id, seq, kind, anchor_at, time_zone) "
             + "VALUES (:id, :seq, :kind, :anchor, :zone)")
-    void insertCycles(String id, List<Integer> seq, List<String> kind, List<Instant> anchor, List<String> zone);
+    void insertCycles(String id, @BindMethods List<NumberedCycle> cycles);
 
     /** The user with its cycles in schedule order, one row per cycle: read in one round trip. */
     @SqlQuery("SELECT u.id, u.plan_id, u.created_at, c.kind, c.anchor_at, c.time_zone FROM users u "

@@ -33,7 +33,7 @@ public final class DurabilityChild {
     public static void main(String[] args) {
         JdbcStorage storage = JdbcStorage.open(args[0], 2);
         for (long n = 0; ; n++) {
-            AppendResult result = storage.usage().append(USER, List.of(record(n)), Map.of());
+            AppendResult result = storage.ports().usage().append(USER, List.of(record(n)), Map.of());
             if (!(result instanceof AppendResult.Appended appended) || appended.accepted() != 1) {
                 throw new IllegalStateException("unexpected " + result);
             }

@@ -55,10 +55,10 @@ class DurabilityTest {
             for (long n = 0; n <= acknowledged; n++) {
                 acked.add(DurabilityChild.record(n));
             }
-            AppendResult again = reopened.usage().append(DurabilityChild.USER, acked, Map.of());
+            AppendResult again = reopened.ports().usage().append(DurabilityChild.USER, acked, Map.of());
             assertThat(again).as("every acknowledged record is stored, so each is a duplicate now")
                     .isEqualTo(new AppendResult.Appended(0, ACKS_BEFORE_KILL));
-            assertThat(reopened.usage().totals(DurabilityChild.USER, MetricKey.RUNS, DurabilityChild.PERIOD).used())
+            assertThat(reopened.ports().usage().totals(DurabilityChild.USER, MetricKey.RUNS, DurabilityChild.PERIOD).used())
                     .isGreaterThanOrEqualTo(java.math.BigDecimal.valueOf(ACKS_BEFORE_KILL));
         }
     }

@@ -15,6 +15,7 @@ import dev.tally.application.port.IdempotencyStore;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.ReconcileProgress;
 import dev.tally.application.port.ReconcileReport;
+import dev.tally.application.port.TallyStorage;
 import dev.tally.domain.credit.CreditType;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.session.Session;
@@ -44,20 +45,20 @@ abstract class JdbcStorageBehaviour {
 
     abstract TestDatabase database();
 
-    private JdbcStorage storage() {
-        return database().storage();
+    private TallyStorage storage() {
+        return database().storage().ports();
     }
 
     @Test
     void R13_two_nodes_sharing_one_database_grant_exactly_L() throws Exception {
         UserId user = newUser();
         try (JdbcStorage otherNode = database().openAnotherNode()) {
-            List<JdbcStorage> nodes = List.of(storage(), otherNode);
+            List<TallyStorage> nodes = List.of(storage(), otherNode.ports());
             List<AppendResult> results = concurrently(32, 200, i -> () -> nodes.get(i % 2).usage().append(user,
                     List.of(usage(user, GPU_HOURS, "1", "req-" + i, MARCH, 1)), Map.of(GPU_HOURS, Limit.of(50))));
 
             assertThat(results).filteredOn(AppendResult.Appended.class::isInstance).hasSize(50);
-            assertThat(otherNode.usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("50");
+            assertThat(otherNode.ports().usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("50");
         }
     }
 
@@ -171,7 +172,7 @@ abstract class JdbcStorageBehaviour {
         UserId user = newUser();
         storage().usage().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1), usage(user, GPU_HOURS, "3", "b", MARCH, 2)),
                 Map.of());
-        storage().jdbi().useHandle(handle -> handle.execute("DELETE FROM usage_rollups WHERE user_id = ?",
+        database().storage().jdbi().useHandle(handle -> handle.execute("DELETE FROM usage_rollups WHERE user_id = ?",
                 user.value()));
 
         List<ReconcileReport.Drift> drifts = storage().usage().reconcile(false, ReconcileProgress.NONE).drifts()
@@ -189,7 +190,7 @@ abstract class JdbcStorageBehaviour {
     void R10_repairing_a_missing_rollup_keeps_usage_an_append_commits_meanwhile() throws Exception {
         UserId user = newUser();
         storage().usage().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1)), Map.of());
-        storage().jdbi().useHandle(handle -> handle.execute("DELETE FROM usage_rollups WHERE user_id = ?",
+        database().storage().jdbi().useHandle(handle -> handle.execute("DELETE FROM usage_rollups WHERE user_id = ?",
                 user.value()));
         CountDownLatch appended = new CountDownLatch(1);
         CountDownLatch commit = new CountDownLatch(1);

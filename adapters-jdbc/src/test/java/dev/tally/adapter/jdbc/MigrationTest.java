@@ -98,14 +98,14 @@ class MigrationTest {
             MigrationInfo[] applied = JdbcStorage.flyway(latest.dataSource()).load().info().applied();
             assertThat(applied).extracting(info -> info.getVersion().getVersion()).containsExactly("1", "2", "3", "4");
             assertThat(rowCounts(latest.jdbi())).isEqualTo(before);
-            assertThat(latest.users().find(user)).contains(stored);
-            assertThat(latest.plans().find(plan.id()).orElseThrow().limitOf(GPU_HOURS)).isEqualTo(Limit.of(100));
-            assertThat(latest.apiKeys().findByHash(key.hash())).contains(key);
-            assertThat(latest.usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("5");
-            assertThat(latest.usage().totals(user, MetricKey.RUNS, MARCH).reserved()).isEqualByComparingTo("1");
-            assertThat(latest.idempotency().claim(user, new IdempotencyKey("grant-1"), "fp", created))
+            assertThat(latest.ports().users().find(user)).contains(stored);
+            assertThat(latest.ports().plans().find(plan.id()).orElseThrow().limitOf(GPU_HOURS)).isEqualTo(Limit.of(100));
+            assertThat(latest.ports().apiKeys().findByHash(key.hash())).contains(key);
+            assertThat(latest.ports().usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("5");
+            assertThat(latest.ports().usage().totals(user, MetricKey.RUNS, MARCH).reserved()).isEqualByComparingTo("1");
+            assertThat(latest.ports().idempotency().claim(user, new IdempotencyKey("grant-1"), "fp", created))
                     .isEqualTo(new IdempotencyStore.Replay("tx-1"));
-            assertThat(latest.usage().consume(user, "run-1", "run:run-1")).isTrue();
+            assertThat(latest.ports().usage().consume(user, "run-1", "run:run-1")).isTrue();
         }
     }
 

@@ -44,7 +44,7 @@ abstract class PortContracts {
 
         @Override
         protected UsageLedger ledger() {
-            return database().storage().usage();
+            return database().storage().ports().usage();
         }
 
         @Override
@@ -58,7 +58,7 @@ abstract class PortContracts {
 
         @Override
         protected IdempotencyStore store() {
-            return database().storage().idempotency();
+            return database().storage().ports().idempotency();
         }
     }
 
@@ -67,7 +67,7 @@ abstract class PortContracts {
 
         @Override
         protected CreditTransactionRepository credits() {
-            return database().storage().credits();
+            return database().storage().ports().credits();
         }
     }
 
@@ -76,7 +76,7 @@ abstract class PortContracts {
 
         @Override
         protected ReportRunRepository runs() {
-            return database().storage().runs();
+            return database().storage().ports().runs();
         }
     }
 
@@ -85,7 +85,7 @@ abstract class PortContracts {
 
         @Override
         protected SessionRepository sessions() {
-            return database().storage().sessions();
+            return database().storage().ports().sessions();
         }
     }
 
@@ -94,7 +94,7 @@ abstract class PortContracts {
 
         @Override
         protected ActivationCodeRepository codes() {
-            return database().storage().activationCodes();
+            return database().storage().ports().activationCodes();
         }
     }
 
@@ -103,7 +103,7 @@ abstract class PortContracts {
 
         @Override
         protected PlanRepository plans() {
-            return database().storage().plans();
+            return database().storage().ports().plans();
         }
     }
 
@@ -112,7 +112,7 @@ abstract class PortContracts {
 
         @Override
         protected UserRepository users() {
-            return database().storage().users();
+            return database().storage().ports().users();
         }
     }
 
@@ -121,7 +121,7 @@ abstract class PortContracts {
 
         @Override
         protected ModelPriceRepository prices() {
-            return database().storage().modelPrices();
+            return database().storage().ports().modelPrices();
         }
     }
 
@@ -130,7 +130,7 @@ abstract class PortContracts {
 
         @Override
         protected ApiCallRepository calls() {
-            return database().storage().apiCalls();
+            return database().storage().ports().apiCalls();
         }
     }
 
@@ -139,7 +139,7 @@ abstract class PortContracts {
 
         @Override
         protected ApiKeyRepository keys() {
-            return database().storage().apiKeys();
+            return database().storage().ports().apiKeys();
         }
     }
 

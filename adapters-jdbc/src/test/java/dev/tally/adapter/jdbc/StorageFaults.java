@@ -39,11 +39,11 @@ abstract class StorageFaults {
         JdbcStorage storage = database().storage();
         AtomicInteger attempts = new AtomicInteger();
 
-        var plans = storage.transactions().inTransaction(() -> {
+        var plans = storage.ports().transactions().inTransaction(() -> {
             if (attempts.incrementAndGet() == 1) {
                 terminateOwnSession(storage);
             }
-            return storage.plans().all();
+            return storage.ports().plans().all();
         });
 
         assertThat(plans).isNotNull();
@@ -55,14 +55,14 @@ abstract class StorageFaults {
         JdbcStorage storage = database().storage();
         AtomicInteger attempts = new AtomicInteger();
 
-        assertThatThrownBy(() -> storage.transactions().inTransaction(() -> {
+        assertThatThrownBy(() -> storage.ports().transactions().inTransaction(() -> {
             attempts.incrementAndGet();
             terminateOwnSession(storage);
-            return storage.plans().all();
+            return storage.ports().plans().all();
         })).isInstanceOf(StorageUnavailableException.class).hasMessageContaining("connection was lost");
 
         assertThat(attempts).hasValue(Db.ATTEMPTS);
-        assertThat(storage.plans().find(new PlanId("anything"))).isEmpty();
+        assertThat(storage.ports().plans().find(new PlanId("anything"))).isEmpty();
     }
 
     @Test
@@ -71,7 +71,7 @@ abstract class StorageFaults {
         Db db = new Db(storage.jdbi());
         AtomicInteger attempts = new AtomicInteger();
 
-        assertThatThrownBy(() -> storage.transactions().inTransaction(() -> db.read(handle -> {
+        assertThatThrownBy(() -> storage.ports().transactions().inTransaction(() -> db.read(handle -> {
             attempts.incrementAndGet();
             conflict(handle);
             return null;

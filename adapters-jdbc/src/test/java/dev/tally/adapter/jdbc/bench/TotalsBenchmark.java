@@ -98,16 +98,16 @@ public final class TotalsBenchmark {
                         BigDecimal.ONE, current.start().plusSeconds(i), new IdempotencyKey("now-" + i), Map.of()),
                         current));
             }
-            storage.usage().append(USER, recent, Map.of());
+            storage.ports().usage().append(USER, recent, Map.of());
             printPlan(storage, postgres, current);
 
             for (int i = 0; i < reads / 4; i++) {
-                check(storage.usage().totals(USER, current));
+                check(storage.ports().usage().totals(USER, current));
             }
             long[] nanos = new long[reads];
             for (int i = 0; i < reads; i++) {
                 long t0 = System.nanoTime();
-                Map<MetricKey, UsageTotals> totals = storage.usage().totals(USER, current);
+                Map<MetricKey, UsageTotals> totals = storage.ports().usage().totals(USER, current);
                 nanos[i] = System.nanoTime() - t0;
                 check(totals);
             }
