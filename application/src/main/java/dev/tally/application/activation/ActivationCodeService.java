@@ -82,9 +82,7 @@ public class ActivationCodeService {
         }
         return writes.executeAlways(found.user(), idempotencyKey,
                 Fingerprint.of("redeem-code").with("code", code).hex(), () -> {
-            found.redeem(); // refuses a code already used up, with its counts
-            ActivationCode redeemed = codes.redeem(code).orElseThrow(() -> DomainException.conflict(
-                    "activation_code_used_up", "activation code " + code + " has no uses left"));
+            ActivationCode redeemed = redeemStored(code);
             User user = accounts.user(found.user());
             UsageRecord record = new UsageRecord(user.id(), REDEEMED, BigDecimal.ONE, clock.instant(),
                     new IdempotencyKey("redeem:" + code + ":" + redeemed.useCount()), Map.of("code", code));
@@ -92,6 +90,22 @@ public class ActivationCodeService {
             return redeemed;
         }, redeemed -> Integer.toString(redeemed.useCount()), useCount -> new ActivationCode(found.code(),
                 found.user(), found.maxUses(), Integer.parseInt(useCount), found.createdAt()));
+    }
+
+    /**
+     * Lets the domain redeem the stored code and stores what it returns, only over the use count it
+     * was computed from. A redemption that lost a race to another reads the code again, so it is
+     * refused only when the code is used up ({@code 409 activation_code_used_up}, R45). Each lost
+     * race means another use was stored, so this ends within the code's {@code max_uses} rounds.
+     */
+    private ActivationCode redeemStored(String code) {
+        while (true) {
+            ActivationCode stored = get(code);
+            ActivationCode redeemed = stored.redeem();
+            if (codes.replace(redeemed, stored.useCount())) {
+                return redeemed;
+            }
+        }
     }
 
     /** The code, or {@code 404 activation_code_not_found}. */

@@ -97,10 +97,11 @@ public class SessionService {
                 () -> {
                     User user = accounts.user(userId);
                     // The domain refuses a second completion; the store refuses one that lost a race.
-                    get(userId, sessionId).complete(durationSeconds);
-                    Session done = sessions.complete(userId, sessionId, durationSeconds)
-                            .orElseThrow(() -> DomainException.conflict("session_already_completed",
-                                    "session " + sessionId + " is already completed"));
+                    Session done = get(userId, sessionId).complete(durationSeconds);
+                    if (!sessions.replaceOpen(done)) {
+                        throw DomainException.conflict("session_already_completed",
+                                "session " + sessionId + " is already completed");
+                    }
                     long minutes = Session.billedMinutes(durationSeconds);
                     if (minutes > 0) {
                         UsageRecord record = new UsageRecord(user.id(), MetricKey.SESSION_MINUTES,
