@@ -3,7 +3,7 @@ package dev.tally.application.activation;
 import dev.tally.application.Outcome;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.ActivationCodeRepository;
-import dev.tally.application.usage.UsageService;
+import dev.tally.application.usage.Metering;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
@@ -38,17 +38,17 @@ public class ActivationCodeService {
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
     private final ActivationCodeRepository codes;
-    private final UsageService usage;
+    private final Metering metering;
     private final Accounts accounts;
     private final IdempotentWrites writes;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     @Inject
-    public ActivationCodeService(ActivationCodeRepository codes, UsageService usage, Accounts accounts,
+    public ActivationCodeService(ActivationCodeRepository codes, Metering metering, Accounts accounts,
                                  IdempotentWrites writes, Clock clock) {
         this.codes = codes;
-        this.usage = usage;
+        this.metering = metering;
         this.accounts = accounts;
         this.writes = writes;
         this.clock = clock;
@@ -59,11 +59,10 @@ public class ActivationCodeService {
         return writes.execute(userId, idempotencyKey,
                 Fingerprint.of("issue-code").with("max_uses", maxUses).hex(), () -> {
             Instant now = clock.instant();
-            User user = accounts.user(userId);
-            ActivationCode code = ActivationCode.issue(newCode(), user.id(), maxUses, now);
-            UsageRecord issued = new UsageRecord(user.id(), MetricKey.ACTIVATION_CODES, BigDecimal.ONE, now,
+            ActivationCode code = ActivationCode.issue(newCode(), userId, maxUses, now);
+            UsageRecord issued = new UsageRecord(userId, MetricKey.ACTIVATION_CODES, BigDecimal.ONE, now,
                     new IdempotencyKey("activation-code:" + code.code()), Map.of("code", code.code()));
-            return usage.recordFor(user, accounts.planOf(user), List.of(issued), true).map(recorded -> {
+            return metering.record(userId, List.of(issued), true).map(recorded -> {
                 codes.insert(code);
                 return code;
             });
@@ -86,7 +85,7 @@ public class ActivationCodeService {
             User user = accounts.user(found.user());
             UsageRecord record = new UsageRecord(user.id(), REDEEMED, BigDecimal.ONE, clock.instant(),
                     new IdempotencyKey("redeem:" + code + ":" + redeemed.useCount()), Map.of("code", code));
-            usage.recordFor(user, accounts.planOf(user), List.of(record), false).orElseThrow();
+            metering.recordUsed(user, record);
             return redeemed;
         }, redeemed -> Integer.toString(redeemed.useCount()), useCount -> new ActivationCode(found.code(),
                 found.user(), found.maxUses(), Integer.parseInt(useCount), found.createdAt()));
@@ -116,8 +115,8 @@ public class ActivationCodeService {
     /** Codes issued and redeemed in {@code period}, and the issuing limit (R45). */
     public ActivationStats stats(User user, Plan plan, BillingPeriod period) {
         return new ActivationStats(
-                usage.totals(user.id(), MetricKey.ACTIVATION_CODES, period).used().longValueExact(),
-                usage.totals(user.id(), REDEEMED, period).used().longValueExact(),
+                metering.totals(user.id(), MetricKey.ACTIVATION_CODES, period).used().longValueExact(),
+                metering.totals(user.id(), REDEEMED, period).used().longValueExact(),
                 plan.limitOf(MetricKey.ACTIVATION_CODES).max());
     }
 

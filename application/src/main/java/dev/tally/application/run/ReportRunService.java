@@ -8,7 +8,7 @@ import dev.tally.application.port.ReportRunRepository;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
-import dev.tally.application.usage.UsageService;
+import dev.tally.application.usage.Metering;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
@@ -87,7 +87,7 @@ public class ReportRunService {
             ReserveResult reserved = ledger.reserve(user.id(), run.id(), MetricKey.RUNS, BigDecimal.ONE, now,
                     user.periodAt(now), plan.limitOf(MetricKey.RUNS));
             if (reserved instanceof Denied denied) {
-                return Outcome.refused(UsageService.exceeded(denied, plan));
+                return Outcome.refused(Metering.exceeded(denied, plan));
             }
             runs.insert(run);
             return Outcome.done(run);

@@ -3,7 +3,7 @@ package dev.tally.application.session;
 import dev.tally.application.Outcome;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.SessionRepository;
-import dev.tally.application.usage.UsageService;
+import dev.tally.application.usage.Metering;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
@@ -37,16 +37,16 @@ import java.util.UUID;
 public class SessionService {
 
     private final SessionRepository sessions;
-    private final UsageService usage;
+    private final Metering metering;
     private final Accounts accounts;
     private final IdempotentWrites writes;
     private final Clock clock;
 
     @Inject
-    public SessionService(SessionRepository sessions, UsageService usage, Accounts accounts, IdempotentWrites writes,
-                          Clock clock) {
+    public SessionService(SessionRepository sessions, Metering metering, Accounts accounts,
+                          IdempotentWrites writes, Clock clock) {
         this.sessions = sessions;
-        this.usage = usage;
+        this.metering = metering;
         this.accounts = accounts;
         this.writes = writes;
         this.clock = clock;
@@ -68,7 +68,7 @@ public class SessionService {
                 return Outcome.refused(tooLarge.get());
             }
             BillingPeriod period = user.periodAt(now);
-            UsageTotals minutes = usage.totals(user.id(), MetricKey.SESSION_MINUTES, period);
+            UsageTotals minutes = metering.totals(user.id(), MetricKey.SESSION_MINUTES, period);
             LimitDecision minutesLeft = plan.decide(MetricKey.SESSION_MINUTES, minutes.used(), minutes.reserved(),
                     BigDecimal.ONE, period);
             if (minutesLeft instanceof LimitExceeded exceeded) {
@@ -76,7 +76,7 @@ public class SessionService {
             }
             UsageRecord counted = new UsageRecord(user.id(), MetricKey.SESSIONS, BigDecimal.ONE, now,
                     new IdempotencyKey("session:" + session.id()), Map.of("session_id", session.id()));
-            return usage.recordFor(user, plan, List.of(counted), true).map(recorded -> {
+            return metering.record(user, plan, List.of(counted), true).map(recorded -> {
                 sessions.insert(session);
                 return session;
             });
@@ -107,7 +107,7 @@ public class SessionService {
                         UsageRecord record = new UsageRecord(user.id(), MetricKey.SESSION_MINUTES,
                                 BigDecimal.valueOf(minutes), clock.instant(),
                                 new IdempotencyKey("session-minutes:" + sessionId), Map.of("session_id", sessionId));
-                        usage.recordFor(user, accounts.planOf(user), List.of(record), false).orElseThrow();
+                        metering.recordUsed(user, record);
                     }
                     return done;
                 }, Session::id, id -> get(userId, id));
