@@ -5,7 +5,6 @@ import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.ActivationCodeRepository;
 import dev.tally.application.usage.Metering;
 import dev.tally.application.user.Accounts;
-import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.activation.ActivationCode;
 import dev.tally.domain.activation.ActivationStats;
@@ -23,7 +22,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Activation codes (R45). Issuing counts one {@code activation_codes} in the period it happens
@@ -55,11 +53,11 @@ public class ActivationCodeService {
     }
 
     /** Issues a code usable {@code maxUses} times, or refuses it at the plan's issuing limit. */
-    public Outcome<ActivationCode> issue(UserId userId, int maxUses, Optional<IdempotencyKey> idempotencyKey) {
-        return writes.execute(userId, idempotencyKey,
-                Fingerprint.of("issue-code").with("max_uses", maxUses).hex(), () -> {
+    public Outcome<ActivationCode> issue(IssueCode command) {
+        UserId userId = command.user();
+        return writes.execute(userId, command.idempotencyKey(), command.fingerprint(), () -> {
             Instant now = clock.instant();
-            ActivationCode code = ActivationCode.issue(newCode(), userId, maxUses, now);
+            ActivationCode code = ActivationCode.issue(newCode(), userId, command.maxUses(), now);
             UsageRecord issued = new UsageRecord(userId, MetricKey.ACTIVATION_CODES, BigDecimal.ONE, now,
                     new IdempotencyKey("activation-code:" + code.code()), Map.of("code", code.code()));
             return metering.record(userId, List.of(issued), true).map(recorded -> {
@@ -74,13 +72,13 @@ public class ActivationCodeService {
      * admin; a code of another user is {@code 404}, like one that does not exist. A retry with the
      * same key is answered with the original use count and counted once (R20).
      */
-    public ActivationCode redeem(String code, Optional<UserId> actingFor, Optional<IdempotencyKey> idempotencyKey) {
+    public ActivationCode redeem(RedeemCode command) {
+        String code = command.code();
         ActivationCode found = get(code);
-        if (actingFor.filter(user -> !user.equals(found.user())).isPresent()) {
+        if (command.actingFor().filter(user -> !user.equals(found.user())).isPresent()) {
             throw notFound(code);
         }
-        return writes.executeAlways(found.user(), idempotencyKey,
-                Fingerprint.of("redeem-code").with("code", code).hex(), () -> {
+        return writes.executeAlways(found.user(), command.idempotencyKey(), command.fingerprint(), () -> {
             ActivationCode redeemed = redeemStored(code);
             User user = accounts.user(found.user());
             UsageRecord record = new UsageRecord(user.id(), REDEEMED, BigDecimal.ONE, clock.instant(),

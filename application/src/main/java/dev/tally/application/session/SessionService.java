@@ -5,7 +5,6 @@ import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.SessionRepository;
 import dev.tally.application.usage.Metering;
 import dev.tally.application.user.Accounts;
-import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.Money;
 import dev.tally.domain.period.BillingPeriod;
@@ -87,30 +86,25 @@ public class SessionService {
      * Records the duration of an open session and adds {@code ceil(seconds / 60)} to
      * {@code session_minutes}; the minutes were used, so they are recorded even past the limit.
      */
-    public Session complete(UserId userId, String sessionId, long durationSeconds,
-                            Optional<IdempotencyKey> idempotencyKey) {
-        if (durationSeconds < 0) {
-            throw DomainException.invalid("invalid_duration", "duration_seconds cannot be negative");
-        }
-        return writes.executeAlways(userId, idempotencyKey, Fingerprint.of("complete-session")
-                        .with("session_id", sessionId).with("duration_seconds", durationSeconds).hex(),
-                () -> {
-                    User user = accounts.user(userId);
-                    // The domain refuses a second completion; the store refuses one that lost a race.
-                    Session done = get(userId, sessionId).complete(durationSeconds);
-                    if (!sessions.replaceOpen(done)) {
-                        throw DomainException.conflict("session_already_completed",
-                                "session " + sessionId + " is already completed");
-                    }
-                    long minutes = Session.billedMinutes(durationSeconds);
-                    if (minutes > 0) {
-                        UsageRecord record = new UsageRecord(user.id(), MetricKey.SESSION_MINUTES,
-                                BigDecimal.valueOf(minutes), clock.instant(),
-                                new IdempotencyKey("session-minutes:" + sessionId), Map.of("session_id", sessionId));
-                        metering.recordUsed(user, record);
-                    }
-                    return done;
-                }, Session::id, id -> get(userId, id));
+    public Session complete(CompleteSession command) {
+        String sessionId = command.sessionId();
+        return writes.executeAlways(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
+            User user = accounts.user(command.user());
+            // The domain refuses a second completion; the store refuses one that lost a race.
+            Session done = get(user.id(), sessionId).complete(command.durationSeconds());
+            if (!sessions.replaceOpen(done)) {
+                throw DomainException.conflict("session_already_completed",
+                        "session " + sessionId + " is already completed");
+            }
+            long minutes = Session.billedMinutes(command.durationSeconds());
+            if (minutes > 0) {
+                UsageRecord record = new UsageRecord(user.id(), MetricKey.SESSION_MINUTES, BigDecimal.valueOf(minutes),
+                        clock.instant(), new IdempotencyKey("session-minutes:" + sessionId),
+                        Map.of("session_id", sessionId));
+                metering.recordUsed(user, record);
+            }
+            return done;
+        }, Session::id, id -> get(command.user(), id));
     }
 
     /** The session, or {@code 404 session_not_found}. */
