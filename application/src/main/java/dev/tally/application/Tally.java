@@ -88,8 +88,8 @@ public final class Tally {
         this.apiCalls = new ApiCallService(storage.apiCalls(), storage.modelPrices(), settings.providers(),
                 metering, accounts, writes, settings.lateEvents(), clock);
         this.activationCodes = new ActivationCodeService(storage.activationCodes(), metering, accounts, writes, clock);
-        this.billing = new BillingService(accounts, metering, runs, credits, storage.credits(), apiCalls, activationCodes,
-                clock);
+        this.billing = new BillingService(accounts, metering, runs, credits, storage.credits(), apiCalls,
+                activationCodes, clock);
         this.health = new HealthService(clock);
         this.access = new AccessService(storage.apiKeys(), accounts, storage.transactions(), clock);
     }

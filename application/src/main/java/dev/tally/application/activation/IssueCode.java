@@ -1,6 +1,5 @@
 package dev.tally.application.activation;
 
-import dev.tally.domain.DomainException;
 import dev.tally.domain.Fingerprint;
 import dev.tally.domain.activation.ActivationCode;
 import dev.tally.domain.usage.IdempotencyKey;
@@ -14,9 +13,7 @@ public record IssueCode(UserId user, int maxUses, Optional<IdempotencyKey> idemp
     public IssueCode {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-        if (maxUses < 1 || maxUses > ActivationCode.MAX_USES_CAP) {
-            throw DomainException.invalid("invalid_max_uses", "max_uses must be 1-" + ActivationCode.MAX_USES_CAP);
-        }
+        ActivationCode.requireValidMaxUses(maxUses);
     }
 
     /** What makes a retry the same request (R20): the fields as sent. */
