@@ -13,6 +13,7 @@ import dev.tally.application.port.TallyStorage;
 import dev.tally.application.run.ModelPriceService;
 import dev.tally.application.run.ReportRunService;
 import dev.tally.application.session.SessionService;
+import dev.tally.application.usage.Metering;
 import dev.tally.application.usage.UsageService;
 import dev.tally.application.user.Accounts;
 import dev.tally.application.user.UserService;
@@ -79,16 +80,17 @@ public final class Tally {
         this.prices = new ModelPriceService(storage.modelPrices(), storage.transactions());
         this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
                 clock);
-        this.usage = new UsageService(storage.usage(), accounts, storage.transactions(), settings.lateEvents(), clock);
-        this.sessions = new SessionService(storage.sessions(), usage, accounts, writes, clock);
+        Metering metering = new Metering(storage.usage(), accounts);
+        this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock);
+        this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock);
         this.runs = new ReportRunService(storage.runs(), storage.usage(), prices, accounts, writes,
                 storage.transactions(), clock, settings.runTimeout());
         this.credits = new CreditService(storage.credits(), accounts, writes, clock);
-        this.apiCalls = new ApiCallService(storage.apiCalls(), storage.modelPrices(), settings.providers(), usage,
-                accounts, writes, settings.lateEvents(), clock);
-        this.activationCodes = new ActivationCodeService(storage.activationCodes(), usage, accounts, writes, clock);
-        this.billing = new BillingService(accounts, usage, runs, credits, storage.credits(), apiCalls, activationCodes,
-                clock);
+        this.apiCalls = new ApiCallService(storage.apiCalls(), storage.modelPrices(), settings.providers(),
+                metering, accounts, writes, settings.lateEvents(), clock);
+        this.activationCodes = new ActivationCodeService(storage.activationCodes(), metering, accounts, writes, clock);
+        this.billing = new BillingService(accounts, metering, runs, credits, storage.credits(), apiCalls,
+                activationCodes, clock);
         this.health = new HealthService(clock);
         this.access = new AccessService(storage.apiKeys(), accounts, storage.transactions(), clock);
     }

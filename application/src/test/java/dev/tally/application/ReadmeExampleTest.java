@@ -2,6 +2,7 @@ package dev.tally.application;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.application.run.CompleteRun;
 import dev.tally.application.run.StartRun;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.PutUser;
@@ -22,7 +23,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +51,7 @@ class ReadmeExampleTest {
                 return denial.message(); // runs_limit_exceeded: 2 used of 2, resets at the period end
             }
             ReportRun run = ((Outcome.Done<ReportRun>) started).value();
-            tally.runs().complete(acme, run.id(), RunCompletion.of(RunStatus.SUCCEEDED), Optional.empty());
+            tally.runs().complete(CompleteRun.of(acme, run.id(), RunCompletion.of(RunStatus.SUCCEEDED)));
         }
         // README:end
         return "no denial";

@@ -2,9 +2,13 @@ package dev.tally.application;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.application.activation.IssueCode;
+import dev.tally.application.activation.RedeemCode;
 import dev.tally.application.credit.CreditWrite;
 import dev.tally.application.credit.PeriodSelector;
+import dev.tally.application.run.CompleteRun;
 import dev.tally.application.run.StartRun;
+import dev.tally.application.session.CompleteSession;
 import dev.tally.application.session.CreateSession;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
@@ -12,6 +16,7 @@ import dev.tally.application.usage.UsageReport;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.usecase.Paging;
 import dev.tally.application.user.PutUser;
+import dev.tally.application.user.ResetBillingPeriod;
 import dev.tally.domain.Refusal;
 import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.credit.CreditUsageReport;
@@ -71,8 +76,9 @@ class SeedScenariosTest {
 
     private ReportRun runEndingAs(RunStatus status) {
         ReportRun run = tally.runs().start(StartRun.of(ACME)).orElseThrow();
-        return tally.runs().complete(ACME, run.id(), new RunCompletion(status, 1000, 500, Optional.of("gpt-4o-mini"), 3,
-                Optional.empty(), Optional.empty(), Optional.empty()), Optional.empty());
+        return tally.runs().complete(CompleteRun.of(ACME, run.id(),
+                new RunCompletion(status, 1000, 500, Optional.of("gpt-4o-mini"), 3,
+                Optional.empty(), Optional.empty(), Optional.empty())));
     }
 
     private MetricUsage metric(MetricKey key) {
@@ -122,7 +128,7 @@ class SeedScenariosTest {
 
         assertThat(third).isInstanceOfSatisfying(Outcome.Refused.class, refused ->
                 assertThat(((LimitExceeded) refused.refusal()).currentUsage()).isEqualByComparingTo("2"));
-        tally.runs().complete(ACME, running.id(), RunCompletion.of(RunStatus.FAILED), Optional.empty());
+        tally.runs().complete(CompleteRun.of(ACME, running.id(), RunCompletion.of(RunStatus.FAILED)));
         assertThat(tally.runs().start(StartRun.of(ACME)).isRefused()).isFalse();
     }
 
@@ -143,8 +149,8 @@ class SeedScenariosTest {
     @Test
     void R45_twelve_codes_issued_and_twelve_redeemed_show_twelve_of_twelve() {
         for (int i = 0; i < 12; i++) {
-            String code = tally.activationCodes().issue(ACME, 1, Optional.empty()).orElseThrow().code();
-            tally.activationCodes().redeem(code, Optional.of(ACME), Optional.empty());
+            String code = tally.activationCodes().issue(IssueCode.of(ACME, 1)).orElseThrow().code();
+            tally.activationCodes().redeem(RedeemCode.by(ACME, code));
         }
 
         BillingOverview overview = tally.billing().overview(ACME, Optional.empty());
@@ -154,15 +160,15 @@ class SeedScenariosTest {
         MetricUsage codes = metric(MetricKey.ACTIVATION_CODES);
         assertThat(codes.percent()).contains(new BigDecimal("100.0"));
         assertThat(codes.status()).isEqualTo(MetricStatus.EXCEEDED);
-        assertThat(tally.activationCodes().issue(ACME, 1, Optional.empty()).isRefused()).isTrue();
+        assertThat(tally.activationCodes().issue(IssueCode.of(ACME, 1)).isRefused()).isTrue();
     }
 
     @Test
     void R45_a_code_issued_last_period_and_redeemed_now_counts_as_redeemed_now() {
-        String code = tally.activationCodes().issue(ACME, 2, Optional.empty()).orElseThrow().code();
+        String code = tally.activationCodes().issue(IssueCode.of(ACME, 2)).orElseThrow().code();
         clock.set(Instant.parse("2026-12-03T00:00:00Z"));
 
-        tally.activationCodes().redeem(code, Optional.empty(), Optional.empty());
+        tally.activationCodes().redeem(RedeemCode.asOperator(code));
 
         BillingOverview december = tally.billing().overview(ACME, Optional.empty());
         assertThat(december.activationCodes().issued()).isZero();
@@ -173,7 +179,7 @@ class SeedScenariosTest {
     void R1_five_hundred_minutes_used_last_period_and_none_this_period_allow_a_new_session() {
         Session last = tally.sessions().create(new CreateSession(ACME, "October call", Optional.empty(), Optional.empty()))
                 .orElseThrow();
-        tally.sessions().complete(ACME, last.id(), 500 * 60, Optional.empty());
+        tally.sessions().complete(CompleteSession.of(ACME, last.id(), 500 * 60));
         assertThat(tally.sessions().create(new CreateSession(ACME, "same period", Optional.empty(), Optional.empty()))
                 .isRefused()).isTrue();
 
@@ -189,7 +195,7 @@ class SeedScenariosTest {
     void R12_minutes_limit_reached_is_limit_exceeded_with_used_and_limit() {
         Session session = tally.sessions().create(new CreateSession(ACME, "long", Optional.empty(), Optional.empty()))
                 .orElseThrow();
-        tally.sessions().complete(ACME, session.id(), 500 * 60 - 30, Optional.empty());
+        tally.sessions().complete(CompleteSession.of(ACME, session.id(), 500 * 60 - 30));
 
         Outcome<Session> refused = tally.sessions().create(new CreateSession(ACME, "one more", Optional.empty(),
                 Optional.empty()));
@@ -290,7 +296,7 @@ class SeedScenariosTest {
         assertThat(tally.runs().start(StartRun.of(ACME)).isRefused()).isTrue();
         clock.advance(Duration.ofHours(1));
 
-        tally.users().resetBillingPeriod(ACME, Optional.empty());
+        tally.users().resetBillingPeriod(ResetBillingPeriod.of(ACME));
 
         UsageReport usage = tally.usage().usage(ACME, Optional.empty());
         assertThat(usage.period().start()).isEqualTo(clock.instant());

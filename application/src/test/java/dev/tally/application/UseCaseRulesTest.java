@@ -8,7 +8,9 @@ import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.memory.InMemoryIdempotencyStore;
 import dev.tally.application.memory.InMemoryTransactions;
 import dev.tally.application.port.ReconcileProgress;
+import dev.tally.application.run.CompleteRun;
 import dev.tally.application.run.StartRun;
+import dev.tally.application.session.CompleteSession;
 import dev.tally.application.session.CreateSession;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
@@ -199,10 +201,10 @@ class UseCaseRulesTest {
     @Test
     void R25_completing_a_run_twice_is_a_conflict() {
         ReportRun run = tally.runs().start(StartRun.of(ACME)).orElseThrow();
-        tally.runs().complete(ACME, run.id(), RunCompletion.of(RunStatus.CANCELLED), Optional.empty());
+        tally.runs().complete(CompleteRun.of(ACME, run.id(), RunCompletion.of(RunStatus.CANCELLED)));
 
-        assertThatThrownBy(() -> tally.runs().complete(ACME, run.id(), RunCompletion.of(RunStatus.SUCCEEDED),
-                Optional.empty())).extracting("code").isEqualTo("run_not_running");
+        assertThatThrownBy(() -> tally.runs().complete(CompleteRun.of(ACME, run.id(),
+                RunCompletion.of(RunStatus.SUCCEEDED)))).extracting("code").isEqualTo("run_not_running");
         assertThat(used("runs")).isZero();
     }
 
@@ -261,12 +263,12 @@ class UseCaseRulesTest {
         Session session = tally.sessions().create(new CreateSession(ACME, "call", Optional.empty(), Optional.empty()))
                 .orElseThrow();
 
-        Session done = tally.sessions().complete(ACME, session.id(), 61, Optional.empty());
+        Session done = tally.sessions().complete(CompleteSession.of(ACME, session.id(), 61));
 
         assertThat(done.durationSeconds()).hasValue(61);
         assertThat(used("sessions")).isEqualByComparingTo("1");
         assertThat(used("session_minutes")).isEqualByComparingTo("2");
-        assertThatThrownBy(() -> tally.sessions().complete(ACME, session.id(), 61, Optional.empty()))
+        assertThatThrownBy(() -> tally.sessions().complete(CompleteSession.of(ACME, session.id(), 61)))
                 .extracting("code").isEqualTo("session_already_completed");
         assertThat(used("session_minutes")).isEqualByComparingTo("2");
     }

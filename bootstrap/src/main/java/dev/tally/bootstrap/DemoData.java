@@ -2,10 +2,14 @@ package dev.tally.bootstrap;
 
 import dev.tally.application.ManualClock;
 import dev.tally.application.Tally;
+import dev.tally.application.activation.IssueCode;
+import dev.tally.application.activation.RedeemCode;
 import dev.tally.application.cost.RecordApiCall;
 import dev.tally.application.credit.CreditWrite;
 import dev.tally.application.port.TallyStorage;
+import dev.tally.application.run.CompleteRun;
 import dev.tally.application.run.StartRun;
+import dev.tally.application.session.CompleteSession;
 import dev.tally.application.session.CreateSession;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
@@ -142,9 +146,9 @@ final class DemoData {
         }
         if (day % 3 == 0) {
             apiCall(afternoon, "image", null, "dall-e-3", "0.040", 200, 7400);
-            ActivationCode code = tally.activationCodes().issue(ACME, 2, Optional.empty()).orElseThrow();
+            ActivationCode code = tally.activationCodes().issue(IssueCode.of(ACME, 2)).orElseThrow();
             at(afternoon.plus(Duration.ofHours(1)));
-            tally.activationCodes().redeem(code.code(), Optional.empty(), Optional.empty());
+            tally.activationCodes().redeem(RedeemCode.asOperator(code.code()));
         }
         if (day % 4 == 0) {
             apiCall(afternoon, "video", "wavespeed", "wan-2.1", "0.300", day % 8 == 0 ? 200 : 500, 41_000);
@@ -173,7 +177,7 @@ final class DemoData {
                 : new RunCompletion(status, tokensInput / 2, 0, Optional.of(model), 0, Optional.empty(),
                 Optional.of(status == RunStatus.FAILED ? "repository_unreachable" : "cancelled_by_user"),
                 Optional.empty());
-        tally.runs().complete(user, run.id(), completion, Optional.empty());
+        tally.runs().complete(CompleteRun.of(user, run.id(), completion));
     }
 
     private void session(Instant createdAt, String title, long seconds) {
@@ -181,7 +185,7 @@ final class DemoData {
         Session session = tally.sessions().create(new CreateSession(ACME, title, Optional.of(BigDecimal.valueOf(40)),
                 Optional.empty())).orElseThrow();
         at(createdAt.plus(Duration.ofSeconds(seconds)));
-        tally.sessions().complete(ACME, session.id(), seconds, Optional.empty());
+        tally.sessions().complete(CompleteSession.of(ACME, session.id(), seconds));
     }
 
     private void apiCall(Instant at, String type, String provider, String model, String cost, int status,

@@ -3,6 +3,8 @@ package dev.tally.adapter.http;
 import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
 import dev.tally.application.activation.ActivationCodeService;
+import dev.tally.application.activation.IssueCode;
+import dev.tally.application.activation.RedeemCode;
 import dev.tally.domain.activation.ActivationCode;
 import dev.tally.domain.plan.MetricKey;
 import java.time.Instant;
@@ -23,13 +25,13 @@ final class ActivationCodeRoutes {
             IssueRequest request = RequestBody.readOptional(ctx, IssueRequest.class).orElse(new IssueRequest(null));
             int maxUses = request.maxUses() == null ? 1 : request.maxUses();
             ActivationCode code = RefusalException.valueOf(
-                    codes.issue(caller.user(ctx), maxUses, RequestFields.idempotencyKey(ctx)));
+                    codes.issue(new IssueCode(caller.user(ctx), maxUses, RequestFields.idempotencyKey(ctx))));
             metrics.granted(MetricKey.ACTIVATION_CODES.value());
             ctx.status(201).json(IssuedResponse.from(code));
         });
         routes.post("/v1/activation-codes/{code}/redeem", KEY, (ctx, caller) -> {
-            ActivationCode redeemed = codes.redeem(ctx.pathParam("code"), caller.restrictedTo(),
-                    RequestFields.idempotencyKey(ctx));
+            ActivationCode redeemed = codes.redeem(new RedeemCode(ctx.pathParam("code"), caller.restrictedTo(),
+                    RequestFields.idempotencyKey(ctx)));
             ctx.json(RedeemedResponse.from(redeemed));
         });
     }

@@ -2,6 +2,8 @@ package dev.tally.adapter.http;
 
 import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
+import dev.tally.application.run.CompleteRun;
+import dev.tally.application.run.RecordDelivery;
 import dev.tally.application.run.ReportRunService;
 import dev.tally.application.run.RunPage;
 import dev.tally.application.run.StartRun;
@@ -45,16 +47,16 @@ final class ReportRunRoutes {
         });
         routes.post(base + "/{run_id}/complete", KEY, (ctx, caller) -> {
             CompleteRequest request = RequestBody.read(ctx, CompleteRequest.class);
-            ctx.json(Responses.Run.from(runs.complete(caller.user(ctx), ctx.pathParam("run_id"),
-                    request.toCompletion(), RequestFields.idempotencyKey(ctx))));
+            ctx.json(Responses.Run.from(runs.complete(new CompleteRun(caller.user(ctx), ctx.pathParam("run_id"),
+                    request.toCompletion(), RequestFields.idempotencyKey(ctx)))));
         });
         routes.post(base + "/{run_id}/webhook-deliveries", KEY, (ctx, caller) -> {
             DeliveryRequest request = RequestBody.read(ctx, DeliveryRequest.class);
             boolean delivered = RequestFields.required(request.delivered(), "delivered");
             OptionalInt status = request.responseStatus() == null ? OptionalInt.empty()
                     : OptionalInt.of(request.responseStatus());
-            ctx.json(Responses.Run.from(runs.recordDelivery(caller.user(ctx), ctx.pathParam("run_id"), delivered,
-                    status, RequestFields.idempotencyKey(ctx))));
+            ctx.json(Responses.Run.from(runs.recordDelivery(new RecordDelivery(caller.user(ctx),
+                    ctx.pathParam("run_id"), delivered, status, RequestFields.idempotencyKey(ctx)))));
         });
         routes.get(base, KEY, (ctx, caller) -> {
             RunPage page = runs.list(caller.user(ctx), RequestFields.paging(ctx));

@@ -2,6 +2,7 @@ package dev.tally.adapter.http;
 
 import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
+import dev.tally.application.session.CompleteSession;
 import dev.tally.application.session.CreateSession;
 import dev.tally.application.session.SessionService;
 import dev.tally.domain.plan.MetricKey;
@@ -39,8 +40,8 @@ final class SessionRoutes {
             CompleteRequest request = RequestBody.read(ctx, CompleteRequest.class);
             long seconds = BoundedInput.count(RequestFields.required(request.durationSeconds(), "duration_seconds"),
                     "duration_seconds");
-            ctx.json(SessionResponse.from(sessions.complete(caller.user(ctx), ctx.pathParam("session_id"), seconds,
-                    RequestFields.idempotencyKey(ctx))));
+            ctx.json(SessionResponse.from(sessions.complete(new CompleteSession(caller.user(ctx),
+                    ctx.pathParam("session_id"), seconds, RequestFields.idempotencyKey(ctx)))));
         });
         routes.get("/v1/users/{user_id}/sessions/{session_id}", KEY, (ctx, caller) ->
                 ctx.json(SessionResponse.from(sessions.get(caller.user(ctx), ctx.pathParam("session_id")))));

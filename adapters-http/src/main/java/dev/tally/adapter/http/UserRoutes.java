@@ -3,6 +3,7 @@ package dev.tally.adapter.http;
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
 
 import dev.tally.application.user.PutUser;
+import dev.tally.application.user.ResetBillingPeriod;
 import dev.tally.application.user.UserService;
 import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.CycleKind;
@@ -40,7 +41,8 @@ final class UserRoutes {
         });
         routes.post("/v1/users/{user_id}/billing-period/reset", ADMIN, (ctx, caller) -> {
             // A retried reset must not start yet another period.
-            ctx.json(UserResponse.from(users.resetBillingPeriod(caller.user(ctx), RequestFields.idempotencyKey(ctx))));
+            ctx.json(UserResponse.from(users.resetBillingPeriod(new ResetBillingPeriod(caller.user(ctx),
+                    RequestFields.idempotencyKey(ctx)))));
         });
     }
 

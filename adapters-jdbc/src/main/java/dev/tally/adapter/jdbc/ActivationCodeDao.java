@@ -32,7 +32,8 @@ interface ActivationCodeDao {
     @SqlQuery("SELECT code, user_id, max_uses, use_count, created_at FROM activation_codes WHERE code = :code")
     Optional<ActivationCode> find(String code);
 
-    /** One more use while uses are left; 0 rows means used up or unknown. */
-    @SqlUpdate("UPDATE activation_codes SET use_count = use_count + 1 WHERE code = :code AND use_count < max_uses")
-    int redeem(String code);
+    /** Stores a code's use count while it is still the expected one; 0 rows means a lost race or unknown. */
+    @SqlUpdate("UPDATE activation_codes SET use_count = :useCount "
+            + "WHERE code = :code AND user_id = :user AND use_count = :expected")
+    int replace(String code, String user, int useCount, int expected);
 }

@@ -5,7 +5,10 @@ import dev.tally.domain.activation.ActivationCode;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
-/** Activation codes in SQL (R45); a redemption is one conditional write on the use count. */
+/**
+ * Activation codes in SQL (R45); a redemption is one conditional write on the use count, so two
+ * redemptions that read the same count cannot both be stored.
+ */
 public final class JdbiActivationCodeRepository implements ActivationCodeRepository {
 
     private final Db db;
@@ -29,10 +32,8 @@ public final class JdbiActivationCodeRepository implements ActivationCodeReposit
     }
 
     @Override
-    public Optional<ActivationCode> redeem(String code) {
-        return db.inTransaction(handle -> {
-            ActivationCodeDao dao = handle.attach(ActivationCodeDao.class);
-            return dao.redeem(code) == 1 ? dao.find(code) : Optional.empty();
-        });
+    public boolean replace(ActivationCode code, int expectedUseCount) {
+        return db.inTransaction(handle -> handle.attach(ActivationCodeDao.class)
+                .replace(code.code(), code.user().value(), code.useCount(), expectedUseCount)) == 1;
     }
 }

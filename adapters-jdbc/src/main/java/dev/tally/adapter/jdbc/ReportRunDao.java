@@ -3,6 +3,7 @@ package dev.tally.adapter.jdbc;
 import dev.tally.domain.run.ReportRun;
 import dev.tally.domain.run.RunCost;
 import dev.tally.domain.run.RunCounts;
+import dev.tally.domain.run.RunOutcome;
 import dev.tally.domain.run.RunStatus;
 import dev.tally.domain.run.WebhookDelivery;
 import dev.tally.domain.user.UserId;
@@ -56,19 +57,25 @@ interface ReportRunDao {
     }
 
     static ReportRun map(ResultSet rs) throws SQLException {
-        int status = rs.getInt("webhook_last_status");
-        OptionalInt lastStatus = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(status);
+        int webhookStatus = rs.getInt("webhook_last_status");
+        OptionalInt lastStatus = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(webhookStatus);
         WebhookDelivery webhook = new WebhookDelivery(rs.getBoolean("webhook_delivered"), rs.getInt("webhook_attempts"),
                 Instants.optional(rs, "webhook_last_attempt_at"), lastStatus);
+        RunStatus status = RunStatus.fromWireName(rs.getString("status"));
+        Optional<RunOutcome> outcome = status.isTerminal() ? Optional.of(mapOutcome(rs, status)) : Optional.empty();
         return new ReportRun(rs.getString("id"), new UserId(rs.getString("user_id")),
                 Optional.ofNullable(rs.getString("repository_id")), Optional.ofNullable(rs.getString("configuration_id")),
-                RunStatus.fromWireName(rs.getString("status")), Instants.get(rs, "started_at"),
-                Instants.optional(rs, "completed_at"), rs.getLong("tokens_input"), rs.getLong("tokens_output"),
-                Optional.ofNullable(rs.getString("model")), rs.getLong("commits_processed"),
-                Decimals.usd(rs, "cost_usd"),
-                RunCost.Source.valueOf(rs.getString("cost_source").toUpperCase(Locale.ROOT)),
-                Optional.ofNullable(rs.getString("error_code")), Optional.ofNullable(rs.getString("error_message")),
-                webhook);
+                Instants.get(rs, "started_at"), outcome, webhook);
+    }
+
+    /** The ending of a run that has ended; a running run's row holds none. */
+    private static RunOutcome mapOutcome(ResultSet rs, RunStatus status) throws SQLException {
+        return new RunOutcome(status, Instants.get(rs, "completed_at"), rs.getLong("tokens_input"),
+                rs.getLong("tokens_output"), Optional.ofNullable(rs.getString("model")),
+                rs.getLong("commits_processed"),
+                new RunCost(Decimals.usd(rs, "cost_usd"),
+                        RunCost.Source.valueOf(rs.getString("cost_source").toUpperCase(Locale.ROOT))),
+                Optional.ofNullable(rs.getString("error_code")), Optional.ofNullable(rs.getString("error_message")));
     }
 
     static RunCounts mapCounts(ResultSet rs) throws SQLException {

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -22,6 +23,16 @@ interface SessionDao {
         }
     }
 
+    /** A session as bound to a statement: plain nullable values. */
+    record Row(String id, String user, String title, BigDecimal fileSizeMb, Instant createdAt, Long durationSeconds) {
+
+        static Row of(Session session) {
+            return new Row(session.id(), session.user().value(), session.title(), session.fileSizeMb().orElse(null),
+                    session.createdAt(),
+                    session.durationSeconds().isPresent() ? session.durationSeconds().getAsLong() : null);
+        }
+    }
+
     static Session map(ResultSet rs) throws SQLException {
         long duration = rs.getLong("duration_seconds");
         OptionalLong durationSeconds = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(duration);
@@ -31,14 +42,14 @@ interface SessionDao {
 
     @SqlUpdate("INSERT INTO sessions (id, user_id, title, file_size_mb, created_at, duration_seconds) "
             + "VALUES (:id, :user, :title, :fileSizeMb, :createdAt, :durationSeconds)")
-    void insert(String id, String user, String title, BigDecimal fileSizeMb, Instant createdAt, Long durationSeconds);
+    void insert(@BindMethods Row session);
 
     @SqlQuery("SELECT id, user_id, title, file_size_mb, created_at, duration_seconds FROM sessions "
             + "WHERE id = :id AND user_id = :user")
     Optional<Session> find(String user, String id);
 
-    /** Completes an open session; 0 rows means it is missing or already completed. */
-    @SqlUpdate("UPDATE sessions SET duration_seconds = :seconds "
-            + "WHERE id = :id AND user_id = :user AND duration_seconds IS NULL")
-    int complete(String user, String id, long seconds);
+    /** Replaces a session only while it is still open; 0 rows means it is missing or already completed. */
+    @SqlUpdate("UPDATE sessions SET title = :title, file_size_mb = :fileSizeMb, created_at = :createdAt, "
+            + "duration_seconds = :durationSeconds WHERE id = :id AND user_id = :user AND duration_seconds IS NULL")
+    int replaceOpen(@BindMethods Row session);
 }

@@ -9,13 +9,16 @@ import dev.tally.application.credit.CreditWrite;
 import dev.tally.application.credit.PeriodSelector;
 import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.port.TallyStorage;
+import dev.tally.application.run.CompleteRun;
 import dev.tally.application.run.StartRun;
+import dev.tally.application.session.CompleteSession;
 import dev.tally.application.session.CreateSession;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.usecase.Paging;
 import dev.tally.application.user.PutUser;
+import dev.tally.application.user.ResetBillingPeriod;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.activation.ActivationCode;
 import dev.tally.domain.cost.ApiCall;
@@ -193,8 +196,8 @@ class BackendAgreementProperties {
         public Object apply(Backend b) {
             RunCompletion completion = new RunCompletion(status, tokensIn, tokensOut, Optional.of("gpt-4o-mini"), 2,
                     cost.map(BigDecimal::new), Optional.empty(), Optional.empty());
-            return b.tally.runs().complete(b.user, b.pick("run", run), completion,
-                    key.map(k -> new IdempotencyKey("c" + k)));
+            return b.tally.runs().complete(new CompleteRun(b.user, b.pick("run", run), completion,
+                    key.map(k -> new IdempotencyKey("c" + k))));
         }
     }
 
@@ -234,8 +237,8 @@ class BackendAgreementProperties {
 
     record CompleteSessionStep(int session, long seconds, Optional<Integer> key) implements Step {
         public Object apply(Backend b) {
-            return b.tally.sessions().complete(b.user, b.pick("session", session), seconds,
-                    key.map(k -> new IdempotencyKey("cs" + k)));
+            return b.tally.sessions().complete(new CompleteSession(b.user, b.pick("session", session), seconds,
+                    key.map(k -> new IdempotencyKey("cs" + k))));
         }
     }
 
@@ -257,8 +260,9 @@ class BackendAgreementProperties {
 
     record IssueCode(int maxUses, Optional<Integer> key) implements Step {
         public Object apply(Backend b) {
-            Outcome<ActivationCode> code = b.tally.activationCodes().issue(b.user, maxUses,
-                    key.map(k -> new IdempotencyKey("i" + k)));
+            Outcome<ActivationCode> code = b.tally.activationCodes().issue(
+                    new dev.tally.application.activation.IssueCode(b.user, maxUses,
+                            key.map(k -> new IdempotencyKey("i" + k))));
             whenDone(code, c -> b.created("code", c.code()));
             return code;
         }
@@ -266,8 +270,8 @@ class BackendAgreementProperties {
 
     record RedeemCode(int code, Optional<Integer> key) implements Step {
         public Object apply(Backend b) {
-            return b.tally.activationCodes().redeem(b.pick("code", code), Optional.of(b.user),
-                    key.map(k -> new IdempotencyKey("rd" + k)));
+            return b.tally.activationCodes().redeem(new dev.tally.application.activation.RedeemCode(
+                    b.pick("code", code), Optional.of(b.user), key.map(k -> new IdempotencyKey("rd" + k))));
         }
     }
 
@@ -279,7 +283,8 @@ class BackendAgreementProperties {
 
     record Reset(Optional<Integer> key) implements Step {
         public Object apply(Backend b) {
-            return b.tally.users().resetBillingPeriod(b.user, key.map(k -> new IdempotencyKey("reset" + k)));
+            return b.tally.users().resetBillingPeriod(new ResetBillingPeriod(b.user,
+                    key.map(k -> new IdempotencyKey("reset" + k))));
         }
     }
 

@@ -2,10 +2,9 @@ package dev.tally.application.activation;
 
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.ActivationCodeRepository;
-import dev.tally.application.usage.UsageService;
+import dev.tally.application.usage.Metering;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.Accounts;
-import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.activation.ActivationCode;
 import dev.tally.domain.activation.ActivationStats;
@@ -23,7 +22,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Activation codes (R45). Issuing counts one {@code activation_codes} in the period it happens
@@ -38,32 +36,31 @@ public class ActivationCodeService {
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
     private final ActivationCodeRepository codes;
-    private final UsageService usage;
+    private final Metering metering;
     private final Accounts accounts;
     private final IdempotentWrites writes;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     @Inject
-    public ActivationCodeService(ActivationCodeRepository codes, UsageService usage, Accounts accounts,
+    public ActivationCodeService(ActivationCodeRepository codes, Metering metering, Accounts accounts,
                                  IdempotentWrites writes, Clock clock) {
         this.codes = codes;
-        this.usage = usage;
+        this.metering = metering;
         this.accounts = accounts;
         this.writes = writes;
         this.clock = clock;
     }
 
     /** Issues a code usable {@code maxUses} times, or refuses it at the plan's issuing limit. */
-    public Outcome<ActivationCode> issue(UserId userId, int maxUses, Optional<IdempotencyKey> idempotencyKey) {
-        return writes.execute(userId, idempotencyKey,
-                Fingerprint.of("issue-code").with("max_uses", maxUses).hex(), () -> {
+    public Outcome<ActivationCode> issue(IssueCode command) {
+        UserId userId = command.user();
+        return writes.execute(userId, command.idempotencyKey(), command.fingerprint(), () -> {
             Instant now = clock.instant();
-            User user = accounts.user(userId);
-            ActivationCode code = ActivationCode.issue(newCode(), user.id(), maxUses, now);
-            UsageRecord issued = new UsageRecord(user.id(), MetricKey.ACTIVATION_CODES, BigDecimal.ONE, now,
+            ActivationCode code = ActivationCode.issue(newCode(), userId, command.maxUses(), now);
+            UsageRecord issued = new UsageRecord(userId, MetricKey.ACTIVATION_CODES, BigDecimal.ONE, now,
                     new IdempotencyKey("activation-code:" + code.code()), Map.of("code", code.code()));
-            return usage.recordFor(user, accounts.planOf(user), List.of(issued), true).map(recorded -> {
+            return metering.record(userId, List.of(issued), true).map(recorded -> {
                 codes.insert(code);
                 return code;
             });
@@ -75,23 +72,37 @@ public class ActivationCodeService {
      * admin; a code of another user is {@code 404}, like one that does not exist. A retry with the
      * same key is answered with the original use count and counted once (R20).
      */
-    public ActivationCode redeem(String code, Optional<UserId> actingFor, Optional<IdempotencyKey> idempotencyKey) {
+    public ActivationCode redeem(RedeemCode command) {
+        String code = command.code();
         ActivationCode found = get(code);
-        if (actingFor.filter(user -> !user.equals(found.user())).isPresent()) {
+        if (command.actingFor().filter(user -> !user.equals(found.user())).isPresent()) {
             throw notFound(code);
         }
-        return writes.executeAlways(found.user(), idempotencyKey,
-                Fingerprint.of("redeem-code").with("code", code).hex(), () -> {
-            found.redeem(); // refuses a code already used up, with its counts
-            ActivationCode redeemed = codes.redeem(code).orElseThrow(() -> DomainException.conflict(
-                    "activation_code_used_up", "activation code " + code + " has no uses left"));
+        return writes.executeAlways(found.user(), command.idempotencyKey(), command.fingerprint(), () -> {
+            ActivationCode redeemed = redeemStored(code);
             User user = accounts.user(found.user());
             UsageRecord record = new UsageRecord(user.id(), REDEEMED, BigDecimal.ONE, clock.instant(),
                     new IdempotencyKey("redeem:" + code + ":" + redeemed.useCount()), Map.of("code", code));
-            usage.recordFor(user, accounts.planOf(user), List.of(record), false).orElseThrow();
+            metering.recordUsed(user, record);
             return redeemed;
         }, redeemed -> Integer.toString(redeemed.useCount()), useCount -> new ActivationCode(found.code(),
                 found.user(), found.maxUses(), Integer.parseInt(useCount), found.createdAt()));
+    }
+
+    /**
+     * Lets the domain redeem the stored code and stores what it returns, only over the use count it
+     * was computed from. A redemption that lost a race to another reads the code again, so it is
+     * refused only when the code is used up ({@code 409 activation_code_used_up}, R45). Each lost
+     * race means another use was stored, so this ends within the code's {@code max_uses} rounds.
+     */
+    private ActivationCode redeemStored(String code) {
+        while (true) {
+            ActivationCode stored = get(code);
+            ActivationCode redeemed = stored.redeem();
+            if (codes.replace(redeemed, stored.useCount())) {
+                return redeemed;
+            }
+        }
     }
 
     /** The code, or {@code 404 activation_code_not_found}. */
@@ -102,8 +113,8 @@ public class ActivationCodeService {
     /** Codes issued and redeemed in {@code period}, and the issuing limit (R45). */
     public ActivationStats stats(User user, Plan plan, BillingPeriod period) {
         return new ActivationStats(
-                usage.totals(user.id(), MetricKey.ACTIVATION_CODES, period).used().longValueExact(),
-                usage.totals(user.id(), REDEEMED, period).used().longValueExact(),
+                metering.totals(user.id(), MetricKey.ACTIVATION_CODES, period).used().longValueExact(),
+                metering.totals(user.id(), REDEEMED, period).used().longValueExact(),
                 plan.limitOf(MetricKey.ACTIVATION_CODES).max());
     }
 

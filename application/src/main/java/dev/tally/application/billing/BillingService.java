@@ -5,7 +5,7 @@ import dev.tally.application.cost.ApiCallService;
 import dev.tally.application.credit.CreditService;
 import dev.tally.application.port.CreditTransactionRepository;
 import dev.tally.application.run.ReportRunService;
-import dev.tally.application.usage.UsageService;
+import dev.tally.application.usage.Metering;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.cost.CostBreakdown;
 import dev.tally.domain.overview.BillingOverview;
@@ -26,7 +26,7 @@ import java.util.Optional;
 public class BillingService {
 
     private final Accounts accounts;
-    private final UsageService usage;
+    private final Metering metering;
     private final ReportRunService runs;
     private final CreditService credits;
     private final CreditTransactionRepository ledger;
@@ -35,11 +35,11 @@ public class BillingService {
     private final Clock clock;
 
     @Inject
-    public BillingService(Accounts accounts, UsageService usage, ReportRunService runs, CreditService credits,
+    public BillingService(Accounts accounts, Metering metering, ReportRunService runs, CreditService credits,
                           CreditTransactionRepository ledger, ApiCallService costs, ActivationCodeService codes,
                           Clock clock) {
         this.accounts = accounts;
-        this.usage = usage;
+        this.metering = metering;
         this.runs = runs;
         this.credits = credits;
         this.ledger = ledger;
@@ -54,7 +54,7 @@ public class BillingService {
         Plan plan = accounts.planOf(user);
         BillingPeriod period = user.periodAt(at.orElseGet(clock::instant));
         return new BillingOverview(user.id(), plan, period,
-                usage.metrics(user, plan, period),
+                metering.metrics(user, plan, period),
                 runs.statistics(user, plan, period),
                 ledger.balance(user.id()),
                 credits.usageByOperation(user, period),

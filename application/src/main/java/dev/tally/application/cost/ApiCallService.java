@@ -3,7 +3,7 @@ package dev.tally.application.cost;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.ApiCallRepository;
 import dev.tally.application.port.ModelPriceRepository;
-import dev.tally.application.usage.UsageService;
+import dev.tally.application.usage.Metering;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.cost.ApiCall;
@@ -38,7 +38,7 @@ public class ApiCallService {
     private final ApiCallRepository calls;
     private final ModelPriceRepository prices;
     private final ProviderDetector detector;
-    private final UsageService usage;
+    private final Metering metering;
     private final Accounts accounts;
     private final IdempotentWrites writes;
     private final LateEventPolicy lateEvents;
@@ -46,12 +46,12 @@ public class ApiCallService {
 
     @Inject
     public ApiCallService(ApiCallRepository calls, ModelPriceRepository prices, ProviderDetector detector,
-                          UsageService usage, Accounts accounts, IdempotentWrites writes, LateEventPolicy lateEvents,
+                          Metering metering, Accounts accounts, IdempotentWrites writes, LateEventPolicy lateEvents,
                           Clock clock) {
         this.calls = calls;
         this.prices = prices;
         this.detector = detector;
-        this.usage = usage;
+        this.metering = metering;
         this.accounts = accounts;
         this.writes = writes;
         this.lateEvents = lateEvents;
@@ -68,16 +68,15 @@ public class ApiCallService {
         ApiCall call = new ApiCall(UUID.randomUUID().toString(), command.user(), command.callType(), provider,
                 command.model(), command.costUsd(), command.statusCode(), command.latencyMs(), occurredAt);
         return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
-            User user = accounts.user(command.user());
             Map<String, String> dimensions = Map.of("provider", provider, "api_call_id", call.id());
             List<UsageRecord> records = new ArrayList<>();
-            records.add(new UsageRecord(user.id(), MetricKey.apiCalls(call.callType()), BigDecimal.ONE, occurredAt,
+            records.add(new UsageRecord(command.user(), MetricKey.apiCalls(call.callType()), BigDecimal.ONE, occurredAt,
                     new IdempotencyKey("api-call:" + call.id()), dimensions));
             if (call.costUsd().signum() > 0) {
-                records.add(new UsageRecord(user.id(), MetricKey.COST_USD, call.costUsd(), occurredAt,
+                records.add(new UsageRecord(command.user(), MetricKey.COST_USD, call.costUsd(), occurredAt,
                         new IdempotencyKey("api-call-cost:" + call.id()), dimensions));
             }
-            return usage.recordFor(user, accounts.planOf(user), records, command.enforce()).map(recorded -> {
+            return metering.record(command.user(), records, command.enforce()).map(recorded -> {
                 calls.insert(call);
                 return call;
             });

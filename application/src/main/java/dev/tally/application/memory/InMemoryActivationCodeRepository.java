@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Activation codes in memory; a redemption is atomic per code. */
+/** Activation codes in memory; a conditional replace is atomic per code. */
 public final class InMemoryActivationCodeRepository implements ActivationCodeRepository {
 
     private final Map<String, ActivationCode> codes = new ConcurrentHashMap<>();
@@ -24,12 +24,12 @@ public final class InMemoryActivationCodeRepository implements ActivationCodeRep
     }
 
     @Override
-    public Optional<ActivationCode> redeem(String code) {
-        boolean[] redeemed = new boolean[1];
-        ActivationCode after = codes.computeIfPresent(code, (c, stored) -> {
-            redeemed[0] = !stored.isUsedUp();
-            return redeemed[0] ? stored.redeem() : stored;
+    public boolean replace(ActivationCode code, int expectedUseCount) {
+        boolean[] replaced = new boolean[1];
+        codes.computeIfPresent(code.code(), (c, stored) -> {
+            replaced[0] = stored.user().equals(code.user()) && stored.useCount() == expectedUseCount;
+            return replaced[0] ? code : stored;
         });
-        return redeemed[0] ? Optional.of(after) : Optional.empty();
+        return replaced[0];
     }
 }

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Sessions in memory; completing one is atomic. */
+/** Sessions in memory; replacing an open one is atomic. */
 public final class InMemorySessionRepository implements SessionRepository {
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -25,12 +25,12 @@ public final class InMemorySessionRepository implements SessionRepository {
     }
 
     @Override
-    public Optional<Session> complete(UserId user, String sessionId, long durationSeconds) {
-        boolean[] completed = new boolean[1];
-        Session after = sessions.computeIfPresent(sessionId, (id, stored) -> {
-            completed[0] = stored.user().equals(user) && stored.durationSeconds().isEmpty();
-            return completed[0] ? stored.complete(durationSeconds) : stored;
+    public boolean replaceOpen(Session session) {
+        boolean[] replaced = new boolean[1];
+        sessions.computeIfPresent(session.id(), (id, stored) -> {
+            replaced[0] = stored.user().equals(session.user()) && stored.durationSeconds().isEmpty();
+            return replaced[0] ? session : stored;
         });
-        return completed[0] ? Optional.of(after) : Optional.empty();
+        return replaced[0];
     }
 }

@@ -11,8 +11,10 @@ public interface ActivationCodeRepository {
     Optional<ActivationCode> find(String code);
 
     /**
-     * Adds one use atomically, only while the code has uses left; empty when it is used up (or
-     * does not exist).
+     * Stores {@code code} (as {@link ActivationCode#redeem()} returned it) over the stored code of
+     * the same name and user, atomically and only while the stored use count is still
+     * {@code expectedUseCount}; false when another redemption changed it first, or there is no
+     * such code. A lost race stores nothing, so uses never go past the code's maximum.
      */
-    Optional<ActivationCode> redeem(String code);
+    boolean replace(ActivationCode code, int expectedUseCount);
 }

@@ -12,8 +12,9 @@ public interface SessionRepository {
     Optional<Session> find(UserId user, String sessionId);
 
     /**
-     * Stores the duration of an open session atomically; empty when the session does not exist
-     * or was already completed.
+     * Stores {@code session} (as {@link Session#complete(long)} returned it) over the stored
+     * session of the same id and user, atomically and only while the stored one is still open;
+     * false when another request completed it first, or there is no such session.
      */
-    Optional<Session> complete(UserId user, String sessionId, long durationSeconds);
+    boolean replaceOpen(Session session);
 }

@@ -6,20 +6,17 @@ import dev.tally.application.port.ReportRunRepository;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
-import dev.tally.application.usage.UsageService;
+import dev.tally.application.usage.Metering;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.usecase.Paging;
 import dev.tally.application.user.Accounts;
-import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.run.ReportRun;
-import dev.tally.domain.run.RunCompletion;
 import dev.tally.domain.run.RunStatistics;
 import dev.tally.domain.run.RunStatus;
-import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
@@ -29,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.UUID;
 
 /**
@@ -87,7 +83,7 @@ public class ReportRunService {
             ReserveResult reserved = ledger.reserve(user.id(), run.id(), MetricKey.RUNS, BigDecimal.ONE, now,
                     user.periodAt(now), plan.limitOf(MetricKey.RUNS));
             if (reserved instanceof Denied denied) {
-                return Outcome.refused(UsageService.exceeded(denied, plan));
+                return Outcome.refused(Metering.exceeded(denied, plan));
             }
             runs.insert(run);
             return Outcome.done(run);
@@ -98,32 +94,22 @@ public class ReportRunService {
      * Ends a running run (R25, R27); any transition out of a terminal state is
      * {@code 409 run_not_running}.
      */
-    public ReportRun complete(UserId user, String runId, RunCompletion completion,
-                              Optional<IdempotencyKey> idempotencyKey) {
-        String fingerprint = Fingerprint.of("complete-run").with("run_id", runId)
-                .with("status", completion.status()).with("tokens_input", completion.tokensInput())
-                .with("tokens_output", completion.tokensOutput()).with("model", completion.model())
-                .with("commits_processed", completion.commitsProcessed()).with("cost_usd", completion.costUsd())
-                .with("error_code", completion.errorCode()).with("error_message", completion.errorMessage()).hex();
-        return writes.executeAlways(user, idempotencyKey, fingerprint, () -> {
-            ReportRun run = get(user, runId);
-            ReportRun ended = run.complete(completion, prices.table(), clock.instant());
+    public ReportRun complete(CompleteRun command) {
+        return writes.executeAlways(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
+            ReportRun run = get(command.user(), command.runId());
+            ReportRun ended = run.complete(command.completion(), prices.table(), clock.instant());
             settle(ended);
             return ended;
-        }, ReportRun::id, id -> get(user, id));
+        }, ReportRun::id, id -> get(command.user(), id));
     }
 
     /** Records one attempt to deliver the run's result to a webhook (R29); a retry with the same key counts once. */
-    public ReportRun recordDelivery(UserId user, String runId, boolean delivered, OptionalInt responseStatus,
-                                    Optional<IdempotencyKey> idempotencyKey) {
-        if (responseStatus.isPresent() && (responseStatus.getAsInt() < 100 || responseStatus.getAsInt() > 599)) {
-            throw DomainException.invalid("invalid_status_code", "response_status must be 100-599");
-        }
-        String fingerprint = Fingerprint.of("webhook-delivery").with("run_id", runId).with("delivered", delivered)
-                .with("response_status", responseStatus).hex();
-        return writes.executeAlways(user, idempotencyKey, fingerprint,
-                () -> runs.recordDelivery(user, runId, clock.instant(), responseStatus, delivered)
-                        .orElseThrow(() -> notFound(user, runId)),
+    public ReportRun recordDelivery(RecordDelivery command) {
+        UserId user = command.user();
+        return writes.executeAlways(user, command.idempotencyKey(), command.fingerprint(),
+                () -> runs.recordDelivery(user, command.runId(), clock.instant(), command.responseStatus(),
+                                command.delivered())
+                        .orElseThrow(() -> notFound(user, command.runId())),
                 ReportRun::id, id -> get(user, id));
     }
 

@@ -2,10 +2,9 @@ package dev.tally.application.session;
 
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.SessionRepository;
-import dev.tally.application.usage.UsageService;
+import dev.tally.application.usage.Metering;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.Accounts;
-import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.Money;
 import dev.tally.domain.period.BillingPeriod;
@@ -37,16 +36,16 @@ import java.util.UUID;
 public class SessionService {
 
     private final SessionRepository sessions;
-    private final UsageService usage;
+    private final Metering metering;
     private final Accounts accounts;
     private final IdempotentWrites writes;
     private final Clock clock;
 
     @Inject
-    public SessionService(SessionRepository sessions, UsageService usage, Accounts accounts, IdempotentWrites writes,
-                          Clock clock) {
+    public SessionService(SessionRepository sessions, Metering metering, Accounts accounts,
+                          IdempotentWrites writes, Clock clock) {
         this.sessions = sessions;
-        this.usage = usage;
+        this.metering = metering;
         this.accounts = accounts;
         this.writes = writes;
         this.clock = clock;
@@ -68,7 +67,7 @@ public class SessionService {
                 return Outcome.refused(tooLarge.get());
             }
             BillingPeriod period = user.periodAt(now);
-            UsageTotals minutes = usage.totals(user.id(), MetricKey.SESSION_MINUTES, period);
+            UsageTotals minutes = metering.totals(user.id(), MetricKey.SESSION_MINUTES, period);
             LimitDecision minutesLeft = plan.decide(MetricKey.SESSION_MINUTES, minutes.used(), minutes.reserved(),
                     BigDecimal.ONE, period);
             if (minutesLeft instanceof LimitExceeded exceeded) {
@@ -76,7 +75,7 @@ public class SessionService {
             }
             UsageRecord counted = new UsageRecord(user.id(), MetricKey.SESSIONS, BigDecimal.ONE, now,
                     new IdempotencyKey("session:" + session.id()), Map.of("session_id", session.id()));
-            return usage.recordFor(user, plan, List.of(counted), true).map(recorded -> {
+            return metering.record(user, plan, List.of(counted), true).map(recorded -> {
                 sessions.insert(session);
                 return session;
             });
@@ -87,29 +86,25 @@ public class SessionService {
      * Records the duration of an open session and adds {@code ceil(seconds / 60)} to
      * {@code session_minutes}; the minutes were used, so they are recorded even past the limit.
      */
-    public Session complete(UserId userId, String sessionId, long durationSeconds,
-                            Optional<IdempotencyKey> idempotencyKey) {
-        if (durationSeconds < 0) {
-            throw DomainException.invalid("invalid_duration", "duration_seconds cannot be negative");
-        }
-        return writes.executeAlways(userId, idempotencyKey, Fingerprint.of("complete-session")
-                        .with("session_id", sessionId).with("duration_seconds", durationSeconds).hex(),
-                () -> {
-                    User user = accounts.user(userId);
-                    // The domain refuses a second completion; the store refuses one that lost a race.
-                    get(userId, sessionId).complete(durationSeconds);
-                    Session done = sessions.complete(userId, sessionId, durationSeconds)
-                            .orElseThrow(() -> DomainException.conflict("session_already_completed",
-                                    "session " + sessionId + " is already completed"));
-                    long minutes = Session.billedMinutes(durationSeconds);
-                    if (minutes > 0) {
-                        UsageRecord record = new UsageRecord(user.id(), MetricKey.SESSION_MINUTES,
-                                BigDecimal.valueOf(minutes), clock.instant(),
-                                new IdempotencyKey("session-minutes:" + sessionId), Map.of("session_id", sessionId));
-                        usage.recordFor(user, accounts.planOf(user), List.of(record), false).orElseThrow();
-                    }
-                    return done;
-                }, Session::id, id -> get(userId, id));
+    public Session complete(CompleteSession command) {
+        String sessionId = command.sessionId();
+        return writes.executeAlways(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
+            User user = accounts.user(command.user());
+            // The domain refuses a second completion; the store refuses one that lost a race.
+            Session done = get(user.id(), sessionId).complete(command.durationSeconds());
+            if (!sessions.replaceOpen(done)) {
+                throw DomainException.conflict("session_already_completed",
+                        "session " + sessionId + " is already completed");
+            }
+            long minutes = Session.billedMinutes(command.durationSeconds());
+            if (minutes > 0) {
+                UsageRecord record = new UsageRecord(user.id(), MetricKey.SESSION_MINUTES, BigDecimal.valueOf(minutes),
+                        clock.instant(), new IdempotencyKey("session-minutes:" + sessionId),
+                        Map.of("session_id", sessionId));
+                metering.recordUsed(user, record);
+            }
+            return done;
+        }, Session::id, id -> get(command.user(), id));
     }
 
     /** The session, or {@code 404 session_not_found}. */

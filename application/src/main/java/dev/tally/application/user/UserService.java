@@ -5,13 +5,11 @@ import dev.tally.application.port.PlanRepository;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.port.UserRepository;
-import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.BillingSchedule;
 import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.plan.PlanId;
-import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
@@ -90,8 +88,9 @@ public class UserService {
      * Starts a new period now; earlier usage stops counting (R4). A retry with the same key does
      * not start yet another period.
      */
-    public User resetBillingPeriod(UserId id, Optional<IdempotencyKey> idempotencyKey) {
-        return writes.executeAlways(id, idempotencyKey, Fingerprint.of("reset-billing-period").hex(), () -> {
+    public User resetBillingPeriod(ResetBillingPeriod command) {
+        UserId id = command.user();
+        return writes.executeAlways(id, command.idempotencyKey(), command.fingerprint(), () -> {
             User user = accounts.user(id).reanchoredAt(clock.instant());
             users.save(user);
             return user;

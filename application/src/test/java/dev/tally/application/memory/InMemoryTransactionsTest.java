@@ -20,6 +20,7 @@ import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
+import dev.tally.domain.session.Session;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
@@ -37,6 +38,9 @@ import org.junit.jupiter.api.Test;
 class InMemoryTransactionsTest {
 
     private static final UserId ACME = new UserId("acme");
+    /** A completed session that was never stored: replacing it declines. */
+    private static final Session NO_SUCH_SESSION = Session.open("no-such-session", ACME, "t", Optional.empty(),
+            Instant.parse("2026-11-01T00:00:00Z")).complete(60);
     private static final PlanId TINY = new PlanId("tiny");
 
     private final AllOrNothingCheck check = new AllOrNothingCheck();
@@ -84,11 +88,11 @@ class InMemoryTransactionsTest {
     void a_write_declined_after_another_write_is_caught() {
         storage.transactions().run(() -> {
             storage.plans().save(Plan.of(TINY, "Tiny", new PlanLimits(Map.of())));
-            storage.sessions().complete(ACME, "no-such-session", 60);
+            storage.sessions().replaceOpen(NO_SUCH_SESSION);
         });
 
         assertThat(check.violations()).singleElement().asString()
-                .contains("SessionRepository.complete declined after writing [PlanRepository.save]");
+                .contains("SessionRepository.replaceOpen declined after writing [PlanRepository.save]");
     }
 
     @Test
@@ -105,7 +109,7 @@ class InMemoryTransactionsTest {
     void a_refusable_first_write_and_reads_before_it_are_fine() {
         storage.transactions().inTransaction(() -> {
             storage.plans().find(TINY);
-            storage.sessions().complete(ACME, "no-such-session", 60);
+            storage.sessions().replaceOpen(NO_SUCH_SESSION);
             return Outcome.refused(new InsufficientCredits(0, 1));
         });
 

@@ -18,11 +18,16 @@ public record ActivationCode(String code, UserId user, int maxUses, int useCount
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(createdAt, "createdAt");
-        if (maxUses < 1 || maxUses > MAX_USES_CAP) {
-            throw DomainException.invalid("invalid_max_uses", "max_uses must be 1-" + MAX_USES_CAP);
-        }
+        requireValidMaxUses(maxUses);
         if (useCount < 0 || useCount > maxUses) {
             throw new IllegalArgumentException("use count out of range: " + useCount);
+        }
+    }
+
+    /** Refuses a use count a code may not allow: {@code 400 invalid_max_uses} outside 1 to {@link #MAX_USES_CAP}. */
+    public static void requireValidMaxUses(int maxUses) {
+        if (maxUses < 1 || maxUses > MAX_USES_CAP) {
+            throw DomainException.invalid("invalid_max_uses", "max_uses must be 1-" + MAX_USES_CAP);
         }
     }
 

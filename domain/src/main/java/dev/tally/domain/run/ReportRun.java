@@ -1,7 +1,6 @@
 package dev.tally.domain.run;
 
 import dev.tally.domain.DomainException;
-import dev.tally.domain.Money;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -11,14 +10,14 @@ import java.util.OptionalInt;
 
 /**
  * One execution of a job (R25–R29). It is {@code running} until it ends once as
- * {@code succeeded}, {@code failed} or {@code cancelled}; terminal runs never change state again.
- * Only succeeded runs count as runs used; a running run holds a reservation (R26).
+ * {@code succeeded}, {@code failed} or {@code cancelled}, which its {@link RunOutcome} records;
+ * terminal runs never change state again. Only succeeded runs count as runs used; a running run
+ * holds a reservation (R26).
+ *
+ * @param outcome how the run ended; empty while it is running
  */
 public record ReportRun(String id, UserId user, Optional<String> repositoryId, Optional<String> configurationId,
-                        RunStatus status, Instant startedAt, Optional<Instant> completedAt, long tokensInput,
-                        long tokensOutput, Optional<String> model, long commitsProcessed, BigDecimal costUsd,
-                        RunCost.Source costSource, Optional<String> errorCode, Optional<String> errorMessage,
-                        WebhookDelivery webhook) {
+                        Instant startedAt, Optional<RunOutcome> outcome, WebhookDelivery webhook) {
 
     /** The error code of a run ended by the timeout sweep (R26). */
     public static final String TIMED_OUT = "timed_out";
@@ -28,23 +27,15 @@ public record ReportRun(String id, UserId user, Optional<String> repositoryId, O
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(repositoryId, "repositoryId");
         Objects.requireNonNull(configurationId, "configurationId");
-        Objects.requireNonNull(status, "status");
         Objects.requireNonNull(startedAt, "startedAt");
-        Objects.requireNonNull(completedAt, "completedAt");
-        Objects.requireNonNull(model, "model");
-        costUsd = Money.usd(Objects.requireNonNull(costUsd, "costUsd"));
-        Objects.requireNonNull(costSource, "costSource");
-        Objects.requireNonNull(errorCode, "errorCode");
-        Objects.requireNonNull(errorMessage, "errorMessage");
+        Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(webhook, "webhook");
     }
 
     /** A run that has just started. */
     public static ReportRun start(String id, UserId user, Optional<String> repositoryId,
                                   Optional<String> configurationId, Instant now) {
-        return new ReportRun(id, user, repositoryId, configurationId, RunStatus.RUNNING, now, Optional.empty(), 0, 0,
-                Optional.empty(), 0, BigDecimal.ZERO, RunCost.Source.UNPRICED, Optional.empty(), Optional.empty(),
-                WebhookDelivery.NONE);
+        return new ReportRun(id, user, repositoryId, configurationId, now, Optional.empty(), WebhookDelivery.NONE);
     }
 
     /**
@@ -56,30 +47,83 @@ public record ReportRun(String id, UserId user, Optional<String> repositoryId, O
         requireRunning(completion.status());
         RunCost cost = prices.costOf(completion.model().orElse(null), completion.tokensInput(),
                 completion.tokensOutput(), completion.costUsd());
-        return new ReportRun(id, user, repositoryId, configurationId, completion.status(), startedAt, Optional.of(now),
-                completion.tokensInput(), completion.tokensOutput(), completion.model(), completion.commitsProcessed(),
-                cost.usd(), cost.source(), completion.errorCode(), completion.errorMessage(), webhook);
+        return endedAs(RunOutcome.of(completion, cost, now));
     }
 
     /** The run ended as {@code failed} with {@code error_code = "timed_out"} (R26). */
     public ReportRun timeOut(Instant now) {
         requireRunning(RunStatus.FAILED);
-        return new ReportRun(id, user, repositoryId, configurationId, RunStatus.FAILED, startedAt, Optional.of(now),
-                tokensInput, tokensOutput, model, commitsProcessed, costUsd, costSource, Optional.of(TIMED_OUT),
-                Optional.of("the run was still running after the timeout"), webhook);
+        return endedAs(RunOutcome.timedOut(now));
     }
 
     /** The run with one more webhook delivery attempt recorded (R29). */
     public ReportRun withDeliveryAttempt(Instant at, OptionalInt responseStatus, boolean delivered) {
-        return new ReportRun(id, user, repositoryId, configurationId, status, startedAt, completedAt, tokensInput,
-                tokensOutput, model, commitsProcessed, costUsd, costSource, errorCode, errorMessage,
+        return new ReportRun(id, user, repositoryId, configurationId, startedAt, outcome,
                 webhook.attempt(at, responseStatus, delivered));
     }
 
+    /** {@code running} until the run ends, then the status it ended as. */
+    public RunStatus status() {
+        return outcome.map(RunOutcome::status).orElse(RunStatus.RUNNING);
+    }
+
+    /** When the run ended; empty while it is running. */
+    public Optional<Instant> completedAt() {
+        return outcome.map(RunOutcome::completedAt);
+    }
+
+    /** Input tokens reported when the run ended; 0 while it is running. */
+    public long tokensInput() {
+        return outcome.map(RunOutcome::tokensInput).orElse(0L);
+    }
+
+    /** Output tokens reported when the run ended; 0 while it is running. */
+    public long tokensOutput() {
+        return outcome.map(RunOutcome::tokensOutput).orElse(0L);
+    }
+
+    /** The model reported when the run ended, if any. */
+    public Optional<String> model() {
+        return outcome.flatMap(RunOutcome::model);
+    }
+
+    /** Commits reported when the run ended; 0 while it is running. */
+    public long commitsProcessed() {
+        return outcome.map(RunOutcome::commitsProcessed).orElse(0L);
+    }
+
+    /** The run's cost in USD (R27); 0 while it is running. */
+    public BigDecimal costUsd() {
+        return cost().usd();
+    }
+
+    /** Where the run's cost came from; {@code unpriced} while it is running. */
+    public RunCost.Source costSource() {
+        return cost().source();
+    }
+
+    /** The error code of a run that did not succeed, if any. */
+    public Optional<String> errorCode() {
+        return outcome.flatMap(RunOutcome::errorCode);
+    }
+
+    /** The error message of a run that did not succeed, if any. */
+    public Optional<String> errorMessage() {
+        return outcome.flatMap(RunOutcome::errorMessage);
+    }
+
+    private RunCost cost() {
+        return outcome.map(RunOutcome::cost).orElse(RunCost.NONE);
+    }
+
+    private ReportRun endedAs(RunOutcome ending) {
+        return new ReportRun(id, user, repositoryId, configurationId, startedAt, Optional.of(ending), webhook);
+    }
+
     private void requireRunning(RunStatus target) {
-        if (status.isTerminal()) {
+        if (status().isTerminal()) {
             throw DomainException.conflict("run_not_running",
-                    "run " + id + " is " + status.wireName() + " and cannot become " + target.wireName());
+                    "run " + id + " is " + status().wireName() + " and cannot become " + target.wireName());
         }
     }
 }

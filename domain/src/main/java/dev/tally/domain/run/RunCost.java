@@ -1,5 +1,6 @@
 package dev.tally.domain.run;
 
+import dev.tally.domain.Money;
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Objects;
@@ -20,6 +21,9 @@ public record RunCost(BigDecimal usd, Source source) {
             return name().toLowerCase(Locale.ROOT);
         }
     }
+
+    /** No cost, and no price to tell where it came from: what a run costs until it ends. */
+    public static final RunCost NONE = new RunCost(Money.usd(BigDecimal.ZERO), Source.UNPRICED);
 
     public RunCost {
         Objects.requireNonNull(usd, "usd");

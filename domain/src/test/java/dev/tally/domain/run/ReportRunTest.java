@@ -139,9 +139,10 @@ class ReportRunTest {
     @Test
     void R28_token_sums_never_wrap() {
         ReportRun started = ReportRun.start("r1", new UserId("acme"), Optional.empty(), Optional.empty(), T0);
-        ReportRun huge = new ReportRun("r1", started.user(), Optional.empty(), Optional.empty(), RunStatus.SUCCEEDED,
-                T0, Optional.of(T0), Long.MAX_VALUE, Long.MAX_VALUE, Optional.empty(), 0, BigDecimal.ZERO,
-                started.costSource(), Optional.empty(), Optional.empty(), started.webhook());
+        ReportRun huge = new ReportRun("r1", started.user(), Optional.empty(), Optional.empty(), T0,
+                Optional.of(new RunOutcome(RunStatus.SUCCEEDED, T0, Long.MAX_VALUE, Long.MAX_VALUE, Optional.empty(), 0,
+                        new RunCost(BigDecimal.ZERO, started.costSource()), Optional.empty(), Optional.empty())),
+                started.webhook());
 
         assertThat(RunCounts.of(List.of(huge, huge)).tokens())
                 .isEqualTo(BigInteger.valueOf(Long.MAX_VALUE).multiply(BigInteger.valueOf(4)));

@@ -13,7 +13,9 @@ import dev.tally.domain.run.ModelPrice;
 import dev.tally.domain.run.PriceTable;
 import dev.tally.domain.run.ReportRun;
 import dev.tally.domain.run.RunCompletion;
+import dev.tally.domain.run.RunCost;
 import dev.tally.domain.run.RunCounts;
+import dev.tally.domain.run.RunOutcome;
 import dev.tally.domain.run.RunStatus;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
@@ -131,10 +133,10 @@ public abstract class ReportRunRepositoryContract {
         for (int i = 0; i < 2; i++) {
             ReportRun run = started(user, MARCH.start().plusSeconds(10 + i));
             // As stored before the domain bounded a run's tokens (R64): each at the top of BIGINT.
-            ReportRun huge = new ReportRun(run.id(), user, run.repositoryId(), run.configurationId(), RunStatus.SUCCEEDED,
-                    run.startedAt(), Optional.of(run.startedAt().plusSeconds(1)), Long.MAX_VALUE, Long.MAX_VALUE,
-                    Optional.empty(), Long.MAX_VALUE, BigDecimal.ONE, run.costSource(), Optional.empty(),
-                    Optional.empty(), run.webhook());
+            ReportRun huge = new ReportRun(run.id(), user, run.repositoryId(), run.configurationId(), run.startedAt(),
+                    Optional.of(new RunOutcome(RunStatus.SUCCEEDED, run.startedAt().plusSeconds(1), Long.MAX_VALUE,
+                            Long.MAX_VALUE, Optional.empty(), Long.MAX_VALUE, new RunCost(BigDecimal.ONE,
+                            run.costSource()), Optional.empty(), Optional.empty())), run.webhook());
             runs().replace(huge, RunStatus.RUNNING);
         }
 

@@ -27,6 +27,19 @@ public abstract class SessionRepositoryContract {
         return session;
     }
 
+    /**
+     * A completion as the use case makes it: read the session, let the domain complete it, and
+     * store the result only over the open session.
+     */
+    private Optional<Session> complete(UserId user, String sessionId, long seconds) {
+        Optional<Session> stored = sessions().find(user, sessionId);
+        if (stored.isEmpty() || stored.get().durationSeconds().isPresent()) {
+            return Optional.empty();
+        }
+        Session done = stored.get().complete(seconds);
+        return sessions().replaceOpen(done) ? Optional.of(done) : Optional.empty();
+    }
+
     @Test
     void a_stored_session_reads_back_at_once_for_its_user_only() {
         UserId user = newUser();
@@ -41,20 +54,44 @@ public abstract class SessionRepositoryContract {
         UserId user = newUser();
         Session session = opened(user);
 
-        Session done = sessions().complete(user, session.id(), 125).orElseThrow();
+        Session done = complete(user, session.id(), 125).orElseThrow();
         assertThat(done.durationSeconds()).isEqualTo(OptionalLong.of(125));
-        assertThat(sessions().complete(user, session.id(), 300)).isEmpty();
+        assertThat(complete(user, session.id(), 300)).isEmpty();
         assertThat(sessions().find(user, session.id()).orElseThrow().durationSeconds()).hasValue(125);
-        assertThat(sessions().complete(newUser(), opened(user).id(), 1)).isEmpty();
-        assertThat(sessions().complete(user, "missing", 1)).isEmpty();
+        assertThat(complete(newUser(), opened(user).id(), 1)).isEmpty();
+        assertThat(complete(user, "missing", 1)).isEmpty();
     }
 
     @Test
     void of_concurrent_completions_exactly_one_wins() throws Exception {
         UserId user = newUser();
         Session session = opened(user);
-        List<Optional<Session>> results = concurrently(16, 16, i -> () -> sessions().complete(user, session.id(), i));
+        List<Optional<Session>> results = concurrently(16, 16, i -> () -> complete(user, session.id(), i));
 
         assertThat(results).filteredOn(Optional::isPresent).hasSize(1);
+    }
+
+    @Test
+    void only_an_open_session_of_the_same_user_is_replaced() {
+        UserId user = newUser();
+        Session session = opened(user);
+        Session otherUsers = new Session(session.id(), newUser(), session.title(), session.fileSizeMb(),
+                session.createdAt(), OptionalLong.of(60));
+
+        assertThat(sessions().replaceOpen(otherUsers)).isFalse();
+        assertThat(sessions().replaceOpen(Session.open("missing", user, "Gone", Optional.empty(), MARCH.start())
+                .complete(1))).isFalse();
+        assertThat(sessions().replaceOpen(session.complete(60))).isTrue();
+        assertThat(sessions().replaceOpen(session.complete(90))).isFalse();
+        assertThat(sessions().find(user, session.id()).orElseThrow().durationSeconds()).hasValue(60);
+    }
+
+    @Test
+    void of_concurrent_replaces_of_an_open_session_exactly_one_is_stored() throws Exception {
+        UserId user = newUser();
+        Session session = opened(user);
+        List<Boolean> results = concurrently(16, 16, i -> () -> sessions().replaceOpen(session.complete(i)));
+
+        assertThat(results).filteredOn(Boolean::booleanValue).hasSize(1);
     }
 }

@@ -7,10 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.application.ManualClock;
 import dev.tally.application.Tally;
+import dev.tally.application.activation.IssueCode;
+import dev.tally.application.activation.RedeemCode;
 import dev.tally.application.cost.RecordApiCall;
 import dev.tally.application.credit.CreditWrite;
 import dev.tally.application.port.TallyStorage;
+import dev.tally.application.run.CompleteRun;
 import dev.tally.application.run.StartRun;
+import dev.tally.application.session.CompleteSession;
 import dev.tally.application.session.CreateSession;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
@@ -149,9 +153,9 @@ public abstract class UseCaseRetryContract {
         assertReused(() -> tally.sessions().create(new CreateSession(user, "other", Optional.empty(),
                 Optional.of(new IdempotencyKey("s")))));
         Optional<IdempotencyKey> done = Optional.of(new IdempotencyKey("done"));
-        Session completed = tally.sessions().complete(user, session.id(), 90, done);
-        assertThat(tally.sessions().complete(user, session.id(), 90, done)).isEqualTo(completed);
-        assertReused(() -> tally.sessions().complete(user, session.id(), 91, done));
+        Session completed = tally.sessions().complete(new CompleteSession(user, session.id(), 90, done));
+        assertThat(tally.sessions().complete(new CompleteSession(user, session.id(), 90, done))).isEqualTo(completed);
+        assertReused(() -> tally.sessions().complete(new CompleteSession(user, session.id(), 91, done)));
         assertThat(used(MetricKey.SESSIONS)).isEqualByComparingTo("1");
         assertThat(used(MetricKey.SESSION_MINUTES)).isEqualByComparingTo("2");
     }
@@ -168,11 +172,12 @@ public abstract class UseCaseRetryContract {
         Optional<IdempotencyKey> done = Optional.of(new IdempotencyKey("end"));
         RunCompletion completion = new RunCompletion(RunStatus.SUCCEEDED, 1000, 500, Optional.of("gpt-4o-mini"), 3,
                 Optional.empty(), Optional.empty(), Optional.empty());
-        ReportRun ended = tally.runs().complete(user, run.id(), completion, done);
+        ReportRun ended = tally.runs().complete(new CompleteRun(user, run.id(), completion, done));
         clock.advance(Duration.ofSeconds(3));
-        assertThat(tally.runs().complete(user, run.id(), completion, done)).isEqualTo(ended);
-        assertReused(() -> tally.runs().complete(user, run.id(), new RunCompletion(RunStatus.SUCCEEDED, 1001, 500,
-                Optional.of("gpt-4o-mini"), 3, Optional.empty(), Optional.empty(), Optional.empty()), done));
+        assertThat(tally.runs().complete(new CompleteRun(user, run.id(), completion, done))).isEqualTo(ended);
+        assertReused(() -> tally.runs().complete(new CompleteRun(user, run.id(),
+                new RunCompletion(RunStatus.SUCCEEDED, 1001, 500,
+                Optional.of("gpt-4o-mini"), 3, Optional.empty(), Optional.empty(), Optional.empty()), done)));
         assertThat(tally.runs().usage(user, Optional.empty()).counts().total()).isEqualTo(1);
         assertThat(used(MetricKey.RUNS)).isEqualByComparingTo("1");
     }
@@ -180,14 +185,15 @@ public abstract class UseCaseRetryContract {
     @Test
     void R20_an_activation_code_issued_and_redeemed_retried_unchanged_is_counted_once() {
         Optional<IdempotencyKey> issueKey = Optional.of(new IdempotencyKey("issue"));
-        ActivationCode code = tally.activationCodes().issue(user, 3, issueKey).orElseThrow();
+        ActivationCode code = tally.activationCodes().issue(new IssueCode(user, 3, issueKey)).orElseThrow();
 
         clock.advance(Duration.ofSeconds(3));
-        assertThat(tally.activationCodes().issue(user, 3, issueKey).orElseThrow()).isEqualTo(code);
-        assertReused(() -> tally.activationCodes().issue(user, 4, issueKey));
+        assertThat(tally.activationCodes().issue(new IssueCode(user, 3, issueKey)).orElseThrow()).isEqualTo(code);
+        assertReused(() -> tally.activationCodes().issue(new IssueCode(user, 4, issueKey)));
         Optional<IdempotencyKey> redeemKey = Optional.of(new IdempotencyKey("redeem"));
-        ActivationCode redeemed = tally.activationCodes().redeem(code.code(), Optional.of(user), redeemKey);
-        assertThat(tally.activationCodes().redeem(code.code(), Optional.of(user), redeemKey)).isEqualTo(redeemed);
+        RedeemCode redeem = new RedeemCode(code.code(), Optional.of(user), redeemKey);
+        ActivationCode redeemed = tally.activationCodes().redeem(redeem);
+        assertThat(tally.activationCodes().redeem(redeem)).isEqualTo(redeemed);
         assertThat(redeemed.useCount()).isEqualTo(1);
         assertThat(used(MetricKey.ACTIVATION_CODES)).isEqualByComparingTo("1");
     }

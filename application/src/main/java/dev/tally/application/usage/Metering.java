@@ -1,0 +1,122 @@
+package dev.tally.application.usage;
+
+import dev.tally.application.usecase.Outcome;
+import dev.tally.application.port.AppendResult;
+import dev.tally.application.port.Denied;
+import dev.tally.application.port.PeriodRecord;
+import dev.tally.application.port.UsageLedger;
+import dev.tally.application.user.Accounts;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.LimitExceeded;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.MetricUsage;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.usage.UsageRecord;
+import dev.tally.domain.usage.UsageTotals;
+import dev.tally.domain.user.User;
+import dev.tally.domain.user.UserId;
+import jakarta.inject.Inject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The metering steps that use cases share, run inside the caller's transaction: record usage the
+ * server built itself (for a session, a code, an API call), with or without the plan's limits,
+ * and read usage back. Shown and enforced usage come from the same ledger rollups, for the same
+ * period, through this one class (R10).
+ *
+ * <p>Not a use case: services get it by constructor; clients call the services.
+ */
+public class Metering {
+
+    private final UsageLedger ledger;
+    private final Accounts accounts;
+
+    @Inject
+    public Metering(UsageLedger ledger, Accounts accounts) {
+        this.ledger = ledger;
+        this.accounts = accounts;
+    }
+
+    /**
+     * Loads the user ({@code 404 user_not_found}) and its plan, then appends {@code records}; with
+     * {@code enforce}, every metric's limit is checked in the same atomic write (R13).
+     */
+    public Outcome<UsageRecorded> record(UserId id, List<UsageRecord> records, boolean enforce) {
+        User user = accounts.user(id);
+        return record(user, accounts.planOf(user), records, enforce);
+    }
+
+    /** Appends {@code records} for a user and plan the caller already loaded in its transaction. */
+    public Outcome<UsageRecorded> record(User user, Plan plan, List<UsageRecord> records, boolean enforce) {
+        return append(user, plan, records.stream()
+                .map(record -> new PeriodRecord(record, user.periodAt(record.occurredAt())))
+                .toList(), enforce);
+    }
+
+    /**
+     * Records usage that has already happened (minutes used, a redemption made): not enforced, so
+     * it counts even past the limit and is never refused.
+     */
+    public void recordUsed(User user, UsageRecord record) {
+        record(user, accounts.planOf(user), List.of(record), false).orElseThrow();
+    }
+
+    /** Appends records already filed in their periods; with {@code enforce}, under the plan's limits. */
+    Outcome<UsageRecorded> append(User user, Plan plan, List<PeriodRecord> filed, boolean enforce) {
+        Map<MetricKey, Limit> limits = new HashMap<>();
+        if (enforce) {
+            for (PeriodRecord entry : filed) {
+                Limit limit = plan.limitOf(entry.record().metric());
+                if (!limit.isUnlimited()) {
+                    limits.put(entry.record().metric(), limit);
+                }
+            }
+        }
+        AppendResult result = ledger.append(user.id(), filed, limits);
+        if (result instanceof AppendResult.Appended appended) {
+            return Outcome.done(new UsageRecorded(appended.accepted(), appended.duplicates()));
+        } else if (result instanceof AppendResult.KeyReused reused) {
+            throw DomainException.unprocessable("idempotency_key_reused",
+                    "idempotency key " + reused.key() + " was already used with a different record");
+        } else if (result instanceof Denied denied) {
+            return Outcome.refused(exceeded(denied, plan));
+        }
+        throw new IllegalStateException("unknown append result " + result);
+    }
+
+    /** The denial a client sees for a refused check-and-record (R12). */
+    public static LimitExceeded exceeded(Denied denied, Plan plan) {
+        return new LimitExceeded(denied.metric(), denied.current().used(), denied.current().reserved(), denied.limit(),
+                denied.requested(), plan.id(), denied.period().resetsAt());
+    }
+
+    /** Every metric of the plan and every metric with usage or a reservation in {@code period}, by name. */
+    public List<MetricUsage> metrics(User user, Plan plan, BillingPeriod period) {
+        Map<MetricKey, UsageTotals> totals = new TreeMap<>(ledger.totals(user.id(), period));
+        Set<MetricKey> metrics = new TreeSet<>(plan.limits().byMetric().keySet());
+        // An empty rollup (left by a refused write or a released reservation) is not usage.
+        totals.forEach((metric, t) -> {
+            if (t.used().signum() != 0 || t.reserved().signum() != 0) {
+                metrics.add(metric);
+            }
+        });
+        return metrics.stream()
+                .map(metric -> {
+                    UsageTotals t = totals.getOrDefault(metric, UsageTotals.ZERO);
+                    return plan.usageOf(metric, t.used(), t.reserved());
+                })
+                .toList();
+    }
+
+    /** Used and reserved of one metric in {@code period}. */
+    public UsageTotals totals(UserId user, MetricKey metric, BillingPeriod period) {
+        return ledger.totals(user, metric, period);
+    }
+}
