@@ -209,7 +209,7 @@ class SlowClientTest extends ApiTestSupport {
             throws Exception {
         String userKey = acmeKey();
         // Each body alone fits the budget, two at once do not.
-        ServerSettings settings = ServerSettings.onPort(0).withReadDeadlines(Duration.ofSeconds(10), Duration.ofSeconds(1))
+        ServerSettings settings = ServerSettings.onPort(0).withReadDeadlines(Duration.ofSeconds(10), Duration.ofSeconds(2))
                 .withBodyBudget(64 * 1024);
         try (TallyServer guarded = TallyServer.start(tally, settings)) {
             for (int round = 0; round < 3; round++) {
@@ -219,7 +219,8 @@ class SlowClientTest extends ApiTestSupport {
                     String secondBody = paddedUsage(50_000);
                     RawHttp.send(first, usageHeaders(userKey, 50_000) + firstBody.substring(0, 30_000));
                     RawHttp.send(second, usageHeaders(userKey, 50_000) + secondBody.substring(0, 30_000));
-                    Thread.sleep(200);
+                    // Long enough for a loaded server to have taken in both halves, well inside the body deadline.
+                    Thread.sleep(600);
                     RawHttp.send(first, firstBody.substring(30_000));
                     RawHttp.send(second, secondBody.substring(30_000));
 
