@@ -62,7 +62,8 @@ public final class JdbiPlanRepository implements PlanRepository {
         });
     }
 
-    private static Plan plan(PlanDao.PlanRow row, List<PlanDao.LimitRow> limitRows) {
+    /** The plan of a plan row and its limit rows. */
+    static Plan plan(PlanDao.PlanRow row, List<PlanDao.LimitRow> limitRows) {
         Map<MetricKey, Limit> limits = new HashMap<>();
         for (PlanDao.LimitRow limit : limitRows) {
             limits.put(new MetricKey(limit.metric()), limit.max() == null ? Limit.unlimited() : Limit.of(limit.max()));

@@ -1,15 +1,20 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.application.port.PlanRepository;
 import dev.tally.application.port.UserRepository;
 import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.BillingSchedule;
 import dev.tally.domain.period.CycleKind;
+import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import java.time.ZoneId;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Jdbi;
 
 /** Users in SQL, each with its whole billing schedule (R1–R4), replaced together. */
@@ -37,14 +42,34 @@ public final class JdbiUserRepository implements UserRepository {
     @Override
     public Optional<User> find(UserId id) {
         List<UserDao.ScheduledRow> rows = db.read(handle -> handle.attach(UserDao.class).find(id.value()));
+        return rows.isEmpty() ? Optional.empty()
+                : Optional.of(user(id, rows.get(0).user(), rows.stream().flatMap(r -> r.cycle().stream()).toList()));
+    }
+
+    /** Reads the user, its cycles, its plan and the plan's limits in one statement ({@code plans} is not needed). */
+    @Override
+    public Optional<WithPlan> findWithPlan(UserId id, PlanRepository plans) {
+        List<UserDao.SubscribedRow> rows = db.read(handle -> handle.attach(UserDao.class).findWithPlan(id.value()));
         if (rows.isEmpty()) {
             return Optional.empty();
         }
-        UserDao.UserRow row = rows.get(0).user();
-        List<BillingCycle> cycles = rows.stream()
-                .flatMap(r -> r.cycle().stream())
+        // Each cycle repeats once per limit and each limit once per cycle: keep the first of each.
+        Map<Integer, UserDao.CycleRow> cycles = new TreeMap<>();
+        Map<String, PlanDao.LimitRow> limits = new LinkedHashMap<>();
+        for (UserDao.SubscribedRow row : rows) {
+            row.scheduled().cycle().ifPresent(cycle -> cycles.putIfAbsent(row.seq(), cycle));
+            row.plan().flatMap(PlanDao.LimitedRow::limit).ifPresent(limit -> limits.putIfAbsent(limit.metric(), limit));
+        }
+        User user = user(id, rows.get(0).scheduled().user(), List.copyOf(cycles.values()));
+        Optional<Plan> plan = rows.get(0).plan()
+                .map(row -> JdbiPlanRepository.plan(row.plan(), List.copyOf(limits.values())));
+        return Optional.of(new WithPlan(user, plan));
+    }
+
+    private static User user(UserId id, UserDao.UserRow row, List<UserDao.CycleRow> cycleRows) {
+        List<BillingCycle> cycles = cycleRows.stream()
                 .map(c -> new BillingCycle(CycleKind.fromWireName(c.kind()), c.anchor(), ZoneId.of(c.zone())))
                 .toList();
-        return Optional.of(new User(id, new PlanId(row.planId()), new BillingSchedule(cycles), row.createdAt()));
+        return new User(id, new PlanId(row.planId()), new BillingSchedule(cycles), row.createdAt());
     }
 }

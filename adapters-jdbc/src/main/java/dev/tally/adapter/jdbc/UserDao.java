@@ -23,6 +23,7 @@ interface UserDao {
         public Rows() {
             map(UserRow.class, UserRow::map);
             map(ScheduledRow.class, ScheduledRow::map);
+            map(SubscribedRow.class, SubscribedRow::map);
         }
     }
 
@@ -58,6 +59,27 @@ interface UserDao {
         }
     }
 
+    /**
+     * A user row beside one cycle of its schedule (numbered {@code seq}) and its plan beside one
+     * of the plan's limits; {@code plan} is empty when the user's plan does not exist.
+     */
+    record SubscribedRow(ScheduledRow scheduled, int seq, Optional<PlanDao.LimitedRow> plan) {
+        static SubscribedRow map(ResultSet rs) throws SQLException {
+            ScheduledRow scheduled = ScheduledRow.map(rs);
+            int seq = rs.getInt("seq");
+            if (rs.getString("name") == null) {
+                return new SubscribedRow(scheduled, seq, Optional.empty());
+            }
+            // The plan's id is the user's plan_id: the query selects no second id column.
+            PlanDao.PlanRow plan = new PlanDao.PlanRow(rs.getString("plan_id"), rs.getString("name"),
+                    Decimals.optionalQuantity(rs, "max_file_size_mb").orElse(null),
+                    rs.getInt("warning_threshold_percent"));
+            Optional<PlanDao.LimitRow> limit = rs.getString("metric") == null ? Optional.empty()
+                    : Optional.of(PlanDao.LimitRow.map(rs));
+            return new SubscribedRow(scheduled, seq, Optional.of(new PlanDao.LimitedRow(plan, limit)));
+        }
+    }
+
     @SqlUpdate("UPDATE users SET plan_id = :planId, created_at = :createdAt WHERE id = :id")
     int update(String id, String planId, Instant createdAt);
 
@@ -75,4 +97,14 @@ interface UserDao {
     @SqlQuery("SELECT u.id, u.plan_id, u.created_at, c.kind, c.anchor_at, c.time_zone FROM users u "
             + "LEFT JOIN user_billing_cycles c ON c.user_id = u.id WHERE u.id = :id ORDER BY c.seq")
     List<ScheduledRow> find(String id);
+
+    /**
+     * The user with its cycles and its plan with its limits, one row per (cycle, limit) pair, in
+     * schedule order: what a decision reads, in one round trip.
+     */
+    @SqlQuery("SELECT u.id, u.plan_id, u.created_at, c.seq, c.kind, c.anchor_at, c.time_zone, p.name, "
+            + "p.max_file_size_mb, p.warning_threshold_percent, l.metric, l.max_quantity FROM users u "
+            + "LEFT JOIN user_billing_cycles c ON c.user_id = u.id LEFT JOIN plans p ON p.id = u.plan_id "
+            + "LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE u.id = :id ORDER BY c.seq")
+    List<SubscribedRow> findWithPlan(String id);
 }

@@ -114,6 +114,11 @@ abstract class PortContracts {
         protected UserRepository users() {
             return database().storage().ports().users();
         }
+
+        @Override
+        protected PlanRepository plans() {
+            return database().storage().ports().plans();
+        }
     }
 
     @Nested

@@ -3,6 +3,7 @@ package dev.tally.application.usage;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.Transactions;
+import dev.tally.application.port.UserRepository;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Plan;
@@ -56,13 +57,14 @@ public class UsageService {
                 })
                 .toList();
         return transactions.inTransaction(() -> {
-            User user = accounts.user(command.user());
+            UserRepository.WithPlan read = accounts.withPlan(command.user());
+            User user = read.user();
             List<PeriodRecord> filed = new ArrayList<>(records.size());
             for (int i = 0; i < records.size(); i++) {
                 UsageRecord record = records.get(i);
                 filed.add(new PeriodRecord(record, user.periodAt(record.occurredAt()), items.get(i).fingerprint()));
             }
-            return metering.append(user, accounts.planOf(user), filed, command.enforce());
+            return metering.append(user, read.plan().orElseThrow(), filed, command.enforce());
         });
     }
 
