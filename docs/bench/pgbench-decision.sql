@@ -1,10 +1,23 @@
--- One enforced single-record decision as Tally writes it (JdbiUsageLedger through UsageDao): the
--- fact, inserted with ON CONFLICT DO NOTHING, the conditional UPDATE of the rollup (R13), commit.
--- Client c writes as user c modulo :users (pgbench -D users=N), like `tally bench` spreads its
--- connections over its users. Run by `tally bench --pgbench-url`; see docs/benchmarks-http.md.
+-- One enforced single-record decision as Tally makes it: with -D reads=0 the writes of
+-- JdbiUsageLedger through UsageDao (the fact, inserted with ON CONFLICT DO NOTHING, the
+-- conditional UPDATE of the rollup (R13), commit); with -D reads=1 also the reads before them:
+-- the API key by its hash (ApiKeyDao.findByHash), then, in the transaction, the user with its
+-- billing cycles (UserDao.find) and the plan with its limits (PlanDao.find), as UsageService does.
+-- Client c writes as user c modulo :users (-D users=N), like `tally bench` spreads its connections
+-- over its users. Run by `tally bench --pgbench-url`; see docs/benchmarks-http.md.
 \set u :client_id % :users
 \set k random(1, 9000000000000000000)
+\if :reads
+SELECT id, key_hash, user_id, prefix, created_at, last_used_at, revoked_at FROM api_keys
+    WHERE key_hash = 'pgbench-hash-' || :u;
+\endif
 BEGIN;
+\if :reads
+SELECT u.id, u.plan_id, u.created_at, c.kind, c.anchor_at, c.time_zone FROM users u
+    LEFT JOIN user_billing_cycles c ON c.user_id = u.id WHERE u.id = 'pgbench-' || :u ORDER BY c.seq;
+SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, l.plan_id, l.metric, l.max_quantity
+    FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = 'pgbench';
+\endif
 INSERT INTO usage_facts (user_id, metric, quantity, occurred_at, idempotency_key, fingerprint, dimensions,
         period_start, period_end)
     VALUES ('pgbench-' || :u, 'bench.enforced', 1, 1794000000000000000, 'pgbench-' || :k,

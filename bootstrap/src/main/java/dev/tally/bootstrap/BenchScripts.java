@@ -18,7 +18,6 @@ final class BenchScripts implements AutoCloseable {
     static final String WRK = "tally.lua";
     static final String PGBENCH_SETUP = "pgbench-setup.sql";
     static final String PGBENCH_DECISION = "pgbench-decision.sql";
-    static final String PGBENCH_DECISION_READS = "pgbench-decision-reads.sql";
 
     private final Path dir;
 
@@ -30,7 +29,7 @@ final class BenchScripts implements AutoCloseable {
         Path dir = Files.createTempDirectory("tally-bench-");
         BenchScripts scripts = new BenchScripts(dir);
         try {
-            for (String name : List.of(WRK, PGBENCH_SETUP, PGBENCH_DECISION, PGBENCH_DECISION_READS)) {
+            for (String name : List.of(WRK, PGBENCH_SETUP, PGBENCH_DECISION)) {
                 try (InputStream in = BenchScripts.class.getResourceAsStream("/bench/" + name)) {
                     if (in == null) {
                         throw new IOException("bench/" + name + " is missing from the class path");

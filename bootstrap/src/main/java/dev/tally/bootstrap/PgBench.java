@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs {@code pgbench} with Tally's own single-decision transaction (docs/bench/pgbench-decision*.sql)
+ * Runs {@code pgbench} with Tally's own single-decision transaction (docs/bench/pgbench-decision.sql)
  * in a scratch schema: created, migrated with Tally's migrations, filled by pgbench-setup.sql,
  * and dropped afterwards.
  */
@@ -62,7 +62,7 @@ final class PgBench {
     private PgBench() {
     }
 
-    /** Runs both scripts at {@code clients} connections over {@code users} users for {@code seconds} each. */
+    /** Runs the script without and with the reads at {@code clients} connections over {@code users} users for {@code seconds} each. */
     static List<Result> run(BenchScripts scripts, Target target, int clients, int users, int seconds)
             throws IOException, InterruptedException, SQLException {
         requireLoopback(target.host());
@@ -75,10 +75,8 @@ final class PgBench {
                 statement.execute("SET search_path TO " + schema);
                 statement.execute(scripts.text(BenchScripts.PGBENCH_SETUP).replace(":users", String.valueOf(users)));
                 List<Result> results = new ArrayList<>();
-                results.add(pgbench(scripts, target, schema, BenchScripts.PGBENCH_DECISION,
-                        "pgbench: insert + conditional UPDATE", clients, users, seconds));
-                results.add(pgbench(scripts, target, schema, BenchScripts.PGBENCH_DECISION_READS,
-                        "pgbench: key, user, plan reads + writes", clients, users, seconds));
+                results.add(pgbench(scripts, target, schema, false, clients, users, seconds));
+                results.add(pgbench(scripts, target, schema, true, clients, users, seconds));
                 return results;
             } finally {
                 statement.execute("DROP SCHEMA " + schema + " CASCADE");
@@ -86,12 +84,13 @@ final class PgBench {
         }
     }
 
-    private static Result pgbench(BenchScripts scripts, Target target, String schema, String script, String name,
-                                  int clients, int users, int seconds) throws IOException, InterruptedException {
+    private static Result pgbench(BenchScripts scripts, Target target, String schema, boolean reads, int clients,
+                                  int users, int seconds) throws IOException, InterruptedException {
         List<String> command = List.of("pgbench", "-n", "-M", "prepared", "-h", target.host(),
                 "-p", String.valueOf(target.port()), "-U", target.user(), "-c", String.valueOf(clients),
                 "-j", String.valueOf(Math.min(clients, Runtime.getRuntime().availableProcessors())),
-                "-T", String.valueOf(seconds), "-D", "users=" + users, "-f", scripts.path(script).toString(),
+                "-T", String.valueOf(seconds), "-D", "users=" + users, "-D", "reads=" + (reads ? 1 : 0),
+                "-f", scripts.path(BenchScripts.PGBENCH_DECISION).toString(),
                 target.database());
         LocalProcess.Outcome outcome = LocalProcess.run(command, Map.of("PGOPTIONS", "-c search_path=" + schema),
                 Duration.ofSeconds(seconds + 60L));
@@ -100,6 +99,7 @@ final class PgBench {
         if (outcome.exitCode() != 0 || !tps.find() || !latency.find()) {
             throw new IOException("pgbench failed (exit " + outcome.exitCode() + "): " + outcome.output().strip());
         }
+        String name = reads ? "pgbench: key, user, plan reads + writes" : "pgbench: insert + conditional UPDATE";
         return new Result(name, Double.parseDouble(tps.group(1)), Double.parseDouble(latency.group(1)));
     }
 
