@@ -50,25 +50,27 @@ final class ExternalBench {
                 settings.base(), settings.useWrk() ? "wrk" : "the Java client", settings.connections(),
                 settings.users(), settings.warmupSeconds(), settings.seconds());
         out.flush();
+        try (BenchScripts scripts = BenchScripts.extract()) {
+            return run(scripts, targets);
+        }
+    }
+
+    private long run(BenchScripts scripts, List<HttpLoad.Target> targets) throws Exception {
         List<HttpLoad.Result> results = new ArrayList<>();
-        for (String mode : List.of("single", "batch", "read")) {
-            HttpLoad.Shape shape = switch (mode) {
-                case "single" -> HttpLoad.Shape.single(run);
-                case "batch" -> HttpLoad.Shape.batch(run);
-                default -> HttpLoad.Shape.read();
-            };
-            measure(targets, mode, shape, settings.warmupSeconds(), "w");
-            HttpLoad.Result result = measure(targets, mode, shape, settings.seconds(), "m");
+        for (HttpLoad.Shape shape : List.of(HttpLoad.Shape.single(run), HttpLoad.Shape.batch(run),
+                HttpLoad.Shape.read())) {
+            if (settings.warmupSeconds() > 0) {
+                measure(scripts, targets, shape, settings.warmupSeconds(), "w");
+            }
+            HttpLoad.Result result = measure(scripts, targets, shape, settings.seconds(), "m");
             out.println(result);
             out.flush();
             results.add(result);
         }
         List<PgBench.Result> database = new ArrayList<>();
         if (settings.pgbench().isPresent()) {
-            try (BenchScripts scripts = BenchScripts.extract()) {
-                database.addAll(PgBench.run(scripts, settings.pgbench().get(), settings.connections(),
-                        settings.users(), settings.seconds()));
-            }
+            database.addAll(PgBench.run(scripts, settings.pgbench().get(), settings.connections(),
+                    settings.users(), settings.seconds()));
             database.forEach(out::println);
         }
         out.println();
@@ -77,13 +79,11 @@ final class ExternalBench {
         return results.stream().mapToLong(HttpLoad.Result::errors).sum();
     }
 
-    private HttpLoad.Result measure(List<HttpLoad.Target> targets, String mode, HttpLoad.Shape shape, int seconds,
-                                    String phase) throws Exception {
+    private HttpLoad.Result measure(BenchScripts scripts, List<HttpLoad.Target> targets, HttpLoad.Shape shape,
+                                    int seconds, String phase) throws Exception {
         if (settings.useWrk()) {
-            try (BenchScripts scripts = BenchScripts.extract()) {
-                return WrkLoad.run(scripts, settings.base(), targets, mode, shape, settings.connections(), seconds,
-                        run + "-" + phase);
-            }
+            return WrkLoad.run(scripts, settings.base(), targets, shape, settings.connections(), seconds,
+                    run + "-" + phase);
         }
         return HttpLoad.run(http, targets, shape, settings.connections(), settings.maxRequests(),
                 Duration.ofSeconds(seconds), sequence);

@@ -33,24 +33,27 @@ final class HttpLoad {
     record Target(String user, URI uri, String key) {
     }
 
-    /** What is sent: {@code body} numbers each request ({@code null} for a {@code GET}). */
-    record Shape(String name, int recordsPerRequest, LongFunction<String> body) {
+    /**
+     * What is sent: {@code body} numbers each request ({@code null} for a {@code GET}); {@code mode}
+     * names the same shape in docs/bench/tally.lua.
+     */
+    record Shape(String name, String mode, int recordsPerRequest, LongFunction<String> body) {
 
         /** Single records with {@code "enforce": true}, keys {@code run-s<n>}. */
         static Shape single(String run) {
-            return new Shape("POST …/usage, enforced single record", 1,
+            return new Shape("POST …/usage, enforced single record", "single", 1,
                     n -> "{\"enforce\": true, \"records\": [{\"metric\": \"bench.enforced\","
                             + " \"quantity\": 1, \"idempotency_key\": \"" + run + "-s" + n + "\"}]}");
         }
 
         /** Batches of {@value #BATCH} records, keys {@code run-b<n>-<i>}. */
         static Shape batch(String run) {
-            return new Shape("POST …/usage, batches of " + BATCH + " records", BATCH, n -> batchBody(run + "-b" + n));
+            return new Shape("POST …/usage, batches of " + BATCH + " records", "batch", BATCH, n -> batchBody(run + "-b" + n));
         }
 
         /** {@code GET} of the user's usage. */
         static Shape read() {
-            return new Shape("GET …/usage", 1, null);
+            return new Shape("GET …/usage", "read", 1, null);
         }
     }
 

@@ -22,16 +22,16 @@ final class WrkLoad {
     private WrkLoad() {
     }
 
-    /** Runs {@code mode} (single, batch or read) against {@code base} for {@code seconds}. */
-    static HttpLoad.Result run(BenchScripts scripts, URI base, List<HttpLoad.Target> targets, String mode,
-                               HttpLoad.Shape shape, int connections, int seconds, String run)
+    /** Runs {@code shape} against {@code base} for {@code seconds}. */
+    static HttpLoad.Result run(BenchScripts scripts, URI base, List<HttpLoad.Target> targets, HttpLoad.Shape shape,
+                               int connections, int seconds, String run)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("wrk", "-t", String.valueOf(connections),
                 "-c", String.valueOf(connections), "-d", seconds + "s", "--timeout", "10s",
                 "-s", scripts.path(BenchScripts.WRK).toString(), base.toString()));
         String users = targets.stream().map(t -> t.user() + " " + t.key()).collect(Collectors.joining(","));
         LocalProcess.Outcome outcome = LocalProcess.run(command,
-                Map.of("TALLY_MODE", mode, "TALLY_USERS", users, "TALLY_RUN", run),
+                Map.of("TALLY_MODE", shape.mode(), "TALLY_USERS", users, "TALLY_RUN", run),
                 Duration.ofSeconds(seconds + 30L));
         Matcher summary = SUMMARY.matcher(outcome.output());
         if (outcome.exitCode() != 0 || !summary.find()) {
