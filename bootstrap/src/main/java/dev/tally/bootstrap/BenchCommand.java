@@ -119,9 +119,9 @@ final class BenchCommand implements Callable<Integer> {
         Optional<PgBench.Target> pgbench;
         try {
             pgbench = Optional.ofNullable(pgbenchUrl).map(PgBench.Target::parse);
-            PgBench.requireLoopback(url.getHost());
+            LocalProcess.requireLoopback(url.getHost());
             if (pgbench.isPresent()) {
-                PgBench.requireLoopback(pgbench.get().host());
+                LocalProcess.requireLoopback(pgbench.get().host());
             }
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());

@@ -44,7 +44,7 @@ final class ExternalBench {
 
     /** Runs every phase and prints the table; returns the number of failed requests. */
     long run() throws Exception {
-        PgBench.requireLoopback(settings.base().getHost());
+        LocalProcess.requireLoopback(settings.base().getHost());
         List<HttpLoad.Target> targets = setUp();
         out.printf("Benchmarking %s with %s: %d connections over %d users, %d s warm-up and %d s per phase%n",
                 settings.base(), settings.useWrk() ? "wrk" : "the Java client", settings.connections(),

@@ -1,6 +1,8 @@
 package dev.tally.bootstrap;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a load tool ({@code wrk}, {@code pgbench}) as a child process, bounded in time. */
+/** Runs a load tool ({@code wrk}, {@code pgbench}) as a child process, bounded in time, against this machine only. */
 final class LocalProcess {
 
     private LocalProcess() {
@@ -17,6 +19,20 @@ final class LocalProcess {
 
     /** What a finished process printed (stdout and stderr together) and its exit code. */
     record Outcome(int exitCode, String output) {
+    }
+
+    /** The load tools only ever target this machine: {@code host} must be a loopback address. */
+    static void requireLoopback(String host) {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            loopback = false;
+        }
+        if (!loopback) {
+            throw new IllegalArgumentException("the benchmark only runs against this machine (127.0.0.1), not "
+                    + host);
+        }
     }
 
     /** Whether {@code tool} is an executable on the {@code PATH}. */

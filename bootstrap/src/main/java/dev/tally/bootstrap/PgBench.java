@@ -1,7 +1,6 @@
 package dev.tally.bootstrap;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -65,7 +64,7 @@ final class PgBench {
     /** Runs the script without and with the reads at {@code clients} connections over {@code users} users for {@code seconds} each. */
     static List<Result> run(BenchScripts scripts, Target target, int clients, int users, int seconds)
             throws IOException, InterruptedException, SQLException {
-        requireLoopback(target.host());
+        LocalProcess.requireLoopback(target.host());
         String schema = "tally_pgbench_" + UUID.randomUUID().toString().substring(0, 8);
         try (Connection admin = DriverManager.getConnection(target.jdbcUrl());
              Statement statement = admin.createStatement()) {
@@ -101,13 +100,5 @@ final class PgBench {
         }
         String name = reads ? "pgbench: key, user, plan reads + writes" : "pgbench: insert + conditional UPDATE";
         return new Result(name, Double.parseDouble(tps.group(1)), Double.parseDouble(latency.group(1)));
-    }
-
-    /** The load tools only ever target this machine. */
-    static void requireLoopback(String host) throws IOException {
-        if (!InetAddress.getByName(host).isLoopbackAddress()) {
-            throw new IllegalArgumentException("the benchmark only runs against this machine (127.0.0.1), not "
-                    + host);
-        }
     }
 }

@@ -3,7 +3,6 @@ package dev.tally.bootstrap;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -26,9 +25,9 @@ final class WrkLoad {
     static HttpLoad.Result run(BenchScripts scripts, URI base, List<HttpLoad.Target> targets, HttpLoad.Shape shape,
                                int connections, int seconds, String run)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("wrk", "-t", String.valueOf(connections),
+        List<String> command = List.of("wrk", "-t", String.valueOf(connections),
                 "-c", String.valueOf(connections), "-d", seconds + "s", "--timeout", "10s",
-                "-s", scripts.path(BenchScripts.WRK).toString(), base.toString()));
+                "-s", scripts.path(BenchScripts.WRK).toString(), base.toString());
         String users = targets.stream().map(t -> t.user() + " " + t.key()).collect(Collectors.joining(","));
         LocalProcess.Outcome outcome = LocalProcess.run(command,
                 Map.of("TALLY_MODE", shape.mode(), "TALLY_USERS", users, "TALLY_RUN", run),
