@@ -136,7 +136,8 @@ final class ExternalBench {
                     result.meanLatencyMillis());
         }
         if (!database.isEmpty()) {
-            out.printf("%nTally's enforced decisions ÷ pgbench's: %.2f (writes only), %.2f (with the reads)%n",
+            out.printf("%nTally's enforced decisions ÷ pgbench's: %.2f (writes only), %.2f (with the reads);"
+                            + " a like-for-like figure when the server stores in that PostgreSQL%n",
                     http.get(0).requestsPerSecond() / database.get(0).tps(),
                     http.get(0).requestsPerSecond() / database.get(1).tps());
         }
