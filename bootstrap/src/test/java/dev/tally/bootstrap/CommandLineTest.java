@@ -208,7 +208,7 @@ class CommandLineTest {
         Run bench = tally("bench", "--seconds", "1", "--requests", "50", "--threads", "2");
 
         assertThat(bench.exitCode()).as(bench.err()).isZero();
-        assertThat(bench.out()).contains("batches of 100 records", "single records, enforce: true", "requests/s")
+        assertThat(bench.out()).contains("batches of 100 records", "enforced single record", "requests/s")
                 .contains(", 0 errors");
     }
 }

@@ -1,0 +1,57 @@
+package dev.tally.bootstrap;
+
+import static dev.tally.bootstrap.CommandLineTest.tally;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.bootstrap.CommandLineTest.Run;
+import java.time.Clock;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** {@code tally bench --url}: its arguments, and one short run of the Java client against a real server. */
+class BenchCommandTest {
+
+    private static final String ADMIN_KEY = "bench-test-admin-key-0123456789";
+
+    @Test
+    void external_mode_refuses_what_it_cannot_run() {
+        assertUsageError(tally("bench", "--url", "http://127.0.0.1:1"), "--admin-key");
+        assertUsageError(tally("bench", "--url", "http://10.1.2.3:8080", "--admin-key", ADMIN_KEY),
+                "only runs against this machine");
+        assertUsageError(tally("bench", "--url", "https://127.0.0.1:8443", "--admin-key", ADMIN_KEY), "http://");
+        assertUsageError(tally("bench", "--url", "http://127.0.0.1:1", "--admin-key", ADMIN_KEY, "--client", "ab"),
+                "--client must be auto, wrk or java");
+        assertUsageError(tally("bench", "--url", "http://127.0.0.1:1", "--admin-key", ADMIN_KEY,
+                "--pgbench-url", "postgres://127.0.0.1/test"), "jdbc:postgresql://");
+        assertUsageError(tally("bench", "--url", "http://127.0.0.1:1", "--admin-key", ADMIN_KEY,
+                "--pgbench-url", "jdbc:postgresql://10.1.2.3:5432/test?user=postgres"), "only runs against this machine");
+        assertUsageError(tally("bench", "--pgbench-url", "jdbc:postgresql://127.0.0.1:5432/test"), "needs --url");
+        assertUsageError(tally("bench", "--seconds", "0"), "must be positive");
+        assertUsageError(tally("bench", "--requests", "0"), "must be positive");
+        assertThat(tally("bench", "--help").out()).contains("--url", "--admin-key", "--pgbench-url", "--client",
+                "--warmup-seconds", "--connections");
+    }
+
+    @Test
+    void java_client_measures_every_phase_of_a_running_server() {
+        try (TallyApp app = TallyApp.open(OpenStorage.MEMORY, Clock.systemUTC())) {
+            app.ensureAdminKey(Optional.of(ADMIN_KEY));
+            int port = app.serve(0);
+
+            Run bench = tally("bench", "--url", "http://127.0.0.1:" + port, "--admin-key", ADMIN_KEY,
+                    "--client", "java", "--seconds", "1", "--warmup-seconds", "0", "--connections", "2",
+                    "--users", "2", "--requests", "200");
+
+            assertThat(bench.exitCode()).as(bench.out() + bench.err()).isZero();
+            assertThat(bench.out()).contains("with the Java client: 2 connections over 2 users",
+                    "| measure | per second | p50 ms | p99 ms | errors |",
+                    "| POST …/usage, enforced single record |", "| POST …/usage, batches of 100 records |",
+                    "| GET …/usage |").doesNotContain("pgbench");
+        }
+    }
+
+    private static void assertUsageError(Run run, String message) {
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(2);
+        assertThat(run.err()).contains(message);
+    }
+}

@@ -1,0 +1,31 @@
+-- One enforced single-record decision as Tally makes it: with -D reads=0 the writes of
+-- JdbiUsageLedger through UsageDao (the fact, inserted with ON CONFLICT DO NOTHING, the
+-- conditional UPDATE of the rollup (R13), commit); with -D reads=1 also the reads before them:
+-- the API key by its hash (ApiKeyDao.findByHash), then, in the transaction, the user with its
+-- billing cycles (UserDao.find) and the plan with its limits (PlanDao.find), as UsageService does.
+-- Client c writes as user c modulo :users (-D users=N), like `tally bench` spreads its connections
+-- over its users. Run by `tally bench --pgbench-url`; see docs/benchmarks-http.md.
+\set u :client_id % :users
+\set k random(1, 9000000000000000000)
+\if :reads
+SELECT id, key_hash, user_id, prefix, created_at, last_used_at, revoked_at FROM api_keys
+    WHERE key_hash = 'pgbench-hash-' || :u;
+\endif
+BEGIN;
+\if :reads
+SELECT u.id, u.plan_id, u.created_at, c.kind, c.anchor_at, c.time_zone FROM users u
+    LEFT JOIN user_billing_cycles c ON c.user_id = u.id WHERE u.id = 'pgbench-' || :u ORDER BY c.seq;
+SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, l.plan_id, l.metric, l.max_quantity
+    FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = 'pgbench';
+\endif
+INSERT INTO usage_facts (user_id, metric, quantity, occurred_at, idempotency_key, fingerprint, dimensions,
+        period_start, period_end)
+    VALUES ('pgbench-' || :u, 'bench.enforced', 1, 1794000000000000000, 'pgbench-' || :k,
+        'b8a6cc53fba0b4d6b4e3e2a3c8f0d7b1e2a5c6d7e8f90a1b2c3d4e5f6a7b8c9d', '{}',
+        1793491200000000000, 1796083200000000000)
+    ON CONFLICT DO NOTHING;
+UPDATE usage_rollups SET used = used + 1
+    WHERE user_id = 'pgbench-' || :u AND period_start = 1793491200000000000
+      AND period_end = 1796083200000000000 AND metric = 'bench.enforced'
+      AND used + reserved + 1 <= 1000000000;
+COMMIT;
