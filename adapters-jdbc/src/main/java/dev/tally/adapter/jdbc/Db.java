@@ -100,6 +100,11 @@ final class Db {
         })));
     }
 
+    /** Whether this thread has a transaction open on this database, which work would join. */
+    boolean inTransactionNow() {
+        return joined() != null;
+    }
+
     /** Runs a read in the current transaction, or on a handle of its own (auto-commit). */
     <T> T read(HandleCallback<T, RuntimeException> work) {
         Handle joined = joined();

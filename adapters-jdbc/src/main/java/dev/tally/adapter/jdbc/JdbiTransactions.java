@@ -12,13 +12,35 @@ import org.jdbi.v3.core.Jdbi;
 public final class JdbiTransactions implements Transactions {
 
     private final Db db;
+    private final GroupCommit group;
 
     public JdbiTransactions(Jdbi jdbi) {
         this.db = new Db(jdbi);
+        this.group = new GroupCommit(db);
     }
 
     @Override
     public <T> T inTransaction(Supplier<T> work) {
         return db.inTransaction(handle -> work.get());
+    }
+
+    /** Shares a transaction and its commit with the work other threads submit meanwhile ({@link GroupCommit}). */
+    @Override
+    public <T> T inGroupedTransaction(String orderKey, Supplier<T> work) {
+        return db.inTransactionNow() ? work.get() : group.run(orderKey, work);
+    }
+
+    /** The group commits made so far, and the pieces of work they held. */
+    long groupCommits() {
+        return group.groups();
+    }
+
+    long groupedPieces() {
+        return group.pieces();
+    }
+
+    /** Work waiting for the group being committed to finish. */
+    int groupWaiting() {
+        return group.waiting();
     }
 }

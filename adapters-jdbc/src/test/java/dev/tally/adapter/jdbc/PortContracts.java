@@ -165,4 +165,13 @@ abstract class PortContracts {
             return PortContracts.this.database();
         }
     }
+
+    @Nested
+    class GroupCommitTest extends GroupCommitBehaviour {
+
+        @Override
+        TestDatabase database() {
+            return PortContracts.this.database();
+        }
+    }
 }

@@ -13,6 +13,20 @@ public interface Transactions {
 
     <T> T inTransaction(Supplier<T> work);
 
+    /**
+     * Runs {@code work} as {@link #inTransaction} does, except that the implementation may run it
+     * in one transaction together with other calls of this method made at the same time (a group
+     * commit): each call's work runs on its own and gets its own result or exception, none is
+     * answered before the commit that makes its writes durable, and a failure of one call's work
+     * undoes the group and leaves the others to run again on their own. Within a group, work runs
+     * in the order of {@code orderKey} (the user whose rows it writes), so that groups formed on
+     * several nodes take their row locks in one order. Meant for the hot, short use cases whose
+     * refusals are results rather than exceptions; the default runs {@code work} on its own.
+     */
+    default <T> T inGroupedTransaction(String orderKey, Supplier<T> work) {
+        return inTransaction(work);
+    }
+
     /** {@link #inTransaction(Supplier)} for work without a result. */
     default void run(Runnable work) {
         inTransaction(() -> {

@@ -56,7 +56,8 @@ public class UsageService {
                             item.idempotencyKey(), item.dimensions());
                 })
                 .toList();
-        return transactions.inTransaction(() -> {
+        // The hot path of every integration: decisions made at the same time may share a commit.
+        return transactions.inGroupedTransaction(command.user().value(), () -> {
             UserRepository.WithPlan read = accounts.withPlan(command.user());
             User user = read.user();
             List<PeriodRecord> filed = new ArrayList<>(records.size());
