@@ -4,11 +4,27 @@
 --   read    GET  /v1/users/{user}/usage
 -- TALLY_USERS is "user key,user key,..."; wrk thread i (one connection each: run wrk with -t N -c N)
 -- writes as user i modulo their number. TALLY_RUN makes the idempotency keys of a run unique.
+-- TALLY_RATE (requests/s over all TALLY_CONNECTIONS connections) paces the requests: each
+-- connection sends on a fixed schedule instead of as fast as it can, to measure latency at a load
+-- below the peak; without it, every connection sends its next request as soon as it has an answer.
 -- Prints one line, "tally-wrk requests=... duration_us=... errors=... status_errors=... p50_us=... p99_us=...".
 
 local mode = os.getenv("TALLY_MODE") or "single"
 local run = os.getenv("TALLY_RUN") or tostring(os.time())
 local batch = 100
+local rate = tonumber(os.getenv("TALLY_RATE") or "0")
+local connections = tonumber(os.getenv("TALLY_CONNECTIONS") or "1")
+
+local ffi = require("ffi")
+ffi.cdef[[
+  typedef struct { long tv_sec; long tv_usec; } tally_timeval;
+  int gettimeofday(tally_timeval *tv, void *tz);
+]]
+local tv = ffi.new("tally_timeval")
+local function now_ms()
+  ffi.C.gettimeofday(tv, nil)
+  return tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
+end
 
 local users = {}
 for user, key in string.gmatch(os.getenv("TALLY_USERS") or "", "([^ ,]+) ([^ ,]+)") do
@@ -22,6 +38,22 @@ function setup(thread)
   thread:set("user", pair[1])
   thread:set("key", pair[2])
   thread:set("tid", started)
+end
+
+-- With TALLY_RATE: the milliseconds to wait before the next request, so that request k of this
+-- connection goes out k intervals after its first (a late answer is caught up, never made up twice).
+local next_at = nil
+if rate > 0 then
+  function delay()
+    local interval = 1000 * connections / rate
+    local now = now_ms()
+    if next_at == nil or next_at < now - interval then
+      next_at = now
+    end
+    local wait = next_at - now
+    next_at = next_at + interval
+    return math.max(0, math.floor(wait + 0.5))
+  end
 end
 
 local n = 0

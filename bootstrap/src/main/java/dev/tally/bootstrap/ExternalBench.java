@@ -60,12 +60,20 @@ final class ExternalBench {
         for (HttpLoad.Shape shape : List.of(HttpLoad.Shape.single(run), HttpLoad.Shape.batch(run),
                 HttpLoad.Shape.read())) {
             if (settings.warmupSeconds() > 0) {
-                measure(scripts, targets, shape, settings.warmupSeconds(), "w");
+                measure(scripts, targets, shape, settings.warmupSeconds(), "w", 0);
             }
-            HttpLoad.Result result = measure(scripts, targets, shape, settings.seconds(), "m");
+            HttpLoad.Result result = measure(scripts, targets, shape, settings.seconds(), "m", 0);
             out.println(result);
             out.flush();
             results.add(result);
+            if (shape.mode().equals("single") && settings.useWrk()) {
+                // Latency as a client sees it on a busy day rather than at saturation.
+                HttpLoad.Result half = measure(scripts, targets, shape.named(shape.name() + ", paced at half that"),
+                        settings.seconds(), "h", result.requestsPerSecond() / 2);
+                out.println(half);
+                out.flush();
+                results.add(half);
+            }
         }
         List<PgBench.Result> database = new ArrayList<>();
         if (settings.pgbench().isPresent()) {
@@ -80,10 +88,10 @@ final class ExternalBench {
     }
 
     private HttpLoad.Result measure(BenchScripts scripts, List<HttpLoad.Target> targets, HttpLoad.Shape shape,
-                                    int seconds, String phase) throws Exception {
+                                    int seconds, String phase, double rate) throws Exception {
         if (settings.useWrk()) {
             return WrkLoad.run(scripts, settings.base(), targets, shape, settings.connections(), seconds,
-                    run + "-" + phase);
+                    run + "-" + phase, rate);
         }
         return HttpLoad.run(http, targets, shape, settings.connections(), settings.maxRequests(),
                 Duration.ofSeconds(seconds), sequence);

@@ -39,6 +39,11 @@ final class HttpLoad {
      */
     record Shape(String name, String mode, int recordsPerRequest, LongFunction<String> body) {
 
+        /** This shape under another name (the same requests, e.g. sent at a paced rate). */
+        Shape named(String otherName) {
+            return new Shape(otherName, mode, recordsPerRequest, body);
+        }
+
         /** Single records with {@code "enforce": true}, keys {@code run-s<n>}. */
         static Shape single(String run) {
             return new Shape("POST …/usage, enforced single record", "single", 1,

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,16 +22,21 @@ final class WrkLoad {
     private WrkLoad() {
     }
 
-    /** Runs {@code shape} against {@code base} for {@code seconds}. */
+    /**
+     * Runs {@code shape} against {@code base} for {@code seconds}, each connection sending as soon
+     * as it has its answer, or with {@code rate > 0} paced to {@code rate} requests/s in all.
+     */
     static HttpLoad.Result run(BenchScripts scripts, URI base, List<HttpLoad.Target> targets, HttpLoad.Shape shape,
-                               int connections, int seconds, String run)
+                               int connections, int seconds, String run, double rate)
             throws IOException, InterruptedException {
         List<String> command = List.of("wrk", "-t", String.valueOf(connections),
                 "-c", String.valueOf(connections), "-d", seconds + "s", "--timeout", "10s",
                 "-s", scripts.path(BenchScripts.WRK).toString(), base.toString());
         String users = targets.stream().map(t -> t.user() + " " + t.key()).collect(Collectors.joining(","));
         LocalProcess.Outcome outcome = LocalProcess.run(command,
-                Map.of("TALLY_MODE", shape.mode(), "TALLY_USERS", users, "TALLY_RUN", run),
+                Map.of("TALLY_MODE", shape.mode(), "TALLY_USERS", users, "TALLY_RUN", run,
+                        "TALLY_RATE", String.format(Locale.ROOT, "%.1f", Math.max(0, rate)),
+                        "TALLY_CONNECTIONS", String.valueOf(connections)),
                 Duration.ofSeconds(seconds + 30L));
         Matcher summary = SUMMARY.matcher(outcome.output());
         if (outcome.exitCode() != 0 || !summary.find()) {

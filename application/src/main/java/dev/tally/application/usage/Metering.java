@@ -4,6 +4,7 @@ import dev.tally.application.usecase.Outcome;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.PeriodRecord;
+import dev.tally.application.port.UserRepository;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
@@ -49,8 +50,8 @@ public class Metering {
      * {@code enforce}, every metric's limit is checked in the same atomic write (R13).
      */
     public Outcome<UsageRecorded> record(UserId id, List<UsageRecord> records, boolean enforce) {
-        User user = accounts.user(id);
-        return record(user, accounts.planOf(user), records, enforce);
+        UserRepository.WithPlan read = accounts.withPlan(id);
+        return record(read.user(), read.plan().orElseThrow(), records, enforce);
     }
 
     /** Appends {@code records} for a user and plan the caller already loaded in its transaction. */

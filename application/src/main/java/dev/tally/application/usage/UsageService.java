@@ -71,8 +71,9 @@ public class UsageService {
 
     /** The usage of the period containing {@code at} (default now): every metric of the plan plus every used one. */
     public UsageReport usage(UserId id, Optional<Instant> at) {
-        User user = accounts.user(id);
-        Plan plan = accounts.planOf(user);
+        UserRepository.WithPlan read = accounts.withPlan(id);
+        User user = read.user();
+        Plan plan = read.plan().orElseThrow();
         BillingPeriod period = user.periodAt(at.orElseGet(clock::instant));
         return new UsageReport(user.id(), plan.id(), period, metering.metrics(user, plan, period));
     }
