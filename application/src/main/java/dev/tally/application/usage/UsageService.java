@@ -56,17 +56,21 @@ public class UsageService {
                             item.idempotencyKey(), item.dimensions());
                 })
                 .toList();
+        // The user and plan are read just before the write rather than inside its transaction: a
+        // read committed transaction would read them no more atomically with the conditional write
+        // (R14 holds either way: a decision begun after a plan change has committed sees it), and
+        // the write then holds its locks, and shares its commit, for the writes alone.
+        UserRepository.WithPlan read = accounts.withPlan(command.user());
+        User user = read.user();
+        Plan plan = read.plan().orElseThrow();
+        List<PeriodRecord> filed = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            UsageRecord record = records.get(i);
+            filed.add(new PeriodRecord(record, user.periodAt(record.occurredAt()), items.get(i).fingerprint()));
+        }
         // The hot path of every integration: decisions made at the same time may share a commit.
-        return transactions.inGroupedTransaction(command.user().value(), () -> {
-            UserRepository.WithPlan read = accounts.withPlan(command.user());
-            User user = read.user();
-            List<PeriodRecord> filed = new ArrayList<>(records.size());
-            for (int i = 0; i < records.size(); i++) {
-                UsageRecord record = records.get(i);
-                filed.add(new PeriodRecord(record, user.periodAt(record.occurredAt()), items.get(i).fingerprint()));
-            }
-            return metering.append(user, read.plan().orElseThrow(), filed, command.enforce());
-        });
+        return transactions.inGroupedTransaction(user.id().value(),
+                () -> metering.append(user, plan, filed, command.enforce()));
     }
 
     /** The usage of the period containing {@code at} (default now): every metric of the plan plus every used one. */
