@@ -18,6 +18,7 @@ import dev.tally.application.port.SessionRepository;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
+import dev.tally.application.port.UseCaseMetrics;
 import dev.tally.application.port.UserRepository;
 import dev.tally.application.run.CompleteRun;
 import dev.tally.application.run.ReportRunService;
@@ -100,6 +101,7 @@ public final class GuiceExample {
             bind(Clock.class).toInstance(Clock.systemUTC());
             bind(LateEventPolicy.class).toInstance(LateEventPolicy.DEFAULT);
             bind(ProviderDetector.class).toInstance(ProviderDetector.withDefaults());
+            bind(UseCaseMetrics.class).toInstance(UseCaseMetrics.NONE); // or a MicrometerUseCaseMetrics
         }
 
         /** How long a run may stay running (R26): the one Duration the services take. */
