@@ -10,6 +10,7 @@ import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.plan.PlanService;
 import dev.tally.application.port.TallyStorage;
+import dev.tally.application.port.UseCaseMetrics;
 import dev.tally.application.run.ModelPriceService;
 import dev.tally.application.run.ReportRunService;
 import dev.tally.application.session.SessionService;
@@ -71,7 +72,7 @@ public final class Tally {
     private final HealthService health;
     private final AccessService access;
 
-    private Tally(TallyStorage storage, Clock clock, Settings settings) {
+    private Tally(TallyStorage storage, Clock clock, Settings settings, UseCaseMetrics metrics) {
         this.storage = storage;
         this.clock = clock;
         Accounts accounts = new Accounts(storage.users(), storage.plans());
@@ -81,14 +82,15 @@ public final class Tally {
         this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
                 clock);
         Metering metering = new Metering(storage.usage(), accounts);
-        this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock);
-        this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock);
+        this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock, metrics);
+        this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock, metrics);
         this.runs = new ReportRunService(storage.runs(), storage.usage(), prices, accounts, writes,
-                storage.transactions(), clock, settings.runTimeout());
-        this.credits = new CreditService(storage.credits(), accounts, writes, clock);
+                storage.transactions(), clock, settings.runTimeout(), metrics);
+        this.credits = new CreditService(storage.credits(), accounts, writes, clock, metrics);
         this.apiCalls = new ApiCallService(storage.apiCalls(), storage.modelPrices(), settings.providers(),
-                metering, accounts, writes, settings.lateEvents(), clock);
-        this.activationCodes = new ActivationCodeService(storage.activationCodes(), metering, accounts, writes, clock);
+                metering, accounts, writes, settings.lateEvents(), clock, metrics);
+        this.activationCodes = new ActivationCodeService(storage.activationCodes(), metering, accounts, writes, clock,
+                metrics);
         this.billing = new BillingService(accounts, metering, runs, credits, storage.credits(), apiCalls,
                 activationCodes, clock);
         this.health = new HealthService(clock);
@@ -102,7 +104,17 @@ public final class Tally {
 
     /** Tally over {@code storage}; installs the shipped model prices if they are missing. */
     public static Tally create(TallyStorage storage, Clock clock, Settings settings) {
-        Tally tally = new Tally(storage, clock, settings);
+        return create(storage, clock, settings, UseCaseMetrics.NONE);
+    }
+
+    /**
+     * Tally over {@code storage}, reporting every decision, denial and its latency per use case to
+     * {@code metrics} (such as the HTTP adapter's {@code MicrometerUseCaseMetrics} over an
+     * embedder's {@code MeterRegistry}); installs the shipped model prices if they are missing.
+     */
+    public static Tally create(TallyStorage storage, Clock clock, Settings settings, UseCaseMetrics metrics) {
+        Objects.requireNonNull(metrics, "metrics");
+        Tally tally = new Tally(storage, clock, settings, metrics);
         tally.prices.installDefaults();
         return tally;
     }

@@ -136,6 +136,63 @@ class ServerBehaviourTest extends ApiTestSupport {
                 .containsExactlyInAnyOrder("GET /", "GET /openapi.json", "GET /metrics", "GET /v1/health");
     }
 
+    /**
+     * What client generators need of the document: servers, and for every registered route an
+     * operation id of its own (else they invent method names) and its 4xx responses, each with a
+     * body that carries {@code error} and {@code message}. A new route without them fails here by name.
+     */
+    @Test
+    void every_route_has_an_operation_id_and_4xx_responses_with_the_error_body_for_client_generators()
+            throws Exception {
+        JsonNode document = new ObjectMapper().readTree(admin.withKey(null).get("/openapi.json").text());
+        assertThat(document.path("servers")).as("servers").isNotEmpty();
+
+        List<String> problems = new java.util.ArrayList<>();
+        Map<String, String> operationIds = new java.util.HashMap<>();
+        for (RouteTable.Route route : server.routes()) {
+            String label = route.method() + " " + route.path();
+            JsonNode operation = document.path("paths").path(route.path())
+                    .path(route.method().toLowerCase(java.util.Locale.ROOT));
+            String operationId = operation.path("operationId").asText("");
+            if (operationId.isEmpty()) {
+                problems.add(label + ": no operationId");
+            } else if (operationIds.put(operationId, label) != null) {
+                problems.add(label + ": operationId " + operationId + " also names " + operationIds.get(operationId));
+            }
+            List<String> clientErrors = new java.util.ArrayList<>();
+            operation.path("responses").fieldNames().forEachRemaining(status -> {
+                if (status.startsWith("4")) {
+                    clientErrors.add(status);
+                }
+            });
+            if (clientErrors.isEmpty()) {
+                problems.add(label + ": no 4xx response");
+            }
+            for (String status : clientErrors) {
+                JsonNode schema = errorSchema(document, operation.path("responses").path(status));
+                Set<String> required = new HashSet<>();
+                schema.path("required").forEach(field -> required.add(field.asText()));
+                if (!required.containsAll(Set.of("error", "message"))) {
+                    problems.add(label + ": response " + status + " has no error body (error and message)");
+                }
+            }
+        }
+        assertThat(problems).as("operations a generated client cannot use as they are").isEmpty();
+    }
+
+    /** The JSON schema of a response, following {@code $ref}s into the components. */
+    private static JsonNode errorSchema(JsonNode document, JsonNode response) {
+        JsonNode resolved = resolve(document, response);
+        return resolve(document, resolved.path("content").path("application/json").path("schema"));
+    }
+
+    private static JsonNode resolve(JsonNode document, JsonNode node) {
+        while (node.has("$ref")) {
+            node = document.at(node.get("$ref").asText().substring(1));
+        }
+        return node;
+    }
+
     @Test
     void R62_the_openapi_document_states_who_may_call_each_route_and_admin_routes_answer_403_to_user_keys()
             throws Exception {

@@ -3,8 +3,12 @@ package dev.tally.adapter.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.SQLExceptionOverride;
+import dev.tally.application.port.StorageUnavailableException;
 import dev.tally.application.port.TallyStorage;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,8 +17,11 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.ValidateResult;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -28,6 +35,18 @@ import org.jdbi.v3.core.Jdbi;
  * it is acknowledged and survives {@code kill -9} of the process (R23). Writes to an H2 file
  * database run one at a time in the process, since H2 skips the write of a commit that meets
  * another thread's write of the store.
+ *
+ * <p>Two ways in. The server opens a URL ({@link #open(String)}): Tally builds and closes its own
+ * pool, and its tables live in the schema the URL's connections start in, as they always have
+ * ({@code public}, or the URL's {@code currentSchema}). An embedder hands over a {@link DataSource}
+ * it owns ({@link #over(DataSource)}): Tally never closes it, keeps its tables and Flyway's history
+ * table in a schema of its own (default {@value #DEFAULT_SCHEMA}), and either migrates that schema
+ * or only checks that it is at the latest version:
+ *
+ * <pre>{@code
+ * JdbcStorage storage = JdbcStorage.over(dataSource).schema("billing").migrations(Migrations.VALIDATE).open();
+ * Tally tally = Tally.create(storage.ports(), Clock.systemUTC(), Tally.Settings.DEFAULTS);
+ * }</pre>
  */
 public final class JdbcStorage implements AutoCloseable {
 
@@ -39,17 +58,35 @@ public final class JdbcStorage implements AutoCloseable {
      */
     public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
 
-    private final HikariDataSource dataSource;
+    /** The schema of an embedded storage unless the embedder names another. */
+    public static final String DEFAULT_SCHEMA = "tally";
+
+    /** What opening an embedded storage does with Tally's migrations. */
+    public enum Migrations {
+        /** Applies the migrations the schema lacks (creating the schema if needed). */
+        MIGRATE,
+        /**
+         * Changes nothing and refuses to open unless the schema is at the latest version, for
+         * embedders that migrate in a deployment step of their own ({@link #flyway(DataSource, String)}).
+         */
+        VALIDATE
+    }
+
+    /** A schema name that needs no quoting on H2 (lower-case names) or PostgreSQL. */
+    private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    private final DataSource dataSource;
+    private final AutoCloseable owned;
     private final Jdbi jdbi;
     private final TallyStorage ports;
 
     /** One write lock per H2 file database open in this process, by URL. */
     private static final Map<String, Lock> H2_FILE_WRITES = new ConcurrentHashMap<>();
 
-    private JdbcStorage(HikariDataSource dataSource) {
+    private JdbcStorage(DataSource dataSource, String url, AutoCloseable owned) {
         this.dataSource = dataSource;
+        this.owned = owned;
         this.jdbi = TallyJdbi.prepare(Jdbi.create(dataSource));
-        String url = dataSource.getJdbcUrl();
         if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")) {
             Db.serializeWrites(jdbi, H2_FILE_WRITES.computeIfAbsent(url.split(";", 2)[0], name -> new ReentrantLock()));
         }
@@ -84,10 +121,97 @@ public final class JdbcStorage implements AutoCloseable {
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
             migrate(dataSource);
-            return new JdbcStorage(dataSource);
+            return new JdbcStorage(dataSource, dataSource.getJdbcUrl(), dataSource);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
+        }
+    }
+
+    /**
+     * Starts opening Tally's storage over {@code dataSource}, a pool the embedder owns and closes:
+     * {@link #close()} leaves it open. H2 databases need the settings of {@link #withDefaults}
+     * in their URL.
+     */
+    public static Embedding over(DataSource dataSource) {
+        return new Embedding(Objects.requireNonNull(dataSource, "dataSource"), DEFAULT_SCHEMA, Migrations.MIGRATE);
+    }
+
+    /**
+     * How an embedded storage is opened: over whose pool, in which schema, and whether it migrates.
+     * Immutable; each setter returns a new one.
+     */
+    public static final class Embedding {
+
+        private final DataSource dataSource;
+        private final String schema;
+        private final Migrations migrations;
+
+        private Embedding(DataSource dataSource, String schema, Migrations migrations) {
+            this.dataSource = dataSource;
+            this.schema = schema;
+            this.migrations = migrations;
+        }
+
+        /**
+         * The schema for Tally's tables and its Flyway history; lower-case letters, digits and
+         * underscores, as neither database then needs quotes.
+         */
+        public Embedding schema(String schema) {
+            Objects.requireNonNull(schema, "schema");
+            if (!SCHEMA_NAME.matcher(schema).matches()) {
+                throw new IllegalArgumentException("schema must be lower-case letters, digits and underscores, "
+                        + "starting with a letter or underscore, at most 63 characters: '" + schema + "'");
+            }
+            return new Embedding(dataSource, schema, migrations);
+        }
+
+        /** Whether opening migrates the schema (the default) or only validates it. */
+        public Embedding migrations(Migrations migrations) {
+            return new Embedding(dataSource, schema, Objects.requireNonNull(migrations, "migrations"));
+        }
+
+        /**
+         * Migrates or validates the schema and opens the storage.
+         *
+         * @throws IllegalStateException when validating and the schema is missing, behind or
+         *                               differs from Tally's migrations; or when an H2 database
+         *                               lacks Tally's settings
+         */
+        public JdbcStorage open() {
+            String url;
+            boolean postgres;
+            try (Connection connection = dataSource.getConnection()) {
+                url = connection.getMetaData().getURL();
+                postgres = "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+                if (url.startsWith("jdbc:h2:")) {
+                    requirePostgresMode(connection);
+                }
+            } catch (SQLException e) {
+                throw new StorageUnavailableException("cannot reach the embedder's database: " + e.getMessage(), e);
+            }
+            FluentConfiguration flyway = flyway(dataSource, schema);
+            if (migrations == Migrations.MIGRATE) {
+                flyway.load().migrate();
+            } else {
+                ValidateResult result = flyway.load().validateWithResult();
+                if (!result.validationSuccessful) {
+                    throw new IllegalStateException("Tally's schema '" + schema + "' is not at the latest version "
+                            + "(migrate it, or open with Migrations.MIGRATE): " + result.getAllErrorMessages());
+                }
+            }
+            return new JdbcStorage(new SchemaDataSource(dataSource, schema, postgres), url, () -> { });
+        }
+
+        private static void requirePostgresMode(Connection connection) throws SQLException {
+            try (Statement statement = connection.createStatement();
+                 ResultSet mode = statement.executeQuery(
+                         "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'MODE'")) {
+                if (!mode.next() || !"PostgreSQL".equalsIgnoreCase(mode.getString(1))) {
+                    throw new IllegalStateException("an H2 database needs Tally's settings in its URL: "
+                            + "build it with JdbcStorage.withDefaults(url)");
+                }
+            }
         }
     }
 
@@ -97,11 +221,19 @@ public final class JdbcStorage implements AutoCloseable {
     }
 
     /** Flyway set up for Tally's migrations, for tools that need more than {@link #migrate}. */
-    public static org.flywaydb.core.api.configuration.FluentConfiguration flyway(DataSource dataSource) {
+    public static FluentConfiguration flyway(DataSource dataSource) {
         return Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
                 .failOnMissingLocations(true);
+    }
+
+    /**
+     * Flyway set up for Tally's migrations in {@code schema}, with its history table there too,
+     * as {@link #over(DataSource)} uses it: for an embedder's own deployment step.
+     */
+    public static FluentConfiguration flyway(DataSource dataSource, String schema) {
+        return flyway(dataSource).schemas(schema).defaultSchema(schema).createSchemas(true);
     }
 
     /**
@@ -139,13 +271,21 @@ public final class JdbcStorage implements AutoCloseable {
         return jdbi;
     }
 
+    /** The connections Tally uses: its own pool, or the embedder's with Tally's schema set. */
     public DataSource dataSource() {
         return dataSource;
     }
 
-    /** Closes the pool; an embedded H2 database is closed with its last connection. */
+    /**
+     * Closes the pool Tally built (an embedded H2 database is closed with its last connection);
+     * an embedder's pool stays open.
+     */
     @Override
     public void close() {
-        dataSource.close();
+        try {
+            owned.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the pool failed", e);
+        }
     }
 }

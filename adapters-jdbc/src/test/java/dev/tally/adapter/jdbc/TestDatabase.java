@@ -1,5 +1,6 @@
 package dev.tally.adapter.jdbc;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.user.UserId;
@@ -8,6 +9,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
@@ -19,6 +22,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A database of its own for one test class: an H2 in-memory database with a unique name, or a
  * freshly created PostgreSQL schema (dropped afterwards) on the server named by
  * {@code TALLY_TEST_POSTGRES_URL}. Without that variable PostgreSQL tests are skipped, visibly.
+ *
+ * <p>An embedded one is opened as an embedder opens it: over a pool the test owns
+ * ({@link JdbcStorage#over}), in a schema of Tally's own that the pool's connections do not start in.
  */
 final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
@@ -26,22 +32,36 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     static final int POOL_SIZE = 16;
 
     private final boolean postgres;
+    private final boolean embedded;
     private String schema;
     private JdbcStorage storage;
     private String url;
+    /** The embedder's pools, which the storages over them leave open. */
+    private final List<HikariDataSource> pools = new ArrayList<>();
     /** Nested test classes inherit the extension: only the outermost class opens and closes. */
     private int depth;
 
-    private TestDatabase(boolean postgres) {
+    private TestDatabase(boolean postgres, boolean embedded) {
         this.postgres = postgres;
+        this.embedded = embedded;
     }
 
     static TestDatabase h2() {
-        return new TestDatabase(false);
+        return new TestDatabase(false, false);
     }
 
     static TestDatabase postgres() {
-        return new TestDatabase(true);
+        return new TestDatabase(true, false);
+    }
+
+    /** H2 over the embedder's pool, Tally in schema {@code tally}, the pool's connections in {@code public}. */
+    static TestDatabase h2Embedded() {
+        return new TestDatabase(false, true);
+    }
+
+    /** PostgreSQL over the embedder's pool, Tally in a fresh schema the pool's search path does not name. */
+    static TestDatabase postgresEmbedded() {
+        return new TestDatabase(true, true);
     }
 
     /** The PostgreSQL URL to test against; skips the calling test (with a message) when unset. */
@@ -70,13 +90,35 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
             String server = postgresUrlOrSkip();
             schema = "tally_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
                     .toLowerCase(Locale.ROOT);
-            execute(server, "CREATE SCHEMA " + schema);
-            url = server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+            if (embedded) {
+                url = server;
+            } else {
+                execute(server, "CREATE SCHEMA " + schema);
+                url = server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+            }
         } else {
             url = uniqueH2MemoryUrl();
         }
         this.url = url;
-        storage = JdbcStorage.open(url, POOL_SIZE);
+        storage = open(JdbcStorage.Migrations.MIGRATE);
+    }
+
+    private JdbcStorage open(JdbcStorage.Migrations migrations) {
+        if (!embedded) {
+            return JdbcStorage.open(url, POOL_SIZE);
+        }
+        HikariDataSource pool = embeddersPool(url, POOL_SIZE);
+        pools.add(pool);
+        return JdbcStorage.over(pool).schema(schema != null ? schema : JdbcStorage.DEFAULT_SCHEMA)
+                .migrations(migrations).open();
+    }
+
+    /** A pool as an embedder builds it; H2 URLs get the settings Tally needs. */
+    static HikariDataSource embeddersPool(String url, int size) {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setJdbcUrl(JdbcStorage.withDefaults(url));
+        pool.setMaximumPoolSize(size);
+        return pool;
     }
 
     @Override
@@ -87,8 +129,9 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         if (storage != null) {
             storage.close();
         }
+        pools.forEach(HikariDataSource::close);
         if (schema != null) {
-            execute(System.getenv(POSTGRES_URL_VARIABLE), "DROP SCHEMA " + schema + " CASCADE");
+            execute(System.getenv(POSTGRES_URL_VARIABLE), "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
         }
     }
 
@@ -98,7 +141,7 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     /** Another storage on the same database with a pool of its own, as a second API node has. */
     JdbcStorage openAnotherNode() {
-        return JdbcStorage.open(url, POOL_SIZE);
+        return open(JdbcStorage.Migrations.VALIDATE);
     }
 
     /** Overwrites a rollup's used quantity directly, as a bug or a hand edit would. */

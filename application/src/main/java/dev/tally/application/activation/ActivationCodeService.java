@@ -2,6 +2,7 @@ package dev.tally.application.activation;
 
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.ActivationCodeRepository;
+import dev.tally.application.port.UseCaseMetrics;
 import dev.tally.application.usage.Metering;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.Accounts;
@@ -41,10 +42,12 @@ public class ActivationCodeService {
     private final IdempotentWrites writes;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final UseCaseMetrics metrics;
 
     @Inject
     public ActivationCodeService(ActivationCodeRepository codes, Metering metering, Accounts accounts,
-                                 IdempotentWrites writes, Clock clock) {
+                                 IdempotentWrites writes, Clock clock, UseCaseMetrics metrics) {
+        this.metrics = metrics;
         this.codes = codes;
         this.metering = metering;
         this.accounts = accounts;
@@ -54,6 +57,10 @@ public class ActivationCodeService {
 
     /** Issues a code usable {@code maxUses} times, or refuses it at the plan's issuing limit. */
     public Outcome<ActivationCode> issue(IssueCode command) {
+        return metrics.measure("activation_codes.issue", () -> issuing(command));
+    }
+
+    private Outcome<ActivationCode> issuing(IssueCode command) {
         UserId userId = command.user();
         return writes.execute(userId, command.idempotencyKey(), command.fingerprint(), () -> {
             Instant now = clock.instant();

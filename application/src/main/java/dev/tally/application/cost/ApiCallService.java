@@ -3,6 +3,7 @@ package dev.tally.application.cost;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.ApiCallRepository;
 import dev.tally.application.port.ModelPriceRepository;
+import dev.tally.application.port.UseCaseMetrics;
 import dev.tally.application.usage.Metering;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.Accounts;
@@ -43,11 +44,13 @@ public class ApiCallService {
     private final IdempotentWrites writes;
     private final LateEventPolicy lateEvents;
     private final Clock clock;
+    private final UseCaseMetrics metrics;
 
     @Inject
     public ApiCallService(ApiCallRepository calls, ModelPriceRepository prices, ProviderDetector detector,
                           Metering metering, Accounts accounts, IdempotentWrites writes, LateEventPolicy lateEvents,
-                          Clock clock) {
+                          Clock clock, UseCaseMetrics metrics) {
+        this.metrics = metrics;
         this.calls = calls;
         this.prices = prices;
         this.detector = detector;
@@ -60,6 +63,10 @@ public class ApiCallService {
 
     /** Records a call; with {@code enforce}, refuses it when a call-type limit or the budget is reached. */
     public Outcome<ApiCall> record(RecordApiCall command) {
+        return metrics.measure("api_calls.record", () -> recording(command));
+    }
+
+    private Outcome<ApiCall> recording(RecordApiCall command) {
         Instant now = clock.instant();
         Instant occurredAt = command.occurredAt().orElse(now);
         lateEvents.check(occurredAt, now);

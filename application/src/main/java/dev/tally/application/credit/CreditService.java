@@ -4,6 +4,7 @@ import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
 import dev.tally.application.port.CreditTransactionRepository;
+import dev.tally.application.port.UseCaseMetrics;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.usecase.Paging;
 import dev.tally.application.user.Accounts;
@@ -33,9 +34,12 @@ public class CreditService {
     private final Accounts accounts;
     private final IdempotentWrites writes;
     private final Clock clock;
+    private final UseCaseMetrics metrics;
 
     @Inject
-    public CreditService(CreditTransactionRepository ledger, Accounts accounts, IdempotentWrites writes, Clock clock) {
+    public CreditService(CreditTransactionRepository ledger, Accounts accounts, IdempotentWrites writes, Clock clock,
+                         UseCaseMetrics metrics) {
+        this.metrics = metrics;
         this.ledger = ledger;
         this.accounts = accounts;
         this.writes = writes;
@@ -44,6 +48,10 @@ public class CreditService {
 
     /** Writes one ledger entry; a spend beyond the balance is refused with {@link InsufficientCredits}. */
     public Outcome<CreditTransaction> write(CreditWrite command) {
+        return metrics.measure("credits.write", () -> writing(command));
+    }
+
+    private Outcome<CreditTransaction> writing(CreditWrite command) {
         return writes.execute(command.user(), Optional.of(command.idempotencyKey()), command.fingerprint(), () -> {
             accounts.user(command.user());
             CreditEntry entry = entryFor(command, clock.instant());

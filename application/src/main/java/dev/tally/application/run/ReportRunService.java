@@ -6,6 +6,7 @@ import dev.tally.application.port.ReportRunRepository;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
+import dev.tally.application.port.UseCaseMetrics;
 import dev.tally.application.usage.Metering;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.usecase.Paging;
@@ -45,6 +46,7 @@ public class ReportRunService {
     private final Transactions transactions;
     private final Clock clock;
     private final Duration timeout;
+    private final UseCaseMetrics metrics;
 
     /**
      * @param timeout how long a run may stay {@code running} before the sweep ends it as
@@ -52,7 +54,9 @@ public class ReportRunService {
      */
     @Inject
     public ReportRunService(ReportRunRepository runs, UsageLedger ledger, ModelPriceService prices, Accounts accounts,
-                            IdempotentWrites writes, Transactions transactions, Clock clock, Duration timeout) {
+                            IdempotentWrites writes, Transactions transactions, Clock clock, Duration timeout,
+                            UseCaseMetrics metrics) {
+        this.metrics = metrics;
         this.runs = runs;
         this.ledger = ledger;
         this.prices = prices;
@@ -65,6 +69,10 @@ public class ReportRunService {
 
     /** Starts a run, or refuses it when running + succeeded runs have reached the limit. */
     public Outcome<ReportRun> start(StartRun command) {
+        return metrics.measure("runs.start", () -> starting(command));
+    }
+
+    private Outcome<ReportRun> starting(StartRun command) {
         Outcome<ReportRun> outcome = attemptStart(command);
         if (outcome.isRefused() && sweepTimedOut() > 0) {
             // A stale run may have been holding the last reservation.

@@ -2,6 +2,7 @@ package dev.tally.application.session;
 
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.SessionRepository;
+import dev.tally.application.port.UseCaseMetrics;
 import dev.tally.application.usage.Metering;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.Accounts;
@@ -40,10 +41,12 @@ public class SessionService {
     private final Accounts accounts;
     private final IdempotentWrites writes;
     private final Clock clock;
+    private final UseCaseMetrics metrics;
 
     @Inject
     public SessionService(SessionRepository sessions, Metering metering, Accounts accounts,
-                          IdempotentWrites writes, Clock clock) {
+                          IdempotentWrites writes, Clock clock, UseCaseMetrics metrics) {
+        this.metrics = metrics;
         this.sessions = sessions;
         this.metering = metering;
         this.accounts = accounts;
@@ -53,6 +56,10 @@ public class SessionService {
 
     /** Opens a session, or refuses it with the limit that stops it. */
     public Outcome<Session> create(CreateSession command) {
+        return metrics.measure("sessions.create", () -> creating(command));
+    }
+
+    private Outcome<Session> creating(CreateSession command) {
         Optional<BigDecimal> fileSize = command.fileSizeMb().map(size -> Money.quantity(size, "file_size_mb"));
         if (fileSize.filter(size -> size.signum() < 0).isPresent()) {
             throw DomainException.invalid("invalid_file_size", "file_size_mb cannot be negative");

@@ -1,5 +1,6 @@
 package dev.tally.application.usage;
 
+import dev.tally.application.port.UseCaseMetrics;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.Transactions;
@@ -30,10 +31,12 @@ public class UsageService {
     private final Transactions transactions;
     private final LateEventPolicy lateEvents;
     private final Clock clock;
+    private final UseCaseMetrics metrics;
 
     @Inject
     public UsageService(Metering metering, Accounts accounts, Transactions transactions, LateEventPolicy lateEvents,
-                        Clock clock) {
+                        Clock clock, UseCaseMetrics metrics) {
+        this.metrics = metrics;
         this.metering = metering;
         this.accounts = accounts;
         this.transactions = transactions;
@@ -46,6 +49,10 @@ public class UsageService {
      * Records already counted under the same key and payload are answered as duplicates.
      */
     public Outcome<UsageRecorded> record(RecordUsage command) {
+        return metrics.measure("usage.record", () -> recording(command));
+    }
+
+    private Outcome<UsageRecorded> recording(RecordUsage command) {
         Instant now = clock.instant();
         List<UsageItem> items = command.items();
         List<UsageRecord> records = items.stream()

@@ -1,0 +1,123 @@
+package com.example.guice;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Provides;
+import dev.tally.application.memory.InMemoryStorage;
+import dev.tally.application.plan.PlanService;
+import dev.tally.application.port.ApiCallRepository;
+import dev.tally.application.port.ActivationCodeRepository;
+import dev.tally.application.port.ApiKeyRepository;
+import dev.tally.application.port.CreditTransactionRepository;
+import dev.tally.application.port.IdempotencyStore;
+import dev.tally.application.port.ModelPriceRepository;
+import dev.tally.application.port.PlanRepository;
+import dev.tally.application.port.ReportRunRepository;
+import dev.tally.application.port.SessionRepository;
+import dev.tally.application.port.TallyStorage;
+import dev.tally.application.port.Transactions;
+import dev.tally.application.port.UsageLedger;
+import dev.tally.application.port.UseCaseMetrics;
+import dev.tally.application.port.UserRepository;
+import dev.tally.application.run.CompleteRun;
+import dev.tally.application.run.ReportRunService;
+import dev.tally.application.run.StartRun;
+import dev.tally.application.usecase.Outcome;
+import dev.tally.application.user.PutUser;
+import dev.tally.application.user.UserService;
+import dev.tally.domain.cost.ProviderDetector;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.plan.PlanLimits;
+import dev.tally.domain.run.ReportRun;
+import dev.tally.domain.run.RunCompletion;
+import dev.tally.domain.run.RunStatus;
+import dev.tally.domain.usage.LateEventPolicy;
+import dev.tally.domain.user.UserId;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Tally's services built by a jakarta.inject container (Guice) from their {@code @Inject}
+ * constructors: the module binds only the ports, the clock and the settings.
+ */
+public final class GuiceExample {
+
+    /** The embedder's own code, which gets Tally's use cases injected. */
+    static final class ReportDesk {
+
+        private final PlanService plans;
+        private final UserService users;
+        private final ReportRunService runs;
+
+        @Inject
+        ReportDesk(PlanService plans, UserService users, ReportRunService runs) {
+            this.plans = plans;
+            this.users = users;
+            this.runs = runs;
+        }
+
+        /** Runs reports for a user on a plan of {@code limit} runs until one is refused; how many ran. */
+        int runUntilRefused(UserId user, int limit) {
+            plans.put(Plan.of(new PlanId("free"), "Free", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(limit)))));
+            users.put(PutUser.of(user, new PlanId("free")));
+            for (int ran = 0; ; ran++) {
+                Outcome<ReportRun> started = runs.start(StartRun.of(user));
+                if (started instanceof Outcome.Refused<ReportRun> refused) {
+                    System.out.println("refused: " + refused.refusal().message());
+                    return ran;
+                }
+                ReportRun run = ((Outcome.Done<ReportRun>) started).value();
+                runs.complete(CompleteRun.of(user, run.id(), RunCompletion.of(RunStatus.SUCCEEDED)));
+            }
+        }
+    }
+
+    /** The ports of one storage (here in memory; a JdbcStorage's ports() bind the same way), and the settings. */
+    static final class TallyModule extends AbstractModule {
+
+        private final TallyStorage storage = InMemoryStorage.create();
+
+        @Override
+        protected void configure() {
+            bind(Transactions.class).toInstance(storage.transactions());
+            bind(UsageLedger.class).toInstance(storage.usage());
+            bind(IdempotencyStore.class).toInstance(storage.idempotency());
+            bind(PlanRepository.class).toInstance(storage.plans());
+            bind(UserRepository.class).toInstance(storage.users());
+            bind(ModelPriceRepository.class).toInstance(storage.modelPrices());
+            bind(ReportRunRepository.class).toInstance(storage.runs());
+            bind(CreditTransactionRepository.class).toInstance(storage.credits());
+            bind(ApiCallRepository.class).toInstance(storage.apiCalls());
+            bind(ActivationCodeRepository.class).toInstance(storage.activationCodes());
+            bind(SessionRepository.class).toInstance(storage.sessions());
+            bind(ApiKeyRepository.class).toInstance(storage.apiKeys());
+            bind(Clock.class).toInstance(Clock.systemUTC());
+            bind(LateEventPolicy.class).toInstance(LateEventPolicy.DEFAULT);
+            bind(ProviderDetector.class).toInstance(ProviderDetector.withDefaults());
+            bind(UseCaseMetrics.class).toInstance(UseCaseMetrics.NONE); // or a MicrometerUseCaseMetrics
+        }
+
+        /** How long a run may stay running (R26): the one Duration the services take. */
+        @Provides
+        @Singleton
+        Duration runTimeout() {
+            return Duration.ofHours(1);
+        }
+    }
+
+    public static void main(String[] args) {
+        Injector injector = Guice.createInjector(new TallyModule());
+        int ran = injector.getInstance(ReportDesk.class).runUntilRefused(new UserId("acme"), 3);
+        System.out.println(ran + " runs before the refusal");
+        if (ran != 3) {
+            throw new IllegalStateException("expected 3 runs before the refusal, got " + ran);
+        }
+    }
+}
