@@ -17,6 +17,7 @@ import dev.tally.application.session.SessionService;
 import dev.tally.application.usage.Metering;
 import dev.tally.application.usage.UsageService;
 import dev.tally.application.user.Accounts;
+import dev.tally.application.user.UserListService;
 import dev.tally.application.user.UserService;
 import dev.tally.domain.cost.ProviderDetector;
 import dev.tally.domain.usage.LateEventPolicy;
@@ -62,6 +63,7 @@ public final class Tally {
     private final PlanService plans;
     private final ModelPriceService prices;
     private final UserService users;
+    private final UserListService userList;
     private final UsageService usage;
     private final SessionService sessions;
     private final ReportRunService runs;
@@ -81,6 +83,7 @@ public final class Tally {
         this.prices = new ModelPriceService(storage.modelPrices(), storage.transactions());
         this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
                 clock);
+        this.userList = new UserListService(storage.users(), storage.plans(), storage.usage(), clock);
         Metering metering = new Metering(storage.usage(), accounts);
         this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock, metrics);
         this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock, metrics);
@@ -138,6 +141,11 @@ public final class Tally {
 
     public UserService users() {
         return users;
+    }
+
+    /** The operator's list of users by their worst metric (R53). */
+    public UserListService userList() {
+        return userList;
     }
 
     public UsageService usage() {

@@ -6,6 +6,7 @@ import dev.tally.adapter.http.BoundedInputScenarios;
 import dev.tally.adapter.http.MalformedRequestScenarios;
 import dev.tally.adapter.http.SeedScenarios;
 import dev.tally.adapter.http.StorageFixture;
+import dev.tally.adapter.http.UsageOverTimeScenarios;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -51,6 +52,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class Bounded extends BoundedInputScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class OverTime extends UsageOverTimeScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

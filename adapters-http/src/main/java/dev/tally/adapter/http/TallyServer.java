@@ -79,7 +79,7 @@ public final class TallyServer implements AutoCloseable {
             new DocumentRoutes(metrics).register(table);
             new PlanRoutes(tally.plans(), tally.users()).register(table);
             new ModelRoutes(tally.prices()).register(table);
-            new UserRoutes(tally.users()).register(table);
+            new UserRoutes(tally.users(), tally.userList()).register(table);
             new ApiKeyRoutes(tally.access()).register(table);
             new UsageRoutes(tally.usage(), metrics).register(table);
             new SessionRoutes(tally.sessions(), metrics).register(table);

@@ -8,8 +8,13 @@ import dev.tally.application.usage.UsageRecorded;
 import dev.tally.application.usage.UsageReport;
 import dev.tally.application.usage.UsageService;
 import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.usage.Granularity;
 import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.UsageSeries;
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +25,8 @@ import java.util.Set;
 /**
  * Usage: {@code POST /v1/users/{user_id}/usage} records a batch, each record with its own
  * idempotency key (R20); with {@code "enforce": true} the batch is one atomic check-and-record
- * (R13). {@code GET} reports the period's usage per metric (R15).
+ * (R13). {@code GET} reports the period's usage per metric (R15), and {@code GET …/usage/series} one
+ * metric's usage over the period (R52).
  */
 final class UsageRoutes {
 
@@ -52,6 +58,12 @@ final class UsageRoutes {
         });
         routes.get("/v1/users/{user_id}/usage", KEY, (ctx, caller) ->
                 ctx.json(UsageResponse.from(usage.usage(caller.user(ctx), RequestFields.at(ctx)))));
+        routes.get("/v1/users/{user_id}/usage/series", KEY, (ctx, caller) -> {
+            MetricKey metric = new MetricKey(RequestFields.required(ctx.queryParam("metric"), "metric"));
+            Granularity granularity = Granularity.fromWireName(
+                    Optional.ofNullable(ctx.queryParam("granularity")).orElse("day"));
+            ctx.json(SeriesResponse.from(usage.series(caller.user(ctx), metric, granularity, RequestFields.at(ctx))));
+        });
     }
 
     private static void requireWhole(BigDecimal quantity, String field) {
@@ -90,6 +102,25 @@ final class UsageRoutes {
     }
 
     record RecordedResponse(int accepted, int duplicates) {
+    }
+
+    /** A metric's usage per day or hour of the period, with the running total (R52). */
+    record SeriesResponse(String metric, Responses.Period period, String granularity, String timeZone,
+                          List<Point> points) {
+        static SeriesResponse from(UsageSeries series) {
+            return new SeriesResponse(series.metric().value(), Responses.Period.from(series.period()),
+                    series.granularity().wireName(), zoneName(series.zone()),
+                    series.points().stream().map(p -> new Point(p.start(), p.quantity(), p.cumulative())).toList());
+        }
+    }
+
+    /** An IANA name a browser's {@code Intl} understands: the UTC offset's id is {@code Z}, not a zone name. */
+    static String zoneName(ZoneId zone) {
+        return zone.equals(ZoneOffset.UTC) ? "UTC" : zone.getId();
+    }
+
+    /** One bucket: where it starts, its quantity and the running total at its end. */
+    record Point(Instant start, BigDecimal quantity, BigDecimal cumulative) {
     }
 
     /** The period's usage: every metric of the plan plus every metric used in the period. */

@@ -2,29 +2,44 @@ package dev.tally.adapter.http;
 
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
 
+import dev.tally.application.user.ListUsers;
 import dev.tally.application.user.PutUser;
 import dev.tally.application.user.ResetBillingPeriod;
+import dev.tally.application.user.UserList;
+import dev.tally.application.user.UserListService;
 import dev.tally.application.user.UserService;
 import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.CycleKind;
+import dev.tally.domain.plan.MetricStatus;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.user.User;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Users (admin only): create or update, change plan (R14), re-anchor the billing period (R4).
+ * Users (admin only): the operator's list by worst metric (R53), create or update, change plan
+ * (R14), re-anchor the billing period (R4).
  * A user's API keys are {@link ApiKeyRoutes}.
  */
 final class UserRoutes {
 
     private final UserService users;
+    private final UserListService list;
 
-    UserRoutes(UserService users) {
+    UserRoutes(UserService users, UserListService list) {
         this.users = users;
+        this.list = list;
     }
 
     void register(RouteTable routes) {
+        routes.get("/v1/users", ADMIN, (ctx, caller) -> ctx.json(UserListResponse.from(list.list(new ListUsers(
+                statuses(ctx.queryParam("status")),
+                RequestFields.intQuery(ctx, "limit", ListUsers.DEFAULT_LIMIT, "invalid_paging"),
+                Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isEmpty()))))));
         routes.put("/v1/users/{user_id}", ADMIN, (ctx, caller) -> {
             UserRequest request = RequestBody.read(ctx, UserRequest.class);
             PlanId plan = new PlanId(RequestFields.required(request.planId(), "plan_id"));
@@ -44,6 +59,39 @@ final class UserRoutes {
             ctx.json(UserResponse.from(users.resetBillingPeriod(new ResetBillingPeriod(caller.user(ctx),
                     RequestFields.idempotencyKey(ctx)))));
         });
+    }
+
+    /** {@code ?status=warning,exceeded}: the worst statuses kept; absent or empty keeps every user. */
+    private static Set<MetricStatus> statuses(String text) {
+        Set<MetricStatus> statuses = EnumSet.noneOf(MetricStatus.class);
+        if (text == null || text.isBlank()) {
+            return statuses;
+        }
+        for (String name : text.split(",", -1)) {
+            statuses.add(Arrays.stream(MetricStatus.values()).filter(s -> s.wireName().equals(name.strip()))
+                    .findFirst()
+                    .orElseThrow(() -> ApiException.badField("invalid_status", "status",
+                            "Query parameter 'status' must be ok, warning or exceeded (comma-separated), not '"
+                                    + BoundedInput.echo(text) + "'.")));
+        }
+        return statuses;
+    }
+
+    /** The operator's list (R53): worst first; {@code next_cursor} is null on the last page. */
+    record UserListResponse(List<Standing> users, String nextCursor) {
+        static UserListResponse from(UserList page) {
+            return new UserListResponse(page.users().stream().map(Standing::from).toList(),
+                    page.nextCursor().orElse(null));
+        }
+    }
+
+    /** A user in its current period with its worst metric, null when nothing is limited or used. */
+    record Standing(String userId, String planId, Responses.Period period, Responses.Metric worst) {
+        static Standing from(UserList.Standing standing) {
+            return new Standing(standing.user().value(), standing.plan().value(),
+                    Responses.Period.from(standing.period()),
+                    standing.worst().map(Responses.Metric::from).orElse(null));
+        }
     }
 
     /** {@code billing} is optional; each of its fields left out keeps the user's current value. */

@@ -137,6 +137,7 @@ public abstract class AccessScenarios extends ApiTestSupport {
                 () -> body("/v1/models/gpt-x", "{\"input_per_1k\": 1, \"output_per_1k\": 2}")));
         cases.add(new Case("GET", "/v1/models", Rule.OPERATOR, () -> get("/v1/models")));
         cases.add(new Case("PUT", users, Rule.OPERATOR, () -> body(u, "{\"plan_id\": \"pro\"}")));
+        cases.add(new Case("GET", "/v1/users", Rule.OPERATOR, () -> get("/v1/users?status=ok,warning,exceeded")));
         cases.add(new Case("POST", users + "/plan", Rule.OPERATOR, () -> body(u + "/plan", "{\"plan_id\": \"pro\"}")));
         cases.add(new Case("POST", users + "/billing-period/reset", Rule.OPERATOR, () -> {
             clock.advance(Duration.ofMinutes(1)); // a reset starts a period later than the current one
@@ -162,6 +163,8 @@ public abstract class AccessScenarios extends ApiTestSupport {
         cases.add(new Case("POST", users + "/usage", Rule.OWN_USER, () -> body(u + "/usage",
                 "{\"records\": [{\"metric\": \"exports\", \"quantity\": 1, \"idempotency_key\": \"" + key() + "\"}]}")));
         cases.add(new Case("GET", users + "/usage", Rule.OWN_USER, () -> get(u + "/usage")));
+        cases.add(new Case("GET", users + "/usage/series", Rule.OWN_USER,
+                () -> get(u + "/usage/series?metric=exports&granularity=hour")));
         cases.add(new Case("POST", users + "/sessions", Rule.OWN_USER, () -> body(u + "/sessions", "{\"title\": \"t\"}")));
         cases.add(new Case("POST", users + "/sessions/{session_id}/complete", Rule.OWN_USER,
                 () -> body(u + "/sessions/" + newSession() + "/complete", "{\"duration_seconds\": 60}")));

@@ -3,6 +3,7 @@ package dev.tally.adapter.jdbc;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.PeriodRecord;
+import dev.tally.application.port.PeriodTotals;
 import dev.tally.application.port.ReconcileProgress;
 import dev.tally.application.port.ReconcileReport;
 import dev.tally.application.port.ReserveResult;
@@ -15,6 +16,7 @@ import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.usage.UsageTotals;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -253,6 +256,27 @@ public final class JdbiUsageLedger implements UsageLedger {
                 .rollup(user.value(), period.start(), period.end(), metric.value()))
                 .map(row -> new UsageTotals(row.used(), row.reserved()))
                 .orElse(UsageTotals.ZERO);
+    }
+
+    @Override
+    public SortedMap<Instant, BigDecimal> usageBySlice(UserId user, MetricKey metric, BillingPeriod period,
+                                                       Duration slice) {
+        long nanos = slice.toNanos();
+        List<UsageReadDao.SliceRow> rows = db.read(handle -> handle.attach(UsageReadDao.class)
+                .slices(user.value(), metric.value(), period.start(), period.end(), nanos));
+        SortedMap<Instant, BigDecimal> sums = new TreeMap<>();
+        // Stored instants are nanoseconds since the epoch from 1970 on, so the division truncates down.
+        rows.forEach(row -> sums.put(Instants.fromNanos(row.slice() * nanos), row.quantity()));
+        return sums;
+    }
+
+    @Override
+    public List<PeriodTotals> rollupsAt(Instant at) {
+        return db.read(handle -> handle.attach(UsageReadDao.class).rollupsAt(at)).stream()
+                .map(row -> new PeriodTotals(new UserId(row.user()), new MetricKey(row.metric()),
+                        new BillingPeriod(row.periodStart(), row.periodEnd()),
+                        new UsageTotals(row.used(), row.reserved())))
+                .toList();
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,17 @@ public final class JdbiUserRepository implements UserRepository {
         List<UserDao.ScheduledRow> rows = db.read(handle -> handle.attach(UserDao.class).find(id.value()));
         return rows.isEmpty() ? Optional.empty()
                 : Optional.of(user(id, rows.get(0).user(), rows.stream().flatMap(r -> r.cycle().stream()).toList()));
+    }
+
+    @Override
+    public List<User> all() {
+        List<UserDao.ScheduledRow> rows = db.read(handle -> handle.attach(UserDao.class).all());
+        Map<String, List<UserDao.ScheduledRow>> byUser = new LinkedHashMap<>();
+        rows.forEach(row -> byUser.computeIfAbsent(row.user().id(), id -> new ArrayList<>()).add(row));
+        return byUser.values().stream()
+                .map(own -> user(new UserId(own.get(0).user().id()), own.get(0).user(),
+                        own.stream().flatMap(r -> r.cycle().stream()).toList()))
+                .toList();
     }
 
     /** Reads the user, its cycles, its plan and the plan's limits in one statement ({@code plans} is not needed). */

@@ -98,6 +98,11 @@ interface UserDao {
             + "LEFT JOIN user_billing_cycles c ON c.user_id = u.id WHERE u.id = :id ORDER BY c.seq")
     List<ScheduledRow> find(String id);
 
+    /** Every user with its cycles, one row per cycle, each user's rows together in schedule order. */
+    @SqlQuery("SELECT u.id, u.plan_id, u.created_at, c.kind, c.anchor_at, c.time_zone FROM users u "
+            + "LEFT JOIN user_billing_cycles c ON c.user_id = u.id ORDER BY u.id, c.seq")
+    List<ScheduledRow> all();
+
     /**
      * The user with its cycles and its plan with its limits, one row per (cycle, limit) pair, in
      * schedule order: what a decision reads, in one round trip.

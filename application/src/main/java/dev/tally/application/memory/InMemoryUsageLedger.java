@@ -3,6 +3,7 @@ package dev.tally.application.memory;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.PeriodRecord;
+import dev.tally.application.port.PeriodTotals;
 import dev.tally.application.port.ReconcileProgress;
 import dev.tally.application.port.ReconcileReport;
 import dev.tally.application.port.ReserveResult;
@@ -12,9 +13,11 @@ import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.usage.UsageRecord;
+import dev.tally.domain.usage.UsageSeries;
 import dev.tally.domain.usage.UsageTotals;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -102,6 +106,35 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
+    public SortedMap<Instant, BigDecimal> usageBySlice(UserId user, MetricKey metric, BillingPeriod period,
+                                                       Duration slice) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            SortedMap<Instant, BigDecimal> sums = new TreeMap<>();
+            for (Fact fact : ledger.factsByRollup.getOrDefault(RollupKey.of(metric, period), List.of())) {
+                sums.merge(UsageSeries.sliceStart(fact.record.occurredAt(), slice), fact.record.quantity(),
+                        BigDecimal::add);
+            }
+            return sums;
+        }
+    }
+
+    @Override
+    public List<PeriodTotals> rollupsAt(Instant at) {
+        List<PeriodTotals> current = new ArrayList<>();
+        users.forEach((user, ledger) -> {
+            synchronized (ledger) {
+                ledger.rollups.forEach((key, rollup) -> {
+                    if (key.period().contains(at) && (rollup.used.signum() != 0 || rollup.reserved.signum() != 0)) {
+                        current.add(new PeriodTotals(user, key.metric(), key.period(), rollup.totals()));
+                    }
+                });
+            }
+        });
+        return current;
+    }
+
+    @Override
     public ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
                                  BillingPeriod period, Limit limit) {
         UserLedger ledger = ledger(user);
@@ -155,6 +188,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
         synchronized (ledger) {
             List<Fact> facts = new ArrayList<>(ledger.factsByKey.values());
             ledger.factsByKey.clear();
+            ledger.factsByRollup.clear();
             ledger.rollups.clear();
             for (Fact fact : facts) {
                 ledger.store(new Fact(fact.record, fact.fingerprint, periodOf.apply(fact.record.occurredAt())));
@@ -246,6 +280,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
         final Map<String, Fact> factsByKey = new HashMap<>();
         final Map<RollupKey, Rollup> rollups = new HashMap<>();
         final Map<String, Reservation> reservations = new HashMap<>();
+        /** The facts of each rollup, so a period's series reads that period only (R52). */
+        final Map<RollupKey, List<Fact>> factsByRollup = new HashMap<>();
 
         Rollup rollup(RollupKey key) {
             return rollups.computeIfAbsent(key, k -> new Rollup());
@@ -253,7 +289,9 @@ public final class InMemoryUsageLedger implements UsageLedger {
 
         void store(Fact fact) {
             factsByKey.put(fact.record.idempotencyKey().value(), fact);
-            Rollup rollup = rollup(RollupKey.of(fact.record.metric(), fact.period));
+            RollupKey key = RollupKey.of(fact.record.metric(), fact.period);
+            factsByRollup.computeIfAbsent(key, k -> new ArrayList<>()).add(fact);
+            Rollup rollup = rollup(key);
             rollup.used = rollup.used.add(fact.record.quantity());
         }
     }

@@ -3,6 +3,7 @@ package dev.tally.application.memory;
 import dev.tally.application.port.UserRepository;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,5 +21,10 @@ public final class InMemoryUserRepository implements UserRepository {
     @Override
     public Optional<User> find(UserId id) {
         return Optional.ofNullable(users.get(id));
+    }
+
+    @Override
+    public List<User> all() {
+        return List.copyOf(users.values());
     }
 }

@@ -6,9 +6,11 @@ import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.user.UserId;
 import dev.tally.domain.usage.UsageTotals;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.function.Function;
 
 /**
@@ -41,6 +43,19 @@ public interface UsageLedger {
     default UsageTotals totals(UserId user, MetricKey metric, BillingPeriod period) {
         return totals(user, period).getOrDefault(metric, UsageTotals.ZERO);
     }
+
+    /**
+     * The quantities of {@code metric} filed in {@code period}, summed per epoch-aligned
+     * {@code slice}: slice start to sum, only slices with usage (R52). Reads the period's facts
+     * only, never the user's history.
+     */
+    SortedMap<Instant, BigDecimal> usageBySlice(UserId user, MetricKey metric, BillingPeriod period, Duration slice);
+
+    /**
+     * Every rollup, of every user, whose period contains {@code at}, with usage or a reservation
+     * (R53): what the operator's list is answered from, never a scan of facts.
+     */
+    List<PeriodTotals> rollupsAt(Instant at);
 
     /**
      * Reserves {@code quantity} of {@code metric} in {@code period} under {@code reservationId},

@@ -3,6 +3,7 @@ package dev.tally.application.port;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
+import java.util.List;
 import java.util.Optional;
 
 /** Users by id, with their plan and billing schedule. */
@@ -12,6 +13,9 @@ public interface UserRepository {
     void save(User user);
 
     Optional<User> find(UserId id);
+
+    /** Every user, in no particular order: what the operator's list is built from (R53). */
+    List<User> all();
 
     /**
      * The user with its current plan, read together: storage that can join them does so in one

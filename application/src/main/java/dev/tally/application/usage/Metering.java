@@ -19,10 +19,14 @@ import dev.tally.domain.usage.UsageTotals;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -100,7 +104,15 @@ public class Metering {
 
     /** Every metric of the plan and every metric with usage or a reservation in {@code period}, by name. */
     public List<MetricUsage> metrics(User user, Plan plan, BillingPeriod period) {
-        Map<MetricKey, UsageTotals> totals = new TreeMap<>(ledger.totals(user.id(), period));
+        return metrics(plan, ledger.totals(user.id(), period));
+    }
+
+    /**
+     * Every metric of the plan and every metric with usage or a reservation in {@code rollups}, by
+     * name: the one place the shown figures of a period are computed from its rollups (R15, R50).
+     */
+    public static List<MetricUsage> metrics(Plan plan, Map<MetricKey, UsageTotals> rollups) {
+        Map<MetricKey, UsageTotals> totals = new TreeMap<>(rollups);
         Set<MetricKey> metrics = new TreeSet<>(plan.limits().byMetric().keySet());
         // An empty rollup (left by a refused write or a released reservation) is not usage.
         totals.forEach((metric, t) -> {
@@ -114,6 +126,12 @@ public class Metering {
                     return plan.usageOf(metric, t.used(), t.reserved());
                 })
                 .toList();
+    }
+
+    /** The quantities of one metric in {@code period}, summed per slice (R52). */
+    public SortedMap<Instant, BigDecimal> usageBySlice(UserId user, MetricKey metric, BillingPeriod period,
+                                                       Duration slice) {
+        return ledger.usageBySlice(user, metric, period, slice);
     }
 
     /** Used and reserved of one metric in {@code period}. */

@@ -7,14 +7,19 @@ import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UserRepository;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
+import dev.tally.domain.usage.Granularity;
 import dev.tally.domain.usage.LateEventPolicy;
 import dev.tally.domain.usage.UsageRecord;
+import dev.tally.domain.usage.UsageSeries;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -87,5 +92,20 @@ public class UsageService {
         Plan plan = read.plan().orElseThrow();
         BillingPeriod period = user.periodAt(at.orElseGet(clock::instant));
         return new UsageReport(user.id(), plan.id(), period, metering.metrics(user, plan, period));
+    }
+
+    /**
+     * The usage of {@code metric} over the period containing {@code at} (default now), per day or
+     * hour of the user's time zone, up to now (R52). It reads that period's facts only; its last
+     * running total is the metric's {@code used} in {@link #usage}.
+     */
+    public UsageSeries series(UserId id, MetricKey metric, Granularity granularity, Optional<Instant> at) {
+        User user = accounts.user(id);
+        Instant now = clock.instant();
+        BillingPeriod period = user.periodAt(at.orElse(now));
+        ZoneId zone = user.billing().latest().zone();
+        Duration slice = UsageSeries.sliceFor(UsageSeries.bucketStarts(period, zone, granularity));
+        return UsageSeries.of(metric, period, zone, granularity, now,
+                metering.usageBySlice(id, metric, period, slice));
     }
 }

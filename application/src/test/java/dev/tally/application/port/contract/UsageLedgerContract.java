@@ -11,10 +11,12 @@ import static dev.tally.application.port.contract.Fixtures.newUser;
 import static dev.tally.application.port.contract.Fixtures.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.PeriodRecord;
+import dev.tally.application.port.PeriodTotals;
 import dev.tally.application.port.ReconcileProgress;
 import dev.tally.application.port.ReconcileReport;
 import dev.tally.application.port.ReserveResult;
@@ -23,9 +25,11 @@ import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.usage.UsageTotals;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -449,6 +453,63 @@ public abstract class UsageLedgerContract {
             assertThat(runs.used().add(runs.reserved())).isLessThanOrEqualTo(dec("30").add(dec("7")));
             assertThat(totals(user, GPU_HOURS, MARCH).used()).isLessThanOrEqualTo(dec("60"));
         }
+    }
+
+    @Test
+    void R52_a_periods_usage_is_summed_per_slice_from_that_period_only() {
+        UserId user = newUser();
+        Instant march = MARCH.start();
+        ledger().append(user, List.of(
+                at(user, GPU_HOURS, "2", "a", MARCH, march.plusSeconds(60)),
+                at(user, GPU_HOURS, "3", "b", MARCH, march.plusSeconds(3_599)),
+                at(user, GPU_HOURS, "4", "c", MARCH, march.plusSeconds(3_600)),
+                at(user, GPU_HOURS, "0.5", "d", MARCH, march.plusSeconds(86_400 * 3 + 7)),
+                at(user, RUNS, "1", "e", MARCH, march.plusSeconds(120)),
+                at(user, GPU_HOURS, "100", "f", FEBRUARY, march.minusSeconds(1)),
+                at(user, GPU_HOURS, "100", "g", APRIL, APRIL.start())), Map.of());
+
+        assertThat(ledger().usageBySlice(user, GPU_HOURS, MARCH, Duration.ofHours(1)))
+                .containsOnlyKeys(march, march.plusSeconds(3_600), march.plusSeconds(86_400 * 3))
+                .satisfies(sums -> {
+                    assertThat(sums.get(march)).isEqualByComparingTo("5");
+                    assertThat(sums.get(march.plusSeconds(3_600))).isEqualByComparingTo("4");
+                    assertThat(sums.get(march.plusSeconds(86_400 * 3))).isEqualByComparingTo("0.5");
+                });
+        assertThat(ledger().usageBySlice(user, GPU_HOURS, MARCH, Duration.ofNanos(1)))
+                .containsOnlyKeys(march.plusSeconds(60), march.plusSeconds(3_599), march.plusSeconds(3_600),
+                        march.plusSeconds(86_400 * 3 + 7));
+        assertThat(ledger().usageBySlice(user, RUNS, APRIL, Duration.ofHours(1))).isEmpty();
+        assertThat(ledger().usageBySlice(newUser(), GPU_HOURS, MARCH, Duration.ofHours(1))).isEmpty();
+    }
+
+    @Test
+    void R53_the_rollups_of_the_period_containing_an_instant_with_usage_or_a_hold() {
+        UserId user = newUser();
+        UserId other = newUser();
+        ledger().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1),
+                usage(user, GPU_HOURS, "9", "b", FEBRUARY, 1)), Map.of());
+        ledger().append(other, List.of(usage(other, GPU_HOURS, "7", "a", APRIL, 1)), Map.of());
+        ledger().reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start().plusSeconds(5), MARCH, Limit.of(5));
+        ledger().reserve(user, "run-2", new MetricKey("exports"), BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(5));
+        ledger().release(user, "run-2");
+
+        List<PeriodTotals> march = ledger().rollupsAt(MARCH.start().plusSeconds(86_400 * 10)).stream()
+                .filter(t -> t.user().equals(user) || t.user().equals(other)).toList();
+
+        assertThat(march).extracting(PeriodTotals::user, PeriodTotals::metric, PeriodTotals::period)
+                .containsExactlyInAnyOrder(tuple(user, GPU_HOURS, MARCH), tuple(user, RUNS, MARCH));
+        assertThat(march).filteredOn(t -> t.metric().equals(GPU_HOURS)).singleElement()
+                .satisfies(t -> assertThat(t.totals().used()).isEqualByComparingTo("2"));
+        assertThat(march).filteredOn(t -> t.metric().equals(RUNS)).singleElement()
+                .satisfies(t -> assertThat(t.totals().reserved()).isEqualByComparingTo("1"));
+        assertThat(ledger().rollupsAt(MARCH.end()))
+                .filteredOn(t -> t.user().equals(other)).extracting(PeriodTotals::period).containsExactly(APRIL);
+    }
+
+    private static PeriodRecord at(UserId user, MetricKey metric, String quantity, String key, BillingPeriod period,
+                                   Instant at) {
+        return new PeriodRecord(new UsageRecord(user, metric, new BigDecimal(quantity), at, new IdempotencyKey(key),
+                Map.of()), period);
     }
 
     private static List<ReconcileReport.Drift> driftsOf(ReconcileReport report, UserId user) {

@@ -42,6 +42,24 @@ public abstract class UserRepositoryContract {
     }
 
     @Test
+    void R53_every_user_is_listed_with_its_whole_schedule() {
+        UserId first = newUser();
+        UserId second = newUser();
+        Instant created = Instant.parse("2026-01-31T10:15:30Z");
+        User reanchored = new User(first, new PlanId("pro"),
+                BillingSchedule.of(BillingCycle.anniversary(created, ZoneId.of("Europe/Berlin"))), created)
+                .reanchoredAt(Instant.parse("2026-03-05T00:00:00Z"));
+        User plain = new User(second, new PlanId("free"), BillingSchedule.of(BillingCycle.calendarMonth(created)),
+                created);
+        users().save(reanchored);
+        users().save(plain);
+
+        // Other tests' users share the store: look at these two only.
+        assertThat(users().all()).filteredOn(u -> u.id().equals(first) || u.id().equals(second))
+                .containsExactlyInAnyOrder(reanchored, plain);
+    }
+
+    @Test
     void R14_saving_a_user_again_replaces_it() {
         UserId id = newUser();
         Instant created = Instant.parse("2026-01-01T00:00:00Z");
