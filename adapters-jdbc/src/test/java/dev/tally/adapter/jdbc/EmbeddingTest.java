@@ -87,6 +87,31 @@ class EmbeddingTest {
         }
     }
 
+    /**
+     * Some pools hand out connections with auto-commit off: Tally's use cases still commit, and the
+     * connections go back with auto-commit off and the embedder's search path.
+     */
+    @Test
+    void a_pool_without_auto_commit_still_gets_tallys_writes_committed_and_its_connections_back_as_they_were()
+            throws SQLException {
+        try (EmbeddersDatabase database = EmbeddersDatabase.create();
+             HikariDataSource pool = TestDatabase.embeddersPool(database.pool().getJdbcUrl(), 2)) {
+            pool.setAutoCommit(false);
+            try (JdbcStorage storage = JdbcStorage.over(pool).schema(database.tally()).open()) {
+                Tally tally = tallyWithUser(storage, "acme");
+                tally.usage().record(new RecordUsage(new UserId("acme"), List.of(UsageItem.of(EXPORTS, 4, "k")), true));
+            }
+            try (Connection other = database.pool().getConnection()) {
+                assertThat(single(other, "SELECT used FROM " + database.tally()
+                        + ".usage_rollups WHERE user_id = 'acme' AND metric = 'exports'")).isEqualTo("4.000000");
+            }
+            try (Connection back = pool.getConnection()) {
+                assertThat(back.getAutoCommit()).isFalse();
+                assertThat(single(back, "SELECT current_schema()")).isEqualTo(database.shop());
+            }
+        }
+    }
+
     @Test
     void validating_refuses_a_schema_that_was_never_migrated_and_changes_nothing() throws SQLException {
         try (HikariDataSource pool = TestDatabase.embeddersPool(TestDatabase.uniqueH2MemoryUrl(), 2)) {
