@@ -3,11 +3,11 @@ package dev.tally.application;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tally.application.billing.ListUsers;
+import dev.tally.application.billing.UserList;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
-import dev.tally.application.user.ListUsers;
 import dev.tally.application.user.PutUser;
-import dev.tally.application.user.UserList;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.plan.Limit;
