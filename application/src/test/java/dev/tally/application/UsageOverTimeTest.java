@@ -136,6 +136,26 @@ class UsageOverTimeTest {
     }
 
     @Test
+    void R53_R15_a_limit_of_zero_is_the_worst_metric_even_at_zero_percent() {
+        tally.plans().put(Plan.of(new PlanId("frozen"), "Frozen", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(50),
+                EXPORTS, Limit.of(0)))));
+        user("acme", PRO, "UTC");
+        user("initech", new PlanId("frozen"), "UTC");
+        use("acme", MetricKey.RUNS, 45, "2026-11-02T00:00:00Z");
+        use("initech", MetricKey.RUNS, 10, "2026-11-02T00:00:00Z");
+
+        UserList exceeded = tally.userList().list(new ListUsers(Set.of(MetricStatus.EXCEEDED), 10, Optional.empty()));
+
+        assertThat(exceeded.users()).singleElement().satisfies(standing -> {
+            assertThat(standing.user().value()).isEqualTo("initech");
+            assertThat(standing.worst().orElseThrow().metric()).isEqualTo(EXPORTS);
+            assertThat(standing.worst().orElseThrow().percent()).hasValueSatisfying(p -> assertThat(p).isZero());
+        });
+        assertThat(tally.userList().list(ListUsers.all()).users()).extracting(s -> s.user().value())
+                .containsExactly("initech", "acme");
+    }
+
+    @Test
     void R53_a_cursor_this_list_did_not_give_is_refused() {
         assertThatThrownBy(() -> tally.userList().list(new ListUsers(Set.of(), 10, Optional.of("bm9wZQ"))))
                 .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo("invalid_cursor"));

@@ -203,6 +203,26 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void R4_R50_the_previous_period_is_one_click_away_and_runs_page_through_the_api() {
+        JsonNode current = new ApiClient(port(), keys.acme()).get("/v1/users/acme/billing").json();
+        openUserPage(keys.acme(), "acme");
+
+        browser.findElement(By.xpath("//button[text()='Older' and ancestor::*[@id='run-list']]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("run-list"), "runs 11–20 of"));
+        browser.findElement(By.linkText("← Previous period")).click();
+        wait(By.cssSelector("#ledger table"));
+
+        String previousStart = browser.getCurrentUrl().replaceAll(".*[?&]at=([^&]+).*", "$1");
+        JsonNode previous = new ApiClient(port(), keys.acme()).get("/v1/users/acme/billing?at="
+                + previousStart).json();
+        assertThat(previous.get("period").get("end").asText()).isEqualTo(current.get("period").get("start").asText());
+        assertThat(browser.findElement(By.id("resets")).getText()).startsWith("Ended on");
+        assertThat(browser.findElements(By.linkText("Current period"))).hasSize(1);
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
     void R62_a_user_key_cannot_open_the_console() {
         signIn(keys.globex(), "", "console");
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
