@@ -3,11 +3,11 @@ package dev.tally.application;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tally.application.billing.ListUsers;
+import dev.tally.application.billing.UserList;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
-import dev.tally.application.user.ListUsers;
 import dev.tally.application.user.PutUser;
-import dev.tally.application.user.UserList;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.plan.Limit;
@@ -133,6 +133,26 @@ class UsageOverTimeTest {
             cursor = page.nextCursor();
         } while (cursor.isPresent());
         assertThat(paged).containsExactly("globex", "acme", "initech", "umbrella");
+    }
+
+    @Test
+    void R53_R15_a_limit_of_zero_is_the_worst_metric_even_at_zero_percent() {
+        tally.plans().put(Plan.of(new PlanId("frozen"), "Frozen", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(50),
+                EXPORTS, Limit.of(0)))));
+        user("acme", PRO, "UTC");
+        user("initech", new PlanId("frozen"), "UTC");
+        use("acme", MetricKey.RUNS, 45, "2026-11-02T00:00:00Z");
+        use("initech", MetricKey.RUNS, 10, "2026-11-02T00:00:00Z");
+
+        UserList exceeded = tally.userList().list(new ListUsers(Set.of(MetricStatus.EXCEEDED), 10, Optional.empty()));
+
+        assertThat(exceeded.users()).singleElement().satisfies(standing -> {
+            assertThat(standing.user().value()).isEqualTo("initech");
+            assertThat(standing.worst().orElseThrow().metric()).isEqualTo(EXPORTS);
+            assertThat(standing.worst().orElseThrow().percent()).hasValueSatisfying(p -> assertThat(p).isZero());
+        });
+        assertThat(tally.userList().list(ListUsers.all()).users()).extracting(s -> s.user().value())
+                .containsExactly("initech", "acme");
     }
 
     @Test

@@ -6,8 +6,10 @@ import java.io.UncheckedIOException;
 
 /**
  * What needs no key: the dashboard page at {@code /}, the OpenAPI document, and the Prometheus
- * metrics. The page holds no data of its own; it asks for a key and reads the billing overview
- * with it like any other client.
+ * metrics. The page holds no data of its own; it asks for a key and reads the API with it like
+ * any other client: with a user key, the customer's page (the billing overview, a usage series per
+ * limited metric, runs, the ledger); with the admin key, the operator's console (the list of users
+ * by worst metric, the plans).
  */
 final class DocumentRoutes {
 

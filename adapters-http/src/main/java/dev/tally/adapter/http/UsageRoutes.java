@@ -59,7 +59,9 @@ final class UsageRoutes {
         routes.get("/v1/users/{user_id}/usage", KEY, (ctx, caller) ->
                 ctx.json(UsageResponse.from(usage.usage(caller.user(ctx), RequestFields.at(ctx)))));
         routes.get("/v1/users/{user_id}/usage/series", KEY, (ctx, caller) -> {
-            MetricKey metric = new MetricKey(RequestFields.required(ctx.queryParam("metric"), "metric"));
+            MetricKey metric = new MetricKey(Optional.ofNullable(ctx.queryParam("metric")).orElseThrow(() ->
+                    ApiException.badField("missing_field", "metric",
+                            "Query parameter 'metric' is required, e.g. ?metric=runs.")));
             Granularity granularity = Granularity.fromWireName(
                     Optional.ofNullable(ctx.queryParam("granularity")).orElse("day"));
             ctx.json(SeriesResponse.from(usage.series(caller.user(ctx), metric, granularity, RequestFields.at(ctx))));

@@ -2,11 +2,11 @@ package dev.tally.adapter.http;
 
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
 
-import dev.tally.application.user.ListUsers;
+import dev.tally.application.billing.ListUsers;
+import dev.tally.application.billing.UserList;
+import dev.tally.application.billing.UserListService;
 import dev.tally.application.user.PutUser;
 import dev.tally.application.user.ResetBillingPeriod;
-import dev.tally.application.user.UserList;
-import dev.tally.application.user.UserListService;
 import dev.tally.application.user.UserService;
 import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.CycleKind;

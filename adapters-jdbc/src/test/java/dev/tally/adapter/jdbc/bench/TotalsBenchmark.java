@@ -8,22 +8,14 @@ import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.usage.UsageTotals;
 import dev.tally.domain.user.UserId;
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.stream.Stream;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -70,24 +62,12 @@ public final class TotalsBenchmark {
     }
 
     private static void run(String database, long size, int reads) throws Exception {
-        boolean postgres = database.equals("postgres");
-        Path directory = null;
-        String schema = null;
-        String url;
-        if (postgres) {
-            String server = System.getenv("TALLY_TEST_POSTGRES_URL");
-            if (server == null || server.isBlank()) {
-                System.out.println("postgres skipped: TALLY_TEST_POSTGRES_URL is not set");
-                return;
-            }
-            schema = "tally_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-            execute(server, "CREATE SCHEMA " + schema);
-            url = server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        } else {
-            directory = Files.createTempDirectory("tally-bench");
-            url = "jdbc:h2:file:" + directory.resolve("tally").toAbsolutePath();
+        Optional<BenchDatabase> created = BenchDatabase.create(database);
+        if (created.isEmpty()) {
+            return;
         }
-        try (JdbcStorage storage = JdbcStorage.open(url, 4)) {
+        try (BenchDatabase db = created.get(); JdbcStorage storage = JdbcStorage.open(db.url(), 4)) {
+            boolean postgres = db.postgres();
             long started = System.nanoTime();
             populate(storage, postgres, size);
             double populateSeconds = (System.nanoTime() - started) / 1e9;
@@ -116,15 +96,6 @@ public final class TotalsBenchmark {
             System.out.printf("%-10s %12d %10.1f %10.1f %10.1f %10.1f %12.1f%n", database, size,
                     nanos[reads / 2] / 1000.0, nanos[(int) (reads * 0.9)] / 1000.0, nanos[(int) (reads * 0.99)] / 1000.0,
                     mean, populateSeconds);
-        } finally {
-            if (schema != null) {
-                execute(System.getenv("TALLY_TEST_POSTGRES_URL"), "DROP SCHEMA " + schema + " CASCADE");
-            }
-            if (directory != null) {
-                try (Stream<Path> files = Files.walk(directory)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(TotalsBenchmark::delete);
-                }
-            }
         }
     }
 
@@ -196,19 +167,5 @@ public final class TotalsBenchmark {
         List<String> plan = storage.jdbi().withHandle(handle -> handle.createQuery(sql).mapTo(String.class).list());
         System.out.println("  plan (" + (postgres ? "postgres" : "h2") + "): " + String.join(" | ", plan)
                 .replaceAll("\\s+", " "));
-    }
-
-    private static void execute(String url, String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url)) {
-            connection.createStatement().execute(sql);
-        }
-    }
-
-    private static void delete(Path path) {
-        try {
-            Files.delete(path);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot delete " + path, e);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.tally.application.user;
+package dev.tally.application.billing;
 
 import dev.tally.application.port.PeriodTotals;
 import dev.tally.application.port.PlanRepository;

@@ -1,4 +1,4 @@
-package dev.tally.application.user;
+package dev.tally.application.billing;
 
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.MetricUsage;

@@ -1,0 +1,310 @@
+package dev.tally.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.adapter.http.ApiClient;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The customer's page and the operator's console in a real browser (Debian's headless Chromium,
+ * driven by Selenium) against the real server on port 0 with the demo data: every figure the
+ * page shows is the API's (R15, R50, R52, R53), the console is the operator's only (R62), the
+ * browser logs no error, and axe-core finds no serious or critical accessibility violation.
+ * Screenshots of both pages at 1280 and 360 px wide are written to {@code target/screenshots}.
+ *
+ * <p>Without {@code chromium} and {@code chromedriver} the test is skipped with a message, except
+ * under CI, whose script installs them.
+ */
+class DashboardBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private static TallyApp app;
+    private static String base;
+    private static String adminKey;
+    private static DemoCommand.Keys keys;
+    private static ChromeDriver browser;
+    private static Path profile;
+
+    @BeforeAll
+    static void start() throws IOException {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!present && System.getenv("CI") == null) {
+            System.out.println("SKIPPED DashboardBrowserTest: install chromium and chromium-driver "
+                    + "(apt-get install -y chromium chromium-driver) to run the browser tests; .ci/run does.");
+        }
+        Assumptions.assumeTrue(present || System.getenv("CI") != null, "chromium and chromedriver are not installed");
+        app = TallyApp.open(OpenStorage.MEMORY, Clock.systemUTC());
+        adminKey = app.ensureAdminKey(Optional.empty()).orElseThrow();
+        keys = DemoCommand.load(app);
+        base = "http://127.0.0.1:" + app.serve(0) + "/";
+        profile = Files.createTempDirectory("tally-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (app != null) {
+            app.close();
+        }
+        if (profile != null) {
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    @BeforeEach
+    void freshTab() {
+        browser.manage().window().setSize(new Dimension(1280, 900));
+        browser.get(base);
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        consoleErrors();
+    }
+
+    @Test
+    void R15_R50_each_bar_is_the_servers_percent_and_each_row_the_servers_figures() {
+        JsonNode billing = new ApiClient(port(), keys.acme()).get("/v1/users/acme/billing").json();
+
+        openUserPage(keys.acme(), "acme");
+
+        List<WebElement> rows = browser.findElements(By.cssSelector("section[aria-labelledby=usage-title] tbody tr"));
+        assertThat(rows).hasSize(billing.get("metrics").size());
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode metric = billing.get("metrics").get(i);
+            List<WebElement> cells = rows.get(i).findElements(By.tagName("td"));
+            assertThat(cells.get(0).getText()).isEqualTo(metric.get("metric").asText());
+            assertThat(new BigDecimal(cells.get(1).getText())).isEqualByComparingTo(metric.get("used").decimalValue());
+            if (metric.get("limit").isNull()) {
+                assertThat(cells.get(2).getText()).isEqualTo("unlimited");
+            } else {
+                assertThat(new BigDecimal(cells.get(2).getText()))
+                        .isEqualByComparingTo(metric.get("limit").decimalValue());
+            }
+            assertThat(cells.get(5).getText()).isEqualTo(metric.get("status").asText());
+            if (!metric.get("percent").isNull()) {
+                double percent = metric.get("percent").asDouble();
+                assertThat(cells.get(4).getText()).endsWith(" %");
+                assertThat(new BigDecimal(cells.get(4).getText().replace(" %", "")))
+                        .isEqualByComparingTo(metric.get("percent").decimalValue());
+                WebElement track = cells.get(3).findElement(By.className("bar"));
+                WebElement fill = track.findElement(By.className("fill"));
+                assertThat((double) fill.getRect().getWidth() / track.getRect().getWidth())
+                        .as(metric.get("metric").asText()).isCloseTo(Math.min(100, percent) / 100, within(0.01));
+                assertThat(fill.getAttribute("class")).contains(metric.get("status").asText());
+            }
+        }
+        assertThat(browser.findElement(By.id("resets")).getText()).matches("Resets in \\d+ days?, on .*");
+        assertThat(browser.findElement(By.id("balance")).getText())
+                .isEqualTo(billing.get("credits").get("balance").asText());
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void R52_each_limited_metrics_chart_ends_at_its_used_figure() {
+        JsonNode billing = new ApiClient(port(), keys.acme()).get("/v1/users/acme/billing").json();
+
+        openUserPage(keys.acme(), "acme");
+
+        List<String> charted = new ArrayList<>();
+        for (JsonNode metric : billing.get("metrics")) {
+            if (metric.get("limit").isNull()) {
+                continue;
+            }
+            String name = metric.get("metric").asText();
+            charted.add(name);
+            WebElement chart = browser.findElement(By.cssSelector("svg.chart[data-metric='" + name + "']"));
+            WebElement last = chart.findElement(By.className("last-point"));
+            assertThat(new BigDecimal(last.getAttribute("data-cumulative"))).as(name)
+                    .isEqualByComparingTo(metric.get("used").decimalValue());
+            assertThat(chart.findElement(By.className("last-label")).getText()).as(name)
+                    .isEqualTo(last.getAttribute("data-cumulative"));
+            assertThat(chart.findElements(By.className("limit-line"))).hasSize(1);
+        }
+        assertThat(charted).contains("runs", "exports");
+        assertThat(browser.findElements(By.cssSelector("svg.chart"))).hasSize(charted.size());
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void R53_the_console_lists_globex_exceeded_on_runs_and_links_to_its_page() {
+        signIn(adminKey, "", "console");
+        wait(By.cssSelector("tr[data-user=globex]"));
+
+        WebElement globex = browser.findElement(By.cssSelector("tr[data-user=globex]"));
+        List<WebElement> cells = globex.findElements(By.tagName("td"));
+        assertThat(cells.get(2).getText()).isEqualTo("runs");
+        assertThat(cells.get(3).getText()).isEqualTo("5 / 5");
+        assertThat(cells.get(6).getText()).isEqualTo("exceeded");
+        assertThat(browser.findElements(By.cssSelector("#users tr")).get(0).getAttribute("data-user"))
+                .as("worst first").isEqualTo("globex");
+        screenshots("console");
+        assertThat(axeViolations()).isEmpty();
+
+        new Select(browser.findElement(By.id("status-filter"))).selectByValue("exceeded");
+        wait(By.cssSelector("tr[data-user=globex]"));
+        assertThat(browser.findElements(By.cssSelector("#users .status")))
+                .allSatisfy(status -> assertThat(status.getText()).isEqualTo("exceeded"));
+
+        browser.findElement(By.linkText("globex")).click();
+        wait(By.id("usage-title"));
+        assertThat(browser.findElement(By.id("period-title")).getText()).isEqualTo("globex — plan Free");
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void R4_R50_the_previous_period_is_one_click_away_and_runs_page_through_the_api() {
+        JsonNode current = new ApiClient(port(), keys.acme()).get("/v1/users/acme/billing").json();
+        openUserPage(keys.acme(), "acme");
+
+        browser.findElement(By.xpath("//button[text()='Older' and ancestor::*[@id='run-list']]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("run-list"), "runs 11–20 of"));
+        browser.findElement(By.linkText("← Previous period")).click();
+        wait(By.cssSelector("#ledger table"));
+
+        String previousStart = browser.getCurrentUrl().replaceAll(".*[?&]at=([^&]+).*", "$1");
+        JsonNode previous = new ApiClient(port(), keys.acme()).get("/v1/users/acme/billing?at="
+                + previousStart).json();
+        assertThat(previous.get("period").get("end").asText()).isEqualTo(current.get("period").get("start").asText());
+        assertThat(browser.findElement(By.id("resets")).getText()).startsWith("Ended on");
+        assertThat(browser.findElements(By.linkText("Current period"))).hasSize(1);
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void R62_a_user_key_cannot_open_the_console() {
+        signIn(keys.globex(), "", "console");
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.id("status"), "needs an admin key"));
+
+        assertThat(browser.findElements(By.id("users"))).isEmpty();
+        assertThat(browser.findElement(By.id("status")).getAttribute("class")).isEqualTo("error");
+    }
+
+    @Test
+    void the_customers_page_is_accessible_and_fits_360_pixels() {
+        openUserPage(keys.acme(), "acme");
+        screenshots("user");
+
+        assertThat(axeViolations()).isEmpty();
+        browser.manage().window().setSize(new Dimension(360, 900));
+        Number pageWidth = (Number) ((JavascriptExecutor) browser)
+                .executeScript("return document.documentElement.scrollWidth");
+        assertThat(pageWidth.intValue()).as("no sideways scrolling of the page at 360 px").isLessThanOrEqualTo(360);
+        assertThat(axeViolations()).isEmpty();
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    // --- helpers ----------------------------------------------------------------------------------
+
+    private static int port() {
+        return Integer.parseInt(base.replaceAll(".*:(\\d+)/$", "$1"));
+    }
+
+    private static void signIn(String key, String user, String go) {
+        browser.get(base);
+        wait(By.id("key")).sendKeys(key);
+        browser.findElement(By.id("user")).sendKeys(user);
+        browser.findElement(By.cssSelector("button[value=" + go + "]")).click();
+    }
+
+    private static void openUserPage(String key, String user) {
+        signIn(key, user, "user");
+        wait(By.cssSelector("#run-list table"));
+        wait(By.cssSelector("#ledger table"));
+    }
+
+    private static WebElement wait(By what) {
+        return new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.presenceOfElementLocated(what));
+    }
+
+    /** The browser's console errors since the last call (reading the log empties it). */
+    private static List<String> consoleErrors() {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .toList();
+    }
+
+    /** axe-core's serious and critical violations on the page as it is now. */
+    private static List<String> axeViolations() {
+        Results results = new AxeBuilder().analyze(browser);
+        return results.getViolations().stream()
+                .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
+                .map(DashboardBrowserTest::describe)
+                .toList();
+    }
+
+    private static String describe(Rule rule) {
+        return rule.getId() + " (" + rule.getImpact() + "): " + rule.getHelp() + " at "
+                + rule.getNodes().stream().map(node -> String.valueOf(node.getTarget())).toList();
+    }
+
+    /** The whole page at 1280 and at 360 px wide, as {@code <name>-<width>.png}. */
+    private static void screenshots(String name) {
+        for (int width : new int[] {1280, 360}) {
+            browser.manage().window().setSize(new Dimension(width, 900));
+            Number height = (Number) ((JavascriptExecutor) browser)
+                    .executeScript("return document.documentElement.scrollHeight");
+            browser.manage().window().setSize(new Dimension(width, Math.min(8000, height.intValue())));
+            try {
+                Files.write(SCREENSHOTS.resolve(name + "-" + width + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        browser.manage().window().setSize(new Dimension(1280, 900));
+    }
+}
