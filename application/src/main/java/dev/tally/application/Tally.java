@@ -5,6 +5,7 @@ import dev.tally.application.activation.ActivationCodeService;
 import dev.tally.application.billing.BillingService;
 import dev.tally.application.cost.ApiCallService;
 import dev.tally.application.credit.CreditService;
+import dev.tally.application.entitlement.EntitlementService;
 import dev.tally.application.health.HealthService;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.memory.InMemoryStorage;
@@ -70,6 +71,7 @@ public final class Tally {
     private final BillingService billing;
     private final HealthService health;
     private final AccessService access;
+    private final EntitlementService entitlements;
 
     private Tally(TallyStorage storage, Clock clock, Settings settings) {
         this.storage = storage;
@@ -93,6 +95,7 @@ public final class Tally {
                 activationCodes, clock);
         this.health = new HealthService(clock);
         this.access = new AccessService(storage.apiKeys(), accounts, storage.transactions(), clock);
+        this.entitlements = new EntitlementService(accounts, storage.usage(), clock);
     }
 
     /** Tally over fresh in-memory storage with default settings. */
@@ -162,5 +165,10 @@ public final class Tally {
 
     public AccessService access() {
         return access;
+    }
+
+    /** In-process entitlement checks (R70): the cheap question to ask before doing the work. */
+    public EntitlementService entitlements() {
+        return entitlements;
     }
 }

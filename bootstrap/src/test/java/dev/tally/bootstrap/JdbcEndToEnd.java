@@ -3,6 +3,7 @@ package dev.tally.bootstrap;
 import dev.tally.adapter.http.AccessScenarios;
 import dev.tally.adapter.http.ApiContractScenarios;
 import dev.tally.adapter.http.BoundedInputScenarios;
+import dev.tally.adapter.http.EntitlementScenarios;
 import dev.tally.adapter.http.MalformedRequestScenarios;
 import dev.tally.adapter.http.SeedScenarios;
 import dev.tally.adapter.http.StorageFixture;
@@ -51,6 +52,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class Bounded extends BoundedInputScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Entitlements extends EntitlementScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

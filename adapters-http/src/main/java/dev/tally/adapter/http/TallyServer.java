@@ -88,6 +88,7 @@ public final class TallyServer implements AutoCloseable {
             new ApiCallRoutes(tally.apiCalls(), metrics).register(table);
             new ActivationCodeRoutes(tally.activationCodes(), metrics).register(table);
             new BillingRoutes(tally.billing()).register(table);
+            new EntitlementRoutes(tally.entitlements()).register(table);
             registered.set(table.routes());
         });
         javalin.start();

@@ -193,6 +193,10 @@ public abstract class AccessScenarios extends ApiTestSupport {
         cases.add(new Case("POST", "/v1/activation-codes/{code}/redeem", Rule.OWN_USER,
                 () -> new Request("/v1/activation-codes/" + newCode() + "/redeem", null, Map.of())));
         cases.add(new Case("GET", users + "/billing", Rule.OWN_USER, () -> get(u + "/billing")));
+        // Entitlement checks read the user's own figures (R62, R70).
+        cases.add(new Case("GET", users + "/entitlements", Rule.OWN_USER, () -> get(u + "/entitlements")));
+        cases.add(new Case("GET", users + "/entitlements/{metric}", Rule.OWN_USER,
+                () -> get(u + "/entitlements/runs?quantity=2")));
         return cases;
     }
 

@@ -16,6 +16,7 @@ import dev.tally.application.port.contract.ActivationCodeRepositoryContract;
 import dev.tally.application.port.contract.ApiCallRepositoryContract;
 import dev.tally.application.port.contract.ApiKeyRepositoryContract;
 import dev.tally.application.port.contract.CreditTransactionRepositoryContract;
+import dev.tally.application.port.contract.EntitlementContract;
 import dev.tally.application.port.contract.IdempotencyStoreContract;
 import dev.tally.application.port.contract.ModelPriceRepositoryContract;
 import dev.tally.application.port.contract.PlanRepositoryContract;
@@ -150,6 +151,15 @@ abstract class PortContracts {
 
     @Nested
     class UseCaseRetryTest extends UseCaseRetryContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class EntitlementTest extends EntitlementContract {
 
         @Override
         protected TallyStorage storage() {

@@ -102,6 +102,15 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
+    public UsageTotals totals(UserId user, MetricKey metric, BillingPeriod period) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            Rollup rollup = ledger.rollups.get(RollupKey.of(metric, period));
+            return rollup == null ? UsageTotals.ZERO : rollup.totals();
+        }
+    }
+
+    @Override
     public ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
                                  BillingPeriod period, Limit limit) {
         UserLedger ledger = ledger(user);

@@ -1,0 +1,67 @@
+package dev.tally.application.entitlement;
+
+import dev.tally.application.port.UsageLedger;
+import dev.tally.application.user.Accounts;
+import dev.tally.domain.entitlement.Entitlement;
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.user.User;
+import dev.tally.domain.user.UserId;
+import dev.tally.domain.usage.UsageTotals;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Entitlement checks (R70): would this much more be allowed now? Each answer comes from the same
+ * rollups an enforced write checks and raises (R10), read by key, so a check costs the same however
+ * much history there is and never disagrees with the enforced write that follows it when nobody
+ * else writes in between. A check records nothing and grants nothing: only an enforced write
+ * (R13), a reservation (R71) or an allocation change (R72) does.
+ *
+ * <pre>{@code
+ * Entitlement may = tally.entitlements().check(new CheckEntitlement(user, new MetricKey("exports"), BigDecimal.ONE));
+ * if (!may.allowed()) { ... may.denial().orElseThrow().message() ... }
+ * }</pre>
+ */
+public class EntitlementService {
+
+    private final Accounts accounts;
+    private final UsageLedger ledger;
+    private final Clock clock;
+
+    @Inject
+    public EntitlementService(Accounts accounts, UsageLedger ledger, Clock clock) {
+        this.accounts = accounts;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    /** One check; {@code 404 user_not_found} for an unknown user. */
+    public Entitlement check(CheckEntitlement query) {
+        User user = accounts.user(query.user());
+        return metered(user, accounts.planOf(user), query.metric(), query.quantity(), user.periodAt(clock.instant()));
+    }
+
+    /** Every metric the user's plan names, each checked for one more. */
+    public Entitlements all(UserId id) {
+        User user = accounts.user(id);
+        Plan plan = accounts.planOf(user);
+        BillingPeriod period = user.periodAt(clock.instant());
+        Map<MetricKey, UsageTotals> totals = ledger.totals(user.id(), period);
+        List<Entitlement> entitlements = new ArrayList<>();
+        for (MetricKey metric : plan.limits().sorted().keySet()) {
+            entitlements.add(Entitlement.metered(plan, metric, totals.getOrDefault(metric, UsageTotals.ZERO),
+                    BigDecimal.ONE, period));
+        }
+        return new Entitlements(user.id(), plan.id(), entitlements);
+    }
+
+    private Entitlement metered(User user, Plan plan, MetricKey metric, BigDecimal quantity, BillingPeriod period) {
+        return Entitlement.metered(plan, metric, ledger.totals(user.id(), metric, period), quantity, period);
+    }
+}

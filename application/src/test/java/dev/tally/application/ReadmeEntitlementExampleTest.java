@@ -1,0 +1,85 @@
+package dev.tally.application;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.application.entitlement.CheckEntitlement;
+import dev.tally.application.usage.RecordUsage;
+import dev.tally.application.usage.UsageItem;
+import dev.tally.application.user.PutUser;
+import dev.tally.domain.entitlement.Entitlement;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.plan.PlanLimits;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.user.UserId;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the README's in-process example of entitlements (R70) compiling, running and word for
+ * word the same as here.
+ */
+class ReadmeEntitlementExampleTest {
+
+    private static final String README_BLOCK = "<!-- ReadmeEntitlementExampleTest -->\n```java\n";
+
+    @Test
+    void the_readme_entitlement_example_runs() {
+        assertThat(readmeExample()).isEqualTo("exports: 10 of 10 used; exports_limit_exceeded");
+    }
+
+    private static String readmeExample() {
+        // README:begin
+        Tally tally = Tally.inMemory(Clock.systemUTC());
+        tally.plans().put(Plan.of(new PlanId("pro"), "Pro",
+                new PlanLimits(Map.of(new MetricKey("exports"), Limit.of(10)))));
+        UserId acme = new UserId("acme");
+        tally.users().put(PutUser.of(acme, new PlanId("pro")));
+        MetricKey exports = new MetricKey("exports");
+
+        // A check before the work: in process, from the rollups enforcement writes; records nothing.
+        Entitlement may = tally.entitlements().check(new CheckEntitlement(acme, exports, BigDecimal.TEN));
+        if (may.allowed()) {
+            tally.usage().record(new RecordUsage(acme, List.of(new UsageItem(exports, BigDecimal.TEN,
+                    Optional.empty(), new IdempotencyKey("export-42"), Map.of())), true));
+        }
+        Entitlement more = tally.entitlements().check(CheckEntitlement.ofOne(acme, exports));
+        return "exports: " + more.usage().used() + " of " + more.usage().limit().orElseThrow() + " used; "
+                + more.denial().map(denial -> denial.code()).orElse("allowed");
+        // README:end
+    }
+
+    @Test
+    void the_readme_shows_exactly_this_example() throws IOException {
+        String source = Files.readString(
+                Path.of("src/test/java/dev/tally/application/ReadmeEntitlementExampleTest.java"));
+        String inTest = between(source, "// README:begin\n", "        // README:end");
+        String readme = Files.readString(Path.of("../README.md"));
+        String inReadme = between(readme, README_BLOCK, "```");
+
+        assertThat(normalise(inReadme)).isEqualTo(normalise(inTest));
+    }
+
+    private static String between(String text, String from, String to) {
+        int start = text.indexOf(from);
+        assertThat(start).as("'" + from.strip() + "' is present").isNotNegative();
+        start += from.length();
+        return text.substring(start, text.indexOf(to, start));
+    }
+
+    private static List<String> normalise(String block) {
+        return Arrays.stream(block.split("\n")).map(String::strip).filter(line -> !line.isEmpty())
+                .collect(Collectors.toList());
+    }
+}
