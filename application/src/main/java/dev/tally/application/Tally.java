@@ -2,6 +2,7 @@ package dev.tally.application;
 
 import dev.tally.application.access.AccessService;
 import dev.tally.application.activation.ActivationCodeService;
+import dev.tally.application.allocation.AllocationService;
 import dev.tally.application.billing.BillingService;
 import dev.tally.application.cost.ApiCallService;
 import dev.tally.application.credit.CreditService;
@@ -72,6 +73,7 @@ public final class Tally {
     private final HealthService health;
     private final AccessService access;
     private final EntitlementService entitlements;
+    private final AllocationService allocations;
 
     private Tally(TallyStorage storage, Clock clock, Settings settings) {
         this.storage = storage;
@@ -92,10 +94,11 @@ public final class Tally {
                 metering, accounts, writes, settings.lateEvents(), clock);
         this.activationCodes = new ActivationCodeService(storage.activationCodes(), metering, accounts, writes, clock);
         this.billing = new BillingService(accounts, metering, runs, credits, storage.credits(), apiCalls,
-                activationCodes, clock);
+                activationCodes, storage.allocations(), clock);
         this.health = new HealthService(clock);
         this.access = new AccessService(storage.apiKeys(), accounts, storage.transactions(), clock);
-        this.entitlements = new EntitlementService(accounts, storage.usage(), clock);
+        this.entitlements = new EntitlementService(accounts, storage.usage(), storage.allocations(), clock);
+        this.allocations = new AllocationService(storage.allocations(), accounts, writes);
     }
 
     /** Tally over fresh in-memory storage with default settings. */
@@ -170,5 +173,10 @@ public final class Tally {
     /** In-process entitlement checks (R70): the cheap question to ask before doing the work. */
     public EntitlementService entitlements() {
         return entitlements;
+    }
+
+    /** Allocations such as seats and projects (R72). */
+    public AllocationService allocations() {
+        return allocations;
     }
 }

@@ -2,13 +2,16 @@ package dev.tally.application;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.application.allocation.ChangeAllocation;
 import dev.tally.application.entitlement.CheckEntitlement;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
+import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.PutUser;
 import dev.tally.domain.entitlement.Entitlement;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.MetricUsage;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
@@ -36,14 +39,15 @@ class ReadmeEntitlementExampleTest {
 
     @Test
     void the_readme_entitlement_example_runs() {
-        assertThat(readmeExample()).isEqualTo("exports: 10 of 10 used; exports_limit_exceeded");
+        assertThat(readmeExample()).isEqualTo("exports: 10 of 10 used; exports_limit_exceeded; seats: 1 of 3");
     }
 
     private static String readmeExample() {
         // README:begin
         Tally tally = Tally.inMemory(Clock.systemUTC());
         tally.plans().put(Plan.of(new PlanId("pro"), "Pro",
-                new PlanLimits(Map.of(new MetricKey("exports"), Limit.of(10)))));
+                new PlanLimits(Map.of(new MetricKey("exports"), Limit.of(10))))
+        .withAllocations(new PlanLimits(Map.of(new MetricKey("seats"), Limit.of(3)))));
         UserId acme = new UserId("acme");
         tally.users().put(PutUser.of(acme, new PlanId("pro")));
         MetricKey exports = new MetricKey("exports");
@@ -55,8 +59,13 @@ class ReadmeEntitlementExampleTest {
                     Optional.empty(), new IdempotencyKey("export-42"), Map.of())), true));
         }
         Entitlement more = tally.entitlements().check(CheckEntitlement.ofOne(acme, exports));
+
+        // Seats are an allocation (R72): a current count; an increase is checked and recorded in one step.
+        Outcome<MetricUsage> seat = tally.allocations().change(new ChangeAllocation(acme, new MetricKey("seats"),
+                BigDecimal.ONE, Optional.empty()));
         return "exports: " + more.usage().used() + " of " + more.usage().limit().orElseThrow() + " used; "
-                + more.denial().map(denial -> denial.code()).orElse("allowed");
+                + more.denial().map(denial -> denial.code()).orElse("allowed") + "; seats: "
+                + seat.orElseThrow().used() + " of 3";
         // README:end
     }
 

@@ -1,6 +1,7 @@
 package dev.tally.bootstrap;
 
 import dev.tally.adapter.http.AccessScenarios;
+import dev.tally.adapter.http.AllocationScenarios;
 import dev.tally.adapter.http.ApiContractScenarios;
 import dev.tally.adapter.http.BoundedInputScenarios;
 import dev.tally.adapter.http.EntitlementScenarios;
@@ -60,6 +61,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class Entitlements extends EntitlementScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Allocations extends AllocationScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

@@ -89,6 +89,7 @@ public final class TallyServer implements AutoCloseable {
             new ActivationCodeRoutes(tally.activationCodes(), metrics).register(table);
             new BillingRoutes(tally.billing()).register(table);
             new EntitlementRoutes(tally.entitlements()).register(table);
+            new AllocationRoutes(tally.allocations(), metrics).register(table);
             registered.set(table.routes());
         });
         javalin.start();

@@ -48,8 +48,10 @@ public abstract class AccessScenarios extends ApiTestSupport {
     @BeforeEach
     void twoUsersOnDifferentPlans() {
         String generous = "{\"runs\": 1000, \"sessions\": 1000, \"activation_codes\": 1000}";
-        plan("pro", generous);
-        plan("basic", generous);
+        for (String plan : List.of("pro", "basic")) {
+            assertOk(admin.put("/v1/plans/" + plan, "{\"name\": \"" + plan + "\", \"limits\": " + generous
+                    + ", \"allocations\": {\"seats\": 1000}}"));
+        }
         acme = user("acme", "pro");
         bob = user("bob", "basic");
         purchase(admin, "acme", 1000);
@@ -197,6 +199,13 @@ public abstract class AccessScenarios extends ApiTestSupport {
         cases.add(new Case("GET", users + "/entitlements", Rule.OWN_USER, () -> get(u + "/entitlements")));
         cases.add(new Case("GET", users + "/entitlements/{metric}", Rule.OWN_USER,
                 () -> get(u + "/entitlements/runs?quantity=2")));
+        // Allocations: a user changes its own (consumption, checked against the plan, R62, R72); the
+        // operator sets one outright, for imports.
+        cases.add(new Case("GET", users + "/allocations", Rule.OWN_USER, () -> get(u + "/allocations")));
+        cases.add(new Case("POST", users + "/allocations/{metric}", Rule.OWN_USER,
+                () -> body(u + "/allocations/seats", "{\"delta\": 1}")));
+        cases.add(new Case("PUT", users + "/allocations/{metric}", Rule.OPERATOR,
+                () -> body(u + "/allocations/seats", "{\"value\": 2}")));
         return cases;
     }
 

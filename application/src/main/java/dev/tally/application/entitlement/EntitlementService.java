@@ -1,5 +1,6 @@
 package dev.tally.application.entitlement;
 
+import dev.tally.application.port.AllocationRepository;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.entitlement.Entitlement;
@@ -32,22 +33,30 @@ public class EntitlementService {
 
     private final Accounts accounts;
     private final UsageLedger ledger;
+    private final AllocationRepository allocations;
     private final Clock clock;
 
     @Inject
-    public EntitlementService(Accounts accounts, UsageLedger ledger, Clock clock) {
+    public EntitlementService(Accounts accounts, UsageLedger ledger, AllocationRepository allocations, Clock clock) {
         this.accounts = accounts;
         this.ledger = ledger;
+        this.allocations = allocations;
         this.clock = clock;
     }
 
     /** One check; {@code 404 user_not_found} for an unknown user. */
     public Entitlement check(CheckEntitlement query) {
         User user = accounts.user(query.user());
-        return metered(user, accounts.planOf(user), query.metric(), query.quantity(), user.periodAt(clock.instant()));
+        Plan plan = accounts.planOf(user);
+        MetricKey metric = query.metric();
+        if (plan.allocates(metric)) {
+            return Entitlement.allocation(plan, metric, allocations.value(user.id(), metric), query.quantity());
+        }
+        BillingPeriod period = user.periodAt(clock.instant());
+        return Entitlement.metered(plan, metric, ledger.totals(user.id(), metric, period), query.quantity(), period);
     }
 
-    /** Every metric the user's plan names, each checked for one more. */
+    /** Every metric the user's plan limits, then every allocation it lists, each checked for one more. */
     public Entitlements all(UserId id) {
         User user = accounts.user(id);
         Plan plan = accounts.planOf(user);
@@ -58,10 +67,11 @@ public class EntitlementService {
             entitlements.add(Entitlement.metered(plan, metric, totals.getOrDefault(metric, UsageTotals.ZERO),
                     BigDecimal.ONE, period));
         }
+        Map<MetricKey, BigDecimal> values = allocations.values(user.id());
+        for (MetricKey metric : plan.allocations().sorted().keySet()) {
+            entitlements.add(Entitlement.allocation(plan, metric, values.getOrDefault(metric, BigDecimal.ZERO),
+                    BigDecimal.ONE));
+        }
         return new Entitlements(user.id(), plan.id(), entitlements);
-    }
-
-    private Entitlement metered(User user, Plan plan, MetricKey metric, BigDecimal quantity, BillingPeriod period) {
-        return Entitlement.metered(plan, metric, ledger.totals(user.id(), metric, period), quantity, period);
     }
 }

@@ -44,6 +44,12 @@ public record Entitlement(MetricKind kind, BigDecimal requested, MetricUsage usa
                 Optional.of(period.resetsAt()), denial(decision));
     }
 
+    /** Checks {@code requested} more of allocation {@code metric}, now at {@code value} (R72). */
+    public static Entitlement allocation(Plan plan, MetricKey metric, BigDecimal value, BigDecimal requested) {
+        return new Entitlement(MetricKind.ALLOCATION, requested, plan.allocationOf(metric, value), Optional.empty(),
+                denial(plan.decideAllocation(metric, value, requested)));
+    }
+
     private static Optional<LimitExceeded> denial(LimitDecision decision) {
         return decision instanceof LimitExceeded exceeded ? Optional.of(exceeded) : Optional.empty();
     }
