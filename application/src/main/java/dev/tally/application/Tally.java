@@ -11,6 +11,7 @@ import dev.tally.application.health.HealthService;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.plan.PlanService;
+import dev.tally.application.reservation.ReservationService;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.application.run.ModelPriceService;
 import dev.tally.application.run.ReportRunService;
@@ -74,6 +75,7 @@ public final class Tally {
     private final AccessService access;
     private final EntitlementService entitlements;
     private final AllocationService allocations;
+    private final ReservationService reservations;
 
     private Tally(TallyStorage storage, Clock clock, Settings settings) {
         this.storage = storage;
@@ -84,7 +86,7 @@ public final class Tally {
         this.prices = new ModelPriceService(storage.modelPrices(), storage.transactions());
         this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
                 clock);
-        Metering metering = new Metering(storage.usage(), accounts);
+        Metering metering = new Metering(storage.usage(), accounts, clock);
         this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock);
         this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock);
         this.runs = new ReportRunService(storage.runs(), storage.usage(), prices, accounts, writes,
@@ -97,8 +99,9 @@ public final class Tally {
                 activationCodes, storage.allocations(), clock);
         this.health = new HealthService(clock);
         this.access = new AccessService(storage.apiKeys(), accounts, storage.transactions(), clock);
-        this.entitlements = new EntitlementService(accounts, storage.usage(), storage.allocations(), clock);
+        this.entitlements = new EntitlementService(accounts, metering, storage.allocations(), clock);
         this.allocations = new AllocationService(storage.allocations(), accounts, writes);
+        this.reservations = new ReservationService(storage.usage(), metering, accounts, writes, clock);
     }
 
     /** Tally over fresh in-memory storage with default settings. */
@@ -178,5 +181,10 @@ public final class Tally {
     /** Allocations such as seats and projects (R72). */
     public AllocationService allocations() {
         return allocations;
+    }
+
+    /** Reservations: hold before work of unknown size, commit what it used (R71). */
+    public ReservationService reservations() {
+        return reservations;
     }
 }

@@ -6,6 +6,7 @@ import dev.tally.adapter.http.ApiContractScenarios;
 import dev.tally.adapter.http.BoundedInputScenarios;
 import dev.tally.adapter.http.EntitlementScenarios;
 import dev.tally.adapter.http.MalformedRequestScenarios;
+import dev.tally.adapter.http.ReservationScenarios;
 import dev.tally.adapter.http.SeedScenarios;
 import dev.tally.adapter.http.StorageFixture;
 import org.junit.jupiter.api.Nested;
@@ -69,6 +70,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class Allocations extends AllocationScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Reservations extends ReservationScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

@@ -90,6 +90,7 @@ public final class TallyServer implements AutoCloseable {
             new BillingRoutes(tally.billing()).register(table);
             new EntitlementRoutes(tally.entitlements()).register(table);
             new AllocationRoutes(tally.allocations(), metrics).register(table);
+            new ReservationRoutes(tally.reservations(), metrics).register(table);
             registered.set(table.routes());
         });
         javalin.start();

@@ -206,6 +206,14 @@ public abstract class AccessScenarios extends ApiTestSupport {
                 () -> body(u + "/allocations/seats", "{\"delta\": 1}")));
         cases.add(new Case("PUT", users + "/allocations/{metric}", Rule.OPERATOR,
                 () -> body(u + "/allocations/seats", "{\"value\": 2}")));
+        // Reservations are consumption (R62, R71): the user's own holds; another user's are a 404.
+        String holds = users + "/reservations";
+        cases.add(new Case("POST", holds, Rule.OWN_USER,
+                () -> body(u + "/reservations", "{\"metric\": \"runs\", \"quantity\": 1}")));
+        cases.add(new Case("POST", holds + "/{reservation_id}/commit", Rule.OWN_USER,
+                () -> body(u + "/reservations/" + newHold() + "/commit", "{\"quantity\": 1}")));
+        cases.add(new Case("POST", holds + "/{reservation_id}/release", Rule.OWN_USER,
+                () -> new Request(u + "/reservations/" + newHold() + "/release", null, Map.of())));
         return cases;
     }
 
@@ -334,6 +342,12 @@ public abstract class AccessScenarios extends ApiTestSupport {
 
     private String newRun() {
         return assertOk(admin.post("/v1/users/acme/report-runs", "{}")).json().get("id").asText();
+    }
+
+    /** A fresh hold of one run by acme, for a commit or release to end. */
+    private String newHold() {
+        return assertOk(admin.post("/v1/users/acme/reservations", "{\"metric\": \"runs\", \"quantity\": 1}")).json()
+                .get("id").asText();
     }
 
     private String newCode() {

@@ -101,7 +101,7 @@ class MigrationTest {
 
         try (JdbcStorage latest = JdbcStorage.open(url, 2)) {
             MigrationInfo[] applied = JdbcStorage.flyway(latest.dataSource()).load().info().applied();
-            assertThat(applied).extracting(info -> info.getVersion().getVersion()).containsExactly("1", "2", "3", "4", "5");
+            assertThat(applied).extracting(info -> info.getVersion().getVersion()).containsExactly("1", "2", "3", "4", "5", "6");
             assertThat(rowCounts(latest.jdbi())).isEqualTo(before);
             assertThat(latest.ports().users().find(user)).contains(stored);
             assertThat(latest.ports().plans().find(plan.id()).orElseThrow().limitOf(GPU_HOURS)).isEqualTo(Limit.of(100));

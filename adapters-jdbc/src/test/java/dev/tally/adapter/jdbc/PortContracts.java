@@ -23,6 +23,7 @@ import dev.tally.application.port.contract.EntitlementContract;
 import dev.tally.application.port.contract.IdempotencyStoreContract;
 import dev.tally.application.port.contract.ModelPriceRepositoryContract;
 import dev.tally.application.port.contract.PlanRepositoryContract;
+import dev.tally.application.port.contract.ReservationContract;
 import dev.tally.application.port.contract.ReportRunRepositoryContract;
 import dev.tally.application.port.contract.SessionRepositoryContract;
 import dev.tally.application.port.contract.UsageLedgerContract;
@@ -172,6 +173,15 @@ abstract class PortContracts {
 
     @Nested
     class AllocationTest extends AllocationContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class ReservationTest extends ReservationContract {
 
         @Override
         protected TallyStorage storage() {

@@ -1,7 +1,7 @@
 package dev.tally.application.entitlement;
 
 import dev.tally.application.port.AllocationRepository;
-import dev.tally.application.port.UsageLedger;
+import dev.tally.application.usage.Metering;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.entitlement.Entitlement;
 import dev.tally.domain.period.BillingPeriod;
@@ -32,14 +32,14 @@ import java.util.Map;
 public class EntitlementService {
 
     private final Accounts accounts;
-    private final UsageLedger ledger;
+    private final Metering metering;
     private final AllocationRepository allocations;
     private final Clock clock;
 
     @Inject
-    public EntitlementService(Accounts accounts, UsageLedger ledger, AllocationRepository allocations, Clock clock) {
+    public EntitlementService(Accounts accounts, Metering metering, AllocationRepository allocations, Clock clock) {
         this.accounts = accounts;
-        this.ledger = ledger;
+        this.metering = metering;
         this.allocations = allocations;
         this.clock = clock;
     }
@@ -53,7 +53,7 @@ public class EntitlementService {
             return Entitlement.allocation(plan, metric, allocations.value(user.id(), metric), query.quantity());
         }
         BillingPeriod period = user.periodAt(clock.instant());
-        return Entitlement.metered(plan, metric, ledger.totals(user.id(), metric, period), query.quantity(), period);
+        return Entitlement.metered(plan, metric, metering.totals(user.id(), metric, period), query.quantity(), period);
     }
 
     /** Every metric the user's plan limits, then every allocation it lists, each checked for one more. */
@@ -61,7 +61,7 @@ public class EntitlementService {
         User user = accounts.user(id);
         Plan plan = accounts.planOf(user);
         BillingPeriod period = user.periodAt(clock.instant());
-        Map<MetricKey, UsageTotals> totals = ledger.totals(user.id(), period);
+        Map<MetricKey, UsageTotals> totals = metering.totals(user.id(), period);
         List<Entitlement> entitlements = new ArrayList<>();
         for (MetricKey metric : plan.limits().sorted().keySet()) {
             entitlements.add(Entitlement.metered(plan, metric, totals.getOrDefault(metric, UsageTotals.ZERO),
