@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.application.allocation.ChangeAllocation;
 import dev.tally.application.entitlement.CheckEntitlement;
+import dev.tally.application.reservation.EndReservation;
+import dev.tally.application.reservation.HoldReservation;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
 import dev.tally.application.usecase.Outcome;
@@ -16,6 +18,7 @@ import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.Reservation;
 import dev.tally.domain.user.UserId;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -26,6 +29,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -39,14 +43,14 @@ class ReadmeEntitlementExampleTest {
 
     @Test
     void the_readme_entitlement_example_runs() {
-        assertThat(readmeExample()).isEqualTo("exports: 10 of 10 used; exports_limit_exceeded; seats: 1 of 3");
+        assertThat(readmeExample()).isEqualTo("exports: 10 of 10 used; exports_limit_exceeded; seats: 1 of 3; tokens: 2750");
     }
 
     private static String readmeExample() {
         // README:begin
         Tally tally = Tally.inMemory(Clock.systemUTC());
         tally.plans().put(Plan.of(new PlanId("pro"), "Pro",
-                new PlanLimits(Map.of(new MetricKey("exports"), Limit.of(10))))
+                new PlanLimits(Map.of(new MetricKey("exports"), Limit.of(10), new MetricKey("tokens"), Limit.of(5000))))
         .withAllocations(new PlanLimits(Map.of(new MetricKey("seats"), Limit.of(3)))));
         UserId acme = new UserId("acme");
         tally.users().put(PutUser.of(acme, new PlanId("pro")));
@@ -60,12 +64,19 @@ class ReadmeEntitlementExampleTest {
         }
         Entitlement more = tally.entitlements().check(CheckEntitlement.ofOne(acme, exports));
 
+        // Work of unknown size (an LLM call): hold an estimate, then commit what it used (R71).
+        Reservation hold = tally.reservations().hold(new HoldReservation(acme, new MetricKey("tokens"),
+                BigDecimal.valueOf(4000), OptionalLong.empty(), Optional.empty())).orElseThrow();
+        tally.reservations().end(EndReservation.commit(acme, hold.id(), Optional.of(BigDecimal.valueOf(2750)),
+                Optional.empty()));
+
         // Seats are an allocation (R72): a current count; an increase is checked and recorded in one step.
         Outcome<MetricUsage> seat = tally.allocations().change(new ChangeAllocation(acme, new MetricKey("seats"),
                 BigDecimal.ONE, Optional.empty()));
         return "exports: " + more.usage().used() + " of " + more.usage().limit().orElseThrow() + " used; "
                 + more.denial().map(denial -> denial.code()).orElse("allowed") + "; seats: "
-                + seat.orElseThrow().used() + " of 3";
+                + seat.orElseThrow().used() + " of 3; tokens: "
+                + tally.entitlements().check(CheckEntitlement.ofOne(acme, new MetricKey("tokens"))).usage().used();
         // README:end
     }
 
