@@ -88,8 +88,9 @@ public class ReservationService {
                             "reservation:" + held.id(), now)
                     : ledger.release(command.user(), held.id(), now);
             if (!done) {
-                // Ended by a concurrent request in between: answer as its state now says.
-                get(command.user(), held.id()).commit(command.quantity(), now);
+                // Ended by a concurrent request in between: refuse as its state now says (409).
+                get(command.user(), held.id()).release(now);
+                throw new IllegalStateException("reservation " + held.id() + " is held but could not be ended");
             }
             return ended;
         }, Reservation::id, id -> get(command.user(), id));
