@@ -1,6 +1,7 @@
 package dev.tally.application.entitlement;
 
 import dev.tally.application.port.AllocationRepository;
+import dev.tally.application.port.UserRepository;
 import dev.tally.application.usage.Metering;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.entitlement.Entitlement;
@@ -18,10 +19,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Entitlement checks (R70): would this much more be allowed now? Each answer comes from the same
- * rollups an enforced write checks and raises (R10), read by key, so a check costs the same however
- * much history there is and never disagrees with the enforced write that follows it when nobody
- * else writes in between. A check records nothing and grants nothing: only an enforced write
+ * Entitlement checks (R70): would this much more be allowed now? Each answer comes from the user
+ * and its plan, read together, and from the same rollups an enforced write checks and raises
+ * (R10), read by key, so a check costs the same however much history there is and never disagrees
+ * with the enforced write that follows it when nobody else writes in between. A check records nothing and grants nothing: only an enforced write
  * (R13), a reservation (R71) or an allocation change (R72) does.
  *
  * <pre>{@code
@@ -46,8 +47,9 @@ public class EntitlementService {
 
     /** One check; {@code 404 user_not_found} for an unknown user. */
     public Entitlement check(CheckEntitlement query) {
-        User user = accounts.user(query.user());
-        Plan plan = accounts.planOf(user);
+        UserRepository.WithPlan read = accounts.withPlan(query.user());
+        User user = read.user();
+        Plan plan = read.plan().orElseThrow();
         MetricKey metric = query.metric();
         if (plan.allocates(metric)) {
             return Entitlement.allocation(plan, metric, allocations.value(user.id(), metric), query.quantity());
@@ -58,8 +60,9 @@ public class EntitlementService {
 
     /** Every metric the user's plan limits, then every allocation it lists, each checked for one more. */
     public Entitlements all(UserId id) {
-        User user = accounts.user(id);
-        Plan plan = accounts.planOf(user);
+        UserRepository.WithPlan read = accounts.withPlan(id);
+        User user = read.user();
+        Plan plan = read.plan().orElseThrow();
         BillingPeriod period = user.periodAt(clock.instant());
         Map<MetricKey, UsageTotals> totals = metering.totals(user.id(), period);
         List<Entitlement> entitlements = new ArrayList<>();
