@@ -89,7 +89,7 @@ public final class Tally {
         Metering metering = new Metering(storage.usage(), accounts, clock);
         this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock);
         this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock);
-        this.runs = new ReportRunService(storage.runs(), storage.usage(), prices, accounts, writes,
+        this.runs = new ReportRunService(storage.runs(), storage.usage(), metering, prices, accounts, writes,
                 storage.transactions(), clock, settings.runTimeout());
         this.credits = new CreditService(storage.credits(), accounts, writes, clock);
         this.apiCalls = new ApiCallService(storage.apiCalls(), storage.modelPrices(), settings.providers(),

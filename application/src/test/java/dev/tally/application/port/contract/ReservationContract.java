@@ -12,6 +12,8 @@ import dev.tally.application.entitlement.CheckEntitlement;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.application.reservation.EndReservation;
 import dev.tally.application.reservation.HoldReservation;
+import dev.tally.application.run.CompleteRun;
+import dev.tally.application.run.StartRun;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
 import dev.tally.application.usecase.Outcome;
@@ -24,6 +26,9 @@ import dev.tally.domain.plan.MetricUsage;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
+import dev.tally.domain.run.ReportRun;
+import dev.tally.domain.run.RunCompletion;
+import dev.tally.domain.run.RunStatus;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.usage.Reservation;
 import dev.tally.domain.usage.ReservationState;
@@ -59,7 +64,8 @@ public abstract class ReservationContract {
     void setUp() {
         tally = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
         PlanId plan = new PlanId(newId("plan"));
-        tally.plans().put(Plan.of(plan, "Tokens", new PlanLimits(Map.of(TOKENS, Limit.of(1000)))));
+        tally.plans().put(Plan.of(plan, "Tokens", new PlanLimits(Map.of(TOKENS, Limit.of(1000),
+                MetricKey.RUNS, Limit.of(3)))));
         user = newUser();
         tally.users().put(PutUser.of(user, plan));
     }
@@ -182,6 +188,23 @@ public abstract class ReservationContract {
                 .extracting("code").isEqualTo("invalid_quantity");
         assertThatThrownBy(() -> hold(1, 86_401L, null)).extracting("code").isEqualTo("invalid_ttl");
         assertTokens("4", "10");
+    }
+
+    @Test
+    void R26_R71_a_runs_hold_stops_counting_at_its_timeout_before_any_sweep_and_its_success_still_counts() {
+        ReportRun run = tally.runs().start(StartRun.of(user)).orElseThrow();
+        assertThat(tally.usage().usage(user, Optional.empty()).metric(MetricKey.RUNS).orElseThrow().reserved())
+                .isEqualByComparingTo("1");
+
+        clock.advance(Duration.ofHours(1));
+
+        MetricUsage runs = tally.usage().usage(user, Optional.empty()).metric(MetricKey.RUNS).orElseThrow();
+        assertThat(runs.reserved()).isZero();
+        assertThat(tally.runs().usage(user, Optional.empty()).remaining())
+                .hasValueSatisfying(r -> assertThat(r).isEqualByComparingTo("3"));
+        tally.runs().complete(CompleteRun.of(user, run.id(), RunCompletion.of(RunStatus.SUCCEEDED)));
+        assertThat(tally.usage().usage(user, Optional.empty()).metric(MetricKey.RUNS).orElseThrow().used())
+                .isEqualByComparingTo("1");
     }
 
     @Test
