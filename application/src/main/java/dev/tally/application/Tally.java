@@ -2,14 +2,17 @@ package dev.tally.application;
 
 import dev.tally.application.access.AccessService;
 import dev.tally.application.activation.ActivationCodeService;
+import dev.tally.application.allocation.AllocationService;
 import dev.tally.application.billing.BillingService;
 import dev.tally.application.billing.UserListService;
 import dev.tally.application.cost.ApiCallService;
 import dev.tally.application.credit.CreditService;
+import dev.tally.application.entitlement.EntitlementService;
 import dev.tally.application.health.HealthService;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.plan.PlanService;
+import dev.tally.application.reservation.ReservationService;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.application.port.UseCaseMetrics;
 import dev.tally.application.run.ModelPriceService;
@@ -73,6 +76,9 @@ public final class Tally {
     private final BillingService billing;
     private final HealthService health;
     private final AccessService access;
+    private final EntitlementService entitlements;
+    private final AllocationService allocations;
+    private final ReservationService reservations;
 
     private Tally(TallyStorage storage, Clock clock, Settings settings, UseCaseMetrics metrics) {
         this.storage = storage;
@@ -84,10 +90,10 @@ public final class Tally {
         this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
                 clock);
         this.userList = new UserListService(storage.users(), storage.plans(), storage.usage(), clock);
-        Metering metering = new Metering(storage.usage(), accounts);
+        Metering metering = new Metering(storage.usage(), accounts, clock);
         this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock, metrics);
         this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock, metrics);
-        this.runs = new ReportRunService(storage.runs(), storage.usage(), prices, accounts, writes,
+        this.runs = new ReportRunService(storage.runs(), storage.usage(), metering, prices, accounts, writes,
                 storage.transactions(), clock, settings.runTimeout(), metrics);
         this.credits = new CreditService(storage.credits(), accounts, writes, clock, metrics);
         this.apiCalls = new ApiCallService(storage.apiCalls(), storage.modelPrices(), settings.providers(),
@@ -95,9 +101,12 @@ public final class Tally {
         this.activationCodes = new ActivationCodeService(storage.activationCodes(), metering, accounts, writes, clock,
                 metrics);
         this.billing = new BillingService(accounts, metering, runs, credits, storage.credits(), apiCalls,
-                activationCodes, clock);
+                activationCodes, storage.allocations(), clock);
         this.health = new HealthService(clock);
         this.access = new AccessService(storage.apiKeys(), accounts, storage.transactions(), clock);
+        this.entitlements = new EntitlementService(accounts, metering, storage.allocations(), clock);
+        this.allocations = new AllocationService(storage.allocations(), accounts, writes);
+        this.reservations = new ReservationService(storage.usage(), metering, accounts, writes, clock);
     }
 
     /** Tally over fresh in-memory storage with default settings. */
@@ -182,5 +191,20 @@ public final class Tally {
 
     public AccessService access() {
         return access;
+    }
+
+    /** In-process entitlement checks (R70): the cheap question to ask before doing the work. */
+    public EntitlementService entitlements() {
+        return entitlements;
+    }
+
+    /** Allocations such as seats and projects (R72). */
+    public AllocationService allocations() {
+        return allocations;
+    }
+
+    /** Reservations: hold before work of unknown size, commit what it used (R71). */
+    public ReservationService reservations() {
+        return reservations;
     }
 }

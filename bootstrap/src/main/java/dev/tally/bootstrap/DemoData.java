@@ -4,6 +4,7 @@ import dev.tally.application.ManualClock;
 import dev.tally.application.Tally;
 import dev.tally.application.activation.IssueCode;
 import dev.tally.application.activation.RedeemCode;
+import dev.tally.application.allocation.SetAllocation;
 import dev.tally.application.cost.RecordApiCall;
 import dev.tally.application.credit.CreditWrite;
 import dev.tally.application.port.TallyStorage;
@@ -55,6 +56,7 @@ final class DemoData {
 
     static final UserId ACME = new UserId("acme");
     static final UserId GLOBEX = new UserId("globex");
+    private static final MetricKey SEATS = new MetricKey("seats");
     static final PlanId PRO = new PlanId("pro");
     static final PlanId FREE = new PlanId("free");
 
@@ -90,10 +92,12 @@ final class DemoData {
                 "anthropic"));
         tally.plans().put(new Plan(PRO, "Pro", limits(Map.of("runs", 50, "sessions", 100, "session_minutes", 600,
                 "activation_codes", 20, "cost_usd", 25, "api_calls.video", 40, "exports", 1000)),
-                Optional.of(BigDecimal.valueOf(200)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT));
+                Optional.of(BigDecimal.valueOf(200)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT,
+                limits(Map.of("seats", 10))));
         tally.plans().put(new Plan(FREE, "Free", limits(Map.of("runs", 5, "sessions", 10, "session_minutes", 60,
                 "activation_codes", 3, "cost_usd", 1, "exports", 50)),
-                Optional.of(BigDecimal.valueOf(25)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT));
+                Optional.of(BigDecimal.valueOf(25)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT,
+                limits(Map.of("seats", 2))));
         Instant acmeAnchor = now.minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.DAYS);
         tally.users().put(new PutUser(ACME, PRO, Optional.of(CycleKind.ANNIVERSARY), Optional.of(acmeAnchor),
                 Optional.of(ZoneOffset.UTC)));
@@ -101,6 +105,9 @@ final class DemoData {
         tally.users().put(new PutUser(GLOBEX, FREE, Optional.of(CycleKind.ANNIVERSARY), Optional.of(globexAnchor),
                 Optional.of(ZoneOffset.UTC)));
         credit(CreditWrite.purchase(ACME, 1000, key("acme-purchase")));
+        // Seats are an allocation (R72): acme has 4 of 10, globex both of its 2.
+        tally.allocations().set(new SetAllocation(ACME, SEATS, BigDecimal.valueOf(4), Optional.of(key("acme-seats"))));
+        tally.allocations().set(new SetAllocation(GLOBEX, SEATS, BigDecimal.valueOf(2), Optional.of(key("globex-seats"))));
 
         for (int day = 0; day < DAYS; day++) {
             Instant morning = start.plus(Duration.ofDays(day)).plus(Duration.ofHours(9));

@@ -1,9 +1,12 @@
 package dev.tally.bootstrap;
 
 import dev.tally.adapter.http.AccessScenarios;
+import dev.tally.adapter.http.AllocationScenarios;
 import dev.tally.adapter.http.ApiContractScenarios;
 import dev.tally.adapter.http.BoundedInputScenarios;
+import dev.tally.adapter.http.EntitlementScenarios;
 import dev.tally.adapter.http.MalformedRequestScenarios;
+import dev.tally.adapter.http.ReservationScenarios;
 import dev.tally.adapter.http.SeedScenarios;
 import dev.tally.adapter.http.StorageFixture;
 import dev.tally.adapter.http.UsageOverTimeScenarios;
@@ -60,6 +63,30 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class OverTime extends UsageOverTimeScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Entitlements extends EntitlementScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Allocations extends AllocationScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Reservations extends ReservationScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /**
  * R13 across nodes: two API servers, each with its own connection pool, on one PostgreSQL
  * schema, are hammered concurrently at a limit; exactly the limit is granted across both, and the
- * runs reserved across both never exceed the run limit.
+ * runs reserved, the seats allocated (R72) and the tokens held (R71) across both never exceed their limits.
  */
 class TwoNodeLimitTest {
 
@@ -38,18 +38,26 @@ class TwoNodeLimitTest {
                     new ApiClient(second.serve(0), adminKey));
             ApiClient admin = nodes.get(0);
             assertThat(admin.put("/v1/plans/capped", "{\"limits\": {\"exports\": " + LIMIT + ", \"runs\": " + LIMIT
-                    + "}}").status()).isEqualTo(200);
+                    + ", \"tokens\": " + LIMIT + "}, \"allocations\": {\"seats\": " + LIMIT + "}}").status()).isEqualTo(200);
             assertThat(admin.put("/v1/users/acme", "{\"plan_id\": \"capped\"}").status()).isEqualTo(200);
 
             int exports = count(nodes, i -> "/v1/users/acme/usage",
                     i -> "{\"enforce\": true, \"records\": [{\"metric\": \"exports\", \"quantity\": 1,"
                             + " \"idempotency_key\": \"n-" + i + "\"}]}", 200);
             int runs = count(nodes, i -> "/v1/users/acme/report-runs", i -> "{}", 201);
+            int seats = count(nodes, i -> "/v1/users/acme/allocations/seats", i -> "{\"delta\": 1}", 200);
+            int holds = count(nodes, i -> "/v1/users/acme/reservations",
+                    i -> "{\"metric\": \"tokens\", \"quantity\": 1}", 201);
             System.out.printf("%s, two nodes, %d concurrent requests each: exports granted %d, runs started %d,"
-                    + " limit %d%n", database, REQUESTS, exports, runs, LIMIT);
+                    + " seats allocated %d, tokens held %d, limit %d%n", database, REQUESTS, exports, runs, seats, holds,
+                    LIMIT);
 
             assertThat(exports).isEqualTo(LIMIT);
             assertThat(runs).isEqualTo(LIMIT);
+            assertThat(seats).isEqualTo(LIMIT);
+            assertThat(holds).isEqualTo(LIMIT);
+            assertThat(nodes.get(1).get("/v1/users/acme/allocations").json().get("allocations").get(0).get("value")
+                    .asInt()).isEqualTo(LIMIT);
             for (ApiClient node : nodes) {
                 var usage = node.get("/v1/users/acme/usage").json().get("metrics");
                 assertThat(usage.toString()).contains("\"metric\":\"exports\",\"used\":" + LIMIT);

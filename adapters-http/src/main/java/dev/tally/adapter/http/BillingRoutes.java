@@ -24,7 +24,8 @@ final class BillingRoutes {
 
     /** The overview; each part has the shape of the endpoint that serves it alone. */
     record OverviewResponse(String userId, PlanSummary plan, Responses.Period period, List<Responses.Metric> metrics,
-                            Responses.RunUsage runs, Credits credits, Responses.Costs costs, Codes activationCodes) {
+                            Responses.RunUsage runs, Credits credits, Responses.Costs costs, Codes activationCodes,
+                            List<Responses.Allocation> allocations) {
         static OverviewResponse from(BillingOverview overview) {
             return new OverviewResponse(overview.user().value(),
                     new PlanSummary(overview.plan().id().value(), overview.plan().name()),
@@ -32,7 +33,8 @@ final class BillingRoutes {
                     Responses.RunUsage.from(overview.runs()),
                     new Credits(overview.creditBalance(), Responses.Operation.all(overview.credits()),
                             Responses.OperationTotal.from(overview.credits())),
-                    Responses.Costs.from(overview.costs()), Codes.from(overview.activationCodes()));
+                    Responses.Costs.from(overview.costs()), Codes.from(overview.activationCodes()),
+                    Responses.Allocation.all(overview.allocations()));
         }
     }
 

@@ -52,24 +52,28 @@ final class PlanRoutes {
     }
 
     /**
-     * A plan as a client sends it: each limit is a number, or {@code "unlimited"} or {@code null}
-     * for no limit (R11).
+     * A plan as a client sends it: each limit, and each allocation's limit (R72), is a number, or
+     * {@code "unlimited"} or {@code null} for no limit (R11).
      */
     record PlanRequest(String name, Map<String, JsonNode> limits, BigDecimal maxFileSizeMb,
-                       Integer warningThresholdPercent) {
+                       Integer warningThresholdPercent, Map<String, JsonNode> allocations) {
 
         Plan toPlan(PlanId id) {
-            Map<MetricKey, Limit> parsed = new LinkedHashMap<>();
-            if (limits != null) {
-                limits.forEach((metric, value) -> parsed.put(new MetricKey(metric), limit(metric, value)));
-            }
-            return new Plan(id, name, new PlanLimits(parsed),
+            return new Plan(id, name, limits(limits, "limits"),
                     Optional.ofNullable(RequestFields.number(maxFileSizeMb, "max_file_size_mb")),
-                    warningThresholdPercent == null ? Plan.DEFAULT_WARNING_THRESHOLD_PERCENT : warningThresholdPercent);
+                    warningThresholdPercent == null ? Plan.DEFAULT_WARNING_THRESHOLD_PERCENT : warningThresholdPercent,
+                    limits(allocations, "allocations"));
         }
 
-        private static Limit limit(String metric, JsonNode value) {
-            String field = "limits." + metric;
+        private static PlanLimits limits(Map<String, JsonNode> sent, String field) {
+            Map<MetricKey, Limit> parsed = new LinkedHashMap<>();
+            if (sent != null) {
+                sent.forEach((metric, value) -> parsed.put(new MetricKey(metric), limit(field + "." + metric, value)));
+            }
+            return new PlanLimits(parsed);
+        }
+
+        private static Limit limit(String field, JsonNode value) {
             if (value == null || value.isNull() || value.isTextual() && UNLIMITED.equals(value.textValue())) {
                 return Limit.unlimited();
             }
@@ -83,13 +87,17 @@ final class PlanRoutes {
 
     /** A plan; a limit of {@code null} means unlimited. */
     record PlanResponse(String id, String name, Map<String, BigDecimal> limits, BigDecimal maxFileSizeMb,
-                        int warningThresholdPercent) {
+                        int warningThresholdPercent, Map<String, BigDecimal> allocations) {
 
         static PlanResponse from(Plan plan) {
-            Map<String, BigDecimal> limits = new LinkedHashMap<>();
-            plan.limits().sorted().forEach((metric, limit) -> limits.put(metric.value(), limit.max().orElse(null)));
-            return new PlanResponse(plan.id().value(), plan.name(), limits, plan.maxFileSizeMb().orElse(null),
-                    plan.warningThresholdPercent());
+            return new PlanResponse(plan.id().value(), plan.name(), shown(plan.limits()),
+                    plan.maxFileSizeMb().orElse(null), plan.warningThresholdPercent(), shown(plan.allocations()));
+        }
+
+        private static Map<String, BigDecimal> shown(PlanLimits limits) {
+            Map<String, BigDecimal> shown = new LinkedHashMap<>();
+            limits.sorted().forEach((metric, limit) -> shown.put(metric.value(), limit.max().orElse(null)));
+            return shown;
         }
     }
 

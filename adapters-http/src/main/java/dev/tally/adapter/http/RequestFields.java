@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Checks the fields a client sent (of a parsed body, the query parameters, the headers): a
@@ -106,6 +107,24 @@ final class RequestFields {
             throw ApiException.badField(code, name, "Query parameter '" + name + "' must be a whole number, not '"
                     + BoundedInput.echo(text) + "'.");
         }
+    }
+
+    /** A plain decimal: digits with an optional fraction and sign, never an exponent (R64). */
+    private static final Pattern PLAIN_DECIMAL =
+            Pattern.compile("-?[0-9]{1," + BoundedInput.MAX_DIGITS + "}(\\.[0-9]{1,"
+                    + BoundedInput.MAX_DIGITS + "})?");
+
+    /** A decimal query parameter such as {@code quantity=2.5}, or {@code fallback} when absent. */
+    static BigDecimal decimalQuery(Context ctx, String name, BigDecimal fallback) {
+        String text = ctx.queryParam(name);
+        if (text == null) {
+            return fallback;
+        }
+        if (!PLAIN_DECIMAL.matcher(text).matches()) {
+            throw ApiException.badField("invalid_" + name, name, "Query parameter '" + name
+                    + "' must be a plain decimal number such as 2 or 0.5, not '" + BoundedInput.echo(text) + "'.");
+        }
+        return new BigDecimal(text);
     }
 
     /** {@code ?limit=&offset=}: limit 1-100 (default 20), offset at least 0. */

@@ -44,6 +44,20 @@ final class Responses {
         }
     }
 
+    /** One allocation (R72): its current value against the plan's limit, which no period resets. */
+    record Allocation(String metric, BigDecimal value, BigDecimal limit, BigDecimal remaining, BigDecimal percent,
+                      String status) {
+        static Allocation from(MetricUsage allocation) {
+            return new Allocation(allocation.metric().value(), allocation.used(), allocation.limit().orElse(null),
+                    allocation.remaining().orElse(null), allocation.percent().orElse(null),
+                    allocation.status().wireName());
+        }
+
+        static List<Allocation> all(List<MetricUsage> allocations) {
+            return allocations.stream().map(Allocation::from).toList();
+        }
+    }
+
     /** One report run (R25–R29). */
     record Run(String id, String userId, String status, String repositoryId, String configurationId,
                Instant startedAt, Instant completedAt, long tokensInput, long tokensOutput, String model,

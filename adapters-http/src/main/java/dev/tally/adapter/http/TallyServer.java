@@ -88,6 +88,9 @@ public final class TallyServer implements AutoCloseable {
             new ApiCallRoutes(tally.apiCalls(), metrics).register(table);
             new ActivationCodeRoutes(tally.activationCodes(), metrics).register(table);
             new BillingRoutes(tally.billing()).register(table);
+            new EntitlementRoutes(tally.entitlements()).register(table);
+            new AllocationRoutes(tally.allocations(), metrics).register(table);
+            new ReservationRoutes(tally.reservations(), metrics).register(table);
             registered.set(table.routes());
         });
         javalin.start();

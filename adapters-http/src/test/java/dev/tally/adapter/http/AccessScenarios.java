@@ -48,8 +48,10 @@ public abstract class AccessScenarios extends ApiTestSupport {
     @BeforeEach
     void twoUsersOnDifferentPlans() {
         String generous = "{\"runs\": 1000, \"sessions\": 1000, \"activation_codes\": 1000}";
-        plan("pro", generous);
-        plan("basic", generous);
+        for (String plan : List.of("pro", "basic")) {
+            assertOk(admin.put("/v1/plans/" + plan, "{\"name\": \"" + plan + "\", \"limits\": " + generous
+                    + ", \"allocations\": {\"seats\": 1000}}"));
+        }
         acme = user("acme", "pro");
         bob = user("bob", "basic");
         purchase(admin, "acme", 1000);
@@ -196,6 +198,25 @@ public abstract class AccessScenarios extends ApiTestSupport {
         cases.add(new Case("POST", "/v1/activation-codes/{code}/redeem", Rule.OWN_USER,
                 () -> new Request("/v1/activation-codes/" + newCode() + "/redeem", null, Map.of())));
         cases.add(new Case("GET", users + "/billing", Rule.OWN_USER, () -> get(u + "/billing")));
+        // Entitlement checks read the user's own figures (R62, R70).
+        cases.add(new Case("GET", users + "/entitlements", Rule.OWN_USER, () -> get(u + "/entitlements")));
+        cases.add(new Case("GET", users + "/entitlements/{metric}", Rule.OWN_USER,
+                () -> get(u + "/entitlements/runs?quantity=2")));
+        // Allocations: a user changes its own (consumption, checked against the plan, R62, R72); the
+        // operator sets one outright, for imports.
+        cases.add(new Case("GET", users + "/allocations", Rule.OWN_USER, () -> get(u + "/allocations")));
+        cases.add(new Case("POST", users + "/allocations/{metric}", Rule.OWN_USER,
+                () -> body(u + "/allocations/seats", "{\"delta\": 1}")));
+        cases.add(new Case("PUT", users + "/allocations/{metric}", Rule.OPERATOR,
+                () -> body(u + "/allocations/seats", "{\"value\": 2}")));
+        // Reservations are consumption (R62, R71): the user's own holds; another user's are a 404.
+        String holds = users + "/reservations";
+        cases.add(new Case("POST", holds, Rule.OWN_USER,
+                () -> body(u + "/reservations", "{\"metric\": \"runs\", \"quantity\": 1}")));
+        cases.add(new Case("POST", holds + "/{reservation_id}/commit", Rule.OWN_USER,
+                () -> body(u + "/reservations/" + newHold() + "/commit", "{\"quantity\": 1}")));
+        cases.add(new Case("POST", holds + "/{reservation_id}/release", Rule.OWN_USER,
+                () -> new Request(u + "/reservations/" + newHold() + "/release", null, Map.of())));
         return cases;
     }
 
@@ -324,6 +345,12 @@ public abstract class AccessScenarios extends ApiTestSupport {
 
     private String newRun() {
         return assertOk(admin.post("/v1/users/acme/report-runs", "{}")).json().get("id").asText();
+    }
+
+    /** A fresh hold of one run by acme, for a commit or release to end. */
+    private String newHold() {
+        return assertOk(admin.post("/v1/users/acme/reservations", "{\"metric\": \"runs\", \"quantity\": 1}")).json()
+                .get("id").asText();
     }
 
     private String newCode() {

@@ -43,7 +43,7 @@ class StorageUnavailableTest extends ApiTestSupport {
                 };
                 return new TallyStorage(failing, memory.usage(), memory.idempotency(), memory.plans(),
                         memory.users(), memory.modelPrices(), memory.runs(), memory.credits(), memory.apiCalls(),
-                        memory.activationCodes(), memory.sessions(), memory.apiKeys());
+                        memory.activationCodes(), memory.sessions(), memory.apiKeys(), memory.allocations());
             }
 
             @Override

@@ -35,7 +35,9 @@ public final class JdbiPlanRepository implements PlanRepository {
             dao.deleteLimits(id);
             List<PlanDao.LimitRow> limits = new ArrayList<>();
             plan.limits().sorted().forEach((metric, limit) ->
-                    limits.add(new PlanDao.LimitRow(id, metric.value(), limit.max().orElse(null))));
+                    limits.add(new PlanDao.LimitRow(id, metric.value(), limit.max().orElse(null), false)));
+            plan.allocations().sorted().forEach((metric, limit) ->
+                    limits.add(new PlanDao.LimitRow(id, metric.value(), limit.max().orElse(null), true)));
             if (!limits.isEmpty()) {
                 dao.insertLimits(limits);
             }
@@ -65,10 +67,12 @@ public final class JdbiPlanRepository implements PlanRepository {
     /** The plan of a plan row and its limit rows. */
     static Plan plan(PlanDao.PlanRow row, List<PlanDao.LimitRow> limitRows) {
         Map<MetricKey, Limit> limits = new HashMap<>();
+        Map<MetricKey, Limit> allocations = new HashMap<>();
         for (PlanDao.LimitRow limit : limitRows) {
-            limits.put(new MetricKey(limit.metric()), limit.max() == null ? Limit.unlimited() : Limit.of(limit.max()));
+            (limit.allocation() ? allocations : limits).put(new MetricKey(limit.metric()),
+                    limit.max() == null ? Limit.unlimited() : Limit.of(limit.max()));
         }
         return new Plan(new PlanId(row.id()), row.name(), new PlanLimits(limits),
-                Optional.ofNullable(row.maxFileSizeMb()), row.warningThresholdPercent());
+                Optional.ofNullable(row.maxFileSizeMb()), row.warningThresholdPercent(), new PlanLimits(allocations));
     }
 }

@@ -12,6 +12,7 @@ import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.Reservation;
 import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.usage.UsageTotals;
 import dev.tally.domain.user.UserId;
@@ -282,6 +283,17 @@ public final class JdbiUsageLedger implements UsageLedger {
     @Override
     public ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
                                  BillingPeriod period, Limit limit) {
+        return holdUntil(user, reservationId, metric, quantity, at, Optional.empty(), period, limit);
+    }
+
+    @Override
+    public ReserveResult hold(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
+                              Instant expiresAt, BillingPeriod period, Limit limit) {
+        return holdUntil(user, reservationId, metric, quantity, at, Optional.of(expiresAt), period, limit);
+    }
+
+    private ReserveResult holdUntil(UserId user, String reservationId, MetricKey metric, BigDecimal quantity,
+                                    Instant at, Optional<Instant> expiresAt, BillingPeriod period, Limit limit) {
         return db.inTransaction(handle -> {
             UsageDao dao = handle.attach(UsageDao.class);
             String u = user.value();
@@ -289,13 +301,86 @@ public final class JdbiUsageLedger implements UsageLedger {
             if (denied.isPresent()) {
                 return denied.get();
             }
-            if (dao.insertReservation(u, reservationId, metric.value(), quantity, at, period.start(), period.end()) == 0
-                    && dao.reuseReservation(u, reservationId, metric.value(), quantity, at, period.start(),
+            boolean inserted = dao.insertReservation(u, reservationId, metric.value(), quantity, at, period.start(),
+                    period.end()) == 1;
+            if (!inserted && dao.reuseReservation(u, reservationId, metric.value(), quantity, at, period.start(),
                     period.end()) == 0) {
                 throw new IllegalStateException("reservation " + reservationId + " is already held");
             }
+            if (expiresAt.isPresent() || !inserted) {
+                handle.attach(ReservationDao.class).expiresAt(u, reservationId,
+                        expiresAt.map(Instants::toNanos).orElse(null));
+            }
             return new ReserveResult.Reserved();
         });
+    }
+
+    @Override
+    public Optional<Reservation> reservation(UserId user, String reservationId) {
+        return db.read(handle -> handle.attach(ReservationDao.class).find(user.value(), reservationId));
+    }
+
+    @Override
+    public boolean commit(UserId user, String reservationId, BigDecimal quantity, String idempotencyKey,
+                          Instant now) {
+        return db.inTransaction(handle -> {
+            UsageDao dao = handle.attach(UsageDao.class);
+            String u = user.value();
+            if (handle.attach(ReservationDao.class).endLive(u, reservationId, "consumed", quantity, now) == 0) {
+                return false;
+            }
+            UsageDao.ReservationRow held = dao.reservation(u, reservationId).orElseThrow();
+            if (quantity.signum() > 0) {
+                UsageRecord record = new UsageRecord(user, new MetricKey(held.metric()), quantity, held.reservedAt(),
+                        new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
+                BillingPeriod period = new BillingPeriod(held.periodStart(), held.periodEnd());
+                if (insertFacts(dao, user, List.of(new PeriodRecord(record, period))).fresh().isEmpty()) {
+                    throw new IllegalStateException("usage of " + user + " already has idempotency key "
+                            + idempotencyKey);
+                }
+            }
+            dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), quantity);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean release(UserId user, String reservationId, Instant now) {
+        return db.inTransaction(handle -> {
+            String u = user.value();
+            if (handle.attach(ReservationDao.class).endLive(u, reservationId, "released", null, now) == 0) {
+                return false;
+            }
+            UsageDao dao = handle.attach(UsageDao.class);
+            UsageDao.ReservationRow held = dao.reservation(u, reservationId).orElseThrow();
+            dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), BigDecimal.ZERO);
+            return true;
+        });
+    }
+
+    @Override
+    public int expire(UserId user, MetricKey metric, BillingPeriod period, Instant now) {
+        return db.inTransaction(handle -> {
+            ReservationDao reservations = handle.attach(ReservationDao.class);
+            UsageDao dao = handle.attach(UsageDao.class);
+            String u = user.value();
+            int ended = 0;
+            for (ReservationDao.Due due : reservations.due(u, metric.value(), period.start(), period.end(), now)) {
+                if (reservations.markExpired(u, due.id()) == 1) {
+                    dao.moveReserved(u, period.start(), period.end(), metric.value(), due.quantity(), BigDecimal.ZERO);
+                    ended++;
+                }
+            }
+            return ended;
+        });
+    }
+
+    @Override
+    public Map<MetricKey, BigDecimal> expired(UserId user, BillingPeriod period, Instant now) {
+        Map<MetricKey, BigDecimal> expired = new TreeMap<>();
+        db.read(handle -> handle.attach(ReservationDao.class).expired(user.value(), period.start(), period.end(), now))
+                .forEach(row -> expired.put(new MetricKey(row.metric()), row.quantity()));
+        return expired;
     }
 
     @Override

@@ -33,11 +33,11 @@ interface PlanDao {
         }
     }
 
-    /** One named limit; a NULL maximum is unlimited. */
-    record LimitRow(String planId, String metric, BigDecimal max) {
+    /** One named limit, metered or of an allocation (R72); a NULL maximum is unlimited. */
+    record LimitRow(String planId, String metric, BigDecimal max, boolean allocation) {
         static LimitRow map(ResultSet rs) throws SQLException {
             return new LimitRow(rs.getString("plan_id"), rs.getString("metric"),
-                    Decimals.optionalQuantity(rs, "max_quantity").orElse(null));
+                    Decimals.optionalQuantity(rs, "max_quantity").orElse(null), rs.getBoolean("allocation"));
         }
     }
 
@@ -60,17 +60,18 @@ interface PlanDao {
     @SqlUpdate("DELETE FROM plan_limits WHERE plan_id = :planId")
     void deleteLimits(String planId);
 
-    @SqlBatch("INSERT INTO plan_limits (plan_id, metric, max_quantity) VALUES (:planId, :metric, :max)")
+    @SqlBatch("INSERT INTO plan_limits (plan_id, metric, max_quantity, allocation) "
+            + "VALUES (:planId, :metric, :max, :allocation)")
     void insertLimits(@BindMethods List<LimitRow> limits);
 
     /** The plan with its limits, one row per limit: read in one round trip. */
     @SqlQuery("SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, l.plan_id, l.metric, "
-            + "l.max_quantity FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = :id")
+            + "l.max_quantity, l.allocation FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = :id")
     List<LimitedRow> find(String id);
 
     @SqlQuery("SELECT id, name, max_file_size_mb, warning_threshold_percent FROM plans ORDER BY id")
     List<PlanRow> all();
 
-    @SqlQuery("SELECT plan_id, metric, max_quantity FROM plan_limits")
+    @SqlQuery("SELECT plan_id, metric, max_quantity, allocation FROM plan_limits")
     List<LimitRow> allLimits();
 }

@@ -108,7 +108,7 @@ interface UserDao {
      * schedule order: what a decision reads, in one round trip.
      */
     @SqlQuery("SELECT u.id, u.plan_id, u.created_at, c.seq, c.kind, c.anchor_at, c.time_zone, p.name, "
-            + "p.max_file_size_mb, p.warning_threshold_percent, l.metric, l.max_quantity FROM users u "
+            + "p.max_file_size_mb, p.warning_threshold_percent, l.metric, l.max_quantity, l.allocation FROM users u "
             + "LEFT JOIN user_billing_cycles c ON c.user_id = u.id LEFT JOIN plans p ON p.id = u.plan_id "
             + "LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE u.id = :id ORDER BY c.seq")
     List<SubscribedRow> findWithPlan(String id);

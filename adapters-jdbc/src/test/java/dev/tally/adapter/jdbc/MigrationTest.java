@@ -79,7 +79,12 @@ class MigrationTest {
             JdbcStorage.flyway(dataSource).target("1").load().migrate();
             assertThat(JdbcStorage.flyway(dataSource).load().info().current().getVersion().getVersion()).isEqualTo("1");
             Jdbi jdbi = TallyJdbi.prepare(Jdbi.create(dataSource));
-            new JdbiPlanRepository(jdbi).save(plan);
+            // The plan as version 1 stored it: limit rows without the allocation flag of version 5.
+            jdbi.useHandle(handle -> {
+                handle.execute("INSERT INTO plans (id, name, warning_threshold_percent) VALUES ('pro', 'Pro', 80)");
+                handle.execute("INSERT INTO plan_limits (plan_id, metric, max_quantity) VALUES "
+                        + "('pro', 'gpu_hours', 100), ('pro', 'runs', NULL)");
+            });
             new JdbiUserRepository(jdbi).save(stored);
             jdbi.useHandle(handle -> handle.execute("INSERT INTO api_keys (key_hash, user_id, created_at) VALUES (?, ?, ?)",
                     key.hash(), user.value(), Instants.toNanos(created)));
@@ -96,7 +101,7 @@ class MigrationTest {
 
         try (JdbcStorage latest = JdbcStorage.open(url, 2)) {
             MigrationInfo[] applied = JdbcStorage.flyway(latest.dataSource()).load().info().applied();
-            assertThat(applied).extracting(info -> info.getVersion().getVersion()).containsExactly("1", "2", "3", "4", "7");
+            assertThat(applied).extracting(info -> info.getVersion().getVersion()).containsExactly("1", "2", "3", "4", "5", "6", "7");
             assertThat(rowCounts(latest.jdbi())).isEqualTo(before);
             assertThat(latest.ports().users().find(user)).contains(stored);
             assertThat(latest.ports().plans().find(plan.id()).orElseThrow().limitOf(GPU_HOURS)).isEqualTo(Limit.of(100));

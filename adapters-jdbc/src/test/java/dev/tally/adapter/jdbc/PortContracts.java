@@ -1,6 +1,7 @@
 package dev.tally.adapter.jdbc;
 
 import dev.tally.application.port.ActivationCodeRepository;
+import dev.tally.application.port.AllocationRepository;
 import dev.tally.application.port.ApiCallRepository;
 import dev.tally.application.port.ApiKeyRepository;
 import dev.tally.application.port.CreditTransactionRepository;
@@ -13,12 +14,16 @@ import dev.tally.application.port.TallyStorage;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.port.UserRepository;
 import dev.tally.application.port.contract.ActivationCodeRepositoryContract;
+import dev.tally.application.port.contract.AllocationContract;
+import dev.tally.application.port.contract.AllocationRepositoryContract;
 import dev.tally.application.port.contract.ApiCallRepositoryContract;
 import dev.tally.application.port.contract.ApiKeyRepositoryContract;
 import dev.tally.application.port.contract.CreditTransactionRepositoryContract;
+import dev.tally.application.port.contract.EntitlementContract;
 import dev.tally.application.port.contract.IdempotencyStoreContract;
 import dev.tally.application.port.contract.ModelPriceRepositoryContract;
 import dev.tally.application.port.contract.PlanRepositoryContract;
+import dev.tally.application.port.contract.ReservationContract;
 import dev.tally.application.port.contract.ReportRunRepositoryContract;
 import dev.tally.application.port.contract.SessionRepositoryContract;
 import dev.tally.application.port.contract.UsageLedgerContract;
@@ -150,6 +155,42 @@ abstract class PortContracts {
 
     @Nested
     class UseCaseRetryTest extends UseCaseRetryContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class AllocationRepositoryTest extends AllocationRepositoryContract {
+
+        @Override
+        protected AllocationRepository allocations() {
+            return database().storage().ports().allocations();
+        }
+    }
+
+    @Nested
+    class AllocationTest extends AllocationContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class ReservationTest extends ReservationContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class EntitlementTest extends EntitlementContract {
 
         @Override
         protected TallyStorage storage() {

@@ -3,6 +3,7 @@ package dev.tally.application.billing;
 import dev.tally.application.activation.ActivationCodeService;
 import dev.tally.application.cost.ApiCallService;
 import dev.tally.application.credit.CreditService;
+import dev.tally.application.port.AllocationRepository;
 import dev.tally.application.port.CreditTransactionRepository;
 import dev.tally.application.run.ReportRunService;
 import dev.tally.application.usage.Metering;
@@ -32,12 +33,13 @@ public class BillingService {
     private final CreditTransactionRepository ledger;
     private final ApiCallService costs;
     private final ActivationCodeService codes;
+    private final AllocationRepository allocations;
     private final Clock clock;
 
     @Inject
     public BillingService(Accounts accounts, Metering metering, ReportRunService runs, CreditService credits,
                           CreditTransactionRepository ledger, ApiCallService costs, ActivationCodeService codes,
-                          Clock clock) {
+                          AllocationRepository allocations, Clock clock) {
         this.accounts = accounts;
         this.metering = metering;
         this.runs = runs;
@@ -45,6 +47,7 @@ public class BillingService {
         this.ledger = ledger;
         this.costs = costs;
         this.codes = codes;
+        this.allocations = allocations;
         this.clock = clock;
     }
 
@@ -59,6 +62,7 @@ public class BillingService {
                 ledger.balance(user.id()),
                 credits.usageByOperation(user, period),
                 costs.costs(user, plan, period, CostBreakdown.DEFAULT_TOP),
-                codes.stats(user, plan, period));
+                codes.stats(user, plan, period),
+                plan.allocationsAt(allocations.values(user.id())));
     }
 }

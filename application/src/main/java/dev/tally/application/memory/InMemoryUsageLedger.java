@@ -12,6 +12,8 @@ import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.Reservation;
+import dev.tally.domain.usage.ReservationState;
 import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.usage.UsageSeries;
 import dev.tally.domain.usage.UsageTotals;
@@ -25,6 +27,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -120,6 +123,15 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
+    public UsageTotals totals(UserId user, MetricKey metric, BillingPeriod period) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            Rollup rollup = ledger.rollups.get(RollupKey.of(metric, period));
+            return rollup == null ? UsageTotals.ZERO : rollup.totals();
+        }
+    }
+
+    @Override
     public List<PeriodTotals> rollupsAt(Instant at) {
         List<PeriodTotals> current = new ArrayList<>();
         users.forEach((user, ledger) -> {
@@ -137,6 +149,12 @@ public final class InMemoryUsageLedger implements UsageLedger {
     @Override
     public ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
                                  BillingPeriod period, Limit limit) {
+        return hold(user, reservationId, metric, quantity, at, Instant.MAX, period, limit);
+    }
+
+    @Override
+    public ReserveResult hold(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
+                              Instant expiresAt, BillingPeriod period, Limit limit) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             if (ledger.reservations.containsKey(reservationId)) {
@@ -148,8 +166,21 @@ public final class InMemoryUsageLedger implements UsageLedger {
                 return new Denied(metric, period, rollup.totals(), quantity, limit.max().orElseThrow());
             }
             rollup.reserved = rollup.reserved.add(quantity);
-            ledger.reservations.put(reservationId, new Reservation(metric, quantity, at, period));
+            ledger.ended.remove(reservationId);
+            ledger.reservations.put(reservationId, new Held(metric, quantity, at, expiresAt, period));
             return new ReserveResult.Reserved();
+        }
+    }
+
+    @Override
+    public Optional<Reservation> reservation(UserId user, String reservationId) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            Held held = ledger.reservations.get(reservationId);
+            if (held != null) {
+                return Optional.of(held.as(reservationId, ReservationState.HELD, Optional.empty()));
+            }
+            return Optional.ofNullable(ledger.ended.get(reservationId));
         }
     }
 
@@ -157,11 +188,16 @@ public final class InMemoryUsageLedger implements UsageLedger {
     public void release(UserId user, String reservationId) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
-            Reservation reservation = ledger.reservations.remove(reservationId);
-            if (reservation != null) {
-                Rollup rollup = ledger.rollup(RollupKey.of(reservation.metric, reservation.period));
-                rollup.reserved = rollup.reserved.subtract(reservation.quantity);
-            }
+            ledger.end(reservationId, ReservationState.RELEASED, BigDecimal.ZERO, null);
+        }
+    }
+
+    @Override
+    public boolean release(UserId user, String reservationId, Instant now) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            return ledger.heldAt(reservationId, now)
+                    && ledger.end(reservationId, ReservationState.RELEASED, BigDecimal.ZERO, null);
         }
     }
 
@@ -169,17 +205,57 @@ public final class InMemoryUsageLedger implements UsageLedger {
     public boolean consume(UserId user, String reservationId, String idempotencyKey) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
-            Reservation reservation = ledger.reservations.remove(reservationId);
-            if (reservation == null) {
-                return false;
-            }
-            Rollup rollup = ledger.rollup(RollupKey.of(reservation.metric, reservation.period));
-            rollup.reserved = rollup.reserved.subtract(reservation.quantity);
-            UsageRecord record = new UsageRecord(user, reservation.metric, reservation.quantity, reservation.at,
-                    new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
-            ledger.store(new Fact(record, new PeriodRecord(record, reservation.period).fingerprint(), reservation.period));
-            return true;
+            Held held = ledger.reservations.get(reservationId);
+            return held != null && ledger.end(reservationId, ReservationState.COMMITTED, held.quantity,
+                    fact(user, reservationId, held, held.quantity, idempotencyKey));
         }
+    }
+
+    @Override
+    public boolean commit(UserId user, String reservationId, BigDecimal quantity, String idempotencyKey,
+                          Instant now) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            Held held = ledger.reservations.get(reservationId);
+            return ledger.heldAt(reservationId, now) && ledger.end(reservationId, ReservationState.COMMITTED, quantity,
+                    quantity.signum() == 0 ? null : fact(user, reservationId, held, quantity, idempotencyKey));
+        }
+    }
+
+    @Override
+    public int expire(UserId user, MetricKey metric, BillingPeriod period, Instant now) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            List<String> due = new ArrayList<>();
+            ledger.reservations.forEach((id, held) -> {
+                if (held.metric.equals(metric) && held.period.equals(period) && !now.isBefore(held.expiresAt)) {
+                    due.add(id);
+                }
+            });
+            due.forEach(id -> ledger.end(id, ReservationState.EXPIRED, BigDecimal.ZERO, null));
+            return due.size();
+        }
+    }
+
+    @Override
+    public Map<MetricKey, BigDecimal> expired(UserId user, BillingPeriod period, Instant now) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            Map<MetricKey, BigDecimal> expired = new TreeMap<>();
+            ledger.reservations.values().forEach(held -> {
+                if (held.period.equals(period) && !now.isBefore(held.expiresAt)) {
+                    expired.merge(held.metric, held.quantity, BigDecimal::add);
+                }
+            });
+            return expired;
+        }
+    }
+
+    /** The fact a commit records: {@code quantity} of the hold's metric at the hold's instant. */
+    private static Fact fact(UserId user, String reservationId, Held held, BigDecimal quantity, String idempotencyKey) {
+        UsageRecord record = new UsageRecord(user, held.metric, quantity, held.at, new IdempotencyKey(idempotencyKey),
+                Map.of("reservation_id", reservationId));
+        return new Fact(record, new PeriodRecord(record, held.period).fingerprint(), held.period);
     }
 
     @Override
@@ -193,10 +269,10 @@ public final class InMemoryUsageLedger implements UsageLedger {
             for (Fact fact : facts) {
                 ledger.store(new Fact(fact.record, fact.fingerprint, periodOf.apply(fact.record.occurredAt())));
             }
-            Map<String, Reservation> held = new LinkedHashMap<>(ledger.reservations);
+            Map<String, Held> held = new LinkedHashMap<>(ledger.reservations);
             ledger.reservations.clear();
             held.forEach((id, r) -> {
-                Reservation moved = new Reservation(r.metric, r.quantity, r.at, periodOf.apply(r.at));
+                Held moved = new Held(r.metric, r.quantity, r.at, r.expiresAt, periodOf.apply(r.at));
                 ledger.reservations.put(id, moved);
                 Rollup rollup = ledger.rollup(RollupKey.of(moved.metric, moved.period));
                 rollup.reserved = rollup.reserved.add(moved.quantity);
@@ -218,7 +294,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
                     Rollup rollup = expected.computeIfAbsent(RollupKey.of(fact.record.metric(), fact.period), k -> new Rollup());
                     rollup.used = rollup.used.add(fact.record.quantity());
                 }
-                for (Reservation reservation : ledger.reservations.values()) {
+                for (Held reservation : ledger.reservations.values()) {
                     Rollup rollup = expected.computeIfAbsent(RollupKey.of(reservation.metric, reservation.period), k -> new Rollup());
                     rollup.reserved = rollup.reserved.add(reservation.quantity);
                 }
@@ -273,18 +349,50 @@ public final class InMemoryUsageLedger implements UsageLedger {
     private record Fact(UsageRecord record, String fingerprint, BillingPeriod period) {
     }
 
-    private record Reservation(MetricKey metric, BigDecimal quantity, Instant at, BillingPeriod period) {
+    /** A reservation still held; {@code expiresAt} is {@link Instant#MAX} for one that never expires (a run's). */
+    private record Held(MetricKey metric, BigDecimal quantity, Instant at, Instant expiresAt, BillingPeriod period) {
+
+        Reservation as(String id, ReservationState state, Optional<BigDecimal> committed) {
+            return new Reservation(id, metric, quantity, at, expiresAt, state, committed);
+        }
     }
 
     private static final class UserLedger {
         final Map<String, Fact> factsByKey = new HashMap<>();
         final Map<RollupKey, Rollup> rollups = new HashMap<>();
-        final Map<String, Reservation> reservations = new HashMap<>();
+        final Map<String, Held> reservations = new HashMap<>();
+        /** Reservations that ended, as they ended, so that a late commit or release can be told apart. */
+        final Map<String, Reservation> ended = new HashMap<>();
         /** The facts of each rollup, so a period's series reads that period only (R52). */
         final Map<RollupKey, List<Fact>> factsByRollup = new HashMap<>();
 
         Rollup rollup(RollupKey key) {
             return rollups.computeIfAbsent(key, k -> new Rollup());
+        }
+
+        /** Whether the reservation is held and has not expired by {@code now}. */
+        boolean heldAt(String id, Instant now) {
+            Held held = reservations.get(id);
+            return held != null && now.isBefore(held.expiresAt);
+        }
+
+        /**
+         * Ends a held reservation as {@code state}: takes its quantity out of reserved and stores
+         * {@code fact} (if any) as used. False when it is not held.
+         */
+        boolean end(String id, ReservationState state, BigDecimal committed, Fact fact) {
+            Held held = reservations.remove(id);
+            if (held == null) {
+                return false;
+            }
+            Rollup rollup = rollup(RollupKey.of(held.metric, held.period));
+            rollup.reserved = rollup.reserved.subtract(held.quantity);
+            if (fact != null) {
+                store(fact);
+            }
+            ended.put(id, held.as(id, state, state == ReservationState.COMMITTED ? Optional.of(committed)
+                    : Optional.empty()));
+            return true;
         }
 
         void store(Fact fact) {

@@ -4,12 +4,14 @@ import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.user.UserId;
+import dev.tally.domain.usage.Reservation;
 import dev.tally.domain.usage.UsageTotals;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.function.Function;
 
@@ -67,6 +69,44 @@ public interface UsageLedger {
      */
     ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
                           BillingPeriod period, Limit limit);
+
+    /**
+     * Holds {@code quantity} of {@code metric} under {@code reservationId} until {@code expiresAt}
+     * (R71), atomically and only if {@code used + reserved + quantity <= limit}; otherwise as
+     * {@link #reserve}. Until it ends, the hold counts in {@code reserved}; from {@code expiresAt}
+     * on, {@link #expired} reports it so that readers stop counting it, and {@link #expire} ends it.
+     *
+     * @throws IllegalStateException if a reservation with this id is already held
+     */
+    ReserveResult hold(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
+                       Instant expiresAt, BillingPeriod period, Limit limit);
+
+    /** A reservation made by {@link #hold} or {@link #reserve}, in its stored state. */
+    Optional<Reservation> reservation(UserId user, String reservationId);
+
+    /**
+     * Ends a hold that is still held at {@code now} (not expired) by recording {@code quantity} of
+     * it as used in the hold's period under {@code idempotencyKey} (nothing when zero) and
+     * releasing the rest (R71). Returns false, changing nothing, when it is not held at {@code now}.
+     */
+    boolean commit(UserId user, String reservationId, BigDecimal quantity, String idempotencyKey, Instant now);
+
+    /** Releases a hold still held at {@code now}; false, changing nothing, when it is not. */
+    boolean release(UserId user, String reservationId, Instant now);
+
+    /**
+     * Ends every hold of (user, metric, period) whose expiry has come by {@code now}, taking it out of
+     * {@code reserved}; returns how many. Readers discount such holds already ({@link #expired}), so
+     * this changes no figure anyone sees: it lets a check-and-record that was refused try again.
+     */
+    int expire(UserId user, MetricKey metric, BillingPeriod period, Instant now);
+
+    /**
+     * The quantities still counted in {@code reserved} of {@code period} by holds whose expiry has
+     * come by {@code now}, by metric: what a reader subtracts so that an expired hold stops counting
+     * at its instant (R71). Reads only open holds, never history.
+     */
+    Map<MetricKey, BigDecimal> expired(UserId user, BillingPeriod period, Instant now);
 
     /** Gives a held reservation back; a reservation that is not held is left alone. */
     void release(UserId user, String reservationId);

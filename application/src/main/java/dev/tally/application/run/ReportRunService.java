@@ -18,6 +18,8 @@ import dev.tally.domain.plan.Plan;
 import dev.tally.domain.run.ReportRun;
 import dev.tally.domain.run.RunStatistics;
 import dev.tally.domain.run.RunStatus;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
@@ -26,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -33,6 +36,9 @@ import java.util.UUID;
  * Report runs (R25–R29). Starting a run reserves one run in the period it starts in (running +
  * succeeded never exceed the limit, atomically); succeeding turns the reservation into a used
  * run; failing, cancelling or timing out gives it back. Only succeeded runs count as used.
+ *
+ * <p>The reservation is a hold of the ledger like any other (R71) that expires at the run's
+ * timeout: from then on it no longer counts, whether or not the sweep has ended the run yet.
  */
 public class ReportRunService {
 
@@ -40,6 +46,7 @@ public class ReportRunService {
 
     private final ReportRunRepository runs;
     private final UsageLedger ledger;
+    private final Metering metering;
     private final ModelPriceService prices;
     private final Accounts accounts;
     private final IdempotentWrites writes;
@@ -53,12 +60,13 @@ public class ReportRunService {
      *                {@code failed / timed_out} (R26; default 1 hour)
      */
     @Inject
-    public ReportRunService(ReportRunRepository runs, UsageLedger ledger, ModelPriceService prices, Accounts accounts,
-                            IdempotentWrites writes, Transactions transactions, Clock clock, Duration timeout,
-                            UseCaseMetrics metrics) {
+    public ReportRunService(ReportRunRepository runs, UsageLedger ledger, Metering metering, ModelPriceService prices,
+                            Accounts accounts, IdempotentWrites writes, Transactions transactions, Clock clock,
+                            Duration timeout, UseCaseMetrics metrics) {
         this.metrics = metrics;
         this.runs = runs;
         this.ledger = ledger;
+        this.metering = metering;
         this.prices = prices;
         this.accounts = accounts;
         this.writes = writes;
@@ -88,14 +96,20 @@ public class ReportRunService {
             Plan plan = accounts.planOf(user);
             ReportRun run = ReportRun.start(UUID.randomUUID().toString(), user.id(), command.repositoryId(),
                     command.configurationId(), now);
-            ReserveResult reserved = ledger.reserve(user.id(), run.id(), MetricKey.RUNS, BigDecimal.ONE, now,
-                    user.periodAt(now), plan.limitOf(MetricKey.RUNS));
+            // A refusal first sweeps runs past their timeout (see start), which ends their holds too.
+            ReserveResult reserved = hold(user, plan, run);
             if (reserved instanceof Denied denied) {
                 return Outcome.refused(Metering.exceeded(denied, plan));
             }
             runs.insert(run);
             return Outcome.done(run);
         }, ReportRun::id, id -> get(command.user(), id));
+    }
+
+    /** Holds one run until the run's timeout (R26, R71). */
+    private ReserveResult hold(User user, Plan plan, ReportRun run) {
+        return ledger.hold(user.id(), run.id(), MetricKey.RUNS, BigDecimal.ONE, run.startedAt(),
+                run.startedAt().plus(timeout), user.periodAt(run.startedAt()), plan.limitOf(MetricKey.RUNS));
     }
 
     /**
@@ -142,7 +156,7 @@ public class ReportRunService {
     /** Run statistics of {@code period}, with remaining runs from the same rollup that enforces the limit. */
     public RunStatistics statistics(User user, Plan plan, BillingPeriod period) {
         return RunStatistics.of(period, runs.countsStartedIn(user.id(), period),
-                ledger.totals(user.id(), MetricKey.RUNS, period), plan.limitOf(MetricKey.RUNS));
+                metering.totals(user.id(), MetricKey.RUNS, period), plan.limitOf(MetricKey.RUNS));
     }
 
     /**
@@ -173,7 +187,13 @@ public class ReportRunService {
             throw DomainException.conflict("run_not_running", "run " + ended.id() + " has already ended");
         }
         if (ended.status() == RunStatus.SUCCEEDED) {
-            ledger.consume(ended.user(), ended.id(), "run:" + ended.id());
+            if (!ledger.consume(ended.user(), ended.id(), "run:" + ended.id())) {
+                // Its hold expired and was ended before the run finished: the run still succeeded,
+                // so it counts, past the limit if need be, like any usage that has happened.
+                User user = accounts.user(ended.user());
+                metering.recordUsed(user, new UsageRecord(user.id(), MetricKey.RUNS, BigDecimal.ONE, ended.startedAt(),
+                        new IdempotencyKey("run:" + ended.id()), Map.of("reservation_id", ended.id())));
+            }
         } else {
             ledger.release(ended.user(), ended.id());
         }

@@ -20,6 +20,7 @@ import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -42,11 +43,13 @@ public class Metering {
 
     private final UsageLedger ledger;
     private final Accounts accounts;
+    private final Clock clock;
 
     @Inject
-    public Metering(UsageLedger ledger, Accounts accounts) {
+    public Metering(UsageLedger ledger, Accounts accounts, Clock clock) {
         this.ledger = ledger;
         this.accounts = accounts;
+        this.clock = clock;
     }
 
     /**
@@ -85,6 +88,9 @@ public class Metering {
             }
         }
         AppendResult result = ledger.append(user.id(), filed, limits);
+        if (result instanceof Denied denied && expireStale(user.id(), denied)) {
+            result = ledger.append(user.id(), filed, limits);
+        }
         if (result instanceof AppendResult.Appended appended) {
             return Outcome.done(new UsageRecorded(appended.accepted(), appended.duplicates()));
         } else if (result instanceof AppendResult.KeyReused reused) {
@@ -96,6 +102,16 @@ public class Metering {
         throw new IllegalStateException("unknown append result " + result);
     }
 
+    /**
+     * Ends the holds of a refused write's rollup whose expiry has come (R71), so that room they held
+     * is never refused (R13); true when any ended and the write is worth trying again. Readers
+     * already discount such holds, so ending them changes no figure anyone sees.
+     */
+    public boolean expireStale(UserId user, Denied denied) {
+        return denied.current().reserved().signum() > 0
+                && ledger.expire(user, denied.metric(), denied.period(), clock.instant()) > 0;
+    }
+
     /** The denial a client sees for a refused check-and-record (R12). */
     public static LimitExceeded exceeded(Denied denied, Plan plan) {
         return new LimitExceeded(denied.metric(), denied.current().used(), denied.current().reserved(), denied.limit(),
@@ -104,7 +120,7 @@ public class Metering {
 
     /** Every metric of the plan and every metric with usage or a reservation in {@code period}, by name. */
     public List<MetricUsage> metrics(User user, Plan plan, BillingPeriod period) {
-        return metrics(plan, ledger.totals(user.id(), period));
+        return metrics(plan, totals(user.id(), period));
     }
 
     /**
@@ -134,8 +150,26 @@ public class Metering {
         return ledger.usageBySlice(user, metric, period, slice);
     }
 
-    /** Used and reserved of one metric in {@code period}. */
+    /**
+     * Used and reserved of one metric in {@code period}, without holds whose expiry has come: they
+     * stop counting at their instant, swept or not (R71).
+     */
     public UsageTotals totals(UserId user, MetricKey metric, BillingPeriod period) {
-        return ledger.totals(user, metric, period);
+        UsageTotals totals = ledger.totals(user, metric, period);
+        if (totals.reserved().signum() == 0) {
+            return totals;
+        }
+        BigDecimal expired = ledger.expired(user, period, clock.instant()).getOrDefault(metric, BigDecimal.ZERO);
+        return new UsageTotals(totals.used(), totals.reserved().subtract(expired));
+    }
+
+    /** Used and reserved of every metric with a rollup in {@code period}, by name, as {@link #totals} counts. */
+    public Map<MetricKey, UsageTotals> totals(UserId user, BillingPeriod period) {
+        Map<MetricKey, UsageTotals> totals = new TreeMap<>(ledger.totals(user, period));
+        if (totals.values().stream().anyMatch(t -> t.reserved().signum() != 0)) {
+            ledger.expired(user, period, clock.instant()).forEach((metric, expired) -> totals.computeIfPresent(metric,
+                    (m, t) -> new UsageTotals(t.used(), t.reserved().subtract(expired))));
+        }
+        return totals;
     }
 }

@@ -1,6 +1,7 @@
 package dev.tally.application.memory;
 
 import dev.tally.application.port.ActivationCodeRepository;
+import dev.tally.application.port.AllocationRepository;
 import dev.tally.application.port.ApiCallRepository;
 import dev.tally.application.port.ApiKeyRepository;
 import dev.tally.application.port.AppendResult;
@@ -37,7 +38,9 @@ public final class AllOrNothingCheck {
     /** Port methods that only read. */
     private static final Set<String> READS = Set.of("find", "findWithPlan", "findByHash", "list", "anyAdmin", "balance",
             "refunded", "usageByOperation", "page", "count", "all", "costsByProvider", "countsStartedIn",
-            "runningStartedBefore", "totals");
+            "runningStartedBefore", "totals", "values", "value", "reservation", "expired",
+            // Ends only holds that readers no longer count (R71): no figure changes, so nothing to undo.
+            "expire");
 
     private final ThreadLocal<List<String>> writes = new ThreadLocal<>();
     private final List<String> violations = new ArrayList<>();
@@ -53,7 +56,8 @@ public final class AllOrNothingCheck {
                 watched(CreditTransactionRepository.class, storage.credits()),
                 watched(ApiCallRepository.class, storage.apiCalls()),
                 watched(ActivationCodeRepository.class, storage.activationCodes()),
-                watched(SessionRepository.class, storage.sessions()), watched(ApiKeyRepository.class, storage.apiKeys()));
+                watched(SessionRepository.class, storage.sessions()), watched(ApiKeyRepository.class, storage.apiKeys()),
+                watched(AllocationRepository.class, storage.allocations()));
     }
 
     /** Every broken transaction seen so far, described. */
@@ -122,6 +126,7 @@ public final class AllOrNothingCheck {
         return result instanceof AppendResult && !(result instanceof AppendResult.Appended)
                 || result instanceof ReserveResult && !(result instanceof ReserveResult.Reserved)
                 || result instanceof CreditAppend && !(result instanceof CreditAppend.Appended)
+                || result instanceof AllocationRepository.Change && !(result instanceof AllocationRepository.Changed)
                 || Boolean.FALSE.equals(result)
                 || result instanceof Optional<?> optional && optional.isEmpty();
     }

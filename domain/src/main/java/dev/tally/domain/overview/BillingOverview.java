@@ -13,12 +13,12 @@ import java.util.Objects;
 
 /**
  * The one billing overview of a user and period (R50): plan, period, every metric, runs, credits,
- * costs and activation codes. Every page that shows usage reads this, so no two pages can
+ * costs, activation codes and allocations (R72, their current values, since no period resets them). Every page that shows usage reads this, so no two pages can
  * compute the same number differently.
  */
 public record BillingOverview(UserId user, Plan plan, BillingPeriod period, List<MetricUsage> metrics,
                               RunStatistics runs, long creditBalance, CreditUsageReport credits, CostBreakdown costs,
-                              ActivationStats activationCodes) {
+                              ActivationStats activationCodes, List<MetricUsage> allocations) {
 
     public BillingOverview {
         Objects.requireNonNull(user, "user");
@@ -29,5 +29,6 @@ public record BillingOverview(UserId user, Plan plan, BillingPeriod period, List
         Objects.requireNonNull(credits, "credits");
         Objects.requireNonNull(costs, "costs");
         Objects.requireNonNull(activationCodes, "activationCodes");
+        allocations = List.copyOf(allocations);
     }
 }

@@ -1,6 +1,8 @@
 package dev.tally.domain.plan;
 
 import dev.tally.domain.DomainException;
+import dev.tally.domain.Money;
+import java.math.BigDecimal;
 import java.util.regex.Pattern;
 
 /**
@@ -41,6 +43,22 @@ public record MetricKey(String value) implements Comparable<MetricKey> {
         return this.equals(RUNS) || this.equals(SESSIONS) || this.equals(SESSION_MINUTES) || this.equals(CREDITS)
                 || this.equals(ACTIVATION_CODES) || value.startsWith(ACTIVATION_CODES.value + ".")
                 || value.startsWith("api_calls.");
+    }
+
+    /**
+     * {@code quantity} as a quantity of this metric (R22): positive, at most six decimals, and whole
+     * when the metric {@linkplain #countsWholeUnits() counts whole units}; else
+     * {@code invalid_quantity}.
+     */
+    public BigDecimal quantity(BigDecimal quantity) {
+        BigDecimal checked = Money.quantity(quantity, "quantity");
+        if (checked.signum() <= 0) {
+            throw DomainException.invalid("invalid_quantity", "quantity must be positive: " + checked.toPlainString());
+        }
+        if (countsWholeUnits() && checked.scale() > 0) {
+            throw DomainException.invalid("invalid_quantity", this + " counts whole units, not " + checked.toPlainString());
+        }
+        return checked;
     }
 
     @Override

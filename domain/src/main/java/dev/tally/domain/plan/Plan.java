@@ -4,16 +4,22 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.Money;
 import dev.tally.domain.period.BillingPeriod;
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A named set of limits per metric, a per-item cap on file size and the threshold at which a
  * metric turns to {@code warning} (R11, R15, R16). A monthly budget is simply the limit of
- * {@link MetricKey#COST_USD}.
+ * {@link MetricKey#COST_USD}. {@code allocations} limit current counts that no period resets
+ * (seats, projects, stored gigabytes; R72); a metric is either metered or an allocation, never
+ * both.
  */
 public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
-                   int warningThresholdPercent) {
+                   int warningThresholdPercent, PlanLimits allocations) {
 
     /** The default warning threshold (R15). */
     public static final int DEFAULT_WARNING_THRESHOLD_PERCENT = 80;
@@ -33,6 +39,70 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
         if (warningThresholdPercent < 1 || warningThresholdPercent > 100) {
             throw DomainException.invalid("invalid_plan", "warning_threshold_percent must be 1-100");
         }
+        Objects.requireNonNull(allocations, "allocations");
+        for (MetricKey metric : allocations.byMetric().keySet()) {
+            if (limits.byMetric().containsKey(metric)) {
+                throw DomainException.invalid("invalid_plan", metric + " is listed both as a limit and as an allocation");
+            }
+        }
+    }
+
+    /** A plan without allocations. */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, PlanLimits.none());
+    }
+
+    /** This plan with {@code allocations} instead of its own. */
+    public Plan withAllocations(PlanLimits allocations) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations);
+    }
+
+    /** Whether the plan lists {@code metric} under its allocations (R72). */
+    public boolean allocates(MetricKey metric) {
+        return allocations.byMetric().containsKey(metric);
+    }
+
+    /**
+     * The limit of allocation {@code metric} (R72); {@code 0} when the plan does not list it, so
+     * that a value kept from an earlier plan may fall but not rise.
+     */
+    public Limit allocationLimitOf(MetricKey metric) {
+        return allocations.byMetric().getOrDefault(metric, Limit.of(0));
+    }
+
+    /** Shows the current {@code value} of allocation {@code metric} against this plan (R15, R72). */
+    public MetricUsage allocationOf(MetricKey metric, BigDecimal value) {
+        return MetricUsage.of(metric, value, BigDecimal.ZERO, allocationLimitOf(metric), warningThresholdPercent);
+    }
+
+    /**
+     * The allocations at {@code values} as every page shows them: each one the plan lists and each
+     * one with a value (kept from an earlier plan), by metric.
+     */
+    public List<MetricUsage> allocationsAt(Map<MetricKey, BigDecimal> values) {
+        Set<MetricKey> metrics = new TreeSet<>(allocations.byMetric().keySet());
+        values.forEach((metric, value) -> {
+            if (value.signum() != 0) {
+                metrics.add(metric);
+            }
+        });
+        return metrics.stream()
+                .map(metric -> allocationOf(metric, values.getOrDefault(metric, BigDecimal.ZERO)))
+                .toList();
+    }
+
+    /**
+     * Decides {@code requested} more of allocation {@code metric} at its current {@code value}:
+     * allowed iff {@code value + requested <= limit}. A denial has no {@code resetsAt}, since an
+     * allocation never resets.
+     */
+    public LimitDecision decideAllocation(MetricKey metric, BigDecimal value, BigDecimal requested) {
+        Limit limit = allocationLimitOf(metric);
+        if (limit.admits(value.add(requested))) {
+            return LimitDecision.allowed();
+        }
+        return LimitExceeded.ofAllocation(metric, value, limit.max().orElseThrow(), requested, id);
     }
 
     /** A plan with these limits, no file-size cap and the default warning threshold. */

@@ -1,7 +1,6 @@
 package dev.tally.domain.usage;
 
 import dev.tally.domain.DomainException;
-import dev.tally.domain.Money;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
@@ -26,14 +25,7 @@ public record UsageRecord(UserId user, MetricKey metric, BigDecimal quantity, In
         Objects.requireNonNull(metric, "metric");
         Objects.requireNonNull(occurredAt, "occurredAt");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-        quantity = Money.quantity(quantity, "quantity");
-        if (quantity.signum() <= 0) {
-            throw DomainException.invalid("invalid_quantity", "quantity must be positive: " + quantity.toPlainString());
-        }
-        if (metric.countsWholeUnits() && quantity.scale() > 0) {
-            throw DomainException.invalid("invalid_quantity",
-                    metric + " counts whole units, not " + quantity.toPlainString());
-        }
+        quantity = metric.quantity(quantity);
         dimensions = dimensions == null ? Map.of() : Map.copyOf(new TreeMap<>(dimensions));
         if (dimensions.size() > MAX_DIMENSIONS) {
             throw DomainException.invalid("invalid_dimensions", "at most " + MAX_DIMENSIONS + " dimensions per record");

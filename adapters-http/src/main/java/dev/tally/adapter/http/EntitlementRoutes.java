@@ -1,0 +1,59 @@
+package dev.tally.adapter.http;
+
+import static dev.tally.adapter.http.RouteTable.Access.KEY;
+
+import dev.tally.application.entitlement.CheckEntitlement;
+import dev.tally.application.entitlement.EntitlementService;
+import dev.tally.application.entitlement.Entitlements;
+import dev.tally.domain.entitlement.Entitlement;
+import dev.tally.domain.plan.MetricKey;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Entitlement checks (R70): {@code GET /v1/users/{user_id}/entitlements/{metric}?quantity=q}
+ * answers whether {@code q} more would be allowed now, {@code GET …/entitlements} every limited
+ * metric and allocation at once. Both record nothing; a refused check carries the body a denied
+ * write would have had (R12) under {@code denial}.
+ */
+final class EntitlementRoutes {
+
+    private final EntitlementService entitlements;
+
+    EntitlementRoutes(EntitlementService entitlements) {
+        this.entitlements = entitlements;
+    }
+
+    void register(RouteTable routes) {
+        String base = "/v1/users/{user_id}/entitlements";
+        routes.get(base, KEY, (ctx, caller) -> ctx.json(EntitlementsResponse.from(entitlements.all(caller.user(ctx)))));
+        routes.get(base + "/{metric}", KEY, (ctx, caller) -> {
+            MetricKey metric = new MetricKey(ctx.pathParam("metric"));
+            BigDecimal quantity = RequestFields.decimalQuery(ctx, "quantity", BigDecimal.ONE);
+            ctx.json(EntitlementResponse.from(entitlements.check(new CheckEntitlement(caller.user(ctx), metric,
+                    quantity))));
+        });
+    }
+
+    /** One check; {@code limit} and {@code remaining} are null when unlimited, {@code resets_at} for allocations. */
+    record EntitlementResponse(String metric, String kind, boolean allowed, BigDecimal requested, BigDecimal used,
+                               BigDecimal reserved, BigDecimal limit, BigDecimal remaining, Instant resetsAt,
+                               String status, ErrorMapper.LimitExceededResponse denial) {
+        static EntitlementResponse from(Entitlement entitlement) {
+            var usage = entitlement.usage();
+            return new EntitlementResponse(entitlement.metric().value(), entitlement.kind().wireName(),
+                    entitlement.allowed(), entitlement.requested(), usage.used(), usage.reserved(),
+                    usage.limit().orElse(null), usage.remaining().orElse(null), entitlement.resetsAt().orElse(null),
+                    usage.status().wireName(),
+                    entitlement.denial().map(ErrorMapper.LimitExceededResponse::from).orElse(null));
+        }
+    }
+
+    record EntitlementsResponse(String userId, String planId, List<EntitlementResponse> entitlements) {
+        static EntitlementsResponse from(Entitlements all) {
+            return new EntitlementsResponse(all.user().value(), all.plan().value(),
+                    all.entitlements().stream().map(EntitlementResponse::from).toList());
+        }
+    }
+}

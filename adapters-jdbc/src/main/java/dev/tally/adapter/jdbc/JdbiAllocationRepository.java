@@ -1,0 +1,83 @@
+package dev.tally.adapter.jdbc;
+
+import dev.tally.application.port.AllocationRepository;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.IntSupplier;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Allocations in SQL (R72). A change is one conditional {@code UPDATE} of the (user, metric) row:
+ * the row lock serialises writers on one node or many, and under READ COMMITTED a waiting writer
+ * re-checks the condition against the committed row, so no increase passes the limit and none is
+ * refused while there is room (R13).
+ */
+public final class JdbiAllocationRepository implements AllocationRepository {
+
+    private final Db db;
+
+    public JdbiAllocationRepository(Jdbi jdbi) {
+        this.db = new Db(jdbi);
+    }
+
+    @Override
+    public Change add(UserId user, MetricKey metric, BigDecimal delta, Limit limit) {
+        String u = user.value();
+        String m = metric.value();
+        return db.inTransaction(handle -> {
+            AllocationDao dao = handle.attach(AllocationDao.class);
+            Optional<BigDecimal> max = delta.signum() > 0 ? limit.max() : Optional.empty();
+            IntSupplier write = () -> max.isPresent() ? dao.addWithin(u, m, delta, max.get()) : dao.add(u, m, delta);
+            if (write.getAsInt() == 1) {
+                return changed(dao, u, m);
+            }
+            // No row yet, or no room: create the row if it is missing, lock it, and decide against
+            // the value it holds, which no other writer can change until this transaction ends.
+            dao.ensure(u, m);
+            BigDecimal value = dao.lock(u, m);
+            BigDecimal next = value.add(delta);
+            if (next.signum() < 0) {
+                return new BelowZero(value);
+            }
+            if (max.isPresent() && next.compareTo(max.get()) > 0) {
+                return new OverLimit(value, max.get());
+            }
+            dao.set(u, m, next);
+            return new Changed(next);
+        });
+    }
+
+    private static Change changed(AllocationDao dao, String user, String metric) {
+        return new Changed(dao.find(user, metric).orElseThrow().value());
+    }
+
+    @Override
+    public void set(UserId user, MetricKey metric, BigDecimal value) {
+        db.inTransaction(handle -> {
+            AllocationDao dao = handle.attach(AllocationDao.class);
+            Upsert.run(() -> dao.set(user.value(), metric.value(), value),
+                    () -> dao.insert(user.value(), metric.value(), value));
+            return null;
+        });
+    }
+
+    @Override
+    public Map<MetricKey, BigDecimal> values(UserId user) {
+        Map<MetricKey, BigDecimal> values = new TreeMap<>();
+        db.read(handle -> handle.attach(AllocationDao.class).all(user.value()))
+                .forEach(row -> values.put(new MetricKey(row.metric()), row.value()));
+        return values;
+    }
+
+    @Override
+    public BigDecimal value(UserId user, MetricKey metric) {
+        return db.read(handle -> handle.attach(AllocationDao.class).find(user.value(), metric.value()))
+                .map(AllocationDao.ValueRow::value)
+                .orElse(BigDecimal.ZERO);
+    }
+}

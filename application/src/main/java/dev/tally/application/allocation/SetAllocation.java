@@ -1,0 +1,34 @@
+package dev.tally.application.allocation;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.Fingerprint;
+import dev.tally.domain.Money;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Set an allocation outright, as an operator importing existing counts does (R72): any value of
+ * zero or more, above the limit if need be (it then shows {@code exceeded} and increases are
+ * refused until it is back under).
+ */
+public record SetAllocation(UserId user, MetricKey metric, BigDecimal value, Optional<IdempotencyKey> idempotencyKey) {
+
+    public SetAllocation {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(metric, "metric");
+        Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        value = Money.quantity(value, "value");
+        if (value.signum() < 0) {
+            throw DomainException.invalid("invalid_value", "an allocation cannot be negative: " + value.toPlainString());
+        }
+    }
+
+    /** What makes a retry the same request (R20): the fields as sent. */
+    public String fingerprint() {
+        return Fingerprint.of("set-allocation").with("metric", metric.value()).with("value", value).hex();
+    }
+}

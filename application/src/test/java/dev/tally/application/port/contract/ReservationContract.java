@@ -1,0 +1,262 @@
+package dev.tally.application.port.contract;
+
+import static dev.tally.application.port.contract.Fixtures.concurrently;
+import static dev.tally.application.port.contract.Fixtures.newId;
+import static dev.tally.application.port.contract.Fixtures.newUser;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tally.application.ManualClock;
+import dev.tally.application.Tally;
+import dev.tally.application.entitlement.CheckEntitlement;
+import dev.tally.application.port.TallyStorage;
+import dev.tally.application.reservation.EndReservation;
+import dev.tally.application.reservation.HoldReservation;
+import dev.tally.application.run.CompleteRun;
+import dev.tally.application.run.StartRun;
+import dev.tally.application.usage.RecordUsage;
+import dev.tally.application.usage.UsageItem;
+import dev.tally.application.usecase.Outcome;
+import dev.tally.application.user.PutUser;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.LimitExceeded;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.MetricUsage;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.plan.PlanLimits;
+import dev.tally.domain.run.ReportRun;
+import dev.tally.domain.run.RunCompletion;
+import dev.tally.domain.run.RunStatus;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.Reservation;
+import dev.tally.domain.usage.ReservationState;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reservations as use cases on every storage (R71): a hold counts against the limit until it is
+ * committed (the actual recorded, the rest released), released or expired; an expired hold stops
+ * counting at its instant before any sweep; late or foreign ends are refused; everything is
+ * idempotent and atomic.
+ */
+public abstract class ReservationContract {
+
+    private static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
+    private static final MetricKey TOKENS = new MetricKey("tokens");
+
+    protected abstract TallyStorage storage();
+
+    private final ManualClock clock = new ManualClock(NOW);
+    private Tally tally;
+    private UserId user;
+
+    @BeforeEach
+    void setUp() {
+        tally = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
+        PlanId plan = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(plan, "Tokens", new PlanLimits(Map.of(TOKENS, Limit.of(1000),
+                MetricKey.RUNS, Limit.of(3)))));
+        user = newUser();
+        tally.users().put(PutUser.of(user, plan));
+    }
+
+    private Outcome<Reservation> hold(long quantity, Long ttlSeconds, String key) {
+        return tally.reservations().hold(new HoldReservation(user, TOKENS, BigDecimal.valueOf(quantity),
+                ttlSeconds == null ? OptionalLong.empty() : OptionalLong.of(ttlSeconds),
+                Optional.ofNullable(key).map(IdempotencyKey::new)));
+    }
+
+    private Reservation held(long quantity) {
+        return hold(quantity, null, null).orElseThrow();
+    }
+
+    private Reservation commit(Reservation hold, Long actual) {
+        return tally.reservations().end(EndReservation.commit(user, hold.id(),
+                Optional.ofNullable(actual).map(BigDecimal::valueOf), Optional.empty()));
+    }
+
+    private Reservation release(Reservation hold) {
+        return tally.reservations().end(EndReservation.release(user, hold.id(), Optional.empty()));
+    }
+
+    private MetricUsage tokens() {
+        return tally.usage().usage(user, Optional.empty()).metric(TOKENS).orElseThrow();
+    }
+
+    private void assertTokens(String used, String reserved) {
+        assertThat(tokens().used()).as("used").isEqualByComparingTo(used);
+        assertThat(tokens().reserved()).as("reserved").isEqualByComparingTo(reserved);
+    }
+
+    @Test
+    void R71_a_hold_counts_as_reserved_and_a_commit_records_the_actual_and_releases_the_rest() {
+        Reservation hold = held(600);
+
+        assertThat(hold.state()).isEqualTo(ReservationState.HELD);
+        assertThat(hold.expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(1)));
+        assertTokens("0", "600");
+        assertThat(tally.entitlements().check(new CheckEntitlement(user, TOKENS, BigDecimal.valueOf(401))).allowed())
+                .isFalse();
+
+        Reservation committed = commit(hold, 420L);
+
+        assertThat(committed.state()).isEqualTo(ReservationState.COMMITTED);
+        assertThat(committed.committedQuantity()).hasValueSatisfying(q -> assertThat(q).isEqualByComparingTo("420"));
+        assertTokens("420", "0");
+        assertThat(tally.reservations().get(user, hold.id()).state()).isEqualTo(ReservationState.COMMITTED);
+    }
+
+    @Test
+    void R71_a_commit_without_a_quantity_records_the_whole_hold_and_a_release_records_nothing() {
+        commit(held(100), null);
+        Reservation released = release(held(300));
+
+        assertThat(released.state()).isEqualTo(ReservationState.RELEASED);
+        assertTokens("100", "0");
+    }
+
+    @Test
+    void R71_a_hold_beyond_the_limit_is_refused_as_R12() {
+        held(700);
+
+        Outcome<Reservation> refused = hold(301, null, null);
+
+        assertThat(refused).isInstanceOfSatisfying(Outcome.Refused.class, r -> {
+            LimitExceeded denial = (LimitExceeded) r.refusal();
+            assertThat(denial.code()).isEqualTo("tokens_limit_exceeded");
+            assertThat(denial.currentUsage()).isEqualByComparingTo("700");
+            assertThat(denial.requested()).isEqualByComparingTo("301");
+        });
+        assertTokens("0", "700");
+    }
+
+    @Test
+    void R71_an_expired_hold_stops_counting_at_its_instant_before_any_sweep() {
+        Reservation hold = hold(900, 60L, null).orElseThrow();
+
+        clock.advance(Duration.ofSeconds(59));
+        assertTokens("0", "900");
+        assertThat(tally.reservations().get(user, hold.id()).state()).isEqualTo(ReservationState.HELD);
+
+        clock.advance(Duration.ofSeconds(1));
+        assertTokens("0", "0");
+        assertThat(tally.reservations().get(user, hold.id()).state()).isEqualTo(ReservationState.EXPIRED);
+        assertThat(tally.entitlements().check(new CheckEntitlement(user, TOKENS, BigDecimal.valueOf(1000))).allowed())
+                .isTrue();
+        // The room the expired hold kept is granted, by an enforced write and by a new hold alike.
+        assertThat(tally.usage().record(new RecordUsage(user, List.of(new UsageItem(TOKENS, BigDecimal.valueOf(500),
+                Optional.empty(), new IdempotencyKey(newId("k")), Map.of())), true))).isInstanceOf(Outcome.Done.class);
+        assertThat(hold(500, null, null)).isInstanceOf(Outcome.Done.class);
+        assertTokens("500", "500");
+    }
+
+    @Test
+    void R71_committing_or_releasing_an_expired_hold_is_409_reservation_expired() {
+        Reservation hold = hold(10, 30L, null).orElseThrow();
+        clock.advance(Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> commit(hold, 5L)).extracting("code").isEqualTo("reservation_expired");
+        assertThatThrownBy(() -> release(hold)).extracting("code").isEqualTo("reservation_expired");
+        assertTokens("0", "0");
+    }
+
+    @Test
+    void R71_unknown_foreign_and_ended_holds_are_refused() {
+        Reservation hold = held(10);
+        commit(hold, 4L);
+        UserId other = user;
+        user = newUser();
+        tally.users().put(PutUser.of(user, tally.users().get(other).planId()));
+
+        assertThatThrownBy(() -> commit(hold, 1L)).extracting("code").isEqualTo("reservation_not_found");
+        assertThatThrownBy(() -> tally.reservations().get(user, "res_nope")).extracting("code")
+                .isEqualTo("reservation_not_found");
+        user = other;
+        assertThatThrownBy(() -> commit(hold, 1L)).extracting("code").isEqualTo("reservation_not_held");
+        assertThatThrownBy(() -> release(hold)).extracting("code").isEqualTo("reservation_not_held");
+        assertThatThrownBy(() -> commit(held(10), 11L)).isInstanceOf(DomainException.class)
+                .extracting("code").isEqualTo("invalid_quantity");
+        assertThatThrownBy(() -> hold(1, 86_401L, null)).extracting("code").isEqualTo("invalid_ttl");
+        assertTokens("4", "10");
+    }
+
+    @Test
+    void R26_R71_a_runs_hold_stops_counting_at_its_timeout_before_any_sweep_and_its_success_still_counts() {
+        ReportRun run = tally.runs().start(StartRun.of(user)).orElseThrow();
+        assertThat(tally.usage().usage(user, Optional.empty()).metric(MetricKey.RUNS).orElseThrow().reserved())
+                .isEqualByComparingTo("1");
+
+        clock.advance(Duration.ofHours(1));
+
+        MetricUsage runs = tally.usage().usage(user, Optional.empty()).metric(MetricKey.RUNS).orElseThrow();
+        assertThat(runs.reserved()).isZero();
+        assertThat(tally.runs().usage(user, Optional.empty()).remaining())
+                .hasValueSatisfying(r -> assertThat(r).isEqualByComparingTo("3"));
+        tally.runs().complete(CompleteRun.of(user, run.id(), RunCompletion.of(RunStatus.SUCCEEDED)));
+        assertThat(tally.usage().usage(user, Optional.empty()).metric(MetricKey.RUNS).orElseThrow().used())
+                .isEqualByComparingTo("1");
+    }
+
+    @Test
+    void R20_a_retried_hold_or_commit_counts_once() {
+        Reservation first = hold(100, null, "h-1").orElseThrow();
+        Reservation again = hold(100, null, "h-1").orElseThrow();
+        EndReservation end = EndReservation.commit(user, first.id(), Optional.of(BigDecimal.valueOf(70)),
+                Optional.of(new IdempotencyKey("c-1")));
+        tally.reservations().end(end);
+        Reservation retried = tally.reservations().end(end);
+
+        assertThat(again.id()).isEqualTo(first.id());
+        assertThat(retried.state()).isEqualTo(ReservationState.COMMITTED);
+        assertTokens("70", "0");
+        assertThatThrownBy(() -> hold(101, null, "h-1")).extracting("code").isEqualTo("idempotency_key_reused");
+    }
+
+    @Test
+    void R13_64_threads_holding_committing_and_releasing_never_pass_the_limit_and_count_each_commit_once()
+            throws Exception {
+        // Each task holds 50 and ends its hold at once: a third commit all, a third commit 25, a
+        // third release. Commits use the limit up, so later holds are refused.
+        List<String> outcomes = concurrently(64, 192, i -> () -> {
+            Outcome<Reservation> held = hold(50, null, null);
+            if (held instanceof Outcome.Refused<Reservation>) {
+                return "refused";
+            }
+            Reservation hold = held.orElseThrow();
+            return switch (i % 3) {
+                case 0 -> commit(hold, null).committedQuantity().orElseThrow().toPlainString();
+                case 1 -> commit(hold, 25L).committedQuantity().orElseThrow().toPlainString();
+                default -> release(hold).state().wireName();
+            };
+        });
+
+        long used = 0;
+        for (String outcome : outcomes) {
+            used += outcome.equals("refused") || outcome.equals("released") ? 0 : new BigDecimal(outcome).longValue();
+        }
+        assertThat(outcomes).contains("refused");
+        assertThat(used).isLessThanOrEqualTo(1000);
+        assertTokens(String.valueOf(used), "0");
+    }
+
+    @Test
+    void R13_64_concurrent_holds_that_fit_are_all_granted_and_released_leave_nothing_reserved() throws Exception {
+        List<Outcome<Reservation>> holds = concurrently(64, 64, i -> () -> hold(15, null, null));
+
+        assertThat(holds).allSatisfy(h -> assertThat(h).isInstanceOf(Outcome.Done.class));
+        assertTokens("0", "960");
+        assertThat(hold(41, null, null)).isInstanceOf(Outcome.Refused.class);
+        concurrently(64, 64, i -> () -> release(holds.get(i).orElseThrow()));
+        assertTokens("0", "0");
+    }
+}
