@@ -23,11 +23,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -161,10 +163,13 @@ class EmbeddingTest {
                 tally.usage().record(new RecordUsage(new UserId("acme"), List.of(UsageItem.of(EXPORTS, 1, "k" + i)),
                         true));
             }
-            assertThat(JdbcStorage.flyway(pool, tallySchema).load().info().applied())
+            MigrationInfoService history = JdbcStorage.flyway(pool, tallySchema).load().info();
+            assertThat(history.pending()).as("every migration of Tally's applied in its schema").isEmpty();
+            assertThat(history.applied())
                     .filteredOn(info -> info.getVersion() != null) // not the row that says Flyway created the schema
                     .extracting(info -> info.getVersion().getVersion())
-                    .containsExactly("1", "2", "3", "4");
+                    .startsWith("1", "2", "3", "4")
+                    .hasSize((int) Arrays.stream(history.all()).filter(info -> info.getVersion() != null).count());
         }
 
         assertThat(pool.isClosed()).isFalse();
