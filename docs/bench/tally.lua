@@ -2,6 +2,7 @@
 --   single  POST /v1/users/{user}/usage, one record with "enforce": true (an atomic check-and-record)
 --   batch   POST /v1/users/{user}/usage, 100 records, each with its own idempotency key
 --   read    GET  /v1/users/{user}/usage
+--   check   GET  /v1/users/{user}/entitlements/bench.enforced?quantity=1 (an entitlement check, R70)
 -- TALLY_USERS is "user key,user key,..."; wrk thread i (one connection each: run wrk with -t N -c N)
 -- writes as user i modulo their number. TALLY_RUN makes the idempotency keys of a run unique.
 -- TALLY_RATE (requests/s over all TALLY_CONNECTIONS connections) paces the requests: each
@@ -63,6 +64,9 @@ function request()
   local headers = { ["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/json" }
   if mode == "read" then
     return wrk.format("GET", path, headers)
+  end
+  if mode == "check" then
+    return wrk.format("GET", "/v1/users/" .. user .. "/entitlements/bench.enforced?quantity=1", headers)
   end
   local prefix = run .. "-" .. mode .. "-" .. tid .. "-" .. n
   local body

@@ -58,7 +58,7 @@ final class ExternalBench {
     private long run(BenchScripts scripts, List<HttpLoad.Target> targets) throws Exception {
         List<HttpLoad.Result> results = new ArrayList<>();
         for (HttpLoad.Shape shape : List.of(HttpLoad.Shape.single(run), HttpLoad.Shape.batch(run),
-                HttpLoad.Shape.read())) {
+                HttpLoad.Shape.read(), HttpLoad.Shape.check())) {
             if (settings.warmupSeconds() > 0) {
                 measure(scripts, targets, shape, settings.warmupSeconds(), "w", 0);
             }

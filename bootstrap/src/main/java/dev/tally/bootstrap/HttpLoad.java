@@ -37,28 +37,35 @@ final class HttpLoad {
      * What is sent: {@code body} numbers each request ({@code null} for a {@code GET}); {@code mode}
      * names the same shape in docs/bench/tally.lua.
      */
-    record Shape(String name, String mode, int recordsPerRequest, LongFunction<String> body) {
+    record Shape(String name, String mode, int recordsPerRequest, LongFunction<String> body, String path) {
 
         /** This shape under another name (the same requests, e.g. sent at a paced rate). */
         Shape named(String otherName) {
-            return new Shape(otherName, mode, recordsPerRequest, body);
+            return new Shape(otherName, mode, recordsPerRequest, body, path);
         }
 
         /** Single records with {@code "enforce": true}, keys {@code run-s<n>}. */
         static Shape single(String run) {
             return new Shape("POST …/usage, enforced single record", "single", 1,
                     n -> "{\"enforce\": true, \"records\": [{\"metric\": \"bench.enforced\","
-                            + " \"quantity\": 1, \"idempotency_key\": \"" + run + "-s" + n + "\"}]}");
+                            + " \"quantity\": 1, \"idempotency_key\": \"" + run + "-s" + n + "\"}]}", "usage");
         }
 
         /** Batches of {@value #BATCH} records, keys {@code run-b<n>-<i>}. */
         static Shape batch(String run) {
-            return new Shape("POST …/usage, batches of " + BATCH + " records", "batch", BATCH, n -> batchBody(run + "-b" + n));
+            return new Shape("POST …/usage, batches of " + BATCH + " records", "batch", BATCH,
+                    n -> batchBody(run + "-b" + n), "usage");
         }
 
         /** {@code GET} of the user's usage. */
         static Shape read() {
-            return new Shape("GET …/usage", "read", 1, null);
+            return new Shape("GET …/usage", "read", 1, null, "usage");
+        }
+
+        /** {@code GET} of an entitlement check of 1 more of the enforced metric (R70): records nothing. */
+        static Shape check() {
+            return new Shape("GET …/entitlements/{metric}", "check", 1, null,
+                    "entitlements/bench.enforced?quantity=1");
         }
     }
 
@@ -133,7 +140,7 @@ final class HttpLoad {
     }
 
     private static HttpRequest request(Target target, Shape shape, long n, Duration limit) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(target.uri())
+        HttpRequest.Builder request = HttpRequest.newBuilder(target.uri().resolve(shape.path()))
                 .timeout(limit.plusSeconds(30))
                 .header("Authorization", "Bearer " + target.key());
         if (shape.body() == null) {

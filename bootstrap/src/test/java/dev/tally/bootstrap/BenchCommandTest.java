@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.bootstrap.CommandLineTest.Run;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** {@code tally bench --url}: its arguments, and one short run of the Java client against a real server. */
@@ -46,8 +49,39 @@ class BenchCommandTest {
             assertThat(bench.out()).contains("with the Java client: 2 connections over 2 users",
                     "| measure | per second | p50 ms | p99 ms | errors |",
                     "| POST …/usage, enforced single record |", "| POST …/usage, batches of 100 records |",
-                    "| GET …/usage |").doesNotContain("pgbench");
+                    "| GET …/usage |", "| GET …/entitlements/{metric} |").doesNotContain("pgbench");
         }
+    }
+
+    @Test
+    void wrk_measures_every_phase_and_paces_one_at_half_the_peak() {
+        Assumptions.assumeTrue(LocalProcess.installed("wrk"),
+                "wrk is not installed (Debian: apt-get install wrk); .ci/run installs it");
+        try (TallyApp app = TallyApp.open(OpenStorage.MEMORY, Clock.systemUTC())) {
+            app.ensureAdminKey(Optional.of(ADMIN_KEY));
+            int port = app.serve(0);
+
+            Run bench = tally("bench", "--url", "http://127.0.0.1:" + port, "--admin-key", ADMIN_KEY,
+                    "--client", "wrk", "--seconds", "2", "--warmup-seconds", "0", "--connections", "2",
+                    "--users", "2");
+
+            assertThat(bench.exitCode()).as(bench.out() + bench.err()).isZero();
+            Matcher peak = rate("POST …/usage, enforced single record").matcher(bench.out());
+            Matcher paced = rate("POST …/usage, enforced single record, paced at half that").matcher(bench.out());
+            assertThat(peak.find()).as(bench.out()).isTrue();
+            assertThat(paced.find()).as(bench.out()).isTrue();
+            double half = Double.parseDouble(peak.group(1).replace(",", "")) / 2;
+            assertThat(Double.parseDouble(paced.group(1).replace(",", "")))
+                    .as("paced to half the peak, give or take the schedule's rounding to milliseconds")
+                    .isBetween(half * 0.6, half * 1.1);
+            assertThat(bench.out()).contains("| POST …/usage, batches of 100 records |", "| GET …/usage |",
+                    "| GET …/entitlements/{metric} |");
+        }
+    }
+
+    /** The requests/s of a row of the printed table. */
+    private static Pattern rate(String measure) {
+        return Pattern.compile("\\| " + Pattern.quote(measure) + " \\| ([0-9,]+) \\|");
     }
 
     private static void assertUsageError(Run run, String message) {
