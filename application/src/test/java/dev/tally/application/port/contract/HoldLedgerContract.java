@@ -17,7 +17,6 @@ import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
