@@ -39,7 +39,7 @@ public final class JdbiAllocationRepository implements AllocationRepository {
             // No row yet, or no room: create the row if it is missing, lock it, and decide against
             // the value it holds, which no other writer can change until this transaction ends.
             dao.ensure(u, m);
-            BigDecimal value = dao.lock(u, m);
+            BigDecimal value = Decimals.plain(dao.lock(u, m));
             BigDecimal next = value.add(delta);
             if (next.signum() < 0) {
                 return new BelowZero(value);

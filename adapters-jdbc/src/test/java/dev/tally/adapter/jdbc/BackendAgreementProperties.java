@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.application.ManualClock;
 import dev.tally.application.Tally;
+import dev.tally.application.allocation.ChangeAllocation;
+import dev.tally.application.allocation.SetAllocation;
 import dev.tally.application.cost.RecordApiCall;
 import dev.tally.application.credit.CreditWrite;
 import dev.tally.application.credit.PeriodSelector;
+import dev.tally.application.entitlement.CheckEntitlement;
 import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.port.TallyStorage;
+import dev.tally.application.reservation.EndReservation;
+import dev.tally.application.reservation.HoldReservation;
 import dev.tally.application.run.CompleteRun;
 import dev.tally.application.run.StartRun;
 import dev.tally.application.session.CompleteSession;
@@ -36,6 +41,7 @@ import dev.tally.domain.run.RunCompletion;
 import dev.tally.domain.run.RunStatus;
 import dev.tally.domain.session.Session;
 import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.Reservation;
 import dev.tally.domain.user.UserId;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
@@ -87,6 +93,7 @@ class BackendAgreementProperties {
     private static final int MAX_STEPS = Integer.getInteger("tally.model.steps", 60);
     private static final List<MetricKey> METRICS = List.of(new MetricKey("m1"), new MetricKey("m2"),
             new MetricKey("m3"));
+    private static final MetricKey SEATS = new MetricKey("seats");
     private static final AtomicLong SEQUENCES = new AtomicLong();
     private static final AtomicLong STEPS = new AtomicLong();
     private static final Map<String, AtomicLong> NANOS = new ConcurrentHashMap<>();
@@ -281,6 +288,47 @@ class BackendAgreementProperties {
         }
     }
 
+    /** A hold (R71) of a metered metric, for a ttl of seconds or the default. */
+    record HoldStep(int metric, long quantity, Optional<Long> ttl, Optional<Integer> key) implements Step {
+        public Object apply(Backend b) {
+            Outcome<Reservation> held = b.tally.reservations().hold(new HoldReservation(b.user, METRICS.get(metric),
+                    BigDecimal.valueOf(quantity), ttl.map(OptionalLong::of).orElse(OptionalLong.empty()),
+                    key.map(k -> new IdempotencyKey("h" + k))));
+            whenDone(held, r -> b.created("hold", r.id()));
+            return held;
+        }
+    }
+
+    /** A commit of part (or all) of a hold, or its release. */
+    record EndHoldStep(int hold, boolean commit, Optional<Long> quantity, Optional<Integer> key) implements Step {
+        public Object apply(Backend b) {
+            Optional<IdempotencyKey> k = key.map(n -> new IdempotencyKey("e" + n));
+            String id = b.pick("hold", hold);
+            return b.tally.reservations().end(commit
+                    ? EndReservation.commit(b.user, id, quantity.map(BigDecimal::valueOf), k)
+                    : EndReservation.release(b.user, id, k));
+        }
+    }
+
+    /** An allocation (R72) raised or lowered, or set by the operator. */
+    record AllocateStep(long delta, boolean set, Optional<Integer> key) implements Step {
+        public Object apply(Backend b) {
+            Optional<IdempotencyKey> k = key.map(n -> new IdempotencyKey("s" + n));
+            return set ? b.tally.allocations().set(new SetAllocation(b.user, SEATS, BigDecimal.valueOf(Math.abs(delta)),
+                    k))
+                    : b.tally.allocations().change(new ChangeAllocation(b.user, SEATS, BigDecimal.valueOf(delta), k));
+        }
+    }
+
+    /** An entitlement check (R70), and all of them. */
+    record CheckStep(int metric, long quantity) implements Step {
+        public Object apply(Backend b) {
+            MetricKey key = metric < METRICS.size() ? METRICS.get(metric) : SEATS;
+            return List.of(b.tally.entitlements().check(new CheckEntitlement(b.user, key, BigDecimal.valueOf(quantity))),
+                    b.tally.entitlements().all(b.user));
+        }
+    }
+
     record Reset(Optional<Integer> key) implements Step {
         public Object apply(Backend b) {
             return b.tally.users().resetBillingPeriod(new ResetBillingPeriod(b.user,
@@ -332,10 +380,12 @@ class BackendAgreementProperties {
                     MetricKey.SESSIONS, Limit.of(3), MetricKey.SESSION_MINUTES, Limit.of(30),
                     MetricKey.ACTIVATION_CODES, Limit.of(2), MetricKey.apiCalls("llm"), Limit.of(3),
                     MetricKey.COST_USD, Limit.of(new BigDecimal("2.5")), METRICS.get(0), Limit.of(8),
-                    METRICS.get(1), Limit.of(4)))));
+                    METRICS.get(1), Limit.of(4))))
+                    .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(3)))));
             tally.plans().put(Plan.of(bigger, "Big", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(4),
                     MetricKey.SESSIONS, Limit.unlimited(), MetricKey.apiCalls("video"), Limit.of(0),
-                    METRICS.get(0), Limit.of(20), METRICS.get(1), Limit.of(0)))));
+                    METRICS.get(0), Limit.of(20), METRICS.get(1), Limit.of(0))))
+                    .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(5)))));
             tally.users().put(new PutUser(user, smaller, Optional.of(CycleKind.CALENDAR_MONTH), Optional.empty(),
                     Optional.empty()));
         }
@@ -456,6 +506,10 @@ class BackendAgreementProperties {
                         Tuple.of(1, rebill()),
                         Tuple.of(1, key().map(Reset::new)),
                         Tuple.of(4, advance()),
+                        Tuple.of(3, hold()),
+                        Tuple.of(3, endHold()),
+                        Tuple.of(2, allocate()),
+                        Tuple.of(1, check()),
                         Tuple.of(1, Arbitraries.longs().between(0, 60L * 86_400).map(ReadPast::new)))
                 .map(step -> (Step) step)
                 .list().ofMinSize(1).ofMaxSize(MAX_STEPS).withSizeDistribution(RandomDistribution.uniform());
@@ -540,6 +594,29 @@ class BackendAgreementProperties {
 
     private static Arbitrary<Step> redeemCode() {
         return Combinators.combine(Arbitraries.integers().between(0, 3), key()).as(RedeemCode::new);
+    }
+
+    private static Arbitrary<Step> hold() {
+        return Combinators.combine(Arbitraries.integers().between(0, METRICS.size() - 1),
+                Arbitraries.longs().between(1, 6), Arbitraries.of(30L, 3_600L, 100_000L).optional(0.5), key())
+                .as(HoldStep::new);
+    }
+
+    private static Arbitrary<Step> endHold() {
+        return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.of(true, false),
+                Arbitraries.longs().between(0, 7).optional(0.6), key())
+                .as((hold, commit, quantity, key) -> new EndHoldStep(hold, commit, commit ? quantity : Optional.empty(),
+                        key));
+    }
+
+    private static Arbitrary<Step> allocate() {
+        return Combinators.combine(Arbitraries.longs().between(-3, 3), Arbitraries.of(false, false, false, true), key())
+                .as(AllocateStep::new);
+    }
+
+    private static Arbitrary<Step> check() {
+        return Combinators.combine(Arbitraries.integers().between(0, METRICS.size()), Arbitraries.longs().between(1, 9))
+                .as(CheckStep::new);
     }
 
     private static Arbitrary<Step> advance() {

@@ -20,6 +20,7 @@ import dev.tally.application.port.contract.ApiCallRepositoryContract;
 import dev.tally.application.port.contract.ApiKeyRepositoryContract;
 import dev.tally.application.port.contract.CreditTransactionRepositoryContract;
 import dev.tally.application.port.contract.EntitlementContract;
+import dev.tally.application.port.contract.HoldLedgerContract;
 import dev.tally.application.port.contract.IdempotencyStoreContract;
 import dev.tally.application.port.contract.ModelPriceRepositoryContract;
 import dev.tally.application.port.contract.PlanRepositoryContract;
@@ -177,6 +178,15 @@ abstract class PortContracts {
         @Override
         protected TallyStorage storage() {
             return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class HoldLedgerTest extends HoldLedgerContract {
+
+        @Override
+        protected UsageLedger ledger() {
+            return database().storage().ports().usage();
         }
     }
 

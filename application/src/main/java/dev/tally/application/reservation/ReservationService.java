@@ -25,8 +25,8 @@ import java.util.UUID;
  * releasing it afterwards is {@code 409 reservation_expired}. Each write is atomic (R13) and
  * idempotent under its key (R20).
  *
- * <p>Report runs (R26) hold their run through the same ledger reservations, without an expiry:
- * their own timeout ends them.
+ * <p>Report runs (R26) hold their run through the same ledger holds, expiring at the run's timeout;
+ * their ids are not this service's, so a run's hold cannot be ended here.
  */
 public class ReservationService {
 
