@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -85,6 +86,29 @@ final class Db {
 
     Jdbi jdbi() {
         return jdbi;
+    }
+
+    /** The DAOs attached to each open handle, by type. */
+    private static final Map<Handle, Map<Class<?>, Object>> ATTACHED = Collections.synchronizedMap(new IdentityHashMap<>());
+
+    /**
+     * {@code handle.attach(type)}, once per handle: attaching builds a proxy and prepares every
+     * method of the DAO, which costs more than running a statement, and a transaction (a group
+     * commit's above all) calls the same DAOs again and again. The handle's DAOs are dropped when
+     * it closes.
+     */
+    static <T> T attach(Handle handle, Class<T> type) {
+        // By identity: a handle's equality is not what tells two open handles apart here.
+        Map<Class<?>, Object> daos = ATTACHED.computeIfAbsent(handle, opened -> {
+            opened.addCleanable(() -> ATTACHED.remove(opened));
+            return new ConcurrentHashMap<>();
+        });
+        return type.cast(daos.computeIfAbsent(type, handle::attach));
+    }
+
+    /** Open handles with DAOs attached: every other handle's DAOs are gone with it. */
+    static int handlesWithDaos() {
+        return ATTACHED.size();
     }
 
     /** Runs {@code work} in the current transaction, or in a new one with retries. */

@@ -20,7 +20,7 @@ public final class JdbiActivationCodeRepository implements ActivationCodeReposit
     @Override
     public void insert(ActivationCode code) {
         db.inTransaction(handle -> {
-            handle.attach(ActivationCodeDao.class).insert(code.code(), code.user().value(), code.maxUses(),
+            Db.attach(handle, ActivationCodeDao.class).insert(code.code(), code.user().value(), code.maxUses(),
                     code.useCount(), code.createdAt());
             return null;
         });
@@ -28,12 +28,12 @@ public final class JdbiActivationCodeRepository implements ActivationCodeReposit
 
     @Override
     public Optional<ActivationCode> find(String code) {
-        return db.read(handle -> handle.attach(ActivationCodeDao.class).find(code));
+        return db.read(handle -> Db.attach(handle, ActivationCodeDao.class).find(code));
     }
 
     @Override
     public boolean replace(ActivationCode code, int expectedUseCount) {
-        return db.inTransaction(handle -> handle.attach(ActivationCodeDao.class)
+        return db.inTransaction(handle -> Db.attach(handle, ActivationCodeDao.class)
                 .replace(code.code(), code.user().value(), code.useCount(), expectedUseCount)) == 1;
     }
 }

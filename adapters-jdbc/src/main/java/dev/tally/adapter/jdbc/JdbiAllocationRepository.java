@@ -30,7 +30,7 @@ public final class JdbiAllocationRepository implements AllocationRepository {
         String u = user.value();
         String m = metric.value();
         return db.inTransaction(handle -> {
-            AllocationDao dao = handle.attach(AllocationDao.class);
+            AllocationDao dao = Db.attach(handle, AllocationDao.class);
             Optional<BigDecimal> max = delta.signum() > 0 ? limit.max() : Optional.empty();
             IntSupplier write = () -> max.isPresent() ? dao.addWithin(u, m, delta, max.get()) : dao.add(u, m, delta);
             if (write.getAsInt() == 1) {
@@ -59,7 +59,7 @@ public final class JdbiAllocationRepository implements AllocationRepository {
     @Override
     public void set(UserId user, MetricKey metric, BigDecimal value) {
         db.inTransaction(handle -> {
-            AllocationDao dao = handle.attach(AllocationDao.class);
+            AllocationDao dao = Db.attach(handle, AllocationDao.class);
             Upsert.run(() -> dao.set(user.value(), metric.value(), value),
                     () -> dao.insert(user.value(), metric.value(), value));
             return null;
@@ -69,14 +69,14 @@ public final class JdbiAllocationRepository implements AllocationRepository {
     @Override
     public Map<MetricKey, BigDecimal> values(UserId user) {
         Map<MetricKey, BigDecimal> values = new TreeMap<>();
-        db.read(handle -> handle.attach(AllocationDao.class).all(user.value()))
+        db.read(handle -> Db.attach(handle, AllocationDao.class).all(user.value()))
                 .forEach(row -> values.put(new MetricKey(row.metric()), row.value()));
         return values;
     }
 
     @Override
     public BigDecimal value(UserId user, MetricKey metric) {
-        return db.read(handle -> handle.attach(AllocationDao.class).find(user.value(), metric.value()))
+        return db.read(handle -> Db.attach(handle, AllocationDao.class).find(user.value(), metric.value()))
                 .map(AllocationDao.ValueRow::value)
                 .orElse(BigDecimal.ZERO);
     }

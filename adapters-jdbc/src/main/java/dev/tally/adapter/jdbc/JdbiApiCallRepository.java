@@ -21,7 +21,7 @@ public final class JdbiApiCallRepository implements ApiCallRepository {
     @Override
     public void insert(ApiCall call) {
         db.inTransaction(handle -> {
-            handle.attach(ApiCallDao.class).insert(call.id(), call.user().value(), call.callType(), call.provider(),
+            Db.attach(handle, ApiCallDao.class).insert(call.id(), call.user().value(), call.callType(), call.provider(),
                     call.model().orElse(null), call.costUsd(),
                     call.statusCode().isPresent() ? call.statusCode().getAsInt() : null,
                     call.latencyMs().isPresent() ? call.latencyMs().getAsLong() : null, call.occurredAt());
@@ -31,12 +31,12 @@ public final class JdbiApiCallRepository implements ApiCallRepository {
 
     @Override
     public Optional<ApiCall> find(UserId user, String callId) {
-        return db.read(handle -> handle.attach(ApiCallDao.class).find(user.value(), callId));
+        return db.read(handle -> Db.attach(handle, ApiCallDao.class).find(user.value(), callId));
     }
 
     @Override
     public List<ProviderCost> costsByProvider(UserId user, BillingPeriod period) {
-        return db.read(handle -> handle.attach(ApiCallDao.class)
+        return db.read(handle -> Db.attach(handle, ApiCallDao.class)
                 .costsByProvider(user.value(), period.start(), period.end()));
     }
 }

@@ -23,19 +23,19 @@ public final class JdbiApiKeyRepository implements ApiKeyRepository {
 
     @Override
     public void insert(ApiKey key) {
-        db.inTransaction(handle -> handle.attach(ApiKeyDao.class).insert(key.id(), key.hash(),
+        db.inTransaction(handle -> Db.attach(handle, ApiKeyDao.class).insert(key.id(), key.hash(),
                 key.user().map(UserId::value).orElse(null), key.prefix().orElse(null), key.createdAt()));
     }
 
     @Override
     public Optional<ApiKey> findByHash(String sha256Hex) {
-        return db.read(handle -> handle.attach(ApiKeyDao.class).findByHash(sha256Hex));
+        return db.read(handle -> Db.attach(handle, ApiKeyDao.class).findByHash(sha256Hex));
     }
 
     @Override
     public List<ApiKey> list(Optional<UserId> user) {
         return db.read(handle -> {
-            ApiKeyDao dao = handle.attach(ApiKeyDao.class);
+            ApiKeyDao dao = Db.attach(handle, ApiKeyDao.class);
             return user.isPresent() ? dao.ofUser(user.get().value()) : dao.all();
         });
     }
@@ -43,7 +43,7 @@ public final class JdbiApiKeyRepository implements ApiKeyRepository {
     @Override
     public Optional<ApiKey> revoke(String id, Instant at) {
         return db.inTransaction(handle -> {
-            ApiKeyDao dao = handle.attach(ApiKeyDao.class);
+            ApiKeyDao dao = Db.attach(handle, ApiKeyDao.class);
             dao.revoke(id, at);
             return dao.findById(id);
         });
@@ -51,11 +51,11 @@ public final class JdbiApiKeyRepository implements ApiKeyRepository {
 
     @Override
     public void touch(String id, Instant at, Instant staleBefore) {
-        db.inTransaction(handle -> handle.attach(ApiKeyDao.class).touch(id, at, staleBefore));
+        db.inTransaction(handle -> Db.attach(handle, ApiKeyDao.class).touch(id, at, staleBefore));
     }
 
     @Override
     public boolean anyAdmin() {
-        return db.read(handle -> handle.attach(ApiKeyDao.class).anyAdmin());
+        return db.read(handle -> Db.attach(handle, ApiKeyDao.class).anyAdmin());
     }
 }

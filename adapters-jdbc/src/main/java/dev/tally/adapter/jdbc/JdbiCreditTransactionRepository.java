@@ -28,7 +28,7 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
     @Override
     public CreditAppend append(CreditEntry entry) {
         return db.inTransaction(handle -> Db.undoable(handle, () -> {
-            CreditDao dao = handle.attach(CreditDao.class);
+            CreditDao dao = Db.attach(handle, CreditDao.class);
             String user = entry.user().value();
             dao.ensureBalance(user);
             long amount = entry.amount();
@@ -52,37 +52,37 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
 
     @Override
     public long balance(UserId user) {
-        return db.read(handle -> handle.attach(CreditDao.class).balance(user.value())).orElse(0L);
+        return db.read(handle -> Db.attach(handle, CreditDao.class).balance(user.value())).orElse(0L);
     }
 
     @Override
     public Optional<CreditTransaction> find(UserId user, String transactionId) {
-        return db.read(handle -> handle.attach(CreditDao.class).find(user.value(), transactionId));
+        return db.read(handle -> Db.attach(handle, CreditDao.class).find(user.value(), transactionId));
     }
 
     @Override
     public long refunded(String usageTransactionId) {
-        return db.read(handle -> handle.attach(CreditDao.class).refunded(usageTransactionId)).orElse(0L);
+        return db.read(handle -> Db.attach(handle, CreditDao.class).refunded(usageTransactionId)).orElse(0L);
     }
 
     @Override
     public boolean addRefunded(String usageTransactionId, long amount) {
-        return db.inTransaction(handle -> handle.attach(CreditDao.class).addRefunded(usageTransactionId, amount)) == 1;
+        return db.inTransaction(handle -> Db.attach(handle, CreditDao.class).addRefunded(usageTransactionId, amount)) == 1;
     }
 
     @Override
     public List<OperationUsage> usageByOperation(UserId user, BillingPeriod period) {
-        return db.read(handle -> handle.attach(CreditDao.class)
+        return db.read(handle -> Db.attach(handle, CreditDao.class)
                 .usageByOperation(user.value(), period.start(), period.end()));
     }
 
     @Override
     public List<CreditTransaction> page(UserId user, int limit, int offset) {
-        return db.read(handle -> handle.attach(CreditDao.class).page(user.value(), limit, offset));
+        return db.read(handle -> Db.attach(handle, CreditDao.class).page(user.value(), limit, offset));
     }
 
     @Override
     public long count(UserId user) {
-        return db.read(handle -> handle.attach(CreditDao.class).count(user.value()));
+        return db.read(handle -> Db.attach(handle, CreditDao.class).count(user.value()));
     }
 }

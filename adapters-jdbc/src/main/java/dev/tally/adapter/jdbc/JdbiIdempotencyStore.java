@@ -38,7 +38,7 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
             return claimOnce(user, key, fingerprint, now);
         } catch (StorageUnavailableException e) {
             try {
-                boolean ours = db.read(handle -> handle.attach(IdempotencyDao.class).find(user.value(), key.value()))
+                boolean ours = db.read(handle -> Db.attach(handle, IdempotencyDao.class).find(user.value(), key.value()))
                         .filter(row -> !row.completed() && row.fingerprint().equals(fingerprint)
                                 && row.claimedAt().equals(now))
                         .isPresent();
@@ -54,7 +54,7 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
 
     private Claim claimOnce(UserId user, IdempotencyKey key, String fingerprint, Instant now) {
         return db.alone(handle -> {
-            IdempotencyDao dao = handle.attach(IdempotencyDao.class);
+            IdempotencyDao dao = Db.attach(handle, IdempotencyDao.class);
             for (int round = 0; round < ROUNDS; round++) {
                 if (dao.insertClaim(user.value(), key.value(), fingerprint, now) == 1) {
                     return new Claimed();
@@ -91,7 +91,7 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
     @Override
     public void complete(UserId user, IdempotencyKey key, String result) {
         db.inTransaction(handle -> {
-            IdempotencyDao dao = handle.attach(IdempotencyDao.class);
+            IdempotencyDao dao = Db.attach(handle, IdempotencyDao.class);
             if (dao.complete(user.value(), key.value(), result) == 0
                     && dao.find(user.value(), key.value()).filter(IdempotencyDao.KeyRow::completed).isPresent()) {
                 throw new IllegalStateException("idempotency key " + key + " of " + user
@@ -103,6 +103,6 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
 
     @Override
     public void release(UserId user, IdempotencyKey key) {
-        db.inTransaction(handle -> handle.attach(IdempotencyDao.class).release(user.value(), key.value()));
+        db.inTransaction(handle -> Db.attach(handle, IdempotencyDao.class).release(user.value(), key.value()));
     }
 }

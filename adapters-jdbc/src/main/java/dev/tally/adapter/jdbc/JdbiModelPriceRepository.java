@@ -18,7 +18,7 @@ public final class JdbiModelPriceRepository implements ModelPriceRepository {
     @Override
     public void save(ModelPrice price) {
         db.inTransaction(handle -> {
-            ModelPriceDao dao = handle.attach(ModelPriceDao.class);
+            ModelPriceDao dao = Db.attach(handle, ModelPriceDao.class);
             return Upsert.run(
                     () -> dao.update(price.model(), price.inputPer1k(), price.outputPer1k(), price.provider()),
                     () -> dao.insert(price.model(), price.inputPer1k(), price.outputPer1k(), price.provider()));
@@ -27,11 +27,11 @@ public final class JdbiModelPriceRepository implements ModelPriceRepository {
 
     @Override
     public Optional<ModelPrice> find(String model) {
-        return db.read(handle -> handle.attach(ModelPriceDao.class).find(model));
+        return db.read(handle -> Db.attach(handle, ModelPriceDao.class).find(model));
     }
 
     @Override
     public List<ModelPrice> all() {
-        return db.read(handle -> handle.attach(ModelPriceDao.class).all());
+        return db.read(handle -> Db.attach(handle, ModelPriceDao.class).all());
     }
 }

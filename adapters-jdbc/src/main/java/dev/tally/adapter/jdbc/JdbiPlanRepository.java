@@ -29,7 +29,7 @@ public final class JdbiPlanRepository implements PlanRepository {
         String id = plan.id().value();
         BigDecimal cap = plan.maxFileSizeMb().orElse(null);
         db.inTransaction(handle -> {
-            PlanDao dao = handle.attach(PlanDao.class);
+            PlanDao dao = Db.attach(handle, PlanDao.class);
             Upsert.run(() -> dao.update(id, plan.name(), cap, plan.warningThresholdPercent()),
                     () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent()));
             dao.deleteLimits(id);
@@ -47,7 +47,7 @@ public final class JdbiPlanRepository implements PlanRepository {
 
     @Override
     public Optional<Plan> find(PlanId id) {
-        List<PlanDao.LimitedRow> rows = db.read(handle -> handle.attach(PlanDao.class).find(id.value()));
+        List<PlanDao.LimitedRow> rows = db.read(handle -> Db.attach(handle, PlanDao.class).find(id.value()));
         if (rows.isEmpty()) {
             return Optional.empty();
         }
@@ -57,7 +57,7 @@ public final class JdbiPlanRepository implements PlanRepository {
     @Override
     public List<Plan> all() {
         return db.read(handle -> {
-            PlanDao dao = handle.attach(PlanDao.class);
+            PlanDao dao = Db.attach(handle, PlanDao.class);
             Map<String, List<PlanDao.LimitRow>> limits = dao.allLimits().stream()
                     .collect(Collectors.groupingBy(PlanDao.LimitRow::planId));
             return dao.all().stream().map(row -> plan(row, limits.getOrDefault(row.id(), List.of()))).toList();

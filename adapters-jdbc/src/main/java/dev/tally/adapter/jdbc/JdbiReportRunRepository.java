@@ -28,7 +28,7 @@ public final class JdbiReportRunRepository implements ReportRunRepository {
     @Override
     public void insert(ReportRun run) {
         db.inTransaction(handle -> {
-            handle.attach(ReportRunDao.class).insert(ReportRunDao.Row.of(run));
+            Db.attach(handle, ReportRunDao.class).insert(ReportRunDao.Row.of(run));
             return null;
         });
     }
@@ -36,14 +36,14 @@ public final class JdbiReportRunRepository implements ReportRunRepository {
     @Override
     public boolean replace(ReportRun run, RunStatus expected) {
         return db.inTransaction(handle ->
-                handle.attach(ReportRunDao.class).replace(ReportRunDao.Row.of(run), expected.wireName())) == 1;
+                Db.attach(handle, ReportRunDao.class).replace(ReportRunDao.Row.of(run), expected.wireName())) == 1;
     }
 
     @Override
     public Optional<ReportRun> recordDelivery(UserId user, String runId, Instant at, OptionalInt responseStatus,
                                               boolean delivered) {
         return db.inTransaction(handle -> {
-            ReportRunDao dao = handle.attach(ReportRunDao.class);
+            ReportRunDao dao = Db.attach(handle, ReportRunDao.class);
             Integer status = responseStatus.isPresent() ? responseStatus.getAsInt() : null;
             if (dao.recordDelivery(user.value(), runId, at, status, delivered) == 0) {
                 return Optional.empty();
@@ -54,26 +54,26 @@ public final class JdbiReportRunRepository implements ReportRunRepository {
 
     @Override
     public Optional<ReportRun> find(UserId user, String runId) {
-        return db.read(handle -> handle.attach(ReportRunDao.class).find(user.value(), runId));
+        return db.read(handle -> Db.attach(handle, ReportRunDao.class).find(user.value(), runId));
     }
 
     @Override
     public List<ReportRun> page(UserId user, int limit, int offset) {
-        return db.read(handle -> handle.attach(ReportRunDao.class).page(user.value(), limit, offset));
+        return db.read(handle -> Db.attach(handle, ReportRunDao.class).page(user.value(), limit, offset));
     }
 
     @Override
     public long count(UserId user) {
-        return db.read(handle -> handle.attach(ReportRunDao.class).count(user.value()));
+        return db.read(handle -> Db.attach(handle, ReportRunDao.class).count(user.value()));
     }
 
     @Override
     public RunCounts countsStartedIn(UserId user, BillingPeriod period) {
-        return db.read(handle -> handle.attach(ReportRunDao.class).counts(user.value(), period.start(), period.end()));
+        return db.read(handle -> Db.attach(handle, ReportRunDao.class).counts(user.value(), period.start(), period.end()));
     }
 
     @Override
     public List<ReportRun> runningStartedBefore(Instant cutoff, int max) {
-        return db.read(handle -> handle.attach(ReportRunDao.class).runningStartedBefore(cutoff, max));
+        return db.read(handle -> Db.attach(handle, ReportRunDao.class).runningStartedBefore(cutoff, max));
     }
 }

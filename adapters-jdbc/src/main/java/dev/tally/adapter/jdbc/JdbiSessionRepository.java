@@ -18,18 +18,18 @@ public final class JdbiSessionRepository implements SessionRepository {
     @Override
     public void insert(Session session) {
         db.inTransaction(handle -> {
-            handle.attach(SessionDao.class).insert(SessionDao.Row.of(session));
+            Db.attach(handle, SessionDao.class).insert(SessionDao.Row.of(session));
             return null;
         });
     }
 
     @Override
     public Optional<Session> find(UserId user, String sessionId) {
-        return db.read(handle -> handle.attach(SessionDao.class).find(user.value(), sessionId));
+        return db.read(handle -> Db.attach(handle, SessionDao.class).find(user.value(), sessionId));
     }
 
     @Override
     public boolean replaceOpen(Session session) {
-        return db.inTransaction(handle -> handle.attach(SessionDao.class).replaceOpen(SessionDao.Row.of(session))) == 1;
+        return db.inTransaction(handle -> Db.attach(handle, SessionDao.class).replaceOpen(SessionDao.Row.of(session))) == 1;
     }
 }

@@ -57,7 +57,7 @@ public final class JdbiUsageLedger implements UsageLedger {
         if (records.isEmpty()) {
             return new AppendResult.Appended(0, 0);
         }
-        return db.inTransaction(handle -> appendIn(handle.attach(UsageDao.class), user, records, enforce));
+        return db.inTransaction(handle -> appendIn(Db.attach(handle, UsageDao.class), user, records, enforce));
     }
 
     /**
@@ -236,7 +236,7 @@ public final class JdbiUsageLedger implements UsageLedger {
         if (write.getAsInt() == 1) {
             return Optional.empty();
         }
-        UsageTotals current = dao.rollup(u, start, end, metric)
+        UsageTotals current = Db.attach(dao.getHandle(), UsageReadDao.class).rollup(u, start, end, metric)
                 .map(row -> new UsageTotals(row.used(), row.reserved()))
                 .orElse(UsageTotals.ZERO);
         return Optional.of(new Denied(rollup.metric(), rollup.period(), current, quantity, max.orElseThrow()));
@@ -245,7 +245,7 @@ public final class JdbiUsageLedger implements UsageLedger {
     @Override
     public Map<MetricKey, UsageTotals> totals(UserId user, BillingPeriod period) {
         List<UsageDao.RollupRow> rows = db.read(handle ->
-                handle.attach(UsageDao.class).rollups(user.value(), period.start(), period.end()));
+                Db.attach(handle, UsageReadDao.class).rollups(user.value(), period.start(), period.end()));
         Map<MetricKey, UsageTotals> totals = new TreeMap<>();
         rows.forEach(row -> totals.put(new MetricKey(row.metric()), new UsageTotals(row.used(), row.reserved())));
         return totals;
@@ -253,7 +253,7 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public UsageTotals totals(UserId user, MetricKey metric, BillingPeriod period) {
-        return db.read(handle -> handle.attach(UsageDao.class)
+        return db.read(handle -> Db.attach(handle, UsageReadDao.class)
                 .rollup(user.value(), period.start(), period.end(), metric.value()))
                 .map(row -> new UsageTotals(row.used(), row.reserved()))
                 .orElse(UsageTotals.ZERO);
@@ -263,7 +263,7 @@ public final class JdbiUsageLedger implements UsageLedger {
     public SortedMap<Instant, BigDecimal> usageBySlice(UserId user, MetricKey metric, BillingPeriod period,
                                                        Duration slice) {
         long nanos = slice.toNanos();
-        List<UsageReadDao.SliceRow> rows = db.read(handle -> handle.attach(UsageReadDao.class)
+        List<UsageReadDao.SliceRow> rows = db.read(handle -> Db.attach(handle, UsageReadDao.class)
                 .slices(user.value(), metric.value(), period.start(), period.end(), nanos));
         SortedMap<Instant, BigDecimal> sums = new TreeMap<>();
         // Stored instants are nanoseconds since the epoch from 1970 on, so the division truncates down.
@@ -273,7 +273,7 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public List<PeriodTotals> rollupsAt(Instant at) {
-        return db.read(handle -> handle.attach(UsageReadDao.class).rollupsAt(at)).stream()
+        return db.read(handle -> Db.attach(handle, UsageReadDao.class).rollupsAt(at)).stream()
                 .map(row -> new PeriodTotals(new UserId(row.user()), new MetricKey(row.metric()),
                         new BillingPeriod(row.periodStart(), row.periodEnd()),
                         new UsageTotals(row.used(), row.reserved())))
@@ -295,7 +295,7 @@ public final class JdbiUsageLedger implements UsageLedger {
     private ReserveResult holdUntil(UserId user, String reservationId, MetricKey metric, BigDecimal quantity,
                                     Instant at, Optional<Instant> expiresAt, BillingPeriod period, Limit limit) {
         return db.inTransaction(handle -> {
-            UsageDao dao = handle.attach(UsageDao.class);
+            UsageDao dao = Db.attach(handle, UsageDao.class);
             String u = user.value();
             Optional<Denied> denied = add(dao, user, Rollup.of(metric, period), quantity, limit, true);
             if (denied.isPresent()) {
@@ -308,7 +308,7 @@ public final class JdbiUsageLedger implements UsageLedger {
                 throw new IllegalStateException("reservation " + reservationId + " is already held");
             }
             if (expiresAt.isPresent() || !inserted) {
-                handle.attach(ReservationDao.class).expiresAt(u, reservationId,
+                Db.attach(handle, ReservationDao.class).expiresAt(u, reservationId,
                         expiresAt.map(Instants::toNanos).orElse(null));
             }
             return new ReserveResult.Reserved();
@@ -317,16 +317,16 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public Optional<Reservation> reservation(UserId user, String reservationId) {
-        return db.read(handle -> handle.attach(ReservationDao.class).find(user.value(), reservationId));
+        return db.read(handle -> Db.attach(handle, ReservationDao.class).find(user.value(), reservationId));
     }
 
     @Override
     public boolean commit(UserId user, String reservationId, BigDecimal quantity, String idempotencyKey,
                           Instant now) {
         return db.inTransaction(handle -> {
-            UsageDao dao = handle.attach(UsageDao.class);
+            UsageDao dao = Db.attach(handle, UsageDao.class);
             String u = user.value();
-            if (handle.attach(ReservationDao.class).endLive(u, reservationId, "consumed", quantity, now) == 0) {
+            if (Db.attach(handle, ReservationDao.class).endLive(u, reservationId, "consumed", quantity, now) == 0) {
                 return false;
             }
             UsageDao.ReservationRow held = dao.reservation(u, reservationId).orElseThrow();
@@ -348,10 +348,10 @@ public final class JdbiUsageLedger implements UsageLedger {
     public boolean release(UserId user, String reservationId, Instant now) {
         return db.inTransaction(handle -> {
             String u = user.value();
-            if (handle.attach(ReservationDao.class).endLive(u, reservationId, "released", null, now) == 0) {
+            if (Db.attach(handle, ReservationDao.class).endLive(u, reservationId, "released", null, now) == 0) {
                 return false;
             }
-            UsageDao dao = handle.attach(UsageDao.class);
+            UsageDao dao = Db.attach(handle, UsageDao.class);
             UsageDao.ReservationRow held = dao.reservation(u, reservationId).orElseThrow();
             dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), BigDecimal.ZERO);
             return true;
@@ -361,8 +361,8 @@ public final class JdbiUsageLedger implements UsageLedger {
     @Override
     public int expire(UserId user, MetricKey metric, BillingPeriod period, Instant now) {
         return db.inTransaction(handle -> {
-            ReservationDao reservations = handle.attach(ReservationDao.class);
-            UsageDao dao = handle.attach(UsageDao.class);
+            ReservationDao reservations = Db.attach(handle, ReservationDao.class);
+            UsageDao dao = Db.attach(handle, UsageDao.class);
             String u = user.value();
             int ended = 0;
             for (ReservationDao.Due due : reservations.due(u, metric.value(), period.start(), period.end(), now)) {
@@ -378,7 +378,7 @@ public final class JdbiUsageLedger implements UsageLedger {
     @Override
     public Map<MetricKey, BigDecimal> expired(UserId user, BillingPeriod period, Instant now) {
         Map<MetricKey, BigDecimal> expired = new TreeMap<>();
-        db.read(handle -> handle.attach(ReservationDao.class).expired(user.value(), period.start(), period.end(), now))
+        db.read(handle -> Db.attach(handle, ReservationDao.class).expired(user.value(), period.start(), period.end(), now))
                 .forEach(row -> expired.put(new MetricKey(row.metric()), row.quantity()));
         return expired;
     }
@@ -386,7 +386,7 @@ public final class JdbiUsageLedger implements UsageLedger {
     @Override
     public void release(UserId user, String reservationId) {
         db.inTransaction(handle -> {
-            UsageDao dao = handle.attach(UsageDao.class);
+            UsageDao dao = Db.attach(handle, UsageDao.class);
             if (dao.endReservation(user.value(), reservationId, "released") == 1) {
                 UsageDao.ReservationRow held = dao.reservation(user.value(), reservationId).orElseThrow();
                 dao.moveReserved(user.value(), held.periodStart(), held.periodEnd(), held.metric(), held.quantity(),
@@ -399,7 +399,7 @@ public final class JdbiUsageLedger implements UsageLedger {
     @Override
     public boolean consume(UserId user, String reservationId, String idempotencyKey) {
         return db.inTransaction(handle -> {
-            UsageDao dao = handle.attach(UsageDao.class);
+            UsageDao dao = Db.attach(handle, UsageDao.class);
             String u = user.value();
             if (dao.endReservation(u, reservationId, "consumed") == 0) {
                 return false;
@@ -419,7 +419,7 @@ public final class JdbiUsageLedger implements UsageLedger {
     @Override
     public void refile(UserId user, Function<Instant, BillingPeriod> periodOf) {
         db.inTransaction(handle -> {
-            UsageDao dao = handle.attach(UsageDao.class);
+            UsageDao dao = Db.attach(handle, UsageDao.class);
             String u = user.value();
             Refiling facts = new Refiling(periodOf);
             dao.factFilings(u).forEach(facts::add);
@@ -435,7 +435,7 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public ReconcileReport reconcile(boolean repair, ReconcileProgress progress) {
-        List<String> users = db.read(handle -> handle.attach(UsageDao.class).ledgerUsers());
+        List<String> users = db.read(handle -> Db.attach(handle, UsageDao.class).ledgerUsers());
         List<ReconcileReport.Drift> drifts = new ArrayList<>();
         long checked = 0;
         long done = 0;
@@ -457,7 +457,7 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     /** Compares (and with {@code repair} overwrites) one user's rollups, its rows locked first. */
     private static List<UsageDao.Comparison> reconcileUser(Handle handle, String user, boolean repair) {
-        UsageDao dao = handle.attach(UsageDao.class);
+        UsageDao dao = Db.attach(handle, UsageDao.class);
         if (repair) {
             dao.lockRollups(user);
         }

@@ -31,7 +31,7 @@ public final class JdbiUserRepository implements UserRepository {
     public void save(User user) {
         String id = user.id().value();
         db.inTransaction(handle -> {
-            UserDao dao = handle.attach(UserDao.class);
+            UserDao dao = Db.attach(handle, UserDao.class);
             Upsert.run(() -> dao.update(id, user.planId().value(), user.createdAt()),
                     () -> dao.insert(id, user.planId().value(), user.createdAt()));
             dao.deleteCycles(id);
@@ -42,14 +42,14 @@ public final class JdbiUserRepository implements UserRepository {
 
     @Override
     public Optional<User> find(UserId id) {
-        List<UserDao.ScheduledRow> rows = db.read(handle -> handle.attach(UserDao.class).find(id.value()));
+        List<UserDao.ScheduledRow> rows = db.read(handle -> Db.attach(handle, UserDao.class).find(id.value()));
         return rows.isEmpty() ? Optional.empty()
                 : Optional.of(user(id, rows.get(0).user(), rows.stream().flatMap(r -> r.cycle().stream()).toList()));
     }
 
     @Override
     public List<User> all() {
-        List<UserDao.ScheduledRow> rows = db.read(handle -> handle.attach(UserDao.class).all());
+        List<UserDao.ScheduledRow> rows = db.read(handle -> Db.attach(handle, UserDao.class).all());
         Map<String, List<UserDao.ScheduledRow>> byUser = new LinkedHashMap<>();
         rows.forEach(row -> byUser.computeIfAbsent(row.user().id(), id -> new ArrayList<>()).add(row));
         return byUser.values().stream()
@@ -61,7 +61,7 @@ public final class JdbiUserRepository implements UserRepository {
     /** Reads the user, its cycles, its plan and the plan's limits in one statement ({@code plans} is not needed). */
     @Override
     public Optional<WithPlan> findWithPlan(UserId id, PlanRepository plans) {
-        List<UserDao.SubscribedRow> rows = db.read(handle -> handle.attach(UserDao.class).findWithPlan(id.value()));
+        List<UserDao.SubscribedRow> rows = db.read(handle -> Db.attach(handle, UserDao.class).findWithPlan(id.value()));
         if (rows.isEmpty()) {
             return Optional.empty();
         }

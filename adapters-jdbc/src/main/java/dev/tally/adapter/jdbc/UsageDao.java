@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
@@ -17,7 +18,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The usage ledger's SQL: facts, rollups and reservations. */
 @RegisterRowMapperFactory(UsageDao.Rows.class)
-interface UsageDao {
+interface UsageDao extends SqlObject {
 
     /** How this DAO's rows are read. */
     final class Rows extends RowMappings {
@@ -141,14 +142,6 @@ interface UsageDao {
     @SqlUpdate("UPDATE usage_rollups SET used = :used, reserved = :reserved "
             + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric")
     int overwriteRollup(String user, Instant start, Instant end, String metric, BigDecimal used, BigDecimal reserved);
-
-    @SqlQuery("SELECT metric, used, reserved FROM usage_rollups "
-            + "WHERE user_id = :user AND period_start = :start AND period_end = :end")
-    List<RollupRow> rollups(String user, Instant start, Instant end);
-
-    @SqlQuery("SELECT metric, used, reserved FROM usage_rollups "
-            + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric")
-    Optional<RollupRow> rollup(String user, Instant start, Instant end, String metric);
 
     @SqlUpdate("DELETE FROM usage_rollups WHERE user_id = :user")
     void deleteRollups(String user);

@@ -5,13 +5,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /**
- * The usage ledger's reads for pages (R52, R53): a period's facts summed per slice, and the
- * rollups of every user's current period. Each is answered from an index that leads with what
- * bounds it (migration V7), never from history.
+ * The usage ledger's reads: a user's rollups of a period (what usage pages, entitlement checks and
+ * refusals show), a period's facts summed per slice (R52), and the rollups of every user's current
+ * period (R53). Each is answered from an index that leads with what bounds it (the rollups' key,
+ * migration V7), never from history. Apart from the writes, so that a read attaches a small DAO.
  */
 @RegisterRowMapperFactory(UsageReadDao.Rows.class)
 interface UsageReadDao {
@@ -21,6 +23,7 @@ interface UsageReadDao {
         public Rows() {
             map(SliceRow.class, SliceRow::map);
             map(CurrentRollupRow.class, CurrentRollupRow::map);
+            map(UsageDao.RollupRow.class, UsageDao.RollupRow::map);
         }
     }
 
@@ -40,6 +43,14 @@ interface UsageReadDao {
                     Decimals.quantity(rs, "used"), Decimals.quantity(rs, "reserved"));
         }
     }
+
+    @SqlQuery("SELECT metric, used, reserved FROM usage_rollups "
+            + "WHERE user_id = :user AND period_start = :start AND period_end = :end")
+    List<UsageDao.RollupRow> rollups(String user, Instant start, Instant end);
+
+    @SqlQuery("SELECT metric, used, reserved FROM usage_rollups "
+            + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric")
+    Optional<UsageDao.RollupRow> rollup(String user, Instant start, Instant end, String metric);
 
     /** Facts of one (user, metric, period) summed per slice of {@code sliceNanos}, from index usage_facts_series. */
     @SqlQuery("SELECT slice, SUM(quantity) AS quantity FROM ("

@@ -63,6 +63,25 @@ abstract class JdbcStorageBehaviour {
     }
 
     @Test
+    void the_daos_a_transaction_attached_go_with_it_so_a_long_running_node_keeps_none() {
+        int before = Db.handlesWithDaos();
+        UserId user = newUser();
+        for (int i = 0; i < 50; i++) {
+            int n = i;
+            storage().transactions().run(() -> storage().usage().append(user,
+                    List.of(usage(user, GPU_HOURS, "1", "k-" + n, MARCH, 1)), Map.of()));
+            storage().usage().totals(user, MARCH);
+        }
+        assertThatThrownBy(() -> storage().transactions().run(() -> {
+            storage().usage().append(user, List.of(usage(user, GPU_HOURS, "1", "k-failed", MARCH, 1)), Map.of());
+            throw new IllegalStateException("rolled back");
+        })).hasMessage("rolled back");
+
+        assertThat(storage().usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("50");
+        assertThat(Db.handlesWithDaos()).as("handles still holding DAOs").isLessThanOrEqualTo(before);
+    }
+
+    @Test
     void R13_a_failing_use_case_rolls_back_every_port_it_wrote() {
         UserId user = newUser();
         String sessionId = newId("s");
