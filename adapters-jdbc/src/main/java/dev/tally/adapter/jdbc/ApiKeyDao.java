@@ -30,12 +30,19 @@ interface ApiKeyDao {
                 Instants.get(rs, "created_at"), Instants.optional(rs, "last_used_at"), Instants.optional(rs, "revoked_at"));
     }
 
+    /**
+     * The read of every request, on a DAO of its own: attaching a DAO prepares each of its methods,
+     * and a request that only authenticates should not pay for the others.
+     */
+    @RegisterRowMapperFactory(ApiKeyDao.Rows.class)
+    interface Lookup {
+        @SqlQuery("SELECT " + COLUMNS + " FROM api_keys WHERE key_hash = :hash")
+        Optional<ApiKey> findByHash(String hash);
+    }
+
     @SqlUpdate("INSERT INTO api_keys (id, key_hash, user_id, prefix, created_at) "
             + "VALUES (:id, :hash, :user, :prefix, :createdAt) ON CONFLICT DO NOTHING")
     int insert(String id, String hash, String user, String prefix, Instant createdAt);
-
-    @SqlQuery("SELECT " + COLUMNS + " FROM api_keys WHERE key_hash = :hash")
-    Optional<ApiKey> findByHash(String hash);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM api_keys WHERE id = :id")
     Optional<ApiKey> findById(String id);

@@ -89,7 +89,8 @@ final class Db {
     }
 
     /** The DAOs attached to each open handle, by type. */
-    private static final Map<Handle, Map<Class<?>, Object>> ATTACHED = Collections.synchronizedMap(new IdentityHashMap<>());
+    private static final Map<Handle, Map<Class<?>, Object>> ATTACHED =
+            Collections.synchronizedMap(new IdentityHashMap<>());
 
     /**
      * {@code handle.attach(type)}, once per handle: attaching builds a proxy and prepares every

@@ -67,7 +67,8 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
 
     @Override
     public boolean addRefunded(String usageTransactionId, long amount) {
-        return db.inTransaction(handle -> Db.attach(handle, CreditDao.class).addRefunded(usageTransactionId, amount)) == 1;
+        return db.inTransaction(handle ->
+                Db.attach(handle, CreditDao.class).addRefunded(usageTransactionId, amount)) == 1;
     }
 
     @Override

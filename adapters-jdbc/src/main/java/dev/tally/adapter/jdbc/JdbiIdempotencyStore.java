@@ -38,7 +38,8 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
             return claimOnce(user, key, fingerprint, now);
         } catch (StorageUnavailableException e) {
             try {
-                boolean ours = db.read(handle -> Db.attach(handle, IdempotencyDao.class).find(user.value(), key.value()))
+                boolean ours = db.read(handle ->
+                                Db.attach(handle, IdempotencyDao.class).find(user.value(), key.value()))
                         .filter(row -> !row.completed() && row.fingerprint().equals(fingerprint)
                                 && row.claimedAt().equals(now))
                         .isPresent();

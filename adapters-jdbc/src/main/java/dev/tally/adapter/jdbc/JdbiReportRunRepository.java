@@ -69,7 +69,8 @@ public final class JdbiReportRunRepository implements ReportRunRepository {
 
     @Override
     public RunCounts countsStartedIn(UserId user, BillingPeriod period) {
-        return db.read(handle -> Db.attach(handle, ReportRunDao.class).counts(user.value(), period.start(), period.end()));
+        return db.read(handle ->
+                Db.attach(handle, ReportRunDao.class).counts(user.value(), period.start(), period.end()));
     }
 
     @Override

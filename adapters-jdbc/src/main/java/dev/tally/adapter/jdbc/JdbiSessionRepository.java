@@ -30,6 +30,7 @@ public final class JdbiSessionRepository implements SessionRepository {
 
     @Override
     public boolean replaceOpen(Session session) {
-        return db.inTransaction(handle -> Db.attach(handle, SessionDao.class).replaceOpen(SessionDao.Row.of(session))) == 1;
+        return db.inTransaction(handle ->
+                Db.attach(handle, SessionDao.class).replaceOpen(SessionDao.Row.of(session))) == 1;
     }
 }

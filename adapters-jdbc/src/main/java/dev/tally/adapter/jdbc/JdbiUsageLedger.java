@@ -378,7 +378,8 @@ public final class JdbiUsageLedger implements UsageLedger {
     @Override
     public Map<MetricKey, BigDecimal> expired(UserId user, BillingPeriod period, Instant now) {
         Map<MetricKey, BigDecimal> expired = new TreeMap<>();
-        db.read(handle -> Db.attach(handle, ReservationDao.class).expired(user.value(), period.start(), period.end(), now))
+        db.read(handle ->
+                        Db.attach(handle, ReservationDao.class).expired(user.value(), period.start(), period.end(), now))
                 .forEach(row -> expired.put(new MetricKey(row.metric()), row.quantity()));
         return expired;
     }

@@ -61,7 +61,8 @@ public final class JdbiUserRepository implements UserRepository {
     /** Reads the user, its cycles, its plan and the plan's limits in one statement ({@code plans} is not needed). */
     @Override
     public Optional<WithPlan> findWithPlan(UserId id, PlanRepository plans) {
-        List<UserDao.SubscribedRow> rows = db.read(handle -> Db.attach(handle, UserDao.class).findWithPlan(id.value()));
+        List<UserDao.SubscribedRow> rows = db.read(handle ->
+                Db.attach(handle, UserDao.Subscribed.class).findWithPlan(id.value()));
         if (rows.isEmpty()) {
             return Optional.empty();
         }

@@ -80,6 +80,24 @@ interface UserDao {
         }
     }
 
+    /**
+     * What a decision reads, on a DAO of its own: attaching a DAO prepares each of its methods, and
+     * a decision should not pay for the others.
+     */
+    @RegisterRowMapperFactory(UserDao.Rows.class)
+    interface Subscribed {
+        /**
+         * The user with its cycles and its plan with its limits, one row per (cycle, limit) pair, in
+         * schedule order: what a decision reads, in one round trip.
+         */
+        @SqlQuery("SELECT u.id, u.plan_id, u.created_at, c.seq, c.kind, c.anchor_at, c.time_zone, p.name, "
+                + "p.max_file_size_mb, p.warning_threshold_percent, l.metric, l.max_quantity, l.allocation "
+                + "FROM users u "
+                + "LEFT JOIN user_billing_cycles c ON c.user_id = u.id LEFT JOIN plans p ON p.id = u.plan_id "
+                + "LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE u.id = :id ORDER BY c.seq")
+        List<SubscribedRow> findWithPlan(String id);
+    }
+
     @SqlUpdate("UPDATE users SET plan_id = :planId, created_at = :createdAt WHERE id = :id")
     int update(String id, String planId, Instant createdAt);
 
@@ -103,13 +121,4 @@ interface UserDao {
             + "LEFT JOIN user_billing_cycles c ON c.user_id = u.id ORDER BY u.id, c.seq")
     List<ScheduledRow> all();
 
-    /**
-     * The user with its cycles and its plan with its limits, one row per (cycle, limit) pair, in
-     * schedule order: what a decision reads, in one round trip.
-     */
-    @SqlQuery("SELECT u.id, u.plan_id, u.created_at, c.seq, c.kind, c.anchor_at, c.time_zone, p.name, "
-            + "p.max_file_size_mb, p.warning_threshold_percent, l.metric, l.max_quantity, l.allocation FROM users u "
-            + "LEFT JOIN user_billing_cycles c ON c.user_id = u.id LEFT JOIN plans p ON p.id = u.plan_id "
-            + "LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE u.id = :id ORDER BY c.seq")
-    List<SubscribedRow> findWithPlan(String id);
 }
