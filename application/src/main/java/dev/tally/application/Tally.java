@@ -4,6 +4,8 @@ import dev.tally.application.access.AccessService;
 import dev.tally.application.activation.ActivationCodeService;
 import dev.tally.application.billing.BillingService;
 import dev.tally.application.cost.ApiCallService;
+import dev.tally.application.event.EventRecorder;
+import dev.tally.application.event.EventService;
 import dev.tally.application.credit.CreditService;
 import dev.tally.application.health.HealthService;
 import dev.tally.application.idempotency.IdempotentWrites;
@@ -73,6 +75,7 @@ public final class Tally {
     private final BillingService billing;
     private final HealthService health;
     private final AccessService access;
+    private final EventService events;
 
     private Tally(TallyStorage storage, Clock clock, Settings settings, UseCaseMetrics metrics) {
         this.storage = storage;
@@ -84,7 +87,9 @@ public final class Tally {
         this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
                 clock);
         this.userList = new UserListService(storage.users(), storage.plans(), storage.usage(), clock);
-        Metering metering = new Metering(storage.usage(), accounts);
+        EventRecorder recorder = new EventRecorder(storage.events(), storage.transactions(), clock);
+        this.events = new EventService(storage.events(), recorder);
+        Metering metering = new Metering(storage.usage(), accounts, recorder);
         this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock, metrics);
         this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock, metrics);
         this.runs = new ReportRunService(storage.runs(), storage.usage(), prices, accounts, writes,
@@ -182,5 +187,10 @@ public final class Tally {
 
     public AccessService access() {
         return access;
+    }
+
+    /** The events writes created (R75), and in-process listeners for new ones (R78). */
+    public EventService events() {
+        return events;
     }
 }

@@ -94,7 +94,8 @@ public final class JdbcStorage implements AutoCloseable {
                 new JdbiIdempotencyStore(jdbi), new JdbiPlanRepository(jdbi), new JdbiUserRepository(jdbi),
                 new JdbiModelPriceRepository(jdbi), new JdbiReportRunRepository(jdbi),
                 new JdbiCreditTransactionRepository(jdbi), new JdbiApiCallRepository(jdbi),
-                new JdbiActivationCodeRepository(jdbi), new JdbiSessionRepository(jdbi), new JdbiApiKeyRepository(jdbi));
+                new JdbiActivationCodeRepository(jdbi), new JdbiSessionRepository(jdbi), new JdbiApiKeyRepository(jdbi),
+                new JdbiEventLog(jdbi));
     }
 
     /** Opens {@code jdbcUrl} with the default pool size and migrates it. */

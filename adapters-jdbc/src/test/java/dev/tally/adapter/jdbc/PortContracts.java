@@ -16,6 +16,7 @@ import dev.tally.application.port.contract.ActivationCodeRepositoryContract;
 import dev.tally.application.port.contract.ApiCallRepositoryContract;
 import dev.tally.application.port.contract.ApiKeyRepositoryContract;
 import dev.tally.application.port.contract.CreditTransactionRepositoryContract;
+import dev.tally.application.port.contract.EventsContract;
 import dev.tally.application.port.contract.IdempotencyStoreContract;
 import dev.tally.application.port.contract.ModelPriceRepositoryContract;
 import dev.tally.application.port.contract.PlanRepositoryContract;
@@ -28,6 +29,7 @@ import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -154,6 +156,32 @@ abstract class PortContracts {
         @Override
         protected TallyStorage storage() {
             return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class EventsTest extends EventsContract {
+
+        private JdbcStorage otherNode;
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+
+        @Override
+        protected TallyStorage anotherNode() {
+            if (otherNode == null) {
+                otherNode = database().openAnotherNode();
+            }
+            return otherNode.ports();
+        }
+
+        @AfterEach
+        void closeOtherNode() {
+            if (otherNode != null) {
+                otherNode.close();
+            }
         }
     }
 

@@ -14,6 +14,6 @@ public final class InMemoryStorage {
                 new InMemoryPlanRepository(), new InMemoryUserRepository(), new InMemoryModelPriceRepository(),
                 new InMemoryReportRunRepository(), new InMemoryCreditTransactionRepository(),
                 new InMemoryApiCallRepository(), new InMemoryActivationCodeRepository(),
-                new InMemorySessionRepository(), new InMemoryApiKeyRepository());
+                new InMemorySessionRepository(), new InMemoryApiKeyRepository(), new InMemoryEventLog());
     }
 }

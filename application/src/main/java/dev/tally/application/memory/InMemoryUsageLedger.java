@@ -45,7 +45,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
-    public AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce) {
+    public AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce,
+                               Set<MetricKey> watch) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             List<PeriodRecord> fresh = new ArrayList<>();
@@ -87,7 +88,14 @@ public final class InMemoryUsageLedger implements UsageLedger {
             for (PeriodRecord entry : fresh) {
                 ledger.store(new Fact(entry.record(), entry.fingerprint(), entry.period()));
             }
-            return new AppendResult.Appended(fresh.size(), duplicates);
+            List<AppendResult.Raised> raised = new ArrayList<>();
+            requested.forEach((key, quantity) -> {
+                if (watch.contains(key.metric())) {
+                    raised.add(new AppendResult.Raised(key.metric(), key.period(), quantity,
+                            ledger.rollups.get(key).used));
+                }
+            });
+            return new AppendResult.Appended(fresh.size(), duplicates, raised);
         }
     }
 

@@ -10,7 +10,7 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
                            PlanRepository plans, UserRepository users, ModelPriceRepository modelPrices,
                            ReportRunRepository runs, CreditTransactionRepository credits, ApiCallRepository apiCalls,
                            ActivationCodeRepository activationCodes, SessionRepository sessions,
-                           ApiKeyRepository apiKeys) {
+                           ApiKeyRepository apiKeys, EventLog events) {
 
     public TallyStorage {
         Objects.requireNonNull(transactions, "transactions");
@@ -25,6 +25,7 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
         Objects.requireNonNull(activationCodes, "activationCodes");
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(apiKeys, "apiKeys");
+        Objects.requireNonNull(events, "events");
     }
 
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.function.Function;
 
@@ -34,7 +35,17 @@ public interface UsageLedger {
      * which readers do not show as usage). A key stored with a different payload also stores and
      * counts nothing, and the first such key in request order is returned.
      */
-    AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce);
+    default AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce) {
+        return append(user, records, enforce, Set.of());
+    }
+
+    /**
+     * {@link #append(UserId, List, Map)}, also reporting, for each rollup of a metric in
+     * {@code watch} that it raised, the rollup's new {@code used} as the same atomic write left it
+     * ({@link AppendResult.Raised}): what alert thresholds are checked against (R75). Rollups of
+     * other metrics cost nothing more.
+     */
+    AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce, Set<MetricKey> watch);
 
     /** Used and reserved of every metric with a rollup in {@code period}. */
     Map<MetricKey, UsageTotals> totals(UserId user, BillingPeriod period);

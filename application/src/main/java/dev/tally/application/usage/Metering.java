@@ -6,8 +6,10 @@ import dev.tally.application.port.Denied;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.UserRepository;
 import dev.tally.application.port.UsageLedger;
+import dev.tally.application.event.EventRecorder;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.event.Event;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.LimitExceeded;
@@ -34,7 +36,8 @@ import java.util.TreeSet;
  * The metering steps that use cases share, run inside the caller's transaction: record usage the
  * server built itself (for a session, a code, an API call), with or without the plan's limits,
  * and read usage back. Shown and enforced usage come from the same ledger rollups, for the same
- * period, through this one class (R10).
+ * period, through this one class (R10). It also records, in the same transaction, the alerts a
+ * write causes: a threshold reached, a first denial (R75).
  *
  * <p>Not a use case: services get it by constructor; clients call the services.
  */
@@ -42,11 +45,13 @@ public class Metering {
 
     private final UsageLedger ledger;
     private final Accounts accounts;
+    private final EventRecorder events;
 
     @Inject
-    public Metering(UsageLedger ledger, Accounts accounts) {
+    public Metering(UsageLedger ledger, Accounts accounts, EventRecorder events) {
         this.ledger = ledger;
         this.accounts = accounts;
+        this.events = events;
     }
 
     /**
@@ -76,24 +81,47 @@ public class Metering {
     /** Appends records already filed in their periods; with {@code enforce}, under the plan's limits. */
     Outcome<UsageRecorded> append(User user, Plan plan, List<PeriodRecord> filed, boolean enforce) {
         Map<MetricKey, Limit> limits = new HashMap<>();
-        if (enforce) {
-            for (PeriodRecord entry : filed) {
-                Limit limit = plan.limitOf(entry.record().metric());
-                if (!limit.isUnlimited()) {
-                    limits.put(entry.record().metric(), limit);
-                }
+        for (PeriodRecord entry : filed) {
+            Limit limit = plan.limitOf(entry.record().metric());
+            if (!limit.isUnlimited()) {
+                limits.put(entry.record().metric(), limit);
             }
         }
-        AppendResult result = ledger.append(user.id(), filed, limits);
+        // Only limited metrics have thresholds, so only their rollups report their new used.
+        Set<MetricKey> watch = plan.alerts().thresholdsPercent().isEmpty() ? Set.of() : limits.keySet();
+        AppendResult result = ledger.append(user.id(), filed, enforce ? limits : Map.of(), watch);
         if (result instanceof AppendResult.Appended appended) {
+            appended.raised().forEach(raised -> thresholdsReached(user, plan, raised));
             return Outcome.done(new UsageRecorded(appended.accepted(), appended.duplicates()));
         } else if (result instanceof AppendResult.KeyReused reused) {
             throw DomainException.unprocessable("idempotency_key_reused",
                     "idempotency key " + reused.key() + " was already used with a different record");
         } else if (result instanceof Denied denied) {
+            limitDenied(user.id(), denied);
             return Outcome.refused(exceeded(denied, plan));
         }
         throw new IllegalStateException("unknown append result " + result);
+    }
+
+    /**
+     * One event per threshold the raise took used across (R75). The ledger's row lock orders the
+     * raises of one rollup, so their before-and-after ranges never overlap and one raise alone
+     * crosses each threshold; the once-key keeps it one even when the rollup is rebuilt or lowered.
+     */
+    private void thresholdsReached(User user, Plan plan, AppendResult.Raised raised) {
+        BigDecimal limit = plan.limitOf(raised.metric()).max().orElseThrow();
+        for (int threshold : plan.alerts().crossed(raised.usedBefore(), raised.usedAfter(), limit)) {
+            events.recordOnce(Event.thresholdKey(raised.metric(), raised.period(), threshold), fresh ->
+                    Event.thresholdReached(fresh.id(), fresh.at(), user.id(), raised.metric(), threshold,
+                            raised.usedAfter(), limit, raised.period()));
+        }
+    }
+
+    /** The first denial of a metric in a period is recorded; later ones are not (R75). */
+    public void limitDenied(UserId user, Denied denied) {
+        events.recordOnce(Event.deniedKey(denied.metric(), denied.period()), fresh ->
+                Event.limitDenied(fresh.id(), fresh.at(), user, denied.metric(), denied.current().used(),
+                        denied.current().reserved(), denied.requested(), denied.limit(), denied.period()));
     }
 
     /** The denial a client sees for a refused check-and-record (R12). */

@@ -53,7 +53,9 @@ public final class AllOrNothingCheck {
                 watched(CreditTransactionRepository.class, storage.credits()),
                 watched(ApiCallRepository.class, storage.apiCalls()),
                 watched(ActivationCodeRepository.class, storage.activationCodes()),
-                watched(SessionRepository.class, storage.sessions()), watched(ApiKeyRepository.class, storage.apiKeys()));
+                watched(SessionRepository.class, storage.sessions()), watched(ApiKeyRepository.class, storage.apiKeys()),
+                // Not watched: the first denial of a metric in a period is itself recorded (R75).
+                storage.events());
     }
 
     /** Every broken transaction seen so far, described. */
@@ -92,6 +94,11 @@ public final class AllOrNothingCheck {
                 } finally {
                     writes.remove();
                 }
+            }
+
+            @Override
+            public void afterCommit(Runnable action) {
+                inner.afterCommit(action);
             }
         };
     }

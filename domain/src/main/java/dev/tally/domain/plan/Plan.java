@@ -8,12 +8,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A named set of limits per metric, a per-item cap on file size and the threshold at which a
- * metric turns to {@code warning} (R11, R15, R16). A monthly budget is simply the limit of
- * {@link MetricKey#COST_USD}.
+ * A named set of limits per metric, a per-item cap on file size, the threshold at which a
+ * metric turns to {@code warning} and when users are alerted (R11, R15, R16, R75). A monthly
+ * budget is simply the limit of {@link MetricKey#COST_USD}.
  */
 public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
-                   int warningThresholdPercent) {
+                   int warningThresholdPercent, PlanAlerts alerts) {
 
     /** The default warning threshold (R15). */
     public static final int DEFAULT_WARNING_THRESHOLD_PERCENT = 80;
@@ -22,6 +22,7 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(maxFileSizeMb, "maxFileSizeMb");
+        Objects.requireNonNull(alerts, "alerts");
         name = name == null || name.isBlank() ? id.value() : name;
         if (name.length() > 200) {
             throw DomainException.invalid("invalid_plan", "plan name is longer than 200 characters");
@@ -33,6 +34,17 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
         if (warningThresholdPercent < 1 || warningThresholdPercent > 100) {
             throw DomainException.invalid("invalid_plan", "warning_threshold_percent must be 1-100");
         }
+    }
+
+    /** A plan with the default alerts (R75). */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, PlanAlerts.DEFAULT);
+    }
+
+    /** This plan with {@code alerts} instead of its own. */
+    public Plan withAlerts(PlanAlerts alerts) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, alerts);
     }
 
     /** A plan with these limits, no file-size cap and the default warning threshold. */

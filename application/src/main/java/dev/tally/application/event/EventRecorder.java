@@ -1,0 +1,61 @@
+package dev.tally.application.event;
+
+import dev.tally.application.port.EventLog;
+import dev.tally.application.port.Transactions;
+import dev.tally.domain.event.Event;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * Records events inside the caller's transaction (R75) and tells the registered listeners about
+ * each once that transaction has committed (R78). Not a use case: the services that cause events
+ * get it by constructor.
+ */
+public class EventRecorder {
+
+    private final EventLog log;
+    private final Transactions transactions;
+    private final Clock clock;
+    private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
+
+    @Inject
+    public EventRecorder(EventLog log, Transactions transactions, Clock clock) {
+        this.log = log;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /**
+     * Appends the event {@code build} makes from a fresh id and the clock's instant, unless the
+     * user already has one under {@code onceKey}; must run inside the causing write's transaction.
+     */
+    public void recordOnce(String onceKey, Function<Fresh, Event> build) {
+        Event event = build.apply(new Fresh("evt_" + UUID.randomUUID().toString().replace("-", ""), clock.instant()));
+        if (log.appendOnce(event, onceKey) && !listeners.isEmpty()) {
+            transactions.afterCommit(() -> publish(event));
+        }
+    }
+
+    void listen(EventListener listener) {
+        listeners.add(listener);
+    }
+
+    private void publish(Event event) {
+        for (EventListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException ignored) {
+                // One embedder's failing listener must not fail the write that committed, nor the others.
+            }
+        }
+    }
+
+    /** The id and instant of an event about to be recorded. */
+    public record Fresh(String id, Instant at) {
+    }
+}
