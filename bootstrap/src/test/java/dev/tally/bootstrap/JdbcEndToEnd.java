@@ -3,6 +3,7 @@ package dev.tally.bootstrap;
 import dev.tally.adapter.http.AccessScenarios;
 import dev.tally.adapter.http.ApiContractScenarios;
 import dev.tally.adapter.http.BoundedInputScenarios;
+import dev.tally.adapter.http.EventScenarios;
 import dev.tally.adapter.http.MalformedRequestScenarios;
 import dev.tally.adapter.http.SeedScenarios;
 import dev.tally.adapter.http.StorageFixture;
@@ -52,6 +53,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class Bounded extends BoundedInputScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Events extends EventScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

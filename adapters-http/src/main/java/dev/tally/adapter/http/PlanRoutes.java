@@ -9,6 +9,7 @@ import dev.tally.application.user.UserService;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import java.math.BigDecimal;
@@ -56,7 +57,7 @@ final class PlanRoutes {
      * for no limit (R11).
      */
     record PlanRequest(String name, Map<String, JsonNode> limits, BigDecimal maxFileSizeMb,
-                       Integer warningThresholdPercent) {
+                       Integer warningThresholdPercent, List<Integer> alertThresholdsPercent, Long lowBalanceCredits) {
 
         Plan toPlan(PlanId id) {
             Map<MetricKey, Limit> parsed = new LinkedHashMap<>();
@@ -65,7 +66,9 @@ final class PlanRoutes {
             }
             return new Plan(id, name, new PlanLimits(parsed),
                     Optional.ofNullable(RequestFields.number(maxFileSizeMb, "max_file_size_mb")),
-                    warningThresholdPercent == null ? Plan.DEFAULT_WARNING_THRESHOLD_PERCENT : warningThresholdPercent);
+                    warningThresholdPercent == null ? Plan.DEFAULT_WARNING_THRESHOLD_PERCENT : warningThresholdPercent,
+                    new PlanAlerts(alertThresholdsPercent == null ? PlanAlerts.DEFAULT.thresholdsPercent()
+                            : alertThresholdsPercent, Optional.ofNullable(lowBalanceCredits)));
         }
 
         private static Limit limit(String metric, JsonNode value) {
@@ -83,13 +86,14 @@ final class PlanRoutes {
 
     /** A plan; a limit of {@code null} means unlimited. */
     record PlanResponse(String id, String name, Map<String, BigDecimal> limits, BigDecimal maxFileSizeMb,
-                        int warningThresholdPercent) {
+                        int warningThresholdPercent, List<Integer> alertThresholdsPercent, Long lowBalanceCredits) {
 
         static PlanResponse from(Plan plan) {
             Map<String, BigDecimal> limits = new LinkedHashMap<>();
             plan.limits().sorted().forEach((metric, limit) -> limits.put(metric.value(), limit.max().orElse(null)));
             return new PlanResponse(plan.id().value(), plan.name(), limits, plan.maxFileSizeMb().orElse(null),
-                    plan.warningThresholdPercent());
+                    plan.warningThresholdPercent(), plan.alerts().thresholdsPercent(),
+                    plan.alerts().lowBalanceCredits().orElse(null));
         }
     }
 

@@ -88,6 +88,7 @@ public final class TallyServer implements AutoCloseable {
             new ApiCallRoutes(tally.apiCalls(), metrics).register(table);
             new ActivationCodeRoutes(tally.activationCodes(), metrics).register(table);
             new BillingRoutes(tally.billing()).register(table);
+            new EventRoutes(tally.events()).register(table);
             registered.set(table.routes());
         });
         javalin.start();

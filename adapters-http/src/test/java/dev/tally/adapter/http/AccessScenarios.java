@@ -196,6 +196,7 @@ public abstract class AccessScenarios extends ApiTestSupport {
         cases.add(new Case("POST", "/v1/activation-codes/{code}/redeem", Rule.OWN_USER,
                 () -> new Request("/v1/activation-codes/" + newCode() + "/redeem", null, Map.of())));
         cases.add(new Case("GET", users + "/billing", Rule.OWN_USER, () -> get(u + "/billing")));
+        cases.add(new Case("GET", "/v1/events", Rule.OWN_USER, () -> get("/v1/events?user_id=acme")));
         return cases;
     }
 
