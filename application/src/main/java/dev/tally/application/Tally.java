@@ -82,19 +82,19 @@ public final class Tally {
         this.clock = clock;
         Accounts accounts = new Accounts(storage.users(), storage.plans());
         IdempotentWrites writes = new IdempotentWrites(storage.idempotency(), storage.transactions(), clock);
+        EventRecorder recorder = new EventRecorder(storage.events(), storage.transactions(), clock);
+        this.events = new EventService(storage.events(), recorder);
         this.plans = new PlanService(storage.plans(), storage.transactions());
         this.prices = new ModelPriceService(storage.modelPrices(), storage.transactions());
         this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
                 clock);
         this.userList = new UserListService(storage.users(), storage.plans(), storage.usage(), clock);
-        EventRecorder recorder = new EventRecorder(storage.events(), storage.transactions(), clock);
-        this.events = new EventService(storage.events(), recorder);
         Metering metering = new Metering(storage.usage(), accounts, recorder);
         this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock, metrics);
         this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock, metrics);
         this.runs = new ReportRunService(storage.runs(), storage.usage(), prices, accounts, writes,
-                storage.transactions(), clock, settings.runTimeout(), metrics);
-        this.credits = new CreditService(storage.credits(), accounts, writes, clock, metrics);
+                storage.transactions(), clock, settings.runTimeout(), metrics, recorder);
+        this.credits = new CreditService(storage.credits(), accounts, writes, clock, metrics, recorder);
         this.apiCalls = new ApiCallService(storage.apiCalls(), storage.modelPrices(), settings.providers(),
                 metering, accounts, writes, settings.lateEvents(), clock, metrics);
         this.activationCodes = new ActivationCodeService(storage.activationCodes(), metering, accounts, writes, clock,

@@ -1,8 +1,10 @@
 package dev.tally.application.event;
 
+import dev.tally.application.port.Denied;
 import dev.tally.application.port.EventLog;
 import dev.tally.application.port.Transactions;
 import dev.tally.domain.event.Event;
+import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,6 +41,13 @@ public class EventRecorder {
         if (log.appendOnce(event, onceKey) && !listeners.isEmpty()) {
             transactions.afterCommit(() -> publish(event));
         }
+    }
+
+    /** The first denial of a metric in a period is recorded; later ones are not (R75). */
+    public void limitDenied(UserId user, Denied denied) {
+        recordOnce(Event.deniedKey(denied.metric(), denied.period()), fresh ->
+                Event.limitDenied(fresh.id(), fresh.at(), user, denied.metric(), denied.current().used(),
+                        denied.current().reserved(), denied.requested(), denied.limit(), denied.period()));
     }
 
     void listen(EventListener listener) {

@@ -1,5 +1,6 @@
 package dev.tally.application.run;
 
+import dev.tally.application.event.EventRecorder;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.ReportRunRepository;
@@ -12,6 +13,7 @@ import dev.tally.application.usecase.Outcome;
 import dev.tally.application.usecase.Paging;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.event.Event;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
@@ -47,6 +49,7 @@ public class ReportRunService {
     private final Clock clock;
     private final Duration timeout;
     private final UseCaseMetrics metrics;
+    private final EventRecorder events;
 
     /**
      * @param timeout how long a run may stay {@code running} before the sweep ends it as
@@ -55,8 +58,9 @@ public class ReportRunService {
     @Inject
     public ReportRunService(ReportRunRepository runs, UsageLedger ledger, ModelPriceService prices, Accounts accounts,
                             IdempotentWrites writes, Transactions transactions, Clock clock, Duration timeout,
-                            UseCaseMetrics metrics) {
+                            UseCaseMetrics metrics, EventRecorder events) {
         this.metrics = metrics;
+        this.events = events;
         this.runs = runs;
         this.ledger = ledger;
         this.prices = prices;
@@ -91,6 +95,7 @@ public class ReportRunService {
             ReserveResult reserved = ledger.reserve(user.id(), run.id(), MetricKey.RUNS, BigDecimal.ONE, now,
                     user.periodAt(now), plan.limitOf(MetricKey.RUNS));
             if (reserved instanceof Denied denied) {
+                events.limitDenied(user.id(), denied);
                 return Outcome.refused(Metering.exceeded(denied, plan));
             }
             runs.insert(run);
@@ -167,11 +172,13 @@ public class ReportRunService {
         return ended;
     }
 
-    /** Stores an ended run and settles its reservation in the same transaction. */
+    /** Stores an ended run, settles its reservation and records that it completed, in the same transaction. */
     private void settle(ReportRun ended) {
         if (!runs.replace(ended, RunStatus.RUNNING)) {
             throw DomainException.conflict("run_not_running", "run " + ended.id() + " has already ended");
         }
+        events.recordOnce(Event.runKey(ended.id()), fresh -> Event.runCompleted(fresh.id(), fresh.at(), ended.user(),
+                ended.id(), ended.status().wireName(), ended.costUsd(), ended.errorCode().orElse(null)));
         if (ended.status() == RunStatus.SUCCEEDED) {
             ledger.consume(ended.user(), ended.id(), "run:" + ended.id());
         } else {

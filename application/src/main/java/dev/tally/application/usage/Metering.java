@@ -97,7 +97,7 @@ public class Metering {
             throw DomainException.unprocessable("idempotency_key_reused",
                     "idempotency key " + reused.key() + " was already used with a different record");
         } else if (result instanceof Denied denied) {
-            limitDenied(user.id(), denied);
+            events.limitDenied(user.id(), denied);
             return Outcome.refused(exceeded(denied, plan));
         }
         throw new IllegalStateException("unknown append result " + result);
@@ -115,13 +115,6 @@ public class Metering {
                     Event.thresholdReached(fresh.id(), fresh.at(), user.id(), raised.metric(), threshold,
                             raised.usedAfter(), limit, raised.period()));
         }
-    }
-
-    /** The first denial of a metric in a period is recorded; later ones are not (R75). */
-    public void limitDenied(UserId user, Denied denied) {
-        events.recordOnce(Event.deniedKey(denied.metric(), denied.period()), fresh ->
-                Event.limitDenied(fresh.id(), fresh.at(), user, denied.metric(), denied.current().used(),
-                        denied.current().reserved(), denied.requested(), denied.limit(), denied.period()));
     }
 
     /** The denial a client sees for a refused check-and-record (R12). */

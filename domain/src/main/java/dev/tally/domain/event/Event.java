@@ -66,6 +66,40 @@ public record Event(String id, EventType type, Instant createdAt, UserId user, S
                 + period.end();
     }
 
+    /** A run ended (R75): completed by its caller or timed out; once per run. */
+    public static Event runCompleted(String id, Instant at, UserId user, String runId, String status,
+                                     BigDecimal costUsd, String errorCode) {
+        return new Event(id, EventType.RUN_COMPLETED, at, user, EventData.object()
+                .put("run_id", runId)
+                .put("status", status)
+                .put("cost_usd", costUsd)
+                .put("error_code", errorCode)
+                .json());
+    }
+
+    /** The once-key of a run's completion. */
+    public static String runKey(String runId) {
+        return EventType.RUN_COMPLETED.wireName() + ":" + runId;
+    }
+
+    /**
+     * A credit entry took the balance from above {@code lowBalanceCredits} to at or below it (R75):
+     * once per such entry, so again only after the balance has risen above the mark.
+     */
+    public static Event balanceLow(String id, Instant at, UserId user, long balance, long lowBalanceCredits,
+                                   String transactionId) {
+        return new Event(id, EventType.CREDITS_BALANCE_LOW, at, user, EventData.object()
+                .put("balance", balance)
+                .put("low_balance_credits", lowBalanceCredits)
+                .put("transaction_id", transactionId)
+                .json());
+    }
+
+    /** The once-key of the credit entry that took a balance low. */
+    public static String balanceLowKey(String transactionId) {
+        return EventType.CREDITS_BALANCE_LOW.wireName() + ":" + transactionId;
+    }
+
     private static EventData period(BillingPeriod period) {
         return EventData.object().put("start", period.start().toString()).put("end", period.end().toString());
     }

@@ -7,9 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.application.ManualClock;
 import dev.tally.application.Tally;
+import dev.tally.application.credit.CreditWrite;
 import dev.tally.application.event.EventPage;
 import dev.tally.application.event.ListEvents;
 import dev.tally.application.port.TallyStorage;
+import dev.tally.application.run.CompleteRun;
+import dev.tally.application.run.StartRun;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
 import dev.tally.application.usage.UsageRecorded;
@@ -23,6 +26,10 @@ import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
+import dev.tally.domain.run.ReportRun;
+import dev.tally.domain.run.RunCompletion;
+import dev.tally.domain.run.RunStatus;
+import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -198,6 +205,54 @@ public abstract class EventsContract {
         assertThat(rest.nextCursor()).isEmpty();
         assertThat(denials.events()).hasSize(1).allMatch(e -> e.user().equals(one));
         assertThat(thresholds(two)).containsExactly("80");
+    }
+
+    @Test
+    void R75_a_run_that_ends_creates_one_run_completed_even_when_its_completion_is_retried() {
+        PlanId runs = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(runs, "Runs", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(1)))));
+        UserId user = newUser();
+        tally.users().put(PutUser.of(user, runs));
+        ReportRun run = tally.runs().start(new StartRun(user, Optional.empty(), Optional.empty(),
+                Optional.empty())).orElseThrow();
+        Optional<IdempotencyKey> done = Optional.of(new IdempotencyKey("end"));
+        RunCompletion failed = new RunCompletion(RunStatus.FAILED, 10, 5, Optional.empty(), 0, Optional.empty(),
+                Optional.of("boom"), Optional.empty());
+
+        tally.runs().complete(new CompleteRun(user, run.id(), failed, done));
+        tally.runs().complete(new CompleteRun(user, run.id(), failed, done));
+        tally.runs().start(new StartRun(user, Optional.empty(), Optional.empty(), Optional.empty())).orElseThrow();
+        assertThat(tally.runs().start(new StartRun(user, Optional.empty(), Optional.empty(), Optional.empty())))
+                .isInstanceOf(Outcome.Refused.class);
+
+        List<Event> events = events(user);
+        assertThat(events).extracting(Event::type).containsExactly(EventType.RUN_COMPLETED,
+                EventType.USAGE_LIMIT_DENIED);
+        assertThat(events.get(0).data()).isEqualTo("{\"run_id\":\"" + run.id()
+                + "\",\"status\":\"failed\",\"cost_usd\":0,\"error_code\":\"boom\"}");
+    }
+
+    @Test
+    void R75_a_balance_falling_to_the_low_mark_creates_credits_balance_low_again_only_after_it_rose_above() {
+        PlanId low = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(low, "Low", PlanLimits.none())
+                .withAlerts(new PlanAlerts(List.of(), Optional.of(10L))));
+        UserId user = newUser();
+        tally.users().put(PutUser.of(user, low));
+
+        tally.credits().write(CreditWrite.purchase(user, 30, new IdempotencyKey("buy"))).orElseThrow();
+        tally.credits().write(CreditWrite.spend(user, 20, "export", new IdempotencyKey("s1"))).orElseThrow();
+        tally.credits().write(CreditWrite.spend(user, 20, "export", new IdempotencyKey("s1"))).orElseThrow();
+        tally.credits().write(CreditWrite.spend(user, 5, "export", new IdempotencyKey("s2"))).orElseThrow();
+        tally.credits().write(CreditWrite.purchase(user, 1, new IdempotencyKey("b2"))).orElseThrow();
+        tally.credits().write(CreditWrite.spend(user, 1, "export", new IdempotencyKey("s3"))).orElseThrow();
+        tally.credits().write(CreditWrite.purchase(user, 20, new IdempotencyKey("b3"))).orElseThrow();
+        tally.credits().write(CreditWrite.spend(user, 16, "export", new IdempotencyKey("s4"))).orElseThrow();
+
+        List<Event> events = events(user);
+        assertThat(events).extracting(Event::type).containsOnly(EventType.CREDITS_BALANCE_LOW);
+        assertThat(events).extracting(e -> e.data().replaceAll(".*\"balance\":(\\d+).*", "$1"))
+                .containsExactly("10", "9");
     }
 
     @Test
