@@ -13,6 +13,10 @@ import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.plan.PlanService;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.application.port.UseCaseMetrics;
+import dev.tally.application.port.WebhookSender;
+import dev.tally.application.webhook.UrlGuard;
+import dev.tally.application.webhook.WebhookDispatcher;
+import dev.tally.application.webhook.WebhookService;
 import dev.tally.application.run.ModelPriceService;
 import dev.tally.application.run.ReportRunService;
 import dev.tally.application.session.SessionService;
@@ -47,8 +51,10 @@ public final class Tally {
      * @param lateEvents which {@code occurred_at} values are accepted (R21)
      * @param runTimeout how long a run may stay running (R26)
      * @param providers  the model-name table of provider detection (R41)
+     * @param allowPrivateWebhooks whether webhook URLs may reach loopback and private addresses (R77)
      */
-    public record Settings(LateEventPolicy lateEvents, Duration runTimeout, ProviderDetector providers) {
+    public record Settings(LateEventPolicy lateEvents, Duration runTimeout, ProviderDetector providers,
+                           boolean allowPrivateWebhooks) {
 
         public static final Settings DEFAULTS =
                 new Settings(LateEventPolicy.DEFAULT, Duration.ofHours(1), ProviderDetector.withDefaults());
@@ -57,6 +63,16 @@ public final class Tally {
             Objects.requireNonNull(lateEvents, "lateEvents");
             Objects.requireNonNull(runTimeout, "runTimeout");
             Objects.requireNonNull(providers, "providers");
+        }
+
+        /** Settings that refuse private webhook URLs. */
+        public Settings(LateEventPolicy lateEvents, Duration runTimeout, ProviderDetector providers) {
+            this(lateEvents, runTimeout, providers, false);
+        }
+
+        /** These settings, with private webhook URLs allowed or not (R77). */
+        public Settings allowingPrivateWebhooks(boolean allow) {
+            return new Settings(lateEvents, runTimeout, providers, allow);
         }
     }
 
@@ -76,14 +92,19 @@ public final class Tally {
     private final HealthService health;
     private final AccessService access;
     private final EventService events;
+    private final WebhookService webhooks;
+    private final UrlGuard urlGuard;
 
     private Tally(TallyStorage storage, Clock clock, Settings settings, UseCaseMetrics metrics) {
         this.storage = storage;
         this.clock = clock;
         Accounts accounts = new Accounts(storage.users(), storage.plans());
         IdempotentWrites writes = new IdempotentWrites(storage.idempotency(), storage.transactions(), clock);
-        EventRecorder recorder = new EventRecorder(storage.events(), storage.transactions(), clock);
+        EventRecorder recorder = new EventRecorder(storage.events(), storage.webhooks(), storage.transactions(), clock);
         this.events = new EventService(storage.events(), recorder);
+        this.urlGuard = new UrlGuard(settings.allowPrivateWebhooks());
+        this.webhooks = new WebhookService(storage.webhooks(), storage.events(), storage.transactions(), urlGuard,
+                clock);
         this.plans = new PlanService(storage.plans(), storage.transactions());
         this.prices = new ModelPriceService(storage.modelPrices(), storage.transactions());
         this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
@@ -187,6 +208,19 @@ public final class Tally {
 
     public AccessService access() {
         return access;
+    }
+
+    /** Webhook endpoints, their deliveries and redelivery (R76, R77). */
+    public WebhookService webhooks() {
+        return webhooks;
+    }
+
+    /**
+     * A dispatcher of this Tally's due webhook deliveries through {@code sender} (R76): a server
+     * node runs one and calls {@link WebhookDispatcher#dispatchDue} every so often.
+     */
+    public WebhookDispatcher webhookDispatcher(WebhookSender sender) {
+        return new WebhookDispatcher(storage.webhooks(), storage.transactions(), sender, urlGuard, clock);
     }
 
     /** The events writes created (R75), and in-process listeners for new ones (R78). */

@@ -48,7 +48,8 @@ class StorageUnavailableTest extends ApiTestSupport {
                 };
                 return new TallyStorage(failing, memory.usage(), memory.idempotency(), memory.plans(),
                         memory.users(), memory.modelPrices(), memory.runs(), memory.credits(), memory.apiCalls(),
-                        memory.activationCodes(), memory.sessions(), memory.apiKeys(), memory.events());
+                        memory.activationCodes(), memory.sessions(), memory.apiKeys(), memory.events(),
+                        memory.webhooks());
             }
 
             @Override

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -32,6 +33,9 @@ interface EventDao {
     @SqlUpdate("INSERT INTO events (id, user_id, type, created_at, once_key, data) "
             + "VALUES (:id, :user, :type, :createdAt, :onceKey, :data) ON CONFLICT DO NOTHING")
     int insertOnce(String id, String user, String type, Instant createdAt, String onceKey, String data);
+
+    @SqlQuery("SELECT seq, id, user_id, type, created_at, data FROM events WHERE id = :id")
+    Optional<EventLog.Logged> find(String id);
 
     /** A page oldest first; the filters are optional (an empty string matches every value). */
     @SqlQuery("SELECT seq, id, user_id, type, created_at, data FROM events "

@@ -28,6 +28,11 @@ public final class JdbiEventLog implements EventLog {
     }
 
     @Override
+    public Optional<Event> find(String id) {
+        return db.read(handle -> handle.attach(EventDao.class).find(id)).map(Logged::event);
+    }
+
+    @Override
     public List<Logged> page(Optional<UserId> user, Optional<EventType> type, long after, int limit) {
         return db.read(handle -> handle.attach(EventDao.class).page(after, user.map(UserId::value).orElse(""),
                 type.map(EventType::wireName).orElse(""), limit));

@@ -25,6 +25,7 @@ import dev.tally.application.port.contract.SessionRepositoryContract;
 import dev.tally.application.port.contract.UsageLedgerContract;
 import dev.tally.application.port.contract.UseCaseRetryContract;
 import dev.tally.application.port.contract.UserRepositoryContract;
+import dev.tally.application.port.contract.WebhooksContract;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.user.UserId;
@@ -161,6 +162,32 @@ abstract class PortContracts {
 
     @Nested
     class EventsTest extends EventsContract {
+
+        private JdbcStorage otherNode;
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+
+        @Override
+        protected TallyStorage anotherNode() {
+            if (otherNode == null) {
+                otherNode = database().openAnotherNode();
+            }
+            return otherNode.ports();
+        }
+
+        @AfterEach
+        void closeOtherNode() {
+            if (otherNode != null) {
+                otherNode.close();
+            }
+        }
+    }
+
+    @Nested
+    class WebhooksTest extends WebhooksContract {
 
         private JdbcStorage otherNode;
 

@@ -3,6 +3,7 @@ package dev.tally.application.event;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.EventLog;
 import dev.tally.application.port.Transactions;
+import dev.tally.application.port.WebhookStore;
 import dev.tally.domain.event.Event;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
@@ -14,20 +15,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * Records events inside the caller's transaction (R75) and tells the registered listeners about
+ * Records events inside the caller's transaction (R75), with their webhook deliveries (R76), and tells the registered listeners about
  * each once that transaction has committed (R78). Not a use case: the services that cause events
  * get it by constructor.
  */
 public class EventRecorder {
 
     private final EventLog log;
+    private final WebhookStore webhooks;
     private final Transactions transactions;
     private final Clock clock;
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
 
     @Inject
-    public EventRecorder(EventLog log, Transactions transactions, Clock clock) {
+    public EventRecorder(EventLog log, WebhookStore webhooks, Transactions transactions, Clock clock) {
         this.log = log;
+        this.webhooks = webhooks;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -38,7 +41,12 @@ public class EventRecorder {
      */
     public void recordOnce(String onceKey, Function<Fresh, Event> build) {
         Event event = build.apply(new Fresh("evt_" + UUID.randomUUID().toString().replace("-", ""), clock.instant()));
-        if (log.appendOnce(event, onceKey) && !listeners.isEmpty()) {
+        if (!log.appendOnce(event, onceKey)) {
+            return;
+        }
+        // Its deliveries are created with it, so they exist if and only if it does (R76).
+        webhooks.enqueue(event, event.createdAt());
+        if (!listeners.isEmpty()) {
             transactions.afterCommit(() -> publish(event));
         }
     }

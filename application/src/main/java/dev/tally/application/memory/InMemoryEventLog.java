@@ -26,6 +26,11 @@ public final class InMemoryEventLog implements EventLog {
     }
 
     @Override
+    public synchronized Optional<Event> find(String id) {
+        return events.stream().filter(event -> event.id().equals(id)).findFirst();
+    }
+
+    @Override
     public synchronized List<Logged> page(Optional<UserId> user, Optional<EventType> type, long after, int limit) {
         List<Logged> page = new ArrayList<>();
         for (int i = (int) Math.min(after, events.size()); i < events.size() && page.size() < limit; i++) {

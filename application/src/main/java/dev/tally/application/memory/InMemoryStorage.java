@@ -14,6 +14,7 @@ public final class InMemoryStorage {
                 new InMemoryPlanRepository(), new InMemoryUserRepository(), new InMemoryModelPriceRepository(),
                 new InMemoryReportRunRepository(), new InMemoryCreditTransactionRepository(),
                 new InMemoryApiCallRepository(), new InMemoryActivationCodeRepository(),
-                new InMemorySessionRepository(), new InMemoryApiKeyRepository(), new InMemoryEventLog());
+                new InMemorySessionRepository(), new InMemoryApiKeyRepository(), new InMemoryEventLog(),
+                new InMemoryWebhookStore());
     }
 }

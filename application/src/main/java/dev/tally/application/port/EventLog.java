@@ -19,6 +19,9 @@ public interface EventLog {
      */
     boolean appendOnce(Event event, String onceKey);
 
+    /** The event with this id. */
+    Optional<Event> find(String id);
+
     /**
      * Events oldest first, after the position {@code after} (0 for the start, or the
      * {@link Logged#position} of an event read before), at most {@code limit}; only

@@ -55,7 +55,7 @@ public final class AllOrNothingCheck {
                 watched(ActivationCodeRepository.class, storage.activationCodes()),
                 watched(SessionRepository.class, storage.sessions()), watched(ApiKeyRepository.class, storage.apiKeys()),
                 // Not watched: the first denial of a metric in a period is itself recorded (R75).
-                storage.events());
+                storage.events(), storage.webhooks());
     }
 
     /** Every broken transaction seen so far, described. */

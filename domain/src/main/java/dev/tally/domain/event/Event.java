@@ -26,6 +26,19 @@ public record Event(String id, EventType type, Instant createdAt, UserId user, S
     }
 
     /**
+     * The event as receivers get it (R76): {@code {"id", "type", "created_at", "user_id", "data"}}.
+     */
+    public String json() {
+        return EventData.object()
+                .put("id", id)
+                .put("type", type.wireName())
+                .put("created_at", createdAt.toString())
+                .put("user_id", user.value())
+                .putJson("data", data)
+                .json();
+    }
+
+    /**
      * A write took {@code metric}'s used from below {@code thresholdPercent} of {@code limit} to at
      * or above it in {@code period}; at most one per (user, metric, period, threshold), which
      * {@link #onceKey} names.

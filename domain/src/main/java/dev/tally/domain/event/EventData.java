@@ -40,6 +40,12 @@ public final class EventData {
         return this;
     }
 
+    /** Puts {@code json}, the text of a JSON value written before, as it is. */
+    public EventData putJson(String name, String json) {
+        fields.put(name, json);
+        return this;
+    }
+
     /** The JSON text of this object. */
     public String json() {
         StringBuilder json = new StringBuilder("{");
