@@ -8,6 +8,7 @@ import dev.tally.adapter.http.MalformedRequestScenarios;
 import dev.tally.adapter.http.SeedScenarios;
 import dev.tally.adapter.http.StorageFixture;
 import dev.tally.adapter.http.UsageOverTimeScenarios;
+import dev.tally.adapter.http.WebhookScenarios;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -61,6 +62,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class Events extends EventScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Webhooks extends WebhookScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

@@ -42,6 +42,24 @@ abstract class PortContracts {
     /** The database of the concrete test class. */
     abstract TestDatabase database();
 
+    private JdbcStorage otherNode;
+
+    /** A second API node's storage over the same database, opened on first use in a test. */
+    TallyStorage anotherNode() {
+        if (otherNode == null) {
+            otherNode = database().openAnotherNode();
+        }
+        return otherNode.ports();
+    }
+
+    @AfterEach
+    void closeOtherNode() {
+        if (otherNode != null) {
+            otherNode.close();
+            otherNode = null;
+        }
+    }
+
     @Nested
     class UsageLedgerTest extends UsageLedgerContract {
 
@@ -163,7 +181,6 @@ abstract class PortContracts {
     @Nested
     class EventsTest extends EventsContract {
 
-        private JdbcStorage otherNode;
 
         @Override
         protected TallyStorage storage() {
@@ -172,24 +189,13 @@ abstract class PortContracts {
 
         @Override
         protected TallyStorage anotherNode() {
-            if (otherNode == null) {
-                otherNode = database().openAnotherNode();
-            }
-            return otherNode.ports();
-        }
-
-        @AfterEach
-        void closeOtherNode() {
-            if (otherNode != null) {
-                otherNode.close();
-            }
+            return PortContracts.this.anotherNode();
         }
     }
 
     @Nested
     class WebhooksTest extends WebhooksContract {
 
-        private JdbcStorage otherNode;
 
         @Override
         protected TallyStorage storage() {
@@ -198,17 +204,7 @@ abstract class PortContracts {
 
         @Override
         protected TallyStorage anotherNode() {
-            if (otherNode == null) {
-                otherNode = database().openAnotherNode();
-            }
-            return otherNode.ports();
-        }
-
-        @AfterEach
-        void closeOtherNode() {
-            if (otherNode != null) {
-                otherNode.close();
-            }
+            return PortContracts.this.anotherNode();
         }
     }
 

@@ -293,7 +293,7 @@ public abstract class WebhooksContract {
         }).collect(Collectors.toList());
 
         assertThat(codes).containsOnly("invalid_webhook_url");
-        assertThat(strict.webhooks().put(new PutEndpoint(prefix + "-public", "https://93.184.215.14/hook",
+        assertThat(strict.webhooks().put(new PutEndpoint(prefix + "-public", "https://192.0.2.1/hook",
                 List.of("*"), Optional.empty())).created()).isTrue();
         assertThat(strict.webhooks().list()).extracting(e -> e.id()).doesNotContain(prefix + "-x");
     }
