@@ -23,8 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public class WebhookDispatcher {
 
-    /** Longer than an attempt can take, so a live node's attempt is never made twice. */
-    public static final Duration LEASE = WebhookSender.TIMEOUT.plusSeconds(50);
+    /** Longer than an attempt can take (5 s to connect, 10 s to answer), so a live node's attempt is never made twice. */
+    public static final Duration LEASE = WebhookSender.TIMEOUT.plusSeconds(20);
     static final int BATCH = 16;
 
     private final WebhookStore store;
