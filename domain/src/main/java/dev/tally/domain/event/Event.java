@@ -41,7 +41,7 @@ public record Event(String id, EventType type, Instant createdAt, UserId user, S
     /**
      * A write took {@code metric}'s used from below {@code thresholdPercent} of {@code limit} to at
      * or above it in {@code period}; at most one per (user, metric, period, threshold), which
-     * {@link #onceKey} names.
+     * {@link #thresholdKey} names.
      */
     public static Event thresholdReached(String id, Instant at, UserId user, MetricKey metric, int thresholdPercent,
                                          BigDecimal used, BigDecimal limit, BillingPeriod period) {
