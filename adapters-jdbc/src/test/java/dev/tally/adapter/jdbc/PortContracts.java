@@ -30,7 +30,6 @@ import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -42,22 +41,9 @@ abstract class PortContracts {
     /** The database of the concrete test class. */
     abstract TestDatabase database();
 
-    private JdbcStorage otherNode;
-
-    /** A second API node's storage over the same database, opened on first use in a test. */
+    /** A second API node's storage over the same database. */
     TallyStorage anotherNode() {
-        if (otherNode == null) {
-            otherNode = database().openAnotherNode();
-        }
-        return otherNode.ports();
-    }
-
-    @AfterEach
-    void closeOtherNode() {
-        if (otherNode != null) {
-            otherNode.close();
-            otherNode = null;
-        }
+        return database().sharedOtherNode();
     }
 
     @Nested
