@@ -7,6 +7,7 @@ import dev.tally.application.port.WebhookStore;
 import dev.tally.domain.event.Event;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -17,8 +18,10 @@ import java.util.function.Function;
 /**
  * Records events inside the caller's transaction (R75), with their webhook deliveries (R76), and tells the registered listeners about
  * each once that transaction has committed (R78). Not a use case: the services that cause events
- * get it by constructor.
+ * get it by constructor. One per Tally ({@code @Singleton} for a container), since the listeners
+ * registered through {@link EventService} are its own.
  */
+@Singleton
 public class EventRecorder {
 
     private final EventLog log;
