@@ -334,12 +334,12 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     @Override
-    public boolean consume(UserId user, String reservationId, String idempotencyKey) {
+    public Optional<AppendResult.Raised> consumeReporting(UserId user, String reservationId, String idempotencyKey) {
         return db.inTransaction(handle -> {
             UsageDao dao = handle.attach(UsageDao.class);
             String u = user.value();
             if (dao.endReservation(u, reservationId, "consumed") == 0) {
-                return false;
+                return Optional.empty();
             }
             UsageDao.ReservationRow held = dao.reservation(u, reservationId).orElseThrow();
             UsageRecord record = new UsageRecord(user, new MetricKey(held.metric()), held.quantity(), held.reservedAt(),
@@ -349,7 +349,9 @@ public final class JdbiUsageLedger implements UsageLedger {
                 throw new IllegalStateException("usage of " + user + " already has idempotency key " + idempotencyKey);
             }
             dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), held.quantity());
-            return true;
+            // This transaction holds the rollup's row lock since the update: the used read is the one it left.
+            BigDecimal used = dao.rollup(u, held.periodStart(), held.periodEnd(), held.metric()).orElseThrow().used();
+            return Optional.of(new AppendResult.Raised(record.metric(), period, held.quantity(), used));
         });
     }
 

@@ -1,13 +1,17 @@
 package dev.tally.application.event;
 
+import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.EventLog;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.WebhookStore;
 import dev.tally.domain.event.Event;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.Plan;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -51,6 +55,25 @@ public class EventRecorder {
         webhooks.enqueue(event, event.createdAt());
         if (!listeners.isEmpty()) {
             transactions.afterCommit(() -> publish(event));
+        }
+    }
+
+    /**
+     * One event per threshold of the plan that a raise took used across (R75). The ledger's row
+     * lock orders the raises of one rollup, so their before-and-after ranges never overlap and one
+     * raise alone crosses each threshold; the once-key keeps it one even when the rollup is rebuilt
+     * or lowered.
+     */
+    public void thresholdsReached(UserId user, Plan plan, AppendResult.Raised raised) {
+        Limit limit = plan.limitOf(raised.metric());
+        if (limit.isUnlimited()) {
+            return;
+        }
+        BigDecimal max = limit.max().orElseThrow();
+        for (int threshold : plan.alerts().crossed(raised.usedBefore(), raised.usedAfter(), max)) {
+            recordOnce(Event.thresholdKey(raised.metric(), raised.period(), threshold), fresh ->
+                    Event.thresholdReached(fresh.id(), fresh.at(), user, raised.metric(), threshold,
+                            raised.usedAfter(), max, raised.period()));
         }
     }
 

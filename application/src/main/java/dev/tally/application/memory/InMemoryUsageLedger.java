@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -174,19 +175,20 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
-    public boolean consume(UserId user, String reservationId, String idempotencyKey) {
+    public Optional<AppendResult.Raised> consumeReporting(UserId user, String reservationId, String idempotencyKey) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             Reservation reservation = ledger.reservations.remove(reservationId);
             if (reservation == null) {
-                return false;
+                return Optional.empty();
             }
             Rollup rollup = ledger.rollup(RollupKey.of(reservation.metric, reservation.period));
             rollup.reserved = rollup.reserved.subtract(reservation.quantity);
             UsageRecord record = new UsageRecord(user, reservation.metric, reservation.quantity, reservation.at,
                     new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
             ledger.store(new Fact(record, new PeriodRecord(record, reservation.period).fingerprint(), reservation.period));
-            return true;
+            return Optional.of(new AppendResult.Raised(reservation.metric, reservation.period, reservation.quantity,
+                    rollup.used));
         }
     }
 

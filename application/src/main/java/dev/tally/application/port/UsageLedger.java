@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.function.Function;
@@ -86,7 +87,15 @@ public interface UsageLedger {
      * Turns a held reservation into used quantity of its own period, stored as a fact under
      * {@code idempotencyKey}; returns false when no such reservation is held.
      */
-    boolean consume(UserId user, String reservationId, String idempotencyKey);
+    default boolean consume(UserId user, String reservationId, String idempotencyKey) {
+        return consumeReporting(user, reservationId, idempotencyKey).isPresent();
+    }
+
+    /**
+     * {@link #consume}, reporting the rollup it raised with its new {@code used}, as the same
+     * atomic step left it (R75); empty when no such reservation is held.
+     */
+    Optional<AppendResult.Raised> consumeReporting(UserId user, String reservationId, String idempotencyKey);
 
     /**
      * Refiles every fact and open reservation of {@code user} into the period {@code periodOf}

@@ -180,7 +180,8 @@ public class ReportRunService {
         events.recordOnce(Event.runKey(ended.id()), fresh -> Event.runCompleted(fresh.id(), fresh.at(), ended.user(),
                 ended.id(), ended.status().wireName(), ended.costUsd(), ended.errorCode().orElse(null)));
         if (ended.status() == RunStatus.SUCCEEDED) {
-            ledger.consume(ended.user(), ended.id(), "run:" + ended.id());
+            ledger.consumeReporting(ended.user(), ended.id(), "run:" + ended.id()).ifPresent(raised ->
+                    events.thresholdsReached(ended.user(), accounts.planOf(accounts.user(ended.user())), raised));
         } else {
             ledger.release(ended.user(), ended.id());
         }

@@ -9,7 +9,6 @@ import dev.tally.application.port.UsageLedger;
 import dev.tally.application.event.EventRecorder;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
-import dev.tally.domain.event.Event;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.LimitExceeded;
@@ -91,7 +90,7 @@ public class Metering {
         Set<MetricKey> watch = plan.alerts().thresholdsPercent().isEmpty() ? Set.of() : limits.keySet();
         AppendResult result = ledger.append(user.id(), filed, enforce ? limits : Map.of(), watch);
         if (result instanceof AppendResult.Appended appended) {
-            appended.raised().forEach(raised -> thresholdsReached(user, plan, raised));
+            appended.raised().forEach(raised -> events.thresholdsReached(user.id(), plan, raised));
             return Outcome.done(new UsageRecorded(appended.accepted(), appended.duplicates()));
         } else if (result instanceof AppendResult.KeyReused reused) {
             throw DomainException.unprocessable("idempotency_key_reused",
@@ -101,20 +100,6 @@ public class Metering {
             return Outcome.refused(exceeded(denied, plan));
         }
         throw new IllegalStateException("unknown append result " + result);
-    }
-
-    /**
-     * One event per threshold the raise took used across (R75). The ledger's row lock orders the
-     * raises of one rollup, so their before-and-after ranges never overlap and one raise alone
-     * crosses each threshold; the once-key keeps it one even when the rollup is rebuilt or lowered.
-     */
-    private void thresholdsReached(User user, Plan plan, AppendResult.Raised raised) {
-        BigDecimal limit = plan.limitOf(raised.metric()).max().orElseThrow();
-        for (int threshold : plan.alerts().crossed(raised.usedBefore(), raised.usedAfter(), limit)) {
-            events.recordOnce(Event.thresholdKey(raised.metric(), raised.period(), threshold), fresh ->
-                    Event.thresholdReached(fresh.id(), fresh.at(), user.id(), raised.metric(), threshold,
-                            raised.usedAfter(), limit, raised.period()));
-        }
     }
 
     /** The denial a client sees for a refused check-and-record (R12). */

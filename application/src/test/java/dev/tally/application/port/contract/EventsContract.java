@@ -233,6 +233,26 @@ public abstract class EventsContract {
     }
 
     @Test
+    void R75_succeeded_runs_reach_80_and_100_percent_of_the_runs_limit_once_each() {
+        PlanId runs = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(runs, "Runs", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(5)))));
+        UserId user = newUser();
+        tally.users().put(PutUser.of(user, runs));
+        RunCompletion succeeded = new RunCompletion(RunStatus.SUCCEEDED, 10, 5, Optional.empty(), 0,
+                Optional.empty(), Optional.empty(), Optional.empty());
+
+        for (int i = 0; i < 5; i++) {
+            ReportRun run = tally.runs().start(new StartRun(user, Optional.empty(), Optional.empty(),
+                    Optional.empty())).orElseThrow();
+            tally.runs().complete(new CompleteRun(user, run.id(), succeeded, Optional.empty()));
+        }
+
+        assertThat(thresholds(user)).containsExactly("80", "100");
+        assertThat(events(user)).filteredOn(e -> e.type() == EventType.USAGE_THRESHOLD_REACHED).first()
+                .satisfies(e -> assertThat(e.data()).contains("\"metric\":\"runs\"", "\"used\":4", "\"limit\":5"));
+    }
+
+    @Test
     void R75_a_balance_falling_to_the_low_mark_creates_credits_balance_low_again_only_after_it_rose_above() {
         PlanId low = new PlanId(newId("plan"));
         tally.plans().put(Plan.of(low, "Low", PlanLimits.none())
