@@ -6,6 +6,8 @@ import dev.tally.application.allocation.AllocationService;
 import dev.tally.application.billing.BillingService;
 import dev.tally.application.billing.UserListService;
 import dev.tally.application.cost.ApiCallService;
+import dev.tally.application.event.EventRecorder;
+import dev.tally.application.event.EventService;
 import dev.tally.application.credit.CreditService;
 import dev.tally.application.entitlement.EntitlementService;
 import dev.tally.application.health.HealthService;
@@ -15,6 +17,10 @@ import dev.tally.application.plan.PlanService;
 import dev.tally.application.reservation.ReservationService;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.application.port.UseCaseMetrics;
+import dev.tally.application.port.WebhookSender;
+import dev.tally.application.webhook.UrlGuard;
+import dev.tally.application.webhook.WebhookDispatcher;
+import dev.tally.application.webhook.WebhookService;
 import dev.tally.application.run.ModelPriceService;
 import dev.tally.application.run.ReportRunService;
 import dev.tally.application.session.SessionService;
@@ -48,8 +54,10 @@ public final class Tally {
      * @param lateEvents which {@code occurred_at} values are accepted (R21)
      * @param runTimeout how long a run may stay running (R26)
      * @param providers  the model-name table of provider detection (R41)
+     * @param allowPrivateWebhooks whether webhook URLs may reach loopback and private addresses (R77)
      */
-    public record Settings(LateEventPolicy lateEvents, Duration runTimeout, ProviderDetector providers) {
+    public record Settings(LateEventPolicy lateEvents, Duration runTimeout, ProviderDetector providers,
+                           boolean allowPrivateWebhooks) {
 
         public static final Settings DEFAULTS =
                 new Settings(LateEventPolicy.DEFAULT, Duration.ofHours(1), ProviderDetector.withDefaults());
@@ -58,6 +66,16 @@ public final class Tally {
             Objects.requireNonNull(lateEvents, "lateEvents");
             Objects.requireNonNull(runTimeout, "runTimeout");
             Objects.requireNonNull(providers, "providers");
+        }
+
+        /** Settings that refuse private webhook URLs. */
+        public Settings(LateEventPolicy lateEvents, Duration runTimeout, ProviderDetector providers) {
+            this(lateEvents, runTimeout, providers, false);
+        }
+
+        /** These settings, with private webhook URLs allowed or not (R77). */
+        public Settings allowingPrivateWebhooks(boolean allow) {
+            return new Settings(lateEvents, runTimeout, providers, allow);
         }
     }
 
@@ -79,23 +97,31 @@ public final class Tally {
     private final EntitlementService entitlements;
     private final AllocationService allocations;
     private final ReservationService reservations;
+    private final EventService events;
+    private final WebhookService webhooks;
+    private final UrlGuard urlGuard;
 
     private Tally(TallyStorage storage, Clock clock, Settings settings, UseCaseMetrics metrics) {
         this.storage = storage;
         this.clock = clock;
         Accounts accounts = new Accounts(storage.users(), storage.plans());
         IdempotentWrites writes = new IdempotentWrites(storage.idempotency(), storage.transactions(), clock);
+        EventRecorder recorder = new EventRecorder(storage.events(), storage.webhooks(), storage.transactions(), clock);
+        this.events = new EventService(storage.events(), recorder);
+        this.urlGuard = new UrlGuard(settings.allowPrivateWebhooks());
+        this.webhooks = new WebhookService(storage.webhooks(), storage.events(), storage.transactions(), urlGuard,
+                clock);
         this.plans = new PlanService(storage.plans(), storage.transactions());
         this.prices = new ModelPriceService(storage.modelPrices(), storage.transactions());
         this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
                 clock);
         this.userList = new UserListService(storage.users(), storage.plans(), storage.usage(), clock);
-        Metering metering = new Metering(storage.usage(), accounts, clock);
+        Metering metering = new Metering(storage.usage(), accounts, clock, recorder);
         this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock, metrics);
         this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock, metrics);
         this.runs = new ReportRunService(storage.runs(), storage.usage(), metering, prices, accounts, writes,
-                storage.transactions(), clock, settings.runTimeout(), metrics);
-        this.credits = new CreditService(storage.credits(), accounts, writes, clock, metrics);
+                storage.transactions(), clock, settings.runTimeout(), metrics, recorder);
+        this.credits = new CreditService(storage.credits(), accounts, writes, clock, metrics, recorder);
         this.apiCalls = new ApiCallService(storage.apiCalls(), storage.modelPrices(), settings.providers(),
                 metering, accounts, writes, settings.lateEvents(), clock, metrics);
         this.activationCodes = new ActivationCodeService(storage.activationCodes(), metering, accounts, writes, clock,
@@ -206,5 +232,23 @@ public final class Tally {
     /** Reservations: hold before work of unknown size, commit what it used (R71). */
     public ReservationService reservations() {
         return reservations;
+    }
+
+    /** Webhook endpoints, their deliveries and redelivery (R76, R77). */
+    public WebhookService webhooks() {
+        return webhooks;
+    }
+
+    /**
+     * A dispatcher of this Tally's due webhook deliveries through {@code sender} (R76): a server
+     * node runs one and calls {@link WebhookDispatcher#dispatchDue} every so often.
+     */
+    public WebhookDispatcher webhookDispatcher(WebhookSender sender) {
+        return new WebhookDispatcher(storage.webhooks(), storage.transactions(), sender, urlGuard, clock);
+    }
+
+    /** The events writes created (R75), and in-process listeners for new ones (R78). */
+    public EventService events() {
+        return events;
     }
 }

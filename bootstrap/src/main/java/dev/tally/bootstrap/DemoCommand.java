@@ -1,7 +1,10 @@
 package dev.tally.bootstrap;
 
+import dev.tally.application.webhook.PutEndpoint;
+import dev.tally.domain.webhook.WebhookEndpoint;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -15,6 +18,9 @@ import picocli.CommandLine.Mixin;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Load a demo plan, users and a month of usage; print keys and curl commands to try.")
 final class DemoCommand implements Callable<Integer> {
+
+    /** The webhook endpoint the demo creates (R76). */
+    static final String DEMO_ENDPOINT = "demo";
 
     @Mixin
     PortOption port;
@@ -53,6 +59,11 @@ final class DemoCommand implements Callable<Integer> {
     /** Loads the demo if it is missing and makes a key for each demo user. */
     static Keys load(TallyApp app) {
         boolean loaded = DemoData.load(app.tally().storage(), Clock.systemUTC());
+        if (app.tally().webhooks().list().stream().noneMatch(e -> e.id().equals(DEMO_ENDPOINT))) {
+            // Pointing at nothing and disabled: nothing is sent until the operator points it at a receiver.
+            app.tally().webhooks().put(new PutEndpoint(DEMO_ENDPOINT, "http://192.0.2.1/tally-webhooks",
+                    List.of(WebhookEndpoint.ALL), Optional.of(false)));
+        }
         return new Keys(app.tally().access().createUserKey(DemoData.ACME).key(),
                 app.tally().access().createUserKey(DemoData.GLOBEX).key(), loaded);
     }
@@ -85,6 +96,10 @@ final class DemoCommand implements Callable<Integer> {
                 + "-d '{\"enforce\": true, \"records\": [{\"metric\": \"exports\", \"quantity\": 60, "
                 + "\"idempotency_key\": \"try-1\"}]}' " + base + "/v1/users/globex/usage");
         out.println("  # the dashboard page: open " + base + "/ and enter $ACME_KEY and user acme");
+        out.println("  # alerts: the events the demo's writes created (R75)");
+        out.println("  curl -s -H \"Authorization: Bearer $ACME_KEY\" '" + base + "/v1/events?limit=5'");
+        out.println("  # webhooks: endpoint '" + DEMO_ENDPOINT + "' points at nothing and is disabled; see the README"
+                + " to point it at a receiver of yours");
         adminKey.ifPresent(key -> out.println("  # admin: every plan\n  curl -s -H \"Authorization: Bearer "
                 + "$TALLY_ADMIN_KEY\" " + base + "/v1/plans"));
     }

@@ -1,6 +1,7 @@
 package dev.tally.bootstrap;
 
 import dev.tally.adapter.http.ServerSettings;
+import dev.tally.application.Tally;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Optional;
@@ -24,6 +25,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--demo", description = "load the demo data first (if it is not there yet)")
     boolean demo;
 
+    @Option(names = "--allow-private-webhooks",
+            description = "let webhook URLs reach loopback and private addresses (a receiver on this machine, tests)")
+    boolean allowPrivateWebhooks;
+
     @Mixin
     DatabaseOption database;
 
@@ -44,7 +49,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         AppConfig config = new AppConfig(port.port, database.dbUrl, adminKey.value(spec));
         ServerSettings settings = clientLimits.on(config.port(), spec);
-        TallyApp app = TallyApp.open(config.dbUrl(), Clock.systemUTC());
+        TallyApp app = TallyApp.open(config.dbUrl(), Clock.systemUTC(),
+                Tally.Settings.DEFAULTS.allowingPrivateWebhooks(allowPrivateWebhooks));
         Optional<String> generated;
         try {
             generated = AdminKeyOption.install(app, config.adminKey(), spec);

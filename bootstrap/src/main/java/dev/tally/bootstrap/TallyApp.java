@@ -35,9 +35,14 @@ public final class TallyApp implements AutoCloseable {
 
     /** Opens (and migrates) the database and wires the use cases over it. */
     public static TallyApp open(String dbUrl, Clock clock) {
+        return open(dbUrl, clock, Tally.Settings.DEFAULTS);
+    }
+
+    /** {@link #open(String, Clock)} with operator settings. */
+    public static TallyApp open(String dbUrl, Clock clock, Tally.Settings settings) {
         OpenStorage storage = OpenStorage.open(dbUrl);
         try {
-            return new TallyApp(storage, Tally.create(storage.ports(), clock, Tally.Settings.DEFAULTS));
+            return new TallyApp(storage, Tally.create(storage.ports(), clock, settings));
         } catch (RuntimeException e) {
             storage.close();
             throw e;

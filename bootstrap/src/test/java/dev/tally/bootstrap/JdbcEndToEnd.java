@@ -5,11 +5,13 @@ import dev.tally.adapter.http.AllocationScenarios;
 import dev.tally.adapter.http.ApiContractScenarios;
 import dev.tally.adapter.http.BoundedInputScenarios;
 import dev.tally.adapter.http.EntitlementScenarios;
+import dev.tally.adapter.http.EventScenarios;
 import dev.tally.adapter.http.MalformedRequestScenarios;
 import dev.tally.adapter.http.ReservationScenarios;
 import dev.tally.adapter.http.SeedScenarios;
 import dev.tally.adapter.http.StorageFixture;
 import dev.tally.adapter.http.UsageOverTimeScenarios;
+import dev.tally.adapter.http.WebhookScenarios;
 import org.junit.jupiter.api.Nested;
 
 /**
@@ -55,6 +57,22 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class Bounded extends BoundedInputScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Events extends EventScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Webhooks extends WebhookScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

@@ -1,7 +1,13 @@
 package dev.tally.adapter.http;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import dev.tally.application.port.WebhookSender;
+import dev.tally.application.port.WebhookStore;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -46,6 +52,26 @@ final class HttpMetrics {
                 .tag("outcome", outcome)
                 .register(registry)
                 .increment();
+    }
+
+    /** Times one webhook attempt, by whether it delivered (R76). */
+    void webhookAttempt(WebhookSender.Result result) {
+        Timer.builder("tally.webhook.attempts")
+                .description("Webhook delivery attempts and their latency, by outcome")
+                .tag("outcome", result.delivered() ? "delivered" : "failed")
+                .register(registry)
+                .record(Duration.ofMillis(result.latencyMs()));
+    }
+
+    /** Shows the webhook deliveries by state (pending, delivered, failed), read at each scrape. */
+    void webhookDeliveries(Supplier<WebhookStore.Counts> counts) {
+        Map<String, ToDoubleFunction<Supplier<WebhookStore.Counts>>> states = Map.of(
+                "pending", c -> c.get().pending(), "delivered", c -> c.get().delivered(),
+                "failed", c -> c.get().failed());
+        states.forEach((state, read) -> Gauge.builder("tally.webhook.deliveries", counts, read)
+                .description("Webhook deliveries, by state")
+                .tag("state", state)
+                .register(registry));
     }
 
     /** The Prometheus text exposition. */

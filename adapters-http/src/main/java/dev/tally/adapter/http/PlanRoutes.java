@@ -9,6 +9,7 @@ import dev.tally.application.user.UserService;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import java.math.BigDecimal;
@@ -56,13 +57,16 @@ final class PlanRoutes {
      * {@code "unlimited"} or {@code null} for no limit (R11).
      */
     record PlanRequest(String name, Map<String, JsonNode> limits, BigDecimal maxFileSizeMb,
-                       Integer warningThresholdPercent, Map<String, JsonNode> allocations) {
+                       Integer warningThresholdPercent, Map<String, JsonNode> allocations,
+                       List<Integer> alertThresholdsPercent, Long lowBalanceCredits) {
 
         Plan toPlan(PlanId id) {
             return new Plan(id, name, limits(limits, "limits"),
                     Optional.ofNullable(RequestFields.number(maxFileSizeMb, "max_file_size_mb")),
                     warningThresholdPercent == null ? Plan.DEFAULT_WARNING_THRESHOLD_PERCENT : warningThresholdPercent,
-                    limits(allocations, "allocations"));
+                    limits(allocations, "allocations"),
+                    new PlanAlerts(alertThresholdsPercent == null ? PlanAlerts.DEFAULT.thresholdsPercent()
+                            : alertThresholdsPercent, Optional.ofNullable(lowBalanceCredits)));
         }
 
         private static PlanLimits limits(Map<String, JsonNode> sent, String field) {
@@ -87,11 +91,13 @@ final class PlanRoutes {
 
     /** A plan; a limit of {@code null} means unlimited. */
     record PlanResponse(String id, String name, Map<String, BigDecimal> limits, BigDecimal maxFileSizeMb,
-                        int warningThresholdPercent, Map<String, BigDecimal> allocations) {
+                        int warningThresholdPercent, Map<String, BigDecimal> allocations,
+                        List<Integer> alertThresholdsPercent, Long lowBalanceCredits) {
 
         static PlanResponse from(Plan plan) {
             return new PlanResponse(plan.id().value(), plan.name(), shown(plan.limits()),
-                    plan.maxFileSizeMb().orElse(null), plan.warningThresholdPercent(), shown(plan.allocations()));
+                    plan.maxFileSizeMb().orElse(null), plan.warningThresholdPercent(), shown(plan.allocations()),
+                    plan.alerts().thresholdsPercent(), plan.alerts().lowBalanceCredits().orElse(null));
         }
 
         private static Map<String, BigDecimal> shown(PlanLimits limits) {

@@ -1,6 +1,12 @@
 package dev.tally.adapter.http;
 
 import dev.tally.application.Tally;
+import dev.tally.application.port.WebhookSender;
+import dev.tally.application.webhook.WebhookDispatcher;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
@@ -42,14 +48,29 @@ public final class TallyServer implements AutoCloseable {
 
     private final Javalin javalin;
     private final List<RouteTable.Route> routes;
+    private final Optional<ScheduledExecutorService> webhooks;
+    /** How often a node looks for due webhook deliveries. */
+    static final Duration DISPATCH_INTERVAL = Duration.ofMillis(250);
 
-    private TallyServer(Javalin javalin, List<RouteTable.Route> routes) {
+    private TallyServer(Javalin javalin, List<RouteTable.Route> routes, Optional<ScheduledExecutorService> webhooks) {
         this.javalin = javalin;
         this.routes = routes;
+        this.webhooks = webhooks;
     }
 
-    /** Starts the API on {@code settings.port()} (0 for any free port) and returns once it listens. */
+    /**
+     * Starts the API on {@code settings.port()} (0 for any free port), with this node's webhook
+     * dispatcher, and returns once it listens.
+     */
     public static TallyServer start(Tally tally, ServerSettings settings) {
+        return start(tally, settings, true);
+    }
+
+    /**
+     * {@link #start(Tally, ServerSettings)}; without {@code dispatchWebhooks}, this node makes no
+     * webhook attempts (others sharing its database do), and reads the clock only for requests.
+     */
+    public static TallyServer start(Tally tally, ServerSettings settings, boolean dispatchWebhooks) {
         Objects.requireNonNull(tally, "tally");
         Objects.requireNonNull(settings, "settings");
         HttpMetrics metrics = new HttpMetrics();
@@ -91,6 +112,8 @@ public final class TallyServer implements AutoCloseable {
             new EntitlementRoutes(tally.entitlements()).register(table);
             new AllocationRoutes(tally.allocations(), metrics).register(table);
             new ReservationRoutes(tally.reservations(), metrics).register(table);
+            new EventRoutes(tally.events()).register(table);
+            new WebhookRoutes(tally.webhooks()).register(table);
             registered.set(table.routes());
         });
         javalin.start();
@@ -101,7 +124,38 @@ public final class TallyServer implements AutoCloseable {
             }
         }
         LOG.info("Tally API listening on port {}", javalin.port());
-        return new TallyServer(javalin, registered.get());
+        return new TallyServer(javalin, registered.get(),
+                dispatchWebhooks ? Optional.of(dispatchWebhooks(tally, metrics)) : Optional.empty());
+    }
+
+    /**
+     * Every node runs a dispatcher of due webhook deliveries (R76); their leases keep two nodes
+     * from making the same attempt.
+     */
+    private static ScheduledExecutorService dispatchWebhooks(Tally tally, HttpMetrics metrics) {
+        WebhookSender http = new HttpWebhookSender(tally.clock());
+        WebhookDispatcher dispatcher = tally.webhookDispatcher((url, secret, eventId, body) -> {
+            WebhookSender.Result result = http.send(url, secret, eventId, body);
+            metrics.webhookAttempt(result);
+            return result;
+        });
+        metrics.webhookDeliveries(tally.webhooks()::counts);
+        ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(work -> {
+            Thread thread = new Thread(work, "tally-webhooks");
+            thread.setDaemon(true);
+            return thread;
+        });
+        loop.scheduleWithFixedDelay(() -> {
+            try {
+                while (dispatcher.dispatchDue() > 0) {
+                    // Until nothing is due now.
+                }
+            } catch (RuntimeException e) {
+                // Storage down, say: the deliveries stay due and the next round tries again.
+                LOG.debug("webhook dispatch round failed", e);
+            }
+        }, 0, DISPATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        return loop;
     }
 
     /** The one HTTP/1.1 connector, with its header deadline and per-address cap (R65). */
@@ -151,6 +205,7 @@ public final class TallyServer implements AutoCloseable {
     /** Stops accepting connections, lets requests in flight finish, then stops. */
     @Override
     public void close() {
+        webhooks.ifPresent(ScheduledExecutorService::shutdownNow);
         javalin.stop();
     }
 }

@@ -44,6 +44,7 @@ public abstract class AccessScenarios extends ApiTestSupport {
     private ApiClient bob;
     private String sessionId;
     private String runId;
+    private String eventId;
 
     @BeforeEach
     void twoUsersOnDifferentPlans() {
@@ -57,6 +58,15 @@ public abstract class AccessScenarios extends ApiTestSupport {
         purchase(admin, "acme", 1000);
         sessionId = newSession();
         runId = newRun();
+        assertOk(admin.post("/v1/users/acme/report-runs/" + newRun() + "/complete", "{\"status\": \"failed\"}"));
+        eventId = assertOk(admin.get("/v1/events?user_id=acme")).json().get("events").get(0).get("id").asText();
+    }
+
+    /** A fresh webhook endpoint's id. */
+    private String newEndpoint() {
+        String id = "hook-" + key();
+        assertOk(admin.put("/v1/webhook-endpoints/" + id, "{\"url\": \"https://192.0.2.1/hook\", \"events\": [\"*\"]}"));
+        return id;
     }
 
     @Test
@@ -217,6 +227,17 @@ public abstract class AccessScenarios extends ApiTestSupport {
                 () -> body(u + "/reservations/" + newHold() + "/commit", "{\"quantity\": 1}")));
         cases.add(new Case("POST", holds + "/{reservation_id}/release", Rule.OWN_USER,
                 () -> new Request(u + "/reservations/" + newHold() + "/release", null, Map.of())));
+        cases.add(new Case("GET", "/v1/events", Rule.OWN_USER, () -> get("/v1/events?user_id=acme")));
+        cases.add(new Case("PUT", "/v1/webhook-endpoints/{id}", Rule.OPERATOR, () -> new Request(
+                "/v1/webhook-endpoints/hook-" + key(), "{\"url\": \"https://192.0.2.1/hook\", \"events\": [\"*\"]}",
+                Map.of())));
+        cases.add(new Case("GET", "/v1/webhook-endpoints", Rule.OPERATOR, () -> get("/v1/webhook-endpoints")));
+        cases.add(new Case("DELETE", "/v1/webhook-endpoints/{id}", Rule.OPERATOR,
+                () -> new Request("/v1/webhook-endpoints/" + newEndpoint(), null, Map.of())));
+        cases.add(new Case("GET", "/v1/webhook-endpoints/{id}/deliveries", Rule.OPERATOR,
+                () -> get("/v1/webhook-endpoints/" + newEndpoint() + "/deliveries")));
+        cases.add(new Case("POST", "/v1/events/{id}/redeliver", Rule.OPERATOR,
+                () -> new Request("/v1/events/" + eventId + "/redeliver", null, Map.of())));
         return cases;
     }
 

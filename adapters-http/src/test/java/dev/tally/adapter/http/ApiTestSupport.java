@@ -37,11 +37,16 @@ public abstract class ApiTestSupport {
         return StorageFixture.inMemory();
     }
 
+    /** The settings of the test's Tally. */
+    protected Tally.Settings settings() {
+        return Tally.Settings.DEFAULTS;
+    }
+
     @BeforeEach
     void startServer() {
         clock = new ManualClock(START);
         storage = storage();
-        tally = Tally.create(storage.open(), clock, Tally.Settings.DEFAULTS);
+        tally = Tally.create(storage.open(), clock, settings());
         adminKey = tally.access().createAdminKey();
         server = TallyServer.start(tally, ServerSettings.onPort(0));
         admin = new ApiClient(server.port(), adminKey);

@@ -54,7 +54,8 @@ class ServerBehaviourTest extends ApiTestSupport {
         };
         TallyStorage storage = new TallyStorage(memory.transactions(), memory.usage(), memory.idempotency(), broken,
                 memory.users(), memory.modelPrices(), memory.runs(), memory.credits(), memory.apiCalls(),
-                memory.activationCodes(), memory.sessions(), memory.apiKeys(), memory.allocations());
+                memory.activationCodes(), memory.sessions(), memory.apiKeys(), memory.allocations(), memory.events(),
+                memory.webhooks());
         Tally faulty = Tally.create(storage, clock, Tally.Settings.DEFAULTS);
         String key = faulty.access().createAdminKey();
         try (TallyServer other = TallyServer.start(faulty, ServerSettings.onPort(0))) {
@@ -251,7 +252,8 @@ class ServerBehaviourTest extends ApiTestSupport {
         Tally slow = Tally.create(InMemoryStorage.create(), blocking, Tally.Settings.DEFAULTS);
         String key = slow.access().createAdminKey();
         slow.plans().put(Plan.of(new PlanId("free"), "Free", new dev.tally.domain.plan.PlanLimits(Map.of())));
-        TallyServer other = TallyServer.start(slow, ServerSettings.onPort(0));
+        // No webhook dispatcher: it would read the blocking clock before the request does.
+        TallyServer other = TallyServer.start(slow, ServerSettings.onPort(0), false);
         int port = other.port();
         ApiClient client = new ApiClient(port, key);
 

@@ -40,10 +40,16 @@ class StorageUnavailableTest extends ApiTestSupport {
                         }
                         return memory.transactions().inTransaction(work);
                     }
+
+                    @Override
+                    public void afterCommit(Runnable action) {
+                        memory.transactions().afterCommit(action);
+                    }
                 };
                 return new TallyStorage(failing, memory.usage(), memory.idempotency(), memory.plans(),
                         memory.users(), memory.modelPrices(), memory.runs(), memory.credits(), memory.apiCalls(),
-                        memory.activationCodes(), memory.sessions(), memory.apiKeys(), memory.allocations());
+                        memory.activationCodes(), memory.sessions(), memory.apiKeys(), memory.allocations(),
+                        memory.events(), memory.webhooks());
             }
 
             @Override

@@ -130,6 +130,19 @@ final class Db {
         return joined() != null;
     }
 
+    /**
+     * Runs {@code action} after the commit of this thread's transaction, never after a rollback
+     * (an attempt run again registers its own); at once outside a transaction.
+     */
+    void afterCommit(Runnable action) {
+        Handle joined = joined();
+        if (joined == null) {
+            action.run();
+        } else {
+            joined.afterCommit(action);
+        }
+    }
+
     /** Runs a read in the current transaction, or on a handle of its own (auto-commit). */
     <T> T read(HandleCallback<T, RuntimeException> work) {
         Handle joined = joined();

@@ -95,7 +95,7 @@ public final class JdbcStorage implements AutoCloseable {
                 new JdbiModelPriceRepository(jdbi), new JdbiReportRunRepository(jdbi),
                 new JdbiCreditTransactionRepository(jdbi), new JdbiApiCallRepository(jdbi),
                 new JdbiActivationCodeRepository(jdbi), new JdbiSessionRepository(jdbi), new JdbiApiKeyRepository(jdbi),
-                new JdbiAllocationRepository(jdbi));
+                new JdbiAllocationRepository(jdbi), new JdbiEventLog(jdbi), new JdbiWebhookStore(jdbi));
     }
 
     /** Opens {@code jdbcUrl} with the default pool size and migrates it. */

@@ -4,10 +4,12 @@ import dev.tally.application.port.PlanRepository;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +30,12 @@ public final class JdbiPlanRepository implements PlanRepository {
     public void save(Plan plan) {
         String id = plan.id().value();
         BigDecimal cap = plan.maxFileSizeMb().orElse(null);
+        PlanDao.Alerts alerts = new PlanDao.Alerts(plan.alerts().thresholdsPercent().stream().map(String::valueOf)
+                .collect(Collectors.joining(",")), plan.alerts().lowBalanceCredits().orElse(null));
         db.inTransaction(handle -> {
             PlanDao dao = Db.attach(handle, PlanDao.class);
-            Upsert.run(() -> dao.update(id, plan.name(), cap, plan.warningThresholdPercent()),
-                    () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent()));
+            Upsert.run(() -> dao.update(id, plan.name(), cap, plan.warningThresholdPercent(), alerts),
+                    () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent(), alerts));
             dao.deleteLimits(id);
             List<PlanDao.LimitRow> limits = new ArrayList<>();
             plan.limits().sorted().forEach((metric, limit) ->
@@ -72,7 +76,12 @@ public final class JdbiPlanRepository implements PlanRepository {
             (limit.allocation() ? allocations : limits).put(new MetricKey(limit.metric()),
                     limit.max() == null ? Limit.unlimited() : Limit.of(limit.max()));
         }
+        String thresholds = row.alerts().alertThresholdsPercent();
+        PlanAlerts alerts = new PlanAlerts(thresholds.isEmpty() ? List.of()
+                : Arrays.stream(thresholds.split(",")).map(Integer::valueOf).toList(),
+                Optional.ofNullable(row.alerts().lowBalanceCredits()));
         return new Plan(new PlanId(row.id()), row.name(), new PlanLimits(limits),
-                Optional.ofNullable(row.maxFileSizeMb()), row.warningThresholdPercent(), new PlanLimits(allocations));
+                Optional.ofNullable(row.maxFileSizeMb()), row.warningThresholdPercent(), new PlanLimits(allocations),
+                alerts);
     }
 }

@@ -30,6 +30,12 @@ public final class JdbiTransactions implements Transactions {
         return db.inTransactionNow() ? work.get() : group.run(orderKey, work);
     }
 
+    /** Registered on the transaction's handle: with group commit, the group's one handle. */
+    @Override
+    public void afterCommit(Runnable action) {
+        db.afterCommit(action);
+    }
+
     /** The group commits made so far, and the pieces of work they held. */
     long groupCommits() {
         return group.groups();

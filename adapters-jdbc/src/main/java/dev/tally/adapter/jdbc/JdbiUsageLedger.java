@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -53,11 +54,12 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     @Override
-    public AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce) {
+    public AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce,
+                               Set<MetricKey> watch) {
         if (records.isEmpty()) {
             return new AppendResult.Appended(0, 0);
         }
-        return db.inTransaction(handle -> appendIn(Db.attach(handle, UsageDao.class), user, records, enforce));
+        return db.inTransaction(handle -> appendIn(Db.attach(handle, UsageDao.class), user, records, enforce, watch));
     }
 
     /**
@@ -67,17 +69,18 @@ public final class JdbiUsageLedger implements UsageLedger {
      * the common case costs one batch of inserts and one update per rollup, and no savepoint.
      */
     private static AppendResult appendIn(UsageDao dao, UserId user, List<PeriodRecord> records,
-                                         Map<MetricKey, Limit> enforce) {
+                                         Map<MetricKey, Limit> enforce, Set<MetricKey> watch) {
         Batch batch = Batch.dedupe(records);
         Filed filed = insertFacts(dao, user, batch.candidates());
+        List<AppendResult.Raised> raised = new ArrayList<>();
         Optional<AppendResult> refused = reusedKey(dao, user, batch, filed.repeated())
-                .or(() -> raiseRollups(dao, user, batch, filed.fresh(), enforce));
+                .or(() -> raiseRollups(dao, user, batch, filed.fresh(), enforce, watch, raised::add));
         if (refused.isPresent()) {
             deleteFacts(dao, user, filed.fresh());
             return refused.get();
         }
         // No key is reused, so every fact already stored is a duplicate.
-        return new AppendResult.Appended(filed.fresh().size(), batch.duplicates() + filed.repeated().size());
+        return new AppendResult.Appended(filed.fresh().size(), batch.duplicates() + filed.repeated().size(), raised);
     }
 
     /**
@@ -170,11 +173,13 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     /**
      * Raises the rollup of each (metric, period) of the new facts by their sum, in rollup order,
-     * each within its limit. When one has no room, takes back the raises made and refuses with the
-     * denial of the record met first in request order (R13).
+     * each within its limit, reporting the new used of those of watched metrics. When one has no
+     * room, takes back the raises made and refuses with the denial of the record met first in
+     * request order (R13).
      */
     private static Optional<AppendResult> raiseRollups(UsageDao dao, UserId user, Batch batch,
-                                                       List<PeriodRecord> fresh, Map<MetricKey, Limit> enforce) {
+                                                       List<PeriodRecord> fresh, Map<MetricKey, Limit> enforce,
+                                                       Set<MetricKey> watch, Consumer<AppendResult.Raised> report) {
         Map<Rollup, BigDecimal> requested = new TreeMap<>();
         for (PeriodRecord entry : fresh) {
             requested.merge(Rollup.of(entry.record().metric(), entry.period()), entry.record().quantity(),
@@ -185,7 +190,11 @@ public final class JdbiUsageLedger implements UsageLedger {
         for (Map.Entry<Rollup, BigDecimal> request : requested.entrySet()) {
             Rollup rollup = request.getKey();
             Limit limit = enforce.getOrDefault(rollup.metric(), Limit.unlimited());
-            add(dao, user, rollup, request.getValue(), limit, false)
+            BigDecimal quantity = request.getValue();
+            UsedAfter usedAfter = watch.contains(rollup.metric())
+                    ? used -> report.accept(new AppendResult.Raised(rollup.metric(), rollup.period(), quantity, used))
+                    : null;
+            add(dao, user, rollup, quantity, limit, false, usedAfter)
                     .ifPresentOrElse(denials::add, () -> raised.add(request));
         }
         if (denials.isEmpty()) {
@@ -208,18 +217,31 @@ public final class JdbiUsageLedger implements UsageLedger {
                 quantity.negate());
     }
 
+    /** Hears the used a raise left its rollup at, as the same statement returned it. */
+    @FunctionalInterface
+    private interface UsedAfter {
+        void accept(BigDecimal used);
+    }
+
     /**
      * Adds {@code quantity} to the used (or reserved) quantity of one rollup, within
      * {@code limit}: one conditional write, preceded by creating the row only when it is missing.
+     * With {@code usedAfter}, the write also returns the row's new used (R75): no other statement.
      */
     private static Optional<Denied> add(UsageDao dao, UserId user, Rollup rollup, BigDecimal quantity, Limit limit,
-                                        boolean reserve) {
+                                        boolean reserve, UsedAfter usedAfter) {
         String u = user.value();
         Instant start = rollup.period().start();
         Instant end = rollup.period().end();
         String metric = rollup.metric().value();
         Optional<BigDecimal> max = limit.max();
         IntSupplier write = () -> {
+            if (usedAfter != null && !reserve) {
+                Optional<BigDecimal> used = max.isEmpty() ? dao.addUsedReturning(u, start, end, metric, quantity)
+                        : dao.addUsedWithinReturning(u, start, end, metric, quantity, max.get());
+                used.ifPresent(usedAfter::accept);
+                return used.isPresent() ? 1 : 0;
+            }
             if (max.isEmpty()) {
                 return reserve ? dao.addReserved(u, start, end, metric, quantity)
                         : dao.addUsed(u, start, end, metric, quantity);
@@ -297,7 +319,7 @@ public final class JdbiUsageLedger implements UsageLedger {
         return db.inTransaction(handle -> {
             UsageDao dao = Db.attach(handle, UsageDao.class);
             String u = user.value();
-            Optional<Denied> denied = add(dao, user, Rollup.of(metric, period), quantity, limit, true);
+            Optional<Denied> denied = add(dao, user, Rollup.of(metric, period), quantity, limit, true, null);
             if (denied.isPresent()) {
                 return denied.get();
             }
@@ -378,8 +400,8 @@ public final class JdbiUsageLedger implements UsageLedger {
     @Override
     public Map<MetricKey, BigDecimal> expired(UserId user, BillingPeriod period, Instant now) {
         Map<MetricKey, BigDecimal> expired = new TreeMap<>();
-        db.read(handle ->
-                        Db.attach(handle, ReservationDao.class).expired(user.value(), period.start(), period.end(), now))
+        db.read(handle -> Db.attach(handle, ReservationDao.class)
+                        .expired(user.value(), period.start(), period.end(), now))
                 .forEach(row -> expired.put(new MetricKey(row.metric()), row.quantity()));
         return expired;
     }
@@ -398,12 +420,12 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     @Override
-    public boolean consume(UserId user, String reservationId, String idempotencyKey) {
+    public Optional<AppendResult.Raised> consumeReporting(UserId user, String reservationId, String idempotencyKey) {
         return db.inTransaction(handle -> {
             UsageDao dao = Db.attach(handle, UsageDao.class);
             String u = user.value();
             if (dao.endReservation(u, reservationId, "consumed") == 0) {
-                return false;
+                return Optional.empty();
             }
             UsageDao.ReservationRow held = dao.reservation(u, reservationId).orElseThrow();
             UsageRecord record = new UsageRecord(user, new MetricKey(held.metric()), held.quantity(), held.reservedAt(),
@@ -413,7 +435,10 @@ public final class JdbiUsageLedger implements UsageLedger {
                 throw new IllegalStateException("usage of " + user + " already has idempotency key " + idempotencyKey);
             }
             dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), held.quantity());
-            return true;
+            // This transaction holds the rollup's row lock since the update: the used read is the one it left.
+            BigDecimal used = Db.attach(handle, UsageReadDao.class)
+                    .rollup(u, held.periodStart(), held.periodEnd(), held.metric()).orElseThrow().used();
+            return Optional.of(new AppendResult.Raised(record.metric(), period, held.quantity(), used));
         });
     }
 

@@ -25,11 +25,25 @@ interface PlanDao {
     }
 
     /** A plan row without its limits. */
-    record PlanRow(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent) {
+    record PlanRow(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent, Alerts alerts) {
         static PlanRow map(ResultSet rs) throws SQLException {
-            return new PlanRow(rs.getString("id"), rs.getString("name"),
+            return map(rs, rs.getString("id"));
+        }
+
+        /** The plan row whose id is {@code id}, read from the columns a plan's queries select. */
+        static PlanRow map(ResultSet rs, String id) throws SQLException {
+            return new PlanRow(id, rs.getString("name"),
                     Decimals.optionalQuantity(rs, "max_file_size_mb").orElse(null),
-                    rs.getInt("warning_threshold_percent"));
+                    rs.getInt("warning_threshold_percent"), Alerts.map(rs));
+        }
+    }
+
+    /** A plan's alerts (R75): thresholds as comma-separated percentages, a NULL low balance is none. */
+    record Alerts(String alertThresholdsPercent, Long lowBalanceCredits) {
+        static Alerts map(ResultSet rs) throws SQLException {
+            long low = rs.getLong("low_balance_credits");
+            Long lowBalance = rs.wasNull() ? null : low;
+            return new Alerts(rs.getString("alert_thresholds_percent"), lowBalance);
         }
     }
 
@@ -50,12 +64,17 @@ interface PlanDao {
     }
 
     @SqlUpdate("UPDATE plans SET name = :name, max_file_size_mb = :maxFileSizeMb, "
-            + "warning_threshold_percent = :warningThresholdPercent WHERE id = :id")
-    int update(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent);
+            + "warning_threshold_percent = :warningThresholdPercent, "
+            + "alert_thresholds_percent = :alerts.alertThresholdsPercent, "
+            + "low_balance_credits = :alerts.lowBalanceCredits WHERE id = :id")
+    int update(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent,
+               @BindMethods("alerts") Alerts alerts);
 
-    @SqlUpdate("INSERT INTO plans (id, name, max_file_size_mb, warning_threshold_percent) "
-            + "VALUES (:id, :name, :maxFileSizeMb, :warningThresholdPercent) ON CONFLICT DO NOTHING")
-    int insert(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent);
+    @SqlUpdate("INSERT INTO plans (id, name, max_file_size_mb, warning_threshold_percent, alert_thresholds_percent, "
+            + "low_balance_credits) VALUES (:id, :name, :maxFileSizeMb, :warningThresholdPercent, "
+            + ":alerts.alertThresholdsPercent, :alerts.lowBalanceCredits) ON CONFLICT DO NOTHING")
+    int insert(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent,
+               @BindMethods("alerts") Alerts alerts);
 
     @SqlUpdate("DELETE FROM plan_limits WHERE plan_id = :planId")
     void deleteLimits(String planId);
@@ -65,11 +84,13 @@ interface PlanDao {
     void insertLimits(@BindMethods List<LimitRow> limits);
 
     /** The plan with its limits, one row per limit: read in one round trip. */
-    @SqlQuery("SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, l.plan_id, l.metric, "
-            + "l.max_quantity, l.allocation FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = :id")
+    @SqlQuery("SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, p.alert_thresholds_percent, "
+            + "p.low_balance_credits, l.plan_id, l.metric, l.max_quantity, l.allocation "
+            + "FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = :id")
     List<LimitedRow> find(String id);
 
-    @SqlQuery("SELECT id, name, max_file_size_mb, warning_threshold_percent FROM plans ORDER BY id")
+    @SqlQuery("SELECT id, name, max_file_size_mb, warning_threshold_percent, alert_thresholds_percent, "
+            + "low_balance_credits FROM plans ORDER BY id")
     List<PlanRow> all();
 
     @SqlQuery("SELECT plan_id, metric, max_quantity, allocation FROM plan_limits")

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -118,6 +119,23 @@ interface UsageDao extends SqlObject {
     @SqlUpdate("UPDATE usage_rollups SET used = used + :quantity "
             + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric")
     int addUsed(String user, Instant start, Instant end, String metric, BigDecimal quantity);
+
+    /**
+     * {@link #addUsed}, returning the rollup's new used (R75): {@code RETURNING} on PostgreSQL, the
+     * updated row's generated-keys result set on H2; empty when there is no row.
+     */
+    @SqlUpdate("UPDATE usage_rollups SET used = used + :quantity "
+            + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric")
+    @GetGeneratedKeys("used")
+    Optional<BigDecimal> addUsedReturning(String user, Instant start, Instant end, String metric, BigDecimal quantity);
+
+    /** {@link #addUsedWithin}, returning the rollup's new used; empty when there is no row or no room. */
+    @SqlUpdate("UPDATE usage_rollups SET used = used + :quantity "
+            + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric "
+            + "AND used + reserved + :quantity <= :limit")
+    @GetGeneratedKeys("used")
+    Optional<BigDecimal> addUsedWithinReturning(String user, Instant start, Instant end, String metric,
+                                                BigDecimal quantity, BigDecimal limit);
 
     /** The conditional write of check-and-record (R13): 0 rows means the limit has no room. */
     @SqlUpdate("UPDATE usage_rollups SET used = used + :quantity "

@@ -71,9 +71,7 @@ interface UserDao {
                 return new SubscribedRow(scheduled, seq, Optional.empty());
             }
             // The plan's id is the user's plan_id: the query selects no second id column.
-            PlanDao.PlanRow plan = new PlanDao.PlanRow(rs.getString("plan_id"), rs.getString("name"),
-                    Decimals.optionalQuantity(rs, "max_file_size_mb").orElse(null),
-                    rs.getInt("warning_threshold_percent"));
+            PlanDao.PlanRow plan = PlanDao.PlanRow.map(rs, rs.getString("plan_id"));
             Optional<PlanDao.LimitRow> limit = rs.getString("metric") == null ? Optional.empty()
                     : Optional.of(PlanDao.LimitRow.map(rs));
             return new SubscribedRow(scheduled, seq, Optional.of(new PlanDao.LimitedRow(plan, limit)));
@@ -91,8 +89,8 @@ interface UserDao {
          * schedule order: what a decision reads, in one round trip.
          */
         @SqlQuery("SELECT u.id, u.plan_id, u.created_at, c.seq, c.kind, c.anchor_at, c.time_zone, p.name, "
-                + "p.max_file_size_mb, p.warning_threshold_percent, l.metric, l.max_quantity, l.allocation "
-                + "FROM users u "
+                + "p.max_file_size_mb, p.warning_threshold_percent, p.alert_thresholds_percent, p.low_balance_credits, "
+                + "l.metric, l.max_quantity, l.allocation FROM users u "
                 + "LEFT JOIN user_billing_cycles c ON c.user_id = u.id LEFT JOIN plans p ON p.id = u.plan_id "
                 + "LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE u.id = :id ORDER BY c.seq")
         List<SubscribedRow> findWithPlan(String id);

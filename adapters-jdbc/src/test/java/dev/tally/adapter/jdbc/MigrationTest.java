@@ -3,6 +3,7 @@ package dev.tally.adapter.jdbc;
 import static dev.tally.application.port.contract.Fixtures.GPU_HOURS;
 import static dev.tally.application.port.contract.Fixtures.MARCH;
 import static dev.tally.application.port.contract.Fixtures.usage;
+import static dev.tally.application.port.contract.Fixtures.assertSameValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -13,6 +14,7 @@ import dev.tally.domain.period.BillingSchedule;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.usage.IdempotencyKey;
@@ -79,7 +81,8 @@ class MigrationTest {
             JdbcStorage.flyway(dataSource).target("1").load().migrate();
             assertThat(JdbcStorage.flyway(dataSource).load().info().current().getVersion().getVersion()).isEqualTo("1");
             Jdbi jdbi = TallyJdbi.prepare(Jdbi.create(dataSource));
-            // The plan as version 1 stored it: limit rows without the allocation flag of version 5.
+            // The plan as version 1 stored it: limit rows without the allocation flag of version 5, no
+            // alerts (version 10 adds them, with the defaults).
             jdbi.useHandle(handle -> {
                 handle.execute("INSERT INTO plans (id, name, warning_threshold_percent) VALUES ('pro', 'Pro', 80)");
                 handle.execute("INSERT INTO plan_limits (plan_id, metric, max_quantity) VALUES "
@@ -101,10 +104,12 @@ class MigrationTest {
 
         try (JdbcStorage latest = JdbcStorage.open(url, 2)) {
             MigrationInfo[] applied = JdbcStorage.flyway(latest.dataSource()).load().info().applied();
-            assertThat(applied).extracting(info -> info.getVersion().getVersion()).containsExactly("1", "2", "3", "4", "5", "6", "7");
+            assertThat(applied).extracting(info -> info.getVersion().getVersion())
+                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "10", "11");
             assertThat(rowCounts(latest.jdbi())).isEqualTo(before);
             assertThat(latest.ports().users().find(user)).contains(stored);
-            assertThat(latest.ports().plans().find(plan.id()).orElseThrow().limitOf(GPU_HOURS)).isEqualTo(Limit.of(100));
+            assertSameValue(latest.ports().plans().find(plan.id()).orElseThrow(), plan);
+            assertThat(latest.ports().plans().find(plan.id()).orElseThrow().alerts()).isEqualTo(PlanAlerts.DEFAULT);
             assertThat(latest.ports().apiKeys().findByHash(key.hash())).contains(key);
             assertThat(latest.ports().usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("5");
             assertThat(latest.ports().usage().totals(user, MetricKey.RUNS, MARCH).reserved()).isEqualByComparingTo("1");

@@ -19,6 +19,7 @@ import dev.tally.application.port.contract.AllocationRepositoryContract;
 import dev.tally.application.port.contract.ApiCallRepositoryContract;
 import dev.tally.application.port.contract.ApiKeyRepositoryContract;
 import dev.tally.application.port.contract.CreditTransactionRepositoryContract;
+import dev.tally.application.port.contract.EventsContract;
 import dev.tally.application.port.contract.EntitlementContract;
 import dev.tally.application.port.contract.HoldLedgerContract;
 import dev.tally.application.port.contract.IdempotencyStoreContract;
@@ -30,6 +31,7 @@ import dev.tally.application.port.contract.SessionRepositoryContract;
 import dev.tally.application.port.contract.UsageLedgerContract;
 import dev.tally.application.port.contract.UseCaseRetryContract;
 import dev.tally.application.port.contract.UserRepositoryContract;
+import dev.tally.application.port.contract.WebhooksContract;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.user.UserId;
@@ -44,6 +46,11 @@ abstract class PortContracts {
 
     /** The database of the concrete test class. */
     abstract TestDatabase database();
+
+    /** A second API node's storage over the same database. */
+    TallyStorage anotherNode() {
+        return database().sharedOtherNode();
+    }
 
     @Nested
     class UsageLedgerTest extends UsageLedgerContract {
@@ -205,6 +212,34 @@ abstract class PortContracts {
         @Override
         protected TallyStorage storage() {
             return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class EventsTest extends EventsContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+
+        @Override
+        protected TallyStorage anotherNode() {
+            return PortContracts.this.anotherNode();
+        }
+    }
+
+    @Nested
+    class WebhooksTest extends WebhooksContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+
+        @Override
+        protected TallyStorage anotherNode() {
+            return PortContracts.this.anotherNode();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tally.adapter.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.tally.application.port.TallyStorage;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.user.UserId;
@@ -35,6 +36,7 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     private final boolean embedded;
     private String schema;
     private JdbcStorage storage;
+    private JdbcStorage sharedOtherNode;
     private String url;
     /** The embedder's pools, which the storages over them leave open. */
     private final List<HikariDataSource> pools = new ArrayList<>();
@@ -126,6 +128,10 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         if (--depth > 0) {
             return;
         }
+        if (sharedOtherNode != null) {
+            sharedOtherNode.close();
+            sharedOtherNode = null;
+        }
         if (storage != null) {
             storage.close();
         }
@@ -137,6 +143,17 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
 
     JdbcStorage storage() {
         return storage;
+    }
+
+    /**
+     * One second node for the whole class, opened on first use and closed with the database: each
+     * node has a pool of its own, and PostgreSQL's connections are shared with other test runs.
+     */
+    synchronized TallyStorage sharedOtherNode() {
+        if (sharedOtherNode == null) {
+            sharedOtherNode = openAnotherNode();
+        }
+        return sharedOtherNode.ports();
     }
 
     /** Another storage on the same database with a pool of its own, as a second API node has. */

@@ -1,6 +1,8 @@
 package dev.tally.application.credit;
 
+import dev.tally.application.event.EventRecorder;
 import dev.tally.application.idempotency.IdempotentWrites;
+import dev.tally.application.port.UserRepository;
 import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
 import dev.tally.application.port.CreditTransactionRepository;
@@ -9,6 +11,9 @@ import dev.tally.application.usecase.Outcome;
 import dev.tally.application.usecase.Paging;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.event.Event;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.credit.CreditLedger;
 import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.credit.CreditType;
@@ -35,11 +40,13 @@ public class CreditService {
     private final IdempotentWrites writes;
     private final Clock clock;
     private final UseCaseMetrics metrics;
+    private final EventRecorder events;
 
     @Inject
     public CreditService(CreditTransactionRepository ledger, Accounts accounts, IdempotentWrites writes, Clock clock,
-                         UseCaseMetrics metrics) {
+                         UseCaseMetrics metrics, EventRecorder events) {
         this.metrics = metrics;
+        this.events = events;
         this.ledger = ledger;
         this.accounts = accounts;
         this.writes = writes;
@@ -53,7 +60,7 @@ public class CreditService {
 
     private Outcome<CreditTransaction> writing(CreditWrite command) {
         return writes.execute(command.user(), Optional.of(command.idempotencyKey()), command.fingerprint(), () -> {
-            accounts.user(command.user());
+            UserRepository.WithPlan account = accounts.withPlan(command.user());
             CreditEntry entry = entryFor(command, clock.instant());
             if (command.kind() == CreditWrite.Kind.REFUND) {
                 String usageId = entry.refundOf().orElseThrow();
@@ -70,8 +77,19 @@ public class CreditService {
                 throw DomainException.unprocessable("balance_out_of_range",
                         "a balance stays within " + CreditLedger.MAX_BALANCE + " credits either way");
             }
-            return Outcome.done(((CreditAppend.Appended) appended).transaction());
+            CreditTransaction written = ((CreditAppend.Appended) appended).transaction();
+            balanceLow(written, account.plan().map(Plan::alerts).orElse(PlanAlerts.DEFAULT));
+            return Outcome.done(written);
         }, CreditTransaction::id, id -> ledger.find(command.user(), id).orElseThrow());
+    }
+
+    /** An entry taking the balance from above the plan's low mark to at or below it is an event (R75). */
+    private void balanceLow(CreditTransaction written, PlanAlerts alerts) {
+        long after = written.balanceAfter();
+        if (alerts.balanceFellLow(after - written.amount(), after)) {
+            events.recordOnce(Event.balanceLowKey(written.id()), fresh -> Event.balanceLow(fresh.id(), fresh.at(),
+                    written.user(), after, alerts.lowBalanceCredits().orElseThrow(), written.id()));
+        }
     }
 
     private CreditEntry entryFor(CreditWrite command, Instant now) {

@@ -48,7 +48,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
-    public AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce) {
+    public AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce,
+                               Set<MetricKey> watch) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             List<PeriodRecord> fresh = new ArrayList<>();
@@ -90,7 +91,14 @@ public final class InMemoryUsageLedger implements UsageLedger {
             for (PeriodRecord entry : fresh) {
                 ledger.store(new Fact(entry.record(), entry.fingerprint(), entry.period()));
             }
-            return new AppendResult.Appended(fresh.size(), duplicates);
+            List<AppendResult.Raised> raised = new ArrayList<>();
+            requested.forEach((key, quantity) -> {
+                if (watch.contains(key.metric())) {
+                    raised.add(new AppendResult.Raised(key.metric(), key.period(), quantity,
+                            ledger.rollups.get(key).used));
+                }
+            });
+            return new AppendResult.Appended(fresh.size(), duplicates, raised);
         }
     }
 
@@ -202,12 +210,16 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
-    public boolean consume(UserId user, String reservationId, String idempotencyKey) {
+    public Optional<AppendResult.Raised> consumeReporting(UserId user, String reservationId, String idempotencyKey) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             Held held = ledger.reservations.get(reservationId);
-            return held != null && ledger.end(reservationId, ReservationState.COMMITTED, held.quantity,
-                    fact(user, reservationId, held, held.quantity, idempotencyKey));
+            if (held == null || !ledger.end(reservationId, ReservationState.COMMITTED, held.quantity,
+                    fact(user, reservationId, held, held.quantity, idempotencyKey))) {
+                return Optional.empty();
+            }
+            return Optional.of(new AppendResult.Raised(held.metric, held.period, held.quantity,
+                    ledger.rollup(RollupKey.of(held.metric, held.period)).used));
         }
     }
 

@@ -1,6 +1,10 @@
 package dev.tally.application.port;
 
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.usage.IdempotencyKey;
+import java.math.BigDecimal;
+import java.util.List;
 
 /** What {@link UsageLedger#append} did: everything, or nothing and why. */
 public sealed interface AppendResult permits AppendResult.Appended, AppendResult.KeyReused, Denied {
@@ -10,8 +14,29 @@ public sealed interface AppendResult permits AppendResult.Appended, AppendResult
      *
      * @param accepted   records stored now
      * @param duplicates records whose key was already stored with the same payload: not counted again
+     * @param raised     the rollups of watched metrics that this append raised, with their new used
      */
-    record Appended(int accepted, int duplicates) implements AppendResult {
+    record Appended(int accepted, int duplicates, List<Raised> raised) implements AppendResult {
+
+        public Appended {
+            raised = List.copyOf(raised);
+        }
+
+        /** Appended, reporting no rollup. */
+        public Appended(int accepted, int duplicates) {
+            this(accepted, duplicates, List.of());
+        }
+    }
+
+    /**
+     * A rollup an append raised by {@code added}, to {@code usedAfter}, read in the same atomic
+     * write: {@code usedAfter - added} is what it held just before (R75).
+     */
+    record Raised(MetricKey metric, BillingPeriod period, BigDecimal added, BigDecimal usedAfter) {
+
+        public BigDecimal usedBefore() {
+            return usedAfter.subtract(added);
+        }
     }
 
     /** A record's key was already stored with a different payload; nothing was stored (R20). */

@@ -10,7 +10,8 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
                            PlanRepository plans, UserRepository users, ModelPriceRepository modelPrices,
                            ReportRunRepository runs, CreditTransactionRepository credits, ApiCallRepository apiCalls,
                            ActivationCodeRepository activationCodes, SessionRepository sessions,
-                           ApiKeyRepository apiKeys, AllocationRepository allocations) {
+                           ApiKeyRepository apiKeys, AllocationRepository allocations, EventLog events,
+                           WebhookStore webhooks) {
 
     public TallyStorage {
         Objects.requireNonNull(transactions, "transactions");
@@ -26,6 +27,8 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(apiKeys, "apiKeys");
         Objects.requireNonNull(allocations, "allocations");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(webhooks, "webhooks");
     }
 
 }

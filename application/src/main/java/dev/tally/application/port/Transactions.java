@@ -27,6 +27,13 @@ public interface Transactions {
         return inTransaction(work);
     }
 
+    /**
+     * Runs {@code action} once the transaction this thread is in has committed (with a group
+     * commit, once the group's commit is done), or at once outside a transaction; never when it
+     * rolls back. For telling others about what a transaction wrote (R78), never for writes.
+     */
+    void afterCommit(Runnable action);
+
     /** {@link #inTransaction(Supplier)} for work without a result. */
     default void run(Runnable work) {
         inTransaction(() -> {

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.function.Function;
 
@@ -36,7 +37,17 @@ public interface UsageLedger {
      * which readers do not show as usage). A key stored with a different payload also stores and
      * counts nothing, and the first such key in request order is returned.
      */
-    AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce);
+    default AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce) {
+        return append(user, records, enforce, Set.of());
+    }
+
+    /**
+     * {@link #append(UserId, List, Map)}, also reporting, for each rollup of a metric in
+     * {@code watch} that it raised, the rollup's new {@code used} as the same atomic write left it
+     * ({@link AppendResult.Raised}): what alert thresholds are checked against (R75). Rollups of
+     * other metrics cost nothing more.
+     */
+    AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce, Set<MetricKey> watch);
 
     /** Used and reserved of every metric with a rollup in {@code period}. */
     Map<MetricKey, UsageTotals> totals(UserId user, BillingPeriod period);
@@ -115,7 +126,15 @@ public interface UsageLedger {
      * Turns a held reservation into used quantity of its own period, stored as a fact under
      * {@code idempotencyKey}; returns false when no such reservation is held.
      */
-    boolean consume(UserId user, String reservationId, String idempotencyKey);
+    default boolean consume(UserId user, String reservationId, String idempotencyKey) {
+        return consumeReporting(user, reservationId, idempotencyKey).isPresent();
+    }
+
+    /**
+     * {@link #consume}, reporting the rollup it raised with its new {@code used}, as the same
+     * atomic step left it (R75); empty when no such reservation is held.
+     */
+    Optional<AppendResult.Raised> consumeReporting(UserId user, String reservationId, String idempotencyKey);
 
     /**
      * Refiles every fact and open reservation of {@code user} into the period {@code periodOf}

@@ -1,7 +1,9 @@
 package dev.tally.application.run;
 
+import dev.tally.application.event.EventRecorder;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.Denied;
+import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.ReportRunRepository;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.Transactions;
@@ -12,6 +14,7 @@ import dev.tally.application.usecase.Outcome;
 import dev.tally.application.usecase.Paging;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.event.Event;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
@@ -54,6 +57,7 @@ public class ReportRunService {
     private final Clock clock;
     private final Duration timeout;
     private final UseCaseMetrics metrics;
+    private final EventRecorder events;
 
     /**
      * @param timeout how long a run may stay {@code running} before the sweep ends it as
@@ -62,8 +66,9 @@ public class ReportRunService {
     @Inject
     public ReportRunService(ReportRunRepository runs, UsageLedger ledger, Metering metering, ModelPriceService prices,
                             Accounts accounts, IdempotentWrites writes, Transactions transactions, Clock clock,
-                            Duration timeout, UseCaseMetrics metrics) {
+                            Duration timeout, UseCaseMetrics metrics, EventRecorder events) {
         this.metrics = metrics;
+        this.events = events;
         this.runs = runs;
         this.ledger = ledger;
         this.metering = metering;
@@ -99,6 +104,7 @@ public class ReportRunService {
             // A refusal first sweeps runs past their timeout (see start), which ends their holds too.
             ReserveResult reserved = hold(user, plan, run);
             if (reserved instanceof Denied denied) {
+                events.limitDenied(user.id(), denied);
                 return Outcome.refused(Metering.exceeded(denied, plan));
             }
             runs.insert(run);
@@ -181,13 +187,19 @@ public class ReportRunService {
         return ended;
     }
 
-    /** Stores an ended run and settles its reservation in the same transaction. */
+    /** Stores an ended run, settles its reservation and records that it completed, in the same transaction. */
     private void settle(ReportRun ended) {
         if (!runs.replace(ended, RunStatus.RUNNING)) {
             throw DomainException.conflict("run_not_running", "run " + ended.id() + " has already ended");
         }
+        events.recordOnce(Event.runKey(ended.id()), fresh -> Event.runCompleted(fresh.id(), fresh.at(), ended.user(),
+                ended.id(), ended.status().wireName(), ended.costUsd(), ended.errorCode().orElse(null)));
         if (ended.status() == RunStatus.SUCCEEDED) {
-            if (!ledger.consume(ended.user(), ended.id(), "run:" + ended.id())) {
+            Optional<AppendResult.Raised> consumed = ledger.consumeReporting(ended.user(), ended.id(),
+                    "run:" + ended.id());
+            if (consumed.isPresent()) {
+                events.thresholdsReached(ended.user(), accounts.planOf(accounts.user(ended.user())), consumed.get());
+            } else {
                 // Its hold expired and was ended before the run finished: the run still succeeded,
                 // so it counts, past the limit if need be, like any usage that has happened.
                 User user = accounts.user(ended.user());

@@ -6,6 +6,7 @@ import dev.tally.application.port.Denied;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.UserRepository;
 import dev.tally.application.port.UsageLedger;
+import dev.tally.application.event.EventRecorder;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.period.BillingPeriod;
@@ -35,7 +36,8 @@ import java.util.TreeSet;
  * The metering steps that use cases share, run inside the caller's transaction: record usage the
  * server built itself (for a session, a code, an API call), with or without the plan's limits,
  * and read usage back. Shown and enforced usage come from the same ledger rollups, for the same
- * period, through this one class (R10).
+ * period, through this one class (R10). It also records, in the same transaction, the alerts a
+ * write causes: a threshold reached, a first denial (R75).
  *
  * <p>Not a use case: services get it by constructor; clients call the services.
  */
@@ -44,12 +46,14 @@ public class Metering {
     private final UsageLedger ledger;
     private final Accounts accounts;
     private final Clock clock;
+    private final EventRecorder events;
 
     @Inject
-    public Metering(UsageLedger ledger, Accounts accounts, Clock clock) {
+    public Metering(UsageLedger ledger, Accounts accounts, Clock clock, EventRecorder events) {
         this.ledger = ledger;
         this.accounts = accounts;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -79,24 +83,27 @@ public class Metering {
     /** Appends records already filed in their periods; with {@code enforce}, under the plan's limits. */
     Outcome<UsageRecorded> append(User user, Plan plan, List<PeriodRecord> filed, boolean enforce) {
         Map<MetricKey, Limit> limits = new HashMap<>();
-        if (enforce) {
-            for (PeriodRecord entry : filed) {
-                Limit limit = plan.limitOf(entry.record().metric());
-                if (!limit.isUnlimited()) {
-                    limits.put(entry.record().metric(), limit);
-                }
+        for (PeriodRecord entry : filed) {
+            Limit limit = plan.limitOf(entry.record().metric());
+            if (!limit.isUnlimited()) {
+                limits.put(entry.record().metric(), limit);
             }
         }
-        AppendResult result = ledger.append(user.id(), filed, limits);
+        // Only limited metrics have thresholds, so only their rollups report their new used.
+        Set<MetricKey> watch = plan.alerts().thresholdsPercent().isEmpty() ? Set.of() : limits.keySet();
+        Map<MetricKey, Limit> enforced = enforce ? limits : Map.of();
+        AppendResult result = ledger.append(user.id(), filed, enforced, watch);
         if (result instanceof Denied denied && expireStale(user.id(), denied)) {
-            result = ledger.append(user.id(), filed, limits);
+            result = ledger.append(user.id(), filed, enforced, watch);
         }
         if (result instanceof AppendResult.Appended appended) {
+            appended.raised().forEach(raised -> events.thresholdsReached(user.id(), plan, raised));
             return Outcome.done(new UsageRecorded(appended.accepted(), appended.duplicates()));
         } else if (result instanceof AppendResult.KeyReused reused) {
             throw DomainException.unprocessable("idempotency_key_reused",
                     "idempotency key " + reused.key() + " was already used with a different record");
         } else if (result instanceof Denied denied) {
+            events.limitDenied(user.id(), denied);
             return Outcome.refused(exceeded(denied, plan));
         }
         throw new IllegalStateException("unknown append result " + result);

@@ -57,7 +57,9 @@ public final class AllOrNothingCheck {
                 watched(ApiCallRepository.class, storage.apiCalls()),
                 watched(ActivationCodeRepository.class, storage.activationCodes()),
                 watched(SessionRepository.class, storage.sessions()), watched(ApiKeyRepository.class, storage.apiKeys()),
-                watched(AllocationRepository.class, storage.allocations()));
+                watched(AllocationRepository.class, storage.allocations()),
+                // Not watched: the first denial of a metric in a period is itself recorded (R75).
+                storage.events(), storage.webhooks());
     }
 
     /** Every broken transaction seen so far, described. */
@@ -96,6 +98,11 @@ public final class AllOrNothingCheck {
                 } finally {
                     writes.remove();
                 }
+            }
+
+            @Override
+            public void afterCommit(Runnable action) {
+                inner.afterCommit(action);
             }
         };
     }

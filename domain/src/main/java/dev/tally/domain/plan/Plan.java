@@ -12,14 +12,15 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A named set of limits per metric, a per-item cap on file size and the threshold at which a
- * metric turns to {@code warning} (R11, R15, R16). A monthly budget is simply the limit of
- * {@link MetricKey#COST_USD}. {@code allocations} limit current counts that no period resets
- * (seats, projects, stored gigabytes; R72); a metric is either metered or an allocation, never
- * both.
+/**
+ * A named set of limits per metric, a per-item cap on file size, the threshold at which a
+ * metric turns to {@code warning} and when users are alerted (R11, R15, R16, R75). A monthly
+ * budget is simply the limit of {@link MetricKey#COST_USD}. {@code allocations} limit current
+ * counts that no period resets (seats, projects, stored gigabytes; R72); a metric is either
+ * metered or an allocation, never both.
  */
 public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
-                   int warningThresholdPercent, PlanLimits allocations) {
+                   int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts) {
 
     /** The default warning threshold (R15). */
     public static final int DEFAULT_WARNING_THRESHOLD_PERCENT = 80;
@@ -28,6 +29,7 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(maxFileSizeMb, "maxFileSizeMb");
+        Objects.requireNonNull(alerts, "alerts");
         name = name == null || name.isBlank() ? id.value() : name;
         if (name.length() > 200) {
             throw DomainException.invalid("invalid_plan", "plan name is longer than 200 characters");
@@ -47,15 +49,27 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
         }
     }
 
-    /** A plan without allocations. */
+    /** A plan without allocations and with the default alerts (R72, R75). */
     public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
                 int warningThresholdPercent) {
-        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, PlanLimits.none());
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, PlanLimits.none(), PlanAlerts.DEFAULT);
+    }
+
+    /** A plan with these allocations and the default alerts (R72, R75). */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent, PlanLimits allocations) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, PlanAlerts.DEFAULT);
+    }
+
+    /** A plan without allocations and with these alerts (R72, R75). */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent, PlanAlerts alerts) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, PlanLimits.none(), alerts);
     }
 
     /** This plan with {@code allocations} instead of its own. */
     public Plan withAllocations(PlanLimits allocations) {
-        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations);
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts);
     }
 
     /** Whether the plan lists {@code metric} under its allocations (R72). */
@@ -103,6 +117,11 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
             return LimitDecision.allowed();
         }
         return LimitExceeded.ofAllocation(metric, value, limit.max().orElseThrow(), requested, id);
+    }
+
+    /** This plan with {@code alerts} instead of its own. */
+    public Plan withAlerts(PlanAlerts alerts) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts);
     }
 
     /** A plan with these limits, no file-size cap and the default warning threshold. */

@@ -9,8 +9,10 @@ import dev.tally.application.port.PlanRepository;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,24 @@ public abstract class PlanRepositoryContract {
         assertThat(stored.limitOf(MetricKey.RUNS)).isEqualTo(Limit.of(0));
         assertThat(stored.limitOf(MetricKey.SESSIONS)).isEqualTo(Limit.unlimited());
         assertThat(plans().find(new PlanId(newId("missing")))).isEmpty();
+    }
+
+    @Test
+    void R75_a_plan_keeps_its_alert_thresholds_and_low_balance_and_none_are_none() {
+        PlanId alerted = new PlanId(newId("alerted"));
+        PlanId silent = new PlanId(newId("silent"));
+        Plan withAlerts = Plan.of(alerted, "Alerted", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(10))))
+                .withAlerts(new PlanAlerts(List.of(100, 50, 90), Optional.of(25L)));
+        Plan withoutAlerts = Plan.of(silent, "Silent", new PlanLimits(Map.of()))
+                .withAlerts(new PlanAlerts(List.of(), Optional.empty()));
+        plans().save(withAlerts);
+        plans().save(withoutAlerts);
+
+        assertThat(plans().find(alerted).orElseThrow().alerts())
+                .isEqualTo(new PlanAlerts(List.of(50, 90, 100), Optional.of(25L)));
+        assertThat(plans().find(silent).orElseThrow().alerts().thresholdsPercent()).isEmpty();
+        assertThat(plans().all()).filteredOn(plan -> plan.id().equals(alerted)).singleElement()
+                .extracting(Plan::alerts).isEqualTo(withAlerts.alerts());
     }
 
     @Test

@@ -1,0 +1,104 @@
+package dev.tally.application.event;
+
+import dev.tally.application.port.AppendResult;
+import dev.tally.application.port.Denied;
+import dev.tally.application.port.EventLog;
+import dev.tally.application.port.Transactions;
+import dev.tally.application.port.WebhookStore;
+import dev.tally.domain.event.Event;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.user.UserId;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * Records events inside the caller's transaction (R75), with their webhook deliveries (R76), and tells the registered listeners about
+ * each once that transaction has committed (R78). Not a use case: the services that cause events
+ * get it by constructor. One per Tally ({@code @Singleton} for a container), since the listeners
+ * registered through {@link EventService} are its own.
+ */
+@Singleton
+public class EventRecorder {
+
+    private final EventLog log;
+    private final WebhookStore webhooks;
+    private final Transactions transactions;
+    private final Clock clock;
+    private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
+
+    @Inject
+    public EventRecorder(EventLog log, WebhookStore webhooks, Transactions transactions, Clock clock) {
+        this.log = log;
+        this.webhooks = webhooks;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /**
+     * Appends the event {@code build} makes from a fresh id and the clock's instant, unless the
+     * user already has one under {@code onceKey}; must run inside the causing write's transaction.
+     */
+    public void recordOnce(String onceKey, Function<Fresh, Event> build) {
+        Event event = build.apply(new Fresh("evt_" + UUID.randomUUID().toString().replace("-", ""), clock.instant()));
+        if (!log.appendOnce(event, onceKey)) {
+            return;
+        }
+        // Its deliveries are created with it, so they exist if and only if it does (R76).
+        webhooks.enqueue(event, event.createdAt());
+        if (!listeners.isEmpty()) {
+            transactions.afterCommit(() -> publish(event));
+        }
+    }
+
+    /**
+     * One event per threshold of the plan that a raise took used across (R75). The ledger's row
+     * lock orders the raises of one rollup, so their before-and-after ranges never overlap and one
+     * raise alone crosses each threshold; the once-key keeps it one even when the rollup is rebuilt
+     * or lowered.
+     */
+    public void thresholdsReached(UserId user, Plan plan, AppendResult.Raised raised) {
+        Limit limit = plan.limitOf(raised.metric());
+        if (limit.isUnlimited()) {
+            return;
+        }
+        BigDecimal max = limit.max().orElseThrow();
+        for (int threshold : plan.alerts().crossed(raised.usedBefore(), raised.usedAfter(), max)) {
+            recordOnce(Event.thresholdKey(raised.metric(), raised.period(), threshold), fresh ->
+                    Event.thresholdReached(fresh.id(), fresh.at(), user, raised.metric(), threshold,
+                            raised.usedAfter(), max, raised.period()));
+        }
+    }
+
+    /** The first denial of a metric in a period is recorded; later ones are not (R75). */
+    public void limitDenied(UserId user, Denied denied) {
+        recordOnce(Event.deniedKey(denied.metric(), denied.period()), fresh ->
+                Event.limitDenied(fresh.id(), fresh.at(), user, denied.metric(), denied.current().used(),
+                        denied.current().reserved(), denied.requested(), denied.limit(), denied.period()));
+    }
+
+    void listen(EventListener listener) {
+        listeners.add(listener);
+    }
+
+    private void publish(Event event) {
+        for (EventListener listener : listeners) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException ignored) {
+                // One embedder's failing listener must not fail the write that committed, nor the others.
+            }
+        }
+    }
+
+    /** The id and instant of an event about to be recorded. */
+    public record Fresh(String id, Instant at) {
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tally.application.event;
+
+import dev.tally.domain.DomainException;
+import dev.tally.domain.event.EventType;
+import dev.tally.domain.user.UserId;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A page of events, oldest first (R75).
+ *
+ * @param user   only this user's events when given
+ * @param type   only events of this type when given
+ * @param limit  1–100 events
+ * @param cursor where the previous page stopped, as {@link EventPage#nextCursor} gave it
+ */
+public record ListEvents(Optional<UserId> user, Optional<EventType> type, int limit, Optional<String> cursor) {
+
+    public static final int MAX_LIMIT = 100;
+    public static final int DEFAULT_LIMIT = 50;
+
+    public ListEvents {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(cursor, "cursor");
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw DomainException.invalid("invalid_paging", "limit must be 1-" + MAX_LIMIT + ": " + limit);
+        }
+    }
+
+    /** The first page of every event. */
+    public static ListEvents all() {
+        return new ListEvents(Optional.empty(), Optional.empty(), DEFAULT_LIMIT, Optional.empty());
+    }
+
+    /** The first page of {@code user}'s events. */
+    public static ListEvents of(UserId user) {
+        return new ListEvents(Optional.of(user), Optional.empty(), DEFAULT_LIMIT, Optional.empty());
+    }
+}

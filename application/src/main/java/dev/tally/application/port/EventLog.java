@@ -1,0 +1,35 @@
+package dev.tally.application.port;
+
+import dev.tally.domain.event.Event;
+import dev.tally.domain.event.EventType;
+import dev.tally.domain.user.UserId;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The event outbox (R75): events are appended in the transaction of the write that causes them,
+ * so an event exists if and only if its write committed; they are never changed and are kept.
+ */
+public interface EventLog {
+
+    /**
+     * Appends {@code event} unless the user already has an event under {@code onceKey}; returns
+     * whether it was appended. The key is unique per user in storage, so two writers, two nodes or
+     * a retry never both append one (insert-if-absent, not read-then-write).
+     */
+    boolean appendOnce(Event event, String onceKey);
+
+    /** The event with this id. */
+    Optional<Event> find(String id);
+
+    /**
+     * Events oldest first, after the position {@code after} (0 for the start, or the
+     * {@link Logged#position} of an event read before), at most {@code limit}; only
+     * {@code user}'s and of {@code type} when given.
+     */
+    List<Logged> page(Optional<UserId> user, Optional<EventType> type, long after, int limit);
+
+    /** An event and its position in the log, which grows with every append. */
+    record Logged(long position, Event event) {
+    }
+}

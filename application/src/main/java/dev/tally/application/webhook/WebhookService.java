@@ -1,0 +1,99 @@
+package dev.tally.application.webhook;
+
+import dev.tally.application.port.EventLog;
+import dev.tally.application.port.Transactions;
+import dev.tally.application.port.WebhookStore;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.event.Event;
+import dev.tally.domain.webhook.WebhookEndpoint;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Webhook endpoints and their deliveries, for the operator (R76, R77): create or replace an
+ * endpoint (its secret generated at creation), list and delete them, read an endpoint's attempts,
+ * redeliver an event.
+ */
+public class WebhookService {
+
+    /** Attempts shown per endpoint, newest first. */
+    public static final int ATTEMPTS_SHOWN = 100;
+
+    private static final SecureRandom SECRETS = new SecureRandom();
+
+    private final WebhookStore store;
+    private final EventLog events;
+    private final Transactions transactions;
+    private final UrlGuard guard;
+    private final Clock clock;
+
+    public WebhookService(WebhookStore store, EventLog events, Transactions transactions, UrlGuard guard,
+                          Clock clock) {
+        this.store = store;
+        this.events = events;
+        this.transactions = transactions;
+        this.guard = guard;
+        this.clock = clock;
+    }
+
+    /** Creates the endpoint with a fresh secret, or changes its URL, events and state. */
+    public SavedEndpoint put(PutEndpoint command) {
+        guard.check(command.url());
+        return transactions.inTransaction(() -> {
+            boolean enabled = command.enabled().orElse(true);
+            return store.find(command.id())
+                    .map(stored -> {
+                        WebhookEndpoint changed = stored.changedTo(command.url(), command.events(), enabled);
+                        store.save(changed);
+                        return new SavedEndpoint(changed, false);
+                    })
+                    .orElseGet(() -> {
+                        WebhookEndpoint created = new WebhookEndpoint(command.id(), command.url(), command.events(),
+                                enabled, newSecret(), clock.instant());
+                        store.save(created);
+                        return new SavedEndpoint(created, true);
+                    });
+        });
+    }
+
+    public List<WebhookEndpoint> list() {
+        return store.endpoints();
+    }
+
+    /** Deletes the endpoint and its pending deliveries; {@code 404 webhook_endpoint_not_found} when there is none. */
+    public void delete(String id) {
+        if (!transactions.inTransaction(() -> store.delete(id))) {
+            throw notFound(id);
+        }
+    }
+
+    /** The endpoint's attempts, newest first. */
+    public List<WebhookStore.Attempt> attempts(String endpointId) {
+        store.find(endpointId).orElseThrow(() -> notFound(endpointId));
+        return store.attempts(endpointId, ATTEMPTS_SHOWN);
+    }
+
+    /** Delivers the event again to every endpoint subscribed to it; returns to how many. */
+    public int redeliver(String eventId) {
+        Event event = events.find(eventId).orElseThrow(() ->
+                DomainException.notFound("event_not_found", "no event " + eventId));
+        return transactions.inTransaction(() -> store.redeliver(event, clock.instant()));
+    }
+
+    /** Deliveries by state, for metrics. */
+    public WebhookStore.Counts counts() {
+        return store.counts();
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[24];
+        SECRETS.nextBytes(bytes);
+        return "whsec_" + HexFormat.of().formatHex(bytes);
+    }
+
+    private static DomainException notFound(String id) {
+        return DomainException.notFound("webhook_endpoint_not_found", "no webhook endpoint " + id);
+    }
+}

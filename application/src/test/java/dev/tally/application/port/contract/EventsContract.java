@@ -1,0 +1,301 @@
+package dev.tally.application.port.contract;
+
+import static dev.tally.application.port.contract.Fixtures.concurrently;
+import static dev.tally.application.port.contract.Fixtures.newId;
+import static dev.tally.application.port.contract.Fixtures.newUser;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.application.ManualClock;
+import dev.tally.application.Tally;
+import dev.tally.application.credit.CreditWrite;
+import dev.tally.application.event.EventPage;
+import dev.tally.application.event.ListEvents;
+import dev.tally.application.port.TallyStorage;
+import dev.tally.application.run.CompleteRun;
+import dev.tally.application.run.StartRun;
+import dev.tally.application.usage.RecordUsage;
+import dev.tally.application.usage.UsageItem;
+import dev.tally.application.usage.UsageRecorded;
+import dev.tally.application.usecase.Outcome;
+import dev.tally.application.user.PutUser;
+import dev.tally.domain.event.Event;
+import dev.tally.domain.event.EventType;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanAlerts;
+import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.plan.PlanLimits;
+import dev.tally.domain.run.ReportRun;
+import dev.tally.domain.run.RunCompletion;
+import dev.tally.domain.run.RunStatus;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.user.UserId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Events are written with the write that causes them, exactly once (R75), on every storage and
+ * across two nodes sharing one; in-process listeners hear each once it has committed (R78).
+ */
+public abstract class EventsContract {
+
+    private static final Instant START = Instant.parse("2026-03-10T12:00:00Z");
+    private static final MetricKey EXPORTS = new MetricKey("exports");
+
+    /** The storage of this node. */
+    protected abstract TallyStorage storage();
+
+    /** Another node's storage over the same data (the same storage where there is only one process). */
+    protected abstract TallyStorage anotherNode();
+
+    private final ManualClock clock = new ManualClock(START);
+    private Tally tally;
+    private PlanId plan;
+
+    @BeforeEach
+    void setUp() {
+        tally = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
+        plan = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(plan, "Alerts", new PlanLimits(Map.of(EXPORTS, Limit.of(64)))));
+    }
+
+    private UserId newSubscriber() {
+        UserId user = newUser();
+        tally.users().put(PutUser.of(user, plan));
+        return user;
+    }
+
+    private static Outcome<UsageRecorded> record(Tally on, UserId user, long quantity, String key, boolean enforce) {
+        return on.usage().record(new RecordUsage(user, List.of(UsageItem.of(EXPORTS, quantity, key)), enforce));
+    }
+
+    private List<Event> events(UserId user) {
+        List<Event> all = new ArrayList<>();
+        Optional<String> cursor = Optional.empty();
+        do {
+            EventPage page = tally.events().list(new ListEvents(Optional.of(user), Optional.empty(), 7, cursor));
+            all.addAll(page.events());
+            cursor = page.nextCursor();
+        } while (cursor.isPresent());
+        return all;
+    }
+
+    private List<String> thresholds(UserId user) {
+        return events(user).stream().filter(e -> e.type() == EventType.USAGE_THRESHOLD_REACHED)
+                .map(e -> e.data().replaceAll(".*\"threshold_percent\":(\\d+).*", "$1")).toList();
+    }
+
+    @Test
+    void R75_a_write_crossing_80_percent_creates_one_event_with_its_figures_and_retries_create_none() {
+        UserId user = newSubscriber();
+
+        record(tally, user, 50, "a", true).orElseThrow();
+        assertThat(events(user)).isEmpty();
+        record(tally, user, 2, "b", true).orElseThrow();
+        record(tally, user, 2, "b", true).orElseThrow();
+        record(tally, user, 1, "c", false).orElseThrow();
+
+        List<Event> events = events(user);
+        assertThat(events).hasSize(1);
+        Event reached = events.get(0);
+        assertThat(reached.type()).isEqualTo(EventType.USAGE_THRESHOLD_REACHED);
+        assertThat(reached.id()).startsWith("evt_");
+        assertThat(reached.user()).isEqualTo(user);
+        assertThat(reached.createdAt()).isEqualTo(START);
+        assertThat(reached.data()).isEqualTo("{\"metric\":\"exports\",\"threshold_percent\":80,\"used\":52,"
+                + "\"limit\":64,\"period\":{\"start\":\"2026-03-01T00:00:00Z\",\"end\":\"2026-04-01T00:00:00Z\"}}");
+    }
+
+    @Test
+    void R75_one_write_from_below_80_to_the_limit_creates_both_events_in_order() {
+        UserId user = newSubscriber();
+
+        record(tally, user, 64, "all", false).orElseThrow();
+        record(tally, user, 10, "past", false).orElseThrow();
+
+        assertThat(thresholds(user)).containsExactly("80", "100");
+    }
+
+    @Test
+    void R75_sixty_four_concurrent_writers_on_two_nodes_create_exactly_one_event_per_threshold() throws Exception {
+        Tally other = Tally.create(anotherNode(), clock, Tally.Settings.DEFAULTS);
+        UserId user = newSubscriber();
+
+        List<Outcome<UsageRecorded>> first = concurrently(64, 64, i ->
+                () -> record(i % 2 == 0 ? tally : other, user, 1, "w" + i, true));
+        // Every writer again with its key (a retry), and 64 more that find the limit reached.
+        List<Outcome<UsageRecorded>> again = concurrently(64, 128, i ->
+                () -> record(i % 2 == 0 ? other : tally, user, 1, "w" + i, true));
+
+        assertThat(first).allMatch(outcome -> outcome.orElseThrow().accepted() == 1);
+        assertThat(again.subList(0, 64)).allMatch(outcome -> outcome.orElseThrow().duplicates() == 1);
+        assertThat(again.subList(64, 128)).allMatch(outcome -> outcome instanceof Outcome.Refused<?>);
+        assertThat(thresholds(user)).containsExactly("80", "100");
+        assertThat(events(user)).filteredOn(e -> e.type() == EventType.USAGE_LIMIT_DENIED).hasSize(1);
+        assertThat(events(user)).hasSize(3);
+    }
+
+    @Test
+    void R75_sixty_four_unenforced_writers_each_crossing_both_thresholds_at_once_create_one_of_each()
+            throws Exception {
+        UserId user = newSubscriber();
+        Tally other = Tally.create(anotherNode(), clock, Tally.Settings.DEFAULTS);
+
+        concurrently(64, 64, i -> () -> record(i % 2 == 0 ? tally : other, user, 64, "big" + i, false));
+
+        assertThat(thresholds(user)).containsExactly("80", "100");
+    }
+
+    @Test
+    void R75_the_first_denial_of_a_metric_in_a_period_creates_one_limit_denied_event() {
+        UserId user = newSubscriber();
+        record(tally, user, 60, "a", true).orElseThrow();
+
+        assertThat(record(tally, user, 5, "b", true)).isInstanceOf(Outcome.Refused.class);
+        assertThat(record(tally, user, 6, "c", true)).isInstanceOf(Outcome.Refused.class);
+
+        List<Event> denied = events(user).stream().filter(e -> e.type() == EventType.USAGE_LIMIT_DENIED).toList();
+        assertThat(denied).hasSize(1);
+        assertThat(denied.get(0).data()).startsWith("{\"metric\":\"exports\",\"used\":60,\"reserved\":0,"
+                + "\"requested\":5,\"limit\":64,");
+    }
+
+    @Test
+    void R75_thresholds_are_the_plans_own_and_reached_again_in_the_next_period() {
+        PlanId custom = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(custom, "Custom", new PlanLimits(Map.of(EXPORTS, Limit.of(10))))
+                .withAlerts(new PlanAlerts(List.of(50), Optional.empty())));
+        UserId user = newUser();
+        tally.users().put(PutUser.of(user, custom));
+
+        record(tally, user, 5, "march", false).orElseThrow();
+        clock.set(Instant.parse("2026-04-15T00:00:00Z"));
+        record(tally, user, 9, "april", false).orElseThrow();
+
+        assertThat(thresholds(user)).containsExactly("50", "50");
+        assertThat(events(user).get(1).data()).contains("\"start\":\"2026-04-01T00:00:00Z\"");
+    }
+
+    @Test
+    void R75_events_page_oldest_first_filtered_by_user_and_type() {
+        UserId one = newSubscriber();
+        UserId two = newSubscriber();
+        record(tally, one, 64, "a", false).orElseThrow();
+        record(tally, two, 52, "a", false).orElseThrow();
+        record(tally, one, 1, "b", true);
+
+        EventPage first = tally.events().list(new ListEvents(Optional.of(one), Optional.empty(), 2, Optional.empty()));
+        EventPage rest = tally.events().list(new ListEvents(Optional.of(one), Optional.empty(), 2,
+                first.nextCursor()));
+        EventPage denials = tally.events().list(new ListEvents(Optional.of(one),
+                Optional.of(EventType.USAGE_LIMIT_DENIED), 10, Optional.empty()));
+
+        assertThat(first.events()).extracting(Event::type).containsExactly(EventType.USAGE_THRESHOLD_REACHED,
+                EventType.USAGE_THRESHOLD_REACHED);
+        assertThat(first.nextCursor()).isPresent();
+        assertThat(rest.events()).extracting(Event::type).containsExactly(EventType.USAGE_LIMIT_DENIED);
+        assertThat(rest.nextCursor()).isEmpty();
+        assertThat(denials.events()).hasSize(1).allMatch(e -> e.user().equals(one));
+        assertThat(thresholds(two)).containsExactly("80");
+    }
+
+    @Test
+    void R75_a_run_that_ends_creates_one_run_completed_even_when_its_completion_is_retried() {
+        PlanId runs = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(runs, "Runs", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(1)))));
+        UserId user = newUser();
+        tally.users().put(PutUser.of(user, runs));
+        ReportRun run = tally.runs().start(new StartRun(user, Optional.empty(), Optional.empty(),
+                Optional.empty())).orElseThrow();
+        Optional<IdempotencyKey> done = Optional.of(new IdempotencyKey("end"));
+        RunCompletion failed = new RunCompletion(RunStatus.FAILED, 10, 5, Optional.empty(), 0, Optional.empty(),
+                Optional.of("boom"), Optional.empty());
+
+        tally.runs().complete(new CompleteRun(user, run.id(), failed, done));
+        tally.runs().complete(new CompleteRun(user, run.id(), failed, done));
+        tally.runs().start(new StartRun(user, Optional.empty(), Optional.empty(), Optional.empty())).orElseThrow();
+        assertThat(tally.runs().start(new StartRun(user, Optional.empty(), Optional.empty(), Optional.empty())))
+                .isInstanceOf(Outcome.Refused.class);
+
+        List<Event> events = events(user);
+        assertThat(events).extracting(Event::type).containsExactly(EventType.RUN_COMPLETED,
+                EventType.USAGE_LIMIT_DENIED);
+        assertThat(events.get(0).data()).isEqualTo("{\"run_id\":\"" + run.id()
+                + "\",\"status\":\"failed\",\"cost_usd\":0,\"error_code\":\"boom\"}");
+    }
+
+    @Test
+    void R75_succeeded_runs_reach_80_and_100_percent_of_the_runs_limit_once_each() {
+        PlanId runs = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(runs, "Runs", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(5)))));
+        UserId user = newUser();
+        tally.users().put(PutUser.of(user, runs));
+        RunCompletion succeeded = new RunCompletion(RunStatus.SUCCEEDED, 10, 5, Optional.empty(), 0,
+                Optional.empty(), Optional.empty(), Optional.empty());
+
+        for (int i = 0; i < 5; i++) {
+            ReportRun run = tally.runs().start(new StartRun(user, Optional.empty(), Optional.empty(),
+                    Optional.empty())).orElseThrow();
+            tally.runs().complete(new CompleteRun(user, run.id(), succeeded, Optional.empty()));
+        }
+
+        assertThat(thresholds(user)).containsExactly("80", "100");
+        assertThat(events(user)).filteredOn(e -> e.type() == EventType.USAGE_THRESHOLD_REACHED).first()
+                .satisfies(e -> assertThat(e.data()).contains("\"metric\":\"runs\"", "\"used\":4", "\"limit\":5"));
+    }
+
+    @Test
+    void R75_a_balance_falling_to_the_low_mark_creates_credits_balance_low_again_only_after_it_rose_above() {
+        PlanId low = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(low, "Low", PlanLimits.none())
+                .withAlerts(new PlanAlerts(List.of(), Optional.of(10L))));
+        UserId user = newUser();
+        tally.users().put(PutUser.of(user, low));
+
+        tally.credits().write(CreditWrite.purchase(user, 30, new IdempotencyKey("buy"))).orElseThrow();
+        tally.credits().write(CreditWrite.spend(user, 20, "export", new IdempotencyKey("s1"))).orElseThrow();
+        tally.credits().write(CreditWrite.spend(user, 20, "export", new IdempotencyKey("s1"))).orElseThrow();
+        tally.credits().write(CreditWrite.spend(user, 5, "export", new IdempotencyKey("s2"))).orElseThrow();
+        tally.credits().write(CreditWrite.purchase(user, 1, new IdempotencyKey("b2"))).orElseThrow();
+        tally.credits().write(CreditWrite.spend(user, 1, "export", new IdempotencyKey("s3"))).orElseThrow();
+        tally.credits().write(CreditWrite.purchase(user, 20, new IdempotencyKey("b3"))).orElseThrow();
+        tally.credits().write(CreditWrite.spend(user, 16, "export", new IdempotencyKey("s4"))).orElseThrow();
+
+        List<Event> events = events(user);
+        assertThat(events).extracting(Event::type).containsOnly(EventType.CREDITS_BALANCE_LOW);
+        assertThat(events).extracting(e -> e.data().replaceAll(".*\"balance\":(\\d+).*", "$1"))
+                .containsExactly("10", "9");
+    }
+
+    @Test
+    void R78_a_listener_hears_every_event_once_after_its_commit_has_made_it_visible() throws Exception {
+        List<Event> heard = new CopyOnWriteArrayList<>();
+        List<Boolean> visibleWhenHeard = new CopyOnWriteArrayList<>();
+        tally.events().listen(event -> {
+            heard.add(event);
+            // Read from another thread: only a committed event is visible there.
+            visibleWhenHeard.add(CompletableFuture.supplyAsync(() -> events(event.user()).stream()
+                    .anyMatch(e -> e.id().equals(event.id()))).join());
+        });
+        List<UserId> users = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            users.add(newSubscriber());
+        }
+
+        concurrently(16, 16, i -> () -> record(tally, users.get(i % 8), 32, "k" + i, true));
+
+        List<Event> stored = new ArrayList<>();
+        users.forEach(user -> stored.addAll(events(user)));
+        assertThat(stored).hasSize(16);
+        assertThat(heard).containsExactlyInAnyOrderElementsOf(stored);
+        assertThat(visibleWhenHeard).hasSize(16).containsOnly(true);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.tally.domain.event;
+
+import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Something that happened to a user's usage, runs or credits, stored in the same transaction as
+ * the write that caused it, immutable and kept (R75); delivered to webhook endpoints (R76) and
+ * to in-process listeners (R78).
+ *
+ * @param id        unique, {@code evt_…}; receivers dedupe by it
+ * @param data      the event's details as a JSON object text ({@link EventData})
+ */
+public record Event(String id, EventType type, Instant createdAt, UserId user, String data) {
+
+    public Event {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(data, "data");
+    }
+
+    /**
+     * The event as receivers get it (R76): {@code {"id", "type", "created_at", "user_id", "data"}}.
+     */
+    public String json() {
+        return EventData.object()
+                .put("id", id)
+                .put("type", type.wireName())
+                .put("created_at", createdAt.toString())
+                .put("user_id", user.value())
+                .putJson("data", data)
+                .json();
+    }
+
+    /**
+     * A write took {@code metric}'s used from below {@code thresholdPercent} of {@code limit} to at
+     * or above it in {@code period}; at most one per (user, metric, period, threshold), which
+     * {@link #thresholdKey} names.
+     */
+    public static Event thresholdReached(String id, Instant at, UserId user, MetricKey metric, int thresholdPercent,
+                                         BigDecimal used, BigDecimal limit, BillingPeriod period) {
+        return new Event(id, EventType.USAGE_THRESHOLD_REACHED, at, user, EventData.object()
+                .put("metric", metric.value())
+                .put("threshold_percent", thresholdPercent)
+                .put("used", used)
+                .put("limit", limit)
+                .put("period", period(period))
+                .json());
+    }
+
+    /** The once-key of a threshold of a metric in a period: the same crossing is never told twice. */
+    public static String thresholdKey(MetricKey metric, BillingPeriod period, int thresholdPercent) {
+        return EventType.USAGE_THRESHOLD_REACHED.wireName() + ":" + metric.value() + ":" + period.start() + ":"
+                + period.end() + ":" + thresholdPercent;
+    }
+
+    /** An enforced write of {@code metric} was refused, the first time in {@code period}. */
+    public static Event limitDenied(String id, Instant at, UserId user, MetricKey metric, BigDecimal used,
+                                    BigDecimal reserved, BigDecimal requested, BigDecimal limit, BillingPeriod period) {
+        return new Event(id, EventType.USAGE_LIMIT_DENIED, at, user, EventData.object()
+                .put("metric", metric.value())
+                .put("used", used)
+                .put("reserved", reserved)
+                .put("requested", requested)
+                .put("limit", limit)
+                .put("period", period(period))
+                .json());
+    }
+
+    /** The once-key of the denials of a metric in a period. */
+    public static String deniedKey(MetricKey metric, BillingPeriod period) {
+        return EventType.USAGE_LIMIT_DENIED.wireName() + ":" + metric.value() + ":" + period.start() + ":"
+                + period.end();
+    }
+
+    /** A run ended (R75): completed by its caller or timed out; once per run. */
+    public static Event runCompleted(String id, Instant at, UserId user, String runId, String status,
+                                     BigDecimal costUsd, String errorCode) {
+        return new Event(id, EventType.RUN_COMPLETED, at, user, EventData.object()
+                .put("run_id", runId)
+                .put("status", status)
+                .put("cost_usd", costUsd)
+                .put("error_code", errorCode)
+                .json());
+    }
+
+    /** The once-key of a run's completion. */
+    public static String runKey(String runId) {
+        return EventType.RUN_COMPLETED.wireName() + ":" + runId;
+    }
+
+    /**
+     * A credit entry took the balance from above {@code lowBalanceCredits} to at or below it (R75):
+     * once per such entry, so again only after the balance has risen above the mark.
+     */
+    public static Event balanceLow(String id, Instant at, UserId user, long balance, long lowBalanceCredits,
+                                   String transactionId) {
+        return new Event(id, EventType.CREDITS_BALANCE_LOW, at, user, EventData.object()
+                .put("balance", balance)
+                .put("low_balance_credits", lowBalanceCredits)
+                .put("transaction_id", transactionId)
+                .json());
+    }
+
+    /** The once-key of the credit entry that took a balance low. */
+    public static String balanceLowKey(String transactionId) {
+        return EventType.CREDITS_BALANCE_LOW.wireName() + ":" + transactionId;
+    }
+
+    private static EventData period(BillingPeriod period) {
+        return EventData.object().put("start", period.start().toString()).put("end", period.end().toString());
+    }
+}
