@@ -88,6 +88,11 @@ final class Db {
         return jdbi;
     }
 
+    /** Whether this database's writes run one at a time in the process ({@link #serializeWrites}). */
+    boolean writesSerialized() {
+        return writes != null;
+    }
+
     /** The DAOs attached to each open handle, by type. */
     private static final Map<Handle, Map<Class<?>, Object>> ATTACHED =
             Collections.synchronizedMap(new IdentityHashMap<>());

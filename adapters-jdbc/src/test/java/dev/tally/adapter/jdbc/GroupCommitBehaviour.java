@@ -39,15 +39,20 @@ abstract class GroupCommitBehaviour {
     abstract TestDatabase database();
 
     private ExecutorService callers;
+    private boolean groupedBefore;
 
     @BeforeEach
     void startCallers() {
         callers = Executors.newCachedThreadPool();
+        // Only H2 files group by default; the mechanism is held to its promises on both databases.
+        groupedBefore = transactions().grouping();
+        transactions().grouping(true);
     }
 
     @AfterEach
     void stopCallers() {
         callers.shutdownNow();
+        transactions().grouping(groupedBefore);
     }
 
     private TallyStorage storage() {
@@ -211,6 +216,7 @@ abstract class GroupCommitBehaviour {
         long groupsBefore = transactions().groupCommits();
         long piecesBefore = transactions().groupedPieces();
         try (JdbcStorage otherNode = database().openAnotherNode()) {
+            ((JdbiTransactions) otherNode.ports().transactions()).grouping(true);
             List<TallyStorage> nodes = List.of(storage(), otherNode.ports());
             // 12 users at a limit of 10, 30 attempts each, spread over both nodes in varying order.
             List<AppendResult> results = concurrently(48, 360, i -> () -> {

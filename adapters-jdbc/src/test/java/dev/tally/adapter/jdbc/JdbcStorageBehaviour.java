@@ -63,6 +63,12 @@ abstract class JdbcStorageBehaviour {
     }
 
     @Test
+    void decisions_run_in_transactions_of_their_own_where_the_pool_works_in_parallel() {
+        // PostgreSQL, and H2 in memory: only an H2 file, one writer at a time, groups decisions.
+        assertThat(((JdbiTransactions) storage().transactions()).grouping()).isFalse();
+    }
+
+    @Test
     void the_daos_a_transaction_attached_go_with_it_so_a_long_running_node_keeps_none() {
         int before = Db.handlesWithDaos();
         UserId user = newUser();
