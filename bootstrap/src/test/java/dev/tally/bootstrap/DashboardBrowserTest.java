@@ -163,8 +163,8 @@ class DashboardBrowserTest {
             if ("usage.threshold_reached".equals(event.get("type").asText())) {
                 JsonNode data = event.get("data");
                 assertThat(cells.get(3).getText()).isEqualTo(data.get("metric").asText() + " reached "
-                        + data.get("threshold_percent").asText() + " % (" + data.get("used").asText() + " of "
-                        + data.get("limit").asText() + ")");
+                        + data.get("threshold_percent").asText() + " % (" + plain(data.get("used")) + " of "
+                        + plain(data.get("limit")) + ")");
             }
         }
 
@@ -343,6 +343,11 @@ class DashboardBrowserTest {
                 assertThat(fill.getAttribute("class")).contains(metric.get("status").asText());
             }
         }
+    }
+
+    /** A JSON number as JavaScript writes it: {@code 4.0} as {@code 4}. */
+    private static String plain(JsonNode number) {
+        return number.decimalValue().stripTrailingZeros().toPlainString();
     }
 
     /** The browser's console errors since the last call (reading the log empties it). */
