@@ -184,6 +184,8 @@ class DashboardBrowserTest {
         if (deliveries.isEmpty()) {
             assertThat(demo.getText()).contains("No delivery attempts yet.");
         }
+        assertThat(widthAt360()).as("no sideways scrolling of the console at 360 px").isLessThanOrEqualTo(360);
+        assertThat(axeViolations()).isEmpty();
         assertThat(consoleErrors()).isEmpty();
     }
 
@@ -275,10 +277,7 @@ class DashboardBrowserTest {
         screenshots("user");
 
         assertThat(axeViolations()).isEmpty();
-        browser.manage().window().setSize(new Dimension(360, 900));
-        Number pageWidth = (Number) ((JavascriptExecutor) browser)
-                .executeScript("return document.documentElement.scrollWidth");
-        assertThat(pageWidth.intValue()).as("no sideways scrolling of the page at 360 px").isLessThanOrEqualTo(360);
+        assertThat(widthAt360()).as("no sideways scrolling of the page at 360 px").isLessThanOrEqualTo(360);
         assertThat(axeViolations()).isEmpty();
         assertThat(consoleErrors()).isEmpty();
     }
@@ -343,6 +342,13 @@ class DashboardBrowserTest {
                 assertThat(fill.getAttribute("class")).contains(metric.get("status").asText());
             }
         }
+    }
+
+    /** The page's width once the window is 360 px wide. */
+    private static int widthAt360() {
+        browser.manage().window().setSize(new Dimension(360, 900));
+        return ((Number) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth"))
+                .intValue();
     }
 
     /** A JSON number as JavaScript writes it: {@code 4.0} as {@code 4}. */
