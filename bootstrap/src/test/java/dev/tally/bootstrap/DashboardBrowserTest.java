@@ -118,35 +118,74 @@ class DashboardBrowserTest {
 
         openUserPage(keys.acme(), "acme");
 
-        List<WebElement> rows = browser.findElements(By.cssSelector("section[aria-labelledby=usage-title] tbody tr"));
-        assertThat(rows).hasSize(billing.get("metrics").size());
-        for (int i = 0; i < rows.size(); i++) {
-            JsonNode metric = billing.get("metrics").get(i);
-            List<WebElement> cells = rows.get(i).findElements(By.tagName("td"));
-            assertThat(cells.get(0).getText()).isEqualTo(metric.get("metric").asText());
-            assertThat(new BigDecimal(cells.get(1).getText())).isEqualByComparingTo(metric.get("used").decimalValue());
-            if (metric.get("limit").isNull()) {
-                assertThat(cells.get(2).getText()).isEqualTo("unlimited");
-            } else {
-                assertThat(new BigDecimal(cells.get(2).getText()))
-                        .isEqualByComparingTo(metric.get("limit").decimalValue());
-            }
-            assertThat(cells.get(5).getText()).isEqualTo(metric.get("status").asText());
-            if (!metric.get("percent").isNull()) {
-                double percent = metric.get("percent").asDouble();
-                assertThat(cells.get(4).getText()).endsWith(" %");
-                assertThat(new BigDecimal(cells.get(4).getText().replace(" %", "")))
-                        .isEqualByComparingTo(metric.get("percent").decimalValue());
-                WebElement track = cells.get(3).findElement(By.className("bar"));
-                WebElement fill = track.findElement(By.className("fill"));
-                assertThat((double) fill.getRect().getWidth() / track.getRect().getWidth())
-                        .as(metric.get("metric").asText()).isCloseTo(Math.min(100, percent) / 100, within(0.01));
-                assertThat(fill.getAttribute("class")).contains(metric.get("status").asText());
-            }
-        }
+        assertMeterRows("usage-title", billing.get("metrics"), "used");
         assertThat(browser.findElement(By.id("resets")).getText()).matches("Resets in \\d+ days?, on .*");
         assertThat(browser.findElement(By.id("balance")).getText())
                 .isEqualTo(billing.get("credits").get("balance").asText());
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void R72_each_allocation_bar_is_the_servers_percent_and_each_row_the_servers_figures() {
+        JsonNode billing = new ApiClient(port(), keys.acme()).get("/v1/users/acme/billing").json();
+        assertThat(billing.get("allocations")).extracting(a -> a.get("metric").asText())
+                .as("the demo allocates seats").containsExactly("seats");
+
+        openUserPage(keys.acme(), "acme");
+
+        assertMeterRows("allocations-title", billing.get("allocations"), "value");
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void R75_R76_the_console_shows_the_newest_events_and_each_webhook_endpoint_with_its_deliveries() {
+        ApiClient admin = new ApiClient(port(), adminKey);
+        List<JsonNode> events = new ArrayList<>();
+        String cursor = "";
+        do {
+            JsonNode page = admin.get("/v1/events?limit=100" + (cursor.isEmpty() ? "" : "&cursor=" + cursor)).json();
+            page.get("events").forEach(events::add);
+            cursor = page.get("next_cursor").isNull() ? "" : page.get("next_cursor").asText();
+        } while (!cursor.isEmpty());
+        assertThat(events).as("the demo's writes create events").isNotEmpty();
+        JsonNode endpoints = admin.get("/v1/webhook-endpoints").json().get("endpoints");
+
+        signIn(adminKey, "", "console");
+        wait(By.cssSelector("#events table"));
+
+        List<WebElement> rows = browser.findElements(By.cssSelector("#events tbody tr"));
+        assertThat(rows).hasSize(Math.min(20, events.size()));
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode event = events.get(events.size() - 1 - i);
+            List<WebElement> cells = rows.get(i).findElements(By.tagName("td"));
+            assertThat(cells.get(1).getText()).as("newest first").isEqualTo(event.get("type").asText());
+            assertThat(cells.get(2).getText()).isEqualTo(event.get("user_id").asText());
+            if ("usage.threshold_reached".equals(event.get("type").asText())) {
+                JsonNode data = event.get("data");
+                assertThat(cells.get(3).getText()).isEqualTo(data.get("metric").asText() + " reached "
+                        + data.get("threshold_percent").asText() + " % (" + plain(data.get("used")) + " of "
+                        + plain(data.get("limit")) + ")");
+            }
+        }
+
+        assertThat(browser.findElements(By.cssSelector("#webhooks .endpoint"))).hasSize(endpoints.size());
+        WebElement demo = browser.findElement(By.cssSelector("#webhooks .endpoint[data-endpoint='"
+                + DemoCommand.DEMO_ENDPOINT + "']"));
+        assertThat(demo.findElement(By.tagName("h3")).getText()).isEqualTo(DemoCommand.DEMO_ENDPOINT + " — disabled");
+        JsonNode demoEndpoint = null;
+        for (JsonNode endpoint : endpoints) {
+            demoEndpoint = DemoCommand.DEMO_ENDPOINT.equals(endpoint.get("id").asText()) ? endpoint : demoEndpoint;
+        }
+        assertThat(demoEndpoint).as("the demo's endpoint").isNotNull();
+        assertThat(demo.findElement(By.className("url")).getText()).startsWith(demoEndpoint.get("url").asText());
+        JsonNode deliveries = admin.get("/v1/webhook-endpoints/" + DemoCommand.DEMO_ENDPOINT + "/deliveries").json()
+                .get("deliveries");
+        assertThat(demo.findElements(By.cssSelector("tbody tr"))).hasSize(Math.min(10, deliveries.size()));
+        if (deliveries.isEmpty()) {
+            assertThat(demo.getText()).contains("No delivery attempts yet.");
+        }
+        assertThat(widthAt360()).as("no sideways scrolling of the console at 360 px").isLessThanOrEqualTo(360);
+        assertThat(axeViolations()).isEmpty();
         assertThat(consoleErrors()).isEmpty();
     }
 
@@ -238,10 +277,7 @@ class DashboardBrowserTest {
         screenshots("user");
 
         assertThat(axeViolations()).isEmpty();
-        browser.manage().window().setSize(new Dimension(360, 900));
-        Number pageWidth = (Number) ((JavascriptExecutor) browser)
-                .executeScript("return document.documentElement.scrollWidth");
-        assertThat(pageWidth.intValue()).as("no sideways scrolling of the page at 360 px").isLessThanOrEqualTo(360);
+        assertThat(widthAt360()).as("no sideways scrolling of the page at 360 px").isLessThanOrEqualTo(360);
         assertThat(axeViolations()).isEmpty();
         assertThat(consoleErrors()).isEmpty();
     }
@@ -268,6 +304,56 @@ class DashboardBrowserTest {
     private static WebElement wait(By what) {
         return new WebDriverWait(browser, Duration.ofSeconds(10))
                 .until(ExpectedConditions.presenceOfElementLocated(what));
+    }
+
+    /**
+     * The rows of the meters table under the heading {@code titleId} against the API's
+     * {@code expected} array: name, figure ({@code figure} is its field), limit, remaining, the
+     * bar's width as the percent, the percent and the status.
+     */
+    private static void assertMeterRows(String titleId, JsonNode expected, String figure) {
+        List<WebElement> rows = browser.findElements(By.cssSelector("section[aria-labelledby=" + titleId + "] tbody tr"));
+        assertThat(rows).hasSize(expected.size());
+        for (int i = 0; i < rows.size(); i++) {
+            JsonNode metric = expected.get(i);
+            String name = metric.get("metric").asText();
+            List<WebElement> cells = rows.get(i).findElements(By.tagName("td"));
+            assertThat(cells.get(0).getText()).isEqualTo(name);
+            assertThat(new BigDecimal(cells.get(1).getText())).as(name).isEqualByComparingTo(metric.get(figure).decimalValue());
+            if (metric.get("limit").isNull()) {
+                assertThat(cells.get(2).getText()).isEqualTo("unlimited");
+                assertThat(cells.get(3).getText()).isEqualTo("—");
+            } else {
+                assertThat(new BigDecimal(cells.get(2).getText())).as(name)
+                        .isEqualByComparingTo(metric.get("limit").decimalValue());
+                assertThat(new BigDecimal(cells.get(3).getText())).as(name)
+                        .isEqualByComparingTo(metric.get("remaining").decimalValue());
+            }
+            assertThat(cells.get(6).getText()).isEqualTo(metric.get("status").asText());
+            if (!metric.get("percent").isNull()) {
+                double percent = metric.get("percent").asDouble();
+                assertThat(cells.get(5).getText()).endsWith(" %");
+                assertThat(new BigDecimal(cells.get(5).getText().replace(" %", "")))
+                        .isEqualByComparingTo(metric.get("percent").decimalValue());
+                WebElement track = cells.get(4).findElement(By.className("bar"));
+                WebElement fill = track.findElement(By.className("fill"));
+                assertThat((double) fill.getRect().getWidth() / track.getRect().getWidth())
+                        .as(name).isCloseTo(Math.min(100, percent) / 100, within(0.01));
+                assertThat(fill.getAttribute("class")).contains(metric.get("status").asText());
+            }
+        }
+    }
+
+    /** The page's width once the window is 360 px wide. */
+    private static int widthAt360() {
+        browser.manage().window().setSize(new Dimension(360, 900));
+        return ((Number) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth"))
+                .intValue();
+    }
+
+    /** A JSON number as JavaScript writes it: {@code 4.0} as {@code 4}. */
+    private static String plain(JsonNode number) {
+        return number.decimalValue().stripTrailingZeros().toPlainString();
     }
 
     /** The browser's console errors since the last call (reading the log empties it). */
