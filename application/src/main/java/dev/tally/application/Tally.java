@@ -131,7 +131,7 @@ public final class Tally {
         this.health = new HealthService(clock);
         this.access = new AccessService(storage.apiKeys(), accounts, storage.transactions(), clock);
         this.entitlements = new EntitlementService(accounts, metering, storage.allocations(), clock);
-        this.allocations = new AllocationService(storage.allocations(), accounts, writes);
+        this.allocations = new AllocationService(storage.allocations(), accounts, writes, recorder);
         this.reservations = new ReservationService(storage.usage(), metering, accounts, writes, clock);
     }
 

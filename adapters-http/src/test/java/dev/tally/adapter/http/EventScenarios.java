@@ -89,6 +89,34 @@ public abstract class EventScenarios extends ApiTestSupport {
     }
 
     @Test
+    void R75_allocation_changes_reach_80_and_100_percent_once_each_and_a_refused_increase_is_denied_once() {
+        assertOk(admin.put("/v1/plans/team", "{\"name\": \"Team\", \"limits\": {}, \"allocations\": {\"seats\": 5}}"));
+        ApiClient acme = user("acme", "team");
+        String seats = "/v1/users/acme/allocations/seats";
+        assertOk(acme.post(seats, "{\"delta\": 3}", "three"));
+        assertOk(acme.post(seats, "{\"delta\": 1}", "fourth"));
+        assertOk(acme.post(seats, "{\"delta\": 1}", "fourth"));
+        assertOk(admin.put(seats, "{\"value\": 5}"));
+        assertThat(acme.post(seats, "{\"delta\": 1}", "sixth").status()).isEqualTo(403);
+        assertThat(acme.post(seats, "{\"delta\": 2}", "seventh").status()).isEqualTo(403);
+
+        List<JsonNode> events = events(acme, "");
+
+        assertThat(events).extracting(e -> e.get("type").asText()).containsExactly("usage.threshold_reached",
+                "usage.threshold_reached", "usage.limit_denied");
+        JsonNode eighty = events.get(0).get("data");
+        assertThat(eighty.get("metric").asText()).isEqualTo("seats");
+        assertThat(eighty.get("threshold_percent").asInt()).isEqualTo(80);
+        assertThat(eighty.get("used").decimalValue()).isEqualByComparingTo("4");
+        assertThat(eighty.get("limit").decimalValue()).isEqualByComparingTo("5");
+        assertThat(eighty.get("period").isNull()).isTrue();
+        assertThat(events.get(1).get("data").get("used").decimalValue()).isEqualByComparingTo("5");
+        JsonNode denied = events.get(2).get("data");
+        assertThat(denied.get("requested").decimalValue()).isEqualByComparingTo("1");
+        assertThat(denied.get("period").isNull()).isTrue();
+    }
+
+    @Test
     void R75_a_user_key_reads_only_its_own_events_and_bad_queries_are_400() {
         plan("pro", "{\"exports\": 10}");
         ApiClient acme = user("acme", "pro");

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -31,21 +32,24 @@ interface AllocationDao {
             + "ON CONFLICT DO NOTHING")
     void ensure(String user, String metric);
 
-    /** The conditional write of a change (R13): 0 rows means no row yet, no room, or below zero. */
+    /**
+     * The conditional write of a change (R13), returning the new value (R75): {@code RETURNING} on
+     * PostgreSQL, the updated row's generated-keys result set on H2. Empty means no row yet, or
+     * below zero.
+     */
     @SqlUpdate("UPDATE user_allocations SET allocated = allocated + :delta "
             + "WHERE user_id = :user AND metric = :metric AND allocated + :delta >= 0")
-    int add(String user, String metric, BigDecimal delta);
+    @GetGeneratedKeys("allocated")
+    Optional<BigDecimal> add(String user, String metric, BigDecimal delta);
 
+    /** {@link #add} within {@code limit}: empty also when there is no room. */
     @SqlUpdate("UPDATE user_allocations SET allocated = allocated + :delta "
             + "WHERE user_id = :user AND metric = :metric AND allocated + :delta >= 0 AND allocated + :delta <= :limit")
-    int addWithin(String user, String metric, BigDecimal delta, BigDecimal limit);
+    @GetGeneratedKeys("allocated")
+    Optional<BigDecimal> addWithin(String user, String metric, BigDecimal delta, BigDecimal limit);
 
     @SqlUpdate("UPDATE user_allocations SET allocated = :value WHERE user_id = :user AND metric = :metric")
     int set(String user, String metric, BigDecimal value);
-
-    @SqlUpdate("INSERT INTO user_allocations (user_id, metric, allocated) VALUES (:user, :metric, :value) "
-            + "ON CONFLICT DO NOTHING")
-    int insert(String user, String metric, BigDecimal value);
 
     /** The value, with the row locked until the transaction ends. */
     @SqlQuery("SELECT allocated FROM user_allocations WHERE user_id = :user AND metric = :metric FOR UPDATE")

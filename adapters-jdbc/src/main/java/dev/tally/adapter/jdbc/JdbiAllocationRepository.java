@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.IntSupplier;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -32,14 +31,16 @@ public final class JdbiAllocationRepository implements AllocationRepository {
         return db.inTransaction(handle -> {
             AllocationDao dao = Db.attach(handle, AllocationDao.class);
             Optional<BigDecimal> max = delta.signum() > 0 ? limit.max() : Optional.empty();
-            IntSupplier write = () -> max.isPresent() ? dao.addWithin(u, m, delta, max.get()) : dao.add(u, m, delta);
-            if (write.getAsInt() == 1) {
-                return changed(dao, u, m);
+            // The write returns the new value; the row lock it took keeps every other change out
+            // until this transaction ends, so the value before was the new one less delta.
+            Optional<BigDecimal> written = max.isPresent() ? dao.addWithin(u, m, delta, max.get()) : dao.add(u, m, delta);
+            if (written.isPresent()) {
+                BigDecimal value = Decimals.plain(written.get());
+                return new Changed(Decimals.plain(value.subtract(delta)), value);
             }
             // No row yet, or no room: create the row if it is missing, lock it, and decide against
             // the value it holds, which no other writer can change until this transaction ends.
-            dao.ensure(u, m);
-            BigDecimal value = Decimals.plain(dao.lock(u, m));
+            BigDecimal value = locked(dao, u, m);
             BigDecimal next = value.add(delta);
             if (next.signum() < 0) {
                 return new BelowZero(value);
@@ -48,22 +49,24 @@ public final class JdbiAllocationRepository implements AllocationRepository {
                 return new OverLimit(value, max.get());
             }
             dao.set(u, m, next);
-            return new Changed(next);
+            return new Changed(value, next);
         });
-    }
-
-    private static Change changed(AllocationDao dao, String user, String metric) {
-        return new Changed(dao.find(user, metric).orElseThrow().value());
     }
 
     @Override
-    public void set(UserId user, MetricKey metric, BigDecimal value) {
-        db.inTransaction(handle -> {
+    public Changed set(UserId user, MetricKey metric, BigDecimal value) {
+        return db.inTransaction(handle -> {
             AllocationDao dao = Db.attach(handle, AllocationDao.class);
-            Upsert.run(() -> dao.set(user.value(), metric.value(), value),
-                    () -> dao.insert(user.value(), metric.value(), value));
-            return null;
+            BigDecimal before = locked(dao, user.value(), metric.value());
+            dao.set(user.value(), metric.value(), value);
+            return new Changed(before, value);
         });
+    }
+
+    /** The row's value, the row created when missing and locked until the transaction ends. */
+    private static BigDecimal locked(AllocationDao dao, String user, String metric) {
+        dao.ensure(user, metric);
+        return Decimals.plain(dao.lock(user, metric));
     }
 
     @Override

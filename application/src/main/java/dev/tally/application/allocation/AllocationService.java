@@ -1,5 +1,6 @@
 package dev.tally.application.allocation;
 
+import dev.tally.application.event.EventRecorder;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.AllocationRepository;
 import dev.tally.application.usecase.Outcome;
@@ -20,19 +21,24 @@ import java.math.BigDecimal;
  * (R13) refused as R12 refuses usage; a decrease below zero is {@code 409 allocation_below_zero};
  * an operator may set a value outright. A plan change keeps every value: after a downgrade a value
  * above the new limit stays, shows {@code exceeded}, and refuses increases until it is back under.
- * Changes and settings are idempotent under their key (R20).
+ * Changes and settings are idempotent under their key (R20). A change or setting that takes the
+ * value across a threshold of the plan's {@code alert_thresholds_percent}, and the first refused
+ * increase, create their events in the same transaction (R75).
  */
 public class AllocationService {
 
     private final AllocationRepository allocations;
     private final Accounts accounts;
     private final IdempotentWrites writes;
+    private final EventRecorder events;
 
     @Inject
-    public AllocationService(AllocationRepository allocations, Accounts accounts, IdempotentWrites writes) {
+    public AllocationService(AllocationRepository allocations, Accounts accounts, IdempotentWrites writes,
+                             EventRecorder events) {
         this.allocations = allocations;
         this.accounts = accounts;
         this.writes = writes;
+        this.events = events;
     }
 
     /** Raises or lowers an allocation; an increase past the limit is refused (R12, R13). */
@@ -42,6 +48,7 @@ public class AllocationService {
             AllocationRepository.Change change = allocations.add(command.user(), command.metric(), command.delta(),
                     plan.allocationLimitOf(command.metric()));
             if (change instanceof AllocationRepository.OverLimit over) {
+                events.allocationDenied(command.user(), command.metric(), over, command.delta());
                 return Outcome.refused(LimitExceeded.ofAllocation(command.metric(), over.value(), over.limit(),
                         command.delta(), plan.id()));
             }
@@ -49,8 +56,9 @@ public class AllocationService {
                 throw DomainException.conflict("allocation_below_zero", command.metric() + " is "
                         + below.value().toPlainString() + "; it cannot fall by " + command.delta().negate().toPlainString());
             }
-            BigDecimal value = ((AllocationRepository.Changed) change).value();
-            return Outcome.done(plan.allocationOf(command.metric(), value));
+            AllocationRepository.Changed changed = (AllocationRepository.Changed) change;
+            events.allocationThresholdsReached(command.user(), plan, command.metric(), changed);
+            return Outcome.done(plan.allocationOf(command.metric(), changed.value()));
         }, shown -> shown.used().toPlainString(), stored -> replay(command.user(), command.metric(), stored));
     }
 
@@ -58,7 +66,8 @@ public class AllocationService {
     public MetricUsage set(SetAllocation command) {
         return writes.executeAlways(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
             Plan plan = allocationPlan(command.user(), command.metric());
-            allocations.set(command.user(), command.metric(), command.value());
+            AllocationRepository.Changed changed = allocations.set(command.user(), command.metric(), command.value());
+            events.allocationThresholdsReached(command.user(), plan, command.metric(), changed);
             return plan.allocationOf(command.metric(), command.value());
         }, shown -> shown.used().toPlainString(), stored -> replay(command.user(), command.metric(), stored));
     }

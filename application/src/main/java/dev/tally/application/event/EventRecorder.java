@@ -1,12 +1,15 @@
 package dev.tally.application.event;
 
+import dev.tally.application.port.AllocationRepository;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.EventLog;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.WebhookStore;
 import dev.tally.domain.event.Event;
+import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
@@ -17,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -65,15 +69,31 @@ public class EventRecorder {
      * or lowered.
      */
     public void thresholdsReached(UserId user, Plan plan, AppendResult.Raised raised) {
-        Limit limit = plan.limitOf(raised.metric());
+        crossings(user, plan, raised.metric(), plan.limitOf(raised.metric()), raised.usedBefore(), raised.usedAfter(),
+                raised.period(), (max, threshold) -> Event.thresholdKey(raised.metric(), raised.period(), threshold));
+    }
+
+    /**
+     * One event per threshold of the plan that an allocation change (R72) took the value across
+     * (R75), with no period; once per (user, allocation, limit, threshold), so a fall and a rise
+     * again are not told twice, while a plan change to another limit arms its thresholds anew. The
+     * allocation's row lock orders the changes as the ledger's orders raises.
+     */
+    public void allocationThresholdsReached(UserId user, Plan plan, MetricKey allocation,
+                                            AllocationRepository.Changed changed) {
+        crossings(user, plan, allocation, plan.allocationLimitOf(allocation), changed.before(), changed.value(),
+                null, (max, threshold) -> Event.allocationThresholdKey(allocation, max, threshold));
+    }
+
+    private void crossings(UserId user, Plan plan, MetricKey metric, Limit limit, BigDecimal before, BigDecimal after,
+                           BillingPeriod period, BiFunction<BigDecimal, Integer, String> onceKey) {
         if (limit.isUnlimited()) {
             return;
         }
         BigDecimal max = limit.max().orElseThrow();
-        for (int threshold : plan.alerts().crossed(raised.usedBefore(), raised.usedAfter(), max)) {
-            recordOnce(Event.thresholdKey(raised.metric(), raised.period(), threshold), fresh ->
-                    Event.thresholdReached(fresh.id(), fresh.at(), user, raised.metric(), threshold,
-                            raised.usedAfter(), max, raised.period()));
+        for (int threshold : plan.alerts().crossed(before, after, max)) {
+            recordOnce(onceKey.apply(max, threshold), fresh ->
+                    Event.thresholdReached(fresh.id(), fresh.at(), user, metric, threshold, after, max, period));
         }
     }
 
@@ -82,6 +102,17 @@ public class EventRecorder {
         recordOnce(Event.deniedKey(denied.metric(), denied.period()), fresh ->
                 Event.limitDenied(fresh.id(), fresh.at(), user, denied.metric(), denied.current().used(),
                         denied.current().reserved(), denied.requested(), denied.limit(), denied.period()));
+    }
+
+    /**
+     * The first refused increase of an allocation (R72) is recorded, with no period and nothing
+     * reserved; later ones are not (R75).
+     */
+    public void allocationDenied(UserId user, MetricKey allocation, AllocationRepository.OverLimit over,
+                                 BigDecimal requested) {
+        recordOnce(Event.allocationDeniedKey(allocation), fresh ->
+                Event.limitDenied(fresh.id(), fresh.at(), user, allocation, over.value(), BigDecimal.ZERO, requested,
+                        over.limit(), null));
     }
 
     void listen(EventListener listener) {

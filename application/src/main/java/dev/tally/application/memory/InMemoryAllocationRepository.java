@@ -31,15 +31,16 @@ public final class InMemoryAllocationRepository implements AllocationRepository 
                 return new OverLimit(value, limit.max().orElseThrow());
             }
             values.put(metric, next);
-            return new Changed(next);
+            return new Changed(value, next);
         }
     }
 
     @Override
-    public void set(UserId user, MetricKey metric, BigDecimal value) {
+    public Changed set(UserId user, MetricKey metric, BigDecimal value) {
         Map<MetricKey, BigDecimal> values = of(user);
         synchronized (values) {
-            values.put(metric, value);
+            BigDecimal before = values.put(metric, value);
+            return new Changed(before == null ? BigDecimal.ZERO : before, value);
         }
     }
 

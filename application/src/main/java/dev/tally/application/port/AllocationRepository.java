@@ -16,8 +16,11 @@ public interface AllocationRepository {
     sealed interface Change permits Changed, OverLimit, BelowZero {
     }
 
-    /** The value was changed and is now {@code value}. */
-    record Changed(BigDecimal value) implements Change {
+    /**
+     * The value went from {@code before} to {@code value} in one atomic step: no other change came
+     * between them, so the thresholds between the two were crossed by this change alone (R75).
+     */
+    record Changed(BigDecimal before, BigDecimal value) implements Change {
     }
 
     /** An increase that would pass {@code limit}; nothing changed, the value is still {@code value}. */
@@ -36,8 +39,11 @@ public interface AllocationRepository {
      */
     Change add(UserId user, MetricKey metric, BigDecimal delta, Limit limit);
 
-    /** Sets the value outright (an operator's import), whatever the limit. */
-    void set(UserId user, MetricKey metric, BigDecimal value);
+    /**
+     * Sets the value outright (an operator's import), whatever the limit, atomically as {@link #add}
+     * does: the result names the value it replaced.
+     */
+    Changed set(UserId user, MetricKey metric, BigDecimal value);
 
     /** The user's stored values, by metric. */
     Map<MetricKey, BigDecimal> values(UserId user);

@@ -41,7 +41,8 @@ public record Event(String id, EventType type, Instant createdAt, UserId user, S
     /**
      * A write took {@code metric}'s used from below {@code thresholdPercent} of {@code limit} to at
      * or above it in {@code period}; at most one per (user, metric, period, threshold), which
-     * {@link #thresholdKey} names.
+     * {@link #thresholdKey} names. For an allocation (R72) {@code period} is null: it has none, and
+     * {@link #allocationThresholdKey} names its once-key.
      */
     public static Event thresholdReached(String id, Instant at, UserId user, MetricKey metric, int thresholdPercent,
                                          BigDecimal used, BigDecimal limit, BillingPeriod period) {
@@ -50,7 +51,7 @@ public record Event(String id, EventType type, Instant createdAt, UserId user, S
                 .put("threshold_percent", thresholdPercent)
                 .put("used", used)
                 .put("limit", limit)
-                .put("period", period(period))
+                .putJson("period", period(period))
                 .json());
     }
 
@@ -60,7 +61,20 @@ public record Event(String id, EventType type, Instant createdAt, UserId user, S
                 + period.end() + ":" + thresholdPercent;
     }
 
-    /** An enforced write of {@code metric} was refused, the first time in {@code period}. */
+    /**
+     * The once-key of a threshold of an allocation under one limit: an allocation has no period, so
+     * the crossing is told once per (user, allocation, limit, threshold); a fall and a rise again
+     * under the same limit are not told again, a plan change to another limit is.
+     */
+    public static String allocationThresholdKey(MetricKey allocation, BigDecimal limit, int thresholdPercent) {
+        return EventType.USAGE_THRESHOLD_REACHED.wireName() + "/allocation:" + allocation.value() + ":"
+                + limit.stripTrailingZeros().toPlainString() + ":" + thresholdPercent;
+    }
+
+    /**
+     * An enforced write of {@code metric} was refused, the first time in {@code period}; for an
+     * allocation (R72), whose {@code period} is null, the first time at all.
+     */
     public static Event limitDenied(String id, Instant at, UserId user, MetricKey metric, BigDecimal used,
                                     BigDecimal reserved, BigDecimal requested, BigDecimal limit, BillingPeriod period) {
         return new Event(id, EventType.USAGE_LIMIT_DENIED, at, user, EventData.object()
@@ -69,7 +83,7 @@ public record Event(String id, EventType type, Instant createdAt, UserId user, S
                 .put("reserved", reserved)
                 .put("requested", requested)
                 .put("limit", limit)
-                .put("period", period(period))
+                .putJson("period", period(period))
                 .json());
     }
 
@@ -77,6 +91,11 @@ public record Event(String id, EventType type, Instant createdAt, UserId user, S
     public static String deniedKey(MetricKey metric, BillingPeriod period) {
         return EventType.USAGE_LIMIT_DENIED.wireName() + ":" + metric.value() + ":" + period.start() + ":"
                 + period.end();
+    }
+
+    /** The once-key of the denials of an allocation, which has no period: its first denial is told. */
+    public static String allocationDeniedKey(MetricKey allocation) {
+        return EventType.USAGE_LIMIT_DENIED.wireName() + "/allocation:" + allocation.value();
     }
 
     /** A run ended (R75): completed by its caller or timed out; once per run. */
@@ -113,7 +132,8 @@ public record Event(String id, EventType type, Instant createdAt, UserId user, S
         return EventType.CREDITS_BALANCE_LOW.wireName() + ":" + transactionId;
     }
 
-    private static EventData period(BillingPeriod period) {
-        return EventData.object().put("start", period.start().toString()).put("end", period.end().toString());
+    private static String period(BillingPeriod period) {
+        return period == null ? "null"
+                : EventData.object().put("start", period.start().toString()).put("end", period.end().toString()).json();
     }
 }

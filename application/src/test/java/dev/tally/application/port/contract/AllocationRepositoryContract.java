@@ -14,6 +14,7 @@ import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,6 +87,31 @@ public abstract class AllocationRepositoryContract {
         assertThat(allocations().value(user, PROJECTS)).isEqualByComparingTo("1000002.5");
         assertThat(allocations().values(newUser())).isEmpty();
         assertThat(allocations().value(newUser(), SEATS)).isZero();
+    }
+
+    @Test
+    void R75_every_change_and_setting_reports_the_value_it_replaced_and_the_new_one() {
+        UserId user = newUser();
+
+        assertThat(add(user, 3, Limit.of(5))).isEqualTo(new Changed(BigDecimal.ZERO, new BigDecimal("3")));
+        assertThat(add(user, -1, Limit.of(5))).isEqualTo(new Changed(new BigDecimal("3"), new BigDecimal("2")));
+        assertThat(allocations().set(user, SEATS, new BigDecimal("7")))
+                .isEqualTo(new Changed(new BigDecimal("2"), new BigDecimal("7")));
+        assertThat(allocations().set(newUser(), SEATS, new BigDecimal("1")))
+                .isEqualTo(new Changed(BigDecimal.ZERO, new BigDecimal("1")));
+    }
+
+    @Test
+    void R75_64_concurrent_increases_report_ranges_that_never_overlap() throws Exception {
+        UserId user = newUser();
+
+        List<Change> results = concurrently(64, 64, i -> () -> add(user, 1, Limit.of(64)));
+
+        // One change alone took the value from n - 1 to n, for every n: so one alone crosses each threshold.
+        assertThat(results).allSatisfy(change -> assertThat(change).isInstanceOfSatisfying(Changed.class,
+                c -> assertThat(c.value().subtract(c.before())).isEqualByComparingTo("1")));
+        assertThat(results).extracting(change -> ((Changed) change).value().intValueExact())
+                .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 64).boxed().toList());
     }
 
     @Test

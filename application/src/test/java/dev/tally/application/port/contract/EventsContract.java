@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.application.ManualClock;
 import dev.tally.application.Tally;
+import dev.tally.application.allocation.ChangeAllocation;
+import dev.tally.application.allocation.SetAllocation;
 import dev.tally.application.credit.CreditWrite;
 import dev.tally.application.event.EventPage;
 import dev.tally.application.event.ListEvents;
@@ -22,6 +24,7 @@ import dev.tally.domain.event.Event;
 import dev.tally.domain.event.EventType;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.MetricUsage;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.plan.PlanId;
@@ -31,6 +34,7 @@ import dev.tally.domain.run.RunCompletion;
 import dev.tally.domain.run.RunStatus;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +54,7 @@ public abstract class EventsContract {
 
     private static final Instant START = Instant.parse("2026-03-10T12:00:00Z");
     private static final MetricKey EXPORTS = new MetricKey("exports");
+    private static final MetricKey SEATS = new MetricKey("seats");
 
     /** The storage of this node. */
     protected abstract TallyStorage storage();
@@ -64,7 +70,8 @@ public abstract class EventsContract {
     void setUp() {
         tally = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
         plan = new PlanId(newId("plan"));
-        tally.plans().put(Plan.of(plan, "Alerts", new PlanLimits(Map.of(EXPORTS, Limit.of(64)))));
+        tally.plans().put(Plan.of(plan, "Alerts", new PlanLimits(Map.of(EXPORTS, Limit.of(64))))
+                .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(64)))));
     }
 
     private UserId newSubscriber() {
@@ -75,6 +82,11 @@ public abstract class EventsContract {
 
     private static Outcome<UsageRecorded> record(Tally on, UserId user, long quantity, String key, boolean enforce) {
         return on.usage().record(new RecordUsage(user, List.of(UsageItem.of(EXPORTS, quantity, key)), enforce));
+    }
+
+    private static Outcome<MetricUsage> seats(Tally on, UserId user, long delta, String key) {
+        return on.allocations().change(new ChangeAllocation(user, SEATS, BigDecimal.valueOf(delta),
+                Optional.ofNullable(key).map(IdempotencyKey::new)));
     }
 
     private List<Event> events(UserId user) {
@@ -273,6 +285,98 @@ public abstract class EventsContract {
         assertThat(events).extracting(Event::type).containsOnly(EventType.CREDITS_BALANCE_LOW);
         assertThat(events).extracting(e -> e.data().replaceAll(".*\"balance\":(\\d+).*", "$1"))
                 .containsExactly("10", "9");
+    }
+
+    @Test
+    void R75_an_allocation_change_crossing_80_percent_creates_one_event_without_a_period_and_retries_create_none() {
+        UserId user = newSubscriber();
+
+        seats(tally, user, 51, "a").orElseThrow();
+        assertThat(events(user)).isEmpty();
+        seats(tally, user, 1, "b").orElseThrow();
+        seats(tally, user, 1, "b").orElseThrow();
+        // A fall below 80 % and a rise past it again under the same limit are not told twice.
+        seats(tally, user, -10, "c").orElseThrow();
+        seats(tally, user, 10, "d").orElseThrow();
+
+        List<Event> events = events(user);
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).type()).isEqualTo(EventType.USAGE_THRESHOLD_REACHED);
+        assertThat(events.get(0).data()).isEqualTo("{\"metric\":\"seats\",\"threshold_percent\":80,\"used\":52,"
+                + "\"limit\":64,\"period\":null}");
+        assertThat(tally.allocations().list(user).allocations()).filteredOn(a -> a.metric().equals(SEATS))
+                .extracting(MetricUsage::used).containsExactly(new BigDecimal("52"));
+    }
+
+    @Test
+    void R75_sixty_four_concurrent_allocation_increases_on_two_nodes_create_exactly_one_event_per_threshold()
+            throws Exception {
+        Tally other = Tally.create(anotherNode(), clock, Tally.Settings.DEFAULTS);
+        UserId user = newSubscriber();
+
+        List<Outcome<MetricUsage>> first = concurrently(64, 64, i ->
+                () -> seats(i % 2 == 0 ? tally : other, user, 1, "s" + i));
+        // Every change again with its key (a retry), and 64 more that find the limit reached.
+        List<Outcome<MetricUsage>> again = concurrently(64, 128, i ->
+                () -> seats(i % 2 == 0 ? other : tally, user, 1, "s" + i));
+
+        assertThat(first).allMatch(outcome -> !(outcome instanceof Outcome.Refused<?>));
+        assertThat(first).extracting(outcome -> outcome.orElseThrow().used().intValueExact())
+                .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 64).boxed().toList());
+        assertThat(again.subList(0, 64)).allMatch(outcome -> !(outcome instanceof Outcome.Refused<?>));
+        assertThat(again.subList(64, 128)).allMatch(outcome -> outcome instanceof Outcome.Refused<?>);
+        assertThat(thresholds(user)).containsExactly("80", "100");
+        assertThat(events(user)).filteredOn(e -> e.type() == EventType.USAGE_THRESHOLD_REACHED)
+                .extracting(Event::data).allMatch(data -> data.contains("\"metric\":\"seats\""))
+                .anyMatch(data -> data.contains("\"threshold_percent\":80,\"used\":52,"))
+                .anyMatch(data -> data.contains("\"threshold_percent\":100,\"used\":64,"));
+        assertThat(events(user)).filteredOn(e -> e.type() == EventType.USAGE_LIMIT_DENIED).hasSize(1);
+        assertThat(events(user)).hasSize(3);
+    }
+
+    @Test
+    void R75_the_first_refused_allocation_increase_creates_one_limit_denied_event() {
+        UserId user = newSubscriber();
+        seats(tally, user, 60, null).orElseThrow();
+
+        assertThat(seats(tally, user, 5, "b")).isInstanceOf(Outcome.Refused.class);
+        assertThat(seats(tally, user, 5, "b")).isInstanceOf(Outcome.Refused.class);
+        assertThat(seats(tally, user, 6, "c")).isInstanceOf(Outcome.Refused.class);
+
+        List<Event> denied = events(user).stream().filter(e -> e.type() == EventType.USAGE_LIMIT_DENIED).toList();
+        assertThat(denied).hasSize(1);
+        assertThat(denied.get(0).data()).isEqualTo("{\"metric\":\"seats\",\"used\":60,\"reserved\":0,"
+                + "\"requested\":5,\"limit\":64,\"period\":null}");
+    }
+
+    @Test
+    void R75_an_operator_setting_an_allocation_past_its_limit_reaches_both_thresholds_once() {
+        UserId user = newSubscriber();
+        Optional<IdempotencyKey> key = Optional.of(new IdempotencyKey("import"));
+
+        tally.allocations().set(new SetAllocation(user, SEATS, new BigDecimal("70"), key));
+        tally.allocations().set(new SetAllocation(user, SEATS, new BigDecimal("70"), key));
+        tally.allocations().set(new SetAllocation(user, SEATS, new BigDecimal("10"), Optional.empty()));
+        tally.allocations().set(new SetAllocation(user, SEATS, new BigDecimal("64"), Optional.empty()));
+
+        assertThat(thresholds(user)).containsExactly("80", "100");
+        assertThat(events(user)).first().satisfies(e -> assertThat(e.data()).contains("\"used\":70"));
+    }
+
+    @Test
+    void R75_a_plan_change_to_another_allocation_limit_arms_its_thresholds_again() {
+        UserId user = newSubscriber();
+        seats(tally, user, 52, null).orElseThrow();
+        PlanId bigger = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(bigger, "Bigger", PlanLimits.none())
+                .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(100)))));
+        tally.users().put(PutUser.of(user, bigger));
+
+        seats(tally, user, 28, null).orElseThrow();
+
+        assertThat(events(user)).extracting(Event::data)
+                .containsExactly("{\"metric\":\"seats\",\"threshold_percent\":80,\"used\":52,\"limit\":64,\"period\":null}",
+                        "{\"metric\":\"seats\",\"threshold_percent\":80,\"used\":80,\"limit\":100,\"period\":null}");
     }
 
     @Test
