@@ -68,9 +68,12 @@ final class HttpMetrics {
         Map<String, ToDoubleFunction<Supplier<WebhookStore.Counts>>> states = Map.of(
                 "pending", c -> c.get().pending(), "delivered", c -> c.get().delivered(),
                 "failed", c -> c.get().failed());
+        // Micrometer holds a gauge's object weakly; nothing else holds this supplier, so without a
+        // strong reference the gauge reads NaN after the next garbage collection.
         states.forEach((state, read) -> Gauge.builder("tally.webhook.deliveries", counts, read)
                 .description("Webhook deliveries, by state")
                 .tag("state", state)
+                .strongReference(true)
                 .register(registry));
     }
 
