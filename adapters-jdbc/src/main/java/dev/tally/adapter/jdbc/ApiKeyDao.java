@@ -30,15 +30,8 @@ interface ApiKeyDao {
                 Instants.get(rs, "created_at"), Instants.optional(rs, "last_used_at"), Instants.optional(rs, "revoked_at"));
     }
 
-    /**
-     * The read of every request, on a DAO of its own: attaching a DAO prepares each of its methods,
-     * and a request that only authenticates should not pay for the others.
-     */
-    @RegisterRowMapperFactory(ApiKeyDao.Rows.class)
-    interface Lookup {
-        @SqlQuery("SELECT " + COLUMNS + " FROM api_keys WHERE key_hash = :hash")
-        Optional<ApiKey> findByHash(String hash);
-    }
+    /** The read of every request, run in plain JDBC ({@link Jdbc}): the key by its hash. */
+    String FIND_BY_HASH = "SELECT " + COLUMNS + " FROM api_keys WHERE key_hash = ?";
 
     @SqlUpdate("INSERT INTO api_keys (id, key_hash, user_id, prefix, created_at) "
             + "VALUES (:id, :hash, :user, :prefix, :createdAt) ON CONFLICT DO NOTHING")

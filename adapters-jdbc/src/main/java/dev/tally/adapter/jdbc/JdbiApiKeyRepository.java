@@ -29,7 +29,7 @@ public final class JdbiApiKeyRepository implements ApiKeyRepository {
 
     @Override
     public Optional<ApiKey> findByHash(String sha256Hex) {
-        return db.read(handle -> Db.attach(handle, ApiKeyDao.Lookup.class).findByHash(sha256Hex));
+        return db.read(handle -> Jdbc.first(handle, ApiKeyDao.FIND_BY_HASH, ApiKeyDao::map, sha256Hex));
     }
 
     @Override

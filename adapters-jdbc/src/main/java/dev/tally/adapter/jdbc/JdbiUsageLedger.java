@@ -59,7 +59,7 @@ public final class JdbiUsageLedger implements UsageLedger {
         if (records.isEmpty()) {
             return new AppendResult.Appended(0, 0);
         }
-        return db.inTransaction(handle -> appendIn(Db.attach(handle, UsageDao.class), user, records, enforce, watch));
+        return db.inTransaction(handle -> appendIn(new LedgerWrites(handle), user, records, enforce, watch));
     }
 
     /**
@@ -68,7 +68,7 @@ public final class JdbiUsageLedger implements UsageLedger {
      * in one order, each by one conditional write. A refusal takes back what this call wrote, so
      * the common case costs one batch of inserts and one update per rollup, and no savepoint.
      */
-    private static AppendResult appendIn(UsageDao dao, UserId user, List<PeriodRecord> records,
+    private static AppendResult appendIn(LedgerWrites dao, UserId user, List<PeriodRecord> records,
                                          Map<MetricKey, Limit> enforce, Set<MetricKey> watch) {
         Batch batch = Batch.dedupe(records);
         Filed filed = insertFacts(dao, user, batch.candidates());
@@ -142,7 +142,7 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     /** Stores facts, in the order given; a fact whose key was stored already is left as it was. */
-    private static Filed insertFacts(UsageDao dao, UserId user, List<PeriodRecord> facts) {
+    private static Filed insertFacts(LedgerWrites dao, UserId user, List<PeriodRecord> facts) {
         int[] inserted = dao.insertFacts(facts.stream().map(entry -> UsageDao.FactRow.of(user, entry)).toList());
         List<PeriodRecord> fresh = new ArrayList<>(facts.size());
         List<PeriodRecord> repeated = new ArrayList<>();
@@ -156,7 +156,7 @@ public final class JdbiUsageLedger implements UsageLedger {
      * Refuses the request when a key is reused, within it or against a fact stored before (R20):
      * the reuse met first in request order.
      */
-    private static Optional<AppendResult> reusedKey(UsageDao dao, UserId user, Batch batch,
+    private static Optional<AppendResult> reusedKey(LedgerWrites dao, UserId user, Batch batch,
                                                     List<PeriodRecord> repeated) {
         Reuse reuse = batch.reuse();
         for (PeriodRecord entry : repeated) {
@@ -177,7 +177,7 @@ public final class JdbiUsageLedger implements UsageLedger {
      * room, takes back the raises made and refuses with the denial of the record met first in
      * request order (R13).
      */
-    private static Optional<AppendResult> raiseRollups(UsageDao dao, UserId user, Batch batch,
+    private static Optional<AppendResult> raiseRollups(LedgerWrites dao, UserId user, Batch batch,
                                                        List<PeriodRecord> fresh, Map<MetricKey, Limit> enforce,
                                                        Set<MetricKey> watch, Consumer<AppendResult.Raised> report) {
         Map<Rollup, BigDecimal> requested = new TreeMap<>();
@@ -205,14 +205,14 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     /** Takes back facts this transaction stored, before anything else could see them. */
-    private static void deleteFacts(UsageDao dao, UserId user, List<PeriodRecord> facts) {
+    private static void deleteFacts(LedgerWrites dao, UserId user, List<PeriodRecord> facts) {
         if (!facts.isEmpty()) {
             dao.deleteFacts(user.value(), facts.stream().map(f -> f.record().idempotencyKey().value()).toList());
         }
     }
 
     /** Takes back a raise of a rollup this transaction made (and still holds locked). */
-    private static void lower(UsageDao dao, UserId user, Rollup rollup, BigDecimal quantity) {
+    private static void lower(LedgerWrites dao, UserId user, Rollup rollup, BigDecimal quantity) {
         dao.addUsed(user.value(), rollup.period().start(), rollup.period().end(), rollup.metric().value(),
                 quantity.negate());
     }
@@ -228,7 +228,7 @@ public final class JdbiUsageLedger implements UsageLedger {
      * {@code limit}: one conditional write, preceded by creating the row only when it is missing.
      * With {@code usedAfter}, the write also returns the row's new used (R75): no other statement.
      */
-    private static Optional<Denied> add(UsageDao dao, UserId user, Rollup rollup, BigDecimal quantity, Limit limit,
+    private static Optional<Denied> add(LedgerWrites dao, UserId user, Rollup rollup, BigDecimal quantity, Limit limit,
                                         boolean reserve, UsedAfter usedAfter) {
         String u = user.value();
         Instant start = rollup.period().start();
@@ -258,7 +258,8 @@ public final class JdbiUsageLedger implements UsageLedger {
         if (write.getAsInt() == 1) {
             return Optional.empty();
         }
-        UsageTotals current = Db.attach(dao.getHandle(), UsageReadDao.class).rollup(u, start, end, metric)
+        UsageTotals current = Jdbc.first(dao.handle(), UsageReadDao.ROLLUP, UsageDao.RollupRow::map, u, start, end,
+                        metric)
                 .map(row -> new UsageTotals(row.used(), row.reserved()))
                 .orElse(UsageTotals.ZERO);
         return Optional.of(new Denied(rollup.metric(), rollup.period(), current, quantity, max.orElseThrow()));
@@ -266,8 +267,8 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public Map<MetricKey, UsageTotals> totals(UserId user, BillingPeriod period) {
-        List<UsageDao.RollupRow> rows = db.read(handle ->
-                Db.attach(handle, UsageReadDao.class).rollups(user.value(), period.start(), period.end()));
+        List<UsageDao.RollupRow> rows = db.read(handle -> Jdbc.list(handle, UsageReadDao.ROLLUPS,
+                UsageDao.RollupRow::map, user.value(), period.start(), period.end()));
         Map<MetricKey, UsageTotals> totals = new TreeMap<>();
         rows.forEach(row -> totals.put(new MetricKey(row.metric()), new UsageTotals(row.used(), row.reserved())));
         return totals;
@@ -275,8 +276,8 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public UsageTotals totals(UserId user, MetricKey metric, BillingPeriod period) {
-        return db.read(handle -> Db.attach(handle, UsageReadDao.class)
-                .rollup(user.value(), period.start(), period.end(), metric.value()))
+        return db.read(handle -> Jdbc.first(handle, UsageReadDao.ROLLUP, UsageDao.RollupRow::map, user.value(),
+                        period.start(), period.end(), metric.value()))
                 .map(row -> new UsageTotals(row.used(), row.reserved()))
                 .orElse(UsageTotals.ZERO);
     }
@@ -319,7 +320,8 @@ public final class JdbiUsageLedger implements UsageLedger {
         return db.inTransaction(handle -> {
             UsageDao dao = Db.attach(handle, UsageDao.class);
             String u = user.value();
-            Optional<Denied> denied = add(dao, user, Rollup.of(metric, period), quantity, limit, true, null);
+            Optional<Denied> denied = add(new LedgerWrites(handle), user, Rollup.of(metric, period), quantity, limit,
+                    true, null);
             if (denied.isPresent()) {
                 return denied.get();
             }
@@ -356,7 +358,8 @@ public final class JdbiUsageLedger implements UsageLedger {
                 UsageRecord record = new UsageRecord(user, new MetricKey(held.metric()), quantity, held.reservedAt(),
                         new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
                 BillingPeriod period = new BillingPeriod(held.periodStart(), held.periodEnd());
-                if (insertFacts(dao, user, List.of(new PeriodRecord(record, period))).fresh().isEmpty()) {
+                if (insertFacts(new LedgerWrites(handle), user, List.of(new PeriodRecord(record, period))).fresh()
+                        .isEmpty()) {
                     throw new IllegalStateException("usage of " + user + " already has idempotency key "
                             + idempotencyKey);
                 }
@@ -431,13 +434,14 @@ public final class JdbiUsageLedger implements UsageLedger {
             UsageRecord record = new UsageRecord(user, new MetricKey(held.metric()), held.quantity(), held.reservedAt(),
                     new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
             BillingPeriod period = new BillingPeriod(held.periodStart(), held.periodEnd());
-            if (insertFacts(dao, user, List.of(new PeriodRecord(record, period))).fresh().isEmpty()) {
+            if (insertFacts(new LedgerWrites(handle), user, List.of(new PeriodRecord(record, period))).fresh()
+                        .isEmpty()) {
                 throw new IllegalStateException("usage of " + user + " already has idempotency key " + idempotencyKey);
             }
             dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), held.quantity());
             // This transaction holds the rollup's row lock since the update: the used read is the one it left.
-            BigDecimal used = Db.attach(handle, UsageReadDao.class)
-                    .rollup(u, held.periodStart(), held.periodEnd(), held.metric()).orElseThrow().used();
+            BigDecimal used = Jdbc.first(handle, UsageReadDao.ROLLUP, UsageDao.RollupRow::map, u, held.periodStart(),
+                    held.periodEnd(), held.metric()).orElseThrow().used();
             return Optional.of(new AppendResult.Raised(record.metric(), period, held.quantity(), used));
         });
     }
@@ -498,7 +502,7 @@ public final class JdbiUsageLedger implements UsageLedger {
                 if (!row.stored()) {
                     // A missing row may be created meanwhile by an append whose facts the comparison
                     // did not see: create it or wait for its creator, lock it, and count again.
-                    dao.ensureRollup(user, row.periodStart(), row.periodEnd(), row.metric());
+                    new LedgerWrites(handle).ensureRollup(user, row.periodStart(), row.periodEnd(), row.metric());
                     dao.lockRollup(user, row.periodStart(), row.periodEnd(), row.metric());
                     UsageDao.RollupRow now = dao.recount(user, row.periodStart(), row.periodEnd(), row.metric());
                     used = now.used();

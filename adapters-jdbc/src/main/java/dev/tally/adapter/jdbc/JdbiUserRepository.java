@@ -62,7 +62,7 @@ public final class JdbiUserRepository implements UserRepository {
     @Override
     public Optional<WithPlan> findWithPlan(UserId id, PlanRepository plans) {
         List<UserDao.SubscribedRow> rows = db.read(handle ->
-                Db.attach(handle, UserDao.Subscribed.class).findWithPlan(id.value()));
+                Jdbc.list(handle, UserDao.FIND_WITH_PLAN, UserDao.SubscribedRow::map, id.value()));
         if (rows.isEmpty()) {
             return Optional.empty();
         }

@@ -12,7 +12,6 @@ import java.util.Optional;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
-import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -90,18 +89,6 @@ interface UsageDao extends SqlObject {
 
     // --- facts ---
 
-    @SqlQuery("SELECT fingerprint FROM usage_facts WHERE user_id = :user AND idempotency_key = :key")
-    Optional<String> storedFingerprint(String user, String key);
-
-    /** Stores facts; a count of 0 means that key was stored already (or by a transaction that just committed). */
-    @SqlBatch("INSERT INTO usage_facts (user_id, metric, quantity, occurred_at, idempotency_key, fingerprint, "
-            + "dimensions, period_start, period_end) VALUES (:user, :metric, :quantity, :occurredAt, :key, "
-            + ":fingerprint, :dimensions, :periodStart, :periodEnd) ON CONFLICT DO NOTHING")
-    int[] insertFacts(@BindMethods List<FactRow> facts);
-
-    @SqlBatch("DELETE FROM usage_facts WHERE user_id = :user AND idempotency_key = :key")
-    void deleteFacts(String user, List<String> key);
-
     @SqlQuery("SELECT CAST(id AS VARCHAR(20)) AS id, occurred_at AS at, period_start, period_end "
             + "FROM usage_facts WHERE user_id = :user")
     List<Filing> factFilings(String user);
@@ -111,47 +98,6 @@ interface UsageDao extends SqlObject {
     void refileFacts(@BindMethods List<Refiled> facts);
 
     // --- rollups ---
-
-    @SqlUpdate("INSERT INTO usage_rollups (user_id, period_start, period_end, metric, used, reserved) "
-            + "VALUES (:user, :start, :end, :metric, 0, 0) ON CONFLICT DO NOTHING")
-    void ensureRollup(String user, Instant start, Instant end, String metric);
-
-    @SqlUpdate("UPDATE usage_rollups SET used = used + :quantity "
-            + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric")
-    int addUsed(String user, Instant start, Instant end, String metric, BigDecimal quantity);
-
-    /**
-     * {@link #addUsed}, returning the rollup's new used (R75): {@code RETURNING} on PostgreSQL, the
-     * updated row's generated-keys result set on H2; empty when there is no row.
-     */
-    @SqlUpdate("UPDATE usage_rollups SET used = used + :quantity "
-            + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric")
-    @GetGeneratedKeys("used")
-    Optional<BigDecimal> addUsedReturning(String user, Instant start, Instant end, String metric, BigDecimal quantity);
-
-    /** {@link #addUsedWithin}, returning the rollup's new used; empty when there is no row or no room. */
-    @SqlUpdate("UPDATE usage_rollups SET used = used + :quantity "
-            + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric "
-            + "AND used + reserved + :quantity <= :limit")
-    @GetGeneratedKeys("used")
-    Optional<BigDecimal> addUsedWithinReturning(String user, Instant start, Instant end, String metric,
-                                                BigDecimal quantity, BigDecimal limit);
-
-    /** The conditional write of check-and-record (R13): 0 rows means the limit has no room. */
-    @SqlUpdate("UPDATE usage_rollups SET used = used + :quantity "
-            + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric "
-            + "AND used + reserved + :quantity <= :limit")
-    int addUsedWithin(String user, Instant start, Instant end, String metric, BigDecimal quantity, BigDecimal limit);
-
-    @SqlUpdate("UPDATE usage_rollups SET reserved = reserved + :quantity "
-            + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric")
-    int addReserved(String user, Instant start, Instant end, String metric, BigDecimal quantity);
-
-    @SqlUpdate("UPDATE usage_rollups SET reserved = reserved + :quantity "
-            + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric "
-            + "AND used + reserved + :quantity <= :limit")
-    int addReservedWithin(String user, Instant start, Instant end, String metric, BigDecimal quantity,
-                          BigDecimal limit);
 
     @SqlUpdate("UPDATE usage_rollups SET used = used + :used, reserved = reserved - :released "
             + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric")

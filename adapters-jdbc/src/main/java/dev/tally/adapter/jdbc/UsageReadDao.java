@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
@@ -23,7 +22,6 @@ interface UsageReadDao {
         public Rows() {
             map(SliceRow.class, SliceRow::map);
             map(CurrentRollupRow.class, CurrentRollupRow::map);
-            map(UsageDao.RollupRow.class, UsageDao.RollupRow::map);
         }
     }
 
@@ -44,13 +42,12 @@ interface UsageReadDao {
         }
     }
 
-    @SqlQuery("SELECT metric, used, reserved FROM usage_rollups "
-            + "WHERE user_id = :user AND period_start = :start AND period_end = :end")
-    List<UsageDao.RollupRow> rollups(String user, Instant start, Instant end);
+    /** A user's rollups of one period (user, start, end), read on every usage page in plain JDBC ({@link Jdbc}). */
+    String ROLLUPS = "SELECT metric, used, reserved FROM usage_rollups "
+            + "WHERE user_id = ? AND period_start = ? AND period_end = ?";
 
-    @SqlQuery("SELECT metric, used, reserved FROM usage_rollups "
-            + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric")
-    Optional<UsageDao.RollupRow> rollup(String user, Instant start, Instant end, String metric);
+    /** One rollup (user, start, end, metric), read by every entitlement check and refusal, in plain JDBC. */
+    String ROLLUP = ROLLUPS + " AND metric = ?";
 
     /** Facts of one (user, metric, period) summed per slice of {@code sliceNanos}, from index usage_facts_series. */
     @SqlQuery("SELECT slice, SUM(quantity) AS quantity FROM ("

@@ -23,7 +23,6 @@ interface UserDao {
         public Rows() {
             map(UserRow.class, UserRow::map);
             map(ScheduledRow.class, ScheduledRow::map);
-            map(SubscribedRow.class, SubscribedRow::map);
         }
     }
 
@@ -79,22 +78,14 @@ interface UserDao {
     }
 
     /**
-     * What a decision reads, on a DAO of its own: attaching a DAO prepares each of its methods, and
-     * a decision should not pay for the others.
+     * What a decision reads, in one round trip and in plain JDBC ({@link Jdbc}): the user with its
+     * cycles and its plan with its limits, one row per (cycle, limit) pair, in schedule order.
      */
-    @RegisterRowMapperFactory(UserDao.Rows.class)
-    interface Subscribed {
-        /**
-         * The user with its cycles and its plan with its limits, one row per (cycle, limit) pair, in
-         * schedule order: what a decision reads, in one round trip.
-         */
-        @SqlQuery("SELECT u.id, u.plan_id, u.created_at, c.seq, c.kind, c.anchor_at, c.time_zone, p.name, "
-                + "p.max_file_size_mb, p.warning_threshold_percent, p.alert_thresholds_percent, p.low_balance_credits, "
-                + "l.metric, l.max_quantity, l.allocation FROM users u "
-                + "LEFT JOIN user_billing_cycles c ON c.user_id = u.id LEFT JOIN plans p ON p.id = u.plan_id "
-                + "LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE u.id = :id ORDER BY c.seq")
-        List<SubscribedRow> findWithPlan(String id);
-    }
+    String FIND_WITH_PLAN = "SELECT u.id, u.plan_id, u.created_at, c.seq, c.kind, c.anchor_at, c.time_zone, p.name, "
+            + "p.max_file_size_mb, p.warning_threshold_percent, p.alert_thresholds_percent, p.low_balance_credits, "
+            + "l.metric, l.max_quantity, l.allocation FROM users u "
+            + "LEFT JOIN user_billing_cycles c ON c.user_id = u.id LEFT JOIN plans p ON p.id = u.plan_id "
+            + "LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE u.id = ? ORDER BY c.seq";
 
     @SqlUpdate("UPDATE users SET plan_id = :planId, created_at = :createdAt WHERE id = :id")
     int update(String id, String planId, Instant createdAt);

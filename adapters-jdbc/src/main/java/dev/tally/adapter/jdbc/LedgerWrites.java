@@ -1,0 +1,93 @@
+package dev.tally.adapter.jdbc;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The ledger's writes of every decision, in plain JDBC ({@link Jdbc}) in the handle's
+ * transaction: facts stored under their unique key, and rollups raised, each by one statement
+ * (conditional where a limit applies, R13). The rest of the ledger's SQL is in {@link UsageDao}.
+ */
+final class LedgerWrites {
+
+    private static final String INSERT_FACT = "INSERT INTO usage_facts (user_id, metric, quantity, occurred_at, "
+            + "idempotency_key, fingerprint, dimensions, period_start, period_end) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    private static final String STORED_FINGERPRINT =
+            "SELECT fingerprint FROM usage_facts WHERE user_id = ? AND idempotency_key = ?";
+    private static final String DELETE_FACT = "DELETE FROM usage_facts WHERE user_id = ? AND idempotency_key = ?";
+    private static final String ENSURE_ROLLUP = "INSERT INTO usage_rollups "
+            + "(user_id, period_start, period_end, metric, used, reserved) VALUES (?, ?, ?, ?, 0, 0) "
+            + "ON CONFLICT DO NOTHING";
+    private static final String ROLLUP = " WHERE user_id = ? AND period_start = ? AND period_end = ? AND metric = ?";
+    private static final String WITHIN = " AND used + reserved + ? <= ?";
+    private static final String ADD_USED = "UPDATE usage_rollups SET used = used + ?" + ROLLUP;
+    private static final String ADD_RESERVED = "UPDATE usage_rollups SET reserved = reserved + ?" + ROLLUP;
+
+    private final Handle handle;
+
+    LedgerWrites(Handle handle) {
+        this.handle = handle;
+    }
+
+    /** The handle these writes run on, in its transaction. */
+    Handle handle() {
+        return handle;
+    }
+
+    /** Stores facts; a count of 0 means that key was stored already (or by a transaction that just committed). */
+    int[] insertFacts(List<UsageDao.FactRow> facts) {
+        return Jdbc.batch(handle, INSERT_FACT, facts.stream()
+                .map(fact -> new Object[] {fact.user(), fact.metric(), fact.quantity(), fact.occurredAt(), fact.key(),
+                        fact.fingerprint(), fact.dimensions(), fact.periodStart(), fact.periodEnd()})
+                .toList());
+    }
+
+    Optional<String> storedFingerprint(String user, String key) {
+        return Jdbc.first(handle, STORED_FINGERPRINT, rs -> rs.getString(1), user, key);
+    }
+
+    void deleteFacts(String user, List<String> keys) {
+        Jdbc.batch(handle, DELETE_FACT, keys.stream().map(key -> new Object[] {user, key}).toList());
+    }
+
+    /** Creates the rollup row when it is missing, waiting for a concurrent creator to commit. */
+    void ensureRollup(String user, Instant start, Instant end, String metric) {
+        Jdbc.update(handle, ENSURE_ROLLUP, user, start, end, metric);
+    }
+
+    /** Adds to a rollup's used quantity; 0 rows means there is no row. */
+    int addUsed(String user, Instant start, Instant end, String metric, BigDecimal quantity) {
+        return Jdbc.update(handle, ADD_USED, quantity, user, start, end, metric);
+    }
+
+    /** The conditional write of check-and-record (R13): 0 rows means no row, or no room. */
+    int addUsedWithin(String user, Instant start, Instant end, String metric, BigDecimal quantity, BigDecimal limit) {
+        return Jdbc.update(handle, ADD_USED + WITHIN, quantity, user, start, end, metric, quantity, limit);
+    }
+
+    /** {@link #addUsed}, returning the rollup's new used (R75); empty when there is no row. */
+    Optional<BigDecimal> addUsedReturning(String user, Instant start, Instant end, String metric,
+                                          BigDecimal quantity) {
+        return Jdbc.updateReturning(handle, ADD_USED, "used", quantity, user, start, end, metric);
+    }
+
+    /** {@link #addUsedWithin}, returning the rollup's new used; empty when there is no row or no room. */
+    Optional<BigDecimal> addUsedWithinReturning(String user, Instant start, Instant end, String metric,
+                                                BigDecimal quantity, BigDecimal limit) {
+        return Jdbc.updateReturning(handle, ADD_USED + WITHIN, "used", quantity, user, start, end, metric,
+                quantity, limit);
+    }
+
+    int addReserved(String user, Instant start, Instant end, String metric, BigDecimal quantity) {
+        return Jdbc.update(handle, ADD_RESERVED, quantity, user, start, end, metric);
+    }
+
+    int addReservedWithin(String user, Instant start, Instant end, String metric, BigDecimal quantity,
+                          BigDecimal limit) {
+        return Jdbc.update(handle, ADD_RESERVED + WITHIN, quantity, user, start, end, metric, quantity, limit);
+    }
+}

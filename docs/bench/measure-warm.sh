@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Measures one server build on one storage the way docs/benchmarks-http.md records its figures:
+# start `tally serve` on a fresh database, warm it with two unrecorded `tally bench` runs (the JIT
+# needs about 80 s of load), then one recorded run, and stop the server.
+#
+#   docs/bench/measure-warm.sh SERVER_JAR STORAGE [BENCH_JAR]
+#
+# STORAGE is memory, h2 or postgres (a fresh schema of the local PostgreSQL, dropped afterwards;
+# the recorded run also drives pgbench there). BENCH_JAR (default SERVER_JAR) runs `tally bench`,
+# so a newer bench can measure an older server. Environment: PORT (default 18080), PHASE_SECONDS (15),
+# WARMUP_SECONDS (5), WARM_RUNS (2), PG_URL (jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
+# Everything stays on 127.0.0.1 and the script stops its server on exit.
+set -euo pipefail
+export PGOPTIONS="-c client_min_messages=warning"
+
+server_jar=${1:?server jar}
+storage=${2:?memory, h2 or postgres}
+bench_jar=${3:-$server_jar}
+port=${PORT:-18080}
+seconds=${PHASE_SECONDS:-15}
+warmup=${WARMUP_SECONDS:-5}
+warm_runs=${WARM_RUNS:-2}
+pg_url=${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
+admin_key=bench-admin-key-$RANDOM$RANDOM
+scratch=$(mktemp -d)
+schema=bench_$$_$RANDOM
+pgbench_args=()
+
+case "$storage" in
+  memory) db_url=memory: ;;
+  h2) db_url="jdbc:h2:file:$scratch/tally" ;;
+  postgres)
+    psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE SCHEMA $schema"
+    db_url="${pg_url}&currentSchema=$schema"
+    pgbench_args=(--pgbench-url "$pg_url") ;;
+  *) echo "unknown storage: $storage" >&2; exit 2 ;;
+esac
+
+server_pid=
+cleanup() {
+  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [[ "$storage" == postgres ]]; then psql -q -h 127.0.0.1 -U postgres -d test -c "DROP SCHEMA IF EXISTS $schema CASCADE"; fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+java -jar "$server_jar" serve --port "$port" --db-url "$db_url" --admin-key "$admin_key" \
+    > "$scratch/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$port/v1/health" > /dev/null && break
+  sleep 0.5
+done
+
+bench() {
+  java -jar "$bench_jar" bench --url "http://127.0.0.1:$port" --admin-key "$admin_key" "$@" || true
+}
+for run in $(seq 1 "$warm_runs"); do
+  echo "warm-up run $run of $warm_runs (not recorded)" >&2
+  bench --seconds 8 --warmup-seconds 2 > /dev/null 2>&1
+done
+echo "recorded run: $storage, $(date -u +%H:%M) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+bench --seconds "$seconds" --warmup-seconds "$warmup" "${pgbench_args[@]}"
