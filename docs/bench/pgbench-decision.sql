@@ -1,8 +1,9 @@
 -- One enforced single-record decision as Tally makes it: with -D reads=0 the writes of
--- JdbiUsageLedger through UsageDao (the fact, inserted with ON CONFLICT DO NOTHING, the
--- conditional UPDATE of the rollup (R13), commit); with -D reads=1 also the reads before them:
--- the API key by its hash (ApiKeyDao.findByHash), then, in the transaction, the user with its
--- billing cycles (UserDao.find) and the plan with its limits (PlanDao.find), as UsageService does.
+-- JdbiUsageLedger (LedgerWrites: the fact, inserted with ON CONFLICT DO NOTHING, the conditional
+-- UPDATE of the rollup returning its new used (R13, R75), commit); with -D reads=1 also the two reads
+-- before them, each in auto-commit as Tally runs them: the API key by its hash
+-- (ApiKeyDao.FIND_BY_HASH), then the user with its billing cycles and its plan with its limits in
+-- one statement (UserDao.FIND_WITH_PLAN).
 -- Client c writes as user c modulo :users (-D users=N), like `tally bench` spreads its connections
 -- over its users. Run by `tally bench --pgbench-url`; see docs/benchmarks-http.md.
 \set u :client_id % :users
@@ -10,14 +11,13 @@
 \if :reads
 SELECT id, key_hash, user_id, prefix, created_at, last_used_at, revoked_at FROM api_keys
     WHERE key_hash = 'pgbench-hash-' || :u;
+SELECT u.id, u.plan_id, u.created_at, c.seq, c.kind, c.anchor_at, c.time_zone, p.name,
+        p.max_file_size_mb, p.warning_threshold_percent, p.alert_thresholds_percent, p.low_balance_credits,
+        l.metric, l.max_quantity, l.allocation FROM users u
+    LEFT JOIN user_billing_cycles c ON c.user_id = u.id LEFT JOIN plans p ON p.id = u.plan_id
+    LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE u.id = 'pgbench-' || :u ORDER BY c.seq;
 \endif
 BEGIN;
-\if :reads
-SELECT u.id, u.plan_id, u.created_at, c.kind, c.anchor_at, c.time_zone FROM users u
-    LEFT JOIN user_billing_cycles c ON c.user_id = u.id WHERE u.id = 'pgbench-' || :u ORDER BY c.seq;
-SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, l.plan_id, l.metric, l.max_quantity
-    FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = 'pgbench';
-\endif
 INSERT INTO usage_facts (user_id, metric, quantity, occurred_at, idempotency_key, fingerprint, dimensions,
         period_start, period_end)
     VALUES ('pgbench-' || :u, 'bench.enforced', 1, 1794000000000000000, 'pgbench-' || :k,
@@ -27,5 +27,6 @@ INSERT INTO usage_facts (user_id, metric, quantity, occurred_at, idempotency_key
 UPDATE usage_rollups SET used = used + 1
     WHERE user_id = 'pgbench-' || :u AND period_start = 1793491200000000000
       AND period_end = 1796083200000000000 AND metric = 'bench.enforced'
-      AND used + reserved + 1 <= 1000000000;
+      AND used + reserved + 1 <= 1000000000
+    RETURNING used;
 COMMIT;

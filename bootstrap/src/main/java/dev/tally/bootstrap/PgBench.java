@@ -98,7 +98,7 @@ final class PgBench {
         if (outcome.exitCode() != 0 || !tps.find() || !latency.find()) {
             throw new IOException("pgbench failed (exit " + outcome.exitCode() + "): " + outcome.output().strip());
         }
-        String name = reads ? "pgbench: key, user, plan reads + writes" : "pgbench: insert + conditional UPDATE";
+        String name = reads ? "pgbench: key and user+plan reads + writes" : "pgbench: insert + conditional UPDATE";
         return new Result(name, Double.parseDouble(tps.group(1)), Double.parseDouble(latency.group(1)));
     }
 }

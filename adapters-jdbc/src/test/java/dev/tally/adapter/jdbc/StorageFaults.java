@@ -51,6 +51,24 @@ abstract class StorageFaults {
     }
 
     @Test
+    void R66_a_connection_lost_under_a_plain_JDBC_statement_of_the_hot_path_is_retried_on_a_fresh_one() {
+        JdbcStorage storage = database().storage();
+        AtomicInteger attempts = new AtomicInteger();
+
+        // The key lookup and the ledger's reads run in plain JDBC, not through JDBI: the retry must
+        // recognise the driver's error all the same.
+        var key = storage.ports().transactions().inTransaction(() -> {
+            if (attempts.incrementAndGet() == 1) {
+                terminateOwnSession(storage);
+            }
+            return storage.ports().apiKeys().findByHash("no-such-key-hash");
+        });
+
+        assertThat(key).isEmpty();
+        assertThat(attempts).hasValue(2);
+    }
+
+    @Test
     void R66_a_connection_lost_on_every_attempt_is_storage_unavailable_then_storage_recovers() {
         JdbcStorage storage = database().storage();
         AtomicInteger attempts = new AtomicInteger();
