@@ -45,6 +45,8 @@ public final class TallyServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TallyServer.class);
 
     private static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(100);
+    /** The buffer Javalin copies a response through (see {@code responseBufferSize}). */
+    private static final int RESPONSE_COPY_BUFFER_BYTES = 4096;
 
     private final Javalin javalin;
     private final List<RouteTable.Route> routes;
@@ -80,6 +82,10 @@ public final class TallyServer implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = settings.maxRequestBytes();
             config.http.prefer405over404 = true;
+            // Javalin copies each response to Jetty through a buffer of this size, allocated per
+            // response (by default Jetty's output buffer, 32 KiB, which made most of the server's
+            // garbage); Tally's answers are a few hundred bytes, its largest page is copied in steps.
+            config.http.responseBufferSize = RESPONSE_COPY_BUFFER_BYTES;
             config.jsonMapper(new JavalinJackson(Json.mapper(), false));
             config.jetty.addConnector((server, http) -> connector(server, http, settings));
             config.jetty.modifyServer(server -> {

@@ -114,6 +114,26 @@ class SlowClientTest extends ApiTestSupport {
     }
 
     @Test
+    void R65_refused_requests_with_and_without_bodies_share_one_kept_alive_connection()
+            throws Exception {
+        String body = usageWrite();
+        try (Socket client = RawHttp.connect(server.port(), RawHttp.loopback(0, 1))) {
+            // Refused before any handler (401): the body is still read, so the next request parses.
+            RawHttp.send(client, usageHeaders("tly_no_such_key_at_all", body.length()) + body);
+            RawHttp.Answer refused = RawHttp.read(client);
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+            assertThat(refused.json().path("error").asText()).isNotBlank();
+
+            // No body at all (no Content-Length, no Transfer-Encoding), refused the same way.
+            RawHttp.send(client, "GET /v1/users/acme/usage HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertThat(RawHttp.read(client).status()).isEqualTo(401);
+
+            RawHttp.send(client, RawHttp.get("/v1/health"));
+            assertThat(RawHttp.read(client).status()).as("the same connection throughout").isEqualTo(200);
+        }
+    }
+
+    @Test
     void R65_a_chunked_body_is_read_whole_before_it_is_handled() throws Exception {
         String userKey = acmeKey();
         String body = usageWrite();
