@@ -30,7 +30,7 @@ final class Jdbc {
     private Jdbc() {
     }
 
-    /** Reads one row. */
+    /** Reads from a result set: the row it is on, or (for {@code query}) the whole set. */
     @FunctionalInterface
     interface Row<T> {
         T read(ResultSet rs) throws SQLException;
@@ -87,26 +87,26 @@ final class Jdbc {
 
     /** The first row of a query, if any. */
     static <T> Optional<T> first(Handle handle, String sql, Row<T> row, Object... parameters) {
-        try (PreparedStatement statement = connection(handle).prepareStatement(sql)) {
-            bind(statement, parameters);
-            try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(row.read(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new Failure(sql, e);
-        }
+        return query(handle, sql, parameters, rs -> rs.next() ? Optional.of(row.read(rs)) : Optional.empty());
     }
 
     /** Every row of a query. */
     static <T> List<T> list(Handle handle, String sql, Row<T> row, Object... parameters) {
+        return query(handle, sql, parameters, rs -> {
+            List<T> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(row.read(rs));
+            }
+            return rows;
+        });
+    }
+
+    /** Runs a query and reads its result set with {@code result}. */
+    private static <R> R query(Handle handle, String sql, Object[] parameters, Row<R> result) {
         try (PreparedStatement statement = connection(handle).prepareStatement(sql)) {
             bind(statement, parameters);
             try (ResultSet rs = statement.executeQuery()) {
-                List<T> rows = new ArrayList<>();
-                while (rs.next()) {
-                    rows.add(row.read(rs));
-                }
-                return rows;
+                return result.read(rs);
             }
         } catch (SQLException e) {
             throw new Failure(sql, e);
