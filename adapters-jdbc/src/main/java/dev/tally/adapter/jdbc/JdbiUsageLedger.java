@@ -68,15 +68,15 @@ public final class JdbiUsageLedger implements UsageLedger {
      * in one order, each by one conditional write. A refusal takes back what this call wrote, so
      * the common case costs one batch of inserts and one update per rollup, and no savepoint.
      */
-    private static AppendResult appendIn(LedgerWrites dao, UserId user, List<PeriodRecord> records,
+    private static AppendResult appendIn(LedgerWrites writes, UserId user, List<PeriodRecord> records,
                                          Map<MetricKey, Limit> enforce, Set<MetricKey> watch) {
         Batch batch = Batch.dedupe(records);
-        Filed filed = insertFacts(dao, user, batch.candidates());
+        Filed filed = insertFacts(writes, user, batch.candidates());
         List<AppendResult.Raised> raised = new ArrayList<>();
-        Optional<AppendResult> refused = reusedKey(dao, user, batch, filed.repeated())
-                .or(() -> raiseRollups(dao, user, batch, filed.fresh(), enforce, watch, raised::add));
+        Optional<AppendResult> refused = reusedKey(writes, user, batch, filed.repeated())
+                .or(() -> raiseRollups(writes, user, batch, filed.fresh(), enforce, watch, raised::add));
         if (refused.isPresent()) {
-            deleteFacts(dao, user, filed.fresh());
+            deleteFacts(writes, user, filed.fresh());
             return refused.get();
         }
         // No key is reused, so every fact already stored is a duplicate.
@@ -142,8 +142,8 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     /** Stores facts, in the order given; a fact whose key was stored already is left as it was. */
-    private static Filed insertFacts(LedgerWrites dao, UserId user, List<PeriodRecord> facts) {
-        int[] inserted = dao.insertFacts(facts.stream().map(entry -> UsageDao.FactRow.of(user, entry)).toList());
+    private static Filed insertFacts(LedgerWrites writes, UserId user, List<PeriodRecord> facts) {
+        int[] inserted = writes.insertFacts(facts.stream().map(entry -> UsageDao.FactRow.of(user, entry)).toList());
         List<PeriodRecord> fresh = new ArrayList<>(facts.size());
         List<PeriodRecord> repeated = new ArrayList<>();
         for (int i = 0; i < inserted.length; i++) {
@@ -156,13 +156,13 @@ public final class JdbiUsageLedger implements UsageLedger {
      * Refuses the request when a key is reused, within it or against a fact stored before (R20):
      * the reuse met first in request order.
      */
-    private static Optional<AppendResult> reusedKey(LedgerWrites dao, UserId user, Batch batch,
+    private static Optional<AppendResult> reusedKey(LedgerWrites writes, UserId user, Batch batch,
                                                     List<PeriodRecord> repeated) {
         Reuse reuse = batch.reuse();
         for (PeriodRecord entry : repeated) {
             IdempotencyKey key = entry.record().idempotencyKey();
             // Absent only while the transaction that stored it is undecided: run this one again.
-            String stored = dao.storedFingerprint(user.value(), key.value()).orElseThrow(() ->
+            String stored = writes.storedFingerprint(user.value(), key.value()).orElseThrow(() ->
                     new Db.Conflict("fact " + key + " of " + user + " is being written"));
             if (!stored.equals(entry.fingerprint())) {
                 reuse = reuse.earliest(batch.indexOf(entry), key);
@@ -177,7 +177,7 @@ public final class JdbiUsageLedger implements UsageLedger {
      * room, takes back the raises made and refuses with the denial of the record met first in
      * request order (R13).
      */
-    private static Optional<AppendResult> raiseRollups(LedgerWrites dao, UserId user, Batch batch,
+    private static Optional<AppendResult> raiseRollups(LedgerWrites writes, UserId user, Batch batch,
                                                        List<PeriodRecord> fresh, Map<MetricKey, Limit> enforce,
                                                        Set<MetricKey> watch, Consumer<AppendResult.Raised> report) {
         Map<Rollup, BigDecimal> requested = new TreeMap<>();
@@ -194,26 +194,26 @@ public final class JdbiUsageLedger implements UsageLedger {
             UsedAfter usedAfter = watch.contains(rollup.metric())
                     ? used -> report.accept(new AppendResult.Raised(rollup.metric(), rollup.period(), quantity, used))
                     : null;
-            add(dao, user, rollup, quantity, limit, false, usedAfter)
+            add(writes, user, rollup, quantity, limit, false, usedAfter)
                     .ifPresentOrElse(denials::add, () -> raised.add(request));
         }
         if (denials.isEmpty()) {
             return Optional.empty();
         }
-        raised.forEach(done -> lower(dao, user, done.getKey(), done.getValue()));
+        raised.forEach(done -> lower(writes, user, done.getKey(), done.getValue()));
         return Optional.of(Denied.firstOffending(batch.inRequestOrder(fresh), denials));
     }
 
     /** Takes back facts this transaction stored, before anything else could see them. */
-    private static void deleteFacts(LedgerWrites dao, UserId user, List<PeriodRecord> facts) {
+    private static void deleteFacts(LedgerWrites writes, UserId user, List<PeriodRecord> facts) {
         if (!facts.isEmpty()) {
-            dao.deleteFacts(user.value(), facts.stream().map(f -> f.record().idempotencyKey().value()).toList());
+            writes.deleteFacts(user.value(), facts.stream().map(f -> f.record().idempotencyKey().value()).toList());
         }
     }
 
     /** Takes back a raise of a rollup this transaction made (and still holds locked). */
-    private static void lower(LedgerWrites dao, UserId user, Rollup rollup, BigDecimal quantity) {
-        dao.addUsed(user.value(), rollup.period().start(), rollup.period().end(), rollup.metric().value(),
+    private static void lower(LedgerWrites writes, UserId user, Rollup rollup, BigDecimal quantity) {
+        writes.addUsed(user.value(), rollup.period().start(), rollup.period().end(), rollup.metric().value(),
                 quantity.negate());
     }
 
@@ -228,7 +228,7 @@ public final class JdbiUsageLedger implements UsageLedger {
      * {@code limit}: one conditional write, preceded by creating the row only when it is missing.
      * With {@code usedAfter}, the write also returns the row's new used (R75): no other statement.
      */
-    private static Optional<Denied> add(LedgerWrites dao, UserId user, Rollup rollup, BigDecimal quantity, Limit limit,
+    private static Optional<Denied> add(LedgerWrites writes, UserId user, Rollup rollup, BigDecimal quantity, Limit limit,
                                         boolean reserve, UsedAfter usedAfter) {
         String u = user.value();
         Instant start = rollup.period().start();
@@ -237,28 +237,28 @@ public final class JdbiUsageLedger implements UsageLedger {
         Optional<BigDecimal> max = limit.max();
         IntSupplier write = () -> {
             if (usedAfter != null && !reserve) {
-                Optional<BigDecimal> used = max.isEmpty() ? dao.addUsedReturning(u, start, end, metric, quantity)
-                        : dao.addUsedWithinReturning(u, start, end, metric, quantity, max.get());
+                Optional<BigDecimal> used = max.isEmpty() ? writes.addUsedReturning(u, start, end, metric, quantity)
+                        : writes.addUsedWithinReturning(u, start, end, metric, quantity, max.get());
                 used.ifPresent(usedAfter::accept);
                 return used.isPresent() ? 1 : 0;
             }
             if (max.isEmpty()) {
-                return reserve ? dao.addReserved(u, start, end, metric, quantity)
-                        : dao.addUsed(u, start, end, metric, quantity);
+                return reserve ? writes.addReserved(u, start, end, metric, quantity)
+                        : writes.addUsed(u, start, end, metric, quantity);
             }
-            return reserve ? dao.addReservedWithin(u, start, end, metric, quantity, max.get())
-                    : dao.addUsedWithin(u, start, end, metric, quantity, max.get());
+            return reserve ? writes.addReservedWithin(u, start, end, metric, quantity, max.get())
+                    : writes.addUsedWithin(u, start, end, metric, quantity, max.get());
         };
         if (write.getAsInt() == 1) {
             return Optional.empty();
         }
         // No row yet, or no room: create the row if it is missing (waiting for a concurrent
         // creator to commit) and write again, the limit checked against the committed row.
-        dao.ensureRollup(u, start, end, metric);
+        writes.ensureRollup(u, start, end, metric);
         if (write.getAsInt() == 1) {
             return Optional.empty();
         }
-        UsageTotals current = Jdbc.first(dao.handle(), UsageReadDao.ROLLUP, UsageDao.RollupRow::map, u, start, end,
+        UsageTotals current = Jdbc.first(writes.handle(), UsageReadDao.ROLLUP, UsageDao.RollupRow::map, u, start, end,
                         metric)
                 .map(row -> new UsageTotals(row.used(), row.reserved()))
                 .orElse(UsageTotals.ZERO);
