@@ -228,8 +228,8 @@ public final class JdbiUsageLedger implements UsageLedger {
      * {@code limit}: one conditional write, preceded by creating the row only when it is missing.
      * With {@code usedAfter}, the write also returns the row's new used (R75): no other statement.
      */
-    private static Optional<Denied> add(LedgerWrites writes, UserId user, Rollup rollup, BigDecimal quantity, Limit limit,
-                                        boolean reserve, UsedAfter usedAfter) {
+    private static Optional<Denied> add(LedgerWrites writes, UserId user, Rollup rollup, BigDecimal quantity,
+                                        Limit limit, boolean reserve, UsedAfter usedAfter) {
         String u = user.value();
         Instant start = rollup.period().start();
         Instant end = rollup.period().end();
