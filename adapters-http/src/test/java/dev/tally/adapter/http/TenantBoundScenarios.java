@@ -175,4 +175,42 @@ public abstract class TenantBoundScenarios extends ApiTestSupport {
         assertThat(assertOk(admin.get("/v1/plans/big")).json().get("limits").get("gpu").decimalValue())
                 .isEqualByComparingTo("1000000000000000");
     }
+
+    /** The events of {@code user} of {@code type}, every page. */
+    private List<JsonNode> events(String user, String type) {
+        List<JsonNode> all = new ArrayList<>();
+        String cursor = "";
+        do {
+            JsonNode page = assertOk(admin.get("/v1/events?user_id=" + user + "&type=" + type + "&limit=100"
+                    + (cursor.isEmpty() ? "" : "&cursor=" + cursor))).json();
+            page.get("events").forEach(all::add);
+            cursor = page.get("next_cursor").isNull() ? "" : page.get("next_cursor").asText();
+        } while (!cursor.isEmpty());
+        return all;
+    }
+
+    @Test
+    void R67_R75_run_completions_past_100_a_minute_are_coalesced_into_one_event_and_thresholds_never_are() {
+        plan("busy", "{\"gpu\": 10}");
+        ApiClient acme = user("acme", "busy");
+
+        for (int i = 0; i < 103; i++) {
+            run(acme, "acme", "succeeded");
+        }
+        assertOk(acme.post("/v1/users/acme/usage", batch(List.of("gpu"), false).replace("\"quantity\": 1",
+                "\"quantity\": 10")));
+
+        assertThat(events("acme", "run.completed")).hasSize(100);
+        List<JsonNode> coalesced = events("acme", "events.coalesced");
+        assertThat(coalesced).hasSize(1);
+        assertThat(coalesced.get(0).get("data").get("type").asText()).isEqualTo("run.completed");
+        assertThat(coalesced.get(0).get("data").get("limit").asInt()).isEqualTo(100);
+        assertThat(coalesced.get(0).get("data").get("window_end").asText()).isEqualTo("2026-10-15T12:01:00Z");
+        assertThat(events("acme", "usage.threshold_reached")).hasSize(2);
+        assertThat(assertOk(acme.get("/v1/users/acme/report-runs/usage")).json().get("successful_runs").asInt())
+                .as("every run is stored").isEqualTo(103);
+        clock.advance(java.time.Duration.ofMinutes(1));
+        run(acme, "acme", "failed");
+        assertThat(events("acme", "run.completed")).hasSize(101);
+    }
 }
