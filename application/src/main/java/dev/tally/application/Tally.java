@@ -29,6 +29,7 @@ import dev.tally.application.usage.UsageService;
 import dev.tally.application.user.Accounts;
 import dev.tally.application.user.UserService;
 import dev.tally.domain.cost.ProviderDetector;
+import dev.tally.domain.plan.MetricBound;
 import dev.tally.domain.usage.LateEventPolicy;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,9 +56,11 @@ public final class Tally {
      * @param runTimeout how long a run may stay running (R26)
      * @param providers  the model-name table of provider detection (R41)
      * @param allowPrivateWebhooks whether webhook URLs may reach loopback and private addresses (R77)
+     * @param maxMetricsPerUser the distinct metrics a user may have per period when its plan sets no
+     *                          {@code max_metrics} (R67), 0 to {@value MetricBound#LARGEST}
      */
     public record Settings(LateEventPolicy lateEvents, Duration runTimeout, ProviderDetector providers,
-                           boolean allowPrivateWebhooks) {
+                           boolean allowPrivateWebhooks, int maxMetricsPerUser) {
 
         public static final Settings DEFAULTS =
                 new Settings(LateEventPolicy.DEFAULT, Duration.ofHours(1), ProviderDetector.withDefaults());
@@ -66,16 +69,22 @@ public final class Tally {
             Objects.requireNonNull(lateEvents, "lateEvents");
             Objects.requireNonNull(runTimeout, "runTimeout");
             Objects.requireNonNull(providers, "providers");
+            MetricBound.checked(maxMetricsPerUser, "max metrics per user");
         }
 
-        /** Settings that refuse private webhook URLs. */
+        /** Settings that refuse private webhook URLs, with the default bound of metrics. */
         public Settings(LateEventPolicy lateEvents, Duration runTimeout, ProviderDetector providers) {
-            this(lateEvents, runTimeout, providers, false);
+            this(lateEvents, runTimeout, providers, false, MetricBound.DEFAULT_MAX);
         }
 
         /** These settings, with private webhook URLs allowed or not (R77). */
         public Settings allowingPrivateWebhooks(boolean allow) {
-            return new Settings(lateEvents, runTimeout, providers, allow);
+            return new Settings(lateEvents, runTimeout, providers, allow, maxMetricsPerUser);
+        }
+
+        /** These settings, with {@code max} distinct metrics per user and period by default (R67). */
+        public Settings withMaxMetricsPerUser(int max) {
+            return new Settings(lateEvents, runTimeout, providers, allowPrivateWebhooks, max);
         }
     }
 
@@ -116,7 +125,7 @@ public final class Tally {
         this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
                 clock);
         this.userList = new UserListService(storage.users(), storage.plans(), storage.usage(), clock);
-        Metering metering = new Metering(storage.usage(), accounts, clock, recorder);
+        Metering metering = new Metering(storage.usage(), accounts, clock, recorder, settings.maxMetricsPerUser());
         this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock, metrics);
         this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock, metrics);
         this.runs = new ReportRunService(storage.runs(), storage.usage(), metering, prices, accounts, writes,

@@ -2,6 +2,7 @@ package dev.tally.bootstrap;
 
 import dev.tally.adapter.http.ServerSettings;
 import dev.tally.application.Tally;
+import dev.tally.domain.plan.MetricBound;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.Optional;
@@ -29,6 +30,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "let webhook URLs reach loopback and private addresses (a receiver on this machine, tests)")
     boolean allowPrivateWebhooks;
 
+    @Option(names = "--max-metrics-per-user", paramLabel = "N", defaultValue = "" + MetricBound.DEFAULT_MAX,
+            description = "distinct metrics a user may record per billing period when its plan sets no max_metrics"
+                    + " (0-" + MetricBound.LARGEST + "; declared metrics always fit); default: ${DEFAULT-VALUE}")
+    int maxMetricsPerUser;
+
     @Mixin
     DatabaseOption database;
 
@@ -49,8 +55,13 @@ final class ServeCommand implements Callable<Integer> {
         }
         AppConfig config = new AppConfig(port.port, database.dbUrl, adminKey.value(spec));
         ServerSettings settings = clientLimits.on(config.port(), spec);
+        if (maxMetricsPerUser < 0 || maxMetricsPerUser > MetricBound.LARGEST) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-metrics-per-user must be 0-"
+                    + MetricBound.LARGEST + ": " + maxMetricsPerUser);
+        }
         TallyApp app = TallyApp.open(config.dbUrl(), Clock.systemUTC(),
-                Tally.Settings.DEFAULTS.allowingPrivateWebhooks(allowPrivateWebhooks));
+                Tally.Settings.DEFAULTS.allowingPrivateWebhooks(allowPrivateWebhooks)
+                        .withMaxMetricsPerUser(maxMetricsPerUser));
         Optional<String> generated;
         try {
             generated = AdminKeyOption.install(app, config.adminKey(), spec);

@@ -65,6 +65,16 @@ class CommandLineTest {
     }
 
     @Test
+    void R67_serve_takes_the_bound_of_metrics_per_user_and_refuses_impossible_ones() {
+        assertThat(tally("serve", "--help").out()).contains("--max-metrics-per-user", "default: 1000");
+        for (String bad : new String[] {"-1", "100001"}) {
+            Run refused = tally("serve", "--db-url", OpenStorage.MEMORY, "--port", "0", "--max-metrics-per-user", bad);
+            assertThat(refused.exitCode()).as(bad).isEqualTo(2);
+            assertThat(refused.err()).as(bad).contains("--max-metrics-per-user must be 0-100000");
+        }
+    }
+
+    @Test
     void an_unknown_command_or_flag_is_a_usage_error_not_a_crash() {
         assertThat(tally("frobnicate").exitCode()).isEqualTo(2);
         assertThat(tally("serve", "--port", "eighty").exitCode()).isEqualTo(2);

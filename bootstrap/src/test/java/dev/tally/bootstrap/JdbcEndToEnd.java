@@ -10,6 +10,7 @@ import dev.tally.adapter.http.MalformedRequestScenarios;
 import dev.tally.adapter.http.ReservationScenarios;
 import dev.tally.adapter.http.SeedScenarios;
 import dev.tally.adapter.http.StorageFixture;
+import dev.tally.adapter.http.TenantBoundScenarios;
 import dev.tally.adapter.http.UsageOverTimeScenarios;
 import dev.tally.adapter.http.WebhookScenarios;
 import org.junit.jupiter.api.Nested;
@@ -105,6 +106,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class Reservations extends ReservationScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class TenantBounds extends TenantBoundScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

@@ -7,6 +7,7 @@ import dev.tally.domain.Refusal;
 import dev.tally.domain.credit.InsufficientCredits;
 import dev.tally.domain.plan.FileSizeLimitExceeded;
 import dev.tally.domain.plan.LimitExceeded;
+import dev.tally.domain.plan.TooManyMetrics;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place that turns every refusal and exception into an HTTP status and a JSON body
  * {@code {"error", "message", …}} (R12). A limit denial is a 403 with its figures, an empty
- * balance a 402, bad input a 4xx naming what was wrong, unavailable storage a 503 with
+ * balance a 402, a write past the user's bound of metrics a 422 naming the bound (R67), bad input a 4xx naming what was wrong, unavailable storage a 503 with
  * {@code Retry-After} (R66); only a fault of the server itself is a 500, and its stack trace goes
  * to the log under an id the client is given, never to the client.
  */
@@ -60,6 +61,12 @@ final class ErrorMapper {
                     "plan", tooLarge.plan().value(),
                     "file_size_mb", tooLarge.fileSizeMb(),
                     "max_file_size_mb", tooLarge.maxFileSizeMb()));
+        } else if (refusal instanceof TooManyMetrics tooMany) {
+            respond(ctx, 422, refusal.code(), refusal.message(), ordered(
+                    "metric", tooMany.metric().value(),
+                    "plan", tooMany.plan().value(),
+                    "max_metrics", tooMany.maxMetrics(),
+                    "resets_at", tooMany.resetsAt()));
         } else if (refusal instanceof InsufficientCredits insufficient) {
             metrics.denied("credits");
             respond(ctx, 402, refusal.code(), refusal.message(), ordered(

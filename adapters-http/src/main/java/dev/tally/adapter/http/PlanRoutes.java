@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Plans, the operator's terms (R62): {@code PUT /v1/plans/{plan_id}} and {@code GET /v1/plans}
@@ -58,7 +59,7 @@ final class PlanRoutes {
      */
     record PlanRequest(String name, Map<String, JsonNode> limits, BigDecimal maxFileSizeMb,
                        Integer warningThresholdPercent, Map<String, JsonNode> allocations,
-                       List<Integer> alertThresholdsPercent, Long lowBalanceCredits) {
+                       List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics) {
 
         Plan toPlan(PlanId id) {
             return new Plan(id, name, limits(limits, "limits"),
@@ -66,7 +67,8 @@ final class PlanRoutes {
                     warningThresholdPercent == null ? Plan.DEFAULT_WARNING_THRESHOLD_PERCENT : warningThresholdPercent,
                     limits(allocations, "allocations"),
                     new PlanAlerts(alertThresholdsPercent == null ? PlanAlerts.DEFAULT.thresholdsPercent()
-                            : alertThresholdsPercent, Optional.ofNullable(lowBalanceCredits)));
+                            : alertThresholdsPercent, Optional.ofNullable(lowBalanceCredits)),
+                    maxMetrics == null ? OptionalInt.empty() : OptionalInt.of(maxMetrics));
         }
 
         private static PlanLimits limits(Map<String, JsonNode> sent, String field) {
@@ -89,15 +91,19 @@ final class PlanRoutes {
         }
     }
 
-    /** A plan; a limit of {@code null} means unlimited. */
+    /**
+     * A plan; a limit of {@code null} means unlimited, a {@code max_metrics} of {@code null} the
+     * server's default (R67).
+     */
     record PlanResponse(String id, String name, Map<String, BigDecimal> limits, BigDecimal maxFileSizeMb,
                         int warningThresholdPercent, Map<String, BigDecimal> allocations,
-                        List<Integer> alertThresholdsPercent, Long lowBalanceCredits) {
+                        List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics) {
 
         static PlanResponse from(Plan plan) {
             return new PlanResponse(plan.id().value(), plan.name(), shown(plan.limits()),
                     plan.maxFileSizeMb().orElse(null), plan.warningThresholdPercent(), shown(plan.allocations()),
-                    plan.alerts().thresholdsPercent(), plan.alerts().lowBalanceCredits().orElse(null));
+                    plan.alerts().thresholdsPercent(), plan.alerts().lowBalanceCredits().orElse(null),
+                    plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null);
         }
 
         private static Map<String, BigDecimal> shown(PlanLimits limits) {

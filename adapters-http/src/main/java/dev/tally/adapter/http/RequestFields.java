@@ -1,6 +1,7 @@
 package dev.tally.adapter.http;
 
 import dev.tally.application.usecase.Paging;
+import dev.tally.domain.Money;
 import dev.tally.domain.usage.IdempotencyKey;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
@@ -21,7 +22,7 @@ final class RequestFields {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     /** Numbers larger than this are no plausible quantity or price and would overflow storage. */
-    private static final BigDecimal MAX_NUMBER = new BigDecimal("1000000000000000");
+    private static final BigDecimal MAX_NUMBER = Money.MAX_QUANTITY;
 
     private RequestFields() {
     }
@@ -34,11 +35,11 @@ final class RequestFields {
         return value;
     }
 
-    /** A decimal the storage can hold: at most 15 integer digits. */
+    /** A decimal the storage can hold: at most 10^15 either way, as the domain checks it too. */
     static BigDecimal number(BigDecimal value, String field) {
-        if (value != null && value.abs().compareTo(MAX_NUMBER) >= 0) {
+        if (value != null && value.abs().compareTo(MAX_NUMBER) > 0) {
             throw ApiException.badField("number_out_of_range", field,
-                    "Field '" + field + "' must be below " + MAX_NUMBER.toPlainString() + ".");
+                    "Field '" + field + "' must be at most " + MAX_NUMBER.toPlainString() + ".");
         }
         return value;
     }

@@ -104,6 +104,10 @@ public final class ApiClient {
             return json().path("error").asText();
         }
 
+        public String message() {
+            return json().path("message").asText();
+        }
+
         @Override
         public String toString() {
             return status + " " + abbreviate(text);

@@ -399,6 +399,110 @@ public abstract class HttpFuzzScenarios {
                         .map(items -> "[" + String.join(", ", items) + "]")));
     }
 
+    /** Sets the tries of the cardinality property from {@code tally.fuzz.cardinality.tries}. */
+    public static final class CardinalityTries implements AroundPropertyHook {
+        @Override
+        public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
+            context.attributes().setTries(Integer.getInteger("tally.fuzz.cardinality.tries", 40));
+            return property.execute();
+        }
+    }
+
+    /** One write of the cardinality property: usage, an API call or an allocation change, on generated names. */
+    record Write(String kind, List<String> names, boolean enforce) {
+    }
+
+    private static final AtomicInteger TENANTS = new AtomicInteger();
+    /** The metric names writes draw from: few enough to repeat, more than any bound generated. */
+    private static final List<String> METRICS = List.of("gpu", "m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7",
+            "m8", "m9");
+
+    @Provide
+    Arbitrary<List<Write>> writes() {
+        Arbitrary<Write> usage = Combinators.combine(Arbitraries.of(METRICS).list().ofMinSize(1).ofMaxSize(4),
+                Arbitraries.of(true, false)).as((names, enforce) -> new Write("usage", names, enforce));
+        Arbitrary<Write> apiCall = Arbitraries.of("llm", "video", "x", "y").map(type ->
+                new Write("api_call", List.of(type), false));
+        Arbitrary<Write> allocation = Arbitraries.of("seats", "zz0", "zz1", "runs_x", "m0").map(name ->
+                new Write("allocation", List.of(name), false));
+        return Arbitraries.frequencyOf(Tuple.of(6, usage), Tuple.of(2, apiCall), Tuple.of(2, allocation))
+                .list().ofMinSize(1).ofMaxSize(14);
+    }
+
+    /**
+     * Cardinality (R67): whatever names a user key writes under, a period takes new metrics in
+     * request order while it has fewer than {@code max_metrics}, the plan's declared ones always,
+     * a refused write is {@code 422 too_many_metrics} naming the first metric without room and
+     * stores nothing, the overview stays within the bound, and allocation calls on names the plan
+     * does not list are {@code 404 allocation_not_found} and create no event.
+     */
+    @Property(shrinking = ShrinkingMode.BOUNDED)
+    @AddLifecycleHook(CardinalityTries.class)
+    void R67_metrics_per_period_never_pass_the_bound_and_undeclared_allocations_create_nothing(
+            @ForAll("writes") List<Write> writes, @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 6) int max) {
+        String tenant = "card" + TENANTS.incrementAndGet();
+        ok(admin.put("/v1/plans/" + tenant, "{\"limits\": {\"gpu\": 1000000}, \"allocations\": {\"seats\": 1000},"
+                + " \"max_metrics\": " + max + "}"));
+        ok(admin.put("/v1/users/" + tenant, "{\"plan_id\": \"" + tenant + "\"}"));
+        ApiClient client = admin.withKey(ok(admin.post("/v1/users/" + tenant + "/api-keys", null)).json().get("key")
+                .asText());
+        String u = "/v1/users/" + tenant;
+        List<String> counted = new ArrayList<>();
+        for (Write write : writes) {
+            if (write.kind().equals("allocation")) {
+                String name = write.names().get(0);
+                ApiClient.Response changed = client.post(u + "/allocations/" + name, "{\"delta\": 1}");
+                if (name.equals("seats")) {
+                    ok(changed);
+                } else {
+                    assertThat(changed.status()).as(changed.toString()).isIn(400, 404);
+                    assertThat(changed.error()).isIn("allocation_not_found", "not_an_allocation");
+                }
+                continue;
+            }
+            List<String> metrics = write.kind().equals("usage") ? write.names()
+                    : List.of("api_calls." + write.names().get(0));
+            ApiClient.Response answer = write.kind().equals("usage") ? client.post(u + "/usage", batch(write))
+                    : client.send("POST", u + "/api-calls", "{\"call_type\": \"" + write.names().get(0)
+                            + "\", \"cost_usd\": 0}", Map.of("Idempotency-Key", "k" + KEYS.incrementAndGet()));
+            List<String> fresh = new ArrayList<>();
+            metrics.stream().distinct().filter(metric -> !counted.contains(metric)).forEach(fresh::add);
+            List<String> undeclared = fresh.stream().filter(metric -> !metric.equals("gpu")).toList();
+            int declared = fresh.size() - undeclared.size();
+            if (!undeclared.isEmpty() && counted.size() + fresh.size() > max) {
+                assertThat(answer.status()).as(write + " " + answer).isEqualTo(422);
+                assertThat(answer.error()).isEqualTo("too_many_metrics");
+                int room = Math.max(0, Math.min(max - counted.size() - declared, undeclared.size() - 1));
+                assertThat(answer.json().get("metric").asText()).isEqualTo(undeclared.get(room));
+                assertThat(answer.json().get("max_metrics").asInt()).isEqualTo(max);
+            } else {
+                assertThat(answer.status()).as(write + " " + answer).isBetween(200, 201);
+                counted.addAll(fresh);
+            }
+        }
+        JsonNode billing = ok(client.get(u + "/billing")).json();
+        List<String> shown = new ArrayList<>();
+        billing.get("metrics").forEach(m -> {
+            if (m.get("used").decimalValue().signum() > 0) {
+                shown.add(m.get("metric").asText());
+            }
+        });
+        assertThat(shown).containsExactlyInAnyOrderElementsOf(counted);
+        assertThat(billing.get("metrics").size()).isLessThanOrEqualTo(max + 1);
+        assertThat(billing.get("allocations").size()).isEqualTo(1);
+        assertThat(ok(admin.get("/v1/events?user_id=" + tenant)).json().get("events").size()).isZero();
+    }
+
+    private static String batch(Write write) {
+        StringBuilder body = new StringBuilder("{\"enforce\": " + write.enforce() + ", \"records\": [");
+        for (int i = 0; i < write.names().size(); i++) {
+            body.append(i == 0 ? "" : ", ").append("{\"metric\": \"").append(write.names().get(i))
+                    .append("\", \"quantity\": 1, \"idempotency_key\": \"k").append(KEYS.incrementAndGet())
+                    .append("\"}");
+        }
+        return body.append("]}").toString();
+    }
+
     /** A JSON string of {@code text}: quotes, backslashes and controls escaped, surrogates kept as they are. */
     private static String quote(String text) {
         StringBuilder json = new StringBuilder("\"");

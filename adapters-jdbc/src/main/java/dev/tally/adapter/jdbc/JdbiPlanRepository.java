@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
@@ -32,10 +33,11 @@ public final class JdbiPlanRepository implements PlanRepository {
         BigDecimal cap = plan.maxFileSizeMb().orElse(null);
         PlanDao.Alerts alerts = new PlanDao.Alerts(plan.alerts().thresholdsPercent().stream().map(String::valueOf)
                 .collect(Collectors.joining(",")), plan.alerts().lowBalanceCredits().orElse(null));
+        Integer maxMetrics = plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null;
         db.inTransaction(handle -> {
             PlanDao dao = Db.attach(handle, PlanDao.class);
-            Upsert.run(() -> dao.update(id, plan.name(), cap, plan.warningThresholdPercent(), alerts),
-                    () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent(), alerts));
+            Upsert.run(() -> dao.update(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics),
+                    () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics));
             dao.deleteLimits(id);
             List<PlanDao.LimitRow> limits = new ArrayList<>();
             plan.limits().sorted().forEach((metric, limit) ->
@@ -82,6 +84,6 @@ public final class JdbiPlanRepository implements PlanRepository {
                 Optional.ofNullable(row.alerts().lowBalanceCredits()));
         return new Plan(new PlanId(row.id()), row.name(), new PlanLimits(limits),
                 Optional.ofNullable(row.maxFileSizeMb()), row.warningThresholdPercent(), new PlanLimits(allocations),
-                alerts);
+                alerts, row.maxMetrics() == null ? OptionalInt.empty() : OptionalInt.of(row.maxMetrics()));
     }
 }

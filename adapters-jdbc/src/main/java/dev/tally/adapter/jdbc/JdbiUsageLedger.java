@@ -2,6 +2,7 @@ package dev.tally.adapter.jdbc;
 
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Denied;
+import dev.tally.application.port.MetricsFull;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.PeriodTotals;
 import dev.tally.application.port.ReconcileProgress;
@@ -10,6 +11,7 @@ import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricBound;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.usage.Reservation;
@@ -22,9 +24,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -40,7 +44,10 @@ import org.jdbi.v3.core.Jdbi;
  * the rollup row of (user, period, metric). Enforcement is one conditional {@code UPDATE} of
  * that row ({@code ... AND used + reserved + q <= limit}): the row lock serialises writers on
  * one node or many, and under READ COMMITTED a waiting writer re-checks the condition against
- * the committed row, so granted usage never exceeds the limit and room is never refused.
+ * the committed row, so granted usage never exceeds the limit and room is never refused. A write
+ * that creates rollups raises its period's count of them in the same transaction, by one
+ * conditional {@code UPDATE} of one row per (user, period) when the bound of metrics applies
+ * (R67): exact in the same way. A refusal takes back every row the write created.
  */
 public final class JdbiUsageLedger implements UsageLedger {
 
@@ -55,27 +62,31 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce,
-                               Set<MetricKey> watch) {
+                               Set<MetricKey> watch, MetricBound bound) {
         if (records.isEmpty()) {
             return new AppendResult.Appended(0, 0);
         }
-        return db.inTransaction(handle -> appendIn(new LedgerWrites(handle), user, records, enforce, watch));
+        return db.inTransaction(handle -> appendIn(new LedgerWrites(handle), user, records, enforce, watch, bound));
     }
 
     /**
      * Stores the facts first: the unique key makes a concurrent writer of the same key wait for
      * this transaction and then see its fact. Only then are the rollups of the new facts raised,
-     * in one order, each by one conditional write. A refusal takes back what this call wrote, so
-     * the common case costs one batch of inserts and one update per rollup, and no savepoint.
+     * in one order, each by one conditional write, and the rollups it created are counted within
+     * the bound. A refusal takes back what this call wrote, so the common case costs one batch of
+     * inserts and one update per rollup, and no savepoint.
      */
     private static AppendResult appendIn(LedgerWrites writes, UserId user, List<PeriodRecord> records,
-                                         Map<MetricKey, Limit> enforce, Set<MetricKey> watch) {
+                                         Map<MetricKey, Limit> enforce, Set<MetricKey> watch, MetricBound bound) {
         Batch batch = Batch.dedupe(records);
         Filed filed = insertFacts(writes, user, batch.candidates());
         List<AppendResult.Raised> raised = new ArrayList<>();
+        Undo undo = new Undo(user);
         Optional<AppendResult> refused = reusedKey(writes, user, batch, filed.repeated())
-                .or(() -> raiseRollups(writes, user, batch, filed.fresh(), enforce, watch, raised::add));
+                .or(() -> raiseRollups(writes, user, batch, filed.fresh(), enforce, watch, raised::add, undo))
+                .or(() -> countCreated(writes, user, batch.inRequestOrder(filed.fresh()), undo.created(), bound));
         if (refused.isPresent()) {
+            undo.apply(writes);
             deleteFacts(writes, user, filed.fresh());
             return refused.get();
         }
@@ -173,19 +184,19 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     /**
      * Raises the rollup of each (metric, period) of the new facts by their sum, in rollup order,
-     * each within its limit, reporting the new used of those of watched metrics. When one has no
-     * room, takes back the raises made and refuses with the denial of the record met first in
-     * request order (R13).
+     * each within its limit, reporting the new used of those of watched metrics; {@code undo}
+     * learns each raise and each rollup created. When one has no room, refuses with the denial of
+     * the record met first in request order (R13).
      */
     private static Optional<AppendResult> raiseRollups(LedgerWrites writes, UserId user, Batch batch,
                                                        List<PeriodRecord> fresh, Map<MetricKey, Limit> enforce,
-                                                       Set<MetricKey> watch, Consumer<AppendResult.Raised> report) {
+                                                       Set<MetricKey> watch, Consumer<AppendResult.Raised> report,
+                                                       Undo undo) {
         Map<Rollup, BigDecimal> requested = new TreeMap<>();
         for (PeriodRecord entry : fresh) {
             requested.merge(Rollup.of(entry.record().metric(), entry.period()), entry.record().quantity(),
                     BigDecimal::add);
         }
-        List<Map.Entry<Rollup, BigDecimal>> raised = new ArrayList<>(requested.size());
         List<Denied> denials = new ArrayList<>();
         for (Map.Entry<Rollup, BigDecimal> request : requested.entrySet()) {
             Rollup rollup = request.getKey();
@@ -194,14 +205,101 @@ public final class JdbiUsageLedger implements UsageLedger {
             UsedAfter usedAfter = watch.contains(rollup.metric())
                     ? used -> report.accept(new AppendResult.Raised(rollup.metric(), rollup.period(), quantity, used))
                     : null;
-            add(writes, user, rollup, quantity, limit, false, usedAfter)
-                    .ifPresentOrElse(denials::add, () -> raised.add(request));
+            add(writes, user, rollup, quantity, limit, false, usedAfter, () -> undo.created(rollup))
+                    .ifPresentOrElse(denials::add, () -> undo.raised(rollup, quantity));
         }
         if (denials.isEmpty()) {
             return Optional.empty();
         }
-        raised.forEach(done -> lower(writes, user, done.getKey(), done.getValue()));
         return Optional.of(Denied.firstOffending(batch.inRequestOrder(fresh), denials));
+    }
+
+    /**
+     * Counts the rollups a write created in their periods' counts, within {@code bound} (R67).
+     *
+     * @param sent the write's new facts in request order
+     */
+    private static Optional<AppendResult> countCreated(LedgerWrites writes, UserId user, List<PeriodRecord> sent,
+                                                       Set<Rollup> created, MetricBound bound) {
+        if (created.isEmpty()) {
+            return Optional.empty();
+        }
+        List<MetricsFull.Added> added = new ArrayList<>();
+        for (PeriodRecord entry : sent) {
+            MetricsFull.Added rollup = new MetricsFull.Added(entry.record().metric(), entry.period());
+            if (created.contains(Rollup.of(rollup.metric(), rollup.period())) && !added.contains(rollup)) {
+                added.add(rollup);
+            }
+        }
+        return countCreated(writes, user, added, bound).map(full -> full);
+    }
+
+    /**
+     * Counts created rollups (in request order) in their periods' counts, within {@code bound}: one
+     * statement per period, in period order, conditional when any of them is a metric the bound
+     * does not declare. When a period has no room, takes back the counts raised and refuses with
+     * the metric every storage names ({@link MetricsFull#firstRefused}).
+     */
+    private static Optional<MetricsFull> countCreated(LedgerWrites writes, UserId user,
+                                                      List<MetricsFull.Added> added, MetricBound bound) {
+        Map<BillingPeriod, List<MetricsFull.Added>> byPeriod = new TreeMap<>(PERIOD_ORDER);
+        added.forEach(rollup -> byPeriod.computeIfAbsent(rollup.period(), p -> new ArrayList<>()).add(rollup));
+        String u = user.value();
+        Map<BillingPeriod, Integer> counted = new HashMap<>();
+        Map<BillingPeriod, Long> full = new HashMap<>();
+        byPeriod.forEach((period, rollups) -> {
+            boolean bounded = rollups.stream().anyMatch(rollup -> !bound.declares(rollup.metric()));
+            if (writes.addMetrics(u, period.start(), period.end(), rollups.size(),
+                    bounded ? OptionalInt.of(bound.max()) : OptionalInt.empty())) {
+                counted.put(period, rollups.size());
+            } else {
+                full.put(period, writes.metrics(u, period.start(), period.end()));
+            }
+        });
+        if (full.isEmpty()) {
+            return Optional.empty();
+        }
+        counted.forEach((period, count) -> writes.addMetrics(u, period.start(), period.end(), -count,
+                OptionalInt.empty()));
+        List<MetricsFull.Added> refused = added.stream().filter(rollup -> full.containsKey(rollup.period())).toList();
+        // A period found full stays full while this transaction runs: counts only grow meanwhile.
+        return Optional.of(MetricsFull.firstRefused(refused, full::get, bound)
+                .orElseThrow(() -> new Db.Conflict("the metrics of " + user + " changed while counted")));
+    }
+
+    /** What a write did to rollups, to take back when it is refused. */
+    private static final class Undo {
+
+        private final UserId user;
+        private final Map<Rollup, BigDecimal> raised = new HashMap<>();
+        private final Set<Rollup> created = new HashSet<>();
+
+        Undo(UserId user) {
+            this.user = user;
+        }
+
+        void raised(Rollup rollup, BigDecimal quantity) {
+            raised.put(rollup, quantity);
+        }
+
+        void created(Rollup rollup) {
+            created.add(rollup);
+        }
+
+        Set<Rollup> created() {
+            return created;
+        }
+
+        /** Lowers the raises back and deletes the rows created, which no other transaction has seen. */
+        void apply(LedgerWrites writes) {
+            raised.forEach((rollup, quantity) -> {
+                if (!created.contains(rollup)) {
+                    lower(writes, user, rollup, quantity);
+                }
+            });
+            created.forEach(rollup -> writes.deleteRollup(user.value(), rollup.period().start(),
+                    rollup.period().end(), rollup.metric().value()));
+        }
     }
 
     /** Takes back facts this transaction stored, before anything else could see them. */
@@ -225,11 +323,12 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     /**
      * Adds {@code quantity} to the used (or reserved) quantity of one rollup, within
-     * {@code limit}: one conditional write, preceded by creating the row only when it is missing.
-     * With {@code usedAfter}, the write also returns the row's new used (R75): no other statement.
+     * {@code limit}: one conditional write, preceded by creating the row only when it is missing
+     * (then told to {@code created}, whether the write is refused or not). With {@code usedAfter},
+     * the write also returns the row's new used (R75): no other statement.
      */
     private static Optional<Denied> add(LedgerWrites writes, UserId user, Rollup rollup, BigDecimal quantity,
-                                        Limit limit, boolean reserve, UsedAfter usedAfter) {
+                                        Limit limit, boolean reserve, UsedAfter usedAfter, Runnable created) {
         String u = user.value();
         Instant start = rollup.period().start();
         Instant end = rollup.period().end();
@@ -254,7 +353,9 @@ public final class JdbiUsageLedger implements UsageLedger {
         }
         // No row yet, or no room: create the row if it is missing (waiting for a concurrent
         // creator to commit) and write again, the limit checked against the committed row.
-        writes.ensureRollup(u, start, end, metric);
+        if (writes.ensureRollup(u, start, end, metric)) {
+            created.run();
+        }
         if (write.getAsInt() == 1) {
             return Optional.empty();
         }
@@ -306,24 +407,32 @@ public final class JdbiUsageLedger implements UsageLedger {
     @Override
     public ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
                                  BillingPeriod period, Limit limit) {
-        return holdUntil(user, reservationId, metric, quantity, at, Optional.empty(), period, limit);
+        return holdUntil(user, reservationId, metric, quantity, at, Optional.empty(), period, limit,
+                MetricBound.unbounded());
     }
 
     @Override
     public ReserveResult hold(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
-                              Instant expiresAt, BillingPeriod period, Limit limit) {
-        return holdUntil(user, reservationId, metric, quantity, at, Optional.of(expiresAt), period, limit);
+                              Instant expiresAt, BillingPeriod period, Limit limit, MetricBound bound) {
+        return holdUntil(user, reservationId, metric, quantity, at, Optional.of(expiresAt), period, limit, bound);
     }
 
     private ReserveResult holdUntil(UserId user, String reservationId, MetricKey metric, BigDecimal quantity,
-                                    Instant at, Optional<Instant> expiresAt, BillingPeriod period, Limit limit) {
+                                    Instant at, Optional<Instant> expiresAt, BillingPeriod period, Limit limit,
+                                    MetricBound bound) {
         return db.inTransaction(handle -> {
             UsageDao dao = Db.attach(handle, UsageDao.class);
             String u = user.value();
-            Optional<Denied> denied = add(new LedgerWrites(handle), user, Rollup.of(metric, period), quantity, limit,
-                    true, null);
-            if (denied.isPresent()) {
-                return denied.get();
+            LedgerWrites writes = new LedgerWrites(handle);
+            Rollup rollup = Rollup.of(metric, period);
+            Undo undo = new Undo(user);
+            Optional<ReserveResult> refused = add(writes, user, rollup, quantity, limit, true, null,
+                    () -> undo.created(rollup)).<ReserveResult>map(denied -> denied)
+                    .or(() -> countCreated(writes, user, undo.created().isEmpty() ? List.of()
+                            : List.of(new MetricsFull.Added(metric, period)), bound));
+            if (refused.isPresent()) {
+                undo.apply(writes);
+                return refused.get();
             }
             boolean inserted = dao.insertReservation(u, reservationId, metric.value(), quantity, at, period.start(),
                     period.end()) == 1;
@@ -459,6 +568,8 @@ public final class JdbiUsageLedger implements UsageLedger {
             held.flush(rows -> dao.refileReservations(u, rows));
             dao.deleteRollups(u);
             dao.rebuildRollups(u);
+            dao.deleteMetricCounts(u);
+            dao.countMetrics(u);
             return null;
         });
     }
@@ -502,7 +613,10 @@ public final class JdbiUsageLedger implements UsageLedger {
                 if (!row.stored()) {
                     // A missing row may be created meanwhile by an append whose facts the comparison
                     // did not see: create it or wait for its creator, lock it, and count again.
-                    new LedgerWrites(handle).ensureRollup(user, row.periodStart(), row.periodEnd(), row.metric());
+                    LedgerWrites writes = new LedgerWrites(handle);
+                    if (writes.ensureRollup(user, row.periodStart(), row.periodEnd(), row.metric())) {
+                        writes.addMetrics(user, row.periodStart(), row.periodEnd(), 1, OptionalInt.empty());
+                    }
                     dao.lockRollup(user, row.periodStart(), row.periodEnd(), row.metric());
                     UsageDao.RollupRow now = dao.recount(user, row.periodStart(), row.periodEnd(), row.metric());
                     used = now.used();
@@ -513,6 +627,10 @@ public final class JdbiUsageLedger implements UsageLedger {
         }
         return rows;
     }
+
+    /** Periods in the order their rows are locked: by start, then end. */
+    private static final Comparator<BillingPeriod> PERIOD_ORDER = Comparator.comparing(BillingPeriod::start)
+            .thenComparing(BillingPeriod::end);
 
     /** A rollup's key within one user, ordered so concurrent writers lock rows in one order. */
     private record Rollup(MetricKey metric, BillingPeriod period) implements Comparable<Rollup> {

@@ -4,12 +4,15 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.IntSupplier;
 import org.jdbi.v3.core.Handle;
 
 /**
  * The ledger's writes of every decision, in plain JDBC ({@link Jdbc}) in the handle's
  * transaction: facts stored under their unique key, and rollups raised, each by one statement
- * (conditional where a limit applies, R13). The rest of the ledger's SQL is in {@link UsageDao}.
+ * (conditional where a limit applies, R13), and each period's count of rollups raised within the
+ * user's bound of metrics (R67). The rest of the ledger's SQL is in {@link UsageDao}.
  */
 final class LedgerWrites {
 
@@ -26,6 +29,13 @@ final class LedgerWrites {
     private static final String WITHIN = " AND used + reserved + ? <= ?";
     private static final String ADD_USED = "UPDATE usage_rollups SET used = used + ?" + ROLLUP;
     private static final String ADD_RESERVED = "UPDATE usage_rollups SET reserved = reserved + ?" + ROLLUP;
+    private static final String DELETE_ROLLUP = "DELETE FROM usage_rollups" + ROLLUP;
+    private static final String PERIOD = " WHERE user_id = ? AND period_start = ? AND period_end = ?";
+    private static final String ENSURE_METRICS = "INSERT INTO usage_period_metrics "
+            + "(user_id, period_start, period_end, metrics) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING";
+    private static final String ADD_METRICS = "UPDATE usage_period_metrics SET metrics = metrics + ?" + PERIOD;
+    private static final String METRICS_WITHIN = " AND metrics + ? <= ?";
+    private static final String METRICS = "SELECT metrics FROM usage_period_metrics" + PERIOD;
 
     private final Handle handle;
 
@@ -54,9 +64,40 @@ final class LedgerWrites {
         Jdbc.batch(handle, DELETE_FACT, keys.stream().map(key -> new Object[] {user, key}).toList());
     }
 
-    /** Creates the rollup row when it is missing, waiting for a concurrent creator to commit. */
-    void ensureRollup(String user, Instant start, Instant end, String metric) {
-        Jdbc.update(handle, ENSURE_ROLLUP, user, start, end, metric);
+    /**
+     * Creates the rollup row when it is missing, waiting for a concurrent creator to commit; true
+     * when this call created it, which must then be counted ({@link #addMetrics}).
+     */
+    boolean ensureRollup(String user, Instant start, Instant end, String metric) {
+        return Jdbc.update(handle, ENSURE_ROLLUP, user, start, end, metric) == 1;
+    }
+
+    /** Deletes a rollup row this transaction created, taking back a refused write. */
+    void deleteRollup(String user, Instant start, Instant end, String metric) {
+        Jdbc.update(handle, DELETE_ROLLUP, user, start, end, metric);
+    }
+
+    /**
+     * Adds {@code added} (either sign) to the number of rollups of the user's period, by one
+     * statement that, with {@code max}, is conditional on the result staying within it (R67):
+     * the row lock serialises counters on every node, as the rollups' own writes do. False, with
+     * nothing changed, when there is no room.
+     */
+    boolean addMetrics(String user, Instant start, Instant end, int added, OptionalInt max) {
+        long count = added;
+        IntSupplier write = () -> max.isEmpty() ? Jdbc.update(handle, ADD_METRICS, count, user, start, end)
+                : Jdbc.update(handle, ADD_METRICS + METRICS_WITHIN, count, user, start, end, count,
+                (long) max.getAsInt());
+        if (write.getAsInt() == 1) {
+            return true;
+        }
+        Jdbc.update(handle, ENSURE_METRICS, user, start, end);
+        return write.getAsInt() == 1;
+    }
+
+    /** How many rollups the user's period has, as last committed or written here. */
+    long metrics(String user, Instant start, Instant end) {
+        return Jdbc.first(handle, METRICS, rs -> rs.getLong(1), user, start, end).orElse(0L);
     }
 
     /** Adds to a rollup's used quantity; 0 rows means there is no row. */

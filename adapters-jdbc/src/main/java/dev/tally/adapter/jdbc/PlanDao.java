@@ -24,17 +24,20 @@ interface PlanDao {
         }
     }
 
-    /** A plan row without its limits. */
-    record PlanRow(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent, Alerts alerts) {
+    /** A plan row without its limits; a NULL {@code max_metrics} leaves the bound to the server (R67). */
+    record PlanRow(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent, Alerts alerts,
+                   Integer maxMetrics) {
         static PlanRow map(ResultSet rs) throws SQLException {
             return map(rs, rs.getString("id"));
         }
 
         /** The plan row whose id is {@code id}, read from the columns a plan's queries select. */
         static PlanRow map(ResultSet rs, String id) throws SQLException {
+            int max = rs.getInt("max_metrics");
+            Integer maxMetrics = rs.wasNull() ? null : max;
             return new PlanRow(id, rs.getString("name"),
                     Decimals.optionalQuantity(rs, "max_file_size_mb").orElse(null),
-                    rs.getInt("warning_threshold_percent"), Alerts.map(rs));
+                    rs.getInt("warning_threshold_percent"), Alerts.map(rs), maxMetrics);
         }
     }
 
@@ -66,15 +69,15 @@ interface PlanDao {
     @SqlUpdate("UPDATE plans SET name = :name, max_file_size_mb = :maxFileSizeMb, "
             + "warning_threshold_percent = :warningThresholdPercent, "
             + "alert_thresholds_percent = :alerts.alertThresholdsPercent, "
-            + "low_balance_credits = :alerts.lowBalanceCredits WHERE id = :id")
+            + "low_balance_credits = :alerts.lowBalanceCredits, max_metrics = :maxMetrics WHERE id = :id")
     int update(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent,
-               @BindMethods("alerts") Alerts alerts);
+               @BindMethods("alerts") Alerts alerts, Integer maxMetrics);
 
     @SqlUpdate("INSERT INTO plans (id, name, max_file_size_mb, warning_threshold_percent, alert_thresholds_percent, "
-            + "low_balance_credits) VALUES (:id, :name, :maxFileSizeMb, :warningThresholdPercent, "
-            + ":alerts.alertThresholdsPercent, :alerts.lowBalanceCredits) ON CONFLICT DO NOTHING")
+            + "low_balance_credits, max_metrics) VALUES (:id, :name, :maxFileSizeMb, :warningThresholdPercent, "
+            + ":alerts.alertThresholdsPercent, :alerts.lowBalanceCredits, :maxMetrics) ON CONFLICT DO NOTHING")
     int insert(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent,
-               @BindMethods("alerts") Alerts alerts);
+               @BindMethods("alerts") Alerts alerts, Integer maxMetrics);
 
     @SqlUpdate("DELETE FROM plan_limits WHERE plan_id = :planId")
     void deleteLimits(String planId);
@@ -85,12 +88,12 @@ interface PlanDao {
 
     /** The plan with its limits, one row per limit: read in one round trip. */
     @SqlQuery("SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, p.alert_thresholds_percent, "
-            + "p.low_balance_credits, l.plan_id, l.metric, l.max_quantity, l.allocation "
+            + "p.low_balance_credits, p.max_metrics, l.plan_id, l.metric, l.max_quantity, l.allocation "
             + "FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = :id")
     List<LimitedRow> find(String id);
 
     @SqlQuery("SELECT id, name, max_file_size_mb, warning_threshold_percent, alert_thresholds_percent, "
-            + "low_balance_credits FROM plans ORDER BY id")
+            + "low_balance_credits, max_metrics FROM plans ORDER BY id")
     List<PlanRow> all();
 
     @SqlQuery("SELECT plan_id, metric, max_quantity, allocation FROM plan_limits")

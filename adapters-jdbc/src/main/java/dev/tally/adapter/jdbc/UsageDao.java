@@ -121,6 +121,15 @@ interface UsageDao extends SqlObject {
             + ") filed GROUP BY period_start, period_end, metric")
     void rebuildRollups(String user);
 
+    @SqlUpdate("DELETE FROM usage_period_metrics WHERE user_id = :user")
+    void deleteMetricCounts(String user);
+
+    /** Counts a user's rollups per period again (R67), after they were rebuilt. */
+    @SqlUpdate("INSERT INTO usage_period_metrics (user_id, period_start, period_end, metrics) "
+            + "SELECT user_id, period_start, period_end, COUNT(*) FROM usage_rollups WHERE user_id = :user "
+            + "GROUP BY user_id, period_start, period_end")
+    void countMetrics(String user);
+
     /** Every user with a rollup, a fact or a held reservation, for a reconcile. */
     @SqlQuery("SELECT user_id FROM usage_rollups UNION SELECT user_id FROM usage_facts "
             + "UNION SELECT user_id FROM usage_reservations WHERE state = 'held' ORDER BY 1")

@@ -9,9 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.application.port.ApiKey;
 import dev.tally.application.port.IdempotencyStore;
+import dev.tally.application.port.MetricsFull;
 import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.BillingSchedule;
 import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricBound;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanAlerts;
@@ -30,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.flywaydb.core.api.MigrationInfo;
 import org.jdbi.v3.core.Jdbi;
@@ -91,10 +94,23 @@ class MigrationTest {
             new JdbiUserRepository(jdbi).save(stored);
             jdbi.useHandle(handle -> handle.execute("INSERT INTO api_keys (key_hash, user_id, created_at) VALUES (?, ?, ?)",
                     key.hash(), user.value(), Instants.toNanos(created)));
-            JdbiUsageLedger ledger = new JdbiUsageLedger(jdbi);
-            ledger.append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1), usage(user, GPU_HOURS, "3", "b", MARCH, 2)),
-                    Map.of(GPU_HOURS, Limit.of(100)));
-            ledger.reserve(user, "run-1", MetricKey.RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(5));
+            // The usage as version 1 stored it: two facts, their rollup, and a held run with its rollup.
+            jdbi.useHandle(handle -> {
+                long start = Instants.toNanos(MARCH.start());
+                long end = Instants.toNanos(MARCH.end());
+                for (String[] fact : new String[][] {{"2", "a", "1"}, {"3", "b", "2"}}) {
+                    handle.execute("INSERT INTO usage_facts (user_id, metric, quantity, occurred_at, idempotency_key, "
+                            + "fingerprint, dimensions, period_start, period_end) VALUES (?, 'gpu_hours', ?, ?, ?, ?, "
+                            + "'{}', ?, ?)", user.value(), new BigDecimal(fact[0]),
+                            start + Long.parseLong(fact[2]) * 86_400_000_000_000L, fact[1], "fp-" + fact[1], start, end);
+                }
+                handle.execute("INSERT INTO usage_rollups (user_id, period_start, period_end, metric, used, reserved) "
+                        + "VALUES (?, ?, ?, 'gpu_hours', 5, 0), (?, ?, ?, 'runs', 0, 1)", user.value(), start, end,
+                        user.value(), start, end);
+                handle.execute("INSERT INTO usage_reservations (user_id, reservation_id, metric, quantity, reserved_at, "
+                        + "period_start, period_end, state) VALUES (?, 'run-1', 'runs', 1, ?, ?, ?, 'held')",
+                        user.value(), start, start, end);
+            });
             JdbiIdempotencyStore keys = new JdbiIdempotencyStore(jdbi);
             keys.claim(user, new IdempotencyKey("grant-1"), "fp", created);
             keys.complete(user, new IdempotencyKey("grant-1"), "tx-1");
@@ -105,7 +121,7 @@ class MigrationTest {
         try (JdbcStorage latest = JdbcStorage.open(url, 2)) {
             MigrationInfo[] applied = JdbcStorage.flyway(latest.dataSource()).load().info().applied();
             assertThat(applied).extracting(info -> info.getVersion().getVersion())
-                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "10", "11", "12");
+                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "10", "11", "12", "14");
             assertThat(rowCounts(latest.jdbi())).isEqualTo(before);
             assertThat(latest.ports().users().find(user)).contains(stored);
             assertSameValue(latest.ports().plans().find(plan.id()).orElseThrow(), plan);
@@ -116,6 +132,9 @@ class MigrationTest {
             assertThat(latest.ports().idempotency().claim(user, new IdempotencyKey("grant-1"), "fp", created))
                     .isEqualTo(new IdempotencyStore.Replay("tx-1"));
             assertThat(latest.ports().usage().consume(user, "run-1", "run:run-1")).isTrue();
+            assertThat(latest.ports().usage().append(user, List.of(usage(user, new MetricKey("exports"), "1", "c",
+                    MARCH, 3)), Map.of(), Set.of(), new MetricBound(2, Set.of())))
+                    .as("the period's two metrics are counted").isInstanceOf(MetricsFull.class);
         }
     }
 

@@ -32,7 +32,7 @@ import java.util.Map;
 public class ActivationCodeService {
 
     /** The metric of redemptions. */
-    public static final MetricKey REDEEMED = new MetricKey("activation_codes.redeemed");
+    public static final MetricKey REDEEMED = MetricKey.ACTIVATION_CODES_REDEEMED;
 
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 

@@ -23,7 +23,10 @@ import java.math.BigDecimal;
  * above the new limit stays, shows {@code exceeded}, and refuses increases until it is back under.
  * Changes and settings are idempotent under their key (R20). A change or setting that takes the
  * value across a threshold of the plan's {@code alert_thresholds_percent}, and the first refused
- * increase, create their events in the same transaction (R75).
+ * increase, create their events in the same transaction (R75). Only the allocations a plan lists
+ * exist (and those a user still holds from an earlier plan): any other name is
+ * {@code 404 allocation_not_found}, so that no client can create values or events at will (R67).
+ * Allocations count whole units.
  */
 public class AllocationService {
 
@@ -81,13 +84,20 @@ public class AllocationService {
 
     /**
      * The user's plan ({@code 404 user_not_found}), which must not meter {@code metric}: a metric
-     * is either summed per period or an allocation ({@code 400 not_an_allocation}).
+     * is either summed per period or an allocation ({@code 400 not_an_allocation}). The plan must
+     * list the allocation, or the user must still hold a value of it from an earlier plan (which
+     * may then fall but not rise); any other name is {@code 404 allocation_not_found} and creates
+     * nothing, no value and no event (R67).
      */
     private Plan allocationPlan(UserId id, MetricKey metric) {
         Plan plan = accounts.planOf(accounts.user(id));
         if (plan.limits().byMetric().containsKey(metric)) {
             throw DomainException.invalid("not_an_allocation", metric + " is a metered limit of plan " + plan.id()
                     + ", not an allocation");
+        }
+        if (!plan.allocates(metric) && allocations.value(id, metric).signum() == 0) {
+            throw DomainException.notFound("allocation_not_found", "plan " + plan.id() + " has no allocation "
+                    + metric + "; its allocations: " + plan.allocations().sorted().keySet());
         }
         return plan;
     }

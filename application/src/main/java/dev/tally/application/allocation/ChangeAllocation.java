@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * Raise or lower an allocation by {@code delta} (R72): a seat added is {@code +1}, a project
  * deleted {@code -1}. An increase is a check-and-record against the plan's allocation limit
- * (R13); a decrease never takes the value below zero.
+ * (R13); a decrease never takes the value below zero. Allocations count whole units.
  */
 public record ChangeAllocation(UserId user, MetricKey metric, BigDecimal delta,
                                Optional<IdempotencyKey> idempotencyKey) {
@@ -25,6 +25,10 @@ public record ChangeAllocation(UserId user, MetricKey metric, BigDecimal delta,
         delta = Money.quantity(delta, "delta");
         if (delta.signum() == 0) {
             throw DomainException.invalid("invalid_delta", "delta must not be zero");
+        }
+        if (delta.scale() > 0) {
+            throw DomainException.invalid("invalid_delta", "an allocation counts whole units; delta cannot be "
+                    + delta.toPlainString());
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * Set an allocation outright, as an operator importing existing counts does (R72): any value of
  * zero or more, above the limit if need be (it then shows {@code exceeded} and increases are
- * refused until it is back under).
+ * refused until it is back under), in whole units.
  */
 public record SetAllocation(UserId user, MetricKey metric, BigDecimal value, Optional<IdempotencyKey> idempotencyKey) {
 
@@ -24,6 +24,10 @@ public record SetAllocation(UserId user, MetricKey metric, BigDecimal value, Opt
         value = Money.quantity(value, "value");
         if (value.signum() < 0) {
             throw DomainException.invalid("invalid_value", "an allocation cannot be negative: " + value.toPlainString());
+        }
+        if (value.scale() > 0) {
+            throw DomainException.invalid("invalid_value", "an allocation counts whole units, not "
+                    + value.toPlainString());
         }
     }
 

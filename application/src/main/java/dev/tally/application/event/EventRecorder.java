@@ -7,6 +7,7 @@ import dev.tally.application.port.EventLog;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.WebhookStore;
 import dev.tally.domain.event.Event;
+import dev.tally.domain.event.EventType;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
@@ -16,7 +17,9 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,6 +31,16 @@ import java.util.function.Function;
  * each once that transaction has committed (R78). Not a use case: the services that cause events
  * get it by constructor. One per Tally ({@code @Singleton} for a container), since the listeners
  * registered through {@link EventService} are its own.
+ *
+ * <p>Events per user are bounded (R67). Those told once per fact that only so many facts can
+ * cause are bounded by construction and never coalesced: a threshold reached once per (metric,
+ * period, threshold) and the first denial once per (metric, period) of the metrics a plan limits,
+ * an allocation's once per allocation the plan lists, a low balance once per operator's credit
+ * entry that raised it. A run's completion is the one event a client can cause at will (a run per
+ * request when runs are unlimited): at most {@value #RUN_EVENTS_PER_MINUTE} {@code run.completed}
+ * per user in each minute of the clock (UTC, from :00), counted exactly across nodes; past that,
+ * one {@code events.coalesced} event stands for the rest of that minute's completions, which are
+ * not recorded one by one (the runs themselves are stored as always).
  */
 @Singleton
 public class EventRecorder {
@@ -37,6 +50,10 @@ public class EventRecorder {
     private final Transactions transactions;
     private final Clock clock;
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
+
+    /** The {@code run.completed} events recorded per user and minute before the rest are coalesced (R67). */
+    public static final int RUN_EVENTS_PER_MINUTE = 100;
+    private static final Duration WINDOW = Duration.ofMinutes(1);
 
     @Inject
     public EventRecorder(EventLog log, WebhookStore webhooks, Transactions transactions, Clock clock) {
@@ -60,6 +77,21 @@ public class EventRecorder {
         if (!listeners.isEmpty()) {
             transactions.afterCommit(() -> publish(event));
         }
+    }
+
+    /**
+     * Appends the event of a run's completion (R75) within the user's bound of
+     * {@value #RUN_EVENTS_PER_MINUTE} per minute (R67); past it, the window's one
+     * {@code events.coalesced} event instead. Must run inside the causing write's transaction.
+     */
+    public void runCompleted(UserId user, String onceKey, Function<Fresh, Event> build) {
+        Instant window = clock.instant().truncatedTo(ChronoUnit.MINUTES);
+        if (log.admit(user, EventType.RUN_COMPLETED, window, RUN_EVENTS_PER_MINUTE)) {
+            recordOnce(onceKey, build);
+            return;
+        }
+        recordOnce(Event.coalescedKey(EventType.RUN_COMPLETED, window), fresh -> Event.coalesced(fresh.id(),
+                fresh.at(), user, EventType.RUN_COMPLETED, RUN_EVENTS_PER_MINUTE, window, window.plus(WINDOW)));
     }
 
     /**

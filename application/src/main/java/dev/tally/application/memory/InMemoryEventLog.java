@@ -4,17 +4,41 @@ import dev.tally.application.port.EventLog;
 import dev.tally.domain.event.Event;
 import dev.tally.domain.event.EventType;
 import dev.tally.domain.user.UserId;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The event outbox in memory: one list in append order, and the once-keys of each user. */
+/**
+ * The event outbox in memory: one list in append order, the once-keys of each user, and each
+ * user's counter of rate-bounded events per type.
+ */
 public final class InMemoryEventLog implements EventLog {
 
     private final List<Event> events = new ArrayList<>();
     private final Set<List<String>> onceKeys = new HashSet<>();
+    private final Map<List<String>, Window> windows = new HashMap<>();
+
+    /** A counter of events of one type for one user in the window that starts at {@code start}. */
+    private record Window(Instant start, int events) {
+    }
+
+    @Override
+    public synchronized boolean admit(UserId user, EventType type, Instant windowStart, int max) {
+        List<String> key = List.of(user.value(), type.wireName());
+        Window counted = windows.getOrDefault(key, new Window(Instant.MIN, 0));
+        Window now = counted.start().isBefore(windowStart) ? new Window(windowStart, 1)
+                : new Window(counted.start(), counted.events() + 1);
+        if (now.events() > max) {
+            return false;
+        }
+        windows.put(key, now);
+        return true;
+    }
 
     @Override
     public synchronized boolean appendOnce(Event event, String onceKey) {

@@ -2,6 +2,7 @@ package dev.tally.application.memory;
 
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Denied;
+import dev.tally.application.port.MetricsFull;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.PeriodTotals;
 import dev.tally.application.port.ReconcileProgress;
@@ -10,6 +11,7 @@ import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricBound;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.usage.Reservation;
@@ -49,7 +51,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
 
     @Override
     public AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce,
-                               Set<MetricKey> watch) {
+                               Set<MetricKey> watch, MetricBound bound) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             List<PeriodRecord> fresh = new ArrayList<>();
@@ -87,6 +89,16 @@ public final class InMemoryUsageLedger implements UsageLedger {
             }
             if (!denials.isEmpty()) {
                 return Denied.firstOffending(fresh, denials);
+            }
+            List<MetricsFull.Added> added = new ArrayList<>();
+            requested.keySet().forEach(key -> {
+                if (!ledger.rollups.containsKey(key)) {
+                    added.add(new MetricsFull.Added(key.metric(), key.period()));
+                }
+            });
+            Optional<MetricsFull> full = MetricsFull.firstRefused(added, ledger::metricsIn, bound);
+            if (full.isPresent()) {
+                return full.get();
             }
             for (PeriodRecord entry : fresh) {
                 ledger.store(new Fact(entry.record(), entry.fingerprint(), entry.period()));
@@ -162,17 +174,25 @@ public final class InMemoryUsageLedger implements UsageLedger {
 
     @Override
     public ReserveResult hold(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
-                              Instant expiresAt, BillingPeriod period, Limit limit) {
+                              Instant expiresAt, BillingPeriod period, Limit limit, MetricBound bound) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             if (ledger.reservations.containsKey(reservationId)) {
                 throw new IllegalStateException("reservation " + reservationId + " is already held");
             }
             RollupKey key = RollupKey.of(metric, period);
-            Rollup rollup = ledger.rollup(key);
-            if (!limit.admits(rollup.used.add(rollup.reserved).add(quantity))) {
-                return new Denied(metric, period, rollup.totals(), quantity, limit.max().orElseThrow());
+            UsageTotals current = ledger.rollups.getOrDefault(key, new Rollup()).totals();
+            if (!limit.admits(current.used().add(current.reserved()).add(quantity))) {
+                return new Denied(metric, period, current, quantity, limit.max().orElseThrow());
             }
+            if (!ledger.rollups.containsKey(key)) {
+                Optional<MetricsFull> full = MetricsFull.firstRefused(List.of(new MetricsFull.Added(metric, period)),
+                        ledger::metricsIn, bound);
+                if (full.isPresent()) {
+                    return full.get();
+                }
+            }
+            Rollup rollup = ledger.rollup(key);
             rollup.reserved = rollup.reserved.add(quantity);
             ledger.ended.remove(reservationId);
             ledger.reservations.put(reservationId, new Held(metric, quantity, at, expiresAt, period));
@@ -278,6 +298,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
             ledger.factsByKey.clear();
             ledger.factsByRollup.clear();
             ledger.rollups.clear();
+            ledger.metricsByPeriod.clear();
             for (Fact fact : facts) {
                 ledger.store(new Fact(fact.record, fact.fingerprint, periodOf.apply(fact.record.occurredAt())));
             }
@@ -377,9 +398,18 @@ public final class InMemoryUsageLedger implements UsageLedger {
         final Map<String, Reservation> ended = new HashMap<>();
         /** The facts of each rollup, so a period's series reads that period only (R52). */
         final Map<RollupKey, List<Fact>> factsByRollup = new HashMap<>();
+        /** How many rollups each period has: its distinct metrics (R67). */
+        final Map<BillingPeriod, Long> metricsByPeriod = new HashMap<>();
 
         Rollup rollup(RollupKey key) {
-            return rollups.computeIfAbsent(key, k -> new Rollup());
+            return rollups.computeIfAbsent(key, k -> {
+                metricsByPeriod.merge(k.period(), 1L, Long::sum);
+                return new Rollup();
+            });
+        }
+
+        long metricsIn(BillingPeriod period) {
+            return metricsByPeriod.getOrDefault(period, 0L);
         }
 
         /** Whether the reservation is held and has not expired by {@code now}. */

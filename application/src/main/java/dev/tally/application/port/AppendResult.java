@@ -7,7 +7,7 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /** What {@link UsageLedger#append} did: everything, or nothing and why. */
-public sealed interface AppendResult permits AppendResult.Appended, AppendResult.KeyReused, Denied {
+public sealed interface AppendResult permits AppendResult.Appended, AppendResult.KeyReused, Denied, MetricsFull {
 
     /**
      * Every new record was stored and counted.

@@ -3,6 +3,7 @@ package dev.tally.application.port;
 import dev.tally.domain.event.Event;
 import dev.tally.domain.event.EventType;
 import dev.tally.domain.user.UserId;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,6 +19,15 @@ public interface EventLog {
      * a retry never both append one (insert-if-absent, not read-then-write).
      */
     boolean appendOnce(Event event, String onceKey);
+
+    /**
+     * Counts one more event of {@code type} for {@code user} in the window that starts at
+     * {@code windowStart}, if fewer than {@code max} were counted in it; returns whether it was
+     * counted (R67). One counter per (user, type), raised by one conditional write in the caller's
+     * transaction, so the bound is exact on any number of nodes; a window earlier than the one
+     * counted (a node whose clock lags) counts in the later one.
+     */
+    boolean admit(UserId user, EventType type, Instant windowStart, int max);
 
     /** The event with this id. */
     Optional<Event> find(String id);

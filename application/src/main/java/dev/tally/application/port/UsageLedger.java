@@ -2,6 +2,7 @@ package dev.tally.application.port;
 
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricBound;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.user.UserId;
 import dev.tally.domain.usage.Reservation;
@@ -19,6 +20,9 @@ import java.util.function.Function;
 /**
  * The usage facts and, kept beside them in the same transaction, one rollup per
  * (user, metric, period) holding {@code used} and {@code reserved} (R10, R13, R20, R21, R26).
+ * The rollups of one (user, period) are counted in the same transaction, so that a write which
+ * would add a metric beyond the user's {@link MetricBound} is refused exactly, on one node or many
+ * (R67).
  *
  * <p>Every read of usage comes from the rollups, so reading a user's current usage costs the
  * same however much history there is. The rollups are a cache: {@link #reconcile} recomputes
@@ -47,7 +51,20 @@ public interface UsageLedger {
      * ({@link AppendResult.Raised}): what alert thresholds are checked against (R75). Rollups of
      * other metrics cost nothing more.
      */
-    AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce, Set<MetricKey> watch);
+    default AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce,
+                                Set<MetricKey> watch) {
+        return append(user, records, enforce, watch, MetricBound.unbounded());
+    }
+
+    /**
+     * {@link #append(UserId, List, Map, Set)} within {@code bound} (R67): when the new records
+     * would give a period more metrics than the bound admits ({@link MetricBound#refused}, checked
+     * against the period's rollups at the moment of writing, after the limits of {@code enforce}),
+     * nothing is stored and {@link MetricsFull} names the metric that found no room. A period's
+     * metrics are its rollups, whatever they hold; a refused write leaves none behind.
+     */
+    AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce, Set<MetricKey> watch,
+                        MetricBound bound);
 
     /** Used and reserved of every metric with a rollup in {@code period}. */
     Map<MetricKey, UsageTotals> totals(UserId user, BillingPeriod period);
@@ -89,8 +106,18 @@ public interface UsageLedger {
      *
      * @throws IllegalStateException if a reservation with this id is already held
      */
+    default ReserveResult hold(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
+                               Instant expiresAt, BillingPeriod period, Limit limit) {
+        return hold(user, reservationId, metric, quantity, at, expiresAt, period, limit, MetricBound.unbounded());
+    }
+
+    /**
+     * {@link #hold(UserId, String, MetricKey, BigDecimal, Instant, Instant, BillingPeriod, Limit)}
+     * within {@code bound}: a hold that would add its metric to a full period is {@link MetricsFull}
+     * (after the limit), and holds nothing (R67).
+     */
     ReserveResult hold(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
-                       Instant expiresAt, BillingPeriod period, Limit limit);
+                       Instant expiresAt, BillingPeriod period, Limit limit, MetricBound bound);
 
     /** A reservation made by {@link #hold} or {@link #reserve}, in its stored state. */
     Optional<Reservation> reservation(UserId user, String reservationId);

@@ -2,6 +2,7 @@ package dev.tally.application.reservation;
 
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.Denied;
+import dev.tally.application.port.MetricsFull;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.usage.Metering;
@@ -64,13 +65,16 @@ public class ReservationService {
             if (result instanceof Denied denied) {
                 return Outcome.refused(Metering.exceeded(denied, plan));
             }
+            if (result instanceof MetricsFull full) {
+                return Outcome.refused(Metering.tooMany(full, plan));
+            }
             return Outcome.done(hold);
         }, Reservation::id, id -> get(command.user(), id));
     }
 
     private ReserveResult place(User user, Plan plan, Reservation hold) {
         return ledger.hold(user.id(), hold.id(), hold.metric(), hold.quantity(), hold.heldAt(), hold.expiresAt(),
-                user.periodAt(hold.heldAt()), plan.limitOf(hold.metric()));
+                user.periodAt(hold.heldAt()), plan.limitOf(hold.metric()), metering.boundOf(plan));
     }
 
     /**

@@ -192,8 +192,8 @@ public class ReportRunService {
         if (!runs.replace(ended, RunStatus.RUNNING)) {
             throw DomainException.conflict("run_not_running", "run " + ended.id() + " has already ended");
         }
-        events.recordOnce(Event.runKey(ended.id()), fresh -> Event.runCompleted(fresh.id(), fresh.at(), ended.user(),
-                ended.id(), ended.status().wireName(), ended.costUsd(), ended.errorCode().orElse(null)));
+        events.runCompleted(ended.user(), Event.runKey(ended.id()), fresh -> Event.runCompleted(fresh.id(), fresh.at(),
+                ended.user(), ended.id(), ended.status().wireName(), ended.costUsd(), ended.errorCode().orElse(null)));
         if (ended.status() == RunStatus.SUCCEEDED) {
             Optional<AppendResult.Raised> consumed = ledger.consumeReporting(ended.user(), ended.id(),
                     "run:" + ended.id());

@@ -3,6 +3,7 @@ package dev.tally.application.usage;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Denied;
+import dev.tally.application.port.MetricsFull;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.UserRepository;
 import dev.tally.application.port.UsageLedger;
@@ -12,9 +13,11 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.LimitExceeded;
+import dev.tally.domain.plan.MetricBound;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.MetricUsage;
 import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.TooManyMetrics;
 import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.usage.UsageTotals;
 import dev.tally.domain.user.User;
@@ -37,7 +40,8 @@ import java.util.TreeSet;
  * server built itself (for a session, a code, an API call), with or without the plan's limits,
  * and read usage back. Shown and enforced usage come from the same ledger rollups, for the same
  * period, through this one class (R10). It also records, in the same transaction, the alerts a
- * write causes: a threshold reached, a first denial (R75).
+ * write causes: a threshold reached, a first denial (R75). Every write it makes stays within the
+ * user's bound of distinct metrics per period (R67).
  *
  * <p>Not a use case: services get it by constructor; clients call the services.
  */
@@ -47,13 +51,24 @@ public class Metering {
     private final Accounts accounts;
     private final Clock clock;
     private final EventRecorder events;
+    private final int maxMetricsPerUser;
 
+    /** Metering with the default bound of distinct metrics per user and period (R67). */
     @Inject
     public Metering(UsageLedger ledger, Accounts accounts, Clock clock, EventRecorder events) {
+        this(ledger, accounts, clock, events, MetricBound.DEFAULT_MAX);
+    }
+
+    /**
+     * Metering where a plan without {@code max_metrics} lets a user have at most
+     * {@code maxMetricsPerUser} distinct metrics per period (R67).
+     */
+    public Metering(UsageLedger ledger, Accounts accounts, Clock clock, EventRecorder events, int maxMetricsPerUser) {
         this.ledger = ledger;
         this.accounts = accounts;
         this.clock = clock;
         this.events = events;
+        this.maxMetricsPerUser = MetricBound.checked(maxMetricsPerUser, "the default max_metrics");
     }
 
     /**
@@ -92,9 +107,10 @@ public class Metering {
         // Only limited metrics have thresholds, so only their rollups report their new used.
         Set<MetricKey> watch = plan.alerts().thresholdsPercent().isEmpty() ? Set.of() : limits.keySet();
         Map<MetricKey, Limit> enforced = enforce ? limits : Map.of();
-        AppendResult result = ledger.append(user.id(), filed, enforced, watch);
+        MetricBound bound = boundOf(plan);
+        AppendResult result = ledger.append(user.id(), filed, enforced, watch, bound);
         if (result instanceof Denied denied && expireStale(user.id(), denied)) {
-            result = ledger.append(user.id(), filed, enforced, watch);
+            result = ledger.append(user.id(), filed, enforced, watch, bound);
         }
         if (result instanceof AppendResult.Appended appended) {
             appended.raised().forEach(raised -> events.thresholdsReached(user.id(), plan, raised));
@@ -105,6 +121,8 @@ public class Metering {
         } else if (result instanceof Denied denied) {
             events.limitDenied(user.id(), denied);
             return Outcome.refused(exceeded(denied, plan));
+        } else if (result instanceof MetricsFull full) {
+            return Outcome.refused(tooMany(full, plan));
         }
         throw new IllegalStateException("unknown append result " + result);
     }
@@ -117,6 +135,17 @@ public class Metering {
     public boolean expireStale(UserId user, Denied denied) {
         return denied.current().reserved().signum() > 0
                 && ledger.expire(user, denied.metric(), denied.period(), clock.instant()) > 0;
+    }
+
+    /** The bound of distinct metrics per period that {@code plan}'s users write within (R67). */
+    public MetricBound boundOf(Plan plan) {
+        return plan.metricBound(maxMetricsPerUser);
+    }
+
+    /** The refusal a client sees for a write that would pass its bound of metrics (R67). */
+    public static TooManyMetrics tooMany(MetricsFull full, Plan plan) {
+        return new TooManyMetrics(full.metric(), full.max(), plan.id(), plan.maxMetrics().isPresent(),
+                full.period().resetsAt());
     }
 
     /** The denial a client sees for a refused check-and-record (R12). */

@@ -132,6 +132,26 @@ public record Event(String id, EventType type, Instant createdAt, UserId user, S
         return EventType.CREDITS_BALANCE_LOW.wireName() + ":" + transactionId;
     }
 
+    /**
+     * More events of {@code type} were caused for {@code user} between {@code windowStart} and
+     * {@code windowEnd} than {@code limit}: the ones past it were not recorded one by one, and
+     * this one event stands for them all (R67).
+     */
+    public static Event coalesced(String id, Instant at, UserId user, EventType type, int limit, Instant windowStart,
+                                  Instant windowEnd) {
+        return new Event(id, EventType.EVENTS_COALESCED, at, user, EventData.object()
+                .put("type", type.wireName())
+                .put("limit", limit)
+                .put("window_start", windowStart.toString())
+                .put("window_end", windowEnd.toString())
+                .json());
+    }
+
+    /** The once-key of the coalesced events of {@code type} in the window starting at {@code windowStart}. */
+    public static String coalescedKey(EventType type, Instant windowStart) {
+        return EventType.EVENTS_COALESCED.wireName() + ":" + type.wireName() + ":" + windowStart;
+    }
+
     private static String period(BillingPeriod period) {
         return period == null ? "null"
                 : EventData.object().put("start", period.start().toString()).put("end", period.end().toString()).json();

@@ -8,7 +8,9 @@ public enum EventType {
     USAGE_THRESHOLD_REACHED("usage.threshold_reached"),
     USAGE_LIMIT_DENIED("usage.limit_denied"),
     RUN_COMPLETED("run.completed"),
-    CREDITS_BALANCE_LOW("credits.balance_low");
+    CREDITS_BALANCE_LOW("credits.balance_low"),
+    /** Events of one type that a user caused past its rate bound in a window, told once (R67). */
+    EVENTS_COALESCED("events.coalesced");
 
     private final String wireName;
 

@@ -19,6 +19,8 @@ public record MetricKey(String value) implements Comparable<MetricKey> {
     public static final MetricKey SESSION_MINUTES = new MetricKey("session_minutes");
     public static final MetricKey CREDITS = new MetricKey("credits");
     public static final MetricKey ACTIVATION_CODES = new MetricKey("activation_codes");
+    /** Redemptions of activation codes (R45). */
+    public static final MetricKey ACTIVATION_CODES_REDEEMED = new MetricKey("activation_codes.redeemed");
     public static final MetricKey COST_USD = new MetricKey("cost_usd");
 
     public MetricKey {

@@ -6,21 +6,23 @@ import dev.tally.domain.period.BillingPeriod;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 
-/**
 /**
  * A named set of limits per metric, a per-item cap on file size, the threshold at which a
  * metric turns to {@code warning} and when users are alerted (R11, R15, R16, R75). A monthly
  * budget is simply the limit of {@link MetricKey#COST_USD}. {@code allocations} limit current
  * counts that no period resets (seats, projects, stored gigabytes; R72); a metric is either
- * metered or an allocation, never both.
+ * metered or an allocation, never both. {@code maxMetrics} bounds the distinct metrics a user
+ * may have per period (R67); when empty, the server's default applies.
  */
 public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
-                   int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts) {
+                   int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics) {
 
     /** The default warning threshold (R15). */
     public static final int DEFAULT_WARNING_THRESHOLD_PERCENT = 80;
@@ -42,11 +44,23 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
             throw DomainException.invalid("invalid_plan", "warning_threshold_percent must be 1-100");
         }
         Objects.requireNonNull(allocations, "allocations");
-        for (MetricKey metric : allocations.byMetric().keySet()) {
+        allocations.byMetric().forEach((metric, limit) -> {
             if (limits.byMetric().containsKey(metric)) {
                 throw DomainException.invalid("invalid_plan", metric + " is listed both as a limit and as an allocation");
             }
-        }
+            if (limit.max().filter(max -> max.scale() > 0).isPresent()) {
+                throw DomainException.invalid("invalid_limit", "allocation " + metric + " counts whole units; its"
+                        + " limit cannot be " + limit);
+            }
+        });
+        Objects.requireNonNull(maxMetrics, "maxMetrics");
+        maxMetrics.ifPresent(max -> MetricBound.checked(max, "max_metrics"));
+    }
+
+    /** A plan with these allocations and alerts, and the server's default bound of metrics (R67). */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, OptionalInt.empty());
     }
 
     /** A plan without allocations and with the default alerts (R72, R75). */
@@ -69,7 +83,25 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
 
     /** This plan with {@code allocations} instead of its own. */
     public Plan withAllocations(PlanLimits allocations) {
-        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts);
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics);
+    }
+
+    /** This plan with {@code maxMetrics} distinct metrics per user and period (R67). */
+    public Plan withMaxMetrics(int maxMetrics) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts,
+                OptionalInt.of(maxMetrics));
+    }
+
+    /**
+     * The bound of distinct metrics per period for this plan's users (R67): its {@code maxMetrics},
+     * else {@code serverDefault}; the metrics it names as limits or allocations, and Tally's own,
+     * always fit.
+     */
+    public MetricBound metricBound(int serverDefault) {
+        Set<MetricKey> declared = new HashSet<>(MetricBound.TALLYS_OWN);
+        declared.addAll(limits.byMetric().keySet());
+        declared.addAll(allocations.byMetric().keySet());
+        return new MetricBound(maxMetrics.orElse(serverDefault), declared);
     }
 
     /** Whether the plan lists {@code metric} under its allocations (R72). */
@@ -121,7 +153,7 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
 
     /** This plan with {@code alerts} instead of its own. */
     public Plan withAlerts(PlanAlerts alerts) {
-        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts);
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics);
     }
 
     /** A plan with these limits, no file-size cap and the default warning threshold. */

@@ -402,4 +402,21 @@ public abstract class EventsContract {
         assertThat(heard).containsExactlyInAnyOrderElementsOf(stored);
         assertThat(visibleWhenHeard).hasSize(16).containsOnly(true);
     }
+
+    @Test
+    void R67_a_rate_bounded_type_is_counted_exactly_per_window_across_two_nodes() throws Exception {
+        UserId user = newUser();
+        Instant window = START.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+
+        List<Boolean> admitted = concurrently(16, 40, i -> () -> (i % 2 == 0 ? storage() : anotherNode())
+                .transactions().inTransaction(() -> (i % 2 == 0 ? storage() : anotherNode()).events()
+                        .admit(user, EventType.RUN_COMPLETED, window, 25)));
+
+        assertThat(admitted).filteredOn(Boolean::booleanValue).hasSize(25);
+        assertThat(storage().events().admit(user, EventType.RUN_COMPLETED, window.minusSeconds(60), 25))
+                .as("a lagging clock's earlier window counts in the later one").isFalse();
+        assertThat(storage().events().admit(user, EventType.RUN_COMPLETED, window.plusSeconds(60), 25))
+                .as("the next window starts again").isTrue();
+        assertThat(storage().events().admit(newUser(), EventType.RUN_COMPLETED, window, 25)).isTrue();
+    }
 }
