@@ -247,6 +247,11 @@ class ServerBehaviourTest extends ApiTestSupport {
                 assertThat(operation.path("summary").asText()).as(label).endsWith("(admin key)");
                 assertThat(operation.path("responses").path("403").path("description").asText()).as(label)
                         .contains("user key on an admin route");
+            } else if (route.access() == RouteTable.Access.METRICS) {
+                assertThat(operation.path("summary").asText()).as(label).endsWith("(admin key or metrics token)");
+                assertThat(operation.path("security")).as(label).isNotEmpty();
+                assertThat(operation.path("responses").path("403").path("description").asText()).as(label)
+                        .contains("user key");
             } else {
                 assertThat(operation.path("summary").asText()).as(label).doesNotContain("admin key");
             }
