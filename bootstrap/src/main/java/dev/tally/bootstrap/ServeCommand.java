@@ -38,6 +38,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ClientLimitsOption clientLimits;
 
+    @Mixin
+    MetricsTokenOption metricsToken;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -48,7 +51,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0-65535: " + port.port);
         }
         AppConfig config = new AppConfig(port.port, database.dbUrl, adminKey.value(spec));
-        ServerSettings settings = clientLimits.on(config.port(), spec);
+        ServerSettings settings = metricsToken.on(clientLimits.on(config.port(), spec), spec);
         TallyApp app = TallyApp.open(config.dbUrl(), Clock.systemUTC(),
                 Tally.Settings.DEFAULTS.allowingPrivateWebhooks(allowPrivateWebhooks));
         Optional<String> generated;
