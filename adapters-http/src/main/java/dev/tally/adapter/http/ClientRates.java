@@ -2,6 +2,7 @@ package dev.tally.adapter.http;
 
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
 import io.github.bucket4j.TimeMeter;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -124,6 +125,21 @@ final class ClientRates {
             requests.ifPresent(limited -> spend(ctx, limited, 1, "requests"));
         }
 
+        /**
+         * Refuses with 429 a batch that could not fit at all, before its body is read: a key that has
+         * spent its records costs no parsing until its allowance refills.
+         */
+        void requireRecords(Context ctx) {
+            records.ifPresent(limited -> {
+                EstimationProbe probe = limited.bucket().estimateAbilityToConsume(1);
+                if (!probe.canBeConsumed()) {
+                    // Empty: whole again one window from now.
+                    headers(ctx, limited, 0, WINDOW.toNanos());
+                    throw refusal(ctx, limited, "records", probe.getNanosToWaitForRefill());
+                }
+            });
+        }
+
         /** Spends {@code count} usage records, or refuses the batch with 429 before anything is recorded. */
         void records(Context ctx, int count) {
             records.ifPresent(limited -> spend(ctx, limited, count, "records"));
@@ -135,17 +151,26 @@ final class ClientRates {
 
         private void spend(Context ctx, Limited limited, int count, String what) {
             ConsumptionProbe probe = limited.bucket().tryConsumeAndReturnRemaining(count);
-            ctx.header("RateLimit-Limit", Integer.toString(limited.perSecond()));
-            ctx.header("RateLimit-Remaining", Long.toString(probe.getRemainingTokens()));
-            ctx.header("RateLimit-Reset", Long.toString(wholeSeconds(probe.getNanosToWaitForReset())));
+            headers(ctx, limited, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
             if (!probe.isConsumed()) {
-                long retryAfter = Math.max(1, wholeSeconds(probe.getNanosToWaitForRefill()));
-                ctx.header("Retry-After", Long.toString(retryAfter));
-                throw new ApiException(429, "rate_limited", "This " + holder + " may send " + limited.perSecond()
-                        + " " + what + " a second; retry after " + retryAfter + " s.",
-                        Map.of("rate", holder.replace(' ', '_') + "_" + what, "limit", limited.perSecond(),
-                                "per_seconds", 1, "retry_after_ms", (probe.getNanosToWaitForRefill() + 999_999) / 1_000_000));
+                throw refusal(ctx, limited, what, probe.getNanosToWaitForRefill());
             }
+        }
+
+        /** The IETF draft's headers: the rate, what is left of it, and seconds until it is whole again. */
+        private static void headers(Context ctx, Limited limited, long remaining, long nanosToReset) {
+            ctx.header("RateLimit-Limit", Integer.toString(limited.perSecond()));
+            ctx.header("RateLimit-Remaining", Long.toString(remaining));
+            ctx.header("RateLimit-Reset", Long.toString(wholeSeconds(nanosToReset)));
+        }
+
+        private ApiException refusal(Context ctx, Limited limited, String what, long nanosToWait) {
+            long retryAfter = Math.max(1, wholeSeconds(nanosToWait));
+            ctx.header("Retry-After", Long.toString(retryAfter));
+            return new ApiException(429, "rate_limited", "This " + holder + " may send " + limited.perSecond()
+                    + " " + what + " a second; retry after " + retryAfter + " s.",
+                    Map.of("rate", holder.replace(' ', '_') + "_" + what, "limit", limited.perSecond(),
+                            "per_seconds", 1, "retry_after_ms", (nanosToWait + 999_999) / 1_000_000));
         }
 
         private static long wholeSeconds(long nanos) {

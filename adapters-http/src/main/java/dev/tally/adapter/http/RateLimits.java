@@ -14,7 +14,7 @@ import dev.tally.application.usage.RecordUsage;
  * least one largest batch (1 000 records), so that any valid batch fits once the bucket has refilled.
  *
  * @param userKeyRequests  requests per second of one user key (default 1 000)
- * @param userKeyRecords   usage records per second of one user key (default 10 000)
+ * @param userKeyRecords   usage records per second of one user key (default 1 000)
  * @param adminKeyRequests requests per second of one admin key (default 0: unbounded)
  * @param adminKeyRecords  usage records per second of one admin key (default 0: unbounded)
  * @param addressRequests  requests per second from one client address that carry no valid key, so
@@ -25,7 +25,7 @@ public record RateLimits(int userKeyRequests, int userKeyRecords, int adminKeyRe
                          int addressRequests) {
 
     public static final int DEFAULT_USER_KEY_REQUESTS = 1000;
-    public static final int DEFAULT_USER_KEY_RECORDS = 10_000;
+    public static final int DEFAULT_USER_KEY_RECORDS = 1000;
     public static final int DEFAULT_ADDRESS_REQUESTS = 100;
 
     /** The defaults above. */

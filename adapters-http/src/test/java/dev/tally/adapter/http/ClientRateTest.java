@@ -100,11 +100,16 @@ class ClientRateTest extends ApiTestSupport {
         assertThat(limited.header("RateLimit-Remaining")).isEqualTo("400");
         assertThat(metric(assertOk(acme.get("/v1/users/acme/usage")).json(), "exports").get("used").asInt())
                 .isEqualTo(600);
+        assertOk(acme.post("/v1/users/acme/usage", batch(400)));
+        ApiClient.Response unread = acme.post("/v1/users/acme/usage", "{\"records\": [not even JSON");
+        assertThat(unread.status()).as("a key with no record left is refused before its body is read: " + unread)
+                .isEqualTo(429);
+        assertThat(unread.header("RateLimit-Remaining")).isEqualTo("0");
 
         clock.advance(Duration.ofSeconds(1));
         assertOk(acme.post("/v1/users/acme/usage", batch(600)));
         assertThat(metric(assertOk(acme.get("/v1/users/acme/usage")).json(), "exports").get("used").asInt())
-                .isEqualTo(1200);
+                .isEqualTo(1600);
     }
 
     @Test
