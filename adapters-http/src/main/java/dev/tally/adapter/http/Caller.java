@@ -12,11 +12,6 @@ import java.util.Optional;
  */
 record Caller(Principal principal, ClientRates.Allowance allowance) {
 
-    /** Refuses with 429 (R67) before a batch is read when the key has no usage record left to spend. */
-    void requireRecords(Context ctx) {
-        allowance.requireRecords(ctx);
-    }
-
     /** Spends {@code count} usage records of the key's record rate, or refuses with 429 (R67). */
     void spendRecords(Context ctx, int count) {
         allowance.records(ctx, count);

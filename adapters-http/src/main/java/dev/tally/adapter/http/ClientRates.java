@@ -49,12 +49,12 @@ final class ClientRates {
     }
 
     /**
-     * Whether a key with this hash authenticated on this node and has not failed since: such a key
-     * is looked up without spending its address's allowance, so a flood of unknown keys from the same
-     * address cannot lock it out.
+     * The allowance of a key with this hash that authenticated on this node and has not failed
+     * since: such a key is looked up without spending its address's allowance, so a flood of unknown
+     * keys from the same address cannot lock it out.
      */
-    boolean knows(String keyHash) {
-        return keys.containsKey(keyHash);
+    Optional<Allowance> known(String keyHash) {
+        return Optional.ofNullable(keys.get(keyHash));
     }
 
     /** A known key that no longer authenticates (revoked): from now on it counts as no key. */

@@ -75,6 +75,14 @@ final class RouteTable {
         add(HandlerType.POST, path, who, handler);
     }
 
+    /**
+     * A route for any key whose body carries usage records (R67): a key with no record left to
+     * spend is refused before its body is read, and a key this node knows before it is looked up.
+     */
+    void postRecords(String path, ApiHandler handler) {
+        add(HandlerType.POST, path, Access.KEY, handler, true);
+    }
+
     void put(String path, Access who, ApiHandler handler) {
         add(HandlerType.PUT, path, who, handler);
     }
@@ -120,12 +128,16 @@ final class RouteTable {
     }
 
     private void add(HandlerType method, String path, Access who, ApiHandler handler) {
+        add(method, path, who, handler, false);
+    }
+
+    private void add(HandlerType method, String path, Access who, ApiHandler handler, boolean records) {
         if (who == Access.PUBLIC || who == Access.METRICS) {
             throw new IllegalArgumentException("use publicGet or metricsGet for " + path);
         }
         routes.add(new Route(method.name(), path, who));
         config.addHttpHandler(method, path, ctx -> {
-            Caller caller = authorize(ctx, who);
+            Caller caller = authorize(ctx, who, records);
             BoundedInput.request(ctx);
             handler.handle(ctx, caller);
         });
@@ -133,29 +145,42 @@ final class RouteTable {
 
     /**
      * 401 for a missing or unknown key, 429 past the key's rate (or, without a valid key, the
-     * address's), 403 for a user key on an admin route.
+     * address's), 403 for a user key on an admin route. A key this node knows spends its allowance
+     * before it is looked up, so that what it sends past its rate costs no look-up either.
      */
-    private Caller authorize(Context ctx, Access who) {
+    private Caller authorize(Context ctx, Access who, boolean records) {
         Optional<String> presented = bearer(ctx.header("Authorization"));
         Optional<String> hash = presented.filter(key -> key.length() <= MAX_KEY_LENGTH).map(AccessService::hash);
-        boolean known = hash.filter(rates::knows).isPresent();
-        if (!known) {
+        Optional<ClientRates.Allowance> known = hash.flatMap(rates::known);
+        if (known.isPresent()) {
+            spend(ctx, known.get(), records);
+        } else {
             rates.address(address(ctx)).request(ctx);
         }
         Optional<Principal> principal = presented.flatMap(this::authenticate);
         if (principal.isEmpty()) {
-            if (known) {
+            if (known.isPresent()) {
+                // Revoked: from now on it counts as no key.
                 rates.forget(hash.get());
                 rates.address(address(ctx)).request(ctx);
             }
             throw ApiException.unauthorized();
         }
-        ClientRates.Allowance allowance = rates.key(hash.orElseThrow(), principal.get().isAdmin());
-        allowance.request(ctx);
+        ClientRates.Allowance allowance = known.orElseGet(() -> rates.key(hash.orElseThrow(), principal.get().isAdmin()));
+        if (known.isEmpty()) {
+            spend(ctx, allowance, records);
+        }
         if (who == Access.ADMIN && !principal.get().isAdmin()) {
             throw ApiException.forbidden();
         }
         return new Caller(principal.get(), allowance);
+    }
+
+    private static void spend(Context ctx, ClientRates.Allowance allowance, boolean records) {
+        allowance.request(ctx);
+        if (records) {
+            allowance.requireRecords(ctx);
+        }
     }
 
     private Optional<Principal> authenticate(String key) {

@@ -39,8 +39,7 @@ final class UsageRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.post("/v1/users/{user_id}/usage", KEY, (ctx, caller) -> {
-            caller.requireRecords(ctx);
+        routes.postRecords("/v1/users/{user_id}/usage", (ctx, caller) -> {
             BatchRequest batch = RequestBody.read(ctx, BatchRequest.class);
             List<RecordRequest> records = RequestFields.required(batch.records(), "records");
             List<UsageItem> items = new ArrayList<>();

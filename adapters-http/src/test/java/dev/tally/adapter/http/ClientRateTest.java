@@ -64,9 +64,11 @@ class ClientRateTest extends ApiTestSupport {
             assertThat(ok.header("RateLimit-Reset")).isEqualTo("1");
         }
 
+        int lookedUp = lookUps.get();
         ApiClient.Response limited = acme.get("/v1/users/acme/usage");
 
         assertThat(limited.status()).as(limited.toString()).isEqualTo(429);
+        assertThat(lookUps.get()).as("a known key past its rate is refused before it is looked up").isEqualTo(lookedUp);
         assertThat(limited.error()).isEqualTo("rate_limited");
         assertThat(limited.header("Retry-After")).isEqualTo("1");
         assertThat(limited.header("RateLimit-Limit")).isEqualTo(Integer.toString(KEY_RATE));
@@ -101,7 +103,9 @@ class ClientRateTest extends ApiTestSupport {
         assertThat(metric(assertOk(acme.get("/v1/users/acme/usage")).json(), "exports").get("used").asInt())
                 .isEqualTo(600);
         assertOk(acme.post("/v1/users/acme/usage", batch(400)));
+        int lookedUp = lookUps.get();
         ApiClient.Response unread = acme.post("/v1/users/acme/usage", "{\"records\": [not even JSON");
+        assertThat(lookUps.get()).as("nor is its key looked up").isEqualTo(lookedUp);
         assertThat(unread.status()).as("a key with no record left is refused before its body is read: " + unread)
                 .isEqualTo(429);
         assertThat(unread.header("RateLimit-Remaining")).isEqualTo("0");
