@@ -93,6 +93,11 @@ final class ClientRates {
         sweepAbove.set(Math.max(ADDRESSES_BEFORE_SWEEP, addresses.size() * 2));
     }
 
+    /** How many address allowances are held now. */
+    int addressesHeld() {
+        return addresses.size();
+    }
+
     private Optional<Limited> bucket(int perSecond) {
         if (perSecond == 0) {
             return Optional.empty();
