@@ -8,7 +8,9 @@
 #
 # STORAGE is h2 or postgres (a fresh schema of the local PostgreSQL, dropped afterwards).
 # Environment: PORT (default 18090), PHASE_SECONDS (20), WARM_SECONDS (40), VICTIM_RATE (100 requests/s),
-# FLOOD_CONNECTIONS (4), SERVER_FLAGS (extra flags of serve, e.g. "--key-rate 0 --key-record-rate 0"),
+# FLOOD_CONNECTIONS (4), FLOOD_SHAPE (batch, or unrouted: GETs of a path no route serves, without a key,
+# which no rate can refuse: the cost of any HTTP flood on this machine, for comparison),
+# SERVER_FLAGS (extra flags of serve, e.g. "--key-rate 0 --key-record-rate 0"),
 # PG_URL (jdbc:postgresql://127.0.0.1:5432/test?user=postgres). Needs wrk and curl. Everything stays
 # on 127.0.0.1, every wrk run is bounded by its duration, and the script stops its server on exit.
 set -euo pipefail
@@ -87,7 +89,12 @@ load single $((warm / 2)) 2 "warm $admin_key" > /dev/null
 echo "storage $storage, $(date -u +%H:%M) UTC, server flags: ${SERVER_FLAGS:-none}, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "victim alone:    $(load single "$seconds" 2 "victim $victim_key" "$victim_rate")"
 before=$(size)
-load batch "$seconds" "$flood_connections" "flooder $flooder_key" > "$scratch/flood" &
+if [[ "${FLOOD_SHAPE:-batch}" == unrouted ]]; then
+  timeout $((seconds + 60)) wrk -t "$flood_connections" -c "$flood_connections" -d "${seconds}s" "$base/unrouted" \
+      | tr '\n' ' ' > "$scratch/flood" &
+else
+  load batch "$seconds" "$flood_connections" "flooder $flooder_key" > "$scratch/flood" &
+fi
 flood_pid=$!
 echo "victim, flooded: $(load single "$seconds" 2 "victim $victim_key" "$victim_rate")"
 wait "$flood_pid"
