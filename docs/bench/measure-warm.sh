@@ -44,7 +44,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-java -jar "$server_jar" serve --port "$port" --db-url "$db_url" --admin-key "$admin_key" \
+# Capacity is measured without the per-key rates (R67) of servers that have them.
+unbounded=()
+if java -jar "$server_jar" serve --help 2>/dev/null | grep -q -- --key-rate; then
+  unbounded=(--key-rate 0 --key-record-rate 0)
+fi
+java -jar "$server_jar" serve --port "$port" --db-url "$db_url" --admin-key "$admin_key" "${unbounded[@]}" \
     > "$scratch/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 120); do

@@ -1,5 +1,7 @@
 package dev.tally.bootstrap;
 
+import dev.tally.adapter.http.RateLimits;
+import dev.tally.adapter.http.ServerSettings;
 import dev.tally.application.user.PutUser;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
@@ -144,7 +146,8 @@ final class BenchCommand implements Callable<Integer> {
             PlanId plan = new PlanId("bench-" + run);
             app.tally().plans().put(Plan.of(plan, "Bench", new PlanLimits(Map.of(
                     new MetricKey("bench.enforced"), Limit.of(1_000_000_000L)))));
-            int port = app.serve(0);
+            // It measures what the server can do, so no key's rate (R67) caps it.
+            int port = app.serve(ServerSettings.onPort(0).withRates(RateLimits.NONE));
             List<HttpLoad.Target> targets = new ArrayList<>();
             for (int u = 0; u < users; u++) {
                 UserId user = new UserId("bench-" + run + "-" + u);

@@ -44,6 +44,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ClientLimitsOption clientLimits;
 
+    @Mixin
+    MetricsTokenOption metricsToken;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -54,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0-65535: " + port.port);
         }
         AppConfig config = new AppConfig(port.port, database.dbUrl, adminKey.value(spec));
-        ServerSettings settings = clientLimits.on(config.port(), spec);
+        ServerSettings settings = metricsToken.on(clientLimits.on(config.port(), spec), spec);
         if (maxMetricsPerUser < 0 || maxMetricsPerUser > MetricBound.LARGEST) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-metrics-per-user must be 0-"
                     + MetricBound.LARGEST + ": " + maxMetricsPerUser);

@@ -3,6 +3,8 @@ package dev.tally.bootstrap;
 import static dev.tally.bootstrap.CommandLineTest.tally;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.adapter.http.RateLimits;
+import dev.tally.adapter.http.ServerSettings;
 import dev.tally.bootstrap.CommandLineTest.Run;
 import java.time.Clock;
 import java.util.Optional;
@@ -15,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class BenchCommandTest {
 
     private static final String ADMIN_KEY = "bench-test-admin-key-0123456789";
+    /** A server measured for what it can do, as measure-warm.sh serves one: no key's rate caps it (R67). */
+    private static final ServerSettings UNBOUNDED = ServerSettings.onPort(0).withRates(RateLimits.NONE);
 
     @Test
     void external_mode_refuses_what_it_cannot_run() {
@@ -39,7 +43,7 @@ class BenchCommandTest {
     void java_client_measures_every_phase_of_a_running_server() {
         try (TallyApp app = TallyApp.open(OpenStorage.MEMORY, Clock.systemUTC())) {
             app.ensureAdminKey(Optional.of(ADMIN_KEY));
-            int port = app.serve(0);
+            int port = app.serve(UNBOUNDED);
 
             Run bench = tally("bench", "--url", "http://127.0.0.1:" + port, "--admin-key", ADMIN_KEY,
                     "--client", "java", "--seconds", "1", "--warmup-seconds", "0", "--connections", "2",
@@ -59,7 +63,7 @@ class BenchCommandTest {
                 "wrk is not installed (Debian: apt-get install wrk); .ci/run installs it");
         try (TallyApp app = TallyApp.open(OpenStorage.MEMORY, Clock.systemUTC())) {
             app.ensureAdminKey(Optional.of(ADMIN_KEY));
-            int port = app.serve(0);
+            int port = app.serve(UNBOUNDED);
 
             Run bench = tally("bench", "--url", "http://127.0.0.1:" + port, "--admin-key", ADMIN_KEY,
                     "--client", "wrk", "--seconds", "2", "--warmup-seconds", "0", "--connections", "2",

@@ -75,6 +75,33 @@ class CommandLineTest {
     }
 
     @Test
+    void R67_R68_serve_takes_the_rates_and_the_metrics_token_and_refuses_impossible_ones(@TempDir Path dir)
+            throws Exception {
+        assertThat(tally("serve", "--help").out()).contains("--key-rate", "--key-record-rate", "--admin-key-rate",
+                "--admin-key-record-rate", "--address-rate", "--metrics-token", "TALLY_METRICS_TOKEN");
+        for (String[] impossible : new String[][] {{"--key-rate", "-1"}, {"--key-record-rate", "999"},
+                {"--address-rate", "-5"}, {"--metrics-token", "short"}}) {
+            Run refused = tally("serve", "--db-url", OpenStorage.MEMORY, "--port", "0", impossible[0], impossible[1]);
+            assertThat(refused.exitCode()).as(String.join(" ", impossible)).isEqualTo(2);
+            assertThat(refused.err()).as(String.join(" ", impossible)).contains(impossible[0].equals("--metrics-token")
+                    ? "--metrics-token" : "per second");
+        }
+
+        String adminKey = "operator-key-rates-0123456789";
+        String token = "scraper-token-0123456789";
+        serving("jdbc:h2:file:" + dir.resolve("tally").toAbsolutePath(), adminKey, port -> {
+            ApiClient admin = new ApiClient(port, adminKey);
+            assertThat(admin.get("/v1/plans").status()).isEqualTo(200);
+            assertThat(admin.get("/v1/plans").status()).isEqualTo(200);
+            ApiClient.Response limited = admin.get("/v1/plans");
+            assertThat(limited.status()).as(limited.toString()).isEqualTo(429);
+            assertThat(limited.header("Retry-After")).isEqualTo("1");
+            assertThat(new ApiClient(port, token).get("/metrics").status()).isEqualTo(200);
+            assertThat(new ApiClient(port, null).get("/metrics").status()).isEqualTo(401);
+        }, "--admin-key-rate", "2", "--metrics-token", token);
+    }
+
+    @Test
     void an_unknown_command_or_flag_is_a_usage_error_not_a_crash() {
         assertThat(tally("frobnicate").exitCode()).isEqualTo(2);
         assertThat(tally("serve", "--port", "eighty").exitCode()).isEqualTo(2);
@@ -181,14 +208,18 @@ class CommandLineTest {
         });
     }
 
-    /** Runs {@code serve} on {@code db} with {@code adminKey} (none when null) until {@code check} is done. */
-    private static void serving(String db, String adminKey, IntConsumer check) throws Exception {
+    /**
+     * Runs {@code serve} on {@code db} with {@code adminKey} (none when null) and {@code flags} until
+     * {@code check} is done.
+     */
+    private static void serving(String db, String adminKey, IntConsumer check, String... flags) throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> args = new ArrayList<>(List.of("serve", "--port", "0", "--db-url", db));
         if (adminKey != null) {
             args.addAll(List.of("--admin-key", adminKey));
         }
+        args.addAll(List.of(flags));
         Thread serving = new Thread(() -> Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
                 args.toArray(String[]::new)));
         serving.start();

@@ -7,9 +7,13 @@ import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.tally.adapter.http.ApiClient;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,7 +48,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The customer's page and the operator's console in a real browser (Debian's headless Chromium,
  * driven by Selenium) against the real server on port 0 with the demo data: every figure the
  * page shows is the API's (R15, R50, R52, R53), the console is the operator's only (R62), the
- * browser logs no error, and axe-core finds no serious or critical accessibility violation.
+ * page runs under its strict policy and no other origin can frame it (R68), the browser logs no
+ * error, and axe-core finds no serious or critical accessibility violation.
  * Screenshots of both pages at 1280 and 360 px wide are written to {@code target/screenshots}.
  *
  * <p>Without {@code chromium} and {@code chromedriver} the test is skipped with a message, except
@@ -280,6 +285,52 @@ class DashboardBrowserTest {
         assertThat(widthAt360()).as("no sideways scrolling of the page at 360 px").isLessThanOrEqualTo(360);
         assertThat(axeViolations()).isEmpty();
         assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void R68_the_page_runs_under_its_strict_policy_with_no_violation_and_no_other_origin_can_frame_it()
+            throws Exception {
+        ApiClient.Response page = new ApiClient(port(), null).get("/");
+        assertThat(page.header("Content-Security-Policy")).contains("default-src 'none'", "script-src 'sha256-",
+                "style-src 'sha256-", "frame-ancestors 'none'").doesNotContain("unsafe-inline", "unsafe-eval");
+        assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(page.header("Referrer-Policy")).isEqualTo("no-referrer");
+
+        openUserPage(keys.acme(), "acme");
+        assertThat(browser.findElement(By.cssSelector("header.top")).getCssValue("background-color"))
+                .as("the page's own style applies").isEqualTo("rgba(31, 78, 121, 1)");
+        signIn(adminKey, "", "console");
+        wait(By.id("users"));
+        assertThat(consoleErrors()).as("no policy violation, nor any other error").isEmpty();
+
+        // Another origin (another port of this machine) frames the console, as a clickjacking page would.
+        HttpServer elsewhere = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] framing = ("<!doctype html><title>elsewhere</title><iframe src=\"" + base + "?view=console\"></iframe>")
+                .getBytes(StandardCharsets.UTF_8);
+        elsewhere.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, framing.length);
+            exchange.getResponseBody().write(framing);
+            exchange.close();
+        });
+        elsewhere.start();
+        try {
+            browser.get("http://127.0.0.1:" + elsewhere.getAddress().getPort() + "/");
+            browser.switchTo().frame(0);
+            String framed = "about:blank";
+            for (int i = 0; i < 50 && framed.equals("about:blank"); i++) {
+                Thread.sleep(100);
+                framed = String.valueOf(((JavascriptExecutor) browser).executeScript("return location.href"));
+            }
+            List<WebElement> console = browser.findElements(By.id("main"));
+            browser.switchTo().defaultContent();
+            assertThat(framed).as("what the frame shows: the browser's error page, not the console")
+                    .startsWith("chrome-error:");
+            assertThat(console).isEmpty();
+        } finally {
+            elsewhere.stop(0);
+        }
     }
 
     // --- helpers ----------------------------------------------------------------------------------

@@ -7,9 +7,15 @@ import io.javalin.http.Context;
 import java.util.Optional;
 
 /**
- * Who sent a request, as its API key says (R60): an admin, who may act for any user, or one user.
+ * Who sent a request, as its API key says (R60): an admin, who may act for any user, or one user;
+ * and what the key may still send (R67).
  */
-record Caller(Principal principal) {
+record Caller(Principal principal, ClientRates.Allowance allowance) {
+
+    /** Spends {@code count} usage records of the key's record rate, or refuses with 429 (R67). */
+    void spendRecords(Context ctx, int count) {
+        allowance.records(ctx, count);
+    }
 
     /** The user named by the {@code {user_id}} path parameter, if this caller may act for it. */
     UserId user(Context ctx) {

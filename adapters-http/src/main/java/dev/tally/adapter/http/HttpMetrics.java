@@ -13,9 +13,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 
 /**
- * What {@code /metrics} shows: requests and their latency per route template (never per raw
- * path, so user ids do not multiply the series) and status, and limit decisions per metric and
- * outcome.
+ * What {@code /metrics} shows: requests and their latency per method, route template (never the
+ * raw path, so user ids do not multiply the series) and status, and limit decisions per metric and
+ * outcome. No label carries a value a client chooses (R68): methods and metrics are named from
+ * fixed sets ({@link MetricLabels}).
  */
 final class HttpMetrics {
 
@@ -28,7 +29,7 @@ final class HttpMetrics {
     void request(String method, String route, int status, Duration took) {
         Timer.builder("tally.http.server.requests")
                 .description("HTTP requests answered, by route template and status")
-                .tag("method", method)
+                .tag("method", MetricLabels.method(method))
                 .tag("route", route)
                 .tag("status", Integer.toString(status))
                 .register(registry)
@@ -47,8 +48,8 @@ final class HttpMetrics {
 
     private void decision(String metric, String outcome) {
         Counter.builder("tally.limit.decisions")
-                .description("Enforced limit checks, by metric and outcome")
-                .tag("metric", metric)
+                .description("Enforced limit checks, by metric (Tally's own, api_calls or other) and outcome")
+                .tag("metric", MetricLabels.metric(metric))
                 .tag("outcome", outcome)
                 .register(registry)
                 .increment();

@@ -15,7 +15,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Errors Jetty answers before a request reaches Javalin (a path that cannot be decoded, a
  * malformed request line or version, headers too large) get the same JSON body as every other
- * error, with a code that says what was wrong, instead of Jetty's HTML page.
+ * error, with a code that says what was wrong, instead of Jetty's HTML page, and the headers of
+ * every answer ({@link SecurityHeaders}).
  */
 final class JsonErrorHandler extends ErrorHandler {
 
@@ -23,12 +24,14 @@ final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
                                     Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        SecurityHeaders.addTo(response.getHeaders());
         response.write(true, ByteBuffer.wrap(body(status, message)), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+        SecurityHeaders.addTo(fields);
         return ByteBuffer.wrap(body(status, reason));
     }
 

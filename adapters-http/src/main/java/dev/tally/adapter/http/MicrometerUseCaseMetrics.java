@@ -18,10 +18,13 @@ import java.util.Optional;
  *       {@code use_case} (such as {@code usage.record}) and {@code outcome}
  *       ({@code granted}, {@code refused} or {@code failed}): decisions and latency per use case;</li>
  *   <li>{@code tally.use.case.denials} (counter): the refusals, tagged {@code use_case} and
- *       {@code refusal}, the refusal's code (such as {@code runs_limit_exceeded}).</li>
+ *       {@code refusal}, the refusal's code (such as {@code runs_limit_exceeded}); the limit of a
+ *       metric a client named is {@code other_limit_exceeded} (of a call type,
+ *       {@code api_calls_limit_exceeded}).</li>
  * </ul>
  *
- * No tag carries a user id, so the number of series stays small.
+ * No tag carries a user id or a name a client chose, so the number of series stays small whatever
+ * clients send.
  */
 public final class MicrometerUseCaseMetrics implements UseCaseMetrics {
 
@@ -37,7 +40,7 @@ public final class MicrometerUseCaseMetrics implements UseCaseMetrics {
         refusal.ifPresent(refused -> Counter.builder("tally.use.case.denials")
                 .description("Refusals of Tally's use cases, by use case and refusal code")
                 .tag("use_case", useCase)
-                .tag("refusal", refused.code())
+                .tag("refusal", MetricLabels.refusal(refused))
                 .register(registry)
                 .increment());
     }

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tally's HTTP API (v1) over one {@link Tally}: every route of the design, the dashboard page,
- * {@code /openapi.json} and {@code /metrics}.
+ * {@code /openapi.json} and {@code /metrics} (for the admin key or the metrics token, R68).
  *
  * <pre>{@code
  * try (TallyServer server = TallyServer.start(tally, ServerSettings.onPort(0))) {
@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A slow or idle client holds no thread and only what {@link ServerSettings} grants it (R65):
  * bodies are read in full before a handler runs, headers and bodies have read deadlines, and
- * connections are capped per client address and in total.
+ * connections are capped per client address and in total. Each key, and each address without a
+ * valid key, has a request rate (R67, {@link RateLimits}).
  */
 public final class TallyServer implements AutoCloseable {
 
@@ -97,11 +98,14 @@ public final class TallyServer implements AutoCloseable {
                 server.insertHandler(new EagerContentHandler(
                         new WholeBodyReader(settings.maxRequestBytes(), settings.bodyTimeout(),
                                 settings.bodyBudgetBytes())));
+                // Outermost, so that every answer carries them, refusals of the body reader included (R68).
+                server.insertHandler(new SecurityHeaders());
             });
             config.requestLogger.http((ctx, millis) -> answered(tally, metrics, ctx, millis));
 
             new ErrorMapper(metrics).install(config.routes);
-            RouteTable table = new RouteTable(config.routes, tally.access());
+            RouteTable table = new RouteTable(config.routes, tally.access(),
+                    new ClientRates(settings.rates(), tally.clock()), settings.metricsToken());
             new HealthRoutes(tally.health()).register(table);
             new DocumentRoutes(metrics).register(table);
             new PlanRoutes(tally.plans(), tally.users()).register(table);

@@ -39,7 +39,7 @@ final class UsageRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.post("/v1/users/{user_id}/usage", KEY, (ctx, caller) -> {
+        routes.postRecords("/v1/users/{user_id}/usage", (ctx, caller) -> {
             BatchRequest batch = RequestBody.read(ctx, BatchRequest.class);
             List<RecordRequest> records = RequestFields.required(batch.records(), "records");
             List<UsageItem> items = new ArrayList<>();
@@ -47,8 +47,10 @@ final class UsageRoutes {
                 items.add(item(records.get(i), "records[" + i + "]"));
             }
             boolean enforce = Boolean.TRUE.equals(batch.enforce());
-            UsageRecorded recorded = RefusalException.valueOf(
-                    usage.record(new RecordUsage(caller.user(ctx), items, enforce)));
+            RecordUsage command = new RecordUsage(caller.user(ctx), items, enforce);
+            // Each record counts against the key's record rate (R67), before anything is recorded.
+            caller.spendRecords(ctx, command.items().size());
+            UsageRecorded recorded = RefusalException.valueOf(usage.record(command));
             if (enforce) {
                 Set<MetricKey> granted = new LinkedHashSet<>();
                 items.forEach(item -> granted.add(item.metric()));

@@ -29,7 +29,9 @@ public abstract class AccessScenarios extends ApiTestSupport {
         /** Creates value or changes terms (R62): admin 2xx, any user key 403, no key 401. */
         OPERATOR,
         /** The user's own data or consumption (R60, R62): admin and own key 2xx, another user's key 404, no key 401. */
-        OWN_USER
+        OWN_USER,
+        /** Monitoring (R68): the admin key (or the metrics token) 2xx, any user key 403, no key 401. */
+        METRICS
     }
 
     /** One request; built afresh for every caller, so each gets a resource of its own to act on. */
@@ -90,6 +92,7 @@ public abstract class AccessScenarios extends ApiTestSupport {
                         case PUBLIC -> RouteTable.Access.PUBLIC;
                         case OPERATOR -> RouteTable.Access.ADMIN;
                         case OWN_USER -> RouteTable.Access.KEY;
+                        case METRICS -> RouteTable.Access.METRICS;
                     });
             callers.forEach((who, client) -> {
                 Request request = c.request().get();
@@ -125,7 +128,7 @@ public abstract class AccessScenarios extends ApiTestSupport {
         if (who.equals("admin key")) {
             return ok;
         }
-        if (rule == Rule.OPERATOR) {
+        if (rule == Rule.OPERATOR || rule == Rule.METRICS) {
             return new Expected(403, "forbidden");
         }
         // Another user's resource is the 404 of a missing one, whatever its kind (user, plan, code).
@@ -137,9 +140,10 @@ public abstract class AccessScenarios extends ApiTestSupport {
         String users = "/v1/users/{user_id}";
         List<Case> cases = new ArrayList<>();
         // Monitoring, the document and the page.
-        for (String path : List.of("/", "/openapi.json", "/metrics", "/v1/health")) {
+        for (String path : List.of("/", "/openapi.json", "/v1/health")) {
             cases.add(new Case("GET", path, Rule.PUBLIC, () -> get(path)));
         }
+        cases.add(new Case("GET", "/metrics", Rule.METRICS, () -> get("/metrics")));
         // Terms: plans, prices, users, their plans and periods (R62). The plan list may hold plans
         // made for one customer, so it is the operator's too; a user reads its own plan below.
         cases.add(new Case("PUT", "/v1/plans/{plan_id}", Rule.OPERATOR,

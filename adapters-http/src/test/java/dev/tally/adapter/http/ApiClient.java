@@ -80,7 +80,7 @@ public final class ApiClient {
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body(),
-                    response.headers().firstValue("Content-Type").orElse(""));
+                    response.headers().firstValue("Content-Type").orElse(""), response.headers().map());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -89,8 +89,14 @@ public final class ApiClient {
         }
     }
 
-    /** An answer: status, raw text and the body parsed as JSON when it is JSON. */
-    public record Response(int status, String text, String contentType) {
+    /** An answer: status, raw text, headers and the body parsed as JSON when it is JSON. */
+    public record Response(int status, String text, String contentType, Map<String, List<String>> headers) {
+
+        /** The first value of a header, whatever its case, or null. */
+        public String header(String name) {
+            return headers.entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase(name))
+                    .map(header -> header.getValue().get(0)).findFirst().orElse(null);
+        }
 
         public JsonNode json() {
             try {
@@ -134,7 +140,12 @@ public final class ApiClient {
             if (header(head, "Transfer-Encoding").equalsIgnoreCase("chunked")) {
                 body = unchunk(body);
             }
-            return new Response(Integer.parseInt(head.get(0).substring(9, 12)), body, header(head, "Content-Type"));
+            Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+            head.stream().skip(1).filter(line -> line.indexOf(':') > 0).forEach(line -> headers.computeIfAbsent(
+                    line.substring(0, line.indexOf(':')), name -> new java.util.ArrayList<>())
+                    .add(line.substring(line.indexOf(':') + 1).strip()));
+            return new Response(Integer.parseInt(head.get(0).substring(9, 12)), body, header(head, "Content-Type"),
+                    headers);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

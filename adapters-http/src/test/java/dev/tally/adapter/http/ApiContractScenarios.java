@@ -86,12 +86,13 @@ public abstract class ApiContractScenarios extends ApiTestSupport {
     }
 
     @Test
-    void R60_health_metrics_openapi_and_the_page_need_no_key() {
+    void R60_R68_health_openapi_and_the_page_need_no_key_and_metrics_needs_the_admin_key() {
         ApiClient anonymous = admin.withKey(null);
         assertThat(anonymous.get("/v1/health").status()).isEqualTo(200);
-        assertThat(anonymous.get("/metrics").status()).isEqualTo(200);
         assertThat(anonymous.get("/openapi.json").status()).isEqualTo(200);
         assertThat(anonymous.get("/").status()).isEqualTo(200);
+        assertThat(anonymous.get("/metrics").status()).isEqualTo(401);
+        assertThat(admin.get("/metrics").status()).isEqualTo(200);
     }
 
     @Test

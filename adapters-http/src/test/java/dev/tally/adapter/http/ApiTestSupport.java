@@ -37,6 +37,14 @@ public abstract class ApiTestSupport {
         return StorageFixture.inMemory();
     }
 
+    /**
+     * How the test's server runs: the defaults on any free port, without rate limits unless a
+     * subclass says otherwise: the test's clock stands still, so a spent allowance would never refill.
+     */
+    protected ServerSettings serverSettings() {
+        return ServerSettings.onPort(0).withRates(RateLimits.NONE);
+    }
+
     /** The settings of the test's Tally. */
     protected Tally.Settings settings() {
         return Tally.Settings.DEFAULTS;
@@ -48,7 +56,7 @@ public abstract class ApiTestSupport {
         storage = storage();
         tally = Tally.create(storage.open(), clock, settings());
         adminKey = tally.access().createAdminKey();
-        server = TallyServer.start(tally, ServerSettings.onPort(0));
+        server = TallyServer.start(tally, serverSettings());
         admin = new ApiClient(server.port(), adminKey);
     }
 

@@ -85,7 +85,8 @@ public abstract class HttpFuzzScenarios {
     void startServer() {
         storage = storage();
         Tally tally = Tally.create(storage.open(), new ManualClock(START), Tally.Settings.DEFAULTS);
-        server = TallyServer.start(tally, ServerSettings.onPort(0));
+        // Without rate limits: the clock stands still, so a spent allowance would answer 429 to the rest.
+        server = TallyServer.start(tally, ServerSettings.onPort(0).withRates(RateLimits.NONE));
         admin = new ApiClient(server.port(), tally.access().createAdminKey());
         ok(admin.put("/v1/plans/pro", "{\"name\": \"Pro\", \"limits\": {\"runs\": 50, \"exports\": 1000,"
                 + " \"cost_usd\": 25, \"sessions\": 100}, \"max_file_size_mb\": 50}"));

@@ -29,7 +29,7 @@ class MicrometerUseCaseMetricsTest {
         MeterRegistry registry = new SimpleMeterRegistry();
         Tally tally = Tally.create(InMemoryStorage.create(), Clock.systemUTC(), Tally.Settings.DEFAULTS,
                 new MicrometerUseCaseMetrics(registry));
-        MetricKey exports = new MetricKey("exports");
+        MetricKey exports = MetricKey.SESSION_MINUTES;
         tally.plans().put(Plan.of(new PlanId("team"), "Team", new PlanLimits(Map.of(exports, Limit.of(10)))));
         UserId acme = new UserId("acme");
         tally.users().put(PutUser.of(acme, new PlanId("team")));
@@ -45,6 +45,31 @@ class MicrometerUseCaseMetricsTest {
         assertThat(registry.get("tally.use.case").tags("outcome", "granted").timer().totalTime(TimeUnit.NANOSECONDS))
                 .isPositive();
         assertThat(registry.get("tally.use.case.denials")
-                .tags("use_case", "usage.record", "refusal", "exports_limit_exceeded").counter().count()).isEqualTo(1);
+                .tags("use_case", "usage.record", "refusal", "session_minutes_limit_exceeded").counter().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void R68_the_limits_of_metrics_a_client_named_share_one_refusal_tag() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        Tally tally = Tally.create(InMemoryStorage.create(), Clock.systemUTC(), Tally.Settings.DEFAULTS,
+                new MicrometerUseCaseMetrics(registry));
+        Map<MetricKey, Limit> limits = new java.util.HashMap<>();
+        for (int i = 0; i < 50; i++) {
+            limits.put(new MetricKey("named_" + i), Limit.of(0));
+        }
+        limits.put(MetricKey.apiCalls("search"), Limit.of(0));
+        tally.plans().put(Plan.of(new PlanId("team"), "Team", new PlanLimits(limits)));
+        UserId acme = new UserId("acme");
+        tally.users().put(PutUser.of(acme, new PlanId("team")));
+
+        limits.keySet().forEach(metric -> tally.usage().record(new RecordUsage(acme,
+                List.of(UsageItem.of(metric, 1, metric.value())), true)));
+
+        assertThat(registry.find("tally.use.case.denials").counters())
+                .extracting(counter -> counter.getId().getTag("refusal"))
+                .containsExactlyInAnyOrder("other_limit_exceeded", "api_calls_limit_exceeded");
+        assertThat(registry.get("tally.use.case.denials").tags("refusal", "other_limit_exceeded").counter().count())
+                .isEqualTo(50);
     }
 }

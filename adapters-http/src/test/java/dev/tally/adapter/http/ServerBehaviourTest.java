@@ -90,19 +90,19 @@ class ServerBehaviourTest extends ApiTestSupport {
     }
 
     @Test
-    void metrics_count_requests_per_route_template_and_limit_decisions_per_outcome() {
+    void R68_metrics_count_requests_per_route_template_and_limit_decisions_per_outcome() {
         oneGrantedOneDenied();
 
-        ApiClient.Response metrics = admin.withKey(null).get("/metrics");
+        ApiClient.Response metrics = admin.get("/metrics");
 
         assertThat(metrics.contentType()).startsWith("text/plain");
         assertThat(metrics.text())
                 .contains("tally_http_server_requests_seconds_count{method=\"POST\",route=\"/v1/users/{user_id}/usage\","
                         + "status=\"200\"} 1")
                 .contains("route=\"/v1/users/{user_id}/usage\",status=\"403\"} 1")
-                .contains("tally_limit_decisions_total{metric=\"exports\",outcome=\"granted\"} 1")
-                .contains("tally_limit_decisions_total{metric=\"exports\",outcome=\"denied\"} 1")
-                .doesNotContain("/v1/users/acme");
+                .contains("tally_limit_decisions_total{metric=\"other\",outcome=\"granted\"} 1")
+                .contains("tally_limit_decisions_total{metric=\"other\",outcome=\"denied\"} 1")
+                .doesNotContain("/v1/users/acme").doesNotContain("exports");
     }
 
     @Test
@@ -134,7 +134,7 @@ class ServerBehaviourTest extends ApiTestSupport {
         }
         assertThat(documented).isEqualTo(registered);
         assertThat(publicDocumented).isEqualTo(publicRegistered)
-                .containsExactlyInAnyOrder("GET /", "GET /openapi.json", "GET /metrics", "GET /v1/health");
+                .containsExactlyInAnyOrder("GET /", "GET /openapi.json", "GET /v1/health");
     }
 
     /**
@@ -181,6 +181,40 @@ class ServerBehaviourTest extends ApiTestSupport {
         assertThat(problems).as("operations a generated client cannot use as they are").isEmpty();
     }
 
+    /**
+     * Every operation says it may answer 429 (R67) with {@code Retry-After} and the IETF draft's
+     * RateLimit headers, and every 2xx and 4xx answer carries the RateLimit headers of the caller's
+     * allowance; a new route without them fails here by name.
+     */
+    @Test
+    void R67_every_operation_documents_429_with_retry_after_and_the_ratelimit_headers() throws Exception {
+        JsonNode document = new ObjectMapper().readTree(admin.withKey(null).get("/openapi.json").text());
+
+        List<String> problems = new java.util.ArrayList<>();
+        for (RouteTable.Route route : server.routes()) {
+            String label = route.method() + " " + route.path();
+            JsonNode responses = document.path("paths").path(route.path())
+                    .path(route.method().toLowerCase(java.util.Locale.ROOT)).path("responses");
+            JsonNode limited = resolve(document, responses.path("429"));
+            if (limited.isMissingNode()) {
+                problems.add(label + ": no 429");
+            } else if (!resolve(document, limited.path("headers")).has("Retry-After")) {
+                problems.add(label + ": 429 without Retry-After");
+            }
+            responses.fields().forEachRemaining(response -> {
+                if (response.getKey().startsWith("2") || response.getKey().startsWith("4")) {
+                    JsonNode headers = resolve(document, response.getValue()).path("headers");
+                    for (String header : List.of("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")) {
+                        if (!headers.has(header)) {
+                            problems.add(label + ": " + response.getKey() + " without " + header);
+                        }
+                    }
+                }
+            });
+        }
+        assertThat(problems).as("operations that do not document their rate limit").isEmpty();
+    }
+
     /** The JSON schema of a response, following {@code $ref}s into the components. */
     private static JsonNode errorSchema(JsonNode document, JsonNode response) {
         JsonNode resolved = resolve(document, response);
@@ -206,12 +240,18 @@ class ServerBehaviourTest extends ApiTestSupport {
                 case PUBLIC -> "public";
                 case KEY -> "key";
                 case ADMIN -> "admin";
+                case METRICS -> "metrics";
             };
             assertThat(operation.path("x-tally-access").asText()).as(label).isEqualTo(expected);
             if (route.access() == RouteTable.Access.ADMIN) {
                 assertThat(operation.path("summary").asText()).as(label).endsWith("(admin key)");
                 assertThat(operation.path("responses").path("403").path("description").asText()).as(label)
                         .contains("user key on an admin route");
+            } else if (route.access() == RouteTable.Access.METRICS) {
+                assertThat(operation.path("summary").asText()).as(label).endsWith("(admin key or metrics token)");
+                assertThat(operation.path("security")).as(label).isNotEmpty();
+                assertThat(operation.path("responses").path("403").path("description").asText()).as(label)
+                        .contains("user key");
             } else {
                 assertThat(operation.path("summary").asText()).as(label).doesNotContain("admin key");
             }

@@ -3,6 +3,7 @@ package dev.tally.adapter.http;
 import dev.tally.application.memory.AllOrNothingCheck;
 import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.port.TallyStorage;
+import java.util.function.UnaryOperator;
 
 /** Fresh storage for one end-to-end test, and its disposal afterwards. */
 public interface StorageFixture {
@@ -28,6 +29,20 @@ public interface StorageFixture {
             @Override
             public void close() {
                 check.assertNone();
+            }
+        };
+    }
+
+    /** In-memory storage with some of its ports replaced by {@code change}, e.g. to fail or to count calls. */
+    static StorageFixture inMemoryWith(UnaryOperator<TallyStorage> change) {
+        return new StorageFixture() {
+            @Override
+            public TallyStorage open() {
+                return change.apply(InMemoryStorage.create());
+            }
+
+            @Override
+            public void close() {
             }
         };
     }

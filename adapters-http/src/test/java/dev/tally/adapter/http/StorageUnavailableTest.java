@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.port.StorageUnavailableException;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.application.port.Transactions;
@@ -27,35 +26,27 @@ class StorageUnavailableTest extends ApiTestSupport {
 
     @Override
     protected StorageFixture storage() {
-        return new StorageFixture() {
-            @Override
-            public TallyStorage open() {
-                TallyStorage memory = InMemoryStorage.create();
-                Transactions failing = new Transactions() {
-                    @Override
-                    public <T> T inTransaction(Supplier<T> work) {
-                        if (down.get()) {
-                            throw new StorageUnavailableException("the database connection was lost",
-                                    new IllegalStateException("I/O error, SQLState 08006"));
-                        }
-                        return memory.transactions().inTransaction(work);
+        return StorageFixture.inMemoryWith(memory -> {
+            Transactions failing = new Transactions() {
+                @Override
+                public <T> T inTransaction(Supplier<T> work) {
+                    if (down.get()) {
+                        throw new StorageUnavailableException("the database connection was lost",
+                                new IllegalStateException("I/O error, SQLState 08006"));
                     }
+                    return memory.transactions().inTransaction(work);
+                }
 
-                    @Override
-                    public void afterCommit(Runnable action) {
-                        memory.transactions().afterCommit(action);
-                    }
-                };
-                return new TallyStorage(failing, memory.usage(), memory.idempotency(), memory.plans(),
-                        memory.users(), memory.modelPrices(), memory.runs(), memory.credits(), memory.apiCalls(),
-                        memory.activationCodes(), memory.sessions(), memory.apiKeys(), memory.allocations(),
-                        memory.events(), memory.webhooks());
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+                @Override
+                public void afterCommit(Runnable action) {
+                    memory.transactions().afterCommit(action);
+                }
+            };
+            return new TallyStorage(failing, memory.usage(), memory.idempotency(), memory.plans(),
+                    memory.users(), memory.modelPrices(), memory.runs(), memory.credits(), memory.apiCalls(),
+                    memory.activationCodes(), memory.sessions(), memory.apiKeys(), memory.allocations(),
+                    memory.events(), memory.webhooks());
+        });
     }
 
     @Test
