@@ -20,6 +20,8 @@ public class WebhookService {
 
     /** Attempts shown per endpoint, newest first. */
     public static final int ATTEMPTS_SHOWN = 100;
+    /** Endpoints an operator may have at once; every one of them gets its share of each node's attempts (R77). */
+    public static final int MAX_ENDPOINTS = 100;
 
     private static final SecureRandom SECRETS = new SecureRandom();
 
@@ -38,7 +40,11 @@ public class WebhookService {
         this.clock = clock;
     }
 
-    /** Creates the endpoint with a fresh secret, or changes its URL, events and state. */
+    /**
+     * Creates the endpoint with a fresh secret, or changes its URL, events and state; a new one
+     * beyond {@link #MAX_ENDPOINTS} is {@code 409 too_many_webhook_endpoints}. Disabling one stops
+     * its pending attempts until it is enabled again.
+     */
     public SavedEndpoint put(PutEndpoint command) {
         guard.check(command.url());
         return transactions.inTransaction(() -> {
@@ -46,13 +52,17 @@ public class WebhookService {
             return store.find(command.id())
                     .map(stored -> {
                         WebhookEndpoint changed = stored.changedTo(command.url(), command.events(), enabled);
-                        store.save(changed);
+                        store.update(changed);
                         return new SavedEndpoint(changed, false);
                     })
                     .orElseGet(() -> {
                         WebhookEndpoint created = new WebhookEndpoint(command.id(), command.url(), command.events(),
                                 enabled, newSecret(), clock.instant());
-                        store.save(created);
+                        if (!store.create(created, MAX_ENDPOINTS)) {
+                            throw DomainException.conflict("too_many_webhook_endpoints", "there are "
+                                    + MAX_ENDPOINTS + " webhook endpoints already, the most there may be;"
+                                    + " delete one or reuse one with PUT");
+                        }
                         return new SavedEndpoint(created, true);
                     });
         });
