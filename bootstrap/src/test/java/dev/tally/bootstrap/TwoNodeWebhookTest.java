@@ -78,7 +78,8 @@ class TwoNodeWebhookTest {
             Thread.sleep(Math.max(0, WATCHED.toMillis() - healthyMillis));
             List<JsonNode> attempts = new ArrayList<>();
             admin.get("/v1/webhook-endpoints/slow/deliveries").json().get("deliveries").forEach(attempts::add);
-            Set<String> distinct = attempts.stream().map(a -> a.get("event_id").asText() + "#" + a.get("attempt").asInt())
+            Set<String> distinct = attempts.stream()
+                    .map(a -> a.get("event_id").asText() + "#" + a.get("attempt").asInt())
                     .collect(Collectors.toCollection(HashSet::new));
             Map<String, Long> postsByEvent = slow.received().stream()
                     .collect(Collectors.groupingBy(WebhookReceiver.Received::eventId, Collectors.counting()));
@@ -86,8 +87,8 @@ class TwoNodeWebhookTest {
                     .collect(Collectors.groupingBy(a -> a.get("event_id").asText(), Collectors.counting()));
             System.out.printf("%s, two nodes, %d events: the healthy endpoint had them all %d ms after the first was"
                             + " created (%d ms after the last); in %d s the slow one got %d requests, %d attempts"
-                            + " recorded, %d distinct (event, attempt)%n", database, EVENTS, healthyMillis, afterLastEvent,
-                    WATCHED.toSeconds(), slow.received().size(), attempts.size(), distinct.size());
+                            + " recorded, %d distinct (event, attempt)%n", database, EVENTS, healthyMillis,
+                    afterLastEvent, WATCHED.toSeconds(), slow.received().size(), attempts.size(), distinct.size());
 
             assertThat(onTime).hasSize(EVENTS);
             assertThat(healthy.received().stream().map(WebhookReceiver.Received::eventId).distinct()).hasSize(EVENTS);

@@ -5,9 +5,7 @@ import dev.tally.application.port.WebhookSender;
 import dev.tally.application.webhook.WebhookDispatcher;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -155,13 +153,13 @@ public final class TallyServer implements AutoCloseable {
     private static Webhooks dispatchWebhooks(Tally tally, HttpMetrics metrics) {
         HttpWebhookSender http = new HttpWebhookSender(tally.clock());
         AtomicInteger threads = new AtomicInteger();
-        // Threads come as attempts start and go when idle; the dispatcher never starts more than IN_FLIGHT at once.
-        ExecutorService attempts = new ThreadPoolExecutor(0, WebhookDispatcher.IN_FLIGHT, 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), work -> {
-                    Thread thread = new Thread(work, "tally-webhook-attempt-" + threads.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+        // Threads come as attempts start and go when idle; the dispatcher's room bounds how many run at once
+        // (a thread whose attempt has just ended may linger a moment, so the pool itself is not capped).
+        ExecutorService attempts = Executors.newCachedThreadPool(work -> {
+            Thread thread = new Thread(work, "tally-webhook-attempt-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         WebhookDispatcher dispatcher = tally.webhookDispatcher((target, secret, eventId, body) -> {
             WebhookSender.Result result = http.send(target, secret, eventId, body);
             metrics.webhookAttempt(result);

@@ -97,7 +97,11 @@ public class WebhookService {
         return store.counts();
     }
 
-    private static String newSecret() {
+    /**
+     * A fresh endpoint secret, {@code whsec_} and 48 hex digits; for an endpoint loaded into
+     * storage directly (the demo's), as {@link #put} makes one.
+     */
+    public static String newSecret() {
         byte[] bytes = new byte[24];
         SECRETS.nextBytes(bytes);
         return "whsec_" + HexFormat.of().formatHex(bytes);

@@ -76,7 +76,8 @@ class UrlGuardTest {
                 "http://[::]/", "http://[::1]/", "http://[fd00::1]/", "http://[fe80::1]/",
                 "http://[0:0:0:0:0:ffff:7f00:1]/", "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/");
 
-        assertThat(special).allSatisfy(url -> assertThat(verdict(strict, url)).as(url).isEqualTo("invalid_webhook_url"));
+        assertThat(special).allSatisfy(url ->
+                assertThat(verdict(strict, url)).as(url).isEqualTo("invalid_webhook_url"));
     }
 
     @Test

@@ -295,7 +295,7 @@ public abstract class WebhooksContract {
 
         assertThat(codes).containsOnly("invalid_webhook_url");
         assertThat(strict.webhooks().put(new PutEndpoint(prefix + "-public", "https://93.184.215.14/hook",
-                List.of("*"), Optional.empty())).created()).isTrue();
+                List.of("*"), Optional.of(false))).created()).isTrue();
         assertThat(strict.webhooks().list()).extracting(e -> e.id()).doesNotContain(prefix + "-x");
     }
 
