@@ -85,6 +85,18 @@ public abstract class WebhookScenarios extends ApiTestSupport {
         clock.advance(Duration.ofMinutes(1));
     }
 
+    /**
+     * Moves the server's clock by less than a lease, and only once every request the receiver got
+     * is in the endpoint's log: time jumps, but never past an attempt under way, as real time would.
+     */
+    private Runnable laterWhenLogged(String endpoint) {
+        return () -> {
+            if (deliveries(endpoint).size() == receiver.received().size()) {
+                clock.advance(Duration.ofSeconds(20));
+            }
+        };
+    }
+
     @Test
     void R76_a_threshold_event_arrives_at_the_receiver_signed_and_its_attempt_is_logged() throws Exception {
         String secret = endpoint("ops");
@@ -135,7 +147,7 @@ public abstract class WebhookScenarios extends ApiTestSupport {
         endpoint("flaky");
         crossEightyPercent();
 
-        List<WebhookReceiver.Received> got = receiver.await(4, WAIT, this::aMinuteLater);
+        List<WebhookReceiver.Received> got = receiver.await(4, WAIT, laterWhenLogged("flaky"));
 
         assertThat(got).hasSize(4).extracting(WebhookReceiver.Received::eventId).containsOnly(got.get(0).eventId());
         List<JsonNode> attempts = receiverLogged("flaky", 4);

@@ -30,13 +30,13 @@ import java.util.concurrent.TimeUnit;
 public class WebhookDispatcher {
 
     /** How long a claim lasts: an attempt starts only if it ends (in {@link WebhookSender#TIMEOUT}) well inside it. */
-    public static final Duration LEASE = Duration.ofSeconds(60);
+    public static final Duration LEASE = Duration.ofSeconds(30);
     /** Attempts under way at one endpoint, on all nodes together. */
     public static final int PER_ENDPOINT = 2;
     /** A node's attempts under way: every endpoint's share at once, so that none waits for another's. */
     public static final int IN_FLIGHT = WebhookService.MAX_ENDPOINTS * PER_ENDPOINT;
     /** An attempt starts only with this much of its claim's lease left beyond its own timeout. */
-    private static final Duration MARGIN = Duration.ofSeconds(20);
+    private static final Duration MARGIN = Duration.ofSeconds(10);
 
     private final WebhookStore store;
     private final Transactions transactions;
