@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Webhook endpoints and their deliveries, for the operator (R76, R77): create or replace an
@@ -49,22 +50,23 @@ public class WebhookService {
         guard.check(command.url());
         return transactions.inTransaction(() -> {
             boolean enabled = command.enabled().orElse(true);
-            return store.find(command.id())
-                    .map(stored -> {
-                        WebhookEndpoint changed = stored.changedTo(command.url(), command.events(), enabled);
-                        store.update(changed);
-                        return new SavedEndpoint(changed, false);
-                    })
-                    .orElseGet(() -> {
-                        WebhookEndpoint created = new WebhookEndpoint(command.id(), command.url(), command.events(),
-                                enabled, newSecret(), clock.instant());
-                        if (!store.create(created, MAX_ENDPOINTS)) {
-                            throw DomainException.conflict("too_many_webhook_endpoints", "there are "
-                                    + MAX_ENDPOINTS + " webhook endpoints already, the most there may be;"
-                                    + " delete one or reuse one with PUT");
-                        }
-                        return new SavedEndpoint(created, true);
-                    });
+            Optional<WebhookEndpoint> stored = store.find(command.id());
+            if (stored.isEmpty()) {
+                WebhookEndpoint created = new WebhookEndpoint(command.id(), command.url(), command.events(), enabled,
+                        newSecret(), clock.instant());
+                if (store.create(created, MAX_ENDPOINTS)) {
+                    return new SavedEndpoint(created, true);
+                }
+                // Not created: either the bound, or a concurrent request created this very endpoint first.
+                stored = store.find(command.id());
+                if (stored.isEmpty()) {
+                    throw DomainException.conflict("too_many_webhook_endpoints", "there are " + MAX_ENDPOINTS
+                            + " webhook endpoints already, the most there may be; delete one or reuse one with PUT");
+                }
+            }
+            WebhookEndpoint changed = stored.get().changedTo(command.url(), command.events(), enabled);
+            store.update(changed);
+            return new SavedEndpoint(changed, false);
         });
     }
 

@@ -534,4 +534,15 @@ public abstract class WebhooksContract {
                 .extracting(e -> e.id()).doesNotContain(prefix + "-one-too-many");
         assertThat(endpoint("n" + existing, List.of("run.completed"), false).created()).as("a replacement").isFalse();
     }
+
+    @Test
+    void R77_concurrent_creations_of_one_endpoint_make_it_once_and_none_is_refused() throws Exception {
+        String id = prefix + "-raced";
+
+        List<SavedEndpoint> saved = concurrently(8, 8, i -> () -> tally.webhooks().put(new PutEndpoint(id,
+                "http://127.0.0.1:9/raced", List.of("*"), Optional.of(false))));
+
+        assertThat(saved).filteredOn(SavedEndpoint::created).hasSize(1);
+        assertThat(tally.webhooks().list()).extracting(e -> e.id()).containsOnlyOnce(id);
+    }
 }
