@@ -15,6 +15,7 @@ import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.plan.PlanService;
 import dev.tally.application.reservation.ReservationService;
+import dev.tally.application.port.HostResolver;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.application.port.UseCaseMetrics;
 import dev.tally.application.port.WebhookSender;
@@ -34,6 +35,7 @@ import dev.tally.domain.usage.LateEventPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 /**
  * Every use case of Tally, wired by hand over one {@link TallyStorage}. Embedders call
@@ -58,9 +60,10 @@ public final class Tally {
      * @param allowPrivateWebhooks whether webhook URLs may reach loopback and private addresses (R77)
      * @param maxMetricsPerUser the distinct metrics a user may have per period when its plan sets no
      *                          {@code max_metrics} (R67), 0 to {@value MetricBound#LARGEST}
+     * @param webhookHosts how webhook hosts are resolved, and this host's own addresses (R77)
      */
     public record Settings(LateEventPolicy lateEvents, Duration runTimeout, ProviderDetector providers,
-                           boolean allowPrivateWebhooks, int maxMetricsPerUser) {
+                           boolean allowPrivateWebhooks, int maxMetricsPerUser, HostResolver webhookHosts) {
 
         public static final Settings DEFAULTS =
                 new Settings(LateEventPolicy.DEFAULT, Duration.ofHours(1), ProviderDetector.withDefaults());
@@ -70,21 +73,30 @@ public final class Tally {
             Objects.requireNonNull(runTimeout, "runTimeout");
             Objects.requireNonNull(providers, "providers");
             MetricBound.checked(maxMetricsPerUser, "max metrics per user");
+            Objects.requireNonNull(webhookHosts, "webhookHosts");
         }
 
-        /** Settings that refuse private webhook URLs, with the default bound of metrics. */
+        /**
+         * Settings that refuse private webhook URLs and resolve their hosts with the JVM's resolver,
+         * with the default bound of metrics.
+         */
         public Settings(LateEventPolicy lateEvents, Duration runTimeout, ProviderDetector providers) {
-            this(lateEvents, runTimeout, providers, false, MetricBound.DEFAULT_MAX);
+            this(lateEvents, runTimeout, providers, false, MetricBound.DEFAULT_MAX, HostResolver.SYSTEM);
         }
 
         /** These settings, with private webhook URLs allowed or not (R77). */
         public Settings allowingPrivateWebhooks(boolean allow) {
-            return new Settings(lateEvents, runTimeout, providers, allow, maxMetricsPerUser);
+            return new Settings(lateEvents, runTimeout, providers, allow, maxMetricsPerUser, webhookHosts);
         }
 
         /** These settings, with {@code max} distinct metrics per user and period by default (R67). */
         public Settings withMaxMetricsPerUser(int max) {
-            return new Settings(lateEvents, runTimeout, providers, allowPrivateWebhooks, max);
+            return new Settings(lateEvents, runTimeout, providers, allowPrivateWebhooks, max, webhookHosts);
+        }
+
+        /** These settings, resolving webhook hosts with {@code hosts} (R77). */
+        public Settings resolvingWebhookHostsWith(HostResolver hosts) {
+            return new Settings(lateEvents, runTimeout, providers, allowPrivateWebhooks, maxMetricsPerUser, hosts);
         }
     }
 
@@ -117,7 +129,7 @@ public final class Tally {
         IdempotentWrites writes = new IdempotentWrites(storage.idempotency(), storage.transactions(), clock);
         EventRecorder recorder = new EventRecorder(storage.events(), storage.webhooks(), storage.transactions(), clock);
         this.events = new EventService(storage.events(), recorder);
-        this.urlGuard = new UrlGuard(settings.allowPrivateWebhooks());
+        this.urlGuard = new UrlGuard(settings.allowPrivateWebhooks(), settings.webhookHosts());
         this.webhooks = new WebhookService(storage.webhooks(), storage.events(), storage.transactions(), urlGuard,
                 clock);
         this.plans = new PlanService(storage.plans(), storage.transactions());
@@ -249,11 +261,22 @@ public final class Tally {
     }
 
     /**
-     * A dispatcher of this Tally's due webhook deliveries through {@code sender} (R76): a server
-     * node runs one and calls {@link WebhookDispatcher#dispatchDue} every so often.
+     * A dispatcher of this Tally's due webhook deliveries through {@code sender} that makes one
+     * attempt at a time in the thread calling {@link WebhookDispatcher#dispatchDue} (R76).
      */
     public WebhookDispatcher webhookDispatcher(WebhookSender sender) {
-        return new WebhookDispatcher(storage.webhooks(), storage.transactions(), sender, urlGuard, clock);
+        return webhookDispatcher(sender, Runnable::run, 1);
+    }
+
+    /**
+     * A dispatcher of this Tally's due webhook deliveries through {@code sender}, making up to
+     * {@code inFlight} attempts at once on {@code executor} (R76, R77): a server node runs one with
+     * {@link WebhookDispatcher#IN_FLIGHT} threads and calls {@link WebhookDispatcher#dispatchDue}
+     * whenever an attempt ends, and every so often.
+     */
+    public WebhookDispatcher webhookDispatcher(WebhookSender sender, Executor executor, int inFlight) {
+        return new WebhookDispatcher(storage.webhooks(), storage.transactions(), sender, urlGuard, clock, executor,
+                inFlight);
     }
 
     /** The events writes created (R75), and in-process listeners for new ones (R78). */

@@ -1,6 +1,6 @@
 package dev.tally.bootstrap;
 
-import dev.tally.application.webhook.PutEndpoint;
+import dev.tally.application.webhook.WebhookService;
 import dev.tally.domain.webhook.WebhookEndpoint;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -60,9 +60,12 @@ final class DemoCommand implements Callable<Integer> {
     static Keys load(TallyApp app) {
         boolean loaded = DemoData.load(app.tally().storage(), Clock.systemUTC());
         if (app.tally().webhooks().list().stream().noneMatch(e -> e.id().equals(DEMO_ENDPOINT))) {
-            // Pointing at nothing and disabled: nothing is sent until the operator points it at a receiver.
-            app.tally().webhooks().put(new PutEndpoint(DEMO_ENDPOINT, "http://192.0.2.1/tally-webhooks",
-                    List.of(WebhookEndpoint.ALL), Optional.of(false)));
+            // Disabled, at a documentation address that the URL guard refuses (R77): nothing is ever sent
+            // there, and enabling it takes a PUT with a real receiver's URL. Loaded into storage like the
+            // rest of the demo, since the API would refuse such a URL.
+            WebhookEndpoint nowhere = new WebhookEndpoint(DEMO_ENDPOINT, "http://192.0.2.1/tally-webhooks",
+                    List.of(WebhookEndpoint.ALL), false, WebhookService.newSecret(), app.tally().clock().instant());
+            app.tally().storage().webhooks().create(nowhere, WebhookService.MAX_ENDPOINTS);
         }
         return new Keys(app.tally().access().createUserKey(DemoData.ACME).key(),
                 app.tally().access().createUserKey(DemoData.GLOBEX).key(), loaded);

@@ -27,7 +27,8 @@ final class ServeCommand implements Callable<Integer> {
     boolean demo;
 
     @Option(names = "--allow-private-webhooks",
-            description = "let webhook URLs reach loopback and private addresses (a receiver on this machine, tests)")
+            description = "let webhook URLs reach loopback, private and other addresses that are not globally routable"
+                    + " (a receiver on this machine, tests)")
     boolean allowPrivateWebhooks;
 
     @Option(names = "--max-metrics-per-user", paramLabel = "N", defaultValue = "" + MetricBound.DEFAULT_MAX,

@@ -4,9 +4,9 @@ import dev.tally.application.Tally;
 import dev.tally.application.port.WebhookSender;
 import dev.tally.application.webhook.WebhookDispatcher;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
@@ -51,11 +51,11 @@ public final class TallyServer implements AutoCloseable {
 
     private final Javalin javalin;
     private final List<RouteTable.Route> routes;
-    private final Optional<ScheduledExecutorService> webhooks;
-    /** How often a node looks for due webhook deliveries. */
+    private final Optional<Webhooks> webhooks;
+    /** How often a node looks for due webhook deliveries, besides whenever one of its attempts ends. */
     static final Duration DISPATCH_INTERVAL = Duration.ofMillis(250);
 
-    private TallyServer(Javalin javalin, List<RouteTable.Route> routes, Optional<ScheduledExecutorService> webhooks) {
+    private TallyServer(Javalin javalin, List<RouteTable.Route> routes, Optional<Webhooks> webhooks) {
         this.javalin = javalin;
         this.routes = routes;
         this.webhooks = webhooks;
@@ -138,34 +138,58 @@ public final class TallyServer implements AutoCloseable {
                 dispatchWebhooks ? Optional.of(dispatchWebhooks(tally, metrics)) : Optional.empty());
     }
 
+    /** This node's webhook dispatch: its loop, the threads its attempts run on, and its HTTP client. */
+    private record Webhooks(Thread loop, ExecutorService attempts, HttpWebhookSender sender) {
+
+        void stop() {
+            loop.interrupt();
+            attempts.shutdownNow();
+            sender.close();
+        }
+    }
+
     /**
-     * Every node runs a dispatcher of due webhook deliveries (R76); their leases keep two nodes
-     * from making the same attempt.
+     * Every node runs a dispatcher of due webhook deliveries (R76, R77): a loop that claims what
+     * there is room for whenever an attempt ends, and every {@link #DISPATCH_INTERVAL}, and a
+     * thread per attempt under way, up to {@link WebhookDispatcher#IN_FLIGHT}, so that a slow
+     * endpoint holds only its own share. Leases keep two nodes from making the same attempt.
      */
-    private static ScheduledExecutorService dispatchWebhooks(Tally tally, HttpMetrics metrics) {
-        WebhookSender http = new HttpWebhookSender(tally.clock());
-        WebhookDispatcher dispatcher = tally.webhookDispatcher((url, secret, eventId, body) -> {
-            WebhookSender.Result result = http.send(url, secret, eventId, body);
-            metrics.webhookAttempt(result);
-            return result;
-        });
-        metrics.webhookDeliveries(tally.webhooks()::counts);
-        ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(work -> {
-            Thread thread = new Thread(work, "tally-webhooks");
+    private static Webhooks dispatchWebhooks(Tally tally, HttpMetrics metrics) {
+        HttpWebhookSender http = new HttpWebhookSender(tally.clock());
+        AtomicInteger threads = new AtomicInteger();
+        // Threads come as attempts start and go when idle; the dispatcher's room bounds how many run at once
+        // (a thread whose attempt has just ended may linger a moment, so the pool itself is not capped).
+        ExecutorService attempts = Executors.newCachedThreadPool(work -> {
+            Thread thread = new Thread(work, "tally-webhook-attempt-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
-        loop.scheduleWithFixedDelay(() -> {
-            try {
-                while (dispatcher.dispatchDue() > 0) {
-                    // Until nothing is due now.
+        WebhookDispatcher dispatcher = tally.webhookDispatcher((target, secret, eventId, body) -> {
+            WebhookSender.Result result = http.send(target, secret, eventId, body);
+            metrics.webhookAttempt(result);
+            return result;
+        }, attempts, WebhookDispatcher.IN_FLIGHT);
+        metrics.webhookDeliveries(tally.webhooks()::counts);
+        Thread loop = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    while (dispatcher.dispatchDue() > 0) {
+                        // Until nothing more is due now, or there is no room.
+                    }
+                } catch (RuntimeException e) {
+                    // Storage down, say: the deliveries stay due and the next round tries again.
+                    LOG.debug("webhook dispatch round failed", e);
                 }
-            } catch (RuntimeException e) {
-                // Storage down, say: the deliveries stay due and the next round tries again.
-                LOG.debug("webhook dispatch round failed", e);
+                try {
+                    dispatcher.awaitAttemptEnd(DISPATCH_INTERVAL);
+                } catch (InterruptedException stopping) {
+                    return;
+                }
             }
-        }, 0, DISPATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        return loop;
+        }, "tally-webhooks");
+        loop.setDaemon(true);
+        loop.start();
+        return new Webhooks(loop, attempts, http);
     }
 
     /** The one HTTP/1.1 connector, with its header deadline and per-address cap (R65). */
@@ -215,7 +239,7 @@ public final class TallyServer implements AutoCloseable {
     /** Stops accepting connections, lets requests in flight finish, then stops. */
     @Override
     public void close() {
-        webhooks.ifPresent(ScheduledExecutorService::shutdownNow);
+        webhooks.ifPresent(Webhooks::stop);
         javalin.stop();
     }
 }

@@ -64,10 +64,14 @@ public abstract class AccessScenarios extends ApiTestSupport {
         eventId = assertOk(admin.get("/v1/events?user_id=acme")).json().get("events").get(0).get("id").asText();
     }
 
+    /** An endpoint body with a public address, disabled: nothing is ever posted to it. */
+    private static final String ENDPOINT = "{\"url\": \"https://93.184.215.14/hook\", \"events\": [\"*\"], "
+            + "\"enabled\": false}";
+
     /** A fresh webhook endpoint's id. */
     private String newEndpoint() {
         String id = "hook-" + key();
-        assertOk(admin.put("/v1/webhook-endpoints/" + id, "{\"url\": \"https://192.0.2.1/hook\", \"events\": [\"*\"]}"));
+        assertOk(admin.put("/v1/webhook-endpoints/" + id, ENDPOINT));
         return id;
     }
 
@@ -233,8 +237,7 @@ public abstract class AccessScenarios extends ApiTestSupport {
                 () -> new Request(u + "/reservations/" + newHold() + "/release", null, Map.of())));
         cases.add(new Case("GET", "/v1/events", Rule.OWN_USER, () -> get("/v1/events?user_id=acme")));
         cases.add(new Case("PUT", "/v1/webhook-endpoints/{id}", Rule.OPERATOR, () -> new Request(
-                "/v1/webhook-endpoints/hook-" + key(), "{\"url\": \"https://192.0.2.1/hook\", \"events\": [\"*\"]}",
-                Map.of())));
+                "/v1/webhook-endpoints/hook-" + key(), ENDPOINT, Map.of())));
         cases.add(new Case("GET", "/v1/webhook-endpoints", Rule.OPERATOR, () -> get("/v1/webhook-endpoints")));
         cases.add(new Case("DELETE", "/v1/webhook-endpoints/{id}", Rule.OPERATOR,
                 () -> new Request("/v1/webhook-endpoints/" + newEndpoint(), null, Map.of())));

@@ -21,11 +21,11 @@ import java.util.concurrent.Executors;
 public final class WebhookReceiver implements AutoCloseable {
 
     /** What a request carried. */
-    public record Received(String eventId, String signature, String contentType, String body) {
+    public record Received(String eventId, String signature, String contentType, String body, String host) {
     }
 
     /** How one request is answered. */
-    public sealed interface Behaviour permits Status, Slow, Drop {
+    public sealed interface Behaviour permits Status, Slow, Drop, Trickle {
     }
 
     public record Status(int code) implements Behaviour {
@@ -38,13 +38,22 @@ public final class WebhookReceiver implements AutoCloseable {
     public record Drop() implements Behaviour {
     }
 
+    /** Answers 200 at once, then sends a body of {@code bytes} bytes, one every {@code every}. */
+    public record Trickle(int bytes, Duration every) implements Behaviour {
+    }
+
     private final HttpServer server;
     private final ExecutorService handlers = Executors.newCachedThreadPool();
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Behaviour> script = new ConcurrentLinkedQueue<>();
 
     public WebhookReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** A receiver listening on {@code address} (port 0 for any free one). */
+    public WebhookReceiver(InetSocketAddress address) throws IOException {
+        server = HttpServer.create(address, 0);
         server.setExecutor(handlers);
         server.createContext("/", this::handle);
         server.start();
@@ -57,7 +66,11 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/tally";
+        return "http://127.0.0.1:" + port() + "/hooks/tally";
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     public List<Received> received() {
@@ -78,10 +91,15 @@ public final class WebhookReceiver implements AutoCloseable {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         received.add(new Received(exchange.getRequestHeaders().getFirst("Tally-Event-Id"),
                 exchange.getRequestHeaders().getFirst("Tally-Signature"),
-                exchange.getRequestHeaders().getFirst("Content-Type"), body));
+                exchange.getRequestHeaders().getFirst("Content-Type"), body,
+                exchange.getRequestHeaders().getFirst("Host")));
         Behaviour next = script.poll();
         if (next instanceof Drop) {
             exchange.close();
+            return;
+        }
+        if (next instanceof Trickle trickle) {
+            trickle(exchange, trickle);
             return;
         }
         int code = 200;
@@ -97,6 +115,23 @@ public final class WebhookReceiver implements AutoCloseable {
         }
         exchange.sendResponseHeaders(code, -1);
         exchange.close();
+    }
+
+    private static void trickle(HttpExchange exchange, Trickle trickle) throws IOException {
+        exchange.sendResponseHeaders(200, 0);
+        try (var body = exchange.getResponseBody()) {
+            for (int i = 0; i < trickle.bytes(); i++) {
+                body.write('x');
+                body.flush();
+                if (!trickle.every().isZero()) {
+                    Thread.sleep(trickle.every().toMillis());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException closedByTheSender) {
+            // The sender stopped reading: what it should do with a body that never ends.
+        }
     }
 
     @Override

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.application.Tally;
+import dev.tally.application.port.HostResolver;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -22,10 +25,24 @@ public abstract class WebhookScenarios extends ApiTestSupport {
 
     private WebhookReceiver receiver;
 
-    /** The receiver is on loopback: as a server started with --allow-private-webhooks (R77). */
+    /**
+     * The receiver is on loopback: as a server started with --allow-private-webhooks (R77). The
+     * name {@code localhost} resolves to 127.0.0.2 for the server, and to 127.0.0.1 for everyone else.
+     */
     @Override
     protected Tally.Settings settings() {
-        return Tally.Settings.DEFAULTS.allowingPrivateWebhooks(true);
+        return Tally.Settings.DEFAULTS.allowingPrivateWebhooks(true).resolvingWebhookHostsWith(new HostResolver() {
+            @Override
+            public List<InetAddress> resolve(String host) throws UnknownHostException {
+                return host.equals("localhost") ? List.of(InetAddress.getByName("127.0.0.2"))
+                        : HostResolver.SYSTEM.resolve(host);
+            }
+
+            @Override
+            public List<InetAddress> ownAddresses() {
+                return HostResolver.SYSTEM.ownAddresses();
+            }
+        });
     }
 
     @BeforeEach
@@ -45,10 +62,15 @@ public abstract class WebhookScenarios extends ApiTestSupport {
     }
 
     private void crossEightyPercent() {
+        crossEightyPercent("acme");
+    }
+
+    /** One usage.threshold_reached event, of {@code user}. */
+    private void crossEightyPercent(String user) {
         plan("pro", "{\"exports\": 10}");
-        user("acme", "pro");
-        assertOk(admin.post("/v1/users/acme/usage", "{\"records\": [{\"metric\": \"exports\", \"quantity\": 8, "
-                + "\"idempotency_key\": \"" + key() + "\"}]}"));
+        user(user, "pro");
+        assertOk(admin.post("/v1/users/" + user + "/usage", "{\"records\": [{\"metric\": \"exports\", "
+                + "\"quantity\": 8, \"idempotency_key\": \"" + key() + "\"}]}"));
     }
 
     private List<JsonNode> deliveries(String endpoint) {
@@ -61,6 +83,18 @@ public abstract class WebhookScenarios extends ApiTestSupport {
     /** Moves the server's clock a minute, so that a retry comes due. */
     private void aMinuteLater() {
         clock.advance(Duration.ofMinutes(1));
+    }
+
+    /**
+     * Moves the server's clock by less than a lease, and only once every request the receiver got
+     * is in the endpoint's log: time jumps, but never past an attempt under way, as real time would.
+     */
+    private Runnable laterWhenLogged(String endpoint) {
+        return () -> {
+            if (deliveries(endpoint).size() == receiver.received().size()) {
+                clock.advance(Duration.ofSeconds(20));
+            }
+        };
     }
 
     @Test
@@ -113,7 +147,7 @@ public abstract class WebhookScenarios extends ApiTestSupport {
         endpoint("flaky");
         crossEightyPercent();
 
-        List<WebhookReceiver.Received> got = receiver.await(4, WAIT, this::aMinuteLater);
+        List<WebhookReceiver.Received> got = receiver.await(4, WAIT, laterWhenLogged("flaky"));
 
         assertThat(got).hasSize(4).extracting(WebhookReceiver.Received::eventId).containsOnly(got.get(0).eventId());
         List<JsonNode> attempts = receiverLogged("flaky", 4);
@@ -190,5 +224,74 @@ public abstract class WebhookScenarios extends ApiTestSupport {
         assertThat(admin.get("/v1/webhook-endpoints/ops/deliveries").error()).isEqualTo("webhook_endpoint_not_found");
         assertThat(admin.send("DELETE", "/v1/webhook-endpoints/ops", null, java.util.Map.of()).status())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void R77_a_receiver_that_takes_30_seconds_does_not_delay_another_endpoints_deliveries() throws Exception {
+        try (WebhookReceiver stuck = new WebhookReceiver()) {
+            for (int i = 0; i < 10; i++) {
+                stuck.then(new WebhookReceiver.Slow(Duration.ofSeconds(30), 200));
+            }
+            assertOk(admin.put("/v1/webhook-endpoints/stuck", "{\"url\": \"" + stuck.url()
+                    + "\", \"events\": [\"*\"]}"));
+            endpoint("healthy");
+            long started = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                crossEightyPercent("user-" + i);
+            }
+
+            List<WebhookReceiver.Received> got = receiver.await(10, Duration.ofSeconds(5), () -> { });
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            System.out.printf("10 events to a healthy endpoint beside one that answers in 30 s: all in %d ms%n",
+                    took.toMillis());
+            assertThat(got).as("delivered to the healthy endpoint within 5 s").hasSize(10);
+            assertThat(stuck.received()).as("the slow one has its share under way").isNotEmpty()
+                    .hasSizeLessThanOrEqualTo(dev.tally.application.webhook.WebhookDispatcher.PER_ENDPOINT);
+        }
+    }
+
+    @Test
+    void R77_the_server_connects_to_the_address_it_checked_not_to_where_the_name_resolves_later() throws Exception {
+        try (WebhookReceiver checked = new WebhookReceiver(new java.net.InetSocketAddress(
+                InetAddress.getByName("127.0.0.2"), receiver.port()))) {
+            assertOk(admin.put("/v1/webhook-endpoints/named", "{\"url\": \"http://localhost:" + receiver.port()
+                    + "/hooks/tally\", \"events\": [\"*\"]}"));
+            for (int i = 0; i < 5; i++) {
+                crossEightyPercent("user-" + i);
+            }
+
+            List<WebhookReceiver.Received> got = checked.await(5, WAIT, () -> { });
+
+            assertThat(got).hasSize(5).allSatisfy(r -> assertThat(r.host()).isEqualTo("localhost:" + receiver.port()));
+            assertThat(receiver.received()).as("what localhost resolves to outside the server").isEmpty();
+        }
+    }
+
+    @Test
+    void R77_a_disabled_endpoint_gets_no_retry_and_a_101st_endpoint_is_409() throws Exception {
+        receiver.then(new WebhookReceiver.Status(503));
+        endpoint("flaky");
+        crossEightyPercent();
+        receiver.await(1, WAIT, () -> { });
+        receiverLogged("flaky", 1);
+
+        assertOk(admin.put("/v1/webhook-endpoints/flaky", "{\"url\": \"" + receiver.url()
+                + "\", \"events\": [\"*\"], \"enabled\": false}"));
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofHours(1));
+            Thread.sleep(2 * TallyServer.DISPATCH_INTERVAL.toMillis());
+        }
+
+        assertThat(receiver.received()).as("no retry once disabled").hasSize(1);
+        for (int i = 1; i < dev.tally.application.webhook.WebhookService.MAX_ENDPOINTS; i++) {
+            assertOk(admin.put("/v1/webhook-endpoints/e" + i, "{\"url\": \"" + receiver.url()
+                    + "\", \"events\": [\"run.completed\"], \"enabled\": false}"));
+        }
+        ApiClient.Response tooMany = admin.put("/v1/webhook-endpoints/one-more", "{\"url\": \"" + receiver.url()
+                + "\", \"events\": [\"*\"]}");
+        assertThat(tooMany.status()).isEqualTo(409);
+        assertThat(tooMany.error()).isEqualTo("too_many_webhook_endpoints");
+        assertThat(assertOk(admin.get("/v1/webhook-endpoints")).json().get("endpoints")).hasSize(100);
     }
 }

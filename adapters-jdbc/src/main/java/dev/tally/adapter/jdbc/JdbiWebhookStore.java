@@ -3,6 +3,7 @@ package dev.tally.adapter.jdbc;
 import dev.tally.application.port.WebhookStore;
 import dev.tally.domain.event.Event;
 import dev.tally.domain.webhook.WebhookEndpoint;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -12,11 +13,16 @@ import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Webhook endpoints, deliveries and attempts in SQL (R76). Due deliveries are claimed with
- * {@code FOR UPDATE SKIP LOCKED} (PostgreSQL and H2) and leased in the same transaction, so
- * concurrent claims on any number of nodes never hand out one delivery twice.
+ * Webhook endpoints, deliveries and attempts in SQL (R76, R77). Due deliveries are claimed with
+ * {@code FOR UPDATE SKIP LOCKED} (PostgreSQL and H2) and leased in the same transaction under a
+ * random claim token, so concurrent claims on any number of nodes never hand out one delivery
+ * twice; an attempt is recorded only while its token still holds, and a unique index on
+ * (delivery, attempt) makes a second record of one attempt impossible.
  */
 public final class JdbiWebhookStore implements WebhookStore {
+
+    /** Claim tokens: random, so that no two claims of one delivery, on any node, share one. */
+    private static final SecureRandom CLAIMS = new SecureRandom();
 
     private final Db db;
 
@@ -29,13 +35,20 @@ public final class JdbiWebhookStore implements WebhookStore {
     }
 
     @Override
-    public void save(WebhookEndpoint e) {
-        db.inTransaction(handle -> {
+    public boolean create(WebhookEndpoint e, int atMost) {
+        return db.inTransaction(handle -> {
             WebhookDao dao = Db.attach(handle, WebhookDao.class);
-            Upsert.run(() -> dao.update(e.id(), e.url(), events(e), e.enabled()),
-                    () -> dao.insert(e.id(), e.url(), events(e), e.enabled(), e.secret(), e.createdAt()));
-            return null;
+            // Creations wait for each other on the rows they lock, so the count each reads is exact.
+            dao.lockAll();
+            return dao.count() < atMost
+                    && dao.insert(e.id(), e.url(), events(e), e.enabled(), e.secret(), e.createdAt()) == 1;
         });
+    }
+
+    @Override
+    public void update(WebhookEndpoint e) {
+        db.inTransaction(handle -> Db.attach(handle, WebhookDao.class).update(e.id(), e.url(), events(e),
+                e.enabled()));
     }
 
     @Override
@@ -64,33 +77,37 @@ public final class JdbiWebhookStore implements WebhookStore {
     }
 
     @Override
-    public List<Due> claimDue(Instant now, Duration lease, int max) {
+    public List<Due> claimDue(Instant now, Duration lease, int max, int perEndpoint) {
         return db.inTransaction(handle -> {
             WebhookDao dao = Db.attach(handle, WebhookDao.class);
-            List<Long> ids = dao.lockDue(now, max);
+            List<Long> ids = dao.lockDue(now, max, perEndpoint);
             if (ids.isEmpty()) {
                 return List.of();
             }
-            dao.lease(ids, now.plus(lease));
+            long claim = CLAIMS.nextLong();
+            dao.lease(ids, now, now.plus(lease), claim);
             JdbiEventLog events = new JdbiEventLog(db.jdbi());
-            return dao.due(ids).stream()
-                    .map(row -> new Due(row.id(), events.find(row.eventId()).orElseThrow(), row.endpoint(),
-                            row.attempts(), row.firstAttemptAt()))
+            return dao.due(ids, claim).stream()
+                    .map(row -> new Due(row.id(), row.claim(), events.find(row.eventId()).orElseThrow(),
+                            row.endpoint(), row.attempts(), row.firstAttemptAt()))
                     .toList();
         });
     }
 
     @Override
-    public void recorded(long deliveryId, Attempt attempt, boolean delivered, Optional<Instant> retryAt) {
+    public boolean recorded(Due claimed, Attempt attempt, boolean delivered, Optional<Instant> retryAt) {
         String state = delivered ? "delivered" : retryAt.isPresent() ? "pending" : "failed";
-        db.inTransaction(handle -> {
+        return db.inTransaction(handle -> {
             WebhookDao dao = Db.attach(handle, WebhookDao.class);
-            dao.insertAttempt(deliveryId, attempt.eventId(), attempt.attempt(),
+            if (dao.recorded(claimed.deliveryId(), claimed.claim(), attempt.attempt(), state, retryAt.orElse(null),
+                    attempt.at()) == 0) {
+                return false;
+            }
+            dao.insertAttempt(claimed.deliveryId(), attempt.eventId(), attempt.attempt(),
                     attempt.statusCode().isPresent() ? attempt.statusCode().getAsInt() : null, attempt.latencyMs(),
                     attempt.error().map(error -> error.length() > 500 ? error.substring(0, 500) : error).orElse(null),
                     attempt.at());
-            dao.recorded(deliveryId, state, retryAt.orElse(null), attempt.at());
-            return null;
+            return true;
         });
     }
 

@@ -5,6 +5,7 @@ import static dev.tally.application.port.contract.Fixtures.MARCH;
 import static dev.tally.application.port.contract.Fixtures.usage;
 import static dev.tally.application.port.contract.Fixtures.assertSameValue;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tally.application.port.ApiKey;
@@ -54,14 +55,57 @@ class MigrationTest {
     }
 
     @Test
+    void R77_an_attempt_recorded_twice_before_version_13_stays_in_the_log_once_as_the_attempt_on_h2(
+            @TempDir Path directory) {
+        attemptsRecordedTwice("jdbc:h2:file:" + directory.resolve("tally").toAbsolutePath());
+    }
+
+    @Test
+    void R77_an_attempt_recorded_twice_before_version_13_stays_in_the_log_once_as_the_attempt_on_postgresql()
+            throws SQLException {
+        onPostgres(MigrationTest::attemptsRecordedTwice);
+    }
+
+    /** Two nodes made attempt 1 of one delivery before version 13 fenced claims: both rows stay readable. */
+    private static void attemptsRecordedTwice(String url) {
+        try (HikariDataSource dataSource = dataSource(url)) {
+            JdbcStorage.flyway(dataSource).target("12").load().migrate();
+            Jdbi.create(dataSource).useHandle(handle -> {
+                handle.execute("INSERT INTO webhook_endpoints (id, url, events, enabled, secret, created_at) "
+                        + "VALUES ('ops', 'https://hooks.example.com/', '*', TRUE, 'whsec_x', 1)");
+                handle.execute("INSERT INTO webhook_deliveries (id, event_id, endpoint_id, state, attempts, "
+                        + "next_attempt_at) VALUES (7, 'evt_1', 'ops', 'pending', 2, 5)");
+                handle.execute("INSERT INTO webhook_attempts (endpoint_id, event_id, attempt, status_code, latency_ms, "
+                        + "at) VALUES ('ops', 'evt_1', 1, 503, 10, 2), ('ops', 'evt_1', 1, 500, 10, 3)");
+            });
+        }
+        try (JdbcStorage latest = JdbcStorage.open(url, 2)) {
+            assertThat(latest.ports().webhooks().attempts("ops", 10)).extracting(a -> a.statusCode().getAsInt())
+                    .containsExactly(500, 503);
+            List<Integer> ofTheDelivery = latest.jdbi().withHandle(handle -> handle.createQuery(
+                    "SELECT status_code FROM webhook_attempts WHERE delivery_id = 7").mapTo(Integer.class).list());
+            assertThat(ofTheDelivery).containsExactly(503);
+            assertThatThrownBy(() -> latest.jdbi().useHandle(handle -> handle.execute(
+                    "INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, attempt, latency_ms, at) "
+                            + "VALUES (7, 'ops', 'evt_1', 1, 10, 4)")))
+                    .as("a second row of attempt 1")
+                    .satisfies(e -> assertThat(Db.sqlState(e)).as("a unique violation").isEqualTo("23505"));
+        }
+    }
+
+    @Test
     void data_written_at_version_1_survives_the_migration_to_the_latest_on_postgresql() throws SQLException {
+        onPostgres(MigrationTest::migrateKeepsEveryRow);
+    }
+
+    private static void onPostgres(java.util.function.Consumer<String> test) throws SQLException {
         String server = TestDatabase.postgresUrlOrSkip();
         String schema = "tally_migration_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection connection = DriverManager.getConnection(server)) {
             connection.createStatement().execute("CREATE SCHEMA " + schema);
         }
         try {
-            migrateKeepsEveryRow(server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+            test.accept(server + (server.contains("?") ? "&" : "?") + "currentSchema=" + schema);
         } finally {
             try (Connection connection = DriverManager.getConnection(server)) {
                 connection.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
@@ -121,7 +165,7 @@ class MigrationTest {
         try (JdbcStorage latest = JdbcStorage.open(url, 2)) {
             MigrationInfo[] applied = JdbcStorage.flyway(latest.dataSource()).load().info().applied();
             assertThat(applied).extracting(info -> info.getVersion().getVersion())
-                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "10", "11", "12", "14");
+                    .containsExactly("1", "2", "3", "4", "5", "6", "7", "10", "11", "12", "13", "14");
             assertThat(rowCounts(latest.jdbi())).isEqualTo(before);
             assertThat(latest.ports().users().find(user)).contains(stored);
             assertSameValue(latest.ports().plans().find(plan.id()).orElseThrow(), plan);

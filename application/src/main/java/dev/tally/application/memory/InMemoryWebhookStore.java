@@ -7,11 +7,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** Webhook endpoints, deliveries and attempts in memory; every operation holds the store's lock. */
 public final class InMemoryWebhookStore implements WebhookStore {
@@ -26,6 +29,9 @@ public final class InMemoryWebhookStore implements WebhookStore {
         int attempts;
         Instant nextAttemptAt;
         Instant leaseUntil;
+        long claim;
+        /** Redelivered while an attempt was under way: due again once it is recorded. */
+        boolean againAfterAttempt;
         Instant firstAttemptAt;
 
         Delivery(long id, Event event, String endpointId, Instant due) {
@@ -41,10 +47,20 @@ public final class InMemoryWebhookStore implements WebhookStore {
     /** Every attempt beside its endpoint, oldest first. */
     private final List<Map.Entry<String, Attempt>> attempts = new ArrayList<>();
     private long nextId = 1;
+    private long nextClaim = 1;
 
     @Override
-    public synchronized void save(WebhookEndpoint endpoint) {
+    public synchronized boolean create(WebhookEndpoint endpoint, int atMost) {
+        if (endpoints.size() >= atMost || endpoints.containsKey(endpoint.id())) {
+            return false;
+        }
         endpoints.put(endpoint.id(), endpoint);
+        return true;
+    }
+
+    @Override
+    public synchronized void update(WebhookEndpoint endpoint) {
+        endpoints.replace(endpoint.id(), endpoint);
     }
 
     @Override
@@ -75,27 +91,38 @@ public final class InMemoryWebhookStore implements WebhookStore {
     }
 
     @Override
-    public synchronized List<Due> claimDue(Instant now, Duration lease, int max) {
+    public synchronized List<Due> claimDue(Instant now, Duration lease, int max, int perEndpoint) {
+        Map<String, Long> leased = deliveries.values().stream().filter(d -> leased(d, now))
+                .collect(Collectors.groupingBy(d -> d.endpointId, Collectors.counting()));
+        Set<String> taken = new HashSet<>();
         List<Due> claimed = new ArrayList<>();
         deliveries.values().stream()
-                .filter(d -> d.state == State.PENDING && !d.nextAttemptAt.isAfter(now)
-                        && (d.leaseUntil == null || !d.leaseUntil.isAfter(now)) && endpoints.containsKey(d.endpointId))
+                .filter(d -> d.state == State.PENDING && !d.nextAttemptAt.isAfter(now) && !leased(d, now))
+                .filter(d -> endpoints.containsKey(d.endpointId) && endpoints.get(d.endpointId).enabled()
+                        && leased.getOrDefault(d.endpointId, 0L) < perEndpoint)
                 .sorted(Comparator.comparing((Delivery d) -> d.nextAttemptAt).thenComparingLong(d -> d.id))
+                .filter(d -> taken.add(d.endpointId))
                 .limit(max)
                 .forEach(d -> {
                     d.leaseUntil = now.plus(lease);
-                    claimed.add(new Due(d.id, d.event, endpoints.get(d.endpointId), d.attempts,
+                    d.claim = nextClaim++;
+                    claimed.add(new Due(d.id, d.claim, d.event, endpoints.get(d.endpointId), d.attempts,
                             Optional.ofNullable(d.firstAttemptAt)));
                 });
         return claimed;
     }
 
+    private static boolean leased(Delivery d, Instant now) {
+        return d.leaseUntil != null && d.leaseUntil.isAfter(now);
+    }
+
     @Override
-    public synchronized void recorded(long deliveryId, Attempt attempt, boolean delivered,
-                                      Optional<Instant> retryAt) {
-        Delivery d = deliveries.get(deliveryId);
-        if (d == null) {
-            return;
+    public synchronized boolean recorded(Due claimed, Attempt attempt, boolean delivered,
+                                         Optional<Instant> retryAt) {
+        Delivery d = deliveries.get(claimed.deliveryId());
+        if (d == null || d.claim != claimed.claim() || d.leaseUntil == null || d.state != State.PENDING
+                || d.attempts != attempt.attempt() - 1) {
+            return false;
         }
         attempts.add(Map.entry(d.endpointId, attempt));
         d.attempts++;
@@ -103,8 +130,14 @@ public final class InMemoryWebhookStore implements WebhookStore {
         if (d.firstAttemptAt == null) {
             d.firstAttemptAt = attempt.at();
         }
+        if (d.againAfterAttempt) {
+            d.againAfterAttempt = false;
+            d.nextAttemptAt = attempt.at();
+            return true;
+        }
         d.state = delivered ? State.DELIVERED : retryAt.isPresent() ? State.PENDING : State.FAILED;
         retryAt.ifPresent(at -> d.nextAttemptAt = at);
+        return true;
     }
 
     @Override
@@ -129,9 +162,10 @@ public final class InMemoryWebhookStore implements WebhookStore {
                     .filter(d -> d.event.id().equals(event.id()) && d.endpointId.equals(endpoint.id())).findFirst();
             if (existing.isPresent()) {
                 Delivery d = existing.get();
+                // An attempt under way keeps its lease, so no other is made with its number meanwhile.
+                d.againAfterAttempt = d.state == State.PENDING && d.leaseUntil != null && d.leaseUntil.isAfter(at);
                 d.state = State.PENDING;
                 d.nextAttemptAt = at;
-                d.leaseUntil = null;
             } else {
                 add(event, endpoint.id(), at);
             }

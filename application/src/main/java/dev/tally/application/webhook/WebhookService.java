@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Webhook endpoints and their deliveries, for the operator (R76, R77): create or replace an
@@ -20,6 +21,8 @@ public class WebhookService {
 
     /** Attempts shown per endpoint, newest first. */
     public static final int ATTEMPTS_SHOWN = 100;
+    /** Endpoints an operator may have at once; every one of them gets its share of each node's attempts (R77). */
+    public static final int MAX_ENDPOINTS = 100;
 
     private static final SecureRandom SECRETS = new SecureRandom();
 
@@ -38,23 +41,32 @@ public class WebhookService {
         this.clock = clock;
     }
 
-    /** Creates the endpoint with a fresh secret, or changes its URL, events and state. */
+    /**
+     * Creates the endpoint with a fresh secret, or changes its URL, events and state; a new one
+     * beyond {@link #MAX_ENDPOINTS} is {@code 409 too_many_webhook_endpoints}. Disabling one stops
+     * its pending attempts until it is enabled again.
+     */
     public SavedEndpoint put(PutEndpoint command) {
         guard.check(command.url());
         return transactions.inTransaction(() -> {
             boolean enabled = command.enabled().orElse(true);
-            return store.find(command.id())
-                    .map(stored -> {
-                        WebhookEndpoint changed = stored.changedTo(command.url(), command.events(), enabled);
-                        store.save(changed);
-                        return new SavedEndpoint(changed, false);
-                    })
-                    .orElseGet(() -> {
-                        WebhookEndpoint created = new WebhookEndpoint(command.id(), command.url(), command.events(),
-                                enabled, newSecret(), clock.instant());
-                        store.save(created);
-                        return new SavedEndpoint(created, true);
-                    });
+            Optional<WebhookEndpoint> stored = store.find(command.id());
+            if (stored.isEmpty()) {
+                WebhookEndpoint created = new WebhookEndpoint(command.id(), command.url(), command.events(), enabled,
+                        newSecret(), clock.instant());
+                if (store.create(created, MAX_ENDPOINTS)) {
+                    return new SavedEndpoint(created, true);
+                }
+                // Not created: either the bound, or a concurrent request created this very endpoint first.
+                stored = store.find(command.id());
+                if (stored.isEmpty()) {
+                    throw DomainException.conflict("too_many_webhook_endpoints", "there are " + MAX_ENDPOINTS
+                            + " webhook endpoints already, the most there may be; delete one or reuse one with PUT");
+                }
+            }
+            WebhookEndpoint changed = stored.get().changedTo(command.url(), command.events(), enabled);
+            store.update(changed);
+            return new SavedEndpoint(changed, false);
         });
     }
 
@@ -87,7 +99,11 @@ public class WebhookService {
         return store.counts();
     }
 
-    private static String newSecret() {
+    /**
+     * A fresh endpoint secret, {@code whsec_} and 48 hex digits; for an endpoint loaded into
+     * storage directly (the demo's), as {@link #put} makes one.
+     */
+    public static String newSecret() {
         byte[] bytes = new byte[24];
         SECRETS.nextBytes(bytes);
         return "whsec_" + HexFormat.of().formatHex(bytes);

@@ -18,6 +18,7 @@ import dev.tally.application.user.PutUser;
 import dev.tally.application.webhook.PutEndpoint;
 import dev.tally.application.webhook.SavedEndpoint;
 import dev.tally.application.webhook.WebhookDispatcher;
+import dev.tally.application.webhook.WebhookService;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.event.Event;
 import dev.tally.domain.plan.Limit;
@@ -27,6 +28,7 @@ import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.user.UserId;
 import dev.tally.domain.webhook.RetrySchedule;
+import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,16 +61,17 @@ public abstract class WebhooksContract {
     /** Another node's storage over the same data (the same storage where there is only one process). */
     protected abstract TallyStorage anotherNode();
 
-    /** What a receiver was sent. */
-    private record Sent(URI url, String secret, String eventId, String body) {
+    /** What a receiver was sent, and the addresses the sender was allowed to connect to. */
+    private record Sent(URI url, String secret, String eventId, String body, List<InetAddress> addresses) {
     }
 
     private final ManualClock clock = new ManualClock(START);
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
     /** Status codes each receiver (by path) answers, in turn; 200 once they run out. */
     private final Map<String, List<Integer>> answers = new ConcurrentHashMap<>();
-    private final WebhookSender receiver = (url, secret, eventId, body) -> {
-        sent.add(new Sent(url, secret, eventId, body));
+    private final WebhookSender receiver = (target, secret, eventId, body) -> {
+        URI url = target.url();
+        sent.add(new Sent(url, secret, eventId, body, target.addresses()));
         List<Integer> queued = answers.getOrDefault(url.getPath().substring(1), List.of());
         int status = queued.isEmpty() ? 200 : queued.remove(0);
         return new WebhookSender.Result(OptionalInt.of(status), 3, Optional.empty());
@@ -206,10 +209,8 @@ public abstract class WebhooksContract {
         WebhookStore here = storage().webhooks();
         WebhookStore there = anotherNode().webhooks();
 
-        List<WebhookStore.Due> claimed = here.claimDue(clock.instant(), WebhookDispatcher.LEASE, 100).stream()
-                .filter(due -> due.endpoint().id().startsWith(prefix)).toList();
-        List<WebhookStore.Due> meanwhile = there.claimDue(clock.instant().plus(WebhookDispatcher.LEASE).minusSeconds(1),
-                WebhookDispatcher.LEASE, 100).stream().filter(due -> due.endpoint().id().startsWith(prefix)).toList();
+        List<WebhookStore.Due> claimed = claim(here, clock.instant());
+        List<WebhookStore.Due> meanwhile = claim(there, clock.instant().plus(WebhookDispatcher.LEASE).minusSeconds(1));
         // The node that claimed it died mid-attempt: once the lease has run out, another node takes it.
         clock.advance(WebhookDispatcher.LEASE);
         dispatchAll(tally.webhookDispatcher(receiver));
@@ -293,8 +294,8 @@ public abstract class WebhooksContract {
         }).collect(Collectors.toList());
 
         assertThat(codes).containsOnly("invalid_webhook_url");
-        assertThat(strict.webhooks().put(new PutEndpoint(prefix + "-public", "https://192.0.2.1/hook",
-                List.of("*"), Optional.empty())).created()).isTrue();
+        assertThat(strict.webhooks().put(new PutEndpoint(prefix + "-public", "https://93.184.215.14/hook",
+                List.of("*"), Optional.of(false))).created()).isTrue();
         assertThat(strict.webhooks().list()).extracting(e -> e.id()).doesNotContain(prefix + "-x");
     }
 
@@ -311,5 +312,237 @@ public abstract class WebhooksContract {
         assertThat(queued.pending() - before.pending()).isEqualTo(3);
         assertThat(after.delivered() - before.delivered()).isEqualTo(2);
         assertThat(after.pending() - before.pending()).isEqualTo(1);
+    }
+
+    /** This test's deliveries that {@code store} claims at {@code at}, under the dispatcher's lease and share. */
+    private List<WebhookStore.Due> claim(WebhookStore store, Instant at) {
+        return store.claimDue(at, WebhookDispatcher.LEASE, 100, WebhookDispatcher.PER_ENDPOINT).stream()
+                .filter(due -> due.endpoint().id().startsWith(prefix)).toList();
+    }
+
+    private WebhookStore.Attempt attemptOf(WebhookStore.Due due, int status) {
+        return new WebhookStore.Attempt(due.event().id(), due.attemptsMade() + 1, OptionalInt.of(status), 5,
+                Optional.empty(), clock.instant());
+    }
+
+    @Test
+    void R77_disabling_an_endpoint_stops_its_pending_retries_and_deleting_one_drops_them() {
+        SavedEndpoint off = endpoint("off-later", List.of("*"), true);
+        endpoint("gone-later", List.of("*"), true);
+        crossing();
+        answer("off-later", 503, 503, 503);
+        answer("gone-later", 503, 503, 503);
+        dispatchAll(dispatcher);
+
+        tally.webhooks().put(new PutEndpoint(off.endpoint().id(), off.endpoint().url(), List.of("*"),
+                Optional.of(false)));
+        tally.webhooks().delete(prefix + "-gone-later");
+        for (int hour = 0; hour < 72; hour++) {
+            clock.advance(Duration.ofHours(1));
+            dispatchAll(dispatcher);
+        }
+
+        assertThat(sentTo("off-later")).hasSize(1);
+        assertThat(sentTo("gone-later")).hasSize(1);
+        tally.webhooks().put(new PutEndpoint(off.endpoint().id(), off.endpoint().url(), List.of("*"),
+                Optional.of(true)));
+        dispatchAll(dispatcher);
+        assertThat(sentTo("off-later")).as("enabled again, its pending delivery resumes").hasSize(2);
+    }
+
+    @Test
+    void R77_an_attempt_whose_claim_another_node_took_over_is_not_recorded_and_no_attempt_number_is_recorded_twice() {
+        SavedEndpoint slow = endpoint("taken-over", List.of("*"), true);
+        crossing();
+        WebhookStore here = storage().webhooks();
+        WebhookStore there = anotherNode().webhooks();
+        WebhookStore.Due first = claim(here, clock.instant()).get(0);
+        clock.advance(WebhookDispatcher.LEASE.plusSeconds(1));
+        WebhookStore.Due second = claim(there, clock.instant()).get(0);
+
+        boolean lateRecorded = here.recorded(first, attemptOf(first, 200), true, Optional.empty());
+        boolean recorded = there.recorded(second, attemptOf(second, 503), false,
+                Optional.of(clock.instant().plusSeconds(60)));
+        boolean again = there.recorded(second, attemptOf(second, 503), false,
+                Optional.of(clock.instant().plusSeconds(60)));
+
+        assertThat(second.deliveryId()).isEqualTo(first.deliveryId());
+        assertThat(second.attemptsMade()).isEqualTo(first.attemptsMade());
+        assertThat(lateRecorded).as("the claim that lapsed").isFalse();
+        assertThat(recorded).isTrue();
+        assertThat(again).as("the same claim twice").isFalse();
+        assertThat(tally.webhooks().attempts(slow.endpoint().id())).singleElement()
+                .satisfies(a -> assertThat(a.statusCode()).hasValue(503));
+        clock.advance(Duration.ofMinutes(1));
+        WebhookStore.Due third = claim(here, clock.instant()).get(0);
+        assertThat(third.attemptsMade()).isEqualTo(1);
+    }
+
+    @Test
+    void R77_a_redelivery_asked_during_an_attempt_is_made_after_it_not_beside_it() {
+        SavedEndpoint busy = endpoint("busy-again", List.of("*"), true);
+        Event event = crossing();
+        WebhookStore store = storage().webhooks();
+        WebhookStore.Due underWay = claim(store, clock.instant()).get(0);
+
+        tally.webhooks().redeliver(event.id());
+        List<WebhookStore.Due> meanwhile = claim(store, clock.instant());
+        store.recorded(underWay, attemptOf(underWay, 200), true, Optional.empty());
+        dispatchAll(dispatcher);
+
+        assertThat(meanwhile).isEmpty();
+        assertThat(sentTo("busy-again")).hasSize(1);
+        assertThat(tally.webhooks().attempts(busy.endpoint().id())).extracting(WebhookStore.Attempt::attempt)
+                .containsExactly(2, 1);
+    }
+
+    @Test
+    void R77_a_claim_takes_one_delivery_per_endpoint_and_none_of_an_endpoint_with_two_under_way() {
+        endpoint("crowded", List.of("*"), true);
+        endpoint("quiet", List.of("*"), true);
+        for (int i = 0; i < 5; i++) {
+            crossing();
+        }
+        WebhookStore store = storage().webhooks();
+
+        List<WebhookStore.Due> first = claim(store, clock.instant());
+        List<WebhookStore.Due> second = claim(anotherNode().webhooks(), clock.instant());
+        List<WebhookStore.Due> third = claim(store, clock.instant());
+
+        assertThat(first).extracting(d -> d.endpoint().id()).containsExactlyInAnyOrder(prefix + "-crowded",
+                prefix + "-quiet");
+        assertThat(second).hasSize(2);
+        assertThat(third).as("both endpoints have " + WebhookDispatcher.PER_ENDPOINT + " under way").isEmpty();
+    }
+
+    @Test
+    void R77_a_slow_endpoint_holds_only_its_own_share_and_never_delays_another() throws Exception {
+        endpoint("stuck", List.of("*"), true);
+        endpoint("healthy", List.of("*"), true);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger stuckAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostStuckAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+        WebhookSender stalling = (target, secret, eventId, body) -> {
+            if (target.url().getPath().equals("/stuck")) {
+                mostStuckAtOnce.accumulateAndGet(stuckAtOnce.incrementAndGet(), Math::max);
+                try {
+                    release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                stuckAtOnce.decrementAndGet();
+            }
+            return receiver.send(target, secret, eventId, body);
+        };
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            WebhookDispatcher parallel = tally.webhookDispatcher(stalling, threads, 8);
+            for (int i = 0; i < 10; i++) {
+                crossing();
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (sentTo("healthy").size() < 10 && System.nanoTime() < deadline) {
+                parallel.dispatchDue();
+                parallel.awaitAttemptEnd(Duration.ofMillis(20));
+            }
+
+            assertThat(sentTo("healthy")).hasSize(10);
+            assertThat(mostStuckAtOnce.get()).isEqualTo(WebhookDispatcher.PER_ENDPOINT);
+        } finally {
+            release.countDown();
+            threads.shutdown();
+            assertThat(threads.awaitTermination(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
+    void R77_an_attempt_connects_only_to_the_addresses_checked_for_it_and_a_name_that_turns_private_is_refused() {
+        java.util.Deque<String> answers = new java.util.concurrent.ConcurrentLinkedDeque<>(
+                List.of("93.184.215.14", "93.184.215.14", "127.0.0.1"));
+        Tally strict = Tally.create(storage(), clock, Tally.Settings.DEFAULTS.resolvingWebhookHostsWith(
+                new dev.tally.application.port.HostResolver() {
+                    @Override
+                    public List<InetAddress> resolve(String host) throws java.net.UnknownHostException {
+                        String next = answers.poll();
+                        return List.of(InetAddress.getByName(next == null ? "127.0.0.1" : next));
+                    }
+
+                    @Override
+                    public List<InetAddress> ownAddresses() {
+                        return List.of();
+                    }
+                }));
+        SavedEndpoint rebinding = strict.webhooks().put(new PutEndpoint(prefix + "-rebinding",
+                "https://rebinding.example.com/rebinding", List.of("*"), Optional.empty()));
+        crossing();
+        answer("rebinding", 503);
+        WebhookDispatcher there = strict.webhookDispatcher(receiver);
+
+        dispatchAll(there);
+        clock.advance(Duration.ofHours(1));
+        dispatchAll(there);
+
+        assertThat(sentTo("rebinding")).singleElement().satisfies(s -> {
+            assertThat(s.url().getHost()).isEqualTo("rebinding.example.com");
+            assertThat(s.addresses()).extracting(InetAddress::getHostAddress).containsExactly("93.184.215.14");
+        });
+        assertThat(strict.webhooks().attempts(rebinding.endpoint().id())).first()
+                .satisfies(a -> assertThat(a.error()).hasValueSatisfying(e -> assertThat(e).contains("127.0.0.1")));
+    }
+
+    @Test
+    void R77_an_attempt_that_could_not_end_inside_its_lease_is_not_started() {
+        java.util.concurrent.atomic.AtomicBoolean slowLookups = new java.util.concurrent.atomic.AtomicBoolean();
+        Tally lagging = Tally.create(storage(), clock, Tally.Settings.DEFAULTS.allowingPrivateWebhooks(true)
+                .resolvingWebhookHostsWith(new dev.tally.application.port.HostResolver() {
+                    @Override
+                    public List<InetAddress> resolve(String host) throws java.net.UnknownHostException {
+                        if (slowLookups.get()) {
+                            // A name lookup that took most of the lease.
+                            clock.advance(WebhookDispatcher.LEASE.minus(WebhookSender.TIMEOUT));
+                        }
+                        return List.of(InetAddress.getByName("127.0.0.1"));
+                    }
+
+                    @Override
+                    public List<InetAddress> ownAddresses() {
+                        return List.of();
+                    }
+                }));
+        lagging.webhooks().put(new PutEndpoint(prefix + "-late", "http://late.example.com/late", List.of("*"),
+                Optional.empty()));
+        crossing();
+        slowLookups.set(true);
+
+        lagging.webhookDispatcher(receiver).dispatchDue();
+
+        assertThat(sentTo("late")).isEmpty();
+        assertThat(tally.webhooks().attempts(prefix + "-late")).isEmpty();
+    }
+
+    @Test
+    void R77_an_operator_has_at_most_100_endpoints_and_the_101st_is_409_changing_nothing() {
+        int existing = tally.webhooks().list().size();
+        for (int i = existing; i < WebhookService.MAX_ENDPOINTS; i++) {
+            endpoint("n" + i, List.of("*"), true);
+        }
+
+        assertThatThrownBy(() -> endpoint("one-too-many", List.of("*"), true))
+                .isInstanceOfSatisfying(DomainException.class,
+                        e -> assertThat(e.code()).isEqualTo("too_many_webhook_endpoints"));
+        assertThat(tally.webhooks().list()).hasSize(WebhookService.MAX_ENDPOINTS)
+                .extracting(e -> e.id()).doesNotContain(prefix + "-one-too-many");
+        assertThat(endpoint("n" + existing, List.of("run.completed"), false).created()).as("a replacement").isFalse();
+    }
+
+    @Test
+    void R77_concurrent_creations_of_one_endpoint_make_it_once_and_none_is_refused() throws Exception {
+        String id = prefix + "-raced";
+
+        List<SavedEndpoint> saved = concurrently(8, 8, i -> () -> tally.webhooks().put(new PutEndpoint(id,
+                "http://127.0.0.1:9/raced", List.of("*"), Optional.of(false))));
+
+        assertThat(saved).filteredOn(SavedEndpoint::created).hasSize(1);
+        assertThat(tally.webhooks().list()).extracting(e -> e.id()).containsOnlyOnce(id);
     }
 }
