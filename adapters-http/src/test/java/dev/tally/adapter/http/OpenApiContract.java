@@ -78,6 +78,10 @@ final class OpenApiContract {
     List<String> problems(Exchange exchange) {
         int question = exchange.target().indexOf('?');
         String rawPath = question < 0 ? exchange.target() : exchange.target().substring(0, question);
+        if (rawPath.length() > 1 && rawPath.endsWith("/")) {
+            // The server, like Javalin by default, serves /v1/plans/ as /v1/plans.
+            rawPath = rawPath.substring(0, rawPath.length() - 1);
+        }
         String rawQuery = question < 0 ? null : exchange.target().substring(question + 1);
         Optional<Matched> matched = match(exchange.method(), rawPath);
         List<String> problems = new ArrayList<>();
