@@ -1,5 +1,6 @@
 package dev.tally.bootstrap;
 
+import dev.tally.bootstrap.bench.BenchCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,12 +24,21 @@ public final class Main implements Runnable {
 
     /** Runs one command line, printing to {@code out} and {@code err}; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        return new CommandLine(new Main()).setOut(out).setErr(err).execute(args);
+        return new CommandLine(new Main(), new Commands()).setOut(out).setErr(err).execute(args);
     }
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Builds each command; the bench gets the composition root it measures through {@link TallyBenchHost}. */
+    private static final class Commands implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> command) throws Exception {
+            return command == BenchCommand.class ? command.cast(new BenchCommand(new TallyBenchHost()))
+                    : CommandLine.defaultFactory().create(command);
+        }
     }
 
     /** The version from the jar's manifest, when there is one. */

@@ -3,6 +3,7 @@ package dev.tally.bootstrap;
 import dev.tally.adapter.jdbc.JdbcStorage;
 import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.port.TallyStorage;
+import dev.tally.bootstrap.bench.BenchHost;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 public record OpenStorage(TallyStorage ports, String description, AutoCloseable closer) implements AutoCloseable {
 
     /** The URL of in-memory storage. */
-    public static final String MEMORY = "memory:";
+    public static final String MEMORY = BenchHost.MEMORY;
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenStorage.class);
 

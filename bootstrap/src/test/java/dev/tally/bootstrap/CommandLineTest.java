@@ -18,12 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Smoke tests of the command line and the composition root, in process. */
-class CommandLineTest {
+public class CommandLineTest {
 
     private static final Pattern EXPORT = Pattern.compile("export (\\w+)=(\\S+)");
 
     /** What one command printed, and its exit code. */
-    record Run(int exitCode, String out, String err) {
+    public record Run(int exitCode, String out, String err) {
         String variable(String name) {
             Matcher matcher = EXPORT.matcher(out);
             while (matcher.find()) {
@@ -35,7 +35,7 @@ class CommandLineTest {
         }
     }
 
-    static Run tally(String... args) {
+    public static Run tally(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);

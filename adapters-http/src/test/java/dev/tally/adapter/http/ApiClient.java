@@ -14,7 +14,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** A small JSON client of the real server, as an API client would use it. */
+/**
+ * A small JSON client of the real server, as an API client would use it. Every exchange is judged
+ * against the server's OpenAPI document ({@link OpenApiContract}): an answer the document does not
+ * describe, or a request it refuses that the server accepted, fails the test that made it.
+ */
 public final class ApiClient {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -78,9 +82,11 @@ public final class ApiClient {
         }
         headers.forEach(request::header);
         try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body(),
-                    response.headers().firstValue("Content-Type").orElse(""), response.headers().map());
+            HttpRequest sent = request.build();
+            HttpResponse<String> response = HTTP.send(sent, HttpResponse.BodyHandlers.ofString());
+            return judged(method, path, sent.headers().map(), body, new Response(response.statusCode(),
+                    response.body(), response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers().map()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -144,11 +150,26 @@ public final class ApiClient {
             head.stream().skip(1).filter(line -> line.indexOf(':') > 0).forEach(line -> headers.computeIfAbsent(
                     line.substring(0, line.indexOf(':')), name -> new java.util.ArrayList<>())
                     .add(line.substring(line.indexOf(':') + 1).strip()));
-            return new Response(Integer.parseInt(head.get(0).substring(9, 12)), body, header(head, "Content-Type"),
-                    headers);
+            return judged("GET", pathAndQuery, key == null ? Map.of() : Map.of("Authorization", List.of("Bearer " + key)),
+                    null, new Response(Integer.parseInt(head.get(0).substring(9, 12)), body,
+                            header(head, "Content-Type"), headers));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The answer, once the OpenAPI document agrees with the exchange; else the test fails, saying where. */
+    private static Response judged(String method, String target, Map<String, List<String>> requestHeaders, byte[] body,
+                                   Response response) {
+        List<String> problems = OpenApiContract.SERVED.problems(new OpenApiContract.Exchange(method, target,
+                requestHeaders, body, response.status(), response.headers(), response.text()));
+        if (!problems.isEmpty()) {
+            throw new AssertionError(method + " " + abbreviate(target) + " answered " + response.status()
+                    + ", which /openapi.json does not describe:\n  " + String.join("\n  ", problems)
+                    + (body == null ? "" : "\nrequest body: " + abbreviate(new String(body, StandardCharsets.UTF_8)))
+                    + "\nresponse body: " + abbreviate(response.text()));
+        }
+        return response;
     }
 
     private static String header(List<String> head, String name) {

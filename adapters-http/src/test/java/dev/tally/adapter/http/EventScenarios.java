@@ -57,6 +57,27 @@ public abstract class EventScenarios extends ApiTestSupport {
     }
 
     @Test
+    void R75_order_desc_reads_the_newest_events_first_and_its_cursor_reads_on_to_older_ones() {
+        plan("pro", "{\"exports\": 10}");
+        ApiClient acme = user("acme", "pro");
+        assertOk(use(acme, "acme", 8, true));
+        assertOk(use(acme, "acme", 2, false));
+        assertThat(use(acme, "acme", 1, true).status()).isEqualTo(403);
+        List<JsonNode> oldestFirst = events(acme, "");
+
+        List<JsonNode> newestFirst = events(acme, "&order=desc");
+        JsonNode newest = assertOk(admin.get("/v1/events?order=desc&limit=1")).json();
+        ApiClient.Response sideways = admin.get("/v1/events?order=sideways");
+
+        assertThat(oldestFirst).hasSize(3);
+        assertThat(newestFirst).containsExactly(oldestFirst.get(2), oldestFirst.get(1), oldestFirst.get(0));
+        assertThat(newest.get("events")).containsExactly(oldestFirst.get(2));
+        assertThat(newest.get("next_cursor").isNull()).isFalse();
+        assertThat(sideways.status()).isEqualTo(400);
+        assertThat(sideways.error()).isEqualTo("invalid_order");
+    }
+
+    @Test
     void R75_crossing_80_and_100_percent_and_a_denial_are_events_read_oldest_first_by_cursor() {
         plan("pro", "{\"exports\": 10}");
         ApiClient acme = user("acme", "pro");

@@ -42,4 +42,9 @@ interface EventDao {
             + "WHERE seq > :after AND (:user = '' OR user_id = :user) AND (:type = '' OR type = :type) "
             + "ORDER BY seq LIMIT :limit")
     List<EventLog.Logged> page(long after, String user, String type, int limit);
+
+    @SqlQuery("SELECT seq, id, user_id, type, created_at, data FROM events "
+            + "WHERE seq < :before AND (:user = '' OR user_id = :user) AND (:type = '' OR type = :type) "
+            + "ORDER BY seq DESC LIMIT :limit")
+    List<EventLog.Logged> pageBefore(long before, String user, String type, int limit);
 }

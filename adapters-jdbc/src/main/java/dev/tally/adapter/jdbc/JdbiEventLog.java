@@ -64,4 +64,10 @@ public final class JdbiEventLog implements EventLog {
         return db.read(handle -> Db.attach(handle, EventDao.class).page(after, user.map(UserId::value).orElse(""),
                 type.map(EventType::wireName).orElse(""), limit));
     }
+
+    @Override
+    public List<Logged> pageBefore(Optional<UserId> user, Optional<EventType> type, long before, int limit) {
+        return db.read(handle -> Db.attach(handle, EventDao.class).pageBefore(before,
+                user.map(UserId::value).orElse(""), type.map(EventType::wireName).orElse(""), limit));
+    }
 }

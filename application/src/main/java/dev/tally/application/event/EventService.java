@@ -25,11 +25,14 @@ public class EventService {
         this.recorder = recorder;
     }
 
-    /** A page of events, oldest first; an unreadable cursor is {@code 400 invalid_cursor}. */
+    /** A page of events, oldest or newest first; an unreadable cursor is {@code 400 invalid_cursor}. */
     public EventPage list(ListEvents query) {
-        long after = query.cursor().map(EventService::decode).orElse(0L);
+        boolean newestFirst = query.order() == EventOrder.NEWEST_FIRST;
+        long at = query.cursor().map(EventService::decode).orElse(newestFirst ? Long.MAX_VALUE : 0L);
         // One more than asked tells whether there is a next page.
-        List<EventLog.Logged> read = log.page(query.user(), query.type(), after, query.limit() + 1);
+        List<EventLog.Logged> read = newestFirst
+                ? log.pageBefore(query.user(), query.type(), at, query.limit() + 1)
+                : log.page(query.user(), query.type(), at, query.limit() + 1);
         List<EventLog.Logged> shown = read.subList(0, Math.min(read.size(), query.limit()));
         Optional<String> next = read.size() > query.limit()
                 ? Optional.of(encode(shown.get(shown.size() - 1).position()))

@@ -7,14 +7,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A page of events, oldest first (R75).
+ * A page of events (R75), oldest or newest first.
  *
  * @param user   only this user's events when given
  * @param type   only events of this type when given
  * @param limit  1–100 events
- * @param cursor where the previous page stopped, as {@link EventPage#nextCursor} gave it
+ * @param cursor where the previous page stopped, as {@link EventPage#nextCursor} gave it: a place in the
+ *               log, from which a page reads on in its own order (after it oldest first, before it
+ *               newest first), whichever order the page that gave it had
+ * @param order  oldest or newest first
  */
-public record ListEvents(Optional<UserId> user, Optional<EventType> type, int limit, Optional<String> cursor) {
+public record ListEvents(Optional<UserId> user, Optional<EventType> type, int limit, Optional<String> cursor,
+                         EventOrder order) {
 
     public static final int MAX_LIMIT = 100;
     public static final int DEFAULT_LIMIT = 50;
@@ -23,9 +27,15 @@ public record ListEvents(Optional<UserId> user, Optional<EventType> type, int li
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(cursor, "cursor");
+        Objects.requireNonNull(order, "order");
         if (limit < 1 || limit > MAX_LIMIT) {
             throw DomainException.invalid("invalid_paging", "limit must be 1-" + MAX_LIMIT + ": " + limit);
         }
+    }
+
+    /** A page oldest first. */
+    public ListEvents(Optional<UserId> user, Optional<EventType> type, int limit, Optional<String> cursor) {
+        this(user, type, limit, cursor, EventOrder.OLDEST_FIRST);
     }
 
     /** The first page of every event. */

@@ -65,4 +65,18 @@ public final class InMemoryEventLog implements EventLog {
         }
         return page;
     }
+
+    @Override
+    public synchronized List<Logged> pageBefore(Optional<UserId> user, Optional<EventType> type, long before,
+                                                int limit) {
+        List<Logged> page = new ArrayList<>();
+        // Position p is the event at index p - 1.
+        for (int i = (int) Math.min(before - 1, events.size()) - 1; i >= 0 && page.size() < limit; i--) {
+            Event event = events.get(i);
+            if (user.map(event.user()::equals).orElse(true) && type.map(event.type()::equals).orElse(true)) {
+                page.add(new Logged(i + 1L, event));
+            }
+        }
+        return page;
+    }
 }

@@ -39,6 +39,12 @@ public interface EventLog {
      */
     List<Logged> page(Optional<UserId> user, Optional<EventType> type, long after, int limit);
 
+    /**
+     * Events newest first, before the position {@code before} ({@link Long#MAX_VALUE} for the
+     * newest), at most {@code limit}; only {@code user}'s and of {@code type} when given.
+     */
+    List<Logged> pageBefore(Optional<UserId> user, Optional<EventType> type, long before, int limit);
+
     /** An event and its position in the log, which grows with every append. */
     record Logged(long position, Event event) {
     }

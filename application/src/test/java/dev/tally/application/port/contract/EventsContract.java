@@ -10,6 +10,7 @@ import dev.tally.application.Tally;
 import dev.tally.application.allocation.ChangeAllocation;
 import dev.tally.application.allocation.SetAllocation;
 import dev.tally.application.credit.CreditWrite;
+import dev.tally.application.event.EventOrder;
 import dev.tally.application.event.EventPage;
 import dev.tally.application.event.ListEvents;
 import dev.tally.application.port.TallyStorage;
@@ -217,6 +218,34 @@ public abstract class EventsContract {
         assertThat(rest.nextCursor()).isEmpty();
         assertThat(denials.events()).hasSize(1).allMatch(e -> e.user().equals(one));
         assertThat(thresholds(two)).containsExactly("80");
+    }
+
+    @Test
+    void R75_events_page_newest_first_and_a_cursor_reads_on_from_its_place_in_either_order() {
+        UserId one = newSubscriber();
+        UserId two = newSubscriber();
+        record(tally, one, 64, "a", false).orElseThrow();
+        record(tally, two, 52, "a", false).orElseThrow();
+        record(tally, one, 1, "b", true);
+        List<Event> oldestFirst = events(one);
+
+        EventPage newest = tally.events().list(new ListEvents(Optional.of(one), Optional.empty(), 2, Optional.empty(),
+                EventOrder.NEWEST_FIRST));
+        EventPage older = tally.events().list(new ListEvents(Optional.of(one), Optional.empty(), 2,
+                newest.nextCursor(), EventOrder.NEWEST_FIRST));
+        EventPage onwards = tally.events().list(new ListEvents(Optional.of(one), Optional.empty(), 2,
+                newest.nextCursor(), EventOrder.OLDEST_FIRST));
+        EventPage newestDenial = tally.events().list(new ListEvents(Optional.empty(),
+                Optional.of(EventType.USAGE_LIMIT_DENIED), 1, Optional.empty(), EventOrder.NEWEST_FIRST));
+
+        assertThat(oldestFirst).extracting(Event::type).containsExactly(EventType.USAGE_THRESHOLD_REACHED,
+                EventType.USAGE_THRESHOLD_REACHED, EventType.USAGE_LIMIT_DENIED);
+        assertThat(newest.events()).containsExactly(oldestFirst.get(2), oldestFirst.get(1));
+        assertThat(older.events()).containsExactly(oldestFirst.get(0));
+        assertThat(older.nextCursor()).isEmpty();
+        assertThat(onwards.events()).as("after the place the newest-first page stopped").containsExactly(
+                oldestFirst.get(2));
+        assertThat(newestDenial.events()).extracting(Event::user).containsExactly(one);
     }
 
     @Test

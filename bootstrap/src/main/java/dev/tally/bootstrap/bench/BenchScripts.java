@@ -1,4 +1,4 @@
-package dev.tally.bootstrap;
+package dev.tally.bootstrap.bench;
 
 import java.io.IOException;
 import java.io.InputStream;

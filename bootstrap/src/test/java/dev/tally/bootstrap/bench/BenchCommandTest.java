@@ -1,4 +1,4 @@
-package dev.tally.bootstrap;
+package dev.tally.bootstrap.bench;
 
 import static dev.tally.bootstrap.CommandLineTest.tally;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tally.adapter.http.RateLimits;
 import dev.tally.adapter.http.ServerSettings;
 import dev.tally.bootstrap.CommandLineTest.Run;
+import dev.tally.bootstrap.OpenStorage;
+import dev.tally.bootstrap.TallyApp;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.regex.Matcher;

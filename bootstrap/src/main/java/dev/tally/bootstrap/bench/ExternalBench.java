@@ -1,4 +1,4 @@
-package dev.tally.bootstrap;
+package dev.tally.bootstrap.bench;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -35,10 +35,12 @@ final class ExternalBench {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicLong sequence = new AtomicLong();
+    private final BenchHost host;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
-    ExternalBench(Settings settings, PrintWriter out) {
+    ExternalBench(Settings settings, BenchHost host, PrintWriter out) {
         this.settings = settings;
+        this.host = host;
         this.out = out;
     }
 
@@ -77,7 +79,7 @@ final class ExternalBench {
         }
         List<PgBench.Result> database = new ArrayList<>();
         if (settings.pgbench().isPresent()) {
-            database.addAll(PgBench.run(scripts, settings.pgbench().get(), settings.connections(),
+            database.addAll(PgBench.run(scripts, host, settings.pgbench().get(), settings.connections(),
                     settings.users(), settings.seconds()));
             database.forEach(out::println);
         }

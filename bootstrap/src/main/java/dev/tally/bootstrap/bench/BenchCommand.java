@@ -1,4 +1,4 @@
-package dev.tally.bootstrap;
+package dev.tally.bootstrap.bench;
 
 import dev.tally.adapter.http.RateLimits;
 import dev.tally.adapter.http.ServerSettings;
@@ -12,7 +12,6 @@ import dev.tally.domain.user.UserId;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,14 +33,20 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure usage-recording throughput over loopback HTTP: in process, or with --url against"
                 + " a running server on this machine (driving wrk when installed, and pgbench with --pgbench-url)."})
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer> {
 
     private static final int DEFAULT_REQUESTS = 20_000;
 
     /** Numbers every request of every phase, so that no two requests share an idempotency key. */
     private final AtomicLong sequence = new AtomicLong();
+    private final BenchHost host;
 
-    @Option(names = "--db-url", paramLabel = "URL", defaultValue = OpenStorage.MEMORY,
+    /** The bench over what the composition root hands it. */
+    public BenchCommand(BenchHost host) {
+        this.host = host;
+    }
+
+    @Option(names = "--db-url", paramLabel = "URL", defaultValue = BenchHost.MEMORY,
             description = "in process: storage to measure against (a throwaway database!); default: ${DEFAULT-VALUE}")
     String dbUrl;
 
@@ -134,14 +139,14 @@ final class BenchCommand implements Callable<Integer> {
         URI base = URI.create(url.getScheme() + "://" + url.getAuthority());
         long errors = new ExternalBench(new ExternalBench.Settings(base, adminKey.strip(), threads, users, seconds,
                 warmupSeconds, maxRequests == null ? Long.MAX_VALUE : maxRequests, useWrk, pgbench),
-                spec.commandLine().getOut()).run();
+                host, spec.commandLine().getOut()).run();
         return errors == 0 ? 0 : 1;
     }
 
     private int inProcess() throws Exception {
         int requests = maxRequests == null ? DEFAULT_REQUESTS : maxRequests;
         PrintWriter out = spec.commandLine().getOut();
-        try (TallyApp app = TallyApp.open(dbUrl, Clock.systemUTC())) {
+        try (BenchHost.Server app = host.open(dbUrl)) {
             String run = UUID.randomUUID().toString().substring(0, 8);
             PlanId plan = new PlanId("bench-" + run);
             app.tally().plans().put(Plan.of(plan, "Bench", new PlanLimits(Map.of(

@@ -1,4 +1,4 @@
-package dev.tally.bootstrap;
+package dev.tally.bootstrap.bench;
 
 import java.io.IOException;
 import java.net.URI;
@@ -62,7 +62,7 @@ final class PgBench {
     }
 
     /** Runs the script without and with the reads at {@code clients} connections over {@code users} users for {@code seconds} each. */
-    static List<Result> run(BenchScripts scripts, Target target, int clients, int users, int seconds)
+    static List<Result> run(BenchScripts scripts, BenchHost host, Target target, int clients, int users, int seconds)
             throws IOException, InterruptedException, SQLException {
         LocalProcess.requireLoopback(target.host());
         String schema = "tally_pgbench_" + UUID.randomUUID().toString().substring(0, 8);
@@ -70,7 +70,7 @@ final class PgBench {
              Statement statement = admin.createStatement()) {
             statement.execute("CREATE SCHEMA " + schema);
             try {
-                OpenStorage.open(target.inSchema(schema)).close();
+                host.migrate(target.inSchema(schema));
                 statement.execute("SET search_path TO " + schema);
                 statement.execute(scripts.text(BenchScripts.PGBENCH_SETUP).replace(":users", String.valueOf(users)));
                 List<Result> results = new ArrayList<>();
