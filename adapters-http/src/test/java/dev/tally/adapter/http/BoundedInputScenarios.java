@@ -105,7 +105,7 @@ public abstract class BoundedInputScenarios extends ApiTestSupport {
     }
 
     @Test
-    void R64_a_read_at_the_last_instant_of_the_range_answers_a_period_that_ends_inside_it() {
+    void R64_a_read_at_either_end_of_the_range_answers_a_period_inside_it() {
         SoftAssertions softly = new SoftAssertions();
         for (String billing : List.of("{\"cycle\": \"calendar_month\", \"time_zone\": \"UTC\"}",
                 "{\"cycle\": \"calendar_month\", \"time_zone\": \"Pacific/Kiritimati\"}",
@@ -126,6 +126,12 @@ public abstract class BoundedInputScenarios extends ApiTestSupport {
                             .allSatisfy(instant -> assertThat(instant).matches("9999-12-[0-9T:.]+Z")
                                     .isLessThanOrEqualTo("9999-12-31T23:59:59.999999Z"));
                 }
+            }
+            for (String read : List.of("/usage", "/billing", "/report-runs/usage", "/costs")) {
+                String path = U + read + "?at=1970-01-01T00:00:00Z";
+                softly.assertThat(assertOk(acme.get(path)).json().at("/period/start").asText())
+                        .as("%s with %s: no period starts before the range", path, billing)
+                        .isEqualTo("1970-01-01T00:00:00Z");
             }
         }
         softly.assertAll();

@@ -11,9 +11,12 @@ import java.util.Objects;
 public record BillingPeriod(Instant start, Instant end) {
 
     /**
-     * The last instant a period may reach: the end of year 9999 (R64) to the microsecond, which
-     * every storage keeps exactly and every client parses. A period that would end later ends here.
+     * The first and the last instant a period may reach: the years 1970-9999 every instant a
+     * client sends lies in (R64), the end to the microsecond, which every storage keeps exactly and
+     * every client parses. A period that would start before 1970 starts at the first, and one that
+     * would end after 9999 ends at the last, so that every instant written can be sent back.
      */
+    public static final Instant FIRST_INSTANT = Instant.EPOCH;
     public static final Instant LAST_INSTANT = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     public BillingPeriod {
@@ -24,9 +27,14 @@ public record BillingPeriod(Instant start, Instant end) {
         }
     }
 
-    /** The period {@code [start, end)}, ending at {@link #LAST_INSTANT} if {@code end} is later. */
-    public static BillingPeriod until(Instant start, Instant end) {
-        return new BillingPeriod(start, end.isAfter(LAST_INSTANT) ? LAST_INSTANT : end);
+    /**
+     * The part of {@code [start, end)} within {@link #FIRST_INSTANT} and {@link #LAST_INSTANT}; a
+     * period wholly outside them is kept as it is.
+     */
+    public static BillingPeriod within(Instant start, Instant end) {
+        Instant from = start.isBefore(FIRST_INSTANT) && end.isAfter(FIRST_INSTANT) ? FIRST_INSTANT : start;
+        Instant to = end.isAfter(LAST_INSTANT) && start.isBefore(LAST_INSTANT) ? LAST_INSTANT : end;
+        return new BillingPeriod(from, to);
     }
 
     /** Whether {@code instant} lies in {@code [start, end)}. */

@@ -206,7 +206,7 @@ class BillingPeriodTest {
     }
 
     @Test
-    void R64_a_period_that_would_end_after_year_9999_ends_at_its_last_microsecond() {
+    void R64_a_period_reaches_from_1970_to_the_last_microsecond_of_9999() {
         Instant lastSecond = Instant.parse("9999-12-31T23:59:59Z");
         List<BillingCycle> cycles = List.of(
                 BillingCycle.calendarMonth(Instant.parse("2026-10-15T12:00:00Z")),
@@ -226,6 +226,13 @@ class BillingPeriodTest {
             }
         }
         assertThat(BillingPeriod.LAST_INSTANT.toString()).isEqualTo("9999-12-31T23:59:59.999999Z");
+        for (BillingCycle cycle : cycles) {
+            BillingPeriod first = cycle.periodAt(Instant.EPOCH);
+            assertThat(first.start()).as("%s: no period starts before 1970", cycle).isEqualTo(Instant.EPOCH);
+            assertThat(first.contains(Instant.EPOCH)).isTrue();
+            assertThat(cycle.periodAt(first.end())).as("the next period starts where it ends")
+                    .extracting(BillingPeriod::start).isEqualTo(first.end());
+        }
         assertThat(BillingCycle.calendarMonth(Instant.parse("2026-10-15T12:00:00Z"))
                 .periodAt(Instant.parse("9999-11-30T23:59:59Z")).end())
                 .as("a period inside the range keeps its end").isEqualTo(Instant.parse("9999-12-01T00:00:00Z"));
