@@ -65,9 +65,11 @@ public final class Tally {
     public record Settings(LateEventPolicy lateEvents, Duration runTimeout, ProviderDetector providers,
                            boolean allowPrivateWebhooks, int maxMetricsPerUser, HostResolver webhookHosts) {
 
+        /** Default lateness, a one-hour run timeout, the shipped provider table, private webhooks refused. */
         public static final Settings DEFAULTS =
                 new Settings(LateEventPolicy.DEFAULT, Duration.ofHours(1), ProviderDetector.withDefaults());
 
+        /** Checks the settings: none is null, the metric bound within its range. */
         public Settings {
             Objects.requireNonNull(lateEvents, "lateEvents");
             Objects.requireNonNull(runTimeout, "runTimeout");
@@ -178,6 +180,7 @@ public final class Tally {
         return tally;
     }
 
+    /** The storage every use case reads and writes. */
     public TallyStorage storage() {
         return storage;
     }
@@ -187,14 +190,17 @@ public final class Tally {
         return clock;
     }
 
+    /** Plans and their limits. */
     public PlanService plans() {
         return plans;
     }
 
+    /** Model prices, for the cost of API calls (R41). */
     public ModelPriceService prices() {
         return prices;
     }
 
+    /** Users, their plans and billing periods. */
     public UserService users() {
         return users;
     }
@@ -204,38 +210,47 @@ public final class Tally {
         return userList;
     }
 
+    /** Metered usage: record, enforced or not, and read totals. */
     public UsageService usage() {
         return usage;
     }
 
+    /** Sessions, checked against their limits. */
     public SessionService sessions() {
         return sessions;
     }
 
+    /** Report runs, started against the runs limit and completed. */
     public ReportRunService runs() {
         return runs;
     }
 
+    /** The credit balance: purchases, grants, spends, refunds, adjustments. */
     public CreditService credits() {
         return credits;
     }
 
+    /** API calls and their token costs. */
     public ApiCallService apiCalls() {
         return apiCalls;
     }
 
+    /** Activation codes, issued and redeemed. */
     public ActivationCodeService activationCodes() {
         return activationCodes;
     }
 
+    /** The billing overview of a user's period. */
     public BillingService billing() {
         return billing;
     }
 
+    /** Liveness and readiness. */
     public HealthService health() {
         return health;
     }
 
+    /** API keys and who a key acts for. */
     public AccessService access() {
         return access;
     }

@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -46,11 +47,11 @@ class ReadmeExampleTest {
 
         for (int i = 0; i < 3; i++) {
             Outcome<ReportRun> started = tally.runs().start(StartRun.of(acme));
-            if (started instanceof Outcome.Refused<ReportRun> refused) {
-                LimitExceeded denial = (LimitExceeded) refused.refusal();
-                return denial.message(); // runs_limit_exceeded: 2 used of 2, resets at the period end
+            Optional<LimitExceeded> denial = started.refusalAs(LimitExceeded.class);
+            if (denial.isPresent()) {
+                return denial.get().message(); // runs_limit_exceeded: 2 used of 2, resets at the period end
             }
-            ReportRun run = ((Outcome.Done<ReportRun>) started).value();
+            ReportRun run = started.orElseThrow();
             tally.runs().complete(CompleteRun.of(acme, run.id(), RunCompletion.of(RunStatus.SUCCEEDED)));
         }
         // README:end

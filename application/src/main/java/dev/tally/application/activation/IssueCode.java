@@ -10,6 +10,8 @@ import java.util.Optional;
 /** Issue an activation code to {@code user}, usable {@code maxUses} times (R45). */
 public record IssueCode(UserId user, int maxUses, Optional<IdempotencyKey> idempotencyKey) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public IssueCode {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");

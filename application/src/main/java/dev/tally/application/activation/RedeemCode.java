@@ -13,6 +13,8 @@ import java.util.Optional;
  */
 public record RedeemCode(String code, Optional<UserId> actingFor, Optional<IdempotencyKey> idempotencyKey) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public RedeemCode {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(actingFor, "actingFor");

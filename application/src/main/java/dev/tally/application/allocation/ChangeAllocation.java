@@ -18,6 +18,8 @@ import java.util.Optional;
 public record ChangeAllocation(UserId user, MetricKey metric, BigDecimal delta,
                                Optional<IdempotencyKey> idempotencyKey) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public ChangeAllocation {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(metric, "metric");

@@ -17,6 +17,8 @@ import java.util.Optional;
  */
 public record SetAllocation(UserId user, MetricKey metric, BigDecimal value, Optional<IdempotencyKey> idempotencyKey) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public SetAllocation {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(metric, "metric");
@@ -29,6 +31,11 @@ public record SetAllocation(UserId user, MetricKey metric, BigDecimal value, Opt
             throw DomainException.invalid("invalid_value", "an allocation counts whole units, not "
                     + value.toPlainString());
         }
+    }
+
+    /** Set {@code metric}'s allocation of {@code user} to {@code value}, without an idempotency key. */
+    public static SetAllocation of(UserId user, MetricKey metric, long value) {
+        return new SetAllocation(user, metric, BigDecimal.valueOf(value), Optional.empty());
     }
 
     /** What makes a retry the same request (R20): the fields as sent. */

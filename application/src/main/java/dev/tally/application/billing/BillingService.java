@@ -51,6 +51,16 @@ public class BillingService {
         this.clock = clock;
     }
 
+    /** The overview of the current period of {@code id}. */
+    public BillingOverview overview(UserId id) {
+        return overview(id, Optional.empty());
+    }
+
+    /** The overview of the period of {@code id} containing {@code at}. */
+    public BillingOverview overview(UserId id, Instant at) {
+        return overview(id, Optional.of(at));
+    }
+
     /** The overview of the period containing {@code at}, default now. */
     public BillingOverview overview(UserId id, Optional<Instant> at) {
         User user = accounts.user(id);

@@ -15,8 +15,12 @@ import java.util.Set;
  */
 public record ListUsers(Set<MetricStatus> statuses, int limit, Optional<String> cursor) {
 
+    /** The largest page a request may ask for. */
     public static final int MAX_LIMIT = 100;
+    /** The page size when a request names none. */
     public static final int DEFAULT_LIMIT = 50;
+
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
 
     public ListUsers {
         statuses = Set.copyOf(statuses);

@@ -18,6 +18,8 @@ public record RecordApiCall(UserId user, String callType, Optional<String> provi
                             BigDecimal costUsd, OptionalInt statusCode, OptionalLong latencyMs,
                             Optional<Instant> occurredAt, boolean enforce, Optional<IdempotencyKey> idempotencyKey) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public RecordApiCall {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(provider, "provider");

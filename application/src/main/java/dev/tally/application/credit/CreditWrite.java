@@ -18,13 +18,27 @@ public record CreditWrite(Kind kind, UserId user, long amount, Optional<String> 
                           Optional<String> usageTransactionId, Optional<String> reason, IdempotencyKey idempotencyKey) {
 
     /** The credit writes a client can make. */
-    public enum Kind { PURCHASE, GRANT, USAGE, REFUND, ADJUSTMENT }
+    /** What a credit write does to the balance. */
+    public enum Kind {
+        /** Credits bought. */
+        PURCHASE,
+        /** Credits given. */
+        GRANT,
+        /** Credits spent on an operation. */
+        USAGE,
+        /** Credits of a usage transaction given back. */
+        REFUND,
+        /** An operator's correction, up or down. */
+        ADJUSTMENT
+    }
 
     /**
      * The most credits one write may move (R64): enough for any real account, and small enough that
      * the sum of a user's entries stays far inside the 64-bit integers balances are kept in.
      */
     public static final long MAX_AMOUNT = 1_000_000_000_000_000L;
+
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
 
     public CreditWrite {
         Objects.requireNonNull(kind, "kind");
@@ -47,10 +61,12 @@ public record CreditWrite(Kind kind, UserId user, long amount, Optional<String> 
                 .with("usage_transaction_id", usageTransactionId).with("reason", reason).hex();
     }
 
+    /** Add {@code amount} credits the user bought. */
     public static CreditWrite purchase(UserId user, long amount, IdempotencyKey key) {
         return new CreditWrite(Kind.PURCHASE, user, amount, Optional.empty(), Optional.empty(), Optional.empty(), key);
     }
 
+    /** Add {@code amount} credits given to the user. */
     public static CreditWrite grant(UserId user, long amount, IdempotencyKey key) {
         return new CreditWrite(Kind.GRANT, user, amount, Optional.empty(), Optional.empty(), Optional.empty(), key);
     }

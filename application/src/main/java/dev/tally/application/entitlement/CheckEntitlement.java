@@ -11,6 +11,8 @@ import java.util.Objects;
  */
 public record CheckEntitlement(UserId user, MetricKey metric, BigDecimal quantity) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public CheckEntitlement {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(metric, "metric");

@@ -20,8 +20,12 @@ import java.util.Optional;
 public record ListEvents(Optional<UserId> user, Optional<EventType> type, int limit, Optional<String> cursor,
                          EventOrder order) {
 
+    /** The largest page a request may ask for. */
     public static final int MAX_LIMIT = 100;
+    /** The page size when a request names none. */
     public static final int DEFAULT_LIMIT = 50;
+
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
 
     public ListEvents {
         Objects.requireNonNull(user, "user");

@@ -14,6 +14,8 @@ import java.util.Optional;
 public record EndReservation(UserId user, String reservationId, boolean commit, Optional<BigDecimal> quantity,
                              Optional<IdempotencyKey> idempotencyKey) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public EndReservation {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(reservationId, "reservationId");
@@ -33,6 +35,26 @@ public record EndReservation(UserId user, String reservationId, boolean commit, 
     /** Release the hold whole. */
     public static EndReservation release(UserId user, String reservationId, Optional<IdempotencyKey> key) {
         return new EndReservation(user, reservationId, false, Optional.empty(), key);
+    }
+
+    /** Commit all of the hold, without an idempotency key. */
+    public static EndReservation commit(UserId user, String reservationId) {
+        return commit(user, reservationId, Optional.empty(), Optional.empty());
+    }
+
+    /** Commit {@code quantity} of the hold (at most the held quantity), without an idempotency key. */
+    public static EndReservation commit(UserId user, String reservationId, BigDecimal quantity) {
+        return commit(user, reservationId, Optional.of(quantity), Optional.empty());
+    }
+
+    /** Release the hold whole, without an idempotency key. */
+    public static EndReservation release(UserId user, String reservationId) {
+        return release(user, reservationId, Optional.empty());
+    }
+
+    /** This request, made idempotent by {@code key} (R20). */
+    public EndReservation withIdempotencyKey(IdempotencyKey key) {
+        return new EndReservation(user, reservationId, commit, quantity, Optional.of(key));
     }
 
     /** What makes a retry the same request (R20): the fields as sent. */

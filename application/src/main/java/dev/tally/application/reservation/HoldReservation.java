@@ -19,6 +19,8 @@ import java.util.OptionalLong;
 public record HoldReservation(UserId user, MetricKey metric, BigDecimal quantity, OptionalLong ttlSeconds,
                               Optional<IdempotencyKey> idempotencyKey) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public HoldReservation {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(metric, "metric");
@@ -26,6 +28,21 @@ public record HoldReservation(UserId user, MetricKey metric, BigDecimal quantity
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         quantity = metric.quantity(quantity);
         Reservation.ttl(ttlSeconds);
+    }
+
+    /** Hold {@code quantity} of {@code metric} for the default hour, without an idempotency key. */
+    public static HoldReservation of(UserId user, MetricKey metric, BigDecimal quantity) {
+        return new HoldReservation(user, metric, quantity, OptionalLong.empty(), Optional.empty());
+    }
+
+    /** This hold, lasting {@code seconds} (1 to 86 400). */
+    public HoldReservation withTtlSeconds(long seconds) {
+        return new HoldReservation(user, metric, quantity, OptionalLong.of(seconds), idempotencyKey);
+    }
+
+    /** This hold, made idempotent by {@code key} (R20). */
+    public HoldReservation withIdempotencyKey(IdempotencyKey key) {
+        return new HoldReservation(user, metric, quantity, ttlSeconds, Optional.of(key));
     }
 
     /** How long the hold lasts. */

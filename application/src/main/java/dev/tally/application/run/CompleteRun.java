@@ -11,6 +11,8 @@ import java.util.Optional;
 public record CompleteRun(UserId user, String runId, RunCompletion completion,
                           Optional<IdempotencyKey> idempotencyKey) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public CompleteRun {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(runId, "runId");

@@ -16,6 +16,8 @@ import java.util.OptionalInt;
 public record RecordDelivery(UserId user, String runId, boolean delivered, OptionalInt responseStatus,
                              Optional<IdempotencyKey> idempotencyKey) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public RecordDelivery {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(runId, "runId");

@@ -10,6 +10,8 @@ import java.util.Optional;
 public record StartRun(UserId user, Optional<String> repositoryId, Optional<String> configurationId,
                        Optional<IdempotencyKey> idempotencyKey) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public StartRun {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(repositoryId, "repositoryId");

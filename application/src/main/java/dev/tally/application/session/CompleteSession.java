@@ -11,6 +11,8 @@ import java.util.Optional;
 public record CompleteSession(UserId user, String sessionId, long durationSeconds,
                               Optional<IdempotencyKey> idempotencyKey) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public CompleteSession {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(sessionId, "sessionId");

@@ -11,10 +11,27 @@ import java.util.Optional;
 public record CreateSession(UserId user, String title, Optional<BigDecimal> fileSizeMb,
                             Optional<IdempotencyKey> idempotencyKey) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public CreateSession {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(fileSizeMb, "fileSizeMb");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    }
+
+    /** Open a session titled {@code title}, with no file, without an idempotency key. */
+    public static CreateSession of(UserId user, String title) {
+        return new CreateSession(user, title, Optional.empty(), Optional.empty());
+    }
+
+    /** This session, checked against the plan's file-size cap for a file of {@code megabytes}. */
+    public CreateSession withFileSizeMb(BigDecimal megabytes) {
+        return new CreateSession(user, title, Optional.of(megabytes), idempotencyKey);
+    }
+
+    /** This request, made idempotent by {@code key} (R20). */
+    public CreateSession withIdempotencyKey(IdempotencyKey key) {
+        return new CreateSession(user, title, fileSizeMb, Optional.of(key));
     }
 
     /** What makes a retry the same request (R20): the fields as sent. */

@@ -14,6 +14,8 @@ public record RecordUsage(UserId user, List<UsageItem> items, boolean enforce) {
     /** The most records one batch may carry. */
     public static final int MAX_BATCH = 1000;
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public RecordUsage {
         Objects.requireNonNull(user, "user");
         items = List.copyOf(items);

@@ -18,6 +18,8 @@ import java.util.Optional;
 public record UsageItem(MetricKey metric, BigDecimal quantity, Optional<Instant> occurredAt,
                         IdempotencyKey idempotencyKey, Map<String, String> dimensions) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public UsageItem {
         Objects.requireNonNull(metric, "metric");
         Objects.requireNonNull(quantity, "quantity");

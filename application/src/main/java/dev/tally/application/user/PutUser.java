@@ -15,6 +15,8 @@ import java.util.Optional;
 public record PutUser(UserId user, PlanId plan, Optional<CycleKind> cycle, Optional<Instant> anchor,
                       Optional<ZoneId> timeZone) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public PutUser {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(plan, "plan");

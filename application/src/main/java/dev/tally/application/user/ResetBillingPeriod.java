@@ -9,6 +9,8 @@ import java.util.Optional;
 /** Start a new billing period for {@code user} now; earlier usage stops counting (R4). */
 public record ResetBillingPeriod(UserId user, Optional<IdempotencyKey> idempotencyKey) {
 
+    /** Checks the fields: none is null, each within the bounds its rule sets. */
+
     public ResetBillingPeriod {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");

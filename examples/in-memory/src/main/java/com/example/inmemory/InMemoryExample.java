@@ -17,6 +17,7 @@ import dev.tally.domain.run.RunStatus;
 import dev.tally.domain.user.UserId;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /** Tally in one process, nothing stored: a plan of two runs a month, and the third run refused. */
 public final class InMemoryExample {
@@ -29,15 +30,15 @@ public final class InMemoryExample {
 
         for (int i = 1; i <= 3; i++) {
             Outcome<ReportRun> started = tally.runs().start(StartRun.of(acme));
-            if (started instanceof Outcome.Refused<ReportRun> refused) {
-                LimitExceeded denial = (LimitExceeded) refused.refusal();
-                System.out.println("run " + i + " refused: " + denial.message());
+            Optional<LimitExceeded> denial = started.refusalAs(LimitExceeded.class);
+            if (denial.isPresent()) {
+                System.out.println("run " + i + " refused: " + denial.get().message());
                 if (i != 3) {
                     throw new IllegalStateException("expected only the third run to be refused");
                 }
                 return;
             }
-            ReportRun run = ((Outcome.Done<ReportRun>) started).value();
+            ReportRun run = started.orElseThrow();
             tally.runs().complete(CompleteRun.of(acme, run.id(), RunCompletion.of(RunStatus.SUCCEEDED)));
             System.out.println("run " + i + " succeeded");
         }
