@@ -170,7 +170,7 @@ public final class Tally {
 
     /**
      * Tally over {@code storage}, reporting every decision, denial and its latency per use case to
-     * {@code metrics} (such as the HTTP adapter's {@code MicrometerUseCaseMetrics} over an
+     * {@code metrics} (such as {@code MicrometerUseCaseMetrics} of {@code tally-adapters-micrometer} over an
      * embedder's {@code MeterRegistry}); installs the shipped model prices if they are missing.
      */
     public static Tally create(TallyStorage storage, Clock clock, Settings settings, UseCaseMetrics metrics) {

@@ -1,5 +1,6 @@
 package dev.tally.adapter.http;
 
+import dev.tally.adapter.micrometer.MetricLabels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;

@@ -23,8 +23,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.extension.HandleSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * How every repository reaches the database. Work on a thread that is already inside a
@@ -35,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Db {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Db.class);
+    private static final System.Logger LOG = System.getLogger(Db.class.getName());
 
     /** Tries before a transient conflict is given up on. */
     static final int ATTEMPTS = 8;
@@ -248,7 +246,8 @@ final class Db {
                         || (UNIQUE_VIOLATION.equals(state) && !uniqueRetried);
                 if (again && tries < ATTEMPTS) {
                     uniqueRetried |= UNIQUE_VIOLATION.equals(state);
-                    LOG.debug("transaction attempt {} failed with SQLState {}; running it again", tries, state);
+                    LOG.log(System.Logger.Level.DEBUG,
+                            "transaction attempt {0} failed with SQLState {1}; running it again", tries, state);
                     pause(tries);
                     continue;
                 }

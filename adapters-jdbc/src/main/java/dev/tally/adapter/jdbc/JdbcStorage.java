@@ -224,6 +224,7 @@ public final class JdbcStorage implements AutoCloseable {
     /** Flyway set up for Tally's migrations, for tools that need more than {@link #migrate}. */
     public static FluentConfiguration flyway(DataSource dataSource) {
         return Flyway.configure()
+                .loggers(QuietFlywayLog.class.getName())
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
                 .failOnMissingLocations(true);

@@ -1,4 +1,4 @@
-package dev.tally.adapter.http;
+package dev.tally.adapter.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

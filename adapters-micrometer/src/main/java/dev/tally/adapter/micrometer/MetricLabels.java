@@ -1,4 +1,4 @@
-package dev.tally.adapter.http;
+package dev.tally.adapter.micrometer;
 
 import dev.tally.domain.Refusal;
 import dev.tally.domain.plan.LimitExceeded;
@@ -12,10 +12,10 @@ import java.util.Set;
  * {@code api_calls.<call_type>} metric is {@code api_calls}. Per-metric figures are the API's to
  * tell ({@code GET …/billing}), not the monitoring's.
  */
-final class MetricLabels {
+public final class MetricLabels {
 
     /** The label of whatever is outside a set. */
-    static final String OTHER = "other";
+    public static final String OTHER = "other";
 
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
             "TRACE", "CONNECT");
@@ -29,12 +29,12 @@ final class MetricLabels {
     }
 
     /** An HTTP method, or {@code other} for any token a client made up. */
-    static String method(String method) {
+    public static String method(String method) {
         return METHODS.contains(method) ? method : OTHER;
     }
 
     /** One of Tally's own metrics, {@code api_calls} for any call type, or {@code other}. */
-    static String metric(String metric) {
+    public static String metric(String metric) {
         if (METRICS.contains(metric)) {
             return metric;
         }
@@ -42,7 +42,7 @@ final class MetricLabels {
     }
 
     /** A refusal's code, with a limit's metric named as {@link #metric} names it. */
-    static String refusal(Refusal refusal) {
+    public static String refusal(Refusal refusal) {
         if (refusal instanceof LimitExceeded exceeded) {
             return metric(exceeded.metric().value()) + "_limit_exceeded";
         }

@@ -1,4 +1,4 @@
-package dev.tally.adapter.http;
+package dev.tally.adapter.micrometer;
 
 import dev.tally.application.port.UseCaseMetrics;
 import dev.tally.domain.Refusal;
@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Tally's decisions in an embedder's Micrometer {@link MeterRegistry}, with or without the HTTP
- * server: pass it to {@code Tally.create(storage, clock, settings, new MicrometerUseCaseMetrics(registry))}.
+ * server (this artifact brings Micrometer's core and nothing else): pass it to {@code Tally.create(storage, clock, settings, new MicrometerUseCaseMetrics(registry))}.
  *
  * <ul>
  *   <li>{@code tally.use.case} (timer): every answer of a deciding use case, tagged
@@ -30,6 +30,7 @@ public final class MicrometerUseCaseMetrics implements UseCaseMetrics {
 
     private final MeterRegistry registry;
 
+    /** Tally's meters, registered in {@code registry} as decisions are made. */
     public MicrometerUseCaseMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
     }
