@@ -57,15 +57,35 @@ final class Db {
 
     private static final AtomicLong SAVEPOINTS = new AtomicLong();
 
+    /** The databases whose work joins the caller's transactions ({@link #joinCallers}). */
+    private static final Map<Jdbi, JoinedConnections> JOINING = Collections.synchronizedMap(new WeakHashMap<>());
+
     /** The databases whose writes run one at a time in this process, with the lock they take. */
     private static final Map<Jdbi, Lock> SERIALIZED = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final Jdbi jdbi;
     private final Lock writes;
+    private final JoinedConnections callers;
 
     Db(Jdbi jdbi) {
         this.jdbi = TallyJdbi.prepare(jdbi);
         this.writes = SERIALIZED.get(this.jdbi);
+        this.callers = JOINING.get(this.jdbi);
+    }
+
+    /**
+     * Makes every {@code Db} created after this call over {@code jdbi} (whose connections come
+     * from {@code callers}) join the caller's transaction whenever the calling thread has one
+     * open: its work runs on the caller's connection, once, with no retry, no write lock and no
+     * commit of its own; what it registers for after the commit runs after the caller's commit.
+     */
+    static void joinCallers(Jdbi jdbi, JoinedConnections callers) {
+        JOINING.put(jdbi, callers);
+    }
+
+    /** Whether this thread's work would now join the caller's transaction. */
+    private boolean joiningCaller() {
+        return callers != null && callers.active();
     }
 
     /**
@@ -121,6 +141,9 @@ final class Db {
         if (joined != null) {
             return work.withHandle(joined);
         }
+        if (joiningCaller()) {
+            return callers.run(() -> jdbi.withHandle(work));
+        }
         return retrying(committing -> exclusively(() -> jdbi.inTransaction(handle -> {
             T result = work.withHandle(handle);
             committing.set(true);
@@ -130,7 +153,7 @@ final class Db {
 
     /** Whether this thread has a transaction open on this database, which work would join. */
     boolean inTransactionNow() {
-        return joined() != null;
+        return joined() != null || joiningCaller();
     }
 
     /**
@@ -138,6 +161,10 @@ final class Db {
      * (an attempt run again registers its own); at once outside a transaction.
      */
     void afterCommit(Runnable action) {
+        if (joiningCaller()) {
+            callers.afterCommit(action);
+            return;
+        }
         Handle joined = joined();
         if (joined == null) {
             action.run();
@@ -149,6 +176,9 @@ final class Db {
     /** Runs a read in the current transaction, or on a handle of its own (auto-commit). */
     <T> T read(HandleCallback<T, RuntimeException> work) {
         Handle joined = joined();
+        if (joined == null && joiningCaller()) {
+            return callers.run(() -> jdbi.withHandle(work));
+        }
         return joined != null ? work.withHandle(joined) : retrying(committing -> jdbi.withHandle(work));
     }
 
@@ -172,6 +202,13 @@ final class Db {
      * this returns even when the thread is inside another transaction.
      */
     <T> T alone(HandleCallback<T, RuntimeException> work) {
+        if (callers != null) {
+            return callers.aside(() -> aloneOnOwnConnection(work));
+        }
+        return aloneOnOwnConnection(work);
+    }
+
+    private <T> T aloneOnOwnConnection(HandleCallback<T, RuntimeException> work) {
         return retrying(committing -> exclusively(() -> {
             try (Handle handle = jdbi.open()) {
                 return handle.inTransaction(h -> {

@@ -22,6 +22,7 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.ValidateResult;
+import org.jdbi.v3.core.Handles;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -84,9 +85,13 @@ public final class JdbcStorage implements AutoCloseable {
     private static final Map<String, Lock> H2_FILE_WRITES = new ConcurrentHashMap<>();
 
     private JdbcStorage(DataSource dataSource, String url, AutoCloseable owned) {
+        this(dataSource, url, owned, Jdbi.create(dataSource));
+    }
+
+    private JdbcStorage(DataSource dataSource, String url, AutoCloseable owned, Jdbi connections) {
         this.dataSource = dataSource;
         this.owned = owned;
-        this.jdbi = TallyJdbi.prepare(Jdbi.create(dataSource));
+        this.jdbi = TallyJdbi.prepare(connections);
         if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")) {
             Db.serializeWrites(jdbi, H2_FILE_WRITES.computeIfAbsent(url.split(";", 2)[0], name -> new ReentrantLock()));
         }
@@ -135,7 +140,8 @@ public final class JdbcStorage implements AutoCloseable {
      * in their URL.
      */
     public static Embedding over(DataSource dataSource) {
-        return new Embedding(Objects.requireNonNull(dataSource, "dataSource"), DEFAULT_SCHEMA, Migrations.MIGRATE);
+        return new Embedding(Objects.requireNonNull(dataSource, "dataSource"), DEFAULT_SCHEMA, Migrations.MIGRATE,
+                null);
     }
 
     /**
@@ -147,11 +153,13 @@ public final class JdbcStorage implements AutoCloseable {
         private final DataSource dataSource;
         private final String schema;
         private final Migrations migrations;
+        private final CallerTransactions callers;
 
-        private Embedding(DataSource dataSource, String schema, Migrations migrations) {
+        private Embedding(DataSource dataSource, String schema, Migrations migrations, CallerTransactions callers) {
             this.dataSource = dataSource;
             this.schema = schema;
             this.migrations = migrations;
+            this.callers = callers;
         }
 
         /**
@@ -164,12 +172,25 @@ public final class JdbcStorage implements AutoCloseable {
                 throw new IllegalArgumentException("schema must be lower-case letters, digits and underscores, "
                         + "starting with a letter or underscore, at most 63 characters: '" + schema + "'");
             }
-            return new Embedding(dataSource, schema, migrations);
+            return new Embedding(dataSource, schema, migrations, callers);
         }
 
         /** Whether opening migrates the schema (the default) or only validates it. */
         public Embedding migrations(Migrations migrations) {
-            return new Embedding(dataSource, schema, Objects.requireNonNull(migrations, "migrations"));
+            return new Embedding(dataSource, schema, Objects.requireNonNull(migrations, "migrations"), callers);
+        }
+
+        /**
+         * Tally's reads and writes join the caller's transaction whenever the calling thread has
+         * one open ({@code callers}), so that a business write and its metering commit or roll back
+         * together. What changes (docs/embedding.md): the row locks of an enforced write are held
+         * until the caller's transaction ends; the write is durable (R23) at the caller's commit,
+         * and in-process event listeners hear of it then (R78); Tally does not run a transaction
+         * again after a conflict, the caller does; writes outside a caller's transaction are as
+         * without this option. An idempotency key's claim is committed on its own, as always.
+         */
+        public Embedding joiningTransactions(CallerTransactions callers) {
+            return new Embedding(dataSource, schema, migrations, Objects.requireNonNull(callers, "callers"));
         }
 
         /**
@@ -201,7 +222,16 @@ public final class JdbcStorage implements AutoCloseable {
                             + "(migrate it, or open with Migrations.MIGRATE): " + result.getAllErrorMessages());
                 }
             }
-            return new JdbcStorage(new SchemaDataSource(dataSource, schema, postgres), url, () -> { });
+            SchemaDataSource own = new SchemaDataSource(dataSource, schema, postgres);
+            if (callers == null) {
+                return new JdbcStorage(own, url, () -> { });
+            }
+            JoinedConnections connections = new JoinedConnections(own, callers, schema, postgres);
+            Jdbi jdbi = Jdbi.create(connections);
+            // The caller's connection is in its transaction when Tally's handle on it closes.
+            jdbi.getConfig(Handles.class).setForceEndTransactions(false);
+            Db.joinCallers(jdbi, connections);
+            return new JdbcStorage(own, url, () -> { }, jdbi);
         }
 
         private static void requirePostgresMode(Connection connection) throws SQLException {

@@ -49,8 +49,8 @@ final class SchemaDataSource implements DataSource {
     private Connection inSchema(Connection connection) throws SQLException {
         String before;
         try {
-            before = current(connection);
-            use(connection, postgres ? '"' + schema + '"' : schema);
+            before = current(connection, postgres);
+            use(connection, postgres ? '"' + schema + '"' : schema, postgres, false);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
@@ -65,7 +65,7 @@ final class SchemaDataSource implements DataSource {
                         closed = true;
                         try {
                             if (!connection.isClosed()) {
-                                use(connection, before);
+                                use(connection, before, postgres, false);
                             }
                         } finally {
                             connection.close();
@@ -87,7 +87,8 @@ final class SchemaDataSource implements DataSource {
                 handler);
     }
 
-    private String current(Connection connection) throws SQLException {
+    /** The schema, or on PostgreSQL the search path, unqualified names now resolve in. */
+    static String current(Connection connection, boolean postgres) throws SQLException {
         if (!postgres) {
             return connection.getSchema();
         }
@@ -98,16 +99,21 @@ final class SchemaDataSource implements DataSource {
         }
     }
 
-    private void use(Connection connection, String value) throws SQLException {
+    /**
+     * Makes unqualified names resolve in {@code value}; {@code joined}, inside a transaction of the
+     * caller's that must not be committed here (on PostgreSQL then for that transaction only).
+     */
+    static void use(Connection connection, String value, boolean postgres, boolean joined) throws SQLException {
         if (postgres) {
-            try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('search_path', ?, false)")) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('search_path', ?, "
+                    + joined + ")")) {
                 statement.setString(1, value);
                 statement.execute();
             }
         } else {
             connection.setSchema(value);
         }
-        if (!connection.getAutoCommit()) {
+        if (!joined && !connection.getAutoCommit()) {
             connection.commit();
         }
     }

@@ -46,6 +46,14 @@ public class TallyProperties {
          */
         private Migrations migrations = Migrations.RUN;
 
+        /**
+         * Whether Tally's reads and writes join the application's Spring transaction on the same
+         * {@code DataSource} when one is open, so that a business write and its metering commit or
+         * roll back together; needs spring-jdbc. Row locks are then held until the application's
+         * commit, and a conflict is the application's to retry.
+         */
+        private boolean joinTransactions;
+
         /** The schema of Tally's tables. */
         public String getSchema() {
             return schema;
@@ -64,6 +72,16 @@ public class TallyProperties {
         /** Sets what start-up does with the schema. */
         public void setMigrations(Migrations migrations) {
             this.migrations = migrations;
+        }
+
+        /** Whether Tally joins the application's transactions. */
+        public boolean isJoinTransactions() {
+            return joinTransactions;
+        }
+
+        /** Sets whether Tally joins the application's transactions. */
+        public void setJoinTransactions(boolean joinTransactions) {
+            this.joinTransactions = joinTransactions;
         }
     }
 

@@ -183,16 +183,24 @@ class TallyAutoConfigurationTest {
 
     /** Records one export at a time, enforced, against a plan of two; returns how many were granted. */
     static int exportsUntilRefused(Tally tally) {
-        tally.plans().put(Plan.of(new PlanId("starter"), "Starter", new PlanLimits(Map.of(EXPORTS, Limit.of(2)))));
-        tally.users().put(PutUser.of(ACME, new PlanId("starter")));
+        exportsPlan(tally, 2);
         for (int i = 0; i < 5; i++) {
-            Outcome<?> outcome = tally.usage().record(
-                    new RecordUsage(ACME, List.of(UsageItem.of(EXPORTS, 1, "export-" + i)), true));
-            if (outcome.refusalAs(LimitExceeded.class).isPresent()) {
+            if (recordExport(tally, "export-" + i).refusalAs(LimitExceeded.class).isPresent()) {
                 return i;
             }
         }
         return 5;
+    }
+
+    /** Puts {@code acme} on a plan of {@code limit} exports. */
+    static void exportsPlan(Tally tally, long limit) {
+        tally.plans().put(Plan.of(new PlanId("starter"), "Starter", new PlanLimits(Map.of(EXPORTS, Limit.of(limit)))));
+        tally.users().put(PutUser.of(ACME, new PlanId("starter")));
+    }
+
+    /** One export of {@code acme}, enforced, idempotent by {@code key}. */
+    static Outcome<?> recordExport(Tally tally, String key) {
+        return tally.usage().record(new RecordUsage(ACME, List.of(UsageItem.of(EXPORTS, 1, key)), true));
     }
 
     static DataSource h2() {
