@@ -29,7 +29,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -65,10 +64,9 @@ class ReadmeEntitlementExampleTest {
         Entitlement more = tally.entitlements().check(CheckEntitlement.ofOne(acme, exports));
 
         // Work of unknown size (an LLM call): hold an estimate, then commit what it used (R71).
-        Reservation hold = tally.reservations().hold(new HoldReservation(acme, new MetricKey("tokens"),
-                BigDecimal.valueOf(4000), OptionalLong.empty(), Optional.empty())).orElseThrow();
-        tally.reservations().end(EndReservation.commit(acme, hold.id(), Optional.of(BigDecimal.valueOf(2750)),
-                Optional.empty()));
+        Reservation hold = tally.reservations().hold(HoldReservation.of(acme, new MetricKey("tokens"),
+                BigDecimal.valueOf(4000))).orElseThrow();
+        tally.reservations().end(EndReservation.commit(acme, hold.id(), BigDecimal.valueOf(2750)));
 
         // Seats are an allocation (R72): a current count; an increase is checked and recorded in one step.
         Outcome<MetricUsage> seat = tally.allocations().change(new ChangeAllocation(acme, new MetricKey("seats"),
