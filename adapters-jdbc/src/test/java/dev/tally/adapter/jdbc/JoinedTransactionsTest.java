@@ -175,7 +175,7 @@ class JoinedTransactionsTest {
     }
 
     private Tally tally(HikariDataSource pool, ThreadTransactions transactions, long limit) {
-        JdbcStorage storage = JdbcStorage.over(pool).schema(tallySchema).joiningTransactions(transactions).open();
+        JdbcStorage storage = JdbcStorage.over(pool).schema(tallySchema).joiningTransactions(transactions.joined).open();
         opened.add(storage);
         Tally tally = Tally.create(storage.ports(), Clock.systemUTC(), Tally.Settings.DEFAULTS);
         tally.plans().put(Plan.of(new PlanId("pro"), "Pro", new PlanLimits(Map.of(EXPORTS, Limit.of(limit)))));
@@ -217,62 +217,20 @@ class JoinedTransactionsTest {
         }
     }
 
-    /**
-     * An embedder's own JDBC transactions: one connection per transaction, bound to the thread
-     * while it runs, committed when the work returns and rolled back when it throws.
-     */
-    static final class ThreadTransactions implements CallerTransactions {
+    /** The application's own JDBC transactions: a connection of the pool per transaction. */
+    private static final class ThreadTransactions {
 
         private final HikariDataSource pool;
-        private final ThreadLocal<Connection> current = new ThreadLocal<>();
-        private final ThreadLocal<List<Runnable>> committed = new ThreadLocal<>();
+        private final ConnectionTransactions joined = new ConnectionTransactions();
 
         ThreadTransactions(HikariDataSource pool) {
             this.pool = pool;
         }
 
-        interface Work<T> {
-            T run(Connection connection) throws Exception;
-        }
-
-        <T> T inTransaction(Work<T> work) throws Exception {
+        <T> T inTransaction(ConnectionTransactions.Work<T> work) throws Exception {
             try (Connection connection = pool.getConnection()) {
-                connection.setAutoCommit(false);
-                current.set(connection);
-                committed.set(new ArrayList<>());
-                try {
-                    T result = work.run(connection);
-                    connection.commit();
-                    committed.get().forEach(Runnable::run);
-                    return result;
-                } catch (Exception | AssertionError e) {
-                    connection.rollback();
-                    throw e;
-                } finally {
-                    current.remove();
-                    committed.remove();
-                    connection.setAutoCommit(true);
-                }
+                return joined.inTransaction(connection, work);
             }
-        }
-
-        @Override
-        public boolean active() {
-            return current.get() != null;
-        }
-
-        @Override
-        public Connection connection() {
-            return current.get();
-        }
-
-        @Override
-        public void release(Connection connection) {
-        }
-
-        @Override
-        public void afterCommit(Runnable action) {
-            committed.get().add(action);
         }
     }
 }
