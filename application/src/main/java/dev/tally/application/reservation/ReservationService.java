@@ -1,8 +1,6 @@
 package dev.tally.application.reservation;
 
 import dev.tally.application.idempotency.IdempotentWrites;
-import dev.tally.application.port.Denied;
-import dev.tally.application.port.MetricsFull;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.usage.Metering;
@@ -58,17 +56,7 @@ public class ReservationService {
             Plan plan = accounts.planOf(user);
             Reservation hold = Reservation.hold(PREFIX + UUID.randomUUID(), command.metric(), command.quantity(), now,
                     command.ttl());
-            ReserveResult result = place(user, plan, hold);
-            if (result instanceof Denied denied && metering.expireStale(user.id(), denied)) {
-                result = place(user, plan, hold);
-            }
-            if (result instanceof Denied denied) {
-                return Outcome.refused(Metering.exceeded(denied, plan));
-            }
-            if (result instanceof MetricsFull full) {
-                return Outcome.refused(Metering.tooMany(full, plan));
-            }
-            return Outcome.done(hold);
+            return metering.place(user.id(), plan, () -> place(user, plan, hold)).map(placed -> hold);
         }, Reservation::id, id -> get(command.user(), id));
     }
 

@@ -2,7 +2,6 @@ package dev.tally.application.run;
 
 import dev.tally.application.event.EventRecorder;
 import dev.tally.application.idempotency.IdempotentWrites;
-import dev.tally.application.port.Denied;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.ReportRunRepository;
 import dev.tally.application.port.ReserveResult;
@@ -101,14 +100,12 @@ public class ReportRunService {
             Plan plan = accounts.planOf(user);
             ReportRun run = ReportRun.start(UUID.randomUUID().toString(), user.id(), command.repositoryId(),
                     command.configurationId(), now);
-            // A refusal first sweeps runs past their timeout (see start), which ends their holds too.
-            ReserveResult reserved = hold(user, plan, run);
-            if (reserved instanceof Denied denied) {
-                events.limitDenied(user.id(), denied);
-                return Outcome.refused(Metering.exceeded(denied, plan));
-            }
-            runs.insert(run);
-            return Outcome.done(run);
+            // A run's hold ends with the run: a refusal sweeps runs past their timeout, in transactions
+            // of their own, and starts again (see starting).
+            return metering.place(user.id(), plan, () -> hold(user, plan, run), denied -> false).map(held -> {
+                runs.insert(run);
+                return run;
+            });
         }, ReportRun::id, id -> get(command.user(), id));
     }
 

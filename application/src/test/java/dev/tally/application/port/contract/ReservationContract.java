@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tally.application.ManualClock;
 import dev.tally.application.Tally;
 import dev.tally.application.entitlement.CheckEntitlement;
+import dev.tally.application.event.EventPage;
+import dev.tally.application.event.ListEvents;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.application.reservation.EndReservation;
 import dev.tally.application.reservation.HoldReservation;
@@ -19,6 +21,7 @@ import dev.tally.application.usage.UsageItem;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.PutUser;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.event.EventType;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.LimitExceeded;
 import dev.tally.domain.plan.MetricKey;
@@ -138,6 +141,20 @@ public abstract class ReservationContract {
             assertThat(denial.requested()).isEqualByComparingTo("301");
         });
         assertTokens("0", "700");
+    }
+
+    @Test
+    void R71_R75_a_refused_hold_records_its_limit_denied_event_once() {
+        held(700);
+
+        assertThat(hold(301, null, null)).isInstanceOf(Outcome.Refused.class);
+        assertThat(hold(302, null, null)).isInstanceOf(Outcome.Refused.class);
+
+        EventPage denials = tally.events().list(new ListEvents(Optional.of(user),
+                Optional.of(EventType.USAGE_LIMIT_DENIED), 10, Optional.empty()));
+        assertThat(denials.events()).hasSize(1);
+        assertThat(denials.events().get(0).data()).startsWith("{\"metric\":\"tokens\",\"used\":0,"
+                + "\"reserved\":700,\"requested\":301,\"limit\":1000,");
     }
 
     @Test
