@@ -10,6 +10,7 @@ import dev.tally.application.port.ReconcileReport;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.Admission;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricBound;
 import dev.tally.domain.plan.MetricKey;
@@ -200,12 +201,12 @@ public final class JdbiUsageLedger implements UsageLedger {
         List<Denied> denials = new ArrayList<>();
         for (Map.Entry<Rollup, BigDecimal> request : requested.entrySet()) {
             Rollup rollup = request.getKey();
-            Limit limit = enforce.getOrDefault(rollup.metric(), Limit.unlimited());
             BigDecimal quantity = request.getValue();
+            Admission admission = enforce.getOrDefault(rollup.metric(), Limit.unlimited()).admission(quantity);
             UsedAfter usedAfter = watch.contains(rollup.metric())
                     ? used -> report.accept(new AppendResult.Raised(rollup.metric(), rollup.period(), quantity, used))
                     : null;
-            add(writes, user, rollup, quantity, limit, false, usedAfter, () -> undo.created(rollup))
+            add(writes, user, rollup, admission, false, usedAfter, () -> undo.created(rollup))
                     .ifPresentOrElse(denials::add, () -> undo.raised(rollup, quantity));
         }
         if (denials.isEmpty()) {
@@ -322,18 +323,19 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     /**
-     * Adds {@code quantity} to the used (or reserved) quantity of one rollup, within
-     * {@code limit}: one conditional write, preceded by creating the row only when it is missing
+     * Adds the requested quantity to the used (or reserved) quantity of one rollup, within the
+     * ceiling of its {@code admission}: one conditional write, preceded by creating the row only when it is missing
      * (then told to {@code created}, whether the write is refused or not). With {@code usedAfter},
      * the write also returns the row's new used (R75): no other statement.
      */
-    private static Optional<Denied> add(LedgerWrites writes, UserId user, Rollup rollup, BigDecimal quantity,
-                                        Limit limit, boolean reserve, UsedAfter usedAfter, Runnable created) {
+    private static Optional<Denied> add(LedgerWrites writes, UserId user, Rollup rollup, Admission admission,
+                                        boolean reserve, UsedAfter usedAfter, Runnable created) {
         String u = user.value();
         Instant start = rollup.period().start();
         Instant end = rollup.period().end();
         String metric = rollup.metric().value();
-        Optional<BigDecimal> max = limit.max();
+        BigDecimal quantity = admission.requested();
+        Optional<BigDecimal> max = admission.ceiling();
         IntSupplier write = () -> {
             if (usedAfter != null && !reserve) {
                 Optional<BigDecimal> used = max.isEmpty() ? writes.addUsedReturning(u, start, end, metric, quantity)
@@ -363,7 +365,7 @@ public final class JdbiUsageLedger implements UsageLedger {
                         metric)
                 .map(row -> new UsageTotals(row.used(), row.reserved()))
                 .orElse(UsageTotals.ZERO);
-        return Optional.of(new Denied(rollup.metric(), rollup.period(), current, quantity, max.orElseThrow()));
+        return Optional.of(Denied.of(rollup.metric(), rollup.period(), current, admission));
     }
 
     @Override
@@ -426,7 +428,7 @@ public final class JdbiUsageLedger implements UsageLedger {
             LedgerWrites writes = new LedgerWrites(handle);
             Rollup rollup = Rollup.of(metric, period);
             Undo undo = new Undo(user);
-            Optional<ReserveResult> refused = add(writes, user, rollup, quantity, limit, true, null,
+            Optional<ReserveResult> refused = add(writes, user, rollup, limit.admission(quantity), true, null,
                     () -> undo.created(rollup)).<ReserveResult>map(denied -> denied)
                     .or(() -> countCreated(writes, user, undo.created().isEmpty() ? List.of()
                             : List.of(new MetricsFull.Added(metric, period)), bound));

@@ -26,7 +26,8 @@ final class LedgerWrites {
             + "(user_id, period_start, period_end, metric, used, reserved) VALUES (?, ?, ?, ?, 0, 0) "
             + "ON CONFLICT DO NOTHING";
     private static final String ROLLUP = " WHERE user_id = ? AND period_start = ? AND period_end = ? AND metric = ?";
-    private static final String WITHIN = " AND used + reserved + ? <= ?";
+    /** The condition of an {@link dev.tally.domain.plan.Admission}: what is held stays within its ceiling. */
+    private static final String WITHIN = " AND used + reserved <= ?";
     private static final String ADD_USED = "UPDATE usage_rollups SET used = used + ?" + ROLLUP;
     private static final String ADD_RESERVED = "UPDATE usage_rollups SET reserved = reserved + ?" + ROLLUP;
     private static final String DELETE_ROLLUP = "DELETE FROM usage_rollups" + ROLLUP;
@@ -105,9 +106,13 @@ final class LedgerWrites {
         return Jdbc.update(handle, ADD_USED, quantity, user, start, end, metric);
     }
 
-    /** The conditional write of check-and-record (R13): 0 rows means no row, or no room. */
-    int addUsedWithin(String user, Instant start, Instant end, String metric, BigDecimal quantity, BigDecimal limit) {
-        return Jdbc.update(handle, ADD_USED + WITHIN, quantity, user, start, end, metric, quantity, limit);
+    /**
+     * The conditional write of check-and-record (R13), within the {@code ceiling} of the request's
+     * admission: 0 rows means no row, or no room.
+     */
+    int addUsedWithin(String user, Instant start, Instant end, String metric, BigDecimal quantity,
+                      BigDecimal ceiling) {
+        return Jdbc.update(handle, ADD_USED + WITHIN, quantity, user, start, end, metric, ceiling);
     }
 
     /** {@link #addUsed}, returning the rollup's new used (R75); empty when there is no row. */
@@ -118,9 +123,8 @@ final class LedgerWrites {
 
     /** {@link #addUsedWithin}, returning the rollup's new used; empty when there is no row or no room. */
     Optional<BigDecimal> addUsedWithinReturning(String user, Instant start, Instant end, String metric,
-                                                BigDecimal quantity, BigDecimal limit) {
-        return Jdbc.updateReturning(handle, ADD_USED + WITHIN, "used", quantity, user, start, end, metric,
-                quantity, limit);
+                                                BigDecimal quantity, BigDecimal ceiling) {
+        return Jdbc.updateReturning(handle, ADD_USED + WITHIN, "used", quantity, user, start, end, metric, ceiling);
     }
 
     int addReserved(String user, Instant start, Instant end, String metric, BigDecimal quantity) {
@@ -128,7 +132,7 @@ final class LedgerWrites {
     }
 
     int addReservedWithin(String user, Instant start, Instant end, String metric, BigDecimal quantity,
-                          BigDecimal limit) {
-        return Jdbc.update(handle, ADD_RESERVED + WITHIN, quantity, user, start, end, metric, quantity, limit);
+                          BigDecimal ceiling) {
+        return Jdbc.update(handle, ADD_RESERVED + WITHIN, quantity, user, start, end, metric, ceiling);
     }
 }

@@ -10,6 +10,7 @@ import dev.tally.application.port.ReconcileReport;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.Admission;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricBound;
 import dev.tally.domain.plan.MetricKey;
@@ -81,9 +82,9 @@ public final class InMemoryUsageLedger implements UsageLedger {
                 Limit limit = enforce.get(request.getKey().metric());
                 if (limit != null) {
                     UsageTotals current = ledger.rollups.getOrDefault(request.getKey(), new Rollup()).totals();
-                    if (!limit.admits(current.used().add(current.reserved()).add(request.getValue()))) {
-                        denials.add(new Denied(request.getKey().metric(), request.getKey().period(), current,
-                                request.getValue(), limit.max().orElseThrow()));
+                    Admission admission = limit.admission(request.getValue());
+                    if (!admission.admits(current.used(), current.reserved())) {
+                        denials.add(Denied.of(request.getKey().metric(), request.getKey().period(), current, admission));
                     }
                 }
             }
@@ -182,8 +183,9 @@ public final class InMemoryUsageLedger implements UsageLedger {
             }
             RollupKey key = RollupKey.of(metric, period);
             UsageTotals current = ledger.rollups.getOrDefault(key, new Rollup()).totals();
-            if (!limit.admits(current.used().add(current.reserved()).add(quantity))) {
-                return new Denied(metric, period, current, quantity, limit.max().orElseThrow());
+            Admission admission = limit.admission(quantity);
+            if (!admission.admits(current.used(), current.reserved())) {
+                return Denied.of(metric, period, current, admission);
             }
             if (!ledger.rollups.containsKey(key)) {
                 Optional<MetricsFull> full = MetricsFull.firstRefused(List.of(new MetricsFull.Added(metric, period)),

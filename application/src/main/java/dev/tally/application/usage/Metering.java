@@ -12,6 +12,7 @@ import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.LimitDecision;
 import dev.tally.domain.plan.LimitExceeded;
 import dev.tally.domain.plan.MetricBound;
 import dev.tally.domain.plan.MetricKey;
@@ -177,10 +178,14 @@ public class Metering {
                 full.period().resetsAt());
     }
 
-    /** The denial a client sees for a refused check-and-record (R12). */
+    /** The denial a client sees for a refused check-and-record (R12), as the plan decides it. */
     private static LimitExceeded exceeded(Denied denied, Plan plan) {
-        return new LimitExceeded(denied.metric(), denied.current().used(), denied.current().reserved(), denied.limit(),
-                denied.requested(), plan.id(), denied.period().resetsAt());
+        LimitDecision decision = plan.decide(denied.metric(), denied.current().used(), denied.current().reserved(),
+                denied.requested(), denied.period());
+        if (decision instanceof LimitExceeded exceeded) {
+            return exceeded;
+        }
+        throw new IllegalStateException("the ledger refused " + denied + " which the plan " + plan.id() + " admits");
     }
 
     /** Every metric of the plan and every metric with usage or a reservation in {@code period}, by name. */
