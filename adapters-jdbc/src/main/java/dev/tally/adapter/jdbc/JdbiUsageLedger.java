@@ -1,6 +1,8 @@
 package dev.tally.adapter.jdbc;
 
 import dev.tally.application.port.AppendResult;
+import dev.tally.application.port.BatchPlan;
+import dev.tally.application.port.BatchPlan.Rollup;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.MetricsFull;
 import dev.tally.application.port.PeriodRecord;
@@ -79,74 +81,21 @@ public final class JdbiUsageLedger implements UsageLedger {
      */
     private static AppendResult appendIn(LedgerWrites writes, UserId user, List<PeriodRecord> records,
                                          Map<MetricKey, Limit> enforce, Set<MetricKey> watch, MetricBound bound) {
-        Batch batch = Batch.dedupe(records);
-        Filed filed = insertFacts(writes, user, batch.candidates());
+        BatchPlan plan = BatchPlan.of(records, enforce, watch);
+        Filed filed = insertFacts(writes, user, plan.candidates());
         List<AppendResult.Raised> raised = new ArrayList<>();
         Undo undo = new Undo(user);
-        Optional<AppendResult> refused = reusedKey(writes, user, batch, filed.repeated())
-                .or(() -> raiseRollups(writes, user, batch, filed.fresh(), enforce, watch, raised::add, undo))
-                .or(() -> countCreated(writes, user, batch.inRequestOrder(filed.fresh()), undo.created(), bound));
+        Optional<AppendResult> refused = plan.reused(filed.repeated(), entry -> storedFingerprint(writes, user, entry))
+                .map(AppendResult.class::cast)
+                .or(() -> raiseRollups(writes, user, plan, filed.fresh(), raised::add, undo))
+                .or(() -> countCreated(writes, user, plan.added(filed.fresh(), undo.created()::contains), bound));
         if (refused.isPresent()) {
             undo.apply(writes);
             deleteFacts(writes, user, filed.fresh());
             return refused.get();
         }
         // No key is reused, so every fact already stored is a duplicate.
-        return new AppendResult.Appended(filed.fresh().size(), batch.duplicates() + filed.repeated().size(), raised);
-    }
-
-    /**
-     * A request's records with one fact per key, sorted by key so that two batches sharing keys
-     * take their locks in the same order. A later record under a key already in the request is a
-     * repeat, or a reuse when its payload differs.
-     *
-     * @param firstIndex where each key first appears, in request order
-     */
-    private record Batch(List<PeriodRecord> candidates, Map<String, Integer> firstIndex, Reuse reuse,
-                         int duplicates) {
-
-        static Batch dedupe(List<PeriodRecord> records) {
-            Map<String, PeriodRecord> byKey = new TreeMap<>();
-            Map<String, Integer> firstIndex = new HashMap<>();
-            Reuse reuse = Reuse.NONE;
-            int duplicates = 0;
-            for (int i = 0; i < records.size(); i++) {
-                PeriodRecord entry = records.get(i);
-                PeriodRecord first = byKey.putIfAbsent(key(entry), entry);
-                if (first == null) {
-                    firstIndex.put(key(entry), i);
-                } else if (!first.fingerprint().equals(entry.fingerprint())) {
-                    reuse = reuse.earliest(i, entry.record().idempotencyKey());
-                } else {
-                    duplicates++;
-                }
-            }
-            return new Batch(List.copyOf(byKey.values()), firstIndex, reuse, duplicates);
-        }
-
-        int indexOf(PeriodRecord entry) {
-            return firstIndex.get(key(entry));
-        }
-
-        /** {@code facts} in the order the request sent them. */
-        List<PeriodRecord> inRequestOrder(List<PeriodRecord> facts) {
-            List<PeriodRecord> sent = new ArrayList<>(facts);
-            sent.sort(Comparator.comparingInt(this::indexOf));
-            return sent;
-        }
-
-        private static String key(PeriodRecord entry) {
-            return entry.record().idempotencyKey().value();
-        }
-    }
-
-    /** The reused key met first in request order, if any. */
-    private record Reuse(int index, IdempotencyKey key) {
-        static final Reuse NONE = new Reuse(Integer.MAX_VALUE, null);
-
-        Reuse earliest(int at, IdempotencyKey reused) {
-            return at < index ? new Reuse(at, reused) : this;
-        }
+        return plan.appended(filed.fresh().size(), filed.repeated().size(), raised);
     }
 
     /** What an insert of facts did: stored them now, or met their keys stored already. */
@@ -164,75 +113,34 @@ public final class JdbiUsageLedger implements UsageLedger {
         return new Filed(fresh, repeated);
     }
 
-    /**
-     * Refuses the request when a key is reused, within it or against a fact stored before (R20):
-     * the reuse met first in request order.
-     */
-    private static Optional<AppendResult> reusedKey(LedgerWrites writes, UserId user, Batch batch,
-                                                    List<PeriodRecord> repeated) {
-        Reuse reuse = batch.reuse();
-        for (PeriodRecord entry : repeated) {
-            IdempotencyKey key = entry.record().idempotencyKey();
-            // Absent only while the transaction that stored it is undecided: run this one again.
-            String stored = writes.storedFingerprint(user.value(), key.value()).orElseThrow(() ->
-                    new Db.Conflict("fact " + key + " of " + user + " is being written"));
-            if (!stored.equals(entry.fingerprint())) {
-                reuse = reuse.earliest(batch.indexOf(entry), key);
-            }
-        }
-        return Optional.ofNullable(reuse.key()).map(AppendResult.KeyReused::new);
+    /** The fingerprint stored under the key of {@code entry}, which another transaction stored. */
+    private static String storedFingerprint(LedgerWrites writes, UserId user, PeriodRecord entry) {
+        IdempotencyKey key = entry.record().idempotencyKey();
+        // Absent only while the transaction that stored it is undecided: run this one again.
+        return writes.storedFingerprint(user.value(), key.value()).orElseThrow(() ->
+                new Db.Conflict("fact " + key + " of " + user + " is being written"));
     }
 
     /**
-     * Raises the rollup of each (metric, period) of the new facts by their sum, in rollup order,
-     * each within its limit, reporting the new used of those of watched metrics; {@code undo}
-     * learns each raise and each rollup created. When one has no room, refuses with the denial of
-     * the record met first in request order (R13).
+     * Raises the rollups of the new facts as the plan says, in lock order, each by one conditional
+     * write within its admission, reporting the new used of watched ones; {@code undo} learns each
+     * raise and each rollup created. When one has no room, refuses with the denial every storage
+     * reports (R13).
      */
-    private static Optional<AppendResult> raiseRollups(LedgerWrites writes, UserId user, Batch batch,
-                                                       List<PeriodRecord> fresh, Map<MetricKey, Limit> enforce,
-                                                       Set<MetricKey> watch, Consumer<AppendResult.Raised> report,
+    private static Optional<AppendResult> raiseRollups(LedgerWrites writes, UserId user, BatchPlan plan,
+                                                       List<PeriodRecord> fresh, Consumer<AppendResult.Raised> report,
                                                        Undo undo) {
-        Map<Rollup, BigDecimal> requested = new TreeMap<>();
-        for (PeriodRecord entry : fresh) {
-            requested.merge(Rollup.of(entry.record().metric(), entry.period()), entry.record().quantity(),
-                    BigDecimal::add);
-        }
         List<Denied> denials = new ArrayList<>();
-        for (Map.Entry<Rollup, BigDecimal> request : requested.entrySet()) {
-            Rollup rollup = request.getKey();
-            BigDecimal quantity = request.getValue();
-            Admission admission = enforce.getOrDefault(rollup.metric(), Limit.unlimited()).admission(quantity);
-            UsedAfter usedAfter = watch.contains(rollup.metric())
-                    ? used -> report.accept(new AppendResult.Raised(rollup.metric(), rollup.period(), quantity, used))
-                    : null;
-            add(writes, user, rollup, admission, false, usedAfter, () -> undo.created(rollup))
-                    .ifPresentOrElse(denials::add, () -> undo.raised(rollup, quantity));
+        for (BatchPlan.Raise raise : plan.raises(fresh)) {
+            Rollup rollup = raise.rollup();
+            UsedAfter usedAfter = raise.watched() ? used -> report.accept(raise.raised(used)) : null;
+            add(writes, user, rollup, raise.admission(), false, usedAfter, () -> undo.created(rollup))
+                    .ifPresentOrElse(denials::add, () -> undo.raised(rollup, raise.quantity()));
         }
         if (denials.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Denied.firstOffending(batch.inRequestOrder(fresh), denials));
-    }
-
-    /**
-     * Counts the rollups a write created in their periods' counts, within {@code bound} (R67).
-     *
-     * @param sent the write's new facts in request order
-     */
-    private static Optional<AppendResult> countCreated(LedgerWrites writes, UserId user, List<PeriodRecord> sent,
-                                                       Set<Rollup> created, MetricBound bound) {
-        if (created.isEmpty()) {
-            return Optional.empty();
-        }
-        List<MetricsFull.Added> added = new ArrayList<>();
-        for (PeriodRecord entry : sent) {
-            MetricsFull.Added rollup = new MetricsFull.Added(entry.record().metric(), entry.period());
-            if (created.contains(Rollup.of(rollup.metric(), rollup.period())) && !added.contains(rollup)) {
-                added.add(rollup);
-            }
-        }
-        return countCreated(writes, user, added, bound).map(full -> full);
+        return Optional.of(plan.firstOffending(fresh, denials));
     }
 
     /**
@@ -361,10 +269,12 @@ public final class JdbiUsageLedger implements UsageLedger {
         if (write.getAsInt() == 1) {
             return Optional.empty();
         }
-        UsageTotals current = Jdbc.first(writes.handle(), UsageReadDao.ROLLUP, UsageDao.RollupRow::map, u, start, end,
-                        metric)
-                .map(row -> new UsageTotals(row.used(), row.reserved()))
-                .orElse(UsageTotals.ZERO);
+        // Refused: read the row locked, so that the denial reports what refused it. A release that
+        // committed in between may have made room, which the write, under the lock, then takes.
+        UsageTotals current = writes.lockedRollup(u, start, end, metric);
+        if (admission.admits(current.used(), current.reserved()) && write.getAsInt() == 1) {
+            return Optional.empty();
+        }
         return Optional.of(Denied.of(rollup.metric(), rollup.period(), current, admission));
     }
 
@@ -426,7 +336,7 @@ public final class JdbiUsageLedger implements UsageLedger {
             UsageDao dao = Db.attach(handle, UsageDao.class);
             String u = user.value();
             LedgerWrites writes = new LedgerWrites(handle);
-            Rollup rollup = Rollup.of(metric, period);
+            Rollup rollup = new Rollup(metric, period);
             Undo undo = new Undo(user);
             Optional<ReserveResult> refused = add(writes, user, rollup, limit.admission(quantity), true, null,
                     () -> undo.created(rollup)).<ReserveResult>map(denied -> denied)
@@ -633,24 +543,6 @@ public final class JdbiUsageLedger implements UsageLedger {
     /** Periods in the order their rows are locked: by start, then end. */
     private static final Comparator<BillingPeriod> PERIOD_ORDER = Comparator.comparing(BillingPeriod::start)
             .thenComparing(BillingPeriod::end);
-
-    /** A rollup's key within one user, ordered so concurrent writers lock rows in one order. */
-    private record Rollup(MetricKey metric, BillingPeriod period) implements Comparable<Rollup> {
-
-        private static final Comparator<Rollup> ORDER = Comparator
-                .comparing((Rollup r) -> r.period().start())
-                .thenComparing(r -> r.period().end())
-                .thenComparing(Rollup::metric);
-
-        static Rollup of(MetricKey metric, BillingPeriod period) {
-            return new Rollup(metric, period);
-        }
-
-        @Override
-        public int compareTo(Rollup other) {
-            return ORDER.compare(this, other);
-        }
-    }
 
     /** Collects the filings whose period changes and writes them in batches. */
     private static final class Refiling {

@@ -1,5 +1,6 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.domain.usage.UsageTotals;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -71,6 +72,14 @@ final class LedgerWrites {
      */
     boolean ensureRollup(String user, Instant start, Instant end, String metric) {
         return Jdbc.update(handle, ENSURE_ROLLUP, user, start, end, metric) == 1;
+    }
+
+    /** Used and reserved of a rollup row, locked until the transaction ends; zero when there is no row. */
+    UsageTotals lockedRollup(String user, Instant start, Instant end, String metric) {
+        return Jdbc.first(handle, UsageReadDao.ROLLUP + " FOR UPDATE", UsageDao.RollupRow::map, user, start, end,
+                        metric)
+                .map(row -> new UsageTotals(row.used(), row.reserved()))
+                .orElse(UsageTotals.ZERO);
     }
 
     /** Deletes a rollup row this transaction created, taking back a refused write. */
