@@ -317,21 +317,8 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     @Override
-    public ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
-                                 BillingPeriod period, Limit limit) {
-        return holdUntil(user, reservationId, metric, quantity, at, Optional.empty(), period, limit,
-                MetricBound.unbounded());
-    }
-
-    @Override
     public ReserveResult hold(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
                               Instant expiresAt, BillingPeriod period, Limit limit, MetricBound bound) {
-        return holdUntil(user, reservationId, metric, quantity, at, Optional.of(expiresAt), period, limit, bound);
-    }
-
-    private ReserveResult holdUntil(UserId user, String reservationId, MetricKey metric, BigDecimal quantity,
-                                    Instant at, Optional<Instant> expiresAt, BillingPeriod period, Limit limit,
-                                    MetricBound bound) {
         return db.inTransaction(handle -> {
             UsageDao dao = Db.attach(handle, UsageDao.class);
             String u = user.value();
@@ -352,10 +339,7 @@ public final class JdbiUsageLedger implements UsageLedger {
                     period.end()) == 0) {
                 throw new IllegalStateException("reservation " + reservationId + " is already held");
             }
-            if (expiresAt.isPresent() || !inserted) {
-                Db.attach(handle, ReservationDao.class).expiresAt(u, reservationId,
-                        expiresAt.map(Instants::toNanos).orElse(null));
-            }
+            Db.attach(handle, ReservationDao.class).expiresAt(u, reservationId, Instants.toNanos(expiresAt));
             return new ReserveResult.Reserved();
         });
     }
@@ -366,19 +350,20 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     @Override
-    public boolean commit(UserId user, String reservationId, BigDecimal quantity, String idempotencyKey,
-                          Instant now) {
+    public Optional<AppendResult.Raised> commit(UserId user, String reservationId, BigDecimal quantity,
+                                                String idempotencyKey, Instant now) {
         return db.inTransaction(handle -> {
             UsageDao dao = Db.attach(handle, UsageDao.class);
             String u = user.value();
             if (Db.attach(handle, ReservationDao.class).endLive(u, reservationId, "consumed", quantity, now) == 0) {
-                return false;
+                return Optional.empty();
             }
             UsageDao.ReservationRow held = dao.reservation(u, reservationId).orElseThrow();
+            BillingPeriod period = new BillingPeriod(held.periodStart(), held.periodEnd());
+            MetricKey metric = new MetricKey(held.metric());
             if (quantity.signum() > 0) {
-                UsageRecord record = new UsageRecord(user, new MetricKey(held.metric()), quantity, held.reservedAt(),
+                UsageRecord record = new UsageRecord(user, metric, quantity, held.reservedAt(),
                         new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
-                BillingPeriod period = new BillingPeriod(held.periodStart(), held.periodEnd());
                 if (insertFacts(new LedgerWrites(handle), user, List.of(new PeriodRecord(record, period))).fresh()
                         .isEmpty()) {
                     throw new IllegalStateException("usage of " + user + " already has idempotency key "
@@ -386,7 +371,10 @@ public final class JdbiUsageLedger implements UsageLedger {
                 }
             }
             dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), quantity);
-            return true;
+            // This transaction holds the rollup's row lock since the update: the used read is the one it left.
+            BigDecimal used = Jdbc.first(handle, UsageReadDao.ROLLUP, UsageDao.RollupRow::map, u, held.periodStart(),
+                    held.periodEnd(), held.metric()).orElseThrow().used();
+            return Optional.of(new AppendResult.Raised(metric, period, quantity, used));
         });
     }
 
@@ -428,43 +416,6 @@ public final class JdbiUsageLedger implements UsageLedger {
                         .expired(user.value(), period.start(), period.end(), now))
                 .forEach(row -> expired.put(new MetricKey(row.metric()), row.quantity()));
         return expired;
-    }
-
-    @Override
-    public void release(UserId user, String reservationId) {
-        db.inTransaction(handle -> {
-            UsageDao dao = Db.attach(handle, UsageDao.class);
-            if (dao.endReservation(user.value(), reservationId, "released") == 1) {
-                UsageDao.ReservationRow held = dao.reservation(user.value(), reservationId).orElseThrow();
-                dao.moveReserved(user.value(), held.periodStart(), held.periodEnd(), held.metric(), held.quantity(),
-                        BigDecimal.ZERO);
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public Optional<AppendResult.Raised> consumeReporting(UserId user, String reservationId, String idempotencyKey) {
-        return db.inTransaction(handle -> {
-            UsageDao dao = Db.attach(handle, UsageDao.class);
-            String u = user.value();
-            if (dao.endReservation(u, reservationId, "consumed") == 0) {
-                return Optional.empty();
-            }
-            UsageDao.ReservationRow held = dao.reservation(u, reservationId).orElseThrow();
-            UsageRecord record = new UsageRecord(user, new MetricKey(held.metric()), held.quantity(), held.reservedAt(),
-                    new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
-            BillingPeriod period = new BillingPeriod(held.periodStart(), held.periodEnd());
-            if (insertFacts(new LedgerWrites(handle), user, List.of(new PeriodRecord(record, period))).fresh()
-                        .isEmpty()) {
-                throw new IllegalStateException("usage of " + user + " already has idempotency key " + idempotencyKey);
-            }
-            dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), held.quantity());
-            // This transaction holds the rollup's row lock since the update: the used read is the one it left.
-            BigDecimal used = Jdbc.first(handle, UsageReadDao.ROLLUP, UsageDao.RollupRow::map, u, held.periodStart(),
-                    held.periodEnd(), held.metric()).orElseThrow().used();
-            return Optional.of(new AppendResult.Raised(record.metric(), period, held.quantity(), used));
-        });
     }
 
     @Override

@@ -183,11 +183,6 @@ interface UsageDao extends SqlObject {
     int reuseReservation(String user, String id, String metric, BigDecimal quantity, Instant at, Instant start,
                          Instant end);
 
-    /** Ends a held reservation; 0 rows means it was not held (any more). */
-    @SqlUpdate("UPDATE usage_reservations SET state = :state "
-            + "WHERE user_id = :user AND reservation_id = :id AND state = 'held'")
-    int endReservation(String user, String id, String state);
-
     @SqlQuery("SELECT metric, quantity, reserved_at, period_start, period_end FROM usage_reservations "
             + "WHERE user_id = :user AND reservation_id = :id")
     Optional<ReservationRow> reservation(String user, String id);

@@ -175,7 +175,8 @@ class MigrationTest {
             assertThat(latest.ports().usage().totals(user, MetricKey.RUNS, MARCH).reserved()).isEqualByComparingTo("1");
             assertThat(latest.ports().idempotency().claim(user, new IdempotencyKey("grant-1"), "fp", created))
                     .isEqualTo(new IdempotencyStore.Replay("tx-1"));
-            assertThat(latest.ports().usage().consume(user, "run-1", "run:run-1")).isTrue();
+            assertThat(latest.ports().usage().commit(user, "run-1", BigDecimal.ONE, "run:run-1", MARCH.start()))
+                    .isPresent();
             assertThat(latest.ports().usage().append(user, List.of(usage(user, new MetricKey("exports"), "1", "c",
                     MARCH, 3)), Map.of(), Set.of(), new MetricBound(2, Set.of())))
                     .as("the period's two metrics are counted").isInstanceOf(MetricsFull.class);

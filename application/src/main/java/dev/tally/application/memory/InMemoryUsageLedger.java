@@ -148,12 +148,6 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
-    public ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
-                                 BillingPeriod period, Limit limit) {
-        return hold(user, reservationId, metric, quantity, at, Instant.MAX, period, limit);
-    }
-
-    @Override
     public ReserveResult hold(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
                               Instant expiresAt, BillingPeriod period, Limit limit, MetricBound bound) {
         UserLedger ledger = ledger(user);
@@ -195,14 +189,6 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
-    public void release(UserId user, String reservationId) {
-        UserLedger ledger = ledger(user);
-        synchronized (ledger) {
-            ledger.end(reservationId, ReservationState.RELEASED, BigDecimal.ZERO, null);
-        }
-    }
-
-    @Override
     public boolean release(UserId user, String reservationId, Instant now) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
@@ -212,27 +198,17 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
-    public Optional<AppendResult.Raised> consumeReporting(UserId user, String reservationId, String idempotencyKey) {
+    public Optional<AppendResult.Raised> commit(UserId user, String reservationId, BigDecimal quantity,
+                                                String idempotencyKey, Instant now) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             Held held = ledger.reservations.get(reservationId);
-            if (held == null || !ledger.end(reservationId, ReservationState.COMMITTED, held.quantity,
-                    fact(user, reservationId, held, held.quantity, idempotencyKey))) {
+            if (!ledger.heldAt(reservationId, now) || !ledger.end(reservationId, ReservationState.COMMITTED, quantity,
+                    quantity.signum() == 0 ? null : fact(user, reservationId, held, quantity, idempotencyKey))) {
                 return Optional.empty();
             }
-            return Optional.of(new AppendResult.Raised(held.metric, held.period, held.quantity,
+            return Optional.of(new AppendResult.Raised(held.metric, held.period, quantity,
                     ledger.rollup(new BatchPlan.Rollup(held.metric, held.period)).used));
-        }
-    }
-
-    @Override
-    public boolean commit(UserId user, String reservationId, BigDecimal quantity, String idempotencyKey,
-                          Instant now) {
-        UserLedger ledger = ledger(user);
-        synchronized (ledger) {
-            Held held = ledger.reservations.get(reservationId);
-            return ledger.heldAt(reservationId, now) && ledger.end(reservationId, ReservationState.COMMITTED, quantity,
-                    quantity.signum() == 0 ? null : fact(user, reservationId, held, quantity, idempotencyKey));
         }
     }
 
@@ -359,7 +335,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
     private record Fact(UsageRecord record, String fingerprint, BillingPeriod period) {
     }
 
-    /** A reservation still held; {@code expiresAt} is {@link Instant#MAX} for one that never expires (a run's). */
+    /** A hold not yet ended. */
     private record Held(MetricKey metric, BigDecimal quantity, Instant at, Instant expiresAt, BillingPeriod period) {
 
         Reservation as(String id, ReservationState state, Optional<BigDecimal> committed) {

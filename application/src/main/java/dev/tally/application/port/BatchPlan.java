@@ -20,7 +20,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * What one {@link UsageLedger#append} asks of a ledger, worked out once for every storage (R12,
+ * What one {@link UsageFacts#append} asks of a ledger, worked out once for every storage (R12,
  * R13, R20, R67, R75). From the request alone: one record per idempotency key, in the order rows
  * are locked (by key), later records under a key being duplicates or a reused key. From the
  * records a storage finds new: their sums per rollup, in the order rollups are locked, each with

@@ -77,7 +77,7 @@ public class ReservationService {
             Reservation ended = command.commit() ? held.commit(command.quantity(), now) : held.release(now);
             boolean done = command.commit()
                     ? ledger.commit(command.user(), held.id(), ended.committedQuantity().orElseThrow(),
-                            "reservation:" + held.id(), now)
+                            "reservation:" + held.id(), now).isPresent()
                     : ledger.release(command.user(), held.id(), now);
             if (!done) {
                 // Ended by a concurrent request in between: refuse as its state now says (409).

@@ -192,8 +192,9 @@ public class ReportRunService {
         events.runCompleted(ended.user(), Event.runKey(ended.id()), fresh -> Event.runCompleted(fresh.id(), fresh.at(),
                 ended.user(), ended.id(), ended.status().wireName(), ended.costUsd(), ended.errorCode().orElse(null)));
         if (ended.status() == RunStatus.SUCCEEDED) {
-            Optional<AppendResult.Raised> consumed = ledger.consumeReporting(ended.user(), ended.id(),
-                    "run:" + ended.id());
+            // Committed as of the run's start: its success counts its hold, expired or not, unless ended.
+            Optional<AppendResult.Raised> consumed = ledger.commit(ended.user(), ended.id(), BigDecimal.ONE,
+                    "run:" + ended.id(), ended.startedAt());
             if (consumed.isPresent()) {
                 events.thresholdsReached(ended.user(), accounts.planOf(accounts.user(ended.user())), consumed.get());
             } else {
@@ -204,7 +205,7 @@ public class ReportRunService {
                         new IdempotencyKey("run:" + ended.id()), Map.of("reservation_id", ended.id())));
             }
         } else {
-            ledger.release(ended.user(), ended.id());
+            ledger.release(ended.user(), ended.id(), ended.startedAt());
         }
     }
 
