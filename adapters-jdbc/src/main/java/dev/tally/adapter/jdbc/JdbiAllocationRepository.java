@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Allocations in SQL (R72). A change is one conditional {@code UPDATE} of the (user, metric) row:
@@ -20,8 +19,8 @@ public final class JdbiAllocationRepository implements AllocationRepository {
 
     private final Db db;
 
-    public JdbiAllocationRepository(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiAllocationRepository(Db db) {
+        this.db = db;
     }
 
     @Override

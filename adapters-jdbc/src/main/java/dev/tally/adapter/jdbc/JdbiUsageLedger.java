@@ -37,9 +37,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.IntSupplier;
+import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The usage ledger in SQL (R10, R13, R20, R21, R26). Facts are immutable rows, unique per
@@ -59,8 +58,8 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     private final Db db;
 
-    public JdbiUsageLedger(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiUsageLedger(Db db) {
+        this.db = db;
     }
 
     @Override
@@ -133,8 +132,14 @@ public final class JdbiUsageLedger implements UsageLedger {
         List<Denied> denials = new ArrayList<>();
         for (BatchPlan.Raise raise : plan.raises(fresh)) {
             Rollup rollup = raise.rollup();
-            UsedAfter usedAfter = raise.watched() ? used -> report.accept(raise.raised(used)) : null;
-            add(writes, user, rollup, raise.admission(), false, usedAfter, () -> undo.created(rollup))
+            Admission admission = raise.admission();
+            BooleanSupplier write = raise.watched()
+                    ? () -> writes.addUsedReporting(user.value(), rollup, admission).map(used -> {
+                        report.accept(raise.raised(used));
+                        return true;
+                    }).orElse(false)
+                    : () -> writes.addUsed(user.value(), rollup, admission);
+            add(writes, user, rollup, admission, write, () -> undo.created(rollup))
                     .ifPresentOrElse(denials::add, () -> undo.raised(rollup, raise.quantity()));
         }
         if (denials.isEmpty()) {
@@ -220,59 +225,37 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     /** Takes back a raise of a rollup this transaction made (and still holds locked). */
     private static void lower(LedgerWrites writes, UserId user, Rollup rollup, BigDecimal quantity) {
-        writes.addUsed(user.value(), rollup.period().start(), rollup.period().end(), rollup.metric().value(),
-                quantity.negate());
-    }
-
-    /** Hears the used a raise left its rollup at, as the same statement returned it. */
-    @FunctionalInterface
-    private interface UsedAfter {
-        void accept(BigDecimal used);
+        writes.lowerUsed(user.value(), rollup, quantity);
     }
 
     /**
-     * Adds the requested quantity to the used (or reserved) quantity of one rollup, within the
-     * ceiling of its {@code admission}: one conditional write, preceded by creating the row only when it is missing
-     * (then told to {@code created}, whether the write is refused or not). With {@code usedAfter},
-     * the write also returns the row's new used (R75): no other statement.
+     * Raises one rollup by {@code write}, one conditional statement within the ceiling of
+     * {@code admission}, preceded by creating the row only when it is missing (then told to
+     * {@code created}, whether the write is refused or not). The denial when it has no room.
+     *
+     * @param write the raise, true when it was written
      */
     private static Optional<Denied> add(LedgerWrites writes, UserId user, Rollup rollup, Admission admission,
-                                        boolean reserve, UsedAfter usedAfter, Runnable created) {
+                                        BooleanSupplier write, Runnable created) {
+        if (write.getAsBoolean()) {
+            return Optional.empty();
+        }
         String u = user.value();
         Instant start = rollup.period().start();
         Instant end = rollup.period().end();
         String metric = rollup.metric().value();
-        BigDecimal quantity = admission.requested();
-        Optional<BigDecimal> max = admission.ceiling();
-        IntSupplier write = () -> {
-            if (usedAfter != null && !reserve) {
-                Optional<BigDecimal> used = max.isEmpty() ? writes.addUsedReturning(u, start, end, metric, quantity)
-                        : writes.addUsedWithinReturning(u, start, end, metric, quantity, max.get());
-                used.ifPresent(usedAfter::accept);
-                return used.isPresent() ? 1 : 0;
-            }
-            if (max.isEmpty()) {
-                return reserve ? writes.addReserved(u, start, end, metric, quantity)
-                        : writes.addUsed(u, start, end, metric, quantity);
-            }
-            return reserve ? writes.addReservedWithin(u, start, end, metric, quantity, max.get())
-                    : writes.addUsedWithin(u, start, end, metric, quantity, max.get());
-        };
-        if (write.getAsInt() == 1) {
-            return Optional.empty();
-        }
         // No row yet, or no room: create the row if it is missing (waiting for a concurrent
         // creator to commit) and write again, the limit checked against the committed row.
         if (writes.ensureRollup(u, start, end, metric)) {
             created.run();
         }
-        if (write.getAsInt() == 1) {
+        if (write.getAsBoolean()) {
             return Optional.empty();
         }
         // Refused: read the row locked, so that the denial reports what refused it. A release that
         // committed in between may have made room, which the write, under the lock, then takes.
         UsageTotals current = writes.lockedRollup(u, start, end, metric);
-        if (admission.admits(current.used(), current.reserved()) && write.getAsInt() == 1) {
+        if (admission.admits(current.used(), current.reserved()) && write.getAsBoolean()) {
             return Optional.empty();
         }
         return Optional.of(Denied.of(rollup.metric(), rollup.period(), current, admission));
@@ -325,8 +308,9 @@ public final class JdbiUsageLedger implements UsageLedger {
             LedgerWrites writes = new LedgerWrites(handle);
             Rollup rollup = new Rollup(metric, period);
             Undo undo = new Undo(user);
-            Optional<ReserveResult> refused = add(writes, user, rollup, limit.admission(quantity), true, null,
-                    () -> undo.created(rollup)).<ReserveResult>map(denied -> denied)
+            Admission admission = limit.admission(quantity);
+            Optional<ReserveResult> refused = add(writes, user, rollup, admission,
+                    () -> writes.addReserved(u, rollup, admission), () -> undo.created(rollup)).<ReserveResult>map(denied -> denied)
                     .or(() -> countCreated(writes, user, undo.created().isEmpty() ? List.of()
                             : List.of(new MetricsFull.Added(metric, period)), bound));
             if (refused.isPresent()) {

@@ -1,8 +1,11 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.application.port.BatchPlan.Rollup;
+import dev.tally.domain.plan.Admission;
 import dev.tally.domain.usage.UsageTotals;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -110,38 +113,43 @@ final class LedgerWrites {
         return Jdbc.first(handle, METRICS, rs -> rs.getLong(1), user, start, end).orElse(0L);
     }
 
-    /** Adds to a rollup's used quantity; 0 rows means there is no row. */
-    int addUsed(String user, Instant start, Instant end, String metric, BigDecimal quantity) {
-        return Jdbc.update(handle, ADD_USED, quantity, user, start, end, metric);
+    /** Takes {@code quantity} back out of a rollup's used, undoing a raise this transaction made. */
+    void lowerUsed(String user, Rollup rollup, BigDecimal quantity) {
+        Jdbc.update(handle, ADD_USED, quantity.negate(), user, rollup.period().start(), rollup.period().end(),
+                rollup.metric().value());
     }
 
     /**
-     * The conditional write of check-and-record (R13), within the {@code ceiling} of the request's
-     * admission: 0 rows means no row, or no room.
+     * The write of check-and-record (R13): adds the admission's request to a rollup's used, by one
+     * statement conditional on the admission's ceiling when it has one. False when there is no row,
+     * or no room.
      */
-    int addUsedWithin(String user, Instant start, Instant end, String metric, BigDecimal quantity,
-                      BigDecimal ceiling) {
-        return Jdbc.update(handle, ADD_USED + WITHIN, quantity, user, start, end, metric, ceiling);
+    boolean addUsed(String user, Rollup rollup, Admission admission) {
+        return Jdbc.update(handle, ADD_USED + within(admission), bind(user, rollup, admission)) == 1;
     }
 
-    /** {@link #addUsed}, returning the rollup's new used (R75); empty when there is no row. */
-    Optional<BigDecimal> addUsedReturning(String user, Instant start, Instant end, String metric,
-                                          BigDecimal quantity) {
-        return Jdbc.updateReturning(handle, ADD_USED, "used", quantity, user, start, end, metric);
+    /** {@link #addUsed}, returning the rollup's new used (R75); empty when there is no row or no room. */
+    Optional<BigDecimal> addUsedReporting(String user, Rollup rollup, Admission admission) {
+        return Jdbc.updateReturning(handle, ADD_USED + within(admission), "used", bind(user, rollup, admission));
     }
 
-    /** {@link #addUsedWithin}, returning the rollup's new used; empty when there is no row or no room. */
-    Optional<BigDecimal> addUsedWithinReturning(String user, Instant start, Instant end, String metric,
-                                                BigDecimal quantity, BigDecimal ceiling) {
-        return Jdbc.updateReturning(handle, ADD_USED + WITHIN, "used", quantity, user, start, end, metric, ceiling);
+    /** {@link #addUsed} for a hold: adds the admission's request to the rollup's reserved. */
+    boolean addReserved(String user, Rollup rollup, Admission admission) {
+        return Jdbc.update(handle, ADD_RESERVED + within(admission), bind(user, rollup, admission)) == 1;
     }
 
-    int addReserved(String user, Instant start, Instant end, String metric, BigDecimal quantity) {
-        return Jdbc.update(handle, ADD_RESERVED, quantity, user, start, end, metric);
+    private static String within(Admission admission) {
+        return admission.isUnlimited() ? "" : WITHIN;
     }
 
-    int addReservedWithin(String user, Instant start, Instant end, String metric, BigDecimal quantity,
-                          BigDecimal ceiling) {
-        return Jdbc.update(handle, ADD_RESERVED + WITHIN, quantity, user, start, end, metric, ceiling);
+    /** The parameters of a raise: the quantity, the rollup, and the admission's ceiling when it has one. */
+    private static Object[] bind(String user, Rollup rollup, Admission admission) {
+        Object[] key = {admission.requested(), user, rollup.period().start(), rollup.period().end(),
+                rollup.metric().value()};
+        return admission.ceiling().map(ceiling -> {
+            Object[] within = Arrays.copyOf(key, key.length + 1);
+            within[key.length] = ceiling;
+            return within;
+        }).orElse(key);
     }
 }

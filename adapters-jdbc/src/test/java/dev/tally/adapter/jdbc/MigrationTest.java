@@ -135,7 +135,7 @@ class MigrationTest {
                 handle.execute("INSERT INTO plan_limits (plan_id, metric, max_quantity) VALUES "
                         + "('pro', 'gpu_hours', 100), ('pro', 'runs', NULL)");
             });
-            new JdbiUserRepository(jdbi).save(stored);
+            new JdbiUserRepository(new Db(jdbi, Optional.empty())).save(stored);
             jdbi.useHandle(handle -> handle.execute("INSERT INTO api_keys (key_hash, user_id, created_at) VALUES (?, ?, ?)",
                     key.hash(), user.value(), Instants.toNanos(created)));
             // The usage as version 1 stored it: two facts, their rollup, and a held run with its rollup.
@@ -155,7 +155,7 @@ class MigrationTest {
                         + "period_start, period_end, state) VALUES (?, 'run-1', 'runs', 1, ?, ?, ?, 'held')",
                         user.value(), start, start, end);
             });
-            JdbiIdempotencyStore keys = new JdbiIdempotencyStore(jdbi);
+            JdbiIdempotencyStore keys = new JdbiIdempotencyStore(new Db(jdbi, Optional.empty()));
             keys.claim(user, new IdempotencyKey("grant-1"), "fp", created);
             keys.complete(user, new IdempotencyKey("grant-1"), "tx-1");
             before = rowCounts(jdbi);
