@@ -18,8 +18,9 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 /**
  * Every statement on {@code usage_rollups}, in the handle's transaction. The writes of every
  * decision and the reads of every usage page and check run in plain JDBC ({@link Jdbc}): a raise is
- * one statement, conditional on the ceiling of its {@link Admission} where a limit applies (R13).
- * Moves of holds, the rollups of current periods (R53) and the rebuilds and comparisons of
+ * one statement, conditional on the ceiling of its {@link Admission} where a limit applies (R13),
+ * and so is the move of an ending hold.
+ * The rollups of current periods (R53) and the rebuilds and comparisons of
  * reconcile and refile run through {@link Sql}.
  */
 final class RollupTable {
@@ -33,6 +34,8 @@ final class RollupTable {
     private static final String ADD_USED = "UPDATE usage_rollups SET used = used + ?" + KEY;
     private static final String ADD_RESERVED = "UPDATE usage_rollups SET reserved = reserved + ?" + KEY;
     private static final String DELETE = "DELETE FROM usage_rollups" + KEY;
+    private static final String MOVE_RESERVED =
+            "UPDATE usage_rollups SET used = used + ?, reserved = reserved - ?" + KEY;
     /** A user's rollups of one period (user, start, end), read on every usage page. */
     private static final String OF_PERIOD = "SELECT metric, used, reserved FROM usage_rollups "
             + "WHERE user_id = ? AND period_start = ? AND period_end = ?";
@@ -138,7 +141,7 @@ final class RollupTable {
 
     /** Moves {@code released} out of a rollup's reserved and {@code used} into its used: a hold ending. */
     void moveReserved(String user, Instant start, Instant end, String metric, BigDecimal released, BigDecimal used) {
-        sql().moveReserved(user, start, end, metric, released, used);
+        Jdbc.update(handle, MOVE_RESERVED, used, released, user, start, end, metric);
     }
 
     /** Every rollup, of every user, whose period contains {@code at}, with usage or a hold (R53). */
@@ -178,10 +181,6 @@ final class RollupTable {
                 map(Comparison.class, Comparison::map);
             }
         }
-
-        @SqlUpdate("UPDATE usage_rollups SET used = used + :used, reserved = reserved - :released "
-                + "WHERE user_id = :user AND period_start = :start AND period_end = :end AND metric = :metric")
-        int moveReserved(String user, Instant start, Instant end, String metric, BigDecimal released, BigDecimal used);
 
         /** From index usage_rollups_current. */
         @SqlQuery("SELECT user_id, metric, period_start, period_end, used, reserved FROM usage_rollups "
