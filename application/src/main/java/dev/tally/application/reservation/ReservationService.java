@@ -3,6 +3,7 @@ package dev.tally.application.reservation;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.UsageLedger;
+import dev.tally.application.port.UserRepository;
 import dev.tally.application.usage.Metering;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.Accounts;
@@ -50,14 +51,17 @@ public class ReservationService {
 
     /** Holds a quantity, or refuses as an enforced write would (R12, R13). */
     public Outcome<Reservation> hold(HoldReservation command) {
-        return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
-            Instant now = clock.instant();
-            User user = accounts.user(command.user());
-            Plan plan = accounts.planOf(user);
-            Reservation hold = Reservation.hold(PREFIX + UUID.randomUUID(), command.metric(), command.quantity(), now,
-                    command.ttl());
-            return metering.place(user.id(), plan, () -> place(user, plan, hold)).map(placed -> hold);
-        }, Reservation::id, id -> get(command.user(), id));
+        return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(), () -> holding(command),
+                Reservation::id, id -> get(command.user(), id));
+    }
+
+    /** {@link #hold} in its transaction: the user and its plan read together, then the hold placed. */
+    private Outcome<Reservation> holding(HoldReservation command) {
+        UserRepository.WithPlan account = accounts.withPlan(command.user());
+        Plan plan = account.plan().orElseThrow();
+        Reservation hold = Reservation.hold(PREFIX + UUID.randomUUID(), command.metric(), command.quantity(),
+                clock.instant(), command.ttl());
+        return metering.place(account.user().id(), plan, () -> place(account.user(), plan, hold)).map(placed -> hold);
     }
 
     private ReserveResult place(User user, Plan plan, Reservation hold) {

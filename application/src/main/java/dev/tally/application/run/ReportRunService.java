@@ -8,6 +8,7 @@ import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.port.UseCaseMetrics;
+import dev.tally.application.port.UserRepository;
 import dev.tally.application.usage.Metering;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.usecase.Paging;
@@ -94,19 +95,23 @@ public class ReportRunService {
     }
 
     private Outcome<ReportRun> attemptStart(StartRun command) {
-        return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
-            Instant now = clock.instant();
-            User user = accounts.user(command.user());
-            Plan plan = accounts.planOf(user);
-            ReportRun run = ReportRun.start(UUID.randomUUID().toString(), user.id(), command.repositoryId(),
-                    command.configurationId(), now);
-            // A run's hold ends with the run: a refusal sweeps runs past their timeout, in transactions
-            // of their own, and starts again (see starting).
-            return metering.place(user.id(), plan, () -> hold(user, plan, run), denied -> false).map(held -> {
-                runs.insert(run);
-                return run;
-            });
-        }, ReportRun::id, id -> get(command.user(), id));
+        return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(),
+                () -> startingOnce(command), ReportRun::id, id -> get(command.user(), id));
+    }
+
+    /** One start in its transaction: the user and its plan read together, the run held, then stored. */
+    private Outcome<ReportRun> startingOnce(StartRun command) {
+        UserRepository.WithPlan account = accounts.withPlan(command.user());
+        User user = account.user();
+        Plan plan = account.plan().orElseThrow();
+        ReportRun run = ReportRun.start(UUID.randomUUID().toString(), user.id(), command.repositoryId(),
+                command.configurationId(), clock.instant());
+        // A run's hold ends with the run: a refusal sweeps runs past their timeout, in transactions
+        // of their own, and starts again (see starting).
+        return metering.place(user.id(), plan, () -> hold(user, plan, run), denied -> false).map(held -> {
+            runs.insert(run);
+            return run;
+        });
     }
 
     /** Holds one run until the run's timeout (R26, R71). */

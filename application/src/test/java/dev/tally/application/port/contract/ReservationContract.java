@@ -3,6 +3,7 @@ package dev.tally.application.port.contract;
 import static dev.tally.application.port.contract.Fixtures.concurrently;
 import static dev.tally.application.port.contract.Fixtures.newId;
 import static dev.tally.application.port.contract.Fixtures.newUser;
+import static dev.tally.application.port.contract.Fixtures.subscriber;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,8 +27,6 @@ import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.LimitExceeded;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.MetricUsage;
-import dev.tally.domain.plan.Plan;
-import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.run.ReportRun;
 import dev.tally.domain.run.RunCompletion;
@@ -66,11 +65,7 @@ public abstract class ReservationContract {
     @BeforeEach
     void setUp() {
         tally = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
-        PlanId plan = new PlanId(newId("plan"));
-        tally.plans().put(Plan.of(plan, "Tokens", new PlanLimits(Map.of(TOKENS, Limit.of(1000),
-                MetricKey.RUNS, Limit.of(3)))));
-        user = newUser();
-        tally.users().put(PutUser.of(user, plan));
+        user = subscriber(tally, "Tokens", new PlanLimits(Map.of(TOKENS, Limit.of(1000), MetricKey.RUNS, Limit.of(3))));
     }
 
     private Outcome<Reservation> hold(long quantity, Long ttlSeconds, String key) {
