@@ -63,7 +63,8 @@ final class BoundedInput {
         if (scale > Bounds.DECIMAL_DIGITS && value.stripTrailingZeros().scale() > Bounds.DECIMAL_DIGITS
                 || (long) value.precision() - scale > Bounds.DECIMAL_DIGITS) {
             throw ApiException.badField("number_out_of_range", field, "Field '" + field + "' must be a number with at"
-                    + " most " + Bounds.DECIMAL_DIGITS + " digits before and " + Bounds.DECIMAL_DIGITS + " after the decimal point.");
+                    + " most " + Bounds.DECIMAL_DIGITS + " digits before and " + Bounds.DECIMAL_DIGITS
+                    + " after the decimal point.");
         }
     }
 

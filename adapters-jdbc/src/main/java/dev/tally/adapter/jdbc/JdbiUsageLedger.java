@@ -310,7 +310,8 @@ public final class JdbiUsageLedger implements UsageLedger {
             Undo undo = new Undo(user);
             Admission admission = limit.admission(quantity);
             Optional<ReserveResult> refused = add(writes, user, rollup, admission,
-                    () -> writes.rollups().addReserved(u, rollup, admission), () -> undo.created(rollup)).<ReserveResult>map(denied -> denied)
+                    () -> writes.rollups().addReserved(u, rollup, admission), () -> undo.created(rollup))
+                    .<ReserveResult>map(denied -> denied)
                     .or(() -> countCreated(writes, user, undo.created().isEmpty() ? List.of()
                             : List.of(new MetricsFull.Added(metric, period)), bound));
             if (refused.isPresent()) {
@@ -371,7 +372,8 @@ public final class JdbiUsageLedger implements UsageLedger {
                 return false;
             }
             HoldTable.Filed held = holds.filed(u, reservationId).orElseThrow();
-            new RollupTable(handle).moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), BigDecimal.ZERO);
+            new RollupTable(handle).moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(),
+                    BigDecimal.ZERO);
             return true;
         });
     }
