@@ -1,13 +1,15 @@
 package dev.tally.bootstrap;
 
 import dev.tally.adapter.kafka.KafkaIngestSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
  * {@code --kafka-bootstrap host:port --kafka-topic usage [--kafka-group tally]
- * [--kafka-dead-letter-topic usage.dlq]}: consume usage records from Kafka as well (R95). Without
+ * [--kafka-dead-letter-topic usage.dlq] [--kafka-property key=value]…}: consume usage records from Kafka as well (R95). Without
  * {@code --kafka-bootstrap} no Kafka client is started.
  */
 final class KafkaOption {
@@ -27,12 +29,17 @@ final class KafkaOption {
             description = "where invalid or refused records go, with their error; default: <topic>.dlq")
     String deadLetterTopic;
 
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "a Kafka client property for the consumer and the dead-letter producer (security,"
+                    + " timeouts), e.g. security.protocol=SSL; repeatable")
+    Map<String, String> properties = new LinkedHashMap<>();
+
     /** The consumer's settings, if {@code --kafka-bootstrap} was given; an incomplete set is a usage error. */
     Optional<KafkaIngestSettings> settings(CommandLine.Model.CommandSpec spec) {
         if (bootstrap == null) {
-            if (topic != null || deadLetterTopic != null) {
+            if (topic != null || deadLetterTopic != null || !properties.isEmpty()) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--kafka-topic and --kafka-dead-letter-topic need --kafka-bootstrap");
+                        "--kafka-topic, --kafka-dead-letter-topic and --kafka-property need --kafka-bootstrap");
             }
             return Optional.empty();
         }
@@ -40,7 +47,8 @@ final class KafkaOption {
             throw new CommandLine.ParameterException(spec.commandLine(), "--kafka-bootstrap needs --kafka-topic");
         }
         try {
-            KafkaIngestSettings settings = KafkaIngestSettings.of(bootstrap, topic).withGroup(group);
+            KafkaIngestSettings settings = KafkaIngestSettings.of(bootstrap, topic).withGroup(group)
+                    .withClientProperties(properties);
             return Optional.of(deadLetterTopic == null ? settings : settings.withDeadLetterTopic(deadLetterTopic));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--kafka-*: " + e.getMessage());

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -59,6 +58,8 @@ public final class KafkaIngest implements AutoCloseable {
     private final IngestMetrics metrics;
     private final Clock clock;
     private final Thread thread;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final DeadLetters deadLetters;
     private final Map<TopicPartition, Long> lags = new HashMap<>();
     private final AtomicLong counted = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
@@ -77,6 +78,14 @@ public final class KafkaIngest implements AutoCloseable {
         this.metrics = new IngestMetrics(registry, settings.topic());
         this.clock = clock;
         this.retryAfter = settings.retryStorage();
+        // Made here, so that settings Kafka refuses are the caller's error, not a dead thread's.
+        this.consumer = new KafkaConsumer<>(consumerProperties());
+        try {
+            this.deadLetters = new DeadLetters(new KafkaProducer<>(producerProperties()), settings.deadLetterTopic());
+        } catch (KafkaException e) {
+            consumer.close();
+            throw e;
+        }
         this.thread = new Thread(this::run, "tally-kafka-ingest");
     }
 
@@ -112,15 +121,13 @@ public final class KafkaIngest implements AutoCloseable {
     }
 
     private void run() {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties());
-             DeadLetters deadLetters = new DeadLetters(new KafkaProducer<>(producerProperties()),
-                     settings.deadLetterTopic())) {
+        try (consumer; deadLetters) {
             consumer.subscribe(List.of(settings.topic()), new Assignment(consumer));
             while (running) {
                 resumeIfDue(consumer);
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
                 if (!records.isEmpty()) {
-                    consume(consumer, deadLetters, records);
+                    consume(records);
                 }
                 measureLag(consumer);
             }
@@ -131,8 +138,7 @@ public final class KafkaIngest implements AutoCloseable {
         }
     }
 
-    private void consume(KafkaConsumer<byte[], byte[]> consumer, DeadLetters deadLetters,
-                         ConsumerRecords<byte[], byte[]> records) {
+    private void consume(ConsumerRecords<byte[], byte[]> records) {
         long started = System.nanoTime();
         try {
             UsageBatches.Written written = batches.write(records);
@@ -264,8 +270,6 @@ public final class KafkaIngest implements AutoCloseable {
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                Long.toString(TimeUnit.SECONDS.toMillis(30)));
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return properties;
