@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -122,6 +124,56 @@ class KafkaIngestTest {
             assertThat(joined).as("records counted by the node that joined").isPositive();
             assertThat(left).as("records counted by the node that left").isPositive();
         }
+    }
+
+    @Test
+    void R66_a_database_outage_pauses_consumption_and_it_resumes_by_itself_on_postgresql() throws Exception {
+        try (TestDatabases.PostgresSchema schema = TestDatabases.postgresSchema()) {
+            String application = "tally-kafka-outage-" + schema.schema();
+            String url = schema.url() + "&ApplicationName=" + application;
+            KafkaUsage usage = new KafkaUsage(20);
+            usage.setUp(url);
+            String topic = KafkaBroker.topic("usage-outage", 4);
+            long started = System.nanoTime();
+            Set<String> states = new LinkedHashSet<>();
+            int terminated = 0;
+            double pausedMetric = 0;
+            try (KafkaUsage.Node node = KafkaUsage.Node.start(url, KafkaUsage.settings(topic));
+                 KafkaProducer<String, String> producer = KafkaBroker.producer()) {
+                usage.send(producer, topic, 0, 20_000);
+                await(() -> node.counted() > 0, "the first records counted");
+                // The database goes away for 3 s: every connection this node opens is cut at once.
+                long outageEnds = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                ApiClient api = new ApiClient(node.port(), KafkaUsage.ADMIN_KEY);
+                while (System.nanoTime() < outageEnds) {
+                    terminated += BackendTerminationTest.terminate(schema.server(), application);
+                    states.add(node.ingest().status().state());
+                    if (pausedMetric == 0) {
+                        pausedMetric = gauge(api.get("/metrics").text(), "tally_kafka_consumer_paused{topic=\"" + topic
+                                + "\"}");
+                    }
+                }
+                KafkaBroker.awaitCommitted("tally-" + topic, topic, CONSUMED_WITHIN);
+                assertThat(api.get("/v1/health").json().path("kafka").path("state").asText())
+                        .as("consumption resumed by itself").isEqualTo("consuming");
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            KafkaUsage.Figures figures = usage.verify(schema.url(), 0);
+            figures.print("database outage (" + terminated + " connections cut; states seen " + states
+                    + "), PostgreSQL", seconds);
+            assertThat(states).as("consumption paused while storage was away").contains("paused");
+            assertThat(pausedMetric).as("tally_kafka_consumer_paused during the outage").isEqualTo(1.0);
+            assertThat(figures.anomalies()).isEmpty();
+            assertThat(figures.counted()).as("counted").isEqualTo(figures.distinct());
+            assertThat(figures.lost()).as("lost").isZero();
+            assertThat(figures.doubled()).as("doubled").isZero();
+            assertThat(figures.drifted()).as("rollups drifted").isZero();
+        }
+    }
+
+    private static double gauge(String metrics, String series) {
+        return metrics.lines().filter(line -> line.startsWith(series + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(series.length() + 1))).orElse(0.0);
     }
 
     @Test
