@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -54,6 +56,7 @@ public final class KafkaIngest implements AutoCloseable {
     private static final Duration STOP_WITHIN = Duration.ofSeconds(30);
 
     private final KafkaIngestSettings settings;
+    private final ExecutorService writers;
     private final UsageBatches batches;
     private final IngestMetrics metrics;
     private final Clock clock;
@@ -74,7 +77,12 @@ public final class KafkaIngest implements AutoCloseable {
 
     private KafkaIngest(UsageService usage, KafkaIngestSettings settings, MeterRegistry registry, Clock clock) {
         this.settings = settings;
-        this.batches = new UsageBatches(usage);
+        this.writers = Executors.newFixedThreadPool(settings.writers(), work -> {
+            Thread thread = new Thread(work, "tally-kafka-writer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.batches = new UsageBatches(usage, writers);
         this.metrics = new IngestMetrics(registry, settings.topic());
         this.clock = clock;
         this.retryAfter = settings.retryStorage();
@@ -84,6 +92,7 @@ public final class KafkaIngest implements AutoCloseable {
             this.deadLetters = new DeadLetters(new KafkaProducer<>(producerProperties()), settings.deadLetterTopic());
         } catch (KafkaException e) {
             consumer.close();
+            writers.shutdownNow();
             throw e;
         }
         this.thread = new Thread(this::run, "tally-kafka-ingest");
@@ -121,7 +130,7 @@ public final class KafkaIngest implements AutoCloseable {
     }
 
     private void run() {
-        try (consumer; deadLetters) {
+        try (consumer; deadLetters; AutoCloseable stopWriters = writers::shutdownNow) {
             consumer.subscribe(List.of(settings.topic()), new Assignment(consumer));
             while (running) {
                 resumeIfDue(consumer);
@@ -132,7 +141,7 @@ public final class KafkaIngest implements AutoCloseable {
                 measureLag(consumer);
             }
             state = "stopped";
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             state = "stopped";
             LOG.error("the Kafka consumer of {} stopped", settings.topic(), e);
         }

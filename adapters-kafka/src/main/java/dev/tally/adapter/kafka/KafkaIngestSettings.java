@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param group           the consumer group; the nodes that share it share the topic's partitions
  * @param deadLetterTopic where a message that is invalid or refused goes, with its error body
  * @param maxPollRecords  the most records one poll hands over, and so one commit of offsets covers
+ * @param writers         threads that write a poll's records, each user's on one of them in order (records of
+ *                        different users are written at once, so that each commit's wait overlaps others)
  * @param retryStorage    how long consumption waits before trying again when storage is unavailable (R66);
  *                        it doubles on each failure up to ten times this
  * @param clientProperties further Kafka client properties (security, timeouts), given to the consumer and the
@@ -19,12 +21,15 @@ import java.util.Objects;
  *                        the (de)serializers this adapter depends on
  */
 public record KafkaIngestSettings(String bootstrap, String topic, String group, String deadLetterTopic,
-                                  int maxPollRecords, Duration retryStorage, Map<String, String> clientProperties) {
+                                  int maxPollRecords, int writers, Duration retryStorage,
+                                  Map<String, String> clientProperties) {
 
     /** The consumer group when none is named. */
     public static final String DEFAULT_GROUP = "tally";
     /** The default records per poll: a few group commits' worth, well within a poll interval. */
     public static final int DEFAULT_MAX_POLL_RECORDS = 2000;
+    /** Enough to overlap commits on a database server; a few connections of the node's pool. */
+    public static final int DEFAULT_WRITERS = 4;
     public static final Duration DEFAULT_RETRY_STORAGE = Duration.ofMillis(500);
 
     public KafkaIngestSettings {
@@ -38,6 +43,9 @@ public record KafkaIngestSettings(String bootstrap, String topic, String group, 
         if (maxPollRecords < 1 || maxPollRecords > 100_000) {
             throw new IllegalArgumentException("maxPollRecords must be 1-100000: " + maxPollRecords);
         }
+        if (writers < 1 || writers > 64) {
+            throw new IllegalArgumentException("writers must be 1-64: " + writers);
+        }
         Objects.requireNonNull(retryStorage, "retryStorage");
         if (retryStorage.isNegative() || retryStorage.isZero()) {
             throw new IllegalArgumentException("retryStorage must be positive: " + retryStorage);
@@ -48,29 +56,36 @@ public record KafkaIngestSettings(String bootstrap, String topic, String group, 
     /** {@code topic} on {@code bootstrap}, group {@code tally}, dead letters to {@code <topic>.dlq}. */
     public static KafkaIngestSettings of(String bootstrap, String topic) {
         return new KafkaIngestSettings(bootstrap, topic, DEFAULT_GROUP, topic + ".dlq", DEFAULT_MAX_POLL_RECORDS,
-                DEFAULT_RETRY_STORAGE, Map.of());
+                DEFAULT_WRITERS, DEFAULT_RETRY_STORAGE, Map.of());
     }
 
     /** The same in another consumer group. */
     public KafkaIngestSettings withGroup(String other) {
-        return new KafkaIngestSettings(bootstrap, topic, other, deadLetterTopic, maxPollRecords, retryStorage,
+        return new KafkaIngestSettings(bootstrap, topic, other, deadLetterTopic, maxPollRecords, writers, retryStorage,
                 clientProperties);
     }
 
     /** The same with another dead-letter topic. */
     public KafkaIngestSettings withDeadLetterTopic(String other) {
-        return new KafkaIngestSettings(bootstrap, topic, group, other, maxPollRecords, retryStorage, clientProperties);
+        return new KafkaIngestSettings(bootstrap, topic, group, other, maxPollRecords, writers, retryStorage,
+                clientProperties);
     }
 
     /** The same with another bound of records per poll. */
     public KafkaIngestSettings withMaxPollRecords(int records) {
-        return new KafkaIngestSettings(bootstrap, topic, group, deadLetterTopic, records, retryStorage,
+        return new KafkaIngestSettings(bootstrap, topic, group, deadLetterTopic, records, writers, retryStorage,
+                clientProperties);
+    }
+
+    /** The same with another number of writer threads. */
+    public KafkaIngestSettings withWriters(int threads) {
+        return new KafkaIngestSettings(bootstrap, topic, group, deadLetterTopic, maxPollRecords, threads, retryStorage,
                 clientProperties);
     }
 
     /** The same with further Kafka client properties. */
     public KafkaIngestSettings withClientProperties(Map<String, String> properties) {
-        return new KafkaIngestSettings(bootstrap, topic, group, deadLetterTopic, maxPollRecords, retryStorage,
+        return new KafkaIngestSettings(bootstrap, topic, group, deadLetterTopic, maxPollRecords, writers, retryStorage,
                 properties);
     }
 

@@ -12,12 +12,17 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.user.UserId;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes one poll's records through the usage use case, the one {@code POST /v1/users/{id}/usage}
  * calls (R20–R22, R13): each user's records in batches of up to {@link RecordUsage#MAX_BATCH}, so
- * that a poll costs a few transactions rather than one per record. A batch the use case refuses
+ * that a poll costs a few transactions rather than one per record, and different users' batches
+ * on several threads at once (one user's in order, on one thread). A batch the use case refuses
  * as a whole (one record too late, a key reused, a limit) is written again record by record, so
  * that only the records at fault are dead-lettered and every other one counts. Storage being
  * unavailable is thrown on: the caller writes the poll again later, and what was written already
@@ -36,9 +42,11 @@ final class UsageBatches {
     private static final Logger LOG = LoggerFactory.getLogger(UsageBatches.class);
 
     private final UsageService usage;
+    private final ExecutorService writers;
 
-    UsageBatches(UsageService usage) {
+    UsageBatches(UsageService usage, ExecutorService writers) {
         this.usage = usage;
+        this.writers = writers;
     }
 
     /** A record that cannot be counted, with what an HTTP client would have been answered. */
@@ -85,19 +93,41 @@ final class UsageBatches {
             userBatches.get(userBatches.size() - 1).add(new Pending(record, message));
             keys.add(key);
         }
-        int[] counts = new int[2];
-        batches.forEach((target, userBatches) -> userBatches.forEach(batch -> write(target, batch, counts, dead)));
-        return new Written(counts[0], counts[1], dead);
+        AtomicInteger[] counts = {new AtomicInteger(), new AtomicInteger()};
+        List<DeadLetter> refused = Collections.synchronizedList(dead);
+        List<Future<?>> writing = new ArrayList<>();
+        batches.forEach((target, userBatches) -> writing.add(writers.submit(() ->
+                userBatches.forEach(batch -> write(target, batch, counts, refused)))));
+        // Every write is waited for, so that none is still under way when the poll is read again.
+        StorageUnavailableException unavailable = null;
+        for (Future<?> future : writing) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof StorageUnavailableException storage) {
+                    unavailable = storage;
+                } else {
+                    throw new IllegalStateException("a usage write failed unexpectedly", e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageUnavailableException("interrupted while writing usage from Kafka", e);
+            }
+        }
+        if (unavailable != null) {
+            throw unavailable;
+        }
+        return new Written(counts[0].get(), counts[1].get(), dead);
     }
 
-    private void write(Target target, List<Pending> batch, int[] counts, List<DeadLetter> dead) {
+    private void write(Target target, List<Pending> batch, AtomicInteger[] counts, List<DeadLetter> dead) {
         List<UsageItem> items = batch.stream().map(pending -> pending.message().item()).toList();
         ErrorBody error;
         try {
             Outcome<UsageRecorded> outcome = usage.record(new RecordUsage(target.user(), items, target.enforce()));
             if (outcome instanceof Outcome.Done<UsageRecorded> done) {
-                counts[0] += done.value().accepted();
-                counts[1] += done.value().duplicates();
+                counts[0].addAndGet(done.value().accepted());
+                counts[1].addAndGet(done.value().duplicates());
                 return;
             }
             error = ErrorBody.of(((Outcome.Refused<UsageRecorded>) outcome).refusal());
