@@ -48,7 +48,7 @@ final class IngestMetrics {
                 .description("1 while consumption waits for storage to come back (R66)").register(registry));
     }
 
-    void written(UsageBatches.Written written, int records, long nanos) {
+    void written(UsageBatches.Written written) {
         counted.increment(written.counted());
         duplicates.increment(written.duplicates());
         for (UsageBatches.DeadLetter letter : written.deadLetters()) {
@@ -59,6 +59,10 @@ final class IngestMetrics {
                     .description("records sent to the dead-letter topic, by the HTTP status of their error")
                     .register(registry).increment();
         }
+    }
+
+    /** One poll written, dead-lettered and committed, in {@code nanos}. */
+    void committed(long nanos) {
         batches.record(nanos, TimeUnit.NANOSECONDS);
     }
 

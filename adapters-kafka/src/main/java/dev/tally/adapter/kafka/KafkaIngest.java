@@ -153,14 +153,15 @@ public final class KafkaIngest implements AutoCloseable {
             UsageBatches.Written written = batches.write(records);
             // Dead letters are on the dead-letter topic before the offsets that pass them are committed.
             deadLetters.send(written.deadLetters());
-            consumer.commitSync(nextOffsets(records));
-            lastCommit = clock.instant();
             counted.addAndGet(written.counted());
             duplicates.addAndGet(written.duplicates());
             deadLettered.addAndGet(written.deadLetters().size());
-            metrics.written(written, records.count(), System.nanoTime() - started);
+            metrics.written(written);
             retryAfter = settings.retryStorage();
             state = "consuming";
+            consumer.commitSync(nextOffsets(records));
+            lastCommit = clock.instant();
+            metrics.committed(System.nanoTime() - started);
         } catch (StorageUnavailableException e) {
             LOG.warn("storage unavailable; consumption of {} paused for {} ms: {}", settings.topic(),
                     retryAfter.toMillis(), e.getMessage());
@@ -169,8 +170,9 @@ public final class KafkaIngest implements AutoCloseable {
             // The partitions went to another node, which replays from the last commit; keys count them once.
             LOG.info("offsets of a written poll not committed (the group rebalanced): {}", e.getMessage());
         } catch (KafkaException e) {
-            // The dead-letter topic could not take a record: nothing is committed, the poll is read again.
-            LOG.warn("dead letters could not be sent; consumption of {} paused for {} ms", settings.topic(),
+            // The dead-letter topic could not take a record, or the commit failed: the poll is read again,
+            // and what it wrote is found by its keys.
+            LOG.warn("dead letters or offsets not sent; consumption of {} paused for {} ms", settings.topic(),
                     retryAfter.toMillis(), e);
             pause(consumer, records);
         }
