@@ -78,20 +78,33 @@ final class UsageRoutes {
     }
 
     private static UsageItem item(RecordRequest record, String path) {
+        return item(record, path, Optional.empty());
+    }
+
+    /**
+     * One record of a usage batch, checked field by field; without {@code idempotency_key} it takes
+     * {@code defaultKey} (a message on a log has one of its own, R95), or is refused without one.
+     */
+    static UsageItem item(RecordRequest record, String path, Optional<String> defaultKey) {
         if (record == null) {
             throw ApiException.badField("invalid_field_type", path, "Field '" + path + "' must be an object.");
         }
-        MetricKey metric = new MetricKey(RequestFields.required(record.metric(), path + ".metric"));
-        BigDecimal quantity = RequestFields.number(RequestFields.required(record.quantity(), path + ".quantity"),
-                path + ".quantity");
+        MetricKey metric = new MetricKey(RequestFields.required(record.metric(), field(path, "metric")));
+        BigDecimal quantity = RequestFields.number(RequestFields.required(record.quantity(), field(path, "quantity")),
+                field(path, "quantity"));
         // The domain's rule, asked here so that the error can name the field.
-        requireUnits(metric, quantity, path + ".quantity");
-        IdempotencyKey key = new IdempotencyKey(
-                RequestFields.required(record.idempotencyKey(), path + ".idempotency_key"));
+        requireUnits(metric, quantity, field(path, "quantity"));
+        String keyField = field(path, "idempotency_key");
+        IdempotencyKey key = new IdempotencyKey(record.idempotencyKey() != null ? record.idempotencyKey()
+                : defaultKey.orElseGet(() -> RequestFields.required(record.idempotencyKey(), keyField)));
         return new UsageItem(metric, quantity,
                 Optional.ofNullable(record.occurredAt())
-                        .map(text -> RequestFields.instant(text, path + ".occurred_at")),
-                key, RequestFields.dimensions(record.dimensions(), path + ".dimensions"));
+                        .map(text -> RequestFields.instant(text, field(path, "occurred_at"))),
+                key, RequestFields.dimensions(record.dimensions(), field(path, "dimensions")));
+    }
+
+    private static String field(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
     }
 
     /** {@code {"records": [...], "enforce": false}}. */
