@@ -1,6 +1,7 @@
 package dev.tally.bootstrap;
 
 import dev.tally.adapter.http.ServerSettings;
+import dev.tally.adapter.kafka.KafkaIngestSettings;
 import dev.tally.application.Tally;
 import dev.tally.domain.plan.MetricBound;
 import java.io.PrintWriter;
@@ -14,8 +15,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Runs the HTTP API until the process is told to stop (SIGTERM or Ctrl-C), then stops accepting
- * requests and lets those in flight finish before it exits.
+ * Runs the HTTP API (and, with {@code --kafka-bootstrap}, a consumer of usage from Kafka, R95) until
+ * the process is told to stop (SIGTERM or Ctrl-C), then stops consuming after committing what it
+ * wrote, stops accepting requests and lets those in flight finish before it exits.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HTTP API.")
 final class ServeCommand implements Callable<Integer> {
@@ -48,6 +50,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     MetricsTokenOption metricsToken;
 
+    @Mixin
+    KafkaOption kafka;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -63,6 +68,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-metrics-per-user must be 0-"
                     + MetricBound.LARGEST + ": " + maxMetricsPerUser);
         }
+        Optional<KafkaIngestSettings> ingest = kafka.settings(spec);
         TallyApp app = TallyApp.open(config.dbUrl(), Clock.systemUTC(),
                 Tally.Settings.DEFAULTS.allowingPrivateWebhooks(allowPrivateWebhooks)
                         .withMaxMetricsPerUser(maxMetricsPerUser));
@@ -89,6 +95,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         Optional<DemoCommand.Keys> demoKeys = demo ? Optional.of(DemoCommand.load(app)) : Optional.empty();
         int listening = app.serve(settings);
+        ingest.ifPresent(consume -> {
+            app.consume(consume);
+            out.println("Consuming usage from Kafka topic " + consume.topic() + " (group " + consume.group()
+                    + ", dead letters to " + consume.deadLetterTopic() + ")");
+        });
 
         out.println("Tally is listening on http://localhost:" + listening + "/  (storage: "
                 + app.storageDescription() + ")");

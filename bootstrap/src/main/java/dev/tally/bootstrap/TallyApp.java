@@ -2,6 +2,8 @@ package dev.tally.bootstrap;
 
 import dev.tally.adapter.http.ServerSettings;
 import dev.tally.adapter.http.TallyServer;
+import dev.tally.adapter.kafka.KafkaIngest;
+import dev.tally.adapter.kafka.KafkaIngestSettings;
 import dev.tally.application.Tally;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The composition root: storage, the use cases over it, the HTTP server and the background sweep
- * of timed-out runs, wired by hand. Every command builds one of these.
+ * The composition root: storage, the use cases over it, the HTTP server, the background sweep
+ * of timed-out runs and, if asked, the consumer of usage from Kafka, wired by hand. Every command builds one of these.
  */
 public final class TallyApp implements AutoCloseable {
 
@@ -27,6 +29,7 @@ public final class TallyApp implements AutoCloseable {
     private final Tally tally;
     private TallyServer server;
     private ScheduledExecutorService sweeper;
+    private KafkaIngest ingest;
 
     private TallyApp(OpenStorage storage, Tally tally) {
         this.storage = storage;
@@ -95,6 +98,22 @@ public final class TallyApp implements AutoCloseable {
         return server.port();
     }
 
+    /**
+     * Also consumes usage records from Kafka (R95), with its meters in {@code /metrics} and its
+     * state in {@code GET /v1/health}; call after {@link #serve(ServerSettings)}.
+     */
+    public synchronized KafkaIngest consume(KafkaIngestSettings settings) {
+        if (server == null) {
+            throw new IllegalStateException("serve first: the consumer's meters go to the server's /metrics");
+        }
+        if (ingest != null) {
+            throw new IllegalStateException("already consuming " + settings.topic());
+        }
+        ingest = KafkaIngest.start(tally.usage(), settings, server.meterRegistry());
+        tally.health().watchIngest(ingest::status);
+        return ingest;
+    }
+
     private void sweep() {
         try {
             int ended = tally.runs().sweepTimedOut();
@@ -107,9 +126,16 @@ public final class TallyApp implements AutoCloseable {
         }
     }
 
-    /** Stops accepting requests, lets those in flight finish, stops the sweep and closes storage. */
+    /**
+     * Stops consuming (after committing what was written), stops accepting requests, lets those in
+     * flight finish, stops the sweep and closes storage.
+     */
     @Override
     public synchronized void close() {
+        if (ingest != null) {
+            ingest.close();
+            ingest = null;
+        }
         if (server != null) {
             server.close();
             server = null;

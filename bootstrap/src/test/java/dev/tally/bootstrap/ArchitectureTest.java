@@ -10,8 +10,10 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dependencies point inward only: bootstrap → adapters → application → domain, and the two
- * adapters never see each other; within a module no two packages depend on each other. Here every
+ * Dependencies point inward only: bootstrap → adapters → application → domain, and storage and
+ * the web never see each other; the Kafka consumer reads its messages with the HTTP adapter's
+ * record parsing and error bodies (a message is the HTTP usage record, refused the same way), and
+ * nothing sees the Kafka consumer but bootstrap; within a module no two packages depend on each other. Here every
  * module is on the class path, so the whole rule can be checked at once.
  */
 class ArchitectureTest {
@@ -27,12 +29,14 @@ class ArchitectureTest {
                 .layer("application").definedBy("dev.tally.application..")
                 .layer("jdbc").definedBy("dev.tally.adapter.jdbc..")
                 .layer("http").definedBy("dev.tally.adapter.http..")
+                .layer("kafka").definedBy("dev.tally.adapter.kafka..")
                 .layer("bootstrap").definedBy("dev.tally.bootstrap..")
                 .whereLayer("bootstrap").mayNotBeAccessedByAnyLayer()
-                .whereLayer("http").mayOnlyBeAccessedByLayers("bootstrap")
+                .whereLayer("http").mayOnlyBeAccessedByLayers("kafka", "bootstrap")
+                .whereLayer("kafka").mayOnlyBeAccessedByLayers("bootstrap")
                 .whereLayer("jdbc").mayOnlyBeAccessedByLayers("bootstrap")
-                .whereLayer("application").mayOnlyBeAccessedByLayers("http", "jdbc", "bootstrap")
-                .whereLayer("domain").mayOnlyBeAccessedByLayers("application", "http", "jdbc", "bootstrap")
+                .whereLayer("application").mayOnlyBeAccessedByLayers("http", "jdbc", "kafka", "bootstrap")
+                .whereLayer("domain").mayOnlyBeAccessedByLayers("application", "http", "jdbc", "kafka", "bootstrap")
                 .check(TALLY);
     }
 
@@ -41,7 +45,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.tally.adapter.jdbc..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "com.fasterxml.jackson..")
                 .check(TALLY);
-        noClasses().that().resideInAPackage("dev.tally.adapter.http..")
+        noClasses().that().resideInAnyPackage("dev.tally.adapter.http..", "dev.tally.adapter.kafka..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.jdbi..", "java.sql..", "javax.sql..",
                         "org.flywaydb..", "com.zaxxer..")
                 .check(TALLY);

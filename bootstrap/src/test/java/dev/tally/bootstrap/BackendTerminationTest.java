@@ -127,7 +127,7 @@ class BackendTerminationTest {
      * are read first and terminated one by one: in a single query the planner may call
      * {@code pg_terminate_backend} before the filter, on every backend of the server.
      */
-    private static int terminate(String server, String application) {
+    static int terminate(String server, String application) {
         try (Connection connection = DriverManager.getConnection(server)) {
             List<Integer> pids = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(

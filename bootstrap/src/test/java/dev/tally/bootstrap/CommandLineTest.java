@@ -102,6 +102,29 @@ public class CommandLineTest {
     }
 
     @Test
+    void R95_serve_consumes_from_kafka_only_with_its_flags_and_refuses_an_incomplete_set() throws Exception {
+        assertThat(tally("serve", "--help").out()).contains("--kafka-bootstrap", "--kafka-topic", "--kafka-group",
+                "--kafka-dead-letter-topic", "--kafka-property");
+        String[][] incomplete = {
+                {"--kafka-topic", "usage"},
+                {"--kafka-property", "security.protocol=SSL"},
+                {"--kafka-bootstrap", "127.0.0.1:9092"},
+                {"--kafka-bootstrap", "127.0.0.1:9092", "--kafka-topic", "usage", "--kafka-dead-letter-topic", "usage"}};
+        String[] errors = {"need --kafka-bootstrap", "need --kafka-bootstrap", "--kafka-bootstrap needs --kafka-topic",
+                "must not be the topic it is fed from"};
+        for (int i = 0; i < incomplete.length; i++) {
+            List<String> args = new ArrayList<>(List.of("serve", "--db-url", OpenStorage.MEMORY, "--port", "0"));
+            args.addAll(List.of(incomplete[i]));
+            Run refused = tally(args.toArray(String[]::new));
+            assertThat(refused.exitCode()).as(String.join(" ", incomplete[i])).isEqualTo(2);
+            assertThat(refused.err()).as(String.join(" ", incomplete[i])).contains(errors[i]);
+        }
+        // Without the flags no consumer runs, and health says nothing of one.
+        serving(OpenStorage.MEMORY, "kafka-less-admin-key-0123456789", port ->
+                assertThat(new ApiClient(port, null).get("/v1/health").json().has("kafka")).isFalse());
+    }
+
+    @Test
     void an_unknown_command_or_flag_is_a_usage_error_not_a_crash() {
         assertThat(tally("frobnicate").exitCode()).isEqualTo(2);
         assertThat(tally("serve", "--port", "eighty").exitCode()).isEqualTo(2);

@@ -7,13 +7,11 @@ import dev.tally.domain.Refusal;
 import dev.tally.domain.credit.InsufficientCredits;
 import dev.tally.domain.plan.FileSizeLimitExceeded;
 import dev.tally.domain.plan.LimitExceeded;
-import dev.tally.domain.plan.TooManyMetrics;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -31,8 +29,6 @@ final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
     /** Seconds a client is asked to wait before retrying when storage is unavailable (R66). */
     static final int RETRY_AFTER_SECONDS = 1;
-
-    private static final int MAX_MESSAGE = 400;
 
     private final HttpMetrics metrics;
 
@@ -54,37 +50,16 @@ final class ErrorMapper {
     private void refused(Context ctx, Refusal refusal) {
         if (refusal instanceof LimitExceeded exceeded) {
             metrics.denied(exceeded.metric().value());
-            ctx.status(403).json(LimitExceededResponse.from(exceeded));
-        } else if (refusal instanceof FileSizeLimitExceeded tooLarge) {
+        } else if (refusal instanceof FileSizeLimitExceeded) {
             metrics.denied("max_file_size_mb");
-            respond(ctx, 403, refusal.code(), refusal.message(), ordered(
-                    "plan", tooLarge.plan().value(),
-                    "file_size_mb", tooLarge.fileSizeMb(),
-                    "max_file_size_mb", tooLarge.maxFileSizeMb()));
-        } else if (refusal instanceof TooManyMetrics tooMany) {
-            respond(ctx, 422, refusal.code(), refusal.message(), ordered(
-                    "metric", tooMany.metric().value(),
-                    "plan", tooMany.plan().value(),
-                    "max_metrics", tooMany.maxMetrics(),
-                    "resets_at", tooMany.resetsAt()));
-        } else if (refusal instanceof InsufficientCredits insufficient) {
+        } else if (refusal instanceof InsufficientCredits) {
             metrics.denied("credits");
-            respond(ctx, 402, refusal.code(), refusal.message(), ordered(
-                    "balance", insufficient.balance(),
-                    "requested", insufficient.requested()));
-        } else {
-            respond(ctx, 403, refusal.code(), refusal.message(), Map.of());
         }
+        respond(ctx, ErrorBody.of(refusal));
     }
 
     private static void domain(Context ctx, DomainException e) {
-        int status = switch (e.kind()) {
-            case INVALID -> 400;
-            case NOT_FOUND -> 404;
-            case CONFLICT -> 409;
-            case UNPROCESSABLE -> 422;
-        };
-        respond(ctx, status, e.code(), e.getMessage(), Map.of());
+        respond(ctx, ErrorBody.of(e));
     }
 
     private void http(HttpResponseException e, Context ctx) {
@@ -119,25 +94,15 @@ final class ErrorMapper {
     private static void unexpected(Context ctx, Exception e) {
         String errorId = UUID.randomUUID().toString();
         LOG.error("internal error {} on {} {}", errorId, ctx.method(), ctx.path(), e);
-        respond(ctx, 500, "internal_error", "Something went wrong on our side; quote error_id when reporting it.",
-                Map.of("error_id", errorId));
+        respond(ctx, ErrorBody.internalError(errorId));
     }
 
     private static void respond(Context ctx, int status, String code, String message, Map<String, Object> details) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", code);
-        // A message may quote what the client sent; it never grows with the request (R64).
-        body.put("message", BoundedInput.echo(message, MAX_MESSAGE));
-        body.putAll(details);
-        ctx.status(status).json(body);
+        respond(ctx, ErrorBody.of(status, code, message, details));
     }
 
-    private static Map<String, Object> ordered(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
+    private static void respond(Context ctx, ErrorBody error) {
+        ctx.status(error.status()).json(error.body());
     }
 
     /** The 403 body of a limit denial, exactly as R12 names it. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.cfg.MutableCoercionConfig;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
@@ -41,6 +42,11 @@ public final class Json {
                     .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            // A blank or empty string is neither a number, a flag nor "no value": left to Jackson, "" and
+            // "\u0001" (anything String.trim() empties) would be read as null.
+            .withCoercionConfig(LogicalType.Integer, Json::refuseStrings)
+            .withCoercionConfig(LogicalType.Float, Json::refuseStrings)
+            .withCoercionConfig(LogicalType.Boolean, Json::refuseStrings)
             .build();
 
     static {
@@ -52,6 +58,12 @@ public final class Json {
     }
 
     private Json() {
+    }
+
+    private static void refuseStrings(MutableCoercionConfig config) {
+        config.setAcceptBlankAsEmpty(false)
+                .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
     }
 
     /** The shared, thread-safe mapper. */

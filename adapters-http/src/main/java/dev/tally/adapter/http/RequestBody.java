@@ -31,7 +31,7 @@ final class RequestBody {
         return parse(ctx.bodyAsBytes(), type);
     }
 
-    private static <T> Optional<T> parse(byte[] bytes, Class<T> type) {
+    static <T> Optional<T> parse(byte[] bytes, Class<T> type) {
         if (BoundedInput.blank(bytes)) {
             return Optional.empty();
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
 import java.util.List;
@@ -52,13 +53,16 @@ public final class TallyServer implements AutoCloseable {
     private final Javalin javalin;
     private final List<RouteTable.Route> routes;
     private final Optional<Webhooks> webhooks;
+    private final HttpMetrics metrics;
     /** How often a node looks for due webhook deliveries, besides whenever one of its attempts ends. */
     static final Duration DISPATCH_INTERVAL = Duration.ofMillis(250);
 
-    private TallyServer(Javalin javalin, List<RouteTable.Route> routes, Optional<Webhooks> webhooks) {
+    private TallyServer(Javalin javalin, List<RouteTable.Route> routes, Optional<Webhooks> webhooks,
+                        HttpMetrics metrics) {
         this.javalin = javalin;
         this.routes = routes;
         this.webhooks = webhooks;
+        this.metrics = metrics;
     }
 
     /**
@@ -135,7 +139,7 @@ public final class TallyServer implements AutoCloseable {
         }
         LOG.info("Tally API listening on port {}", javalin.port());
         return new TallyServer(javalin, registered.get(),
-                dispatchWebhooks ? Optional.of(dispatchWebhooks(tally, metrics)) : Optional.empty());
+                dispatchWebhooks ? Optional.of(dispatchWebhooks(tally, metrics)) : Optional.empty(), metrics);
     }
 
     /** This node's webhook dispatch: its loop, the threads its attempts run on, and its HTTP client. */
@@ -224,6 +228,14 @@ public final class TallyServer implements AutoCloseable {
     /** The port the server listens on. */
     public int port() {
         return javalin.port();
+    }
+
+    /**
+     * The registry {@code /metrics} shows: what else runs on this node (a consumer of a log, R95)
+     * registers its meters here, under the same rule that no label is a value a client chooses (R68).
+     */
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
     }
 
     /** Every route served, with who may call it; the OpenAPI document lists the same set. */

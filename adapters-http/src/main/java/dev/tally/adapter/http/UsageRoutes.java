@@ -70,30 +70,41 @@ final class UsageRoutes {
         });
     }
 
-    private static void requireWhole(BigDecimal quantity, String field) {
-        if (quantity.stripTrailingZeros().scale() > 0) {
+    private static void requireUnits(MetricKey metric, BigDecimal quantity, String field) {
+        if (!metric.inUnits(quantity)) {
             throw ApiException.badField("invalid_quantity", field,
                     "Field '" + field + "' counts whole things and cannot be a fraction.");
         }
     }
 
     private static UsageItem item(RecordRequest record, String path) {
+        return item(record, path, Optional.empty());
+    }
+
+    /**
+     * One record of a usage batch, checked field by field; without {@code idempotency_key} it takes
+     * {@code defaultKey} (a message on a log has one of its own, R95), or is refused without one.
+     */
+    static UsageItem item(RecordRequest record, String path, Optional<String> defaultKey) {
         if (record == null) {
             throw ApiException.badField("invalid_field_type", path, "Field '" + path + "' must be an object.");
         }
-        MetricKey metric = new MetricKey(RequestFields.required(record.metric(), path + ".metric"));
-        BigDecimal quantity = RequestFields.number(RequestFields.required(record.quantity(), path + ".quantity"),
-                path + ".quantity");
-        if (metric.countsWholeUnits()) {
-            // The domain refuses it too; here the error can name the field.
-            requireWhole(quantity, path + ".quantity");
-        }
-        IdempotencyKey key = new IdempotencyKey(
-                RequestFields.required(record.idempotencyKey(), path + ".idempotency_key"));
+        MetricKey metric = new MetricKey(RequestFields.required(record.metric(), field(path, "metric")));
+        BigDecimal quantity = RequestFields.number(RequestFields.required(record.quantity(), field(path, "quantity")),
+                field(path, "quantity"));
+        // The domain's rule, asked here so that the error can name the field.
+        requireUnits(metric, quantity, field(path, "quantity"));
+        String keyField = field(path, "idempotency_key");
+        IdempotencyKey key = new IdempotencyKey(record.idempotencyKey() != null ? record.idempotencyKey()
+                : defaultKey.orElseGet(() -> RequestFields.required(record.idempotencyKey(), keyField)));
         return new UsageItem(metric, quantity,
                 Optional.ofNullable(record.occurredAt())
-                        .map(text -> RequestFields.instant(text, path + ".occurred_at")),
-                key, RequestFields.dimensions(record.dimensions(), path + ".dimensions"));
+                        .map(text -> RequestFields.instant(text, field(path, "occurred_at"))),
+                key, RequestFields.dimensions(record.dimensions(), field(path, "dimensions")));
+    }
+
+    private static String field(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
     }
 
     /** {@code {"records": [...], "enforce": false}}. */

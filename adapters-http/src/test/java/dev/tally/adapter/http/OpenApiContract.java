@@ -86,8 +86,10 @@ final class OpenApiContract {
         Optional<Matched> matched = match(exchange.method(), rawPath);
         List<String> problems = new ArrayList<>();
         if (matched.isEmpty()) {
-            // An undocumented route is not served: the same error body as any refusal.
-            if (exchange.status() != 404 && exchange.status() != 405) {
+            // An undocumented route is not served: the same error body as any refusal. A path the
+            // server cannot even read (an empty segment beside an encoded NUL, say) is refused
+            // before routing with 400, as every operation documents.
+            if (exchange.status() != 400 && exchange.status() != 404 && exchange.status() != 405) {
                 problems.add("no operation " + exchange.method() + " " + rawPath + " is documented, yet the server"
                         + " answered " + exchange.status());
             }
@@ -217,7 +219,15 @@ final class OpenApiContract {
         }
         Schema schema = compiled.computeIfAbsent(pointer, at -> schemas.getSchema(SchemaLocation.of(location + at)));
         List<String> problems = new ArrayList<>();
-        for (Error error : schema.validate(value)) {
+        List<Error> errors;
+        try {
+            errors = schema.validate(value);
+        } catch (NumberFormatException infinite) {
+            // A number past a double's range (1e999) reads as infinity, which the validator cannot
+            // compare; no bound of the document admits it.
+            return List.of(what + " holds a number beyond any bound the document states");
+        }
+        for (Error error : errors) {
             problems.add(what + " " + error.getInstanceLocation() + ": " + error.getMessage() + " (schema " + pointer
                     + ", " + error.getEvaluationPath() + ")");
         }

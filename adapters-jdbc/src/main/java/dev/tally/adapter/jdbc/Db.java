@@ -9,10 +9,10 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,30 +57,34 @@ final class Db {
 
     private static final AtomicLong SAVEPOINTS = new AtomicLong();
 
-    /** The databases whose work joins the caller's transactions ({@link #joinCallers}). */
-    private static final Map<Jdbi, JoinedConnections> JOINING = Collections.synchronizedMap(new WeakHashMap<>());
-
-    /** The databases whose writes run one at a time in this process, with the lock they take. */
-    private static final Map<Jdbi, Lock> SERIALIZED = Collections.synchronizedMap(new WeakHashMap<>());
-
     private final Jdbi jdbi;
     private final Lock writes;
     private final JoinedConnections callers;
 
-    Db(Jdbi jdbi) {
-        this.jdbi = TallyJdbi.prepare(jdbi);
-        this.writes = SERIALIZED.get(this.jdbi);
-        this.callers = JOINING.get(this.jdbi);
+    /**
+     * A database whose transactions hold {@code writes}, when given, from their first statement to
+     * their commit; without it, transactions run side by side.
+     *
+     * <p>H2 file databases need the lock for R23: with {@code WRITE_DELAY=0} a commit writes the
+     * store to the file, unless another thread is writing the store at that moment, in which case
+     * H2's commit returns at once and the committed transaction reaches the file only with the next
+     * write. A {@code kill -9} in between loses an acknowledged write (seen as one lost write in nine
+     * runs of the kill -9 soak). One writer at a time closes that window.
+     */
+    Db(Jdbi jdbi, Optional<Lock> writes) {
+        this(jdbi, writes, Optional.empty());
     }
 
     /**
-     * Makes every {@code Db} created after this call over {@code jdbi} (whose connections come
-     * from {@code callers}) join the caller's transaction whenever the calling thread has one
-     * open: its work runs on the caller's connection, once, with no retry, no write lock and no
+     * A database as {@link #Db(Jdbi, Optional)} that joins the caller's transaction, when given
+     * {@code callers} (the source of {@code jdbi}'s connections), whenever the calling thread has
+     * one open: its work runs on the caller's connection, once, with no retry, no write lock and no
      * commit of its own; what it registers for after the commit runs after the caller's commit.
      */
-    static void joinCallers(Jdbi jdbi, JoinedConnections callers) {
-        JOINING.put(jdbi, callers);
+    Db(Jdbi jdbi, Optional<Lock> writes, Optional<JoinedConnections> callers) {
+        this.jdbi = TallyJdbi.prepare(jdbi);
+        this.writes = writes.orElse(null);
+        this.callers = callers.orElse(null);
     }
 
     /** Whether this thread's work would now join the caller's transaction. */
@@ -88,25 +92,11 @@ final class Db {
         return callers != null && callers.active();
     }
 
-    /**
-     * Makes every transaction that the {@code Db}s created after this call run over {@code jdbi}
-     * hold {@code lock} from its first statement to its commit.
-     *
-     * <p>H2 needs it for R23: with {@code WRITE_DELAY=0} a commit writes the store to the file,
-     * unless another thread is writing the store at that moment, in which case H2's commit
-     * returns at once and the committed transaction reaches the file only with the next write.
-     * A {@code kill -9} in between loses an acknowledged write (seen as one lost write in nine
-     * runs of the kill -9 soak). One writer at a time closes that window.
-     */
-    static void serializeWrites(Jdbi jdbi, Lock lock) {
-        SERIALIZED.put(jdbi, lock);
-    }
-
     Jdbi jdbi() {
         return jdbi;
     }
 
-    /** Whether this database's writes run one at a time in the process ({@link #serializeWrites}). */
+    /** Whether this database's writes run one at a time in the process (a write lock was given). */
     boolean writesSerialized() {
         return writes != null;
     }

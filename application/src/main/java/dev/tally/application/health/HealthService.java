@@ -4,6 +4,9 @@ import dev.tally.domain.health.HealthReport;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Counts this node's answered requests per second over a sliding window (default 5 minutes) and
@@ -20,6 +23,7 @@ public class HealthService {
     private final long[] requests;
     private final long[] clientErrors;
     private final long[] serverErrors;
+    private volatile Supplier<IngestStatus> ingest;
 
     @Inject
     public HealthService(Clock clock) {
@@ -51,6 +55,17 @@ public class HealthService {
         } else if (status >= 500) {
             serverErrors[i]++;
         }
+    }
+
+    /** Shows, from now on, how the consumer of usage from a log on this node is doing (R95). */
+    public void watchIngest(Supplier<IngestStatus> status) {
+        this.ingest = Objects.requireNonNull(status, "status");
+    }
+
+    /** How the consumer of usage from a log on this node is doing; empty when none runs here. */
+    public Optional<IngestStatus> ingest() {
+        Supplier<IngestStatus> status = ingest;
+        return status == null ? Optional.empty() : Optional.of(status.get());
     }
 
     /** Health over the last window (R51). */

@@ -154,7 +154,7 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
      */
     public LimitDecision decideAllocation(MetricKey metric, BigDecimal value, BigDecimal requested) {
         Limit limit = allocationLimitOf(metric);
-        if (limit.admits(value.add(requested))) {
+        if (limit.admission(requested).admits(value)) {
             return LimitDecision.allowed();
         }
         return LimitExceeded.ofAllocation(metric, value, limit.max().orElseThrow(), requested, id);
@@ -182,7 +182,7 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     public LimitDecision decide(MetricKey metric, BigDecimal used, BigDecimal reserved, BigDecimal requested,
                                 BillingPeriod period) {
         Limit limit = limitOf(metric);
-        if (limit.admits(used.add(reserved).add(requested))) {
+        if (limit.admission(requested).admits(used, reserved)) {
             return LimitDecision.allowed();
         }
         return new LimitExceeded(metric, used, reserved, limit.max().orElseThrow(), requested, id, period.resetsAt());
