@@ -217,7 +217,14 @@ final class OpenApiContract {
         }
         Schema schema = compiled.computeIfAbsent(pointer, at -> schemas.getSchema(SchemaLocation.of(location + at)));
         List<String> problems = new ArrayList<>();
-        for (Error error : schema.validate(value)) {
+        List<Error> errors;
+        try {
+            errors = schema.validate(value);
+        } catch (NumberFormatException e) {
+            // 1e400 read as a double is infinite, which the validator cannot compare: past any bound.
+            return List.of(what + " holds a number past any bound the document states");
+        }
+        for (Error error : errors) {
             problems.add(what + " " + error.getInstanceLocation() + ": " + error.getMessage() + " (schema " + pointer
                     + ", " + error.getEvaluationPath() + ")");
         }
