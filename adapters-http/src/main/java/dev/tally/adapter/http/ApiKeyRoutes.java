@@ -24,7 +24,8 @@ final class ApiKeyRoutes {
 
     void register(RouteTable routes) {
         routes.post("/v1/users/{user_id}/api-keys", ADMIN, (ctx, caller) ->
-                ctx.status(201).json(CreatedResponse.from(access.createUserKey(caller.user(ctx)))));
+                ctx.status(201).json(CreatedResponse.from(access.createUserKey(caller.user(ctx),
+                        RequestFields.idempotencyKey(ctx)))));
         routes.get("/v1/api-keys", ADMIN, (ctx, caller) -> {
             Optional<UserId> user = Optional.ofNullable(ctx.queryParam("user_id")).filter(id -> !id.isEmpty())
                     .map(UserId::new);
@@ -35,7 +36,10 @@ final class ApiKeyRoutes {
                 ctx.json(KeyResponse.from(access.revoke(ctx.pathParam("key_id")))));
     }
 
-    /** A new key: its plaintext, shown this once (R61), and what identifies it afterwards (R63). */
+    /**
+     * A new key: its plaintext, shown this once (R61), and what identifies it afterwards (R63); a
+     * retry under the same {@code Idempotency-Key} answers the same key with {@code key} null.
+     */
     record CreatedResponse(String id, String key, String prefix, Instant createdAt) {
         static CreatedResponse from(CreatedKey created) {
             return new CreatedResponse(created.id(), created.key(), created.prefix(), created.createdAt());

@@ -52,7 +52,7 @@ final class UserRoutes {
         routes.post("/v1/users/{user_id}/plan", ADMIN, (ctx, caller) -> {
             ChangePlanRequest request = RequestBody.read(ctx, ChangePlanRequest.class);
             PlanId plan = new PlanId(RequestFields.required(request.planId(), "plan_id"));
-            ctx.json(UserResponse.from(users.changePlan(caller.user(ctx), plan)));
+            ctx.json(UserResponse.from(users.changePlan(caller.user(ctx), plan, RequestFields.idempotencyKey(ctx))));
         });
         routes.post("/v1/users/{user_id}/billing-period/reset", ADMIN, (ctx, caller) -> {
             // A retried reset must not start yet another period.

@@ -32,14 +32,14 @@ final class WebhookRoutes {
         });
         routes.get("/v1/webhook-endpoints", ADMIN, (ctx, caller) -> ctx.json(new EndpointList(
                 webhooks.list().stream().map(endpoint -> EndpointResponse.from(endpoint, false)).toList())));
-        routes.delete("/v1/webhook-endpoints/{id}", ADMIN, (ctx, caller) -> {
-            webhooks.delete(ctx.pathParam("id"));
-            ctx.status(204);
-        });
+        // Like every DELETE: 200 with the object as it was.
+        routes.delete("/v1/webhook-endpoints/{id}", ADMIN, (ctx, caller) ->
+                ctx.json(EndpointResponse.from(webhooks.delete(ctx.pathParam("id")), false)));
         routes.get("/v1/webhook-endpoints/{id}/deliveries", ADMIN, (ctx, caller) -> ctx.json(new DeliveryList(
                 webhooks.attempts(ctx.pathParam("id")).stream().map(DeliveryResponse::from).toList())));
         routes.post("/v1/events/{id}/redeliver", ADMIN, (ctx, caller) ->
-                ctx.status(202).json(new Redelivery(ctx.pathParam("id"), webhooks.redeliver(ctx.pathParam("id")))));
+                ctx.status(202).json(new Redelivery(ctx.pathParam("id"),
+                        webhooks.redeliver(ctx.pathParam("id"), RequestFields.idempotencyKey(ctx)))));
     }
 
     /** An endpoint as the operator sends it. */

@@ -228,6 +228,40 @@ public abstract class ApiContractScenarios extends ApiTestSupport {
                 .isEqualTo("2026-10-18T12:00:00Z");
     }
 
+    @Test
+    void R14_R20_a_retried_plan_change_is_answered_again_and_the_same_key_with_another_plan_is_refused() {
+        plan("free", "{}");
+        plan("pro", "{}");
+        user("acme", "free");
+        JsonNode first = assertOk(admin.post("/v1/users/acme/plan", "{\"plan_id\": \"pro\"}", "move-1")).json();
+        JsonNode retry = assertOk(admin.post("/v1/users/acme/plan", "{\"plan_id\": \"pro\"}", "move-1")).json();
+        ApiClient.Response other = admin.post("/v1/users/acme/plan", "{\"plan_id\": \"free\"}", "move-1");
+
+        assertThat(retry).isEqualTo(first);
+        assertThat(first.get("plan_id").asText()).isEqualTo("pro");
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(other.error()).isEqualTo("idempotency_key_reused");
+        assertThat(admin.get("/v1/users/acme/usage").json().get("plan_id").asText()).isEqualTo("pro");
+    }
+
+    @Test
+    void R20_R61_a_retried_key_creation_creates_one_key_and_shows_its_plaintext_once() {
+        plan("free", "{}");
+        user("acme", "free");
+        int before = admin.get("/v1/api-keys?user_id=acme").json().get("keys").size();
+        ApiClient.Response first = admin.post("/v1/users/acme/api-keys", null, "key-1");
+        ApiClient.Response retry = admin.post("/v1/users/acme/api-keys", null, "key-1");
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(first.json().get("key").asText()).startsWith("tly_");
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(retry.json().get("id")).isEqualTo(first.json().get("id"));
+        assertThat(retry.json().get("prefix")).isEqualTo(first.json().get("prefix"));
+        assertThat(retry.json().get("key").isNull()).isTrue();
+        assertThat(admin.get("/v1/api-keys?user_id=acme").json().get("keys")).hasSize(before + 1);
+        assertOk(new ApiClient(server.port(), first.json().get("key").asText()).get("/v1/users/acme/usage"));
+    }
+
     // --- concurrency --------------------------------------------------------------------------
 
     @Test
