@@ -7,7 +7,6 @@ import dev.tally.application.access.CreatedKey;
 import dev.tally.application.port.ApiKey;
 import dev.tally.domain.user.UserId;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,7 +28,7 @@ final class ApiKeyRoutes {
         routes.get("/v1/api-keys", ADMIN, (ctx, caller) -> {
             Optional<UserId> user = Optional.ofNullable(ctx.queryParam("user_id")).filter(id -> !id.isEmpty())
                     .map(UserId::new);
-            ctx.json(new KeyList(access.list(user).stream().map(KeyResponse::from).toList()));
+            Listing.slice(ctx, access.list(user).stream().map(KeyResponse::from).toList(), "keys");
         });
         // Revoking twice answers the same key with its first revocation instant.
         routes.delete("/v1/api-keys/{key_id}", ADMIN, (ctx, caller) ->
@@ -46,8 +45,6 @@ final class ApiKeyRoutes {
         }
     }
 
-    record KeyList(List<KeyResponse> keys) {
-    }
 
     /** A stored key as the operator sees it: never its plaintext or hash; {@code user_id} null for an admin key. */
     record KeyResponse(String id, String userId, String prefix, Instant createdAt, Instant lastUsedAt,

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tally.application.run.ModelPriceService;
 import dev.tally.domain.run.ModelPrice;
 import java.math.BigDecimal;
-import java.util.List;
 
 /**
  * The per-model price table (R27, R41), the operator's terms: {@code PUT /v1/models/{model}} and
@@ -34,7 +33,7 @@ final class ModelRoutes {
             ctx.json(ModelResponse.from(prices.put(price)));
         });
         routes.get("/v1/models", ADMIN, (ctx, caller) ->
-                ctx.json(new ModelList(prices.list().stream().map(ModelResponse::from).toList())));
+                Listing.slice(ctx, prices.list().stream().map(ModelResponse::from).toList(), "models"));
     }
 
     /** USD per 1 000 input and output tokens, and the provider that serves the model. */
@@ -49,6 +48,4 @@ final class ModelRoutes {
         }
     }
 
-    record ModelList(List<ModelResponse> models) {
-    }
 }

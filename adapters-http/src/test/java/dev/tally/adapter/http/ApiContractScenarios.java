@@ -262,6 +262,47 @@ public abstract class ApiContractScenarios extends ApiTestSupport {
         assertOk(new ApiClient(server.port(), first.json().get("key").asText()).get("/v1/users/acme/usage"));
     }
 
+    @Test
+    void every_list_pages_by_limit_and_cursor_and_answers_data_has_more_and_next_cursor() {
+        plan("free", "{}");
+        ApiClient acme = user("acme", "free");
+        for (int i = 0; i < 5; i++) {
+            purchase(admin, "acme", i + 1);
+        }
+        List<Long> amounts = new ArrayList<>();
+        String path = "/v1/users/acme/credits/transactions?limit=2";
+        int pages = 0;
+        while (path != null) {
+            ApiClient.Response page = assertOk(acme.get(path));
+            JsonNode body = page.json();
+            body.get("data").forEach(entry -> amounts.add(entry.get("amount").asLong()));
+            assertThat(body.get("has_more").asBoolean()).isEqualTo(!body.get("next_cursor").isNull());
+            assertThat(page.header("Deprecation")).isEqualTo("@1796601600");
+            assertThat(page.header("Sunset")).isNotBlank();
+            path = body.get("has_more").asBoolean()
+                    ? "/v1/users/acme/credits/transactions?limit=2&cursor=" + body.get("next_cursor").asText() : null;
+            pages++;
+        }
+        // Newest first, each entry once.
+        assertThat(amounts).containsExactly(5L, 4L, 3L, 2L, 1L);
+        assertThat(pages).isEqualTo(3);
+
+        // The old offset paging and wrapper name still answer, for one release.
+        JsonNode old = assertOk(acme.get("/v1/users/acme/credits/transactions?limit=2&offset=2")).json();
+        assertThat(old.get("transactions")).isEqualTo(old.get("data"));
+        assertThat(old.get("data").get(0).get("amount").asLong()).isEqualTo(3);
+        assertThat(old.get("total").asLong()).isEqualTo(5);
+
+        JsonNode plans = assertOk(admin.get("/v1/plans?limit=1")).json();
+        assertThat(plans.get("data")).hasSize(1);
+        assertThat(plans.get("has_more").asBoolean()).isFalse();
+        assertThat(plans.get("next_cursor").isNull()).isTrue();
+
+        ApiClient.Response forged = acme.get("/v1/users/acme/report-runs?cursor=bm9wZQ");
+        assertThat(forged.status()).isEqualTo(400);
+        assertThat(forged.error()).isEqualTo("invalid_cursor");
+    }
+
     // --- concurrency --------------------------------------------------------------------------
 
     @Test
