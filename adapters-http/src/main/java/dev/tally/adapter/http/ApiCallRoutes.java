@@ -67,7 +67,7 @@ final class ApiCallRoutes {
     record ApiCallResponse(String id, String callType, String provider, String model, BigDecimal costUsd,
                            Integer statusCode, Long latencyMs, Instant occurredAt) {
         static ApiCallResponse from(ApiCall call) {
-            return new ApiCallResponse(call.id(), call.callType(), call.provider(), call.model().orElse(null),
+            return new ApiCallResponse(Ids.shown(Ids.API_CALL, call.id()), call.callType(), call.provider(), call.model().orElse(null),
                     call.costUsd(), call.statusCode().isPresent() ? call.statusCode().getAsInt() : null,
                     call.latencyMs().isPresent() ? call.latencyMs().getAsLong() : null, call.occurredAt());
         }

@@ -46,8 +46,8 @@ final class CreditRoutes {
         }));
         routes.post(base + "/refunds", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             RefundRequest request = RequestBody.read(ctx, RefundRequest.class);
-            return CreditWrite.refund(user,
-                    RequestFields.required(request.usageTransactionId(), "usage_transaction_id"),
+            String refunded = RequestFields.required(request.usageTransactionId(), "usage_transaction_id");
+            return CreditWrite.refund(user, Ids.stored(Ids.TRANSACTION, refunded),
                     RequestFields.credits(request.amount(), "amount"), key);
         }));
         routes.post(base + "/adjustments", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {

@@ -46,7 +46,7 @@ final class ReportRunRoutes {
         });
         routes.post(base + "/{run_id}/complete", KEY, (ctx, caller) -> {
             CompleteRequest request = RequestBody.read(ctx, CompleteRequest.class);
-            ctx.json(Responses.Run.from(runs.complete(new CompleteRun(caller.user(ctx), ctx.pathParam("run_id"),
+            ctx.json(Responses.Run.from(runs.complete(new CompleteRun(caller.user(ctx), Ids.stored(Ids.RUN, ctx.pathParam("run_id")),
                     request.toCompletion(), RequestFields.idempotencyKey(ctx)))));
         });
         routes.post(base + "/{run_id}/webhook-deliveries", KEY, (ctx, caller) -> {
@@ -55,7 +55,7 @@ final class ReportRunRoutes {
             OptionalInt status = request.responseStatus() == null ? OptionalInt.empty()
                     : OptionalInt.of(request.responseStatus());
             ctx.json(Responses.Run.from(runs.recordDelivery(new RecordDelivery(caller.user(ctx),
-                    ctx.pathParam("run_id"), delivered, status, RequestFields.idempotencyKey(ctx)))));
+                    Ids.stored(Ids.RUN, ctx.pathParam("run_id")), delivered, status, RequestFields.idempotencyKey(ctx)))));
         });
         routes.get(base, KEY, (ctx, caller) -> {
             Paging window = Listing.window(ctx, Paging.DEFAULT_LIMIT);
@@ -66,7 +66,7 @@ final class ReportRunRoutes {
         routes.get(base + "/usage", KEY, (ctx, caller) ->
                 ctx.json(Responses.RunUsage.from(runs.usage(caller.user(ctx), RequestFields.at(ctx)))));
         routes.get(base + "/{run_id}", KEY, (ctx, caller) ->
-                ctx.json(Responses.Run.from(runs.get(caller.user(ctx), ctx.pathParam("run_id")))));
+                ctx.json(Responses.Run.from(runs.get(caller.user(ctx), Ids.stored(Ids.RUN, ctx.pathParam("run_id"))))));
     }
 
     /** Both fields are optional, and so is the body. */

@@ -64,7 +64,7 @@ final class Responses {
                long commitsProcessed, BigDecimal costUsd, String costSource, String errorCode, String errorMessage,
                Webhook webhook) {
         static Run from(ReportRun run) {
-            return new Run(run.id(), run.user().value(), run.status().wireName(), run.repositoryId().orElse(null),
+            return new Run(Ids.shown(Ids.RUN, run.id()), run.user().value(), run.status().wireName(), run.repositoryId().orElse(null),
                     run.configurationId().orElse(null), run.startedAt(), run.completedAt().orElse(null),
                     run.tokensInput(), run.tokensOutput(), run.model().orElse(null), run.commitsProcessed(),
                     run.costUsd(), run.costSource().wireName(), run.errorCode().orElse(null),
@@ -123,8 +123,8 @@ final class Responses {
     record CreditEntry(String id, String type, long amount, String operation, String usageTransactionId,
                        String reason, Instant createdAt, long balanceAfter) {
         static CreditEntry from(CreditTransaction entry) {
-            return new CreditEntry(entry.id(), entry.type().wireName(), entry.amount(), entry.operation().orElse(null),
-                    entry.refundOf().orElse(null), entry.reason().orElse(null), entry.createdAt(),
+            return new CreditEntry(Ids.shown(Ids.TRANSACTION, entry.id()), entry.type().wireName(), entry.amount(),
+                    entry.operation().orElse(null), Ids.shown(Ids.TRANSACTION, entry.refundOf().orElse(null)), entry.reason().orElse(null), entry.createdAt(),
                     entry.balanceAfter());
         }
     }

@@ -303,6 +303,37 @@ public abstract class ApiContractScenarios extends ApiTestSupport {
         assertThat(forged.error()).isEqualTo("invalid_cursor");
     }
 
+    @Test
+    void ids_carry_their_type_prefix_and_a_row_stored_before_prefixes_resolves_by_either_form() {
+        plan("free", "{}");
+        ApiClient acme = user("acme", "free");
+        purchase(admin, "acme", 10);
+        String spent = spend(acme, "acme", 3, "export");
+        JsonNode run = assertOk(acme.post("/v1/users/acme/report-runs", null)).json();
+        JsonNode session = assertOk(acme.post("/v1/users/acme/sessions", "{\"title\": \"t\"}")).json();
+        JsonNode call = assertOk(acme.post("/v1/users/acme/api-calls", "{\"call_type\": \"llm\", \"cost_usd\": 0.5}"))
+                .json();
+
+        assertThat(run.get("id").asText()).matches("run_[0-9a-f]{32}");
+        assertThat(session.get("id").asText()).matches("ses_[0-9a-f]{32}");
+        assertThat(spent).matches("txn_[0-9a-f]{32}");
+        assertThat(call.get("id").asText()).matches("call_[0-9a-f]{32}");
+        assertOk(acme.get("/v1/users/acme/report-runs/" + run.get("id").asText()));
+        JsonNode refund = assertOk(admin.post("/v1/users/acme/credits/refunds", "{\"usage_transaction_id\": \""
+                + spent + "\", \"amount\": 1}", key())).json();
+        assertThat(refund.get("usage_transaction_id").asText()).isEqualTo(spent);
+
+        // A run stored before ids had prefixes: shown with its prefix, found by the prefixed and the bare id.
+        String bare = "0b7e9f6a-3c1d-4e2f-9a8b-7c6d5e4f3a2b";
+        tally.storage().transactions().run(() -> tally.storage().runs().insert(dev.tally.domain.run.ReportRun.start(
+                bare, new dev.tally.domain.user.UserId("acme"), java.util.Optional.empty(), java.util.Optional.empty(),
+                clock.instant())));
+        JsonNode old = assertOk(acme.get("/v1/users/acme/report-runs/run_" + bare)).json();
+        assertThat(old.get("id").asText()).isEqualTo("run_" + bare);
+        assertThat(assertOk(acme.get("/v1/users/acme/report-runs/" + bare)).json().get("id").asText())
+                .isEqualTo("run_" + bare);
+    }
+
     // --- concurrency --------------------------------------------------------------------------
 
     @Test

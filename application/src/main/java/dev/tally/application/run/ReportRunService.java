@@ -99,7 +99,7 @@ public class ReportRunService {
             Instant now = clock.instant();
             User user = accounts.user(command.user());
             Plan plan = accounts.planOf(user);
-            ReportRun run = ReportRun.start(UUID.randomUUID().toString(), user.id(), command.repositoryId(),
+            ReportRun run = ReportRun.start("run_" + UUID.randomUUID().toString().replace("-", ""), user.id(), command.repositoryId(),
                     command.configurationId(), now);
             // A refusal first sweeps runs past their timeout (see start), which ends their holds too.
             ReserveResult reserved = hold(user, plan, run);
