@@ -3,6 +3,7 @@ package dev.tally.adapter.http;
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.tally.application.run.ModelPriceService;
 import dev.tally.domain.run.ModelPrice;
 import java.math.BigDecimal;
@@ -41,8 +42,10 @@ final class ModelRoutes {
                         @JsonProperty("output_per_1k") BigDecimal outputPer1k, String provider) {
     }
 
-    record ModelResponse(String model, @JsonProperty("input_per_1k") BigDecimal inputPer1k,
-                         @JsonProperty("output_per_1k") BigDecimal outputPer1k, String provider) {
+    record ModelResponse(String model, @JsonProperty("input_per_1k") @JsonSerialize(using = UsdAmount.class)
+                         BigDecimal inputPer1k,
+                         @JsonProperty("output_per_1k") @JsonSerialize(using = UsdAmount.class) BigDecimal outputPer1k,
+                         String provider) {
         static ModelResponse from(ModelPrice price) {
             return new ModelResponse(price.model(), price.inputPer1k(), price.outputPer1k(), price.provider());
         }

@@ -334,6 +334,29 @@ public abstract class ApiContractScenarios extends ApiTestSupport {
                 .isEqualTo("run_" + bare);
     }
 
+    @Test
+    void every_amount_of_money_is_written_at_six_decimal_places() {
+        plan("free", "{}");
+        ApiClient acme = user("acme", "free");
+        assertOk(admin.put("/v1/models/gpt-x", "{\"input_per_1k\": 0.003, \"output_per_1k\": 0.015,"
+                + " \"provider\": \"openai\"}"));
+        String call = assertOk(acme.post("/v1/users/acme/api-calls", "{\"call_type\": \"llm\", \"provider\": \"openai\","
+                + " \"cost_usd\": 2.92}")).text();
+        String costs = assertOk(acme.get("/v1/users/acme/costs")).text();
+        String billing = assertOk(acme.get("/v1/users/acme/billing")).text();
+        String models = assertOk(admin.get("/v1/models")).text();
+
+        assertThat(call).contains("\"cost_usd\":2.920000");
+        assertThat(costs).contains("\"total_cost_usd\":2.920000").contains("\"cost_usd\":2.920000");
+        assertThat(billing).contains("\"total_cost_usd\":0.000000");
+        assertThat(models).contains("\"input_per_1k\":0.003000").contains("\"output_per_1k\":0.015000");
+        // No amount of money anywhere in these answers is written at another scale.
+        for (String answer : List.of(call, costs, billing, models)) {
+            assertThat(answer).doesNotContainPattern("_usd\":-?[0-9]+(\\.[0-9]{0,5}|\\.[0-9]{7,})?[,}]")
+                    .doesNotContainPattern("_per_1k\":-?[0-9]+(\\.[0-9]{0,5}|\\.[0-9]{7,})?[,}]");
+        }
+    }
+
     // --- concurrency --------------------------------------------------------------------------
 
     @Test
