@@ -22,17 +22,21 @@ final class ApiKeyRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.post("/v1/users/{user_id}/api-keys", ADMIN, (ctx, caller) ->
-                ctx.status(201).json(CreatedResponse.from(access.createUserKey(caller.user(ctx),
-                        RequestFields.idempotencyKey(ctx)))));
+        routes.post("/v1/users/{user_id}/api-keys", ADMIN, (ctx, caller) -> {
+            RequestBody.none(ctx);
+            ctx.status(201).json(CreatedResponse.from(access.createUserKey(caller.user(ctx),
+                    RequestFields.idempotencyKey(ctx))));
+        });
         routes.get("/v1/api-keys", ADMIN, (ctx, caller) -> {
             Optional<UserId> user = Optional.ofNullable(ctx.queryParam("user_id")).filter(id -> !id.isEmpty())
                     .map(UserId::new);
             Listing.slice(ctx, access.list(user).stream().map(KeyResponse::from).toList(), "keys");
         });
         // Revoking twice answers the same key with its first revocation instant.
-        routes.delete("/v1/api-keys/{key_id}", ADMIN, (ctx, caller) ->
-                ctx.json(KeyResponse.from(access.revoke(ctx.pathParam("key_id")))));
+        routes.delete("/v1/api-keys/{key_id}", ADMIN, (ctx, caller) -> {
+            RequestBody.none(ctx);
+            ctx.json(KeyResponse.from(access.revoke(ctx.pathParam("key_id"))));
+        });
     }
 
     /**

@@ -36,6 +36,15 @@ final class RequestBody {
         return parse(ctx.bodyAsBytes(), type);
     }
 
+    /** A request that takes no body: none, or {@code {}}; any field in one is {@code unknown_field}. */
+    static void none(Context ctx) {
+        parse(ctx.bodyAsBytes(), NoFields.class);
+    }
+
+    /** The body of a request that has no fields. */
+    private record NoFields() {
+    }
+
     private static <T> Optional<T> parse(byte[] bytes, Class<T> type) {
         if (BoundedInput.blank(bytes)) {
             return Optional.empty();

@@ -55,6 +55,7 @@ final class UserRoutes {
             ctx.json(UserResponse.from(users.changePlan(caller.user(ctx), plan, RequestFields.idempotencyKey(ctx))));
         });
         routes.post("/v1/users/{user_id}/billing-period/reset", ADMIN, (ctx, caller) -> {
+            RequestBody.none(ctx);
             // A retried reset must not start yet another period.
             ctx.json(UserResponse.from(users.resetBillingPeriod(new ResetBillingPeriod(caller.user(ctx),
                     RequestFields.idempotencyKey(ctx)))));

@@ -33,13 +33,17 @@ final class WebhookRoutes {
         routes.get("/v1/webhook-endpoints", ADMIN, (ctx, caller) -> Listing.slice(ctx,
                 webhooks.list().stream().map(endpoint -> EndpointResponse.from(endpoint, false)).toList(), "endpoints"));
         // Like every DELETE: 200 with the object as it was.
-        routes.delete("/v1/webhook-endpoints/{id}", ADMIN, (ctx, caller) ->
-                ctx.json(EndpointResponse.from(webhooks.delete(ctx.pathParam("id")), false)));
+        routes.delete("/v1/webhook-endpoints/{id}", ADMIN, (ctx, caller) -> {
+            RequestBody.none(ctx);
+            ctx.json(EndpointResponse.from(webhooks.delete(ctx.pathParam("id")), false));
+        });
         routes.get("/v1/webhook-endpoints/{id}/deliveries", ADMIN, (ctx, caller) -> Listing.slice(ctx,
                 webhooks.attempts(ctx.pathParam("id")).stream().map(DeliveryResponse::from).toList(), "deliveries"));
-        routes.post("/v1/events/{id}/redeliver", ADMIN, (ctx, caller) ->
-                ctx.status(202).json(new Redelivery(ctx.pathParam("id"),
-                        webhooks.redeliver(ctx.pathParam("id"), RequestFields.idempotencyKey(ctx)))));
+        routes.post("/v1/events/{id}/redeliver", ADMIN, (ctx, caller) -> {
+            RequestBody.none(ctx);
+            ctx.status(202).json(new Redelivery(ctx.pathParam("id"),
+                    webhooks.redeliver(ctx.pathParam("id"), RequestFields.idempotencyKey(ctx))));
+        });
     }
 
     /** An endpoint as the operator sends it. */
