@@ -1,6 +1,7 @@
 package dev.tally.adapter.http;
 
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
+import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
 import dev.tally.application.access.AccessService;
 import dev.tally.application.access.CreatedKey;
@@ -27,6 +28,9 @@ final class ApiKeyRoutes {
             ctx.status(201).json(CreatedResponse.from(access.createUserKey(caller.user(ctx),
                     RequestFields.idempotencyKey(ctx))));
         });
+        // Whose key this is, so that a page signed in with a key alone can open that user's page.
+        routes.get("/v1/me", KEY, (ctx, caller) -> ctx.json(new Me(caller.isAdmin() ? "admin" : "user",
+                caller.restrictedTo().map(UserId::value).orElse(null))));
         routes.get("/v1/api-keys", ADMIN, (ctx, caller) -> {
             Optional<UserId> user = Optional.ofNullable(ctx.queryParam("user_id")).filter(id -> !id.isEmpty())
                     .map(UserId::new);
@@ -37,6 +41,10 @@ final class ApiKeyRoutes {
             RequestBody.none(ctx);
             ctx.json(KeyResponse.from(access.revoke(ctx.pathParam("key_id"))));
         });
+    }
+
+    /** The presented key: {@code admin}, or {@code user} with the user it acts for. */
+    record Me(String kind, String userId) {
     }
 
     /**
