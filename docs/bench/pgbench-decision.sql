@@ -1,5 +1,5 @@
 -- One enforced single-record decision as Tally makes it: with -D reads=0 the writes of
--- JdbiUsageLedger (LedgerWrites: the fact, inserted with ON CONFLICT DO NOTHING, the conditional
+-- JdbiUsageLedger (FactTable, RollupTable: the fact, inserted with ON CONFLICT DO NOTHING, the conditional
 -- UPDATE of the rollup returning its new used (R13, R75), commit); with -D reads=1 also the two reads
 -- before them, each in auto-commit as Tally runs them: the API key by its hash
 -- (ApiKeyDao.FIND_BY_HASH), then the user with its billing cycles and its plan with its limits in
@@ -27,6 +27,6 @@ INSERT INTO usage_facts (user_id, metric, quantity, occurred_at, idempotency_key
 UPDATE usage_rollups SET used = used + 1
     WHERE user_id = 'pgbench-' || :u AND period_start = 1793491200000000000
       AND period_end = 1796083200000000000 AND metric = 'bench.enforced'
-      AND used + reserved + 1 <= 1000000000
+      AND used + reserved <= 999999999
     RETURNING used;
 COMMIT;

@@ -17,7 +17,7 @@ public final class Money {
      * price, and small enough that a billion of them still sum inside the NUMERIC(30,6) columns
      * that store them.
      */
-    public static final BigDecimal MAX_QUANTITY = BigDecimal.TEN.pow(15);
+    public static final BigDecimal MAX_QUANTITY = Bounds.MAX_QUANTITY;
 
     private Money() {
     }

@@ -1,6 +1,8 @@
 package dev.tally.adapter.http;
 
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A request the adapter itself refuses before any use case runs (a body that is not JSON, a
@@ -22,7 +24,8 @@ final class ApiException extends RuntimeException {
         super(message);
         this.status = status;
         this.code = code;
-        this.details = Map.copyOf(details);
+        // Made with Map.of, details have no order of their own: by name, the same on every server and run.
+        this.details = Collections.unmodifiableMap(new TreeMap<>(details));
     }
 
     static ApiException badRequest(String code, String message) {

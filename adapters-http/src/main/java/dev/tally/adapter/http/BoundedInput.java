@@ -1,6 +1,7 @@
 package dev.tally.adapter.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.domain.Bounds;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -8,25 +9,13 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * The bounds every value a client sends must keep before anything else touches it (R64): text
+ * The bounds every value a client sends must keep before anything else touches it (R64, the
+ * table of {@link Bounds}): text
  * without NUL or unpaired UTF-16 surrogates, decimals with a bounded exponent and precision,
  * instants in the years 1970–9999, counters whose sums fit a 64-bit total. Error messages built
  * from client input go through {@link #echo(String)}, so an answer never grows with the request.
  */
 final class BoundedInput {
-
-    /** Digits a decimal may have on either side of the point; storage keeps 24 and 6. */
-    static final int MAX_DIGITS = 18;
-
-    /** The earliest and the first refused instant: the years 1970–9999. */
-    static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
-    static final Instant AFTER_LATEST = Instant.parse("+10000-01-01T00:00:00Z");
-
-    /**
-     * The most one request may add to a counter (tokens, commits, milliseconds, seconds): over
-     * nine million such requests still sum within a 64-bit total.
-     */
-    static final long MAX_COUNT = 1_000_000_000_000L;
 
     /** How much of a client's text an error message repeats. */
     private static final int ECHO = 40;
@@ -71,10 +60,11 @@ final class BoundedInput {
         // The parser bounds the digits, not the exponent: look at scale and precision only, never at the plain text.
         BigDecimal value = node.decimalValue();
         int scale = value.scale();
-        if (scale > MAX_DIGITS && value.stripTrailingZeros().scale() > MAX_DIGITS
-                || (long) value.precision() - scale > MAX_DIGITS) {
+        if (scale > Bounds.DECIMAL_DIGITS && value.stripTrailingZeros().scale() > Bounds.DECIMAL_DIGITS
+                || (long) value.precision() - scale > Bounds.DECIMAL_DIGITS) {
             throw ApiException.badField("number_out_of_range", field, "Field '" + field + "' must be a number with at"
-                    + " most " + MAX_DIGITS + " digits before and " + MAX_DIGITS + " after the decimal point.");
+                    + " most " + Bounds.DECIMAL_DIGITS + " digits before and " + Bounds.DECIMAL_DIGITS
+                    + " after the decimal point.");
         }
     }
 
@@ -187,18 +177,18 @@ final class BoundedInput {
 
     /** An instant in the years 1970–9999, else a 400 {@code invalid_timestamp}. */
     static Instant instant(Instant value, String field) {
-        if (value.isBefore(EARLIEST) || !value.isBefore(AFTER_LATEST)) {
+        if (value.isBefore(Bounds.EARLIEST) || !value.isBefore(Bounds.AFTER_LATEST)) {
             throw ApiException.badField("invalid_timestamp", field,
                     "Field '" + field + "' must lie in the years 1970-9999.");
         }
         return value;
     }
 
-    /** A counter of one request: 0 when absent, at most {@link #MAX_COUNT}. */
+    /** A counter of one request: 0 when absent, at most {@link #Bounds.MAX_COUNT}. */
     static long count(Long value, String field) {
-        if (value != null && value > MAX_COUNT) {
+        if (value != null && value > Bounds.MAX_COUNT) {
             throw ApiException.badField("number_out_of_range", field,
-                    "Field '" + field + "' must be at most " + MAX_COUNT + ".");
+                    "Field '" + field + "' must be at most " + Bounds.MAX_COUNT + ".");
         }
         return value == null ? 0 : value;
     }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.BiFunction;
 
 /**
  * Plans, the operator's terms (R62): {@code PUT /v1/plans/{plan_id}} and {@code GET /v1/plans}
@@ -64,19 +65,27 @@ final class PlanRoutes {
                        List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics) {
 
         Plan toPlan(PlanId id) {
-            return new Plan(id, name, limits(limits, "limits"),
+            return new Plan(id, name, limits(limits, "limits", PlanLimits::checked),
                     Optional.ofNullable(RequestFields.number(maxFileSizeMb, "max_file_size_mb")),
                     warningThresholdPercent == null ? Plan.DEFAULT_WARNING_THRESHOLD_PERCENT : warningThresholdPercent,
-                    limits(allocations, "allocations"),
+                    limits(allocations, "allocations", Plan::checkedAllocation),
                     new PlanAlerts(alertThresholdsPercent == null ? PlanAlerts.DEFAULT.thresholdsPercent()
                             : alertThresholdsPercent, Optional.ofNullable(lowBalanceCredits)),
                     maxMetrics == null ? OptionalInt.empty() : OptionalInt.of(maxMetrics));
         }
 
-        private static PlanLimits limits(Map<String, JsonNode> sent, String field) {
+        /**
+         * The limits as sent, each one read and checked in full before the next, so that a refusal
+         * names the first offending metric in request order (R64).
+         */
+        private static PlanLimits limits(Map<String, JsonNode> sent, String field,
+                                         BiFunction<MetricKey, Limit, Limit> check) {
             Map<MetricKey, Limit> parsed = new LinkedHashMap<>();
             if (sent != null) {
-                sent.forEach((metric, value) -> parsed.put(new MetricKey(metric), limit(field + "." + metric, value)));
+                sent.forEach((name, value) -> {
+                    MetricKey metric = new MetricKey(name);
+                    parsed.put(metric, check.apply(metric, limit(field + "." + name, value)));
+                });
             }
             return new PlanLimits(parsed);
         }

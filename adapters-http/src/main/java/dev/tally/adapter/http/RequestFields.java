@@ -1,6 +1,6 @@
 package dev.tally.adapter.http;
 
-import dev.tally.domain.Money;
+import dev.tally.domain.Bounds;
 import dev.tally.domain.usage.IdempotencyKey;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
@@ -20,9 +20,6 @@ final class RequestFields {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-    /** Numbers larger than this are no plausible quantity or price and would overflow storage. */
-    private static final BigDecimal MAX_NUMBER = Money.MAX_QUANTITY;
-
     private RequestFields() {
     }
 
@@ -36,22 +33,19 @@ final class RequestFields {
 
     /** A decimal the storage can hold: at most 10^15 either way, as the domain checks it too. */
     static BigDecimal number(BigDecimal value, String field) {
-        if (value != null && value.abs().compareTo(MAX_NUMBER) > 0) {
+        if (value != null && value.abs().compareTo(Bounds.MAX_QUANTITY) > 0) {
             throw ApiException.badField("number_out_of_range", field,
-                    "Field '" + field + "' must be at most " + MAX_NUMBER.toPlainString() + ".");
+                    "Field '" + field + "' must be at most " + Bounds.MAX_QUANTITY.toPlainString() + ".");
         }
         return value;
     }
 
-    /** Credits beyond this are no plausible amount, and sums of them could overflow a balance. */
-    static final long MAX_CREDITS = 1_000_000_000_000L;
-
-    /** A whole number of credits within {@link #MAX_CREDITS} either way. */
+    /** A whole number of credits within {@link Bounds#MAX_CREDITS} either way. */
     static long credits(Long value, String field) {
         long amount = required(value, field);
-        if (Math.abs(amount) > MAX_CREDITS) {
+        if (Math.abs(amount) > Bounds.MAX_CREDITS) {
             throw ApiException.badField("number_out_of_range", field,
-                    "Field '" + field + "' must be at most " + MAX_CREDITS + " credits.");
+                    "Field '" + field + "' must be at most " + Bounds.MAX_CREDITS + " credits.");
         }
         return amount;
     }
@@ -111,8 +105,8 @@ final class RequestFields {
 
     /** A plain decimal: digits with an optional fraction and sign, never an exponent (R64). */
     private static final Pattern PLAIN_DECIMAL =
-            Pattern.compile("-?[0-9]{1," + BoundedInput.MAX_DIGITS + "}(\\.[0-9]{1,"
-                    + BoundedInput.MAX_DIGITS + "})?");
+            Pattern.compile("-?[0-9]{1," + Bounds.DECIMAL_DIGITS + "}(\\.[0-9]{1,"
+                    + Bounds.DECIMAL_DIGITS + "})?");
 
     /** A decimal query parameter such as {@code quantity=2.5}, or {@code fallback} when absent. */
     static BigDecimal decimalQuery(Context ctx, String name, BigDecimal fallback) {

@@ -70,8 +70,8 @@ final class UsageRoutes {
         });
     }
 
-    private static void requireWhole(BigDecimal quantity, String field) {
-        if (quantity.stripTrailingZeros().scale() > 0) {
+    private static void requireUnits(MetricKey metric, BigDecimal quantity, String field) {
+        if (!metric.inUnits(quantity)) {
             throw ApiException.badField("invalid_quantity", field,
                     "Field '" + field + "' counts whole things and cannot be a fraction.");
         }
@@ -84,10 +84,8 @@ final class UsageRoutes {
         MetricKey metric = new MetricKey(RequestFields.required(record.metric(), path + ".metric"));
         BigDecimal quantity = RequestFields.number(RequestFields.required(record.quantity(), path + ".quantity"),
                 path + ".quantity");
-        if (metric.countsWholeUnits()) {
-            // The domain refuses it too; here the error can name the field.
-            requireWhole(quantity, path + ".quantity");
-        }
+        // The domain's rule, asked here so that the error can name the field.
+        requireUnits(metric, quantity, path + ".quantity");
         IdempotencyKey key = new IdempotencyKey(
                 RequestFields.required(record.idempotencyKey(), path + ".idempotency_key"));
         return new UsageItem(metric, quantity,

@@ -105,6 +105,49 @@ public abstract class BoundedInputScenarios extends ApiTestSupport {
     }
 
     @Test
+    void R64_a_read_at_either_end_of_the_range_answers_a_period_inside_it() {
+        SoftAssertions softly = new SoftAssertions();
+        for (String billing : List.of("{\"cycle\": \"calendar_month\", \"time_zone\": \"UTC\"}",
+                "{\"cycle\": \"calendar_month\", \"time_zone\": \"Pacific/Kiritimati\"}",
+                "{\"cycle\": \"anniversary\", \"anchor\": \"2026-01-06T09:30:00Z\","
+                        + " \"time_zone\": \"America/Los_Angeles\"}")) {
+            assertOk(admin.put(U, "{\"plan_id\": \"pro\", \"billing\": " + billing + "}"));
+            for (String at : List.of("9999-12-31T23:59:59Z", "9999-12-31T23:59:59.999999Z",
+                    "9999-12-31T23:59:59.999999999Z")) {
+                for (String read : List.of("/usage", "/billing", "/report-runs/usage", "/costs",
+                        "/credits/usage-by-operation", "/usage/series?metric=exports&granularity=hour&")) {
+                    String path = U + read + (read.endsWith("&") ? "" : "?") + "at=" + at;
+                    JsonNode answer = assertOk(acme.get(path)).json();
+                    softly.assertThat(answer.at("/period/end").asText()).as("%s with %s", path, billing)
+                            .isEqualTo("9999-12-31T23:59:59.999999Z");
+                    softly.assertThat(answer.at("/period/start").asText()).as("%s with %s", path, billing)
+                            .startsWith("9999-12-").isLessThanOrEqualTo(at);
+                    softly.assertThat(instants(answer)).as("every instant of %s with %s", path, billing)
+                            .allSatisfy(instant -> assertThat(instant).matches("9999-12-[0-9T:.]+Z")
+                                    .isLessThanOrEqualTo("9999-12-31T23:59:59.999999Z"));
+                }
+            }
+            for (String read : List.of("/usage", "/billing", "/report-runs/usage", "/costs")) {
+                String path = U + read + "?at=1970-01-01T00:00:00Z";
+                softly.assertThat(assertOk(acme.get(path)).json().at("/period/start").asText())
+                        .as("%s with %s: no period starts before the range", path, billing)
+                        .isEqualTo("1970-01-01T00:00:00Z");
+            }
+        }
+        softly.assertAll();
+    }
+
+    /** Every text of {@code node} that is written as an instant, wherever it is. */
+    private static List<String> instants(JsonNode node) {
+        List<String> found = new java.util.ArrayList<>();
+        if (node.isTextual() && node.asText().matches("[+-]?[0-9]{4,}-[0-9]{2}-[0-9]{2}T.*")) {
+            found.add(node.asText());
+        }
+        node.forEach(child -> found.addAll(instants(child)));
+        return found;
+    }
+
+    @Test
     void R64_a_billing_anchor_far_in_the_future_is_kept_or_refused_never_a_500() {
         for (String anchor : List.of("2300-01-15T10:00:00Z", "9999-12-31T23:59:59Z")) {
             ApiClient.Response put = admin.put(U, "{\"plan_id\": \"pro\", \"billing\": {\"cycle\": \"anniversary\","

@@ -42,11 +42,14 @@ interface AllocationDao {
     @GetGeneratedKeys("allocated")
     Optional<BigDecimal> add(String user, String metric, BigDecimal delta);
 
-    /** {@link #add} within {@code limit}: empty also when there is no room. */
+    /**
+     * {@link #add} within the {@code ceiling} of the increase's {@link dev.tally.domain.plan.Admission}:
+     * empty also when there is no room.
+     */
     @SqlUpdate("UPDATE user_allocations SET allocated = allocated + :delta "
-            + "WHERE user_id = :user AND metric = :metric AND allocated + :delta >= 0 AND allocated + :delta <= :limit")
+            + "WHERE user_id = :user AND metric = :metric AND allocated + :delta >= 0 AND allocated <= :ceiling")
     @GetGeneratedKeys("allocated")
-    Optional<BigDecimal> addWithin(String user, String metric, BigDecimal delta, BigDecimal limit);
+    Optional<BigDecimal> addWithin(String user, String metric, BigDecimal delta, BigDecimal ceiling);
 
     @SqlUpdate("UPDATE user_allocations SET allocated = :value WHERE user_id = :user AND metric = :metric")
     int set(String user, String metric, BigDecimal value);

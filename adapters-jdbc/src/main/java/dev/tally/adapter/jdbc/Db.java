@@ -9,10 +9,10 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,36 +59,29 @@ final class Db {
 
     private static final AtomicLong SAVEPOINTS = new AtomicLong();
 
-    /** The databases whose writes run one at a time in this process, with the lock they take. */
-    private static final Map<Jdbi, Lock> SERIALIZED = Collections.synchronizedMap(new WeakHashMap<>());
-
     private final Jdbi jdbi;
     private final Lock writes;
 
-    Db(Jdbi jdbi) {
-        this.jdbi = TallyJdbi.prepare(jdbi);
-        this.writes = SERIALIZED.get(this.jdbi);
-    }
-
     /**
-     * Makes every transaction that the {@code Db}s created after this call run over {@code jdbi}
-     * hold {@code lock} from its first statement to its commit.
+     * A database whose transactions hold {@code writes}, when given, from their first statement to
+     * their commit; without it, transactions run side by side.
      *
-     * <p>H2 needs it for R23: with {@code WRITE_DELAY=0} a commit writes the store to the file,
-     * unless another thread is writing the store at that moment, in which case H2's commit
-     * returns at once and the committed transaction reaches the file only with the next write.
-     * A {@code kill -9} in between loses an acknowledged write (seen as one lost write in nine
+     * <p>H2 file databases need the lock for R23: with {@code WRITE_DELAY=0} a commit writes the
+     * store to the file, unless another thread is writing the store at that moment, in which case
+     * H2's commit returns at once and the committed transaction reaches the file only with the next
+     * write. A {@code kill -9} in between loses an acknowledged write (seen as one lost write in nine
      * runs of the kill -9 soak). One writer at a time closes that window.
      */
-    static void serializeWrites(Jdbi jdbi, Lock lock) {
-        SERIALIZED.put(jdbi, lock);
+    Db(Jdbi jdbi, Optional<Lock> writes) {
+        this.jdbi = TallyJdbi.prepare(jdbi);
+        this.writes = writes.orElse(null);
     }
 
     Jdbi jdbi() {
         return jdbi;
     }
 
-    /** Whether this database's writes run one at a time in the process ({@link #serializeWrites}). */
+    /** Whether this database's writes run one at a time in the process (a write lock was given). */
     boolean writesSerialized() {
         return writes != null;
     }

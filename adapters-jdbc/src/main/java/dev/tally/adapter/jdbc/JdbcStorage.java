@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -78,6 +79,8 @@ public final class JdbcStorage implements AutoCloseable {
     private final DataSource dataSource;
     private final AutoCloseable owned;
     private final Jdbi jdbi;
+    /** The database every port writes through, with the write lock where writes are serialized. */
+    private final Db db;
     private final TallyStorage ports;
 
     /** One write lock per H2 file database open in this process, by URL. */
@@ -87,15 +90,16 @@ public final class JdbcStorage implements AutoCloseable {
         this.dataSource = dataSource;
         this.owned = owned;
         this.jdbi = TallyJdbi.prepare(Jdbi.create(dataSource));
-        if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")) {
-            Db.serializeWrites(jdbi, H2_FILE_WRITES.computeIfAbsent(url.split(";", 2)[0], name -> new ReentrantLock()));
-        }
-        this.ports = new TallyStorage(new JdbiTransactions(jdbi), new JdbiUsageLedger(jdbi),
-                new JdbiIdempotencyStore(jdbi), new JdbiPlanRepository(jdbi), new JdbiUserRepository(jdbi),
-                new JdbiModelPriceRepository(jdbi), new JdbiReportRunRepository(jdbi),
-                new JdbiCreditTransactionRepository(jdbi), new JdbiApiCallRepository(jdbi),
-                new JdbiActivationCodeRepository(jdbi), new JdbiSessionRepository(jdbi), new JdbiApiKeyRepository(jdbi),
-                new JdbiAllocationRepository(jdbi), new JdbiEventLog(jdbi), new JdbiWebhookStore(jdbi));
+        Optional<Lock> writes = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:")
+                ? Optional.of(H2_FILE_WRITES.computeIfAbsent(url.split(";", 2)[0], name -> new ReentrantLock()))
+                : Optional.empty();
+        this.db = new Db(jdbi, writes);
+        this.ports = new TallyStorage(new JdbiTransactions(db), new JdbiUsageLedger(db),
+                new JdbiIdempotencyStore(db), new JdbiPlanRepository(db), new JdbiUserRepository(db),
+                new JdbiModelPriceRepository(db), new JdbiReportRunRepository(db),
+                new JdbiCreditTransactionRepository(db), new JdbiApiCallRepository(db),
+                new JdbiActivationCodeRepository(db), new JdbiSessionRepository(db), new JdbiApiKeyRepository(db),
+                new JdbiAllocationRepository(db), new JdbiEventLog(db), new JdbiWebhookStore(db));
     }
 
     /** Opens {@code jdbcUrl} with the default pool size and migrates it. */
@@ -266,6 +270,11 @@ public final class JdbcStorage implements AutoCloseable {
     /** Every port, as the use cases take them. */
     public TallyStorage ports() {
         return ports;
+    }
+
+    /** The database the ports write through, with their write lock. */
+    Db db() {
+        return db;
     }
 
     public Jdbi jdbi() {

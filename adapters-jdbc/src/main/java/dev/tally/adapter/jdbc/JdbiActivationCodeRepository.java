@@ -3,7 +3,6 @@ package dev.tally.adapter.jdbc;
 import dev.tally.application.port.ActivationCodeRepository;
 import dev.tally.domain.activation.ActivationCode;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Activation codes in SQL (R45); a redemption is one conditional write on the use count, so two
@@ -13,8 +12,8 @@ public final class JdbiActivationCodeRepository implements ActivationCodeReposit
 
     private final Db db;
 
-    public JdbiActivationCodeRepository(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiActivationCodeRepository(Db db) {
+        this.db = db;
     }
 
     @Override

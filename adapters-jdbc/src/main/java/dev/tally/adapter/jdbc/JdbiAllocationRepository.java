@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Allocations in SQL (R72). A change is one conditional {@code UPDATE} of the (user, metric) row:
@@ -20,8 +19,8 @@ public final class JdbiAllocationRepository implements AllocationRepository {
 
     private final Db db;
 
-    public JdbiAllocationRepository(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiAllocationRepository(Db db) {
+        this.db = db;
     }
 
     @Override
@@ -30,10 +29,12 @@ public final class JdbiAllocationRepository implements AllocationRepository {
         String m = metric.value();
         return db.inTransaction(handle -> {
             AllocationDao dao = Db.attach(handle, AllocationDao.class);
-            Optional<BigDecimal> max = delta.signum() > 0 ? limit.max() : Optional.empty();
+            // Only an increase is held to the limit.
+            Optional<BigDecimal> ceiling = delta.signum() > 0 ? limit.admission(delta).ceiling() : Optional.empty();
             // The write returns the new value; the row lock it took keeps every other change out
             // until this transaction ends, so the value before was the new one less delta.
-            Optional<BigDecimal> written = max.isPresent() ? dao.addWithin(u, m, delta, max.get()) : dao.add(u, m, delta);
+            Optional<BigDecimal> written = ceiling.isPresent() ? dao.addWithin(u, m, delta, ceiling.get())
+                    : dao.add(u, m, delta);
             if (written.isPresent()) {
                 BigDecimal value = Decimals.plain(written.get());
                 return new Changed(Decimals.plain(value.subtract(delta)), value);
@@ -45,8 +46,8 @@ public final class JdbiAllocationRepository implements AllocationRepository {
             if (next.signum() < 0) {
                 return new BelowZero(value);
             }
-            if (max.isPresent() && next.compareTo(max.get()) > 0) {
-                return new OverLimit(value, max.get());
+            if (ceiling.isPresent() && !limit.admission(delta).admits(value)) {
+                return new OverLimit(value, limit.max().orElseThrow());
             }
             dao.set(u, m, next);
             return new Changed(value, next);

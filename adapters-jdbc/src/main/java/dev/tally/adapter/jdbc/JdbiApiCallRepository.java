@@ -7,15 +7,14 @@ import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.user.UserId;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /** Recorded API calls in SQL (R40–R42), summed per provider by the database. */
 public final class JdbiApiCallRepository implements ApiCallRepository {
 
     private final Db db;
 
-    public JdbiApiCallRepository(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiApiCallRepository(Db db) {
+        this.db = db;
     }
 
     @Override

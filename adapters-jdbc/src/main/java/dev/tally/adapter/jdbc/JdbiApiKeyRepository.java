@@ -6,7 +6,6 @@ import dev.tally.domain.user.UserId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * API key hashes in SQL (R60, R61, R63). Nothing is cached: every request reads its key, so a
@@ -17,8 +16,8 @@ public final class JdbiApiKeyRepository implements ApiKeyRepository {
 
     private final Db db;
 
-    public JdbiApiKeyRepository(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiApiKeyRepository(Db db) {
+        this.db = db;
     }
 
     @Override

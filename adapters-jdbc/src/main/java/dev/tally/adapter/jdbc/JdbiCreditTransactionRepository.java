@@ -10,7 +10,6 @@ import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.user.UserId;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The credit ledger in SQL (R30–R34): immutable entries plus one balance row per user, moved in
@@ -21,8 +20,8 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
 
     private final Db db;
 
-    public JdbiCreditTransactionRepository(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiCreditTransactionRepository(Db db) {
+        this.db = db;
     }
 
     @Override

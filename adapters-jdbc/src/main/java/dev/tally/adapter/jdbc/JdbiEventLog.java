@@ -7,7 +7,6 @@ import dev.tally.domain.user.UserId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The event outbox in SQL (R75): appended in the caller's transaction, insert-if-absent on the
@@ -30,8 +29,8 @@ public final class JdbiEventLog implements EventLog {
 
     private final Db db;
 
-    public JdbiEventLog(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiEventLog(Db db) {
+        this.db = db;
     }
 
     @Override

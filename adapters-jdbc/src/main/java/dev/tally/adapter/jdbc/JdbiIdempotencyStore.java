@@ -6,7 +6,6 @@ import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
 import java.time.Instant;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Idempotency keys in SQL (R20), kept across restarts. A claim commits on a connection of its
@@ -21,8 +20,8 @@ public final class JdbiIdempotencyStore implements IdempotencyStore {
 
     private final Db db;
 
-    public JdbiIdempotencyStore(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiIdempotencyStore(Db db) {
+        this.db = db;
     }
 
     /**

@@ -4,15 +4,14 @@ import dev.tally.application.port.ModelPriceRepository;
 import dev.tally.domain.run.ModelPrice;
 import java.util.List;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /** The per-model price table in SQL (R27, R41). */
 public final class JdbiModelPriceRepository implements ModelPriceRepository {
 
     private final Db db;
 
-    public JdbiModelPriceRepository(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiModelPriceRepository(Db db) {
+        this.db = db;
     }
 
     @Override

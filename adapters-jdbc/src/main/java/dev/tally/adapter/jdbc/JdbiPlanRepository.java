@@ -16,15 +16,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.Jdbi;
 
 /** Plans in SQL; a plan and its limits are replaced together in one transaction. */
 public final class JdbiPlanRepository implements PlanRepository {
 
     private final Db db;
 
-    public JdbiPlanRepository(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiPlanRepository(Db db) {
+        this.db = db;
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Report runs in SQL (R25–R29). A status change is one conditional write on the expected status,
@@ -21,8 +20,8 @@ public final class JdbiReportRunRepository implements ReportRunRepository {
 
     private final Db db;
 
-    public JdbiReportRunRepository(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiReportRunRepository(Db db) {
+        this.db = db;
     }
 
     @Override

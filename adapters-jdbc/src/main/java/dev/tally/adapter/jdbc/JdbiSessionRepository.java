@@ -4,15 +4,14 @@ import dev.tally.application.port.SessionRepository;
 import dev.tally.domain.session.Session;
 import dev.tally.domain.user.UserId;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /** Sessions in SQL; completing one is a single conditional write on the open session, so it happens once. */
 public final class JdbiSessionRepository implements SessionRepository {
 
     private final Db db;
 
-    public JdbiSessionRepository(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiSessionRepository(Db db) {
+        this.db = db;
     }
 
     @Override

@@ -15,8 +15,8 @@ public final class JdbiTransactions implements Transactions {
     private final GroupCommit group;
     private volatile boolean grouping;
 
-    public JdbiTransactions(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiTransactions(Db db) {
+        this.db = db;
         this.group = new GroupCommit(db);
         this.grouping = db.writesSerialized();
     }

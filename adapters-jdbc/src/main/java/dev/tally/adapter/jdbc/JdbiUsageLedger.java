@@ -1,6 +1,8 @@
 package dev.tally.adapter.jdbc;
 
 import dev.tally.application.port.AppendResult;
+import dev.tally.application.port.BatchPlan;
+import dev.tally.application.port.BatchPlan.Rollup;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.MetricsFull;
 import dev.tally.application.port.PeriodRecord;
@@ -10,6 +12,7 @@ import dev.tally.application.port.ReconcileReport;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.Admission;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricBound;
 import dev.tally.domain.plan.MetricKey;
@@ -34,9 +37,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.IntSupplier;
+import java.util.function.BooleanSupplier;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The usage ledger in SQL (R10, R13, R20, R21, R26). Facts are immutable rows, unique per
@@ -56,8 +58,8 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     private final Db db;
 
-    public JdbiUsageLedger(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiUsageLedger(Db db) {
+        this.db = db;
     }
 
     @Override
@@ -66,7 +68,7 @@ public final class JdbiUsageLedger implements UsageLedger {
         if (records.isEmpty()) {
             return new AppendResult.Appended(0, 0);
         }
-        return db.inTransaction(handle -> appendIn(new LedgerWrites(handle), user, records, enforce, watch, bound));
+        return db.inTransaction(handle -> appendIn(Tables.on(handle), user, records, enforce, watch, bound));
     }
 
     /**
@@ -76,76 +78,23 @@ public final class JdbiUsageLedger implements UsageLedger {
      * the bound. A refusal takes back what this call wrote, so the common case costs one batch of
      * inserts and one update per rollup, and no savepoint.
      */
-    private static AppendResult appendIn(LedgerWrites writes, UserId user, List<PeriodRecord> records,
+    private static AppendResult appendIn(Tables writes, UserId user, List<PeriodRecord> records,
                                          Map<MetricKey, Limit> enforce, Set<MetricKey> watch, MetricBound bound) {
-        Batch batch = Batch.dedupe(records);
-        Filed filed = insertFacts(writes, user, batch.candidates());
+        BatchPlan plan = BatchPlan.of(records, enforce, watch);
+        Filed filed = insertFacts(writes, user, plan.candidates());
         List<AppendResult.Raised> raised = new ArrayList<>();
         Undo undo = new Undo(user);
-        Optional<AppendResult> refused = reusedKey(writes, user, batch, filed.repeated())
-                .or(() -> raiseRollups(writes, user, batch, filed.fresh(), enforce, watch, raised::add, undo))
-                .or(() -> countCreated(writes, user, batch.inRequestOrder(filed.fresh()), undo.created(), bound));
+        Optional<AppendResult> refused = plan.reused(filed.repeated(), entry -> storedFingerprint(writes, user, entry))
+                .map(AppendResult.class::cast)
+                .or(() -> raiseRollups(writes, user, plan, filed.fresh(), raised::add, undo))
+                .or(() -> countCreated(writes, user, plan.added(filed.fresh(), undo.created()::contains), bound));
         if (refused.isPresent()) {
             undo.apply(writes);
             deleteFacts(writes, user, filed.fresh());
             return refused.get();
         }
         // No key is reused, so every fact already stored is a duplicate.
-        return new AppendResult.Appended(filed.fresh().size(), batch.duplicates() + filed.repeated().size(), raised);
-    }
-
-    /**
-     * A request's records with one fact per key, sorted by key so that two batches sharing keys
-     * take their locks in the same order. A later record under a key already in the request is a
-     * repeat, or a reuse when its payload differs.
-     *
-     * @param firstIndex where each key first appears, in request order
-     */
-    private record Batch(List<PeriodRecord> candidates, Map<String, Integer> firstIndex, Reuse reuse,
-                         int duplicates) {
-
-        static Batch dedupe(List<PeriodRecord> records) {
-            Map<String, PeriodRecord> byKey = new TreeMap<>();
-            Map<String, Integer> firstIndex = new HashMap<>();
-            Reuse reuse = Reuse.NONE;
-            int duplicates = 0;
-            for (int i = 0; i < records.size(); i++) {
-                PeriodRecord entry = records.get(i);
-                PeriodRecord first = byKey.putIfAbsent(key(entry), entry);
-                if (first == null) {
-                    firstIndex.put(key(entry), i);
-                } else if (!first.fingerprint().equals(entry.fingerprint())) {
-                    reuse = reuse.earliest(i, entry.record().idempotencyKey());
-                } else {
-                    duplicates++;
-                }
-            }
-            return new Batch(List.copyOf(byKey.values()), firstIndex, reuse, duplicates);
-        }
-
-        int indexOf(PeriodRecord entry) {
-            return firstIndex.get(key(entry));
-        }
-
-        /** {@code facts} in the order the request sent them. */
-        List<PeriodRecord> inRequestOrder(List<PeriodRecord> facts) {
-            List<PeriodRecord> sent = new ArrayList<>(facts);
-            sent.sort(Comparator.comparingInt(this::indexOf));
-            return sent;
-        }
-
-        private static String key(PeriodRecord entry) {
-            return entry.record().idempotencyKey().value();
-        }
-    }
-
-    /** The reused key met first in request order, if any. */
-    private record Reuse(int index, IdempotencyKey key) {
-        static final Reuse NONE = new Reuse(Integer.MAX_VALUE, null);
-
-        Reuse earliest(int at, IdempotencyKey reused) {
-            return at < index ? new Reuse(at, reused) : this;
-        }
+        return plan.appended(filed.fresh().size(), filed.repeated().size(), raised);
     }
 
     /** What an insert of facts did: stored them now, or met their keys stored already. */
@@ -153,8 +102,8 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     /** Stores facts, in the order given; a fact whose key was stored already is left as it was. */
-    private static Filed insertFacts(LedgerWrites writes, UserId user, List<PeriodRecord> facts) {
-        int[] inserted = writes.insertFacts(facts.stream().map(entry -> UsageDao.FactRow.of(user, entry)).toList());
+    private static Filed insertFacts(Tables writes, UserId user, List<PeriodRecord> facts) {
+        int[] inserted = writes.facts().insert(facts.stream().map(entry -> FactTable.Row.of(user, entry)).toList());
         List<PeriodRecord> fresh = new ArrayList<>(facts.size());
         List<PeriodRecord> repeated = new ArrayList<>();
         for (int i = 0; i < inserted.length; i++) {
@@ -163,75 +112,40 @@ public final class JdbiUsageLedger implements UsageLedger {
         return new Filed(fresh, repeated);
     }
 
-    /**
-     * Refuses the request when a key is reused, within it or against a fact stored before (R20):
-     * the reuse met first in request order.
-     */
-    private static Optional<AppendResult> reusedKey(LedgerWrites writes, UserId user, Batch batch,
-                                                    List<PeriodRecord> repeated) {
-        Reuse reuse = batch.reuse();
-        for (PeriodRecord entry : repeated) {
-            IdempotencyKey key = entry.record().idempotencyKey();
-            // Absent only while the transaction that stored it is undecided: run this one again.
-            String stored = writes.storedFingerprint(user.value(), key.value()).orElseThrow(() ->
-                    new Db.Conflict("fact " + key + " of " + user + " is being written"));
-            if (!stored.equals(entry.fingerprint())) {
-                reuse = reuse.earliest(batch.indexOf(entry), key);
-            }
-        }
-        return Optional.ofNullable(reuse.key()).map(AppendResult.KeyReused::new);
+    /** The fingerprint stored under the key of {@code entry}, which another transaction stored. */
+    private static String storedFingerprint(Tables writes, UserId user, PeriodRecord entry) {
+        IdempotencyKey key = entry.record().idempotencyKey();
+        // Absent only while the transaction that stored it is undecided: run this one again.
+        return writes.facts().storedFingerprint(user.value(), key.value()).orElseThrow(() ->
+                new Db.Conflict("fact " + key + " of " + user + " is being written"));
     }
 
     /**
-     * Raises the rollup of each (metric, period) of the new facts by their sum, in rollup order,
-     * each within its limit, reporting the new used of those of watched metrics; {@code undo}
-     * learns each raise and each rollup created. When one has no room, refuses with the denial of
-     * the record met first in request order (R13).
+     * Raises the rollups of the new facts as the plan says, in lock order, each by one conditional
+     * write within its admission, reporting the new used of watched ones; {@code undo} learns each
+     * raise and each rollup created. When one has no room, refuses with the denial every storage
+     * reports (R13).
      */
-    private static Optional<AppendResult> raiseRollups(LedgerWrites writes, UserId user, Batch batch,
-                                                       List<PeriodRecord> fresh, Map<MetricKey, Limit> enforce,
-                                                       Set<MetricKey> watch, Consumer<AppendResult.Raised> report,
+    private static Optional<AppendResult> raiseRollups(Tables writes, UserId user, BatchPlan plan,
+                                                       List<PeriodRecord> fresh, Consumer<AppendResult.Raised> report,
                                                        Undo undo) {
-        Map<Rollup, BigDecimal> requested = new TreeMap<>();
-        for (PeriodRecord entry : fresh) {
-            requested.merge(Rollup.of(entry.record().metric(), entry.period()), entry.record().quantity(),
-                    BigDecimal::add);
-        }
         List<Denied> denials = new ArrayList<>();
-        for (Map.Entry<Rollup, BigDecimal> request : requested.entrySet()) {
-            Rollup rollup = request.getKey();
-            Limit limit = enforce.getOrDefault(rollup.metric(), Limit.unlimited());
-            BigDecimal quantity = request.getValue();
-            UsedAfter usedAfter = watch.contains(rollup.metric())
-                    ? used -> report.accept(new AppendResult.Raised(rollup.metric(), rollup.period(), quantity, used))
-                    : null;
-            add(writes, user, rollup, quantity, limit, false, usedAfter, () -> undo.created(rollup))
-                    .ifPresentOrElse(denials::add, () -> undo.raised(rollup, quantity));
+        for (BatchPlan.Raise raise : plan.raises(fresh)) {
+            Rollup rollup = raise.rollup();
+            Admission admission = raise.admission();
+            BooleanSupplier write = raise.watched()
+                    ? () -> writes.rollups().addUsedReporting(user.value(), rollup, admission).map(used -> {
+                        report.accept(raise.raised(used));
+                        return true;
+                    }).orElse(false)
+                    : () -> writes.rollups().addUsed(user.value(), rollup, admission);
+            add(writes, user, rollup, admission, write, () -> undo.created(rollup))
+                    .ifPresentOrElse(denials::add, () -> undo.raised(rollup, raise.quantity()));
         }
         if (denials.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Denied.firstOffending(batch.inRequestOrder(fresh), denials));
-    }
-
-    /**
-     * Counts the rollups a write created in their periods' counts, within {@code bound} (R67).
-     *
-     * @param sent the write's new facts in request order
-     */
-    private static Optional<AppendResult> countCreated(LedgerWrites writes, UserId user, List<PeriodRecord> sent,
-                                                       Set<Rollup> created, MetricBound bound) {
-        if (created.isEmpty()) {
-            return Optional.empty();
-        }
-        List<MetricsFull.Added> added = new ArrayList<>();
-        for (PeriodRecord entry : sent) {
-            MetricsFull.Added rollup = new MetricsFull.Added(entry.record().metric(), entry.period());
-            if (created.contains(Rollup.of(rollup.metric(), rollup.period())) && !added.contains(rollup)) {
-                added.add(rollup);
-            }
-        }
-        return countCreated(writes, user, added, bound).map(full -> full);
+        return Optional.of(plan.firstOffending(fresh, denials));
     }
 
     /**
@@ -240,7 +154,7 @@ public final class JdbiUsageLedger implements UsageLedger {
      * does not declare. When a period has no room, takes back the counts raised and refuses with
      * the metric every storage names ({@link MetricsFull#firstRefused}).
      */
-    private static Optional<MetricsFull> countCreated(LedgerWrites writes, UserId user,
+    private static Optional<MetricsFull> countCreated(Tables writes, UserId user,
                                                       List<MetricsFull.Added> added, MetricBound bound) {
         Map<BillingPeriod, List<MetricsFull.Added>> byPeriod = new TreeMap<>(PERIOD_ORDER);
         added.forEach(rollup -> byPeriod.computeIfAbsent(rollup.period(), p -> new ArrayList<>()).add(rollup));
@@ -249,17 +163,17 @@ public final class JdbiUsageLedger implements UsageLedger {
         Map<BillingPeriod, Long> full = new HashMap<>();
         byPeriod.forEach((period, rollups) -> {
             boolean bounded = rollups.stream().anyMatch(rollup -> !bound.declares(rollup.metric()));
-            if (writes.addMetrics(u, period.start(), period.end(), rollups.size(),
+            if (writes.metrics().add(u, period.start(), period.end(), rollups.size(),
                     bounded ? OptionalInt.of(bound.max()) : OptionalInt.empty())) {
                 counted.put(period, rollups.size());
             } else {
-                full.put(period, writes.metrics(u, period.start(), period.end()));
+                full.put(period, writes.metrics().count(u, period.start(), period.end()));
             }
         });
         if (full.isEmpty()) {
             return Optional.empty();
         }
-        counted.forEach((period, count) -> writes.addMetrics(u, period.start(), period.end(), -count,
+        counted.forEach((period, count) -> writes.metrics().add(u, period.start(), period.end(), -count,
                 OptionalInt.empty()));
         List<MetricsFull.Added> refused = added.stream().filter(rollup -> full.containsKey(rollup.period())).toList();
         // A period found full stays full while this transaction runs: counts only grow meanwhile.
@@ -291,85 +205,66 @@ public final class JdbiUsageLedger implements UsageLedger {
         }
 
         /** Lowers the raises back and deletes the rows created, which no other transaction has seen. */
-        void apply(LedgerWrites writes) {
+        void apply(Tables writes) {
             raised.forEach((rollup, quantity) -> {
                 if (!created.contains(rollup)) {
                     lower(writes, user, rollup, quantity);
                 }
             });
-            created.forEach(rollup -> writes.deleteRollup(user.value(), rollup.period().start(),
+            created.forEach(rollup -> writes.rollups().delete(user.value(), rollup.period().start(),
                     rollup.period().end(), rollup.metric().value()));
         }
     }
 
     /** Takes back facts this transaction stored, before anything else could see them. */
-    private static void deleteFacts(LedgerWrites writes, UserId user, List<PeriodRecord> facts) {
+    private static void deleteFacts(Tables writes, UserId user, List<PeriodRecord> facts) {
         if (!facts.isEmpty()) {
-            writes.deleteFacts(user.value(), facts.stream().map(f -> f.record().idempotencyKey().value()).toList());
+            writes.facts().delete(user.value(), facts.stream().map(f -> f.record().idempotencyKey().value()).toList());
         }
     }
 
     /** Takes back a raise of a rollup this transaction made (and still holds locked). */
-    private static void lower(LedgerWrites writes, UserId user, Rollup rollup, BigDecimal quantity) {
-        writes.addUsed(user.value(), rollup.period().start(), rollup.period().end(), rollup.metric().value(),
-                quantity.negate());
-    }
-
-    /** Hears the used a raise left its rollup at, as the same statement returned it. */
-    @FunctionalInterface
-    private interface UsedAfter {
-        void accept(BigDecimal used);
+    private static void lower(Tables writes, UserId user, Rollup rollup, BigDecimal quantity) {
+        writes.rollups().lowerUsed(user.value(), rollup, quantity);
     }
 
     /**
-     * Adds {@code quantity} to the used (or reserved) quantity of one rollup, within
-     * {@code limit}: one conditional write, preceded by creating the row only when it is missing
-     * (then told to {@code created}, whether the write is refused or not). With {@code usedAfter},
-     * the write also returns the row's new used (R75): no other statement.
+     * Raises one rollup by {@code write}, one conditional statement within the ceiling of
+     * {@code admission}, preceded by creating the row only when it is missing (then told to
+     * {@code created}, whether the write is refused or not). The denial when it has no room.
+     *
+     * @param write the raise, true when it was written
      */
-    private static Optional<Denied> add(LedgerWrites writes, UserId user, Rollup rollup, BigDecimal quantity,
-                                        Limit limit, boolean reserve, UsedAfter usedAfter, Runnable created) {
+    private static Optional<Denied> add(Tables writes, UserId user, Rollup rollup, Admission admission,
+                                        BooleanSupplier write, Runnable created) {
+        if (write.getAsBoolean()) {
+            return Optional.empty();
+        }
         String u = user.value();
         Instant start = rollup.period().start();
         Instant end = rollup.period().end();
         String metric = rollup.metric().value();
-        Optional<BigDecimal> max = limit.max();
-        IntSupplier write = () -> {
-            if (usedAfter != null && !reserve) {
-                Optional<BigDecimal> used = max.isEmpty() ? writes.addUsedReturning(u, start, end, metric, quantity)
-                        : writes.addUsedWithinReturning(u, start, end, metric, quantity, max.get());
-                used.ifPresent(usedAfter::accept);
-                return used.isPresent() ? 1 : 0;
-            }
-            if (max.isEmpty()) {
-                return reserve ? writes.addReserved(u, start, end, metric, quantity)
-                        : writes.addUsed(u, start, end, metric, quantity);
-            }
-            return reserve ? writes.addReservedWithin(u, start, end, metric, quantity, max.get())
-                    : writes.addUsedWithin(u, start, end, metric, quantity, max.get());
-        };
-        if (write.getAsInt() == 1) {
-            return Optional.empty();
-        }
         // No row yet, or no room: create the row if it is missing (waiting for a concurrent
         // creator to commit) and write again, the limit checked against the committed row.
-        if (writes.ensureRollup(u, start, end, metric)) {
+        if (writes.rollups().ensure(u, start, end, metric)) {
             created.run();
         }
-        if (write.getAsInt() == 1) {
+        if (write.getAsBoolean()) {
             return Optional.empty();
         }
-        UsageTotals current = Jdbc.first(writes.handle(), UsageReadDao.ROLLUP, UsageDao.RollupRow::map, u, start, end,
-                        metric)
-                .map(row -> new UsageTotals(row.used(), row.reserved()))
-                .orElse(UsageTotals.ZERO);
-        return Optional.of(new Denied(rollup.metric(), rollup.period(), current, quantity, max.orElseThrow()));
+        // Refused: read the row locked, so that the denial reports what refused it. A release that
+        // committed in between may have made room, which the write, under the lock, then takes.
+        UsageTotals current = writes.rollups().locked(u, start, end, metric);
+        if (admission.admits(current.used(), current.reserved()) && write.getAsBoolean()) {
+            return Optional.empty();
+        }
+        return Optional.of(Denied.of(rollup.metric(), rollup.period(), current, admission));
     }
 
     @Override
     public Map<MetricKey, UsageTotals> totals(UserId user, BillingPeriod period) {
-        List<UsageDao.RollupRow> rows = db.read(handle -> Jdbc.list(handle, UsageReadDao.ROLLUPS,
-                UsageDao.RollupRow::map, user.value(), period.start(), period.end()));
+        List<RollupTable.Row> rows = db.read(handle -> new RollupTable(handle).ofPeriod(user.value(), period.start(),
+                period.end()));
         Map<MetricKey, UsageTotals> totals = new TreeMap<>();
         rows.forEach(row -> totals.put(new MetricKey(row.metric()), new UsageTotals(row.used(), row.reserved())));
         return totals;
@@ -377,7 +272,7 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public UsageTotals totals(UserId user, MetricKey metric, BillingPeriod period) {
-        return db.read(handle -> Jdbc.first(handle, UsageReadDao.ROLLUP, UsageDao.RollupRow::map, user.value(),
+        return db.read(handle -> new RollupTable(handle).find(user.value(),
                         period.start(), period.end(), metric.value()))
                 .map(row -> new UsageTotals(row.used(), row.reserved()))
                 .orElse(UsageTotals.ZERO);
@@ -387,7 +282,7 @@ public final class JdbiUsageLedger implements UsageLedger {
     public SortedMap<Instant, BigDecimal> usageBySlice(UserId user, MetricKey metric, BillingPeriod period,
                                                        Duration slice) {
         long nanos = slice.toNanos();
-        List<UsageReadDao.SliceRow> rows = db.read(handle -> Db.attach(handle, UsageReadDao.class)
+        List<FactTable.SliceRow> rows = db.read(handle -> new FactTable(handle)
                 .slices(user.value(), metric.value(), period.start(), period.end(), nanos));
         SortedMap<Instant, BigDecimal> sums = new TreeMap<>();
         // Stored instants are nanoseconds since the epoch from 1970 on, so the division truncates down.
@@ -397,7 +292,7 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public List<PeriodTotals> rollupsAt(Instant at) {
-        return db.read(handle -> Db.attach(handle, UsageReadDao.class).rollupsAt(at)).stream()
+        return db.read(handle -> new RollupTable(handle).currentAt(at)).stream()
                 .map(row -> new PeriodTotals(new UserId(row.user()), new MetricKey(row.metric()),
                         new BillingPeriod(row.periodStart(), row.periodEnd()),
                         new UsageTotals(row.used(), row.reserved())))
@@ -405,76 +300,66 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     @Override
-    public ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
-                                 BillingPeriod period, Limit limit) {
-        return holdUntil(user, reservationId, metric, quantity, at, Optional.empty(), period, limit,
-                MetricBound.unbounded());
-    }
-
-    @Override
     public ReserveResult hold(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
                               Instant expiresAt, BillingPeriod period, Limit limit, MetricBound bound) {
-        return holdUntil(user, reservationId, metric, quantity, at, Optional.of(expiresAt), period, limit, bound);
-    }
-
-    private ReserveResult holdUntil(UserId user, String reservationId, MetricKey metric, BigDecimal quantity,
-                                    Instant at, Optional<Instant> expiresAt, BillingPeriod period, Limit limit,
-                                    MetricBound bound) {
         return db.inTransaction(handle -> {
-            UsageDao dao = Db.attach(handle, UsageDao.class);
+            HoldTable holds = Db.attach(handle, HoldTable.class);
             String u = user.value();
-            LedgerWrites writes = new LedgerWrites(handle);
-            Rollup rollup = Rollup.of(metric, period);
+            Tables writes = Tables.on(handle);
+            Rollup rollup = new Rollup(metric, period);
             Undo undo = new Undo(user);
-            Optional<ReserveResult> refused = add(writes, user, rollup, quantity, limit, true, null,
-                    () -> undo.created(rollup)).<ReserveResult>map(denied -> denied)
+            Admission admission = limit.admission(quantity);
+            Optional<ReserveResult> refused = add(writes, user, rollup, admission,
+                    () -> writes.rollups().addReserved(u, rollup, admission), () -> undo.created(rollup))
+                    .<ReserveResult>map(denied -> denied)
                     .or(() -> countCreated(writes, user, undo.created().isEmpty() ? List.of()
                             : List.of(new MetricsFull.Added(metric, period)), bound));
             if (refused.isPresent()) {
                 undo.apply(writes);
                 return refused.get();
             }
-            boolean inserted = dao.insertReservation(u, reservationId, metric.value(), quantity, at, period.start(),
+            boolean inserted = holds.insert(u, reservationId, metric.value(), quantity, at, period.start(),
                     period.end()) == 1;
-            if (!inserted && dao.reuseReservation(u, reservationId, metric.value(), quantity, at, period.start(),
+            if (!inserted && holds.reuse(u, reservationId, metric.value(), quantity, at, period.start(),
                     period.end()) == 0) {
                 throw new IllegalStateException("reservation " + reservationId + " is already held");
             }
-            if (expiresAt.isPresent() || !inserted) {
-                Db.attach(handle, ReservationDao.class).expiresAt(u, reservationId,
-                        expiresAt.map(Instants::toNanos).orElse(null));
-            }
+            holds.expiresAt(u, reservationId, Instants.toNanos(expiresAt));
             return new ReserveResult.Reserved();
         });
     }
 
     @Override
     public Optional<Reservation> reservation(UserId user, String reservationId) {
-        return db.read(handle -> Db.attach(handle, ReservationDao.class).find(user.value(), reservationId));
+        return db.read(handle -> Db.attach(handle, HoldTable.class).find(user.value(), reservationId));
     }
 
     @Override
-    public boolean commit(UserId user, String reservationId, BigDecimal quantity, String idempotencyKey,
-                          Instant now) {
+    public Optional<AppendResult.Raised> commit(UserId user, String reservationId, BigDecimal quantity,
+                                                String idempotencyKey, Instant now) {
         return db.inTransaction(handle -> {
-            UsageDao dao = Db.attach(handle, UsageDao.class);
+            HoldTable holds = Db.attach(handle, HoldTable.class);
+            RollupTable rollups = new RollupTable(handle);
             String u = user.value();
-            if (Db.attach(handle, ReservationDao.class).endLive(u, reservationId, "consumed", quantity, now) == 0) {
-                return false;
+            if (holds.endLive(u, reservationId, "consumed", quantity, now) == 0) {
+                return Optional.empty();
             }
-            UsageDao.ReservationRow held = dao.reservation(u, reservationId).orElseThrow();
+            HoldTable.Filed held = holds.filed(u, reservationId).orElseThrow();
+            BillingPeriod period = new BillingPeriod(held.periodStart(), held.periodEnd());
+            MetricKey metric = new MetricKey(held.metric());
             if (quantity.signum() > 0) {
-                UsageRecord record = new UsageRecord(user, new MetricKey(held.metric()), quantity, held.reservedAt(),
+                UsageRecord record = new UsageRecord(user, metric, quantity, held.reservedAt(),
                         new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
-                BillingPeriod period = new BillingPeriod(held.periodStart(), held.periodEnd());
-                if (insertFacts(new LedgerWrites(handle), user, List.of(new PeriodRecord(record, period))).fresh()
+                if (insertFacts(Tables.on(handle), user, List.of(new PeriodRecord(record, period))).fresh()
                         .isEmpty()) {
                     throw new IllegalStateException("usage of " + user + " already has idempotency key "
                             + idempotencyKey);
                 }
             }
-            dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), quantity);
-            return true;
+            rollups.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), quantity);
+            // This transaction holds the rollup's row lock since the update: the used read is the one it left.
+            BigDecimal used = rollups.find(u, held.periodStart(), held.periodEnd(), held.metric()).orElseThrow().used();
+            return Optional.of(new AppendResult.Raised(metric, period, quantity, used));
         });
     }
 
@@ -482,12 +367,13 @@ public final class JdbiUsageLedger implements UsageLedger {
     public boolean release(UserId user, String reservationId, Instant now) {
         return db.inTransaction(handle -> {
             String u = user.value();
-            if (Db.attach(handle, ReservationDao.class).endLive(u, reservationId, "released", null, now) == 0) {
+            HoldTable holds = Db.attach(handle, HoldTable.class);
+            if (holds.endLive(u, reservationId, "released", null, now) == 0) {
                 return false;
             }
-            UsageDao dao = Db.attach(handle, UsageDao.class);
-            UsageDao.ReservationRow held = dao.reservation(u, reservationId).orElseThrow();
-            dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), BigDecimal.ZERO);
+            HoldTable.Filed held = holds.filed(u, reservationId).orElseThrow();
+            new RollupTable(handle).moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(),
+                    BigDecimal.ZERO);
             return true;
         });
     }
@@ -495,13 +381,14 @@ public final class JdbiUsageLedger implements UsageLedger {
     @Override
     public int expire(UserId user, MetricKey metric, BillingPeriod period, Instant now) {
         return db.inTransaction(handle -> {
-            ReservationDao reservations = Db.attach(handle, ReservationDao.class);
-            UsageDao dao = Db.attach(handle, UsageDao.class);
+            HoldTable reservations = Db.attach(handle, HoldTable.class);
+            RollupTable rollups = new RollupTable(handle);
             String u = user.value();
             int ended = 0;
-            for (ReservationDao.Due due : reservations.due(u, metric.value(), period.start(), period.end(), now)) {
+            for (HoldTable.Due due : reservations.due(u, metric.value(), period.start(), period.end(), now)) {
                 if (reservations.markExpired(u, due.id()) == 1) {
-                    dao.moveReserved(u, period.start(), period.end(), metric.value(), due.quantity(), BigDecimal.ZERO);
+                    rollups.moveReserved(u, period.start(), period.end(), metric.value(), due.quantity(),
+                            BigDecimal.ZERO);
                     ended++;
                 }
             }
@@ -512,79 +399,45 @@ public final class JdbiUsageLedger implements UsageLedger {
     @Override
     public Map<MetricKey, BigDecimal> expired(UserId user, BillingPeriod period, Instant now) {
         Map<MetricKey, BigDecimal> expired = new TreeMap<>();
-        db.read(handle -> Db.attach(handle, ReservationDao.class)
+        db.read(handle -> Db.attach(handle, HoldTable.class)
                         .expired(user.value(), period.start(), period.end(), now))
                 .forEach(row -> expired.put(new MetricKey(row.metric()), row.quantity()));
         return expired;
     }
 
     @Override
-    public void release(UserId user, String reservationId) {
-        db.inTransaction(handle -> {
-            UsageDao dao = Db.attach(handle, UsageDao.class);
-            if (dao.endReservation(user.value(), reservationId, "released") == 1) {
-                UsageDao.ReservationRow held = dao.reservation(user.value(), reservationId).orElseThrow();
-                dao.moveReserved(user.value(), held.periodStart(), held.periodEnd(), held.metric(), held.quantity(),
-                        BigDecimal.ZERO);
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public Optional<AppendResult.Raised> consumeReporting(UserId user, String reservationId, String idempotencyKey) {
-        return db.inTransaction(handle -> {
-            UsageDao dao = Db.attach(handle, UsageDao.class);
-            String u = user.value();
-            if (dao.endReservation(u, reservationId, "consumed") == 0) {
-                return Optional.empty();
-            }
-            UsageDao.ReservationRow held = dao.reservation(u, reservationId).orElseThrow();
-            UsageRecord record = new UsageRecord(user, new MetricKey(held.metric()), held.quantity(), held.reservedAt(),
-                    new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
-            BillingPeriod period = new BillingPeriod(held.periodStart(), held.periodEnd());
-            if (insertFacts(new LedgerWrites(handle), user, List.of(new PeriodRecord(record, period))).fresh()
-                        .isEmpty()) {
-                throw new IllegalStateException("usage of " + user + " already has idempotency key " + idempotencyKey);
-            }
-            dao.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), held.quantity());
-            // This transaction holds the rollup's row lock since the update: the used read is the one it left.
-            BigDecimal used = Jdbc.first(handle, UsageReadDao.ROLLUP, UsageDao.RollupRow::map, u, held.periodStart(),
-                    held.periodEnd(), held.metric()).orElseThrow().used();
-            return Optional.of(new AppendResult.Raised(record.metric(), period, held.quantity(), used));
-        });
-    }
-
-    @Override
     public void refile(UserId user, Function<Instant, BillingPeriod> periodOf) {
         db.inTransaction(handle -> {
-            UsageDao dao = Db.attach(handle, UsageDao.class);
+            FactTable factTable = new FactTable(handle);
+            HoldTable holds = Db.attach(handle, HoldTable.class);
+            RollupTable.Sql rollups = new RollupTable(handle).sql();
+            PeriodMetricTable.Sql metrics = new PeriodMetricTable(handle).sql();
             String u = user.value();
             Refiling facts = new Refiling(periodOf);
-            dao.factFilings(u).forEach(facts::add);
-            facts.flush(dao::refileFacts);
+            factTable.filings(u).forEach(facts::add);
+            facts.flush(factTable::refile);
             Refiling held = new Refiling(periodOf);
-            dao.heldFilings(u).forEach(held::add);
-            held.flush(rows -> dao.refileReservations(u, rows));
-            dao.deleteRollups(u);
-            dao.rebuildRollups(u);
-            dao.deleteMetricCounts(u);
-            dao.countMetrics(u);
+            holds.heldFilings(u).forEach(held::add);
+            held.flush(rows -> holds.refile(u, rows));
+            rollups.deleteAll(u);
+            rollups.rebuild(u);
+            metrics.deleteAll(u);
+            metrics.recount(u);
             return null;
         });
     }
 
     @Override
     public ReconcileReport reconcile(boolean repair, ReconcileProgress progress) {
-        List<String> users = db.read(handle -> Db.attach(handle, UsageDao.class).ledgerUsers());
+        List<String> users = db.read(handle -> new RollupTable(handle).sql().ledgerUsers());
         List<ReconcileReport.Drift> drifts = new ArrayList<>();
         long checked = 0;
         long done = 0;
         progress.update(0, users.size());
         for (String user : users) {
-            List<UsageDao.Comparison> rows = db.inTransaction(handle -> reconcileUser(handle, user, repair));
+            List<RollupTable.Comparison> rows = db.inTransaction(handle -> reconcileUser(handle, user, repair));
             checked += rows.size();
-            for (UsageDao.Comparison row : rows) {
+            for (RollupTable.Comparison row : rows) {
                 if (row.drifted()) {
                     drifts.add(new ReconcileReport.Drift(new UserId(user), new MetricKey(row.metric()),
                             row.periodStart(), row.storedUsed(), row.factUsed(), row.storedReserved(),
@@ -597,14 +450,14 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     /** Compares (and with {@code repair} overwrites) one user's rollups, its rows locked first. */
-    private static List<UsageDao.Comparison> reconcileUser(Handle handle, String user, boolean repair) {
-        UsageDao dao = Db.attach(handle, UsageDao.class);
+    private static List<RollupTable.Comparison> reconcileUser(Handle handle, String user, boolean repair) {
+        RollupTable.Sql dao = new RollupTable(handle).sql();
         if (repair) {
-            dao.lockRollups(user);
+            dao.lockAll(user);
         }
-        List<UsageDao.Comparison> rows = dao.compare(user);
+        List<RollupTable.Comparison> rows = dao.compare(user);
         if (repair) {
-            for (UsageDao.Comparison row : rows) {
+            for (RollupTable.Comparison row : rows) {
                 if (!row.drifted()) {
                     continue;
                 }
@@ -613,16 +466,16 @@ public final class JdbiUsageLedger implements UsageLedger {
                 if (!row.stored()) {
                     // A missing row may be created meanwhile by an append whose facts the comparison
                     // did not see: create it or wait for its creator, lock it, and count again.
-                    LedgerWrites writes = new LedgerWrites(handle);
-                    if (writes.ensureRollup(user, row.periodStart(), row.periodEnd(), row.metric())) {
-                        writes.addMetrics(user, row.periodStart(), row.periodEnd(), 1, OptionalInt.empty());
+                    Tables writes = Tables.on(handle);
+                    if (writes.rollups().ensure(user, row.periodStart(), row.periodEnd(), row.metric())) {
+                        writes.metrics().add(user, row.periodStart(), row.periodEnd(), 1, OptionalInt.empty());
                     }
-                    dao.lockRollup(user, row.periodStart(), row.periodEnd(), row.metric());
-                    UsageDao.RollupRow now = dao.recount(user, row.periodStart(), row.periodEnd(), row.metric());
+                    dao.lock(user, row.periodStart(), row.periodEnd(), row.metric());
+                    RollupTable.Row now = dao.recount(user, row.periodStart(), row.periodEnd(), row.metric());
                     used = now.used();
                     reserved = now.reserved();
                 }
-                dao.overwriteRollup(user, row.periodStart(), row.periodEnd(), row.metric(), used, reserved);
+                dao.overwrite(user, row.periodStart(), row.periodEnd(), row.metric(), used, reserved);
             }
         }
         return rows;
@@ -632,21 +485,10 @@ public final class JdbiUsageLedger implements UsageLedger {
     private static final Comparator<BillingPeriod> PERIOD_ORDER = Comparator.comparing(BillingPeriod::start)
             .thenComparing(BillingPeriod::end);
 
-    /** A rollup's key within one user, ordered so concurrent writers lock rows in one order. */
-    private record Rollup(MetricKey metric, BillingPeriod period) implements Comparable<Rollup> {
-
-        private static final Comparator<Rollup> ORDER = Comparator
-                .comparing((Rollup r) -> r.period().start())
-                .thenComparing(r -> r.period().end())
-                .thenComparing(Rollup::metric);
-
-        static Rollup of(MetricKey metric, BillingPeriod period) {
-            return new Rollup(metric, period);
-        }
-
-        @Override
-        public int compareTo(Rollup other) {
-            return ORDER.compare(this, other);
+    /** The tables an append or a hold writes, on one handle, in its transaction. */
+    private record Tables(FactTable facts, RollupTable rollups, PeriodMetricTable metrics) {
+        static Tables on(Handle handle) {
+            return new Tables(new FactTable(handle), new RollupTable(handle), new PeriodMetricTable(handle));
         }
     }
 
@@ -654,20 +496,20 @@ public final class JdbiUsageLedger implements UsageLedger {
     private static final class Refiling {
 
         private final Function<Instant, BillingPeriod> periodOf;
-        private final List<UsageDao.Refiled> moved = new ArrayList<>();
+        private final List<Filing.Moved> moved = new ArrayList<>();
 
         Refiling(Function<Instant, BillingPeriod> periodOf) {
             this.periodOf = periodOf;
         }
 
-        void add(UsageDao.Filing filing) {
+        void add(Filing filing) {
             BillingPeriod period = periodOf.apply(filing.at());
             if (!period.start().equals(filing.periodStart()) || !period.end().equals(filing.periodEnd())) {
-                moved.add(new UsageDao.Refiled(filing.id(), period.start(), period.end()));
+                moved.add(new Filing.Moved(filing.id(), period.start(), period.end()));
             }
         }
 
-        void flush(Consumer<List<UsageDao.Refiled>> writer) {
+        void flush(Consumer<List<Filing.Moved>> writer) {
             for (int from = 0; from < moved.size(); from += REFILE_BATCH) {
                 writer.accept(moved.subList(from, Math.min(from + REFILE_BATCH, moved.size())));
             }

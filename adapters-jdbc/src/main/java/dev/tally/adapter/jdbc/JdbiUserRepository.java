@@ -16,15 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.jdbi.v3.core.Jdbi;
 
 /** Users in SQL, each with its whole billing schedule (R1–R4), replaced together. */
 public final class JdbiUserRepository implements UserRepository {
 
     private final Db db;
 
-    public JdbiUserRepository(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiUserRepository(Db db) {
+        this.db = db;
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Webhook endpoints, deliveries and attempts in SQL (R76, R77). Due deliveries are claimed with
@@ -26,8 +25,8 @@ public final class JdbiWebhookStore implements WebhookStore {
 
     private final Db db;
 
-    public JdbiWebhookStore(Jdbi jdbi) {
-        this.db = new Db(jdbi);
+    JdbiWebhookStore(Db db) {
+        this.db = db;
     }
 
     private static String events(WebhookEndpoint endpoint) {
@@ -86,7 +85,7 @@ public final class JdbiWebhookStore implements WebhookStore {
             }
             long claim = CLAIMS.nextLong();
             dao.lease(ids, now, now.plus(lease), claim);
-            JdbiEventLog events = new JdbiEventLog(db.jdbi());
+            JdbiEventLog events = new JdbiEventLog(db);
             return dao.due(ids, claim).stream()
                     .map(row -> new Due(row.id(), row.claim(), events.find(row.eventId()).orElseThrow(),
                             row.endpoint(), row.attempts(), row.firstAttemptAt()))

@@ -51,6 +51,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,7 +80,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Model-based agreement of the storages (R10, R12, R13, R20): one random sequence of use-case
  * calls (every write and read, valid and invalid, across period boundaries, resets and plan
  * changes, under a {@link ManualClock}) goes to in-memory, H2 and PostgreSQL storage at once, and
- * after every step each gives the same answer (the same value, refusal or error code) and the
+ * after every step each gives the same answer (the same value, refusal, or error code and message) and the
  * same billing overview. A failing sequence is shrunk to the shortest that still disagrees.
  *
  * <p>CI runs {@code jqwik.tries.default} (80) sequences (see {@code junit-platform.properties}) of up to
@@ -94,6 +95,9 @@ class BackendAgreementProperties {
     private static final List<MetricKey> METRICS = List.of(new MetricKey("m1"), new MetricKey("m2"),
             new MetricKey("m3"));
     private static final MetricKey SEATS = new MetricKey("seats");
+    /** The metrics a rewritten plan limits: some count whole units, so a fraction is refused for them. */
+    private static final List<MetricKey> PLANNED = List.of(METRICS.get(0), METRICS.get(1), MetricKey.RUNS,
+            MetricKey.SESSIONS, MetricKey.apiCalls("video"), MetricKey.apiCalls("llm"));
     private static final AtomicLong SEQUENCES = new AtomicLong();
     private static final AtomicLong STEPS = new AtomicLong();
     private static final Map<String, AtomicLong> NANOS = new ConcurrentHashMap<>();
@@ -285,6 +289,20 @@ class BackendAgreementProperties {
     record ChangePlan(boolean bigger) implements Step {
         public Object apply(Backend b) {
             return b.tally.users().changePlan(b.user, bigger ? b.bigger : b.smaller);
+        }
+    }
+
+    /**
+     * An operator rewrites the bigger plan's limits, given in this order (R11, R64): stored and read
+     * back alike by every storage, or refused naming the first offending limit in that order.
+     */
+    record RePlan(List<Map.Entry<Integer, String>> limits) implements Step {
+        public Object apply(Backend b) {
+            Map<MetricKey, Limit> given = new LinkedHashMap<>();
+            limits.forEach(limit -> given.put(PLANNED.get(limit.getKey()), Limit.of(new BigDecimal(limit.getValue()))));
+            b.tally.plans().put(Plan.of(b.bigger, "Big", new PlanLimits(given))
+                    .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(5)))));
+            return b.tally.plans().get(b.bigger);
         }
     }
 
@@ -502,6 +520,7 @@ class BackendAgreementProperties {
                         Tuple.of(2, issueCode()),
                         Tuple.of(2, redeemCode()),
                         Tuple.of(1, Arbitraries.of(true, false).map(ChangePlan::new)),
+                        Tuple.of(1, rePlan()),
                         Tuple.of(1, priceModel()),
                         Tuple.of(1, rebill()),
                         Tuple.of(1, key().map(Reset::new)),
@@ -543,6 +562,12 @@ class BackendAgreementProperties {
                 Arbitraries.integers().between(0, 2).optional(0.7),
                 Arbitraries.of("0", "0.5", "1.25", "0.000001"), ago(), Arbitraries.of(true, false), key())
                 .as(ApiCallStep::new);
+    }
+
+    private static Arbitrary<Step> rePlan() {
+        return Combinators.combine(Arbitraries.integers().between(0, PLANNED.size() - 1),
+                        Arbitraries.of("0", "1", "4", "20", "0.5", "2.5", "99999999999.999999"))
+                .as(Map::entry).list().ofMinSize(1).ofMaxSize(5).map(RePlan::new);
     }
 
     private static Arbitrary<Step> priceModel() {

@@ -135,7 +135,7 @@ class MigrationTest {
                 handle.execute("INSERT INTO plan_limits (plan_id, metric, max_quantity) VALUES "
                         + "('pro', 'gpu_hours', 100), ('pro', 'runs', NULL)");
             });
-            new JdbiUserRepository(jdbi).save(stored);
+            new JdbiUserRepository(new Db(jdbi, Optional.empty())).save(stored);
             jdbi.useHandle(handle -> handle.execute("INSERT INTO api_keys (key_hash, user_id, created_at) VALUES (?, ?, ?)",
                     key.hash(), user.value(), Instants.toNanos(created)));
             // The usage as version 1 stored it: two facts, their rollup, and a held run with its rollup.
@@ -155,7 +155,7 @@ class MigrationTest {
                         + "period_start, period_end, state) VALUES (?, 'run-1', 'runs', 1, ?, ?, ?, 'held')",
                         user.value(), start, start, end);
             });
-            JdbiIdempotencyStore keys = new JdbiIdempotencyStore(jdbi);
+            JdbiIdempotencyStore keys = new JdbiIdempotencyStore(new Db(jdbi, Optional.empty()));
             keys.claim(user, new IdempotencyKey("grant-1"), "fp", created);
             keys.complete(user, new IdempotencyKey("grant-1"), "tx-1");
             before = rowCounts(jdbi);
@@ -175,7 +175,8 @@ class MigrationTest {
             assertThat(latest.ports().usage().totals(user, MetricKey.RUNS, MARCH).reserved()).isEqualByComparingTo("1");
             assertThat(latest.ports().idempotency().claim(user, new IdempotencyKey("grant-1"), "fp", created))
                     .isEqualTo(new IdempotencyStore.Replay("tx-1"));
-            assertThat(latest.ports().usage().consume(user, "run-1", "run:run-1")).isTrue();
+            assertThat(latest.ports().usage().commit(user, "run-1", BigDecimal.ONE, "run:run-1", MARCH.start()))
+                    .isPresent();
             assertThat(latest.ports().usage().append(user, List.of(usage(user, new MetricKey("exports"), "1", "c",
                     MARCH, 3)), Map.of(), Set.of(), new MetricBound(2, Set.of())))
                     .as("the period's two metrics are counted").isInstanceOf(MetricsFull.class);

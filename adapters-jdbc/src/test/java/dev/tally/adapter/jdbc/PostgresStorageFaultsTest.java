@@ -33,7 +33,7 @@ class PostgresStorageFaultsTest extends StorageFaults {
 
     @Test
     void R66_a_serialization_failure_of_a_plain_JDBC_statement_is_run_again_like_one_of_JDBI() {
-        Db db = new Db(DATABASE.storage().jdbi());
+        Db db = DATABASE.storage().db();
         AtomicInteger attempts = new AtomicInteger();
 
         // Outside a transaction nothing else (no failed rollback) carries the driver's error: the

@@ -86,7 +86,7 @@ abstract class StorageFaults {
     @Test
     void R66_a_conflict_through_every_retry_is_storage_unavailable() {
         JdbcStorage storage = database().storage();
-        Db db = new Db(storage.jdbi());
+        Db db = storage.db();
         AtomicInteger attempts = new AtomicInteger();
 
         assertThatThrownBy(() -> storage.ports().transactions().inTransaction(() -> db.read(handle -> {
@@ -128,7 +128,7 @@ abstract class StorageFaults {
 
     /** Ends, from another session, the session of the transaction open on this thread. */
     private void terminateOwnSession(JdbcStorage storage) {
-        long own = new Db(storage.jdbi()).read(handle -> handle.createQuery(sessionIdSql()).mapTo(Long.class).one());
+        long own = storage.db().read(handle -> handle.createQuery(sessionIdSql()).mapTo(Long.class).one());
         storage.jdbi().useHandle(other -> other.createQuery(terminateSql()).bind("id", own).mapTo(Boolean.class).one());
     }
 }

@@ -52,8 +52,8 @@ public class AllocationService {
                     plan.allocationLimitOf(command.metric()));
             if (change instanceof AllocationRepository.OverLimit over) {
                 events.allocationDenied(command.user(), command.metric(), over, command.delta());
-                return Outcome.refused(LimitExceeded.ofAllocation(command.metric(), over.value(), over.limit(),
-                        command.delta(), plan.id()));
+                return Outcome.refused((LimitExceeded) plan.decideAllocation(command.metric(), over.value(),
+                        command.delta()));
             }
             if (change instanceof AllocationRepository.BelowZero below) {
                 throw DomainException.conflict("allocation_below_zero", command.metric() + " is "

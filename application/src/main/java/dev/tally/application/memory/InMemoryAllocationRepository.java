@@ -27,7 +27,7 @@ public final class InMemoryAllocationRepository implements AllocationRepository 
             if (next.signum() < 0) {
                 return new BelowZero(value);
             }
-            if (delta.signum() > 0 && !limit.admits(next)) {
+            if (delta.signum() > 0 && !limit.admission(delta).admits(value)) {
                 return new OverLimit(value, limit.max().orElseThrow());
             }
             values.put(metric, next);

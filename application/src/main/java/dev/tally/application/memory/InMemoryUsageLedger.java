@@ -1,6 +1,7 @@
 package dev.tally.application.memory;
 
 import dev.tally.application.port.AppendResult;
+import dev.tally.application.port.BatchPlan;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.MetricsFull;
 import dev.tally.application.port.PeriodRecord;
@@ -10,6 +11,7 @@ import dev.tally.application.port.ReconcileReport;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.Admission;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricBound;
 import dev.tally.domain.plan.MetricKey;
@@ -52,66 +54,45 @@ public final class InMemoryUsageLedger implements UsageLedger {
     @Override
     public AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce,
                                Set<MetricKey> watch, MetricBound bound) {
+        BatchPlan plan = BatchPlan.of(records, enforce, watch);
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             List<PeriodRecord> fresh = new ArrayList<>();
-            Map<IdempotencyKey, String> inBatch = new HashMap<>();
-            int duplicates = 0;
-            for (PeriodRecord entry : records) {
-                UsageRecord record = entry.record();
-                String fingerprint = entry.fingerprint();
-                Fact stored = ledger.factsByKey.get(record.idempotencyKey().value());
-                String earlier = stored != null ? stored.fingerprint : inBatch.get(record.idempotencyKey());
-                if (earlier == null) {
-                    inBatch.put(record.idempotencyKey(), fingerprint);
-                    fresh.add(entry);
-                } else if (earlier.equals(fingerprint)) {
-                    duplicates++;
-                } else {
-                    return new AppendResult.KeyReused(record.idempotencyKey());
-                }
+            List<PeriodRecord> stored = new ArrayList<>();
+            for (PeriodRecord entry : plan.candidates()) {
+                (ledger.factsByKey.containsKey(key(entry)) ? stored : fresh).add(entry);
             }
-            Map<RollupKey, BigDecimal> requested = new LinkedHashMap<>();
-            for (PeriodRecord entry : fresh) {
-                requested.merge(RollupKey.of(entry.record().metric(), entry.period()), entry.record().quantity(),
-                        BigDecimal::add);
+            Optional<AppendResult.KeyReused> reused = plan.reused(stored,
+                    entry -> ledger.factsByKey.get(key(entry)).fingerprint);
+            if (reused.isPresent()) {
+                return reused.get();
             }
+            List<BatchPlan.Raise> raises = plan.raises(fresh);
             List<Denied> denials = new ArrayList<>();
-            for (Map.Entry<RollupKey, BigDecimal> request : requested.entrySet()) {
-                Limit limit = enforce.get(request.getKey().metric());
-                if (limit != null) {
-                    UsageTotals current = ledger.rollups.getOrDefault(request.getKey(), new Rollup()).totals();
-                    if (!limit.admits(current.used().add(current.reserved()).add(request.getValue()))) {
-                        denials.add(new Denied(request.getKey().metric(), request.getKey().period(), current,
-                                request.getValue(), limit.max().orElseThrow()));
-                    }
+            for (BatchPlan.Raise raise : raises) {
+                UsageTotals current = ledger.rollups.getOrDefault(raise.rollup(), new Rollup()).totals();
+                if (!raise.admission().admits(current.used(), current.reserved())) {
+                    denials.add(raise.denied(current));
                 }
             }
             if (!denials.isEmpty()) {
-                return Denied.firstOffending(fresh, denials);
+                return plan.firstOffending(fresh, denials);
             }
-            List<MetricsFull.Added> added = new ArrayList<>();
-            requested.keySet().forEach(key -> {
-                if (!ledger.rollups.containsKey(key)) {
-                    added.add(new MetricsFull.Added(key.metric(), key.period()));
-                }
-            });
-            Optional<MetricsFull> full = MetricsFull.firstRefused(added, ledger::metricsIn, bound);
+            Optional<MetricsFull> full = MetricsFull.firstRefused(
+                    plan.added(fresh, rollup -> !ledger.rollups.containsKey(rollup)), ledger::metricsIn, bound);
             if (full.isPresent()) {
                 return full.get();
             }
-            for (PeriodRecord entry : fresh) {
-                ledger.store(new Fact(entry.record(), entry.fingerprint(), entry.period()));
-            }
+            fresh.forEach(entry -> ledger.store(new Fact(entry.record(), entry.fingerprint(), entry.period())));
             List<AppendResult.Raised> raised = new ArrayList<>();
-            requested.forEach((key, quantity) -> {
-                if (watch.contains(key.metric())) {
-                    raised.add(new AppendResult.Raised(key.metric(), key.period(), quantity,
-                            ledger.rollups.get(key).used));
-                }
-            });
-            return new AppendResult.Appended(fresh.size(), duplicates, raised);
+            raises.stream().filter(BatchPlan.Raise::watched)
+                    .forEach(raise -> raised.add(raise.raised(ledger.rollups.get(raise.rollup()).used)));
+            return plan.appended(fresh.size(), stored.size(), raised);
         }
+    }
+
+    private static String key(PeriodRecord entry) {
+        return entry.record().idempotencyKey().value();
     }
 
     @Override
@@ -134,7 +115,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             SortedMap<Instant, BigDecimal> sums = new TreeMap<>();
-            for (Fact fact : ledger.factsByRollup.getOrDefault(RollupKey.of(metric, period), List.of())) {
+            for (Fact fact : ledger.factsByRollup.getOrDefault(new BatchPlan.Rollup(metric, period), List.of())) {
                 sums.merge(UsageSeries.sliceStart(fact.record.occurredAt(), slice), fact.record.quantity(),
                         BigDecimal::add);
             }
@@ -146,7 +127,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
     public UsageTotals totals(UserId user, MetricKey metric, BillingPeriod period) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
-            Rollup rollup = ledger.rollups.get(RollupKey.of(metric, period));
+            Rollup rollup = ledger.rollups.get(new BatchPlan.Rollup(metric, period));
             return rollup == null ? UsageTotals.ZERO : rollup.totals();
         }
     }
@@ -167,12 +148,6 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
-    public ReserveResult reserve(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
-                                 BillingPeriod period, Limit limit) {
-        return hold(user, reservationId, metric, quantity, at, Instant.MAX, period, limit);
-    }
-
-    @Override
     public ReserveResult hold(UserId user, String reservationId, MetricKey metric, BigDecimal quantity, Instant at,
                               Instant expiresAt, BillingPeriod period, Limit limit, MetricBound bound) {
         UserLedger ledger = ledger(user);
@@ -180,10 +155,11 @@ public final class InMemoryUsageLedger implements UsageLedger {
             if (ledger.reservations.containsKey(reservationId)) {
                 throw new IllegalStateException("reservation " + reservationId + " is already held");
             }
-            RollupKey key = RollupKey.of(metric, period);
+            BatchPlan.Rollup key = new BatchPlan.Rollup(metric, period);
             UsageTotals current = ledger.rollups.getOrDefault(key, new Rollup()).totals();
-            if (!limit.admits(current.used().add(current.reserved()).add(quantity))) {
-                return new Denied(metric, period, current, quantity, limit.max().orElseThrow());
+            Admission admission = limit.admission(quantity);
+            if (!admission.admits(current.used(), current.reserved())) {
+                return Denied.of(metric, period, current, admission);
             }
             if (!ledger.rollups.containsKey(key)) {
                 Optional<MetricsFull> full = MetricsFull.firstRefused(List.of(new MetricsFull.Added(metric, period)),
@@ -213,14 +189,6 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
-    public void release(UserId user, String reservationId) {
-        UserLedger ledger = ledger(user);
-        synchronized (ledger) {
-            ledger.end(reservationId, ReservationState.RELEASED, BigDecimal.ZERO, null);
-        }
-    }
-
-    @Override
     public boolean release(UserId user, String reservationId, Instant now) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
@@ -230,27 +198,17 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
-    public Optional<AppendResult.Raised> consumeReporting(UserId user, String reservationId, String idempotencyKey) {
+    public Optional<AppendResult.Raised> commit(UserId user, String reservationId, BigDecimal quantity,
+                                                String idempotencyKey, Instant now) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             Held held = ledger.reservations.get(reservationId);
-            if (held == null || !ledger.end(reservationId, ReservationState.COMMITTED, held.quantity,
-                    fact(user, reservationId, held, held.quantity, idempotencyKey))) {
+            if (!ledger.heldAt(reservationId, now) || !ledger.end(reservationId, ReservationState.COMMITTED, quantity,
+                    quantity.signum() == 0 ? null : fact(user, reservationId, held, quantity, idempotencyKey))) {
                 return Optional.empty();
             }
-            return Optional.of(new AppendResult.Raised(held.metric, held.period, held.quantity,
-                    ledger.rollup(RollupKey.of(held.metric, held.period)).used));
-        }
-    }
-
-    @Override
-    public boolean commit(UserId user, String reservationId, BigDecimal quantity, String idempotencyKey,
-                          Instant now) {
-        UserLedger ledger = ledger(user);
-        synchronized (ledger) {
-            Held held = ledger.reservations.get(reservationId);
-            return ledger.heldAt(reservationId, now) && ledger.end(reservationId, ReservationState.COMMITTED, quantity,
-                    quantity.signum() == 0 ? null : fact(user, reservationId, held, quantity, idempotencyKey));
+            return Optional.of(new AppendResult.Raised(held.metric, held.period, quantity,
+                    ledger.rollup(new BatchPlan.Rollup(held.metric, held.period)).used));
         }
     }
 
@@ -260,7 +218,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
         synchronized (ledger) {
             List<String> due = new ArrayList<>();
             ledger.reservations.forEach((id, held) -> {
-                if (held.metric.equals(metric) && held.period.equals(period) && !now.isBefore(held.expiresAt)) {
+                if (held.metric.equals(metric) && held.period.equals(period)
+                        && held.stateAt(id, now) == ReservationState.EXPIRED) {
                     due.add(id);
                 }
             });
@@ -274,8 +233,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             Map<MetricKey, BigDecimal> expired = new TreeMap<>();
-            ledger.reservations.values().forEach(held -> {
-                if (held.period.equals(period) && !now.isBefore(held.expiresAt)) {
+            ledger.reservations.forEach((id, held) -> {
+                if (held.period.equals(period) && held.stateAt(id, now) == ReservationState.EXPIRED) {
                     expired.merge(held.metric, held.quantity, BigDecimal::add);
                 }
             });
@@ -307,7 +266,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
             held.forEach((id, r) -> {
                 Held moved = new Held(r.metric, r.quantity, r.at, r.expiresAt, periodOf.apply(r.at));
                 ledger.reservations.put(id, moved);
-                Rollup rollup = ledger.rollup(RollupKey.of(moved.metric, moved.period));
+                Rollup rollup = ledger.rollup(new BatchPlan.Rollup(moved.metric, moved.period));
                 rollup.reserved = rollup.reserved.add(moved.quantity);
             });
         }
@@ -322,18 +281,18 @@ public final class InMemoryUsageLedger implements UsageLedger {
         for (UserId user : ids) {
             UserLedger ledger = users.get(user);
             synchronized (ledger) {
-                Map<RollupKey, Rollup> expected = new HashMap<>();
+                Map<BatchPlan.Rollup, Rollup> expected = new HashMap<>();
                 for (Fact fact : ledger.factsByKey.values()) {
-                    Rollup rollup = expected.computeIfAbsent(RollupKey.of(fact.record.metric(), fact.period), k -> new Rollup());
+                    Rollup rollup = expected.computeIfAbsent(new BatchPlan.Rollup(fact.record.metric(), fact.period), k -> new Rollup());
                     rollup.used = rollup.used.add(fact.record.quantity());
                 }
                 for (Held reservation : ledger.reservations.values()) {
-                    Rollup rollup = expected.computeIfAbsent(RollupKey.of(reservation.metric, reservation.period), k -> new Rollup());
+                    Rollup rollup = expected.computeIfAbsent(new BatchPlan.Rollup(reservation.metric, reservation.period), k -> new Rollup());
                     rollup.reserved = rollup.reserved.add(reservation.quantity);
                 }
-                Set<RollupKey> keys = new HashSet<>(expected.keySet());
+                Set<BatchPlan.Rollup> keys = new HashSet<>(expected.keySet());
                 keys.addAll(ledger.rollups.keySet());
-                for (RollupKey key : keys) {
+                for (BatchPlan.Rollup key : keys) {
                     checked++;
                     Rollup stored = ledger.rollups.getOrDefault(key, new Rollup());
                     Rollup truth = expected.getOrDefault(key, new Rollup());
@@ -360,13 +319,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
     void corruptRollup(UserId user, MetricKey metric, BillingPeriod period, BigDecimal used) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
-            ledger.rollup(RollupKey.of(metric, period)).used = used;
-        }
-    }
-
-    private record RollupKey(MetricKey metric, BillingPeriod period) {
-        static RollupKey of(MetricKey metric, BillingPeriod period) {
-            return new RollupKey(metric, period);
+            ledger.rollup(new BatchPlan.Rollup(metric, period)).used = used;
         }
     }
 
@@ -382,26 +335,31 @@ public final class InMemoryUsageLedger implements UsageLedger {
     private record Fact(UsageRecord record, String fingerprint, BillingPeriod period) {
     }
 
-    /** A reservation still held; {@code expiresAt} is {@link Instant#MAX} for one that never expires (a run's). */
+    /** A hold not yet ended. */
     private record Held(MetricKey metric, BigDecimal quantity, Instant at, Instant expiresAt, BillingPeriod period) {
 
         Reservation as(String id, ReservationState state, Optional<BigDecimal> committed) {
             return new Reservation(id, metric, quantity, at, expiresAt, state, committed);
         }
+
+        /** Held or expired at {@code now}, as {@link Reservation#stateAt} says. */
+        ReservationState stateAt(String id, Instant now) {
+            return as(id, ReservationState.HELD, Optional.empty()).stateAt(now);
+        }
     }
 
     private static final class UserLedger {
         final Map<String, Fact> factsByKey = new HashMap<>();
-        final Map<RollupKey, Rollup> rollups = new HashMap<>();
+        final Map<BatchPlan.Rollup, Rollup> rollups = new HashMap<>();
         final Map<String, Held> reservations = new HashMap<>();
         /** Reservations that ended, as they ended, so that a late commit or release can be told apart. */
         final Map<String, Reservation> ended = new HashMap<>();
         /** The facts of each rollup, so a period's series reads that period only (R52). */
-        final Map<RollupKey, List<Fact>> factsByRollup = new HashMap<>();
+        final Map<BatchPlan.Rollup, List<Fact>> factsByRollup = new HashMap<>();
         /** How many rollups each period has: its distinct metrics (R67). */
         final Map<BillingPeriod, Long> metricsByPeriod = new HashMap<>();
 
-        Rollup rollup(RollupKey key) {
+        Rollup rollup(BatchPlan.Rollup key) {
             return rollups.computeIfAbsent(key, k -> {
                 metricsByPeriod.merge(k.period(), 1L, Long::sum);
                 return new Rollup();
@@ -415,7 +373,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
         /** Whether the reservation is held and has not expired by {@code now}. */
         boolean heldAt(String id, Instant now) {
             Held held = reservations.get(id);
-            return held != null && now.isBefore(held.expiresAt);
+            return held != null && held.stateAt(id, now) == ReservationState.HELD;
         }
 
         /**
@@ -427,7 +385,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
             if (held == null) {
                 return false;
             }
-            Rollup rollup = rollup(RollupKey.of(held.metric, held.period));
+            Rollup rollup = rollup(new BatchPlan.Rollup(held.metric, held.period));
             rollup.reserved = rollup.reserved.subtract(held.quantity);
             if (fact != null) {
                 store(fact);
@@ -439,7 +397,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
 
         void store(Fact fact) {
             factsByKey.put(fact.record.idempotencyKey().value(), fact);
-            RollupKey key = RollupKey.of(fact.record.metric(), fact.period);
+            BatchPlan.Rollup key = new BatchPlan.Rollup(fact.record.metric(), fact.period);
             factsByRollup.computeIfAbsent(key, k -> new ArrayList<>()).add(fact);
             Rollup rollup = rollup(key);
             rollup.used = rollup.used.add(fact.record.quantity());

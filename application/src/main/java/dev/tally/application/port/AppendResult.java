@@ -6,7 +6,7 @@ import dev.tally.domain.usage.IdempotencyKey;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** What {@link UsageLedger#append} did: everything, or nothing and why. */
+/** What {@link UsageFacts#append} did: everything, or nothing and why. */
 public sealed interface AppendResult permits AppendResult.Appended, AppendResult.KeyReused, Denied, MetricsFull {
 
     /**

@@ -1,6 +1,8 @@
 package dev.tally.application.port;
 
 import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.plan.Admission;
+import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.usage.UsageTotals;
 import java.math.BigDecimal;
@@ -15,6 +17,11 @@ import java.util.List;
  */
 public record Denied(MetricKey metric, BillingPeriod period, UsageTotals current, BigDecimal requested,
                      BigDecimal limit) implements AppendResult, ReserveResult {
+
+    /** The breach of {@code admission} where {@code current} is held; {@code admission} has a limit. */
+    public static Denied of(MetricKey metric, BillingPeriod period, UsageTotals current, Admission admission) {
+        return new Denied(metric, period, current, admission.requested(), admission.limit().orElseThrow());
+    }
 
     /**
      * Of several breaches of one batch, the one every storage reports (R12): that of the first
@@ -41,12 +48,13 @@ public record Denied(MetricKey metric, BillingPeriod period, UsageTotals current
     }
 
     private int offendingIndex(List<PeriodRecord> records) {
-        BigDecimal total = current.used().add(current.reserved());
+        Limit max = Limit.of(limit);
+        BigDecimal requestedSoFar = BigDecimal.ZERO;
         for (int i = 0; i < records.size(); i++) {
             PeriodRecord entry = records.get(i);
             if (entry.record().metric().equals(metric) && entry.period().equals(period)) {
-                total = total.add(entry.record().quantity());
-                if (total.compareTo(limit) > 0) {
+                requestedSoFar = requestedSoFar.add(entry.record().quantity());
+                if (!max.admission(requestedSoFar).admits(current.used(), current.reserved())) {
                     return i;
                 }
             }

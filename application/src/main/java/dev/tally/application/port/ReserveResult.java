@@ -1,6 +1,6 @@
 package dev.tally.application.port;
 
-/** What {@link UsageLedger#reserve} did. */
+/** What {@link UsageHolds#hold} did. */
 public sealed interface ReserveResult permits ReserveResult.Reserved, Denied, MetricsFull {
 
     /** The reservation is held. */

@@ -1,10 +1,9 @@
 package dev.tally.application.reservation;
 
 import dev.tally.application.idempotency.IdempotentWrites;
-import dev.tally.application.port.Denied;
-import dev.tally.application.port.MetricsFull;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.UsageLedger;
+import dev.tally.application.port.UserRepository;
 import dev.tally.application.usage.Metering;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.Accounts;
@@ -52,24 +51,17 @@ public class ReservationService {
 
     /** Holds a quantity, or refuses as an enforced write would (R12, R13). */
     public Outcome<Reservation> hold(HoldReservation command) {
-        return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
-            Instant now = clock.instant();
-            User user = accounts.user(command.user());
-            Plan plan = accounts.planOf(user);
-            Reservation hold = Reservation.hold(PREFIX + UUID.randomUUID(), command.metric(), command.quantity(), now,
-                    command.ttl());
-            ReserveResult result = place(user, plan, hold);
-            if (result instanceof Denied denied && metering.expireStale(user.id(), denied)) {
-                result = place(user, plan, hold);
-            }
-            if (result instanceof Denied denied) {
-                return Outcome.refused(Metering.exceeded(denied, plan));
-            }
-            if (result instanceof MetricsFull full) {
-                return Outcome.refused(Metering.tooMany(full, plan));
-            }
-            return Outcome.done(hold);
-        }, Reservation::id, id -> get(command.user(), id));
+        return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(), () -> holding(command),
+                Reservation::id, id -> get(command.user(), id));
+    }
+
+    /** {@link #hold} in its transaction: the user and its plan read together, then the hold placed. */
+    private Outcome<Reservation> holding(HoldReservation command) {
+        UserRepository.WithPlan account = accounts.withPlan(command.user());
+        Plan plan = account.plan().orElseThrow();
+        Reservation hold = Reservation.hold(PREFIX + UUID.randomUUID(), command.metric(), command.quantity(),
+                clock.instant(), command.ttl());
+        return metering.place(account.user().id(), plan, () -> place(account.user(), plan, hold)).map(placed -> hold);
     }
 
     private ReserveResult place(User user, Plan plan, Reservation hold) {
@@ -89,7 +81,7 @@ public class ReservationService {
             Reservation ended = command.commit() ? held.commit(command.quantity(), now) : held.release(now);
             boolean done = command.commit()
                     ? ledger.commit(command.user(), held.id(), ended.committedQuantity().orElseThrow(),
-                            "reservation:" + held.id(), now)
+                            "reservation:" + held.id(), now).isPresent()
                     : ledger.release(command.user(), held.id(), now);
             if (!done) {
                 // Ended by a concurrent request in between: refuse as its state now says (409).

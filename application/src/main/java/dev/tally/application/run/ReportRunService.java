@@ -2,13 +2,13 @@ package dev.tally.application.run;
 
 import dev.tally.application.event.EventRecorder;
 import dev.tally.application.idempotency.IdempotentWrites;
-import dev.tally.application.port.Denied;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.ReportRunRepository;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.port.UseCaseMetrics;
+import dev.tally.application.port.UserRepository;
 import dev.tally.application.usage.Metering;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.usecase.Paging;
@@ -95,21 +95,23 @@ public class ReportRunService {
     }
 
     private Outcome<ReportRun> attemptStart(StartRun command) {
-        return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
-            Instant now = clock.instant();
-            User user = accounts.user(command.user());
-            Plan plan = accounts.planOf(user);
-            ReportRun run = ReportRun.start("run_" + UUID.randomUUID().toString().replace("-", ""), user.id(), command.repositoryId(),
-                    command.configurationId(), now);
-            // A refusal first sweeps runs past their timeout (see start), which ends their holds too.
-            ReserveResult reserved = hold(user, plan, run);
-            if (reserved instanceof Denied denied) {
-                events.limitDenied(user.id(), denied);
-                return Outcome.refused(Metering.exceeded(denied, plan));
-            }
+        return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(),
+                () -> startingOnce(command), ReportRun::id, id -> get(command.user(), id));
+    }
+
+    /** One start in its transaction: the user and its plan read together, the run held, then stored. */
+    private Outcome<ReportRun> startingOnce(StartRun command) {
+        UserRepository.WithPlan account = accounts.withPlan(command.user());
+        User user = account.user();
+        Plan plan = account.plan().orElseThrow();
+        ReportRun run = ReportRun.start("run_" + UUID.randomUUID().toString().replace("-", ""), user.id(),
+                command.repositoryId(), command.configurationId(), clock.instant());
+        // A run's hold ends with the run: a refusal sweeps runs past their timeout, in transactions
+        // of their own, and starts again (see starting).
+        return metering.place(user.id(), plan, () -> hold(user, plan, run), denied -> false).map(held -> {
             runs.insert(run);
-            return Outcome.done(run);
-        }, ReportRun::id, id -> get(command.user(), id));
+            return run;
+        });
     }
 
     /** Holds one run until the run's timeout (R26, R71). */
@@ -195,8 +197,9 @@ public class ReportRunService {
         events.runCompleted(ended.user(), Event.runKey(ended.id()), fresh -> Event.runCompleted(fresh.id(), fresh.at(),
                 ended.user(), ended.id(), ended.status().wireName(), ended.costUsd(), ended.errorCode().orElse(null)));
         if (ended.status() == RunStatus.SUCCEEDED) {
-            Optional<AppendResult.Raised> consumed = ledger.consumeReporting(ended.user(), ended.id(),
-                    "run:" + ended.id());
+            // Committed as of the run's start: its success counts its hold, expired or not, unless ended.
+            Optional<AppendResult.Raised> consumed = ledger.commit(ended.user(), ended.id(), BigDecimal.ONE,
+                    "run:" + ended.id(), ended.startedAt());
             if (consumed.isPresent()) {
                 events.thresholdsReached(ended.user(), accounts.planOf(accounts.user(ended.user())), consumed.get());
             } else {
@@ -207,7 +210,7 @@ public class ReportRunService {
                         new IdempotencyKey("run:" + ended.id()), Map.of("reservation_id", ended.id())));
             }
         } else {
-            ledger.release(ended.user(), ended.id());
+            ledger.release(ended.user(), ended.id(), ended.startedAt());
         }
     }
 

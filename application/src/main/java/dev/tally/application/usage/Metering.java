@@ -12,6 +12,7 @@ import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.LimitDecision;
 import dev.tally.domain.plan.LimitExceeded;
 import dev.tally.domain.plan.MetricBound;
 import dev.tally.domain.plan.MetricKey;
@@ -34,6 +35,8 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The metering steps that use cases share, run inside the caller's transaction: record usage the
@@ -108,31 +111,58 @@ public class Metering {
         Set<MetricKey> watch = plan.alerts().thresholdsPercent().isEmpty() ? Set.of() : limits.keySet();
         Map<MetricKey, Limit> enforced = enforce ? limits : Map.of();
         MetricBound bound = boundOf(plan);
-        AppendResult result = ledger.append(user.id(), filed, enforced, watch, bound);
-        if (result instanceof Denied denied && expireStale(user.id(), denied)) {
-            result = ledger.append(user.id(), filed, enforced, watch, bound);
-        }
-        if (result instanceof AppendResult.Appended appended) {
+        return place(user.id(), plan, () -> ledger.append(user.id(), filed, enforced, watch, bound)).map(result -> {
+            if (result instanceof AppendResult.KeyReused reused) {
+                throw DomainException.unprocessable("idempotency_key_reused",
+                        "idempotency key " + reused.key() + " was already used with a different record");
+            }
+            AppendResult.Appended appended = (AppendResult.Appended) result;
             appended.raised().forEach(raised -> events.thresholdsReached(user.id(), plan, raised));
-            return Outcome.done(new UsageRecorded(appended.accepted(), appended.duplicates()));
-        } else if (result instanceof AppendResult.KeyReused reused) {
-            throw DomainException.unprocessable("idempotency_key_reused",
-                    "idempotency key " + reused.key() + " was already used with a different record");
-        } else if (result instanceof Denied denied) {
-            events.limitDenied(user.id(), denied);
-            return Outcome.refused(exceeded(denied, plan));
-        } else if (result instanceof MetricsFull full) {
-            return Outcome.refused(tooMany(full, plan));
-        }
-        throw new IllegalStateException("unknown append result " + result);
+            return new UsageRecorded(appended.accepted(), appended.duplicates());
+        });
     }
 
     /**
-     * Ends the holds of a refused write's rollup whose expiry has come (R71), so that room they held
-     * is never refused (R13); true when any ended and the write is worth trying again. Readers
-     * already discount such holds, so ending them changes no figure anyone sees.
+     * The one path of a write that a limit may refuse, usage or hold (R12, R13, R71, R75): places
+     * it; when a limit refuses it and holds of the refused rollup have expired, ends them (room they
+     * held is never refused) and places it once more; a refusal that stands records its denial (the
+     * first of a metric in a period is an event) and becomes the {@link LimitExceeded} the client
+     * sees, as a write beyond the bound of metrics becomes {@link TooManyMetrics}. Runs in the
+     * caller's transaction.
+     *
+     * @param write places the write once, saying what the ledger did
+     * @return what the ledger did when the write was placed (or answered otherwise, as a reused
+     *         key is), or the refusal
      */
-    public boolean expireStale(UserId user, Denied denied) {
+    public <R> Outcome<R> place(UserId user, Plan plan, Supplier<R> write) {
+        return place(user, plan, write, denied -> expireStale(user, denied));
+    }
+
+    /**
+     * {@link #place(UserId, Plan, Supplier)} where {@code expireStale} ends what held the refused
+     * rollup's room past its expiry, true when anything ended and the write is worth placing again.
+     */
+    public <R> Outcome<R> place(UserId user, Plan plan, Supplier<R> write, Predicate<Denied> expireStale) {
+        R result = write.get();
+        if (result instanceof Denied denied && expireStale.test(denied)) {
+            result = write.get();
+        }
+        if (result instanceof Denied denied) {
+            events.limitDenied(user, denied);
+            return Outcome.refused(exceeded(denied, plan));
+        }
+        if (result instanceof MetricsFull full) {
+            return Outcome.refused(tooMany(full, plan));
+        }
+        return Outcome.done(result);
+    }
+
+    /**
+     * Ends the holds of a refused write's rollup whose expiry has come (R71); true when any ended
+     * and the write is worth trying again. Readers already discount such holds, so ending them
+     * changes no figure anyone sees.
+     */
+    private boolean expireStale(UserId user, Denied denied) {
         return denied.current().reserved().signum() > 0
                 && ledger.expire(user, denied.metric(), denied.period(), clock.instant()) > 0;
     }
@@ -143,15 +173,19 @@ public class Metering {
     }
 
     /** The refusal a client sees for a write that would pass its bound of metrics (R67). */
-    public static TooManyMetrics tooMany(MetricsFull full, Plan plan) {
+    private static TooManyMetrics tooMany(MetricsFull full, Plan plan) {
         return new TooManyMetrics(full.metric(), full.max(), plan.id(), plan.maxMetrics().isPresent(),
                 full.period().resetsAt());
     }
 
-    /** The denial a client sees for a refused check-and-record (R12). */
-    public static LimitExceeded exceeded(Denied denied, Plan plan) {
-        return new LimitExceeded(denied.metric(), denied.current().used(), denied.current().reserved(), denied.limit(),
-                denied.requested(), plan.id(), denied.period().resetsAt());
+    /** The denial a client sees for a refused check-and-record (R12), as the plan decides it. */
+    private static LimitExceeded exceeded(Denied denied, Plan plan) {
+        LimitDecision decision = plan.decide(denied.metric(), denied.current().used(), denied.current().reserved(),
+                denied.requested(), denied.period());
+        if (decision instanceof LimitExceeded exceeded) {
+            return exceeded;
+        }
+        throw new IllegalStateException("the ledger refused " + denied + " which the plan " + plan.id() + " admits");
     }
 
     /** Every metric of the plan and every metric with usage or a reservation in {@code period}, by name. */

@@ -3,13 +3,18 @@ package dev.tally.application.usage;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.UsageRecord;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** One record of a usage batch as a client sends it; {@code occurredAt} defaults to now. */
+/**
+ * One record of a usage batch as a client sends it; {@code occurredAt} defaults to now. Its
+ * quantity and dimensions are checked at once (R22), so that a refused batch names its first
+ * offending record in request order.
+ */
 public record UsageItem(MetricKey metric, BigDecimal quantity, Optional<Instant> occurredAt,
                         IdempotencyKey idempotencyKey, Map<String, String> dimensions) {
 
@@ -19,6 +24,9 @@ public record UsageItem(MetricKey metric, BigDecimal quantity, Optional<Instant>
         Objects.requireNonNull(occurredAt, "occurredAt");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         dimensions = dimensions == null ? Map.of() : dimensions;
+        // Checked as each record is read, so that a refused batch names its first offending record.
+        metric.quantity(quantity);
+        UsageRecord.checkedDimensions(dimensions);
     }
 
     /**

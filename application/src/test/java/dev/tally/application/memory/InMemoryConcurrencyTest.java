@@ -82,8 +82,8 @@ class InMemoryConcurrencyTest {
         InMemoryUsageLedger ledger = new InMemoryUsageLedger();
         java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
 
-        List<ReserveResult> results = race(THREADS, 5, () -> ledger.reserve(USER, "run-" + ids.incrementAndGet(),
-                MetricKey.RUNS, BigDecimal.ONE, AT, PERIOD, Limit.of(50)));
+        List<ReserveResult> results = race(THREADS, 5, () -> ledger.hold(USER, "run-" + ids.incrementAndGet(),
+                MetricKey.RUNS, BigDecimal.ONE, AT, PERIOD.end(), PERIOD, Limit.of(50)));
 
         assertThat(results.stream().filter(ReserveResult.Reserved.class::isInstance).count()).isEqualTo(50);
         assertThat(ledger.totals(USER, MetricKey.RUNS, PERIOD).reserved()).isEqualByComparingTo("50");

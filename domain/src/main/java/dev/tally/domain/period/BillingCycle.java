@@ -23,7 +23,8 @@ public record BillingCycle(CycleKind kind, Instant anchor, ZoneId zone) {
 
     /**
      * The earliest and latest anchors: the span every storage keeps exactly (nanoseconds since the
-     * epoch in 64 bits reach from 1677 to 2262). Periods themselves reach any instant (R64).
+     * epoch in 64 bits reach from 1677 to 2262). Periods reach from
+     * {@link BillingPeriod#FIRST_INSTANT} to {@link BillingPeriod#LAST_INSTANT} (R64).
      */
     public static final Instant EARLIEST_ANCHOR = Instant.parse("1678-01-01T00:00:00Z");
     public static final Instant LATEST_ANCHOR = Instant.parse("2261-12-31T23:59:59Z");
@@ -70,7 +71,7 @@ public record BillingCycle(CycleKind kind, Instant anchor, ZoneId zone) {
 
     /**
      * The period of this cycle that contains {@code instant}, extending the cycle in both
-     * directions from its anchor.
+     * directions from its anchor, within {@link BillingPeriod#within the years 1970-9999}.
      */
     public BillingPeriod periodAt(Instant instant) {
         return switch (kind) {
@@ -85,9 +86,9 @@ public record BillingCycle(CycleKind kind, Instant anchor, ZoneId zone) {
         Instant end = firstOfMonth.plusMonths(1).atStartOfDay(zone).toInstant();
         if (start.isBefore(anchor) && anchor.isBefore(end)) {
             // The anchor cuts its own month in two: nothing before it counts after it.
-            return instant.isBefore(anchor) ? new BillingPeriod(start, anchor) : new BillingPeriod(anchor, end);
+            return instant.isBefore(anchor) ? BillingPeriod.within(start, anchor) : BillingPeriod.within(anchor, end);
         }
-        return new BillingPeriod(start, end);
+        return BillingPeriod.within(start, end);
     }
 
     private BillingPeriod anniversaryPeriodAt(Instant instant) {
@@ -99,7 +100,7 @@ public record BillingCycle(CycleKind kind, Instant anchor, ZoneId zone) {
         while (!boundary(anchorLocal, k + 1).isAfter(instant)) {
             k++;
         }
-        return new BillingPeriod(boundary(anchorLocal, k), boundary(anchorLocal, k + 1));
+        return BillingPeriod.within(boundary(anchorLocal, k), boundary(anchorLocal, k + 1));
     }
 
     /** The k-th boundary: always computed from the anchor, so month-end clamping never drifts. */

@@ -29,8 +29,10 @@ public sealed interface Limit {
     /** The number, or empty when unlimited. */
     Optional<BigDecimal> max();
 
-    /** Whether a total of {@code total} (used + reserved + requested) stays within the limit. */
-    boolean admits(BigDecimal total);
+    /** The admission of a request for {@code requested} more under this limit: the one rule (R11, R13). */
+    default Admission admission(BigDecimal requested) {
+        return new Admission(requested, max());
+    }
 
     default boolean isUnlimited() {
         return max().isEmpty();
@@ -43,11 +45,6 @@ public sealed interface Limit {
         @Override
         public Optional<BigDecimal> max() {
             return Optional.empty();
-        }
-
-        @Override
-        public boolean admits(BigDecimal total) {
-            return true;
         }
 
         @Override
@@ -69,11 +66,6 @@ public sealed interface Limit {
         @Override
         public Optional<BigDecimal> max() {
             return Optional.of(value);
-        }
-
-        @Override
-        public boolean admits(BigDecimal total) {
-            return total.compareTo(value) <= 0;
         }
 
         @Override

@@ -48,6 +48,15 @@ public record MetricKey(String value) implements Comparable<MetricKey> {
     }
 
     /**
+     * Whether {@code quantity} is in this metric's unit (R22): any decimal, or only a whole number
+     * when the metric {@linkplain #countsWholeUnits() counts whole units}. The one place the rule
+     * is stated; the HTTP layer asks it to name the offending field.
+     */
+    public boolean inUnits(BigDecimal quantity) {
+        return !countsWholeUnits() || quantity.stripTrailingZeros().scale() <= 0;
+    }
+
+    /**
      * {@code quantity} as a quantity of this metric (R22): positive, at most six decimals, and whole
      * when the metric {@linkplain #countsWholeUnits() counts whole units}; else
      * {@code invalid_quantity}.
@@ -57,7 +66,7 @@ public record MetricKey(String value) implements Comparable<MetricKey> {
         if (checked.signum() <= 0) {
             throw DomainException.invalid("invalid_quantity", "quantity must be positive: " + checked.toPlainString());
         }
-        if (countsWholeUnits() && checked.scale() > 0) {
+        if (!inUnits(checked)) {
             throw DomainException.invalid("invalid_quantity", this + " counts whole units, not " + checked.toPlainString());
         }
         return checked;

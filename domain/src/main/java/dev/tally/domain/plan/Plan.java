@@ -48,13 +48,22 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
             if (limits.byMetric().containsKey(metric)) {
                 throw DomainException.invalid("invalid_plan", metric + " is listed both as a limit and as an allocation");
             }
-            if (limit.max().filter(max -> max.scale() > 0).isPresent()) {
-                throw DomainException.invalid("invalid_limit", "allocation " + metric + " counts whole units; its"
-                        + " limit cannot be " + limit);
-            }
+            checkedAllocation(metric, limit);
         });
         Objects.requireNonNull(maxMetrics, "maxMetrics");
         maxMetrics.ifPresent(max -> MetricBound.checked(max, "max_metrics"));
+    }
+
+    /**
+     * {@code limit} as the limit of allocation {@code metric} (R72): allocations count whole units,
+     * so a fraction is {@code 400 invalid_limit}.
+     */
+    public static Limit checkedAllocation(MetricKey metric, Limit limit) {
+        if (limit.max().filter(max -> max.scale() > 0).isPresent()) {
+            throw DomainException.invalid("invalid_limit", "allocation " + metric + " counts whole units; its"
+                    + " limit cannot be " + limit);
+        }
+        return limit;
     }
 
     /** A plan with these allocations and alerts, and the server's default bound of metrics (R67). */
@@ -145,7 +154,7 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
      */
     public LimitDecision decideAllocation(MetricKey metric, BigDecimal value, BigDecimal requested) {
         Limit limit = allocationLimitOf(metric);
-        if (limit.admits(value.add(requested))) {
+        if (limit.admission(requested).admits(value)) {
             return LimitDecision.allowed();
         }
         return LimitExceeded.ofAllocation(metric, value, limit.max().orElseThrow(), requested, id);
@@ -173,7 +182,7 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     public LimitDecision decide(MetricKey metric, BigDecimal used, BigDecimal reserved, BigDecimal requested,
                                 BillingPeriod period) {
         Limit limit = limitOf(metric);
-        if (limit.admits(used.add(reserved).add(requested))) {
+        if (limit.admission(requested).admits(used, reserved)) {
             return LimitDecision.allowed();
         }
         return new LimitExceeded(metric, used, reserved, limit.max().orElseThrow(), requested, id, period.resetsAt());

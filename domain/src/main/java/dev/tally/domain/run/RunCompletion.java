@@ -1,5 +1,6 @@
 package dev.tally.domain.run;
 
+import dev.tally.domain.Bounds;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.Money;
 import java.math.BigDecimal;
@@ -15,7 +16,7 @@ public record RunCompletion(RunStatus status, long tokensInput, long tokensOutpu
      * The most tokens (input or output) or commits one run may report (R64): far beyond any real
      * run, and small enough that the sums of millions of runs fit the integers they are stored in.
      */
-    public static final long MAX_COUNT = 1_000_000_000_000L;
+    public static final long MAX_COUNT = Bounds.MAX_COUNT;
 
     public RunCompletion {
         Objects.requireNonNull(status, "status");

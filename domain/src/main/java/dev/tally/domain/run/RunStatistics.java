@@ -31,7 +31,7 @@ public record RunStatistics(BillingPeriod period, RunCounts counts, Optional<Big
     public static RunStatistics of(BillingPeriod period, RunCounts counts, UsageTotals runs, Limit limit) {
         BigDecimal held = runs.used().add(runs.reserved());
         Optional<BigDecimal> remaining = limit.max().map(max -> max.subtract(held).max(BigDecimal.ZERO));
-        boolean canRunMore = limit.admits(held.add(BigDecimal.ONE));
+        boolean canRunMore = limit.admission(BigDecimal.ONE).admits(held);
         RunCounts priced = new RunCounts(counts.total(), counts.succeeded(), counts.failed(), counts.cancelled(),
                 counts.running(), counts.tokens(), Money.usd(counts.costUsd()), counts.lastRunAt());
         return new RunStatistics(period, priced, limit.max(), remaining, canRunMore);

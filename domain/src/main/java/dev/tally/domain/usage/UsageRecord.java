@@ -26,15 +26,24 @@ public record UsageRecord(UserId user, MetricKey metric, BigDecimal quantity, In
         Objects.requireNonNull(occurredAt, "occurredAt");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         quantity = metric.quantity(quantity);
-        dimensions = dimensions == null ? Map.of() : Map.copyOf(new TreeMap<>(dimensions));
+        dimensions = dimensions == null ? Map.of() : Map.copyOf(new TreeMap<>(checkedDimensions(dimensions)));
+    }
+
+    /**
+     * {@code dimensions} if they are valid: at most 20, each name 1-64 characters and each value
+     * at most 200; else {@code 400 invalid_dimensions}. Checked in the order given, before any copy.
+     */
+    public static Map<String, String> checkedDimensions(Map<String, String> dimensions) {
         if (dimensions.size() > MAX_DIMENSIONS) {
             throw DomainException.invalid("invalid_dimensions", "at most " + MAX_DIMENSIONS + " dimensions per record");
         }
         dimensions.forEach((key, value) -> {
-            if (key.isBlank() || key.length() > 64 || value == null || value.length() > MAX_DIMENSION_LENGTH) {
+            if (key == null || key.isBlank() || key.length() > 64 || value == null
+                    || value.length() > MAX_DIMENSION_LENGTH) {
                 throw DomainException.invalid("invalid_dimensions",
                         "dimension names are 1-64 characters and values at most " + MAX_DIMENSION_LENGTH);
             }
         });
+        return dimensions;
     }
 }

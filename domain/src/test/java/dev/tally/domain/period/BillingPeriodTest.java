@@ -201,7 +201,40 @@ class BillingPeriodTest {
         BillingCycle latest = BillingCycle.anniversary(BillingCycle.LATEST_ANCHOR, ZoneOffset.UTC);
         Instant lastSecond = Instant.parse("9999-12-31T23:59:59Z");
         assertThat(latest.periodAt(lastSecond).contains(lastSecond)).isTrue();
-        assertThat(BillingCycle.calendarMonth(Instant.parse("2026-10-15T12:00:00Z")).periodAt(lastSecond).end())
-                .isEqualTo(Instant.parse("+10000-01-01T00:00:00Z"));
+        assertThat(BillingCycle.calendarMonth(Instant.parse("2026-10-15T12:00:00Z")).periodAt(lastSecond))
+                .isEqualTo(new BillingPeriod(Instant.parse("9999-12-01T00:00:00Z"), BillingPeriod.LAST_INSTANT));
+    }
+
+    @Test
+    void R64_a_period_reaches_from_1970_to_the_last_microsecond_of_9999() {
+        Instant lastSecond = Instant.parse("9999-12-31T23:59:59Z");
+        List<BillingCycle> cycles = List.of(
+                BillingCycle.calendarMonth(Instant.parse("2026-10-15T12:00:00Z")),
+                BillingCycle.starting(CycleKind.CALENDAR_MONTH, Instant.parse("2026-10-15T12:00:00Z"),
+                        ZoneId.of("Pacific/Kiritimati")),
+                BillingCycle.starting(CycleKind.CALENDAR_MONTH, Instant.parse("2026-10-15T12:00:00Z"),
+                        ZoneId.of("Pacific/Pago_Pago")),
+                BillingCycle.anniversary(Instant.parse("2026-01-06T09:30:00Z"), ZoneId.of("America/New_York")),
+                BillingCycle.anniversary(Instant.parse("2026-01-31T23:00:00Z"), ZoneOffset.UTC));
+        for (BillingCycle cycle : cycles) {
+            for (Instant at : List.of(lastSecond, BillingPeriod.LAST_INSTANT.minusNanos(1000),
+                    Instant.parse("9999-12-31T00:00:00Z"))) {
+                BillingPeriod period = cycle.periodAt(at);
+                assertThat(period.end()).as("%s at %s", cycle, at).isBeforeOrEqualTo(BillingPeriod.LAST_INSTANT);
+                assertThat(period.contains(at)).as("%s at %s", cycle, at).isTrue();
+                assertThat(period.end().toString()).as("written as a four-digit year").startsWith("9999-");
+            }
+        }
+        assertThat(BillingPeriod.LAST_INSTANT.toString()).isEqualTo("9999-12-31T23:59:59.999999Z");
+        for (BillingCycle cycle : cycles) {
+            BillingPeriod first = cycle.periodAt(Instant.EPOCH);
+            assertThat(first.start()).as("%s: no period starts before 1970", cycle).isEqualTo(Instant.EPOCH);
+            assertThat(first.contains(Instant.EPOCH)).isTrue();
+            assertThat(cycle.periodAt(first.end())).as("the next period starts where it ends")
+                    .extracting(BillingPeriod::start).isEqualTo(first.end());
+        }
+        assertThat(BillingCycle.calendarMonth(Instant.parse("2026-10-15T12:00:00Z"))
+                .periodAt(Instant.parse("9999-11-30T23:59:59Z")).end())
+                .as("a period inside the range keeps its end").isEqualTo(Instant.parse("9999-12-01T00:00:00Z"));
     }
 }

@@ -7,6 +7,10 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.period.BillingPeriod;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -149,6 +153,68 @@ class PlanLimitsTest {
         assertThat(new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(new BigDecimal("2.0")),
                 new MetricKey("exports"), Limit.of(new BigDecimal("1.5")))).limitOf(MetricKey.RUNS).max())
                 .contains(new BigDecimal("2"));
+    }
+
+    @Test
+    void R64_a_refusal_names_the_first_offending_limit_in_the_order_given_whatever_the_order() {
+        List<Map.Entry<String, String>> limits = List.of(Map.entry("api_calls.video", "99999999999.999999"),
+                Map.entry("api_calls.search", "0.5"), Map.entry("runs", "1.25"), Map.entry("sessions", "7.5"),
+                Map.entry("activation_codes", "0.000001"), Map.entry("session_minutes", "2.75"),
+                Map.entry("exports", "2.5"), Map.entry("cost_usd", "0.25"), Map.entry("gpu_hours", "0.75"),
+                Map.entry("storage_gb", "1.5"), Map.entry("seats", "3.5"));
+        // Every rotation and its reverse: a hash order can match the order given in one of them at most.
+        for (int shift = 0; shift < limits.size(); shift++) {
+            List<Map.Entry<String, String>> rotated = new ArrayList<>(limits.subList(shift, limits.size()));
+            rotated.addAll(limits.subList(0, shift));
+            for (List<Map.Entry<String, String>> order : List.of(rotated, reversed(rotated))) {
+                Map<MetricKey, Limit> given = new LinkedHashMap<>();
+                order.forEach(e -> given.put(new MetricKey(e.getKey()), Limit.of(new BigDecimal(e.getValue()))));
+                String first = given.keySet().stream().filter(MetricKey::countsWholeUnits).findFirst()
+                        .orElseThrow().value();
+                assertThatThrownBy(() -> new PlanLimits(given)).as("limits in the order %s", given.keySet())
+                        .isInstanceOf(DomainException.class)
+                        .hasFieldOrPropertyWithValue("code", "invalid_limit")
+                        .hasMessage(first + " counts whole units; its limit cannot be a fraction");
+                // As allocations, which count whole units all (R72), the first in order is refused.
+                Map<MetricKey, Limit> allocations = new LinkedHashMap<>();
+                given.forEach((metric, limit) -> {
+                    if (!metric.countsWholeUnits()) {
+                        allocations.put(metric, limit);
+                    }
+                });
+                String firstAllocation = allocations.keySet().iterator().next().value();
+                Plan plan = Plan.of(new PlanId("p"), "P", PlanLimits.none());
+                assertThatThrownBy(() -> plan.withAllocations(new PlanLimits(allocations)))
+                        .as("allocations in the order %s", allocations.keySet())
+                        .isInstanceOf(DomainException.class)
+                        .hasFieldOrPropertyWithValue("code", "invalid_limit")
+                        .hasMessageStartingWith("allocation " + firstAllocation + " counts whole units");
+            }
+        }
+    }
+
+    @Test
+    void R64_limits_keep_the_order_given_and_cannot_be_changed() {
+        Map<MetricKey, Limit> given = new LinkedHashMap<>();
+        for (String metric : List.of("zeta", "alpha", "runs", "mid", "beta")) {
+            given.put(new MetricKey(metric), Limit.of(1));
+        }
+        PlanLimits limits = new PlanLimits(given);
+        given.put(new MetricKey("later"), Limit.of(2));
+
+        assertThat(limits.byMetric().keySet()).extracting(MetricKey::value)
+                .containsExactly("zeta", "alpha", "runs", "mid", "beta");
+        assertThat(limits.sorted().keySet()).extracting(MetricKey::value)
+                .containsExactly("alpha", "beta", "mid", "runs", "zeta");
+        assertThatThrownBy(() -> limits.byMetric().put(new MetricKey("other"), Limit.of(1)))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(limits).isEqualTo(new PlanLimits(new java.util.TreeMap<>(limits.byMetric())));
+    }
+
+    private static <T> List<T> reversed(List<T> list) {
+        List<T> copy = new ArrayList<>(list);
+        Collections.reverse(copy);
+        return copy;
     }
 
     @Test

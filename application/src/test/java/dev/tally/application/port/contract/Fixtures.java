@@ -2,9 +2,14 @@ package dev.tally.application.port.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tally.application.Tally;
 import dev.tally.application.port.PeriodRecord;
+import dev.tally.application.user.PutUser;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.user.UserId;
@@ -47,6 +52,15 @@ public final class Fixtures {
 
     public static BigDecimal dec(String value) {
         return new BigDecimal(value);
+    }
+
+    /** A new user on a new plan named {@code name} with {@code limits}, put through {@code tally}. */
+    public static UserId subscriber(Tally tally, String name, PlanLimits limits) {
+        PlanId plan = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(plan, name, limits));
+        UserId user = newUser();
+        tally.users().put(PutUser.of(user, plan));
+        return user;
     }
 
     /** A record of {@code quantity} of {@code metric} at {@code day} days into {@code period}. */

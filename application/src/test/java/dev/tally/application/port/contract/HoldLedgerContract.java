@@ -60,8 +60,12 @@ public abstract class HoldLedgerContract {
         UserId user = newUser();
         hold(user, "res_a", 40, 100);
 
-        assertThat(ledger().commit(user, "res_a", BigDecimal.valueOf(25), "reservation:res_a", AT)).isTrue();
-        assertThat(ledger().commit(user, "res_a", BigDecimal.valueOf(25), "reservation:res_a", AT)).isFalse();
+        assertThat(ledger().commit(user, "res_a", BigDecimal.valueOf(25), "reservation:res_a", AT))
+                .hasValueSatisfying(raised -> {
+                    assertThat(raised.added()).isEqualByComparingTo("25");
+                    assertThat(raised.usedAfter()).isEqualByComparingTo("25");
+                });
+        assertThat(ledger().commit(user, "res_a", BigDecimal.valueOf(25), "reservation:res_a", AT)).isEmpty();
 
         assertThat(totals(user).used()).isEqualByComparingTo("25");
         assertThat(totals(user).reserved()).isZero();
@@ -76,7 +80,7 @@ public abstract class HoldLedgerContract {
         hold(user, "res_a", 40, 100);
         hold(user, "res_b", 30, 100);
 
-        assertThat(ledger().commit(user, "res_a", BigDecimal.ZERO, "reservation:res_a", AT)).isTrue();
+        assertThat(ledger().commit(user, "res_a", BigDecimal.ZERO, "reservation:res_a", AT)).isPresent();
         assertThat(ledger().release(user, "res_b", AT)).isTrue();
         assertThat(ledger().release(user, "res_b", AT)).isFalse();
 
@@ -95,7 +99,7 @@ public abstract class HoldLedgerContract {
         assertThat(ledger().expired(user, MARCH, EXPIRES.minusNanos(1))).isEmpty();
         assertThat(ledger().expired(user, MARCH, EXPIRES)).containsOnlyKeys(TOKENS);
         assertThat(ledger().expired(user, MARCH, EXPIRES).get(TOKENS)).isEqualByComparingTo("70");
-        assertThat(ledger().commit(user, "res_a", BigDecimal.ONE, "reservation:res_a", EXPIRES)).isFalse();
+        assertThat(ledger().commit(user, "res_a", BigDecimal.ONE, "reservation:res_a", EXPIRES)).isEmpty();
         assertThat(ledger().release(user, "res_b", EXPIRES)).isFalse();
 
         assertThat(ledger().expire(user, TOKENS, MARCH, EXPIRES)).isEqualTo(2);

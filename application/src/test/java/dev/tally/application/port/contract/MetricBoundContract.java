@@ -93,7 +93,7 @@ public abstract class MetricBoundContract {
                 Limit.unlimited(), one);
         ReserveResult second = ledger().hold(user, "h2", m("b"), q, MARCH.start(), MARCH.end(), MARCH,
                 Limit.unlimited(), one);
-        ledger().release(user, "h1");
+        ledger().release(user, "h1", MARCH.start());
 
         assertThat(first).isInstanceOf(ReserveResult.Reserved.class);
         assertThat(second).isEqualTo(new MetricsFull(m("b"), MARCH, 1));

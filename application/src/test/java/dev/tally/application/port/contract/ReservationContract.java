@@ -3,12 +3,15 @@ package dev.tally.application.port.contract;
 import static dev.tally.application.port.contract.Fixtures.concurrently;
 import static dev.tally.application.port.contract.Fixtures.newId;
 import static dev.tally.application.port.contract.Fixtures.newUser;
+import static dev.tally.application.port.contract.Fixtures.subscriber;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.application.ManualClock;
 import dev.tally.application.Tally;
 import dev.tally.application.entitlement.CheckEntitlement;
+import dev.tally.application.event.EventPage;
+import dev.tally.application.event.ListEvents;
 import dev.tally.application.port.TallyStorage;
 import dev.tally.application.reservation.EndReservation;
 import dev.tally.application.reservation.HoldReservation;
@@ -19,12 +22,11 @@ import dev.tally.application.usage.UsageItem;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.PutUser;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.event.EventType;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.LimitExceeded;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.MetricUsage;
-import dev.tally.domain.plan.Plan;
-import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.run.ReportRun;
 import dev.tally.domain.run.RunCompletion;
@@ -63,11 +65,7 @@ public abstract class ReservationContract {
     @BeforeEach
     void setUp() {
         tally = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
-        PlanId plan = new PlanId(newId("plan"));
-        tally.plans().put(Plan.of(plan, "Tokens", new PlanLimits(Map.of(TOKENS, Limit.of(1000),
-                MetricKey.RUNS, Limit.of(3)))));
-        user = newUser();
-        tally.users().put(PutUser.of(user, plan));
+        user = subscriber(tally, "Tokens", new PlanLimits(Map.of(TOKENS, Limit.of(1000), MetricKey.RUNS, Limit.of(3))));
     }
 
     private Outcome<Reservation> hold(long quantity, Long ttlSeconds, String key) {
@@ -138,6 +136,20 @@ public abstract class ReservationContract {
             assertThat(denial.requested()).isEqualByComparingTo("301");
         });
         assertTokens("0", "700");
+    }
+
+    @Test
+    void R71_R75_a_refused_hold_records_its_limit_denied_event_once() {
+        held(700);
+
+        assertThat(hold(301, null, null)).isInstanceOf(Outcome.Refused.class);
+        assertThat(hold(302, null, null)).isInstanceOf(Outcome.Refused.class);
+
+        EventPage denials = tally.events().list(new ListEvents(Optional.of(user),
+                Optional.of(EventType.USAGE_LIMIT_DENIED), 10, Optional.empty()));
+        assertThat(denials.events()).hasSize(1);
+        assertThat(denials.events().get(0).data()).startsWith("{\"metric\":\"tokens\",\"used\":0,"
+                + "\"reserved\":700,\"requested\":301,\"limit\":1000,");
     }
 
     @Test

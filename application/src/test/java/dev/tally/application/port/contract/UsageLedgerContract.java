@@ -47,6 +47,23 @@ public abstract class UsageLedgerContract {
 
     protected abstract UsageLedger ledger();
 
+    /** A run's hold: held until long after the test, as a run's is until its timeout. */
+    private ReserveResult reserve(UserId user, String id, MetricKey metric, BigDecimal quantity, Instant at,
+                                  BillingPeriod period, Limit limit) {
+        return ledger().hold(user, id, metric, quantity, at, at.plus(Duration.ofDays(366)), period, limit);
+    }
+
+    /** Commits the whole of a hold still held, as a succeeded run does; false when it is not held. */
+    private boolean consume(UserId user, String id, String key) {
+        return ledger().reservation(user, id)
+                .flatMap(held -> ledger().commit(user, id, held.quantity(), key, held.heldAt())).isPresent();
+    }
+
+    /** Releases a hold still held, as a failed run does; anything else is left alone. */
+    private void release(UserId user, String id) {
+        ledger().reservation(user, id).ifPresent(held -> ledger().release(user, id, held.heldAt()));
+    }
+
     /** Overwrites the stored used quantity of one rollup behind the ledger's back. */
     protected abstract void corruptRollup(UserId user, MetricKey metric, BillingPeriod period, BigDecimal used);
 
@@ -242,7 +259,7 @@ public abstract class UsageLedgerContract {
     @Test
     void R13_reserved_quantities_count_against_the_limit() {
         UserId user = newUser();
-        assertThat(ledger().reserve(user, "run-1", RUNS, dec("3"), MARCH.start(), MARCH, Limit.of(5)))
+        assertThat(reserve(user, "run-1", RUNS, dec("3"), MARCH.start(), MARCH, Limit.of(5)))
                 .isEqualTo(new ReserveResult.Reserved());
 
         AppendResult result = ledger().append(user, List.of(usage(user, RUNS, "3", "a", MARCH, 1)), limit(RUNS, 5));
@@ -278,50 +295,50 @@ public abstract class UsageLedgerContract {
     @Test
     void R26_a_reservation_is_held_until_released() {
         UserId user = newUser();
-        ledger().reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(2));
+        reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(2));
         assertTotals(user, RUNS, MARCH, "0", "1");
 
-        ledger().release(user, "run-1");
+        release(user, "run-1");
         assertTotals(user, RUNS, MARCH, "0", "0");
-        ledger().release(user, "run-1");
-        ledger().release(user, "never-held");
+        release(user, "run-1");
+        release(user, "never-held");
         assertTotals(user, RUNS, MARCH, "0", "0");
-        assertThat(ledger().consume(user, "run-1", "run-1")).as("released cannot be consumed").isFalse();
+        assertThat(consume(user, "run-1", "run-1")).as("released cannot be consumed").isFalse();
     }
 
     @Test
     void R26_a_consumed_reservation_becomes_used_once() {
         UserId user = newUser();
-        ledger().reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start().plusSeconds(60), MARCH, Limit.of(2));
+        reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start().plusSeconds(60), MARCH, Limit.of(2));
 
-        assertThat(ledger().consume(user, "run-1", "run:run-1")).isTrue();
+        assertThat(consume(user, "run-1", "run:run-1")).isTrue();
         assertTotals(user, RUNS, MARCH, "1", "0");
-        assertThat(ledger().consume(user, "run-1", "run:run-1")).isFalse();
-        ledger().release(user, "run-1");
+        assertThat(consume(user, "run-1", "run:run-1")).isFalse();
+        release(user, "run-1");
         assertTotals(user, RUNS, MARCH, "1", "0");
-        assertThat(ledger().consume(user, "unknown", "run:unknown")).isFalse();
+        assertThat(consume(user, "unknown", "run:unknown")).isFalse();
     }
 
     @Test
     void R26_a_reservation_beyond_the_limit_is_denied() {
         UserId user = newUser();
         ledger().append(user, List.of(usage(user, RUNS, "1", "done", MARCH, 1)), Map.of());
-        ledger().reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(2));
+        reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(2));
 
-        ReserveResult result = ledger().reserve(user, "run-2", RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(2));
+        ReserveResult result = reserve(user, "run-2", RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(2));
 
         assertSameValue(result, new Denied(RUNS, MARCH, new UsageTotals(BigDecimal.ONE, BigDecimal.ONE),
                 BigDecimal.ONE, dec("2")));
         assertTotals(user, RUNS, MARCH, "1", "1");
-        assertThat(ledger().consume(user, "run-2", "run:run-2")).as("a denied reservation is not held").isFalse();
+        assertThat(consume(user, "run-2", "run:run-2")).as("a denied reservation is not held").isFalse();
     }
 
     @Test
     void R26_an_id_cannot_be_reserved_twice_while_held() {
         UserId user = newUser();
-        ledger().reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.unlimited());
+        reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.unlimited());
 
-        assertThatThrownBy(() -> ledger().reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start(), MARCH,
+        assertThatThrownBy(() -> reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start(), MARCH,
                 Limit.unlimited())).isInstanceOf(IllegalStateException.class);
         assertTotals(user, RUNS, MARCH, "0", "1");
     }
@@ -331,7 +348,7 @@ public abstract class UsageLedgerContract {
         UserId user = newUser();
         ledger().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1), usage(user, GPU_HOURS, "3", "b", MARCH, 2)),
                 Map.of());
-        ledger().reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(5));
+        reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(5));
         corruptRollup(user, GPU_HOURS, MARCH, dec("42"));
 
         ReconcileReport report = ledger().reconcile(false, ReconcileProgress.NONE);
@@ -363,7 +380,7 @@ public abstract class UsageLedgerContract {
         ledger().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1), usage(user, GPU_HOURS, "3", "b", MARCH, 20)),
                 Map.of());
         Instant late = MARCH.start().plusSeconds(86_400L * 25);
-        ledger().reserve(user, "run-1", RUNS, BigDecimal.ONE, late, MARCH, Limit.of(5));
+        reserve(user, "run-1", RUNS, BigDecimal.ONE, late, MARCH, Limit.of(5));
 
         ledger().refile(user, at -> at.isBefore(secondHalf.start()) ? firstHalf : secondHalf);
 
@@ -371,7 +388,7 @@ public abstract class UsageLedgerContract {
         assertTotals(user, GPU_HOURS, firstHalf, "2", "0");
         assertTotals(user, GPU_HOURS, secondHalf, "3", "0");
         assertTotals(user, RUNS, secondHalf, "0", "1");
-        assertThat(ledger().consume(user, "run-1", "run:run-1")).isTrue();
+        assertThat(consume(user, "run-1", "run:run-1")).isTrue();
         assertTotals(user, RUNS, secondHalf, "1", "0");
         assertThat(driftsOf(ledger().reconcile(false, ReconcileProgress.NONE), user)).isEmpty();
     }
@@ -404,7 +421,7 @@ public abstract class UsageLedgerContract {
         UserId user = newUser();
         ledger().append(user, List.of(usage(user, RUNS, "2", "done", MARCH, 1)), Map.of());
         List<ReserveResult> results = concurrently(32, 64, i -> () ->
-                ledger().reserve(user, "run-" + i, RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(10)));
+                reserve(user, "run-" + i, RUNS, BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(10)));
 
         assertThat(results.stream().filter(ReserveResult.Reserved.class::isInstance).count()).isEqualTo(8);
         assertTotals(user, RUNS, MARCH, "2", "8");
@@ -434,14 +451,14 @@ public abstract class UsageLedgerContract {
                 case 0 -> ledger().append(user, List.of(usage(user, GPU_HOURS, "1.5", "k" + keys.incrementAndGet(), period,
                         2), usage(user, RUNS, "1", "shared-" + (i % 7), period, 2)), limit(GPU_HOURS, 60));
                 case 1 -> {
-                    ledger().reserve(user, run, RUNS, BigDecimal.ONE, period.start(), period, Limit.of(30));
-                    ledger().consume(user, run, "consumed-" + run);
+                    reserve(user, run, RUNS, BigDecimal.ONE, period.start(), period, Limit.of(30));
+                    consume(user, run, "consumed-" + run);
                 }
                 case 2 -> {
-                    ledger().reserve(user, run, RUNS, BigDecimal.ONE, period.start(), period, Limit.of(30));
-                    ledger().release(user, run);
+                    reserve(user, run, RUNS, BigDecimal.ONE, period.start(), period, Limit.of(30));
+                    release(user, run);
                 }
-                default -> ledger().reserve(user, run, RUNS, dec("2"), period.start(), period, Limit.of(30));
+                default -> reserve(user, run, RUNS, dec("2"), period.start(), period, Limit.of(30));
             }
             return null;
         });
@@ -489,9 +506,9 @@ public abstract class UsageLedgerContract {
         ledger().append(user, List.of(usage(user, GPU_HOURS, "2", "a", MARCH, 1),
                 usage(user, GPU_HOURS, "9", "b", FEBRUARY, 1)), Map.of());
         ledger().append(other, List.of(usage(other, GPU_HOURS, "7", "a", APRIL, 1)), Map.of());
-        ledger().reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start().plusSeconds(5), MARCH, Limit.of(5));
-        ledger().reserve(user, "run-2", new MetricKey("exports"), BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(5));
-        ledger().release(user, "run-2");
+        reserve(user, "run-1", RUNS, BigDecimal.ONE, MARCH.start().plusSeconds(5), MARCH, Limit.of(5));
+        reserve(user, "run-2", new MetricKey("exports"), BigDecimal.ONE, MARCH.start(), MARCH, Limit.of(5));
+        release(user, "run-2");
 
         List<PeriodTotals> march = ledger().rollupsAt(MARCH.start().plusSeconds(86_400 * 10)).stream()
                 .filter(t -> t.user().equals(user) || t.user().equals(other)).toList();

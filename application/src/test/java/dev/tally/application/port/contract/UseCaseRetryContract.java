@@ -1,7 +1,7 @@
 package dev.tally.application.port.contract;
 
 import static dev.tally.application.port.contract.Fixtures.newId;
-import static dev.tally.application.port.contract.Fixtures.newUser;
+import static dev.tally.application.port.contract.Fixtures.subscriber;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +20,6 @@ import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
 import dev.tally.application.usage.UsageRecorded;
 import dev.tally.application.usecase.Outcome;
-import dev.tally.application.user.PutUser;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.activation.ActivationCode;
 import dev.tally.domain.cost.ApiCall;
@@ -28,8 +27,6 @@ import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.MetricUsage;
-import dev.tally.domain.plan.Plan;
-import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.run.ModelPrice;
 import dev.tally.domain.run.ReportRun;
@@ -69,12 +66,9 @@ public abstract class UseCaseRetryContract {
     @BeforeEach
     void setUp() {
         tally = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
-        PlanId plan = new PlanId(newId("plan"));
-        tally.plans().put(Plan.of(plan, "Retry", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(5),
+        user = subscriber(tally, "Retry", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(5),
                 MetricKey.SESSIONS, Limit.of(5), MetricKey.ACTIVATION_CODES, Limit.of(5),
-                MetricKey.apiCalls("llm"), Limit.of(5), new MetricKey("m"), Limit.of(5)))));
-        user = newUser();
-        tally.users().put(PutUser.of(user, plan));
+                MetricKey.apiCalls("llm"), Limit.of(5), new MetricKey("m"), Limit.of(5))));
     }
 
     private BigDecimal used(MetricKey metric) {

@@ -10,23 +10,36 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /**
- * The SQL of holds that expire and commits of part of a hold (R71), beside the reservation rows
- * {@link UsageDao} creates. A stored state is {@code held}, {@code released}, {@code consumed}
- * (committed) or {@code expired}; a held row whose {@code expires_at} has come no longer counts.
+ * Every statement on {@code usage_reservations}: holds (R26, R71) stored, ended, expired and
+ * refiled. A stored state is {@code held}, {@code released}, {@code consumed} (committed) or
+ * {@code expired}; a held row whose {@code expires_at} has come no longer counts. Attached by
+ * {@link Db#attach}; the rollups a hold counts in are {@link RollupTable}'s.
  */
-@RegisterRowMapperFactory(ReservationDao.Rows.class)
-interface ReservationDao {
+@RegisterRowMapperFactory(HoldTable.Rows.class)
+interface HoldTable {
 
-    /** How this DAO's rows are read. */
+    /** A hold's amount and where it is filed. */
+    record Filed(String metric, BigDecimal quantity, Instant reservedAt, Instant periodStart, Instant periodEnd) {
+        static Filed map(ResultSet rs) throws SQLException {
+            return new Filed(rs.getString("metric"), Decimals.quantity(rs, "quantity"),
+                    Instants.get(rs, "reserved_at"), Instants.get(rs, "period_start"), Instants.get(rs, "period_end"));
+        }
+    }
+
+    /** How these rows are read. */
     final class Rows extends RowMappings {
         public Rows() {
             map(Reservation.class, Rows::reservation);
             map(Due.class, Due::map);
             map(Expired.class, Expired::map);
+            map(Filed.class, Filed::map);
+            map(Filing.class, Filing::map);
         }
 
         private static Reservation reservation(ResultSet rs) throws SQLException {
@@ -88,4 +101,27 @@ interface ReservationDao {
             + "AND state = 'held' AND expires_at <= :now AND period_start = :start AND period_end = :end "
             + "GROUP BY metric")
     List<Expired> expired(String user, Instant start, Instant end, Instant now);
+
+    @SqlUpdate("INSERT INTO usage_reservations (user_id, reservation_id, metric, quantity, reserved_at, "
+            + "period_start, period_end, state) VALUES (:user, :id, :metric, :quantity, :at, :start, :end, 'held') "
+            + "ON CONFLICT DO NOTHING")
+    int insert(String user, String id, String metric, BigDecimal quantity, Instant at, Instant start, Instant end);
+
+    /** Holds again under an id whose earlier reservation was released or consumed. */
+    @SqlUpdate("UPDATE usage_reservations SET metric = :metric, quantity = :quantity, reserved_at = :at, "
+            + "period_start = :start, period_end = :end, state = 'held' "
+            + "WHERE user_id = :user AND reservation_id = :id AND state <> 'held'")
+    int reuse(String user, String id, String metric, BigDecimal quantity, Instant at, Instant start, Instant end);
+
+    @SqlQuery("SELECT metric, quantity, reserved_at, period_start, period_end FROM usage_reservations "
+            + "WHERE user_id = :user AND reservation_id = :id")
+    Optional<Filed> filed(String user, String id);
+
+    @SqlQuery("SELECT reservation_id AS id, reserved_at AS at, period_start, period_end FROM usage_reservations "
+            + "WHERE user_id = :user AND state = 'held'")
+    List<Filing> heldFilings(String user);
+
+    @SqlBatch("UPDATE usage_reservations SET period_start = :periodStart, period_end = :periodEnd "
+            + "WHERE user_id = :user AND reservation_id = :id")
+    void refile(String user, @BindMethods List<Filing.Moved> holds);
 }
