@@ -133,7 +133,7 @@ public final class Tally {
         this.events = new EventService(storage.events(), recorder);
         this.urlGuard = new UrlGuard(settings.allowPrivateWebhooks(), settings.webhookHosts());
         this.webhooks = new WebhookService(storage.webhooks(), storage.events(), storage.transactions(), urlGuard,
-                clock);
+                writes, clock);
         this.plans = new PlanService(storage.plans(), storage.transactions());
         this.prices = new ModelPriceService(storage.modelPrices(), storage.transactions());
         this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
@@ -152,7 +152,7 @@ public final class Tally {
         this.billing = new BillingService(accounts, metering, runs, credits, storage.credits(), apiCalls,
                 activationCodes, storage.allocations(), clock);
         this.health = new HealthService(clock);
-        this.access = new AccessService(storage.apiKeys(), accounts, storage.transactions(), clock);
+        this.access = new AccessService(storage.apiKeys(), accounts, storage.transactions(), writes, clock);
         this.entitlements = new EntitlementService(accounts, metering, storage.allocations(), clock);
         this.allocations = new AllocationService(storage.allocations(), accounts, writes, recorder);
         this.reservations = new ReservationService(storage.usage(), metering, accounts, writes, clock);

@@ -104,6 +104,11 @@ final class ServeCommand implements Callable<Integer> {
         out.println("Tally is listening on http://localhost:" + listening + "/  (storage: "
                 + app.storageDescription() + ")");
         generated.ifPresent(key -> DemoCommand.printAdminKey(out, key));
+        if (generated.isEmpty() && config.adminKey().isEmpty()) {
+            out.println();
+            out.println("The admin key is the one printed when this storage first started (TALLY_ADMIN_KEY then);"
+                    + " it is stored only as a hash. To replace it: serve --admin-key <new key>.");
+        }
         demoKeys.ifPresent(keys -> DemoCommand.printTryIt(out, keys, generated, listening));
         out.println("Health: http://localhost:" + listening + "/v1/health   API: http://localhost:" + listening
                 + "/openapi.json   Stop with Ctrl-C.");

@@ -84,7 +84,7 @@ class DashboardBrowserTest {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile);
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=en-US", "--user-data-dir=" + profile);
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -125,8 +125,15 @@ class DashboardBrowserTest {
 
         assertMeterRows("usage-title", billing.get("metrics"), "used");
         assertThat(browser.findElement(By.id("resets")).getText()).matches("Resets in \\d+ days?, on .*");
-        assertThat(browser.findElement(By.id("balance")).getText())
+        assertThat(browser.findElement(By.id("balance")).getAttribute("data-value"))
                 .isEqualTo(billing.get("credits").get("balance").asText());
+        // Numbers and money in the viewer's locale (the browser runs in en-US): grouped, with a currency.
+        assertThat(browser.findElement(By.id("balance")).getText())
+                .isEqualTo(String.format(java.util.Locale.US, "%,d", billing.get("credits").get("balance").asLong()));
+        List<WebElement> summary = browser.findElements(By.cssSelector("#runs .summary .big"));
+        assertThat(summary.get(2).getText()).isEqualTo(String.format(java.util.Locale.US, "%,d",
+                billing.get("runs").get("total_tokens").asLong()));
+        assertThat(summary.get(3).getText()).startsWith("$");
         assertThat(consoleErrors()).isEmpty();
     }
 
@@ -253,7 +260,7 @@ class DashboardBrowserTest {
 
         browser.findElement(By.xpath("//button[text()='Older' and ancestor::*[@id='run-list']]")).click();
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
-                By.id("run-list"), "runs 11–20 of"));
+                By.id("run-list"), "runs 11–20"));
         browser.findElement(By.linkText("← Previous period")).click();
         wait(By.cssSelector("#ledger table"));
 
@@ -274,6 +281,32 @@ class DashboardBrowserTest {
 
         assertThat(browser.findElements(By.id("users"))).isEmpty();
         assertThat(browser.findElement(By.id("status")).getAttribute("class")).isEqualTo("error");
+        // The refusal leads to the page the key can open.
+        wait(By.id("own-page")).click();
+        wait(By.id("usage-title"));
+        assertThat(browser.findElement(By.id("period-title")).getText()).startsWith("globex");
+    }
+
+    @Test
+    void a_user_key_alone_signs_in_to_its_own_page_which_shows_its_tables_as_cards_at_390_pixels() {
+        signIn(keys.acme(), "", "user");
+        wait(By.cssSelector("#run-list table"));
+        assertThat(browser.findElement(By.id("period-title")).getText()).startsWith("acme");
+
+        for (int width : new int[] {1280, 390}) {
+            browser.manage().window().setSize(new Dimension(width, 900));
+            String display = (String) ((JavascriptExecutor) browser).executeScript(
+                    "return getComputedStyle(document.querySelector('#run-list tbody tr')).display");
+            assertThat(display).as("a run at " + width + " px").isEqualTo(width == 390 ? "grid" : "table-row");
+            Number overflow = (Number) ((JavascriptExecutor) browser).executeScript(
+                    "return Math.max(...[...document.querySelectorAll('.scroll')].map(s => s.scrollWidth - s.clientWidth))");
+            if (width == 390) {
+                assertThat(overflow.intValue()).as("no table scrolls sideways at 390 px").isLessThanOrEqualTo(0);
+            }
+            assertThat(axeViolations()).as("axe at " + width + " px").isEmpty();
+        }
+        browser.manage().window().setSize(new Dimension(1280, 900));
+        assertThat(consoleErrors()).isEmpty();
     }
 
     @Test
@@ -370,14 +403,14 @@ class DashboardBrowserTest {
             String name = metric.get("metric").asText();
             List<WebElement> cells = rows.get(i).findElements(By.tagName("td"));
             assertThat(cells.get(0).getText()).isEqualTo(name);
-            assertThat(new BigDecimal(cells.get(1).getText())).as(name).isEqualByComparingTo(metric.get(figure).decimalValue());
+            assertThat(new BigDecimal(value(cells.get(1)))).as(name).isEqualByComparingTo(metric.get(figure).decimalValue());
             if (metric.get("limit").isNull()) {
                 assertThat(cells.get(2).getText()).isEqualTo("unlimited");
                 assertThat(cells.get(3).getText()).isEqualTo("—");
             } else {
-                assertThat(new BigDecimal(cells.get(2).getText())).as(name)
+                assertThat(new BigDecimal(value(cells.get(2)))).as(name)
                         .isEqualByComparingTo(metric.get("limit").decimalValue());
-                assertThat(new BigDecimal(cells.get(3).getText())).as(name)
+                assertThat(new BigDecimal(value(cells.get(3)))).as(name)
                         .isEqualByComparingTo(metric.get("remaining").decimalValue());
             }
             assertThat(cells.get(6).getText()).isEqualTo(metric.get("status").asText());
@@ -393,6 +426,11 @@ class DashboardBrowserTest {
                 assertThat(fill.getAttribute("class")).contains(metric.get("status").asText());
             }
         }
+    }
+
+    /** The API's exact value behind a formatted figure. */
+    private static String value(WebElement cell) {
+        return cell.findElement(By.cssSelector("[data-value]")).getAttribute("data-value");
     }
 
     /** The page's width once the window is 360 px wide. */

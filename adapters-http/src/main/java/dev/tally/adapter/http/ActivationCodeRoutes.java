@@ -30,6 +30,7 @@ final class ActivationCodeRoutes {
             ctx.status(201).json(IssuedResponse.from(code));
         });
         routes.post("/v1/activation-codes/{code}/redeem", KEY, (ctx, caller) -> {
+            RequestBody.none(ctx);
             ActivationCode redeemed = codes.redeem(new RedeemCode(ctx.pathParam("code"), caller.restrictedTo(),
                     RequestFields.idempotencyKey(ctx)));
             ctx.json(RedeemedResponse.from(redeemed));

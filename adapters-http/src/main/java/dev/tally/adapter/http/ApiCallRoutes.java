@@ -2,6 +2,7 @@ package dev.tally.adapter.http;
 
 import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.tally.application.cost.ApiCallService;
 import dev.tally.application.cost.RecordApiCall;
 import dev.tally.domain.cost.ApiCall;
@@ -64,10 +65,11 @@ final class ApiCallRoutes {
     }
 
     /** A recorded call, with the provider that was stored. */
-    record ApiCallResponse(String id, String callType, String provider, String model, BigDecimal costUsd,
+    record ApiCallResponse(String id, String callType, String provider, String model,
+                           @JsonSerialize(using = UsdAmount.class) BigDecimal costUsd,
                            Integer statusCode, Long latencyMs, Instant occurredAt) {
         static ApiCallResponse from(ApiCall call) {
-            return new ApiCallResponse(call.id(), call.callType(), call.provider(), call.model().orElse(null),
+            return new ApiCallResponse(Ids.shown(Ids.API_CALL, call.id()), call.callType(), call.provider(), call.model().orElse(null),
                     call.costUsd(), call.statusCode().isPresent() ? call.statusCode().getAsInt() : null,
                     call.latencyMs().isPresent() ? call.latencyMs().getAsLong() : null, call.occurredAt());
         }

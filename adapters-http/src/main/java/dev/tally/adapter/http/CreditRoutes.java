@@ -1,18 +1,17 @@
 package dev.tally.adapter.http;
 
-import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
-import static dev.tally.adapter.http.RouteTable.Access.KEY;
-
 import dev.tally.application.credit.CreditPage;
 import dev.tally.application.credit.CreditService;
 import dev.tally.application.credit.CreditWrite;
 import dev.tally.application.credit.PeriodSelector;
+import dev.tally.application.usecase.Paging;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
 import io.javalin.http.Context;
-import java.util.List;
 import java.util.Optional;
+import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
+import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
 /**
  * The credit ledger (R30–R34). Every write must carry an {@code Idempotency-Key} header, since a
@@ -47,8 +46,8 @@ final class CreditRoutes {
         }));
         routes.post(base + "/refunds", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             RefundRequest request = RequestBody.read(ctx, RefundRequest.class);
-            return CreditWrite.refund(user,
-                    RequestFields.required(request.usageTransactionId(), "usage_transaction_id"),
+            String refunded = RequestFields.required(request.usageTransactionId(), "usage_transaction_id");
+            return CreditWrite.refund(user, Ids.stored(Ids.TRANSACTION, refunded),
                     RequestFields.credits(request.amount(), "amount"), key);
         }));
         routes.post(base + "/adjustments", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {
@@ -63,9 +62,10 @@ final class CreditRoutes {
             ctx.json(Responses.CreditUsage.from(credits.usageByOperation(user, selector(ctx))));
         });
         routes.get(base + "/transactions", KEY, (ctx, caller) -> {
-            CreditPage page = credits.transactions(caller.user(ctx), RequestFields.paging(ctx));
-            ctx.json(new TransactionList(page.transactions().stream().map(Responses.CreditEntry::from).toList(),
-                    page.limit(), page.offset(), page.total()));
+            Paging window = Listing.window(ctx, Paging.DEFAULT_LIMIT);
+            CreditPage page = credits.transactions(caller.user(ctx), window);
+            Listing.counted(ctx, page.transactions().stream().map(Responses.CreditEntry::from).toList(), window,
+                    page.total(), "transactions");
         });
     }
 
@@ -123,6 +123,4 @@ final class CreditRoutes {
     record BalanceResponse(long balance) {
     }
 
-    record TransactionList(List<Responses.CreditEntry> transactions, int limit, int offset, long total) {
-    }
 }

@@ -11,7 +11,6 @@ import dev.tally.domain.event.Event;
 import dev.tally.domain.event.EventType;
 import dev.tally.domain.user.UserId;
 import io.javalin.http.Context;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,9 +33,10 @@ final class EventRoutes {
                     .map(caller::actFor);
             Optional<EventType> type = Optional.ofNullable(ctx.queryParam("type")).filter(t -> !t.isEmpty())
                     .map(EventType::parse);
-            ctx.json(EventList.from(events.list(new ListEvents(caller.restrictedTo().or(() -> named), type,
+            EventPage page = events.list(new ListEvents(caller.restrictedTo().or(() -> named), type,
                     RequestFields.intQuery(ctx, "limit", ListEvents.DEFAULT_LIMIT, "invalid_paging"),
-                    Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isEmpty()), order(ctx)))));
+                    Listing.cursor(ctx), order(ctx)));
+            Listing.cursored(ctx, page.events().stream().map(EventResponse::from).toList(), page.nextCursor(), "events");
         });
     }
 
@@ -58,14 +58,6 @@ final class EventRoutes {
         static EventResponse from(Event event) {
             return new EventResponse(event.id(), event.type().wireName(), event.createdAt().toString(),
                     event.user().value(), event.data());
-        }
-    }
-
-    /** A page of events; {@code next_cursor} is null on the last page. */
-    record EventList(List<EventResponse> events, String nextCursor) {
-        static EventList from(EventPage page) {
-            return new EventList(page.events().stream().map(EventResponse::from).toList(),
-                    page.nextCursor().orElse(null));
         }
     }
 }

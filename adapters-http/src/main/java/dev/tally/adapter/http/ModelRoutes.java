@@ -3,10 +3,10 @@ package dev.tally.adapter.http;
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.tally.application.run.ModelPriceService;
 import dev.tally.domain.run.ModelPrice;
 import java.math.BigDecimal;
-import java.util.List;
 
 /**
  * The per-model price table (R27, R41), the operator's terms: {@code PUT /v1/models/{model}} and
@@ -34,7 +34,7 @@ final class ModelRoutes {
             ctx.json(ModelResponse.from(prices.put(price)));
         });
         routes.get("/v1/models", ADMIN, (ctx, caller) ->
-                ctx.json(new ModelList(prices.list().stream().map(ModelResponse::from).toList())));
+                Listing.slice(ctx, prices.list().stream().map(ModelResponse::from).toList(), "models"));
     }
 
     /** USD per 1 000 input and output tokens, and the provider that serves the model. */
@@ -42,13 +42,13 @@ final class ModelRoutes {
                         @JsonProperty("output_per_1k") BigDecimal outputPer1k, String provider) {
     }
 
-    record ModelResponse(String model, @JsonProperty("input_per_1k") BigDecimal inputPer1k,
-                         @JsonProperty("output_per_1k") BigDecimal outputPer1k, String provider) {
+    record ModelResponse(String model, @JsonProperty("input_per_1k") @JsonSerialize(using = UsdAmount.class)
+                         BigDecimal inputPer1k,
+                         @JsonProperty("output_per_1k") @JsonSerialize(using = UsdAmount.class) BigDecimal outputPer1k,
+                         String provider) {
         static ModelResponse from(ModelPrice price) {
             return new ModelResponse(price.model(), price.inputPer1k(), price.outputPer1k(), price.provider());
         }
     }
 
-    record ModelList(List<ModelResponse> models) {
-    }
 }

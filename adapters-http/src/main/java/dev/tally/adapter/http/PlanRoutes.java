@@ -13,6 +13,7 @@ import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import java.math.BigDecimal;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,8 @@ final class PlanRoutes {
             ctx.json(PlanResponse.from(plans.put(request.toPlan(id))));
         });
         routes.get("/v1/plans", ADMIN, (ctx, caller) ->
-                ctx.json(new PlanList(plans.list().stream().map(PlanResponse::from).toList())));
+                Listing.slice(ctx, plans.list().stream().map(PlanResponse::from)
+                        .sorted(Comparator.comparing(PlanResponse::id)).toList(), "plans"));
         routes.get("/v1/plans/{plan_id}", KEY, (ctx, caller) -> {
             PlanId id = new PlanId(ctx.pathParam("plan_id"));
             if (caller.restrictedTo().filter(user -> !users.get(user).planId().equals(id)).isPresent()) {
@@ -122,6 +124,4 @@ final class PlanRoutes {
         }
     }
 
-    record PlanList(List<PlanResponse> plans) {
-    }
 }

@@ -1,20 +1,19 @@
 package dev.tally.adapter.http;
 
-import static dev.tally.adapter.http.RouteTable.Access.KEY;
-
 import dev.tally.application.run.CompleteRun;
 import dev.tally.application.run.RecordDelivery;
 import dev.tally.application.run.ReportRunService;
 import dev.tally.application.run.RunPage;
 import dev.tally.application.run.StartRun;
+import dev.tally.application.usecase.Paging;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.run.ReportRun;
 import dev.tally.domain.run.RunCompletion;
 import dev.tally.domain.run.RunStatus;
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
 /**
  * Report runs (R25–R29): start (reserves one run), complete, webhook deliveries, the list, one
@@ -47,7 +46,7 @@ final class ReportRunRoutes {
         });
         routes.post(base + "/{run_id}/complete", KEY, (ctx, caller) -> {
             CompleteRequest request = RequestBody.read(ctx, CompleteRequest.class);
-            ctx.json(Responses.Run.from(runs.complete(new CompleteRun(caller.user(ctx), ctx.pathParam("run_id"),
+            ctx.json(Responses.Run.from(runs.complete(new CompleteRun(caller.user(ctx), Ids.stored(Ids.RUN, ctx.pathParam("run_id")),
                     request.toCompletion(), RequestFields.idempotencyKey(ctx)))));
         });
         routes.post(base + "/{run_id}/webhook-deliveries", KEY, (ctx, caller) -> {
@@ -56,18 +55,18 @@ final class ReportRunRoutes {
             OptionalInt status = request.responseStatus() == null ? OptionalInt.empty()
                     : OptionalInt.of(request.responseStatus());
             ctx.json(Responses.Run.from(runs.recordDelivery(new RecordDelivery(caller.user(ctx),
-                    ctx.pathParam("run_id"), delivered, status, RequestFields.idempotencyKey(ctx)))));
+                    Ids.stored(Ids.RUN, ctx.pathParam("run_id")), delivered, status, RequestFields.idempotencyKey(ctx)))));
         });
         routes.get(base, KEY, (ctx, caller) -> {
-            RunPage page = runs.list(caller.user(ctx), RequestFields.paging(ctx));
-            ctx.json(new RunList(page.runs().stream().map(Responses.Run::from).toList(), page.limit(), page.offset(),
-                    page.total()));
+            Paging window = Listing.window(ctx, Paging.DEFAULT_LIMIT);
+            RunPage page = runs.list(caller.user(ctx), window);
+            Listing.counted(ctx, page.runs().stream().map(Responses.Run::from).toList(), window, page.total(), "runs");
         });
         // Registered before {run_id}, which would otherwise match "usage".
         routes.get(base + "/usage", KEY, (ctx, caller) ->
                 ctx.json(Responses.RunUsage.from(runs.usage(caller.user(ctx), RequestFields.at(ctx)))));
         routes.get(base + "/{run_id}", KEY, (ctx, caller) ->
-                ctx.json(Responses.Run.from(runs.get(caller.user(ctx), ctx.pathParam("run_id")))));
+                ctx.json(Responses.Run.from(runs.get(caller.user(ctx), Ids.stored(Ids.RUN, ctx.pathParam("run_id"))))));
     }
 
     /** Both fields are optional, and so is the body. */
@@ -92,8 +91,5 @@ final class ReportRunRoutes {
 
     /** One attempt to deliver the run's result to the caller's webhook (R29). */
     record DeliveryRequest(Boolean delivered, Integer responseStatus) {
-    }
-
-    record RunList(List<Responses.Run> runs, int limit, int offset, long total) {
     }
 }

@@ -3,17 +3,22 @@ package dev.tally.adapter.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Parses a JSON body into its request record. Every way a body can be malformed (not JSON, too
  * deep, a key, string or number past its bound (R64), a field of the wrong type) ends here as a
  * 400 with a specific code, before any use case runs; {@link RequestFields} then checks the values.
+ * A field the request does not know is refused as {@code unknown_field}, naming it and the known
+ * name it most likely meant, since a misspelt limit silently dropped would be a plan without it.
  */
 final class RequestBody {
 
@@ -31,6 +36,15 @@ final class RequestBody {
         return parse(ctx.bodyAsBytes(), type);
     }
 
+    /** A request that takes no body: none, or {@code {}}; any field in one is {@code unknown_field}. */
+    static void none(Context ctx) {
+        parse(ctx.bodyAsBytes(), NoFields.class);
+    }
+
+    /** The body of a request that has no fields. */
+    private record NoFields() {
+    }
+
     static <T> Optional<T> parse(byte[] bytes, Class<T> type) {
         if (BoundedInput.blank(bytes)) {
             return Optional.empty();
@@ -39,13 +53,17 @@ final class RequestBody {
             // Every key, string and number is checked before any of them is converted or used (R64).
             JsonNode tree = Json.mapper().readTree(bytes);
             BoundedInput.check(tree, "");
-            T value = Json.mapper().treeToValue(tree, type);
+            T value = Json.mapper().readerFor(type)
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(tree);
             if (value == null) {
                 throw ApiException.badRequest("invalid_body", "The body must be a JSON object, not null.");
             }
             return Optional.of(value);
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("malformed_json", "The body is nested too deeply or has too long a number.");
+        } catch (UnrecognizedPropertyException e) {
+            throw unknownField(e);
         } catch (MismatchedInputException e) {
             String field = fieldPath(e);
             if (field.isEmpty()) {
@@ -62,6 +80,17 @@ final class RequestBody {
         } catch (IOException e) {
             throw ApiException.badRequest("malformed_json", "The body could not be read.");
         }
+    }
+
+    private static ApiException unknownField(UnrecognizedPropertyException e) {
+        String field = fieldPath(e);
+        String sent = e.getPropertyName();
+        List<String> known = e.getKnownPropertyIds() == null ? List.of()
+                : e.getKnownPropertyIds().stream().map(Objects::toString).sorted().toList();
+        String hint = ClosestName.among(sent, known).map(name -> " Did you mean '" + name + "'?")
+                .orElse(known.isEmpty() ? "" : " Known fields: " + String.join(", ", known) + ".");
+        return ApiException.badField("unknown_field", field,
+                "Field '" + BoundedInput.echo(field) + "' is not a field of this request." + hint);
     }
 
     private static String expected(MismatchedInputException e) {

@@ -1,6 +1,5 @@
 package dev.tally.adapter.http;
 
-import dev.tally.application.usecase.Paging;
 import dev.tally.domain.Bounds;
 import dev.tally.domain.usage.IdempotencyKey;
 import io.javalin.http.Context;
@@ -120,12 +119,6 @@ final class RequestFields {
                     + "' must be a plain decimal number such as 2 or 0.5, not '" + BoundedInput.echo(text) + "'.");
         }
         return new BigDecimal(text);
-    }
-
-    /** {@code ?limit=&offset=}: limit 1-100 (default 20), offset at least 0. */
-    static Paging paging(Context ctx) {
-        return new Paging(intQuery(ctx, "limit", Paging.DEFAULT_LIMIT, "invalid_paging"),
-                intQuery(ctx, "offset", 0, "invalid_paging"));
     }
 
     /** The optional {@code Idempotency-Key} header. */

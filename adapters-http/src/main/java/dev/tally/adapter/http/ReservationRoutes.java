@@ -48,9 +48,11 @@ final class ReservationRoutes {
             ctx.json(ReservationResponse.from(reservations.end(EndReservation.commit(caller.user(ctx),
                     ctx.pathParam("reservation_id"), quantity, RequestFields.idempotencyKey(ctx)))));
         });
-        routes.post(base + "/{reservation_id}/release", KEY, (ctx, caller) ->
-                ctx.json(ReservationResponse.from(reservations.end(EndReservation.release(caller.user(ctx),
-                        ctx.pathParam("reservation_id"), RequestFields.idempotencyKey(ctx))))));
+        routes.post(base + "/{reservation_id}/release", KEY, (ctx, caller) -> {
+            RequestBody.none(ctx);
+            ctx.json(ReservationResponse.from(reservations.end(EndReservation.release(caller.user(ctx),
+                    ctx.pathParam("reservation_id"), RequestFields.idempotencyKey(ctx)))));
+        });
     }
 
     /** {@code {"metric", "quantity", "ttl_seconds"?}}. */

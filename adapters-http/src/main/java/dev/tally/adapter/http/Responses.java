@@ -1,5 +1,6 @@
 package dev.tally.adapter.http;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.tally.domain.cost.CostBreakdown;
 import dev.tally.domain.cost.ProviderCost;
 import dev.tally.domain.credit.CreditTransaction;
@@ -61,10 +62,11 @@ final class Responses {
     /** One report run (R25–R29). */
     record Run(String id, String userId, String status, String repositoryId, String configurationId,
                Instant startedAt, Instant completedAt, long tokensInput, long tokensOutput, String model,
-               long commitsProcessed, BigDecimal costUsd, String costSource, String errorCode, String errorMessage,
+               long commitsProcessed, @JsonSerialize(using = UsdAmount.class) BigDecimal costUsd, String costSource,
+               String errorCode, String errorMessage,
                Webhook webhook) {
         static Run from(ReportRun run) {
-            return new Run(run.id(), run.user().value(), run.status().wireName(), run.repositoryId().orElse(null),
+            return new Run(Ids.shown(Ids.RUN, run.id()), run.user().value(), run.status().wireName(), run.repositoryId().orElse(null),
                     run.configurationId().orElse(null), run.startedAt(), run.completedAt().orElse(null),
                     run.tokensInput(), run.tokensOutput(), run.model().orElse(null), run.commitsProcessed(),
                     run.costUsd(), run.costSource().wireName(), run.errorCode().orElse(null),
@@ -83,7 +85,8 @@ final class Responses {
 
     /** Monthly run statistics (R28). */
     record RunUsage(Period period, long totalRuns, long successfulRuns, long failedRuns, long cancelledRuns,
-                    long runningRuns, BigInteger totalTokens, BigDecimal totalCostUsd, Instant lastRunAt,
+                    long runningRuns, BigInteger totalTokens, @JsonSerialize(using = UsdAmount.class) BigDecimal totalCostUsd,
+                    Instant lastRunAt,
                     BigDecimal limit, BigDecimal remaining, boolean canRunMore) {
         static RunUsage from(RunStatistics stats) {
             var counts = stats.counts();
@@ -123,14 +126,15 @@ final class Responses {
     record CreditEntry(String id, String type, long amount, String operation, String usageTransactionId,
                        String reason, Instant createdAt, long balanceAfter) {
         static CreditEntry from(CreditTransaction entry) {
-            return new CreditEntry(entry.id(), entry.type().wireName(), entry.amount(), entry.operation().orElse(null),
-                    entry.refundOf().orElse(null), entry.reason().orElse(null), entry.createdAt(),
+            return new CreditEntry(Ids.shown(Ids.TRANSACTION, entry.id()), entry.type().wireName(), entry.amount(),
+                    entry.operation().orElse(null), Ids.shown(Ids.TRANSACTION, entry.refundOf().orElse(null)), entry.reason().orElse(null), entry.createdAt(),
                     entry.balanceAfter());
         }
     }
 
     /** API costs of one period (R42). */
-    record Costs(Period period, BigDecimal totalCostUsd, BigDecimal budgetUsd, BigDecimal percent,
+    record Costs(Period period, @JsonSerialize(using = UsdAmount.class) BigDecimal totalCostUsd,
+                 @JsonSerialize(using = UsdAmount.class) BigDecimal budgetUsd, BigDecimal percent,
                  List<Provider> providers, Other other) {
         static Costs from(CostBreakdown costs) {
             return new Costs(Period.from(costs.period()), costs.totalCostUsd(), costs.budgetUsd().orElse(null),
@@ -140,13 +144,13 @@ final class Responses {
     }
 
     /** What one provider cost. */
-    record Provider(String provider, BigDecimal costUsd, long calls) {
+    record Provider(String provider, @JsonSerialize(using = UsdAmount.class) BigDecimal costUsd, long calls) {
         static Provider from(ProviderCost cost) {
             return new Provider(cost.provider(), cost.costUsd(), cost.calls());
         }
     }
 
     /** The providers beyond the top N, summed. */
-    record Other(BigDecimal costUsd, long calls) {
+    record Other(@JsonSerialize(using = UsdAmount.class) BigDecimal costUsd, long calls) {
     }
 }

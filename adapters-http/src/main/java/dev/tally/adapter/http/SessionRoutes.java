@@ -41,10 +41,10 @@ final class SessionRoutes {
             long seconds = BoundedInput.count(RequestFields.required(request.durationSeconds(), "duration_seconds"),
                     "duration_seconds");
             ctx.json(SessionResponse.from(sessions.complete(new CompleteSession(caller.user(ctx),
-                    ctx.pathParam("session_id"), seconds, RequestFields.idempotencyKey(ctx)))));
+                    Ids.stored(Ids.SESSION, ctx.pathParam("session_id")), seconds, RequestFields.idempotencyKey(ctx)))));
         });
         routes.get("/v1/users/{user_id}/sessions/{session_id}", KEY, (ctx, caller) ->
-                ctx.json(SessionResponse.from(sessions.get(caller.user(ctx), ctx.pathParam("session_id")))));
+                ctx.json(SessionResponse.from(sessions.get(caller.user(ctx), Ids.stored(Ids.SESSION, ctx.pathParam("session_id"))))));
     }
 
     record SessionRequest(String title, BigDecimal fileSizeMb) {
@@ -56,7 +56,7 @@ final class SessionRoutes {
     /** A session; {@code duration_seconds} is null until it is completed. */
     record SessionResponse(String id, String title, BigDecimal fileSizeMb, Instant createdAt, Long durationSeconds) {
         static SessionResponse from(Session session) {
-            return new SessionResponse(session.id(), session.title(), session.fileSizeMb().orElse(null),
+            return new SessionResponse(Ids.shown(Ids.SESSION, session.id()), session.title(), session.fileSizeMb().orElse(null),
                     session.createdAt(),
                     session.durationSeconds().isPresent() ? session.durationSeconds().getAsLong() : null);
         }

@@ -16,7 +16,6 @@ import dev.tally.domain.user.User;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -36,10 +35,11 @@ final class UserRoutes {
     }
 
     void register(RouteTable routes) {
-        routes.get("/v1/users", ADMIN, (ctx, caller) -> ctx.json(UserListResponse.from(list.list(new ListUsers(
-                statuses(ctx.queryParam("status")),
-                RequestFields.intQuery(ctx, "limit", ListUsers.DEFAULT_LIMIT, "invalid_paging"),
-                Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isEmpty()))))));
+        routes.get("/v1/users", ADMIN, (ctx, caller) -> {
+            UserList page = list.list(new ListUsers(statuses(ctx.queryParam("status")),
+                    RequestFields.intQuery(ctx, "limit", ListUsers.DEFAULT_LIMIT, "invalid_paging"), Listing.cursor(ctx)));
+            Listing.cursored(ctx, page.users().stream().map(Standing::from).toList(), page.nextCursor(), "users");
+        });
         routes.put("/v1/users/{user_id}", ADMIN, (ctx, caller) -> {
             UserRequest request = RequestBody.read(ctx, UserRequest.class);
             PlanId plan = new PlanId(RequestFields.required(request.planId(), "plan_id"));
@@ -52,9 +52,10 @@ final class UserRoutes {
         routes.post("/v1/users/{user_id}/plan", ADMIN, (ctx, caller) -> {
             ChangePlanRequest request = RequestBody.read(ctx, ChangePlanRequest.class);
             PlanId plan = new PlanId(RequestFields.required(request.planId(), "plan_id"));
-            ctx.json(UserResponse.from(users.changePlan(caller.user(ctx), plan)));
+            ctx.json(UserResponse.from(users.changePlan(caller.user(ctx), plan, RequestFields.idempotencyKey(ctx))));
         });
         routes.post("/v1/users/{user_id}/billing-period/reset", ADMIN, (ctx, caller) -> {
+            RequestBody.none(ctx);
             // A retried reset must not start yet another period.
             ctx.json(UserResponse.from(users.resetBillingPeriod(new ResetBillingPeriod(caller.user(ctx),
                     RequestFields.idempotencyKey(ctx)))));
@@ -75,14 +76,6 @@ final class UserRoutes {
                                     + BoundedInput.echo(text) + "'.")));
         }
         return statuses;
-    }
-
-    /** The operator's list (R53): worst first; {@code next_cursor} is null on the last page. */
-    record UserListResponse(List<Standing> users, String nextCursor) {
-        static UserListResponse from(UserList page) {
-            return new UserListResponse(page.users().stream().map(Standing::from).toList(),
-                    page.nextCursor().orElse(null));
-        }
     }
 
     /** A user in its current period with its worst metric, null when nothing is limited or used. */

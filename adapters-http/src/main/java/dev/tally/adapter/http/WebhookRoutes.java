@@ -30,16 +30,20 @@ final class WebhookRoutes {
                     Optional.ofNullable(request.enabled())));
             ctx.json(EndpointResponse.from(saved.endpoint(), saved.created()));
         });
-        routes.get("/v1/webhook-endpoints", ADMIN, (ctx, caller) -> ctx.json(new EndpointList(
-                webhooks.list().stream().map(endpoint -> EndpointResponse.from(endpoint, false)).toList())));
+        routes.get("/v1/webhook-endpoints", ADMIN, (ctx, caller) -> Listing.slice(ctx,
+                webhooks.list().stream().map(endpoint -> EndpointResponse.from(endpoint, false)).toList(), "endpoints"));
+        // Like every DELETE: 200 with the object as it was.
         routes.delete("/v1/webhook-endpoints/{id}", ADMIN, (ctx, caller) -> {
-            webhooks.delete(ctx.pathParam("id"));
-            ctx.status(204);
+            RequestBody.none(ctx);
+            ctx.json(EndpointResponse.from(webhooks.delete(ctx.pathParam("id")), false));
         });
-        routes.get("/v1/webhook-endpoints/{id}/deliveries", ADMIN, (ctx, caller) -> ctx.json(new DeliveryList(
-                webhooks.attempts(ctx.pathParam("id")).stream().map(DeliveryResponse::from).toList())));
-        routes.post("/v1/events/{id}/redeliver", ADMIN, (ctx, caller) ->
-                ctx.status(202).json(new Redelivery(ctx.pathParam("id"), webhooks.redeliver(ctx.pathParam("id")))));
+        routes.get("/v1/webhook-endpoints/{id}/deliveries", ADMIN, (ctx, caller) -> Listing.slice(ctx,
+                webhooks.attempts(ctx.pathParam("id")).stream().map(DeliveryResponse::from).toList(), "deliveries"));
+        routes.post("/v1/events/{id}/redeliver", ADMIN, (ctx, caller) -> {
+            RequestBody.none(ctx);
+            ctx.status(202).json(new Redelivery(ctx.pathParam("id"),
+                    webhooks.redeliver(ctx.pathParam("id"), RequestFields.idempotencyKey(ctx))));
+        });
     }
 
     /** An endpoint as the operator sends it. */
@@ -55,8 +59,6 @@ final class WebhookRoutes {
         }
     }
 
-    record EndpointList(List<EndpointResponse> endpoints) {
-    }
 
     /** One attempt: {@code status_code} null when no answer came, {@code error} why. */
     record DeliveryResponse(String eventId, int attempt, Integer statusCode, long latencyMs, String error, String at) {
@@ -67,8 +69,6 @@ final class WebhookRoutes {
         }
     }
 
-    record DeliveryList(List<DeliveryResponse> deliveries) {
-    }
 
     /** How many endpoints the event is due at again. */
     record Redelivery(String eventId, int endpoints) {

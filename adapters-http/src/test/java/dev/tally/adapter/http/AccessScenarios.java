@@ -31,7 +31,9 @@ public abstract class AccessScenarios extends ApiTestSupport {
         /** The user's own data or consumption (R60, R62): admin and own key 2xx, another user's key 404, no key 401. */
         OWN_USER,
         /** Monitoring (R68): the admin key (or the metrics token) 2xx, any user key 403, no key 401. */
-        METRICS
+        METRICS,
+        /** About the key itself: every valid key 2xx, no key 401. */
+        ANY_KEY
     }
 
     /** One request; built afresh for every caller, so each gets a resource of its own to act on. */
@@ -95,7 +97,7 @@ public abstract class AccessScenarios extends ApiTestSupport {
                     .isEqualTo(switch (c.rule()) {
                         case PUBLIC -> RouteTable.Access.PUBLIC;
                         case OPERATOR -> RouteTable.Access.ADMIN;
-                        case OWN_USER -> RouteTable.Access.KEY;
+                        case OWN_USER, ANY_KEY -> RouteTable.Access.KEY;
                         case METRICS -> RouteTable.Access.METRICS;
                     });
             callers.forEach((who, client) -> {
@@ -129,7 +131,7 @@ public abstract class AccessScenarios extends ApiTestSupport {
         if (who.equals("no key")) {
             return new Expected(401, "unauthorized");
         }
-        if (who.equals("admin key")) {
+        if (who.equals("admin key") || rule == Rule.ANY_KEY) {
             return ok;
         }
         if (rule == Rule.OPERATOR || rule == Rule.METRICS) {
@@ -166,6 +168,7 @@ public abstract class AccessScenarios extends ApiTestSupport {
         // Keys (R61, R63).
         cases.add(new Case("POST", users + "/api-keys", Rule.OPERATOR, () -> new Request(u + "/api-keys", null, Map.of())));
         cases.add(new Case("GET", "/v1/api-keys", Rule.OPERATOR, () -> get("/v1/api-keys?user_id=acme")));
+        cases.add(new Case("GET", "/v1/me", Rule.ANY_KEY, () -> get("/v1/me")));
         cases.add(new Case("DELETE", "/v1/api-keys/{key_id}", Rule.OPERATOR,
                 () -> new Request("/v1/api-keys/" + tally.access().createUserKey(new UserId("acme")).id(), null,
                         Map.of())));

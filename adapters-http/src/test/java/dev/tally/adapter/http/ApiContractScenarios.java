@@ -228,6 +228,135 @@ public abstract class ApiContractScenarios extends ApiTestSupport {
                 .isEqualTo("2026-10-18T12:00:00Z");
     }
 
+    @Test
+    void R14_R20_a_retried_plan_change_is_answered_again_and_the_same_key_with_another_plan_is_refused() {
+        plan("free", "{}");
+        plan("pro", "{}");
+        user("acme", "free");
+        JsonNode first = assertOk(admin.post("/v1/users/acme/plan", "{\"plan_id\": \"pro\"}", "move-1")).json();
+        JsonNode retry = assertOk(admin.post("/v1/users/acme/plan", "{\"plan_id\": \"pro\"}", "move-1")).json();
+        ApiClient.Response other = admin.post("/v1/users/acme/plan", "{\"plan_id\": \"free\"}", "move-1");
+
+        assertThat(retry).isEqualTo(first);
+        assertThat(first.get("plan_id").asText()).isEqualTo("pro");
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(other.error()).isEqualTo("idempotency_key_reused");
+        assertThat(admin.get("/v1/users/acme/usage").json().get("plan_id").asText()).isEqualTo("pro");
+    }
+
+    @Test
+    void R20_R61_a_retried_key_creation_creates_one_key_and_shows_its_plaintext_once() {
+        plan("free", "{}");
+        user("acme", "free");
+        int before = admin.get("/v1/api-keys?user_id=acme").json().get("keys").size();
+        ApiClient.Response first = admin.post("/v1/users/acme/api-keys", null, "key-1");
+        ApiClient.Response retry = admin.post("/v1/users/acme/api-keys", null, "key-1");
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(first.json().get("key").asText()).startsWith("tly_");
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(retry.json().get("id")).isEqualTo(first.json().get("id"));
+        assertThat(retry.json().get("prefix")).isEqualTo(first.json().get("prefix"));
+        assertThat(retry.json().get("key").isNull()).isTrue();
+        assertThat(admin.get("/v1/api-keys?user_id=acme").json().get("keys")).hasSize(before + 1);
+        assertOk(new ApiClient(server.port(), first.json().get("key").asText()).get("/v1/users/acme/usage"));
+    }
+
+    @Test
+    void every_list_pages_by_limit_and_cursor_and_answers_data_has_more_and_next_cursor() {
+        plan("free", "{}");
+        ApiClient acme = user("acme", "free");
+        for (int i = 0; i < 5; i++) {
+            purchase(admin, "acme", i + 1);
+        }
+        List<Long> amounts = new ArrayList<>();
+        String path = "/v1/users/acme/credits/transactions?limit=2";
+        int pages = 0;
+        while (path != null) {
+            ApiClient.Response page = assertOk(acme.get(path));
+            JsonNode body = page.json();
+            body.get("data").forEach(entry -> amounts.add(entry.get("amount").asLong()));
+            assertThat(body.get("has_more").asBoolean()).isEqualTo(!body.get("next_cursor").isNull());
+            assertThat(page.header("Deprecation")).isEqualTo("@1796601600");
+            assertThat(page.header("Sunset")).isNotBlank();
+            path = body.get("has_more").asBoolean()
+                    ? "/v1/users/acme/credits/transactions?limit=2&cursor=" + body.get("next_cursor").asText() : null;
+            pages++;
+        }
+        // Newest first, each entry once.
+        assertThat(amounts).containsExactly(5L, 4L, 3L, 2L, 1L);
+        assertThat(pages).isEqualTo(3);
+
+        // The old offset paging and wrapper name still answer, for one release.
+        JsonNode old = assertOk(acme.get("/v1/users/acme/credits/transactions?limit=2&offset=2")).json();
+        assertThat(old.get("transactions")).isEqualTo(old.get("data"));
+        assertThat(old.get("data").get(0).get("amount").asLong()).isEqualTo(3);
+        assertThat(old.get("total").asLong()).isEqualTo(5);
+
+        JsonNode plans = assertOk(admin.get("/v1/plans?limit=1")).json();
+        assertThat(plans.get("data")).hasSize(1);
+        assertThat(plans.get("has_more").asBoolean()).isFalse();
+        assertThat(plans.get("next_cursor").isNull()).isTrue();
+
+        ApiClient.Response forged = acme.get("/v1/users/acme/report-runs?cursor=bm9wZQ");
+        assertThat(forged.status()).isEqualTo(400);
+        assertThat(forged.error()).isEqualTo("invalid_cursor");
+    }
+
+    @Test
+    void ids_carry_their_type_prefix_and_a_row_stored_before_prefixes_resolves_by_either_form() {
+        plan("free", "{}");
+        ApiClient acme = user("acme", "free");
+        purchase(admin, "acme", 10);
+        String spent = spend(acme, "acme", 3, "export");
+        JsonNode run = assertOk(acme.post("/v1/users/acme/report-runs", null)).json();
+        JsonNode session = assertOk(acme.post("/v1/users/acme/sessions", "{\"title\": \"t\"}")).json();
+        JsonNode call = assertOk(acme.post("/v1/users/acme/api-calls", "{\"call_type\": \"llm\", \"cost_usd\": 0.5}"))
+                .json();
+
+        assertThat(run.get("id").asText()).matches("run_[0-9a-f]{32}");
+        assertThat(session.get("id").asText()).matches("ses_[0-9a-f]{32}");
+        assertThat(spent).matches("txn_[0-9a-f]{32}");
+        assertThat(call.get("id").asText()).matches("call_[0-9a-f]{32}");
+        assertOk(acme.get("/v1/users/acme/report-runs/" + run.get("id").asText()));
+        JsonNode refund = assertOk(admin.post("/v1/users/acme/credits/refunds", "{\"usage_transaction_id\": \""
+                + spent + "\", \"amount\": 1}", key())).json();
+        assertThat(refund.get("usage_transaction_id").asText()).isEqualTo(spent);
+
+        // A run stored before ids had prefixes: shown with its prefix, found by the prefixed and the bare id.
+        String bare = "0b7e9f6a-3c1d-4e2f-9a8b-7c6d5e4f3a2b";
+        tally.storage().transactions().run(() -> tally.storage().runs().insert(dev.tally.domain.run.ReportRun.start(
+                bare, new dev.tally.domain.user.UserId("acme"), java.util.Optional.empty(), java.util.Optional.empty(),
+                clock.instant())));
+        JsonNode old = assertOk(acme.get("/v1/users/acme/report-runs/run_" + bare)).json();
+        assertThat(old.get("id").asText()).isEqualTo("run_" + bare);
+        assertThat(assertOk(acme.get("/v1/users/acme/report-runs/" + bare)).json().get("id").asText())
+                .isEqualTo("run_" + bare);
+    }
+
+    @Test
+    void every_amount_of_money_is_written_at_six_decimal_places() {
+        plan("free", "{}");
+        ApiClient acme = user("acme", "free");
+        assertOk(admin.put("/v1/models/gpt-x", "{\"input_per_1k\": 0.003, \"output_per_1k\": 0.015,"
+                + " \"provider\": \"openai\"}"));
+        String call = assertOk(acme.post("/v1/users/acme/api-calls", "{\"call_type\": \"llm\", \"provider\": \"openai\","
+                + " \"cost_usd\": 2.92}")).text();
+        String costs = assertOk(acme.get("/v1/users/acme/costs")).text();
+        String billing = assertOk(acme.get("/v1/users/acme/billing")).text();
+        String models = assertOk(admin.get("/v1/models")).text();
+
+        assertThat(call).contains("\"cost_usd\":2.920000");
+        assertThat(costs).contains("\"total_cost_usd\":2.920000").contains("\"cost_usd\":2.920000");
+        assertThat(billing).contains("\"total_cost_usd\":0.000000");
+        assertThat(models).contains("\"input_per_1k\":0.003000").contains("\"output_per_1k\":0.015000");
+        // No amount of money anywhere in these answers is written at another scale.
+        for (String answer : List.of(call, costs, billing, models)) {
+            assertThat(answer).doesNotContainPattern("_usd\":-?[0-9]+(\\.[0-9]{0,5}|\\.[0-9]{7,})?[,}]")
+                    .doesNotContainPattern("_per_1k\":-?[0-9]+(\\.[0-9]{0,5}|\\.[0-9]{7,})?[,}]");
+        }
+    }
+
     // --- concurrency --------------------------------------------------------------------------
 
     @Test

@@ -172,6 +172,13 @@ public abstract class MalformedRequestScenarios extends ApiTestSupport {
                 new Case("PUT", "/v1/models/gpt-x", "{\"input_per_1k\": 1, \"output_per_1k\": 1, \"provider\": \""
                         + "p".repeat(101) + "\"}", Map.of(), 400, "field_too_long"),
                 post(u + "/plan", "{\"plan_id\": \"gold\"}", 400, "unknown_plan"),
+                post(u + "/plan", "{\"plan_id\": \"pro\", \"when\": \"now\"}", 400, "unknown_field"),
+                new Case("PUT", "/v1/plans/pro", "{\"limts\": {\"runs\": 1}}", Map.of(), 400, "unknown_field"),
+                post(u + "/usage", usage("{\"metric\": \"exports\", \"quantty\": 1, \"idempotency_key\": \"a\"}"),
+                        400, "unknown_field"),
+                post(u + "/sessions", "{\"title\": \"t\", \"foo\": 1}", 400, "unknown_field"),
+                credit(u + "/credits/usage", "{\"amount\": 1, \"operation\": \"x\", \"reason\": \"r\"}", 400,
+                        "unknown_field"),
                 get("/v1/plans/gold", 404, "plan_not_found"),
                 get("/v1/nothing-here", 404, "not_found"),
                 new Case("DELETE", u + "/usage", null, Map.of(), 405, "method_not_allowed"));
@@ -196,5 +203,33 @@ public abstract class MalformedRequestScenarios extends ApiTestSupport {
         assertThat(balance(acme, "acme")).isEqualTo(16);
         assertOk(acme.get("/v1/users/acme/billing"));
         assertThat(metric(usageBefore, "exports").get("used").decimalValue()).isEqualByComparingTo("3");
+    }
+
+    @Test
+    void an_unknown_field_is_refused_naming_it_and_the_field_it_most_likely_meant() {
+        plan("pro", "{\"runs\": 5}");
+        ApiClient acme = user("acme", "pro");
+
+        ApiClient.Response typo = admin.put("/v1/plans/pro", "{\"limts\": {\"runs\": 1}}");
+        assertThat(typo.status()).isEqualTo(400);
+        assertThat(typo.error()).isEqualTo("unknown_field");
+        assertThat(typo.json().path("field").asText()).isEqualTo("limts");
+        assertThat(typo.json().path("message").asText()).contains("'limts'").contains("Did you mean 'limits'?");
+        // The plan still has its limit: a misspelt field is never a plan without it.
+        assertThat(admin.get("/v1/plans/pro").json().path("limits").path("runs").decimalValue())
+                .isEqualByComparingTo("5");
+
+        ApiClient.Response nested = acme.post("/v1/users/acme/usage", usage("{\"metric\": \"runs\","
+                + " \"quantity\": 1, \"idempotency_key\": \"k\", \"dimension\": {\"model\": \"m\"}}"));
+        assertThat(nested.error()).isEqualTo("unknown_field");
+        assertThat(nested.json().path("field").asText()).isEqualTo("records[0].dimension");
+        assertThat(nested.json().path("message").asText()).contains("Did you mean 'dimensions'?");
+
+        ApiClient.Response unlike = acme.post("/v1/users/acme/sessions", "{\"title\": \"t\", \"zzzzzz\": 1}");
+        assertThat(unlike.error()).isEqualTo("unknown_field");
+        assertThat(unlike.json().path("message").asText()).doesNotContain("Did you mean")
+                .contains("Known fields: file_size_mb, title.");
+        assertThat(metric(acme.get("/v1/users/acme/usage").json(), "runs").get("used").decimalValue())
+                .isEqualByComparingTo("0");
     }
 }

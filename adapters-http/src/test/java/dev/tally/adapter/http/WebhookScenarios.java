@@ -185,9 +185,13 @@ public abstract class WebhookScenarios extends ApiTestSupport {
         receiverLogged("again", 1);
         String eventId = receiver.received().get(0).eventId();
 
-        ApiClient.Response redelivered = admin.post("/v1/events/" + eventId + "/redeliver", null);
+        ApiClient.Response redelivered = admin.post("/v1/events/" + eventId + "/redeliver", null, "again-1");
         List<WebhookReceiver.Received> got = receiver.await(2, WAIT, () -> { });
         receiverLogged("again", 2);
+        // A retry of the same redelivery (R20) answers as the first did and queues nothing again.
+        ApiClient.Response retried = admin.post("/v1/events/" + eventId + "/redeliver", null, "again-1");
+        assertThat(retried.status()).isEqualTo(202);
+        assertThat(retried.json()).isEqualTo(redelivered.json());
 
         assertThat(redelivered.status()).isEqualTo(202);
         assertThat(redelivered.json().get("endpoints").asInt()).isEqualTo(1);
@@ -219,8 +223,10 @@ public abstract class WebhookScenarios extends ApiTestSupport {
         assertThat(admin.put("/v1/webhook-endpoints/bad", "{\"url\": \"" + receiver.url()
                 + "\", \"events\": [\"usage.everything\"]}").error()).isEqualTo("invalid_event_type");
         assertThat(admin.put("/v1/webhook-endpoints/bad", "{\"events\": [\"*\"]}").status()).isEqualTo(400);
-        assertThat(admin.send("DELETE", "/v1/webhook-endpoints/ops", null, java.util.Map.of()).status())
-                .isEqualTo(204);
+        ApiClient.Response deleted = admin.send("DELETE", "/v1/webhook-endpoints/ops", null, java.util.Map.of());
+        assertThat(deleted.status()).isEqualTo(200);
+        assertThat(deleted.json().get("id").asText()).isEqualTo("ops");
+        assertThat(deleted.json().get("secret").isNull()).isTrue();
         assertThat(admin.get("/v1/webhook-endpoints/ops/deliveries").error()).isEqualTo("webhook_endpoint_not_found");
         assertThat(admin.send("DELETE", "/v1/webhook-endpoints/ops", null, java.util.Map.of()).status())
                 .isEqualTo(404);

@@ -1,10 +1,13 @@
 package dev.tally.application.access;
 
+import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.ApiKey;
 import dev.tally.application.port.ApiKeyRepository;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.Fingerprint;
+import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
 import java.security.SecureRandom;
@@ -31,11 +34,14 @@ public class AccessService {
     private final ApiKeyRepository keys;
     private final Accounts accounts;
     private final Transactions transactions;
+    private final IdempotentWrites writes;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     @Inject
-    public AccessService(ApiKeyRepository keys, Accounts accounts, Transactions transactions, Clock clock) {
+    public AccessService(ApiKeyRepository keys, Accounts accounts, Transactions transactions,
+                         IdempotentWrites writes, Clock clock) {
+        this.writes = writes;
         this.keys = keys;
         this.accounts = accounts;
         this.transactions = transactions;
@@ -44,13 +50,24 @@ public class AccessService {
 
     /** Creates a key for {@code user}; the answer holds its plaintext, which is never stored. */
     public CreatedKey createUserKey(UserId user) {
-        return transactions.inTransaction(() -> {
-            accounts.user(user);
+        return createUserKey(user, Optional.empty());
+    }
+
+    /**
+     * Creates a key for {@code user}, once per idempotency key (R20): a retry answers the key the
+     * first request created, without its plaintext, which is never stored (R61).
+     */
+    public CreatedKey createUserKey(UserId user, Optional<IdempotencyKey> idempotencyKey) {
+        accounts.user(user);
+        return writes.executeAlways(user, idempotencyKey, Fingerprint.of("create-api-key").hex(), () -> {
             String plaintext = newKey();
             ApiKey key = ApiKey.created(newId(), plaintext, Optional.of(user), clock.instant());
             keys.insert(key);
             return new CreatedKey(key.id(), plaintext, key.prefix().orElseThrow(), key.createdAt());
-        });
+        }, CreatedKey::id, id -> keys.list(Optional.of(user)).stream().filter(key -> key.id().equals(id))
+                .findFirst()
+                .map(key -> new CreatedKey(key.id(), null, key.prefix().orElseThrow(), key.createdAt()))
+                .orElseThrow(() -> DomainException.notFound("api_key_not_found", "no API key " + id)));
     }
 
     /** Creates an admin key beside any others and returns its plaintext. */

@@ -72,7 +72,7 @@ public class ApiCallService {
         lateEvents.check(occurredAt, now);
         String provider = detector.detect(command.provider(), command.model(),
                 command.model().flatMap(prices::find).map(ModelPrice::provider));
-        ApiCall call = new ApiCall(UUID.randomUUID().toString(), command.user(), command.callType(), provider,
+        ApiCall call = new ApiCall("call_" + UUID.randomUUID().toString().replace("-", ""), command.user(), command.callType(), provider,
                 command.model(), command.costUsd(), command.statusCode(), command.latencyMs(), occurredAt);
         return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
             Map<String, String> dimensions = Map.of("provider", provider, "api_call_id", call.id());

@@ -93,7 +93,7 @@ public class CreditService {
     }
 
     private CreditEntry entryFor(CreditWrite command, Instant now) {
-        String id = UUID.randomUUID().toString();
+        String id = "txn_" + UUID.randomUUID().toString().replace("-", "");
         UserId user = command.user();
         return switch (command.kind()) {
             case PURCHASE -> new CreditEntry(id, user, CreditType.PURCHASE, command.amount(), Optional.empty(),

@@ -104,8 +104,8 @@ public class ReportRunService {
         UserRepository.WithPlan account = accounts.withPlan(command.user());
         User user = account.user();
         Plan plan = account.plan().orElseThrow();
-        ReportRun run = ReportRun.start(UUID.randomUUID().toString(), user.id(), command.repositoryId(),
-                command.configurationId(), clock.instant());
+        ReportRun run = ReportRun.start("run_" + UUID.randomUUID().toString().replace("-", ""), user.id(),
+                command.repositoryId(), command.configurationId(), clock.instant());
         // A run's hold ends with the run: a refusal sweeps runs past their timeout, in transactions
         // of their own, and starts again (see starting).
         return metering.place(user.id(), plan, () -> hold(user, plan, run), denied -> false).map(held -> {

@@ -68,7 +68,7 @@ public class SessionService {
             Instant now = clock.instant();
             User user = accounts.user(command.user());
             Plan plan = accounts.planOf(user);
-            Session session = Session.open(UUID.randomUUID().toString(), user.id(), command.title(), fileSize, now);
+            Session session = Session.open("ses_" + UUID.randomUUID().toString().replace("-", ""), user.id(), command.title(), fileSize, now);
             Optional<FileSizeLimitExceeded> tooLarge = fileSize.flatMap(plan::checkFileSize);
             if (tooLarge.isPresent()) {
                 return Outcome.refused(tooLarge.get());

@@ -6,10 +6,12 @@ import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.port.UserRepository;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.Fingerprint;
 import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.BillingSchedule;
 import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
@@ -76,12 +78,21 @@ public class UserService {
 
     /** Moves the user to another plan; it applies at once and usage so far stays (R14). */
     public User changePlan(UserId id, PlanId plan) {
-        return transactions.inTransaction(() -> {
+        return changePlan(id, plan, Optional.empty());
+    }
+
+    /**
+     * {@link #changePlan(UserId, PlanId)} once per idempotency key (R20): a retry answers the user
+     * again, and the same key with another plan is {@code 422 idempotency_key_reused}.
+     */
+    public User changePlan(UserId id, PlanId plan, Optional<IdempotencyKey> idempotencyKey) {
+        return writes.executeAlways(id, idempotencyKey, Fingerprint.of("change-plan").with("plan_id", plan.value())
+                .hex(), () -> {
             requirePlan(plan);
             User user = accounts.user(id).withPlan(plan);
             users.save(user);
             return user;
-        });
+        }, user -> user.id().value(), userId -> accounts.user(id));
     }
 
     /**

@@ -1,10 +1,13 @@
 package dev.tally.application.webhook;
 
+import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.port.EventLog;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.WebhookStore;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.Fingerprint;
 import dev.tally.domain.event.Event;
+import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.webhook.WebhookEndpoint;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -31,9 +34,11 @@ public class WebhookService {
     private final Transactions transactions;
     private final UrlGuard guard;
     private final Clock clock;
+    private final IdempotentWrites writes;
 
     public WebhookService(WebhookStore store, EventLog events, Transactions transactions, UrlGuard guard,
-                          Clock clock) {
+                          IdempotentWrites writes, Clock clock) {
+        this.writes = writes;
         this.store = store;
         this.events = events;
         this.transactions = transactions;
@@ -74,11 +79,13 @@ public class WebhookService {
         return store.endpoints();
     }
 
-    /** Deletes the endpoint and its pending deliveries; {@code 404 webhook_endpoint_not_found} when there is none. */
-    public void delete(String id) {
-        if (!transactions.inTransaction(() -> store.delete(id))) {
-            throw notFound(id);
-        }
+    /**
+     * Deletes the endpoint and its pending deliveries and returns it as it was;
+     * {@code 404 webhook_endpoint_not_found} when there is none.
+     */
+    public WebhookEndpoint delete(String id) {
+        return transactions.inTransaction(() -> store.find(id).filter(found -> store.delete(id)))
+                .orElseThrow(() -> notFound(id));
     }
 
     /** The endpoint's attempts, newest first. */
@@ -89,9 +96,19 @@ public class WebhookService {
 
     /** Delivers the event again to every endpoint subscribed to it; returns to how many. */
     public int redeliver(String eventId) {
+        return redeliver(eventId, Optional.empty());
+    }
+
+    /**
+     * {@link #redeliver(String)} once per idempotency key (R20), scoped to the event's user: a retry
+     * answers the first request's count and queues nothing again.
+     */
+    public int redeliver(String eventId, Optional<IdempotencyKey> idempotencyKey) {
         Event event = events.find(eventId).orElseThrow(() ->
                 DomainException.notFound("event_not_found", "no event " + eventId));
-        return transactions.inTransaction(() -> store.redeliver(event, clock.instant()));
+        return writes.executeAlways(event.user(), idempotencyKey,
+                Fingerprint.of("redeliver").with("event_id", event.id()).hex(),
+                () -> store.redeliver(event, clock.instant()), String::valueOf, Integer::parseInt);
     }
 
     /** Deliveries by state, for metrics. */
