@@ -5,10 +5,14 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,6 +25,9 @@ import java.util.Optional;
  * name it most likely meant, since a misspelt limit silently dropped would be a plan without it.
  */
 final class RequestBody {
+
+    private static final PropertyNamingStrategies.NamingBase SNAKE_CASE =
+            (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
 
     private RequestBody() {
     }
@@ -41,6 +48,45 @@ final class RequestBody {
         parse(ctx.bodyAsBytes(), NoFields.class);
     }
 
+    /**
+     * A request whose top-level fields can each be checked on their own: {@link #parse} checks
+     * them in the order the client wrote them, so that of several invalid fields the first one
+     * written is named, on every server and run (R64). Rules that tie several fields together,
+     * and those that need stored state, run afterwards, when the request is used.
+     */
+    interface FieldChecks {
+
+        /** Refuses the value sent for the top-level field {@code name} (its JSON name) if it is invalid on its own. */
+        void checkField(String name);
+    }
+
+    /**
+     * {@code request} with every top-level field but the one named {@code name} (its JSON name)
+     * left out: converting it checks that field alone, for a request whose fields are all optional.
+     */
+    static <T extends Record> T only(T request, String name) {
+        RecordComponent[] components = request.getClass().getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        try {
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                if (SNAKE_CASE.translate(components[i].getName()).equals(name)) {
+                    values[i] = components[i].getAccessor().invoke(request);
+                }
+            }
+            Constructor<? extends Record> canonical = request.getClass().getDeclaredConstructor(types);
+            canonical.setAccessible(true);
+            @SuppressWarnings("unchecked")
+            T alone = (T) canonical.newInstance(values);
+            return alone;
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot copy " + request.getClass().getSimpleName(), e);
+        }
+    }
+
     /** The body of a request that has no fields. */
     private record NoFields() {
     }
@@ -58,6 +104,10 @@ final class RequestBody {
                     .readValue(tree);
             if (value == null) {
                 throw ApiException.badRequest("invalid_body", "The body must be a JSON object, not null.");
+            }
+            if (value instanceof FieldChecks checks) {
+                // The tree keeps the fields in the order the client wrote them.
+                tree.fieldNames().forEachRemaining(checks::checkField);
             }
             return Optional.of(value);
         } catch (StreamConstraintsException e) {

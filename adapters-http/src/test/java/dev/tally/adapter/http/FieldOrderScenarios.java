@@ -1,0 +1,68 @@
+package dev.tally.adapter.http;
+
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Of several invalid top-level fields of a body, the one the client wrote first is named (R64):
+ * each body goes out with its two invalid fields in both orders, and each order gets the 400 of its
+ * own first field, whatever order the server would check them in.
+ */
+public abstract class FieldOrderScenarios extends ApiTestSupport {
+
+    private static final String U = "/v1/users/acme";
+
+    /**
+     * Two invalid fields of one body, each as {@code "name": value}, with the text its refusal
+     * carries (the field it names, or the words of its message).
+     */
+    record Pair(String method, String path, String first, String firstNamed, String second, String secondNamed) {
+    }
+
+    private ApiClient acme;
+
+    @BeforeEach
+    void acme() {
+        plan("pro", "{\"runs\": 5, \"exports\": 100, \"sessions\": 10}");
+        acme = user("acme", "pro");
+    }
+
+    /** Every body with more than one field that can be invalid on its own. */
+    static List<Pair> pairs() {
+        return List.of(
+                new Pair("PUT", "/v1/plans/bad", "\"warning_threshold_percent\": 0",
+                        "warning_threshold_percent must be 1-100", "\"limits\": {\"runs\": -1}",
+                        "a limit cannot be negative"),
+                new Pair("PUT", "/v1/plans/bad", "\"name\": \"" + "n".repeat(201) + "\"",
+                        "plan name is longer than 200", "\"max_file_size_mb\": -1", "max_file_size_mb"),
+                new Pair("PUT", "/v1/plans/bad", "\"alert_thresholds_percent\": [0]", "alert_thresholds_percent",
+                        "\"allocations\": {\"seats\": 1.5}", "seats"),
+                new Pair("PUT", "/v1/plans/bad", "\"low_balance_credits\": -1", "low_balance_credits",
+                        "\"max_metrics\": -3", "max_metrics"));
+    }
+
+    @Test
+    void R64_of_two_invalid_top_level_fields_the_first_one_written_is_named() {
+        SoftAssertions softly = new SoftAssertions();
+        for (Pair pair : pairs()) {
+            for (boolean swapped : List.of(false, true)) {
+                String first = swapped ? pair.second() : pair.first();
+                String second = swapped ? pair.first() : pair.second();
+                String named = swapped ? pair.secondNamed() : pair.firstNamed();
+                String unnamed = swapped ? pair.firstNamed() : pair.secondNamed();
+                String body = "{" + first + ", " + second + "}";
+                ApiClient client = pair.path().startsWith(U) ? acme : admin;
+                ApiClient.Response response = client.send(pair.method(), pair.path(), body,
+                        Map.of("Idempotency-Key", "order"));
+                softly.assertThat(response.status()).as("%s %s %s: %s", pair.method(), pair.path(), body, response)
+                        .isEqualTo(400);
+                softly.assertThat(response.text()).as("%s %s %s", pair.method(), pair.path(), body)
+                        .contains(named).doesNotContain(unnamed);
+            }
+        }
+        softly.assertAll();
+    }
+}
