@@ -23,11 +23,13 @@ public abstract class FieldOrderScenarios extends ApiTestSupport {
     }
 
     private ApiClient acme;
+    private String runId;
 
     @BeforeEach
     void acme() {
         plan("pro", "{\"runs\": 5, \"exports\": 100, \"sessions\": 10}");
         acme = user("acme", "pro");
+        runId = assertOk(acme.post(U + "/report-runs", "{}")).json().get("id").asText();
     }
 
     /** Every body with more than one field that can be invalid on its own. */
@@ -41,7 +43,33 @@ public abstract class FieldOrderScenarios extends ApiTestSupport {
                 new Pair("PUT", "/v1/plans/bad", "\"alert_thresholds_percent\": [0]", "alert_thresholds_percent",
                         "\"allocations\": {\"seats\": 1.5}", "seats"),
                 new Pair("PUT", "/v1/plans/bad", "\"low_balance_credits\": -1", "low_balance_credits",
-                        "\"max_metrics\": -3", "max_metrics"));
+                        "\"max_metrics\": -3", "max_metrics"),
+                new Pair("PUT", "/v1/users/bob", "\"plan_id\": \"no such!\"", "plan id must be",
+                        "\"billing\": {\"time_zone\": \"Mars/Olympus\"}", "Mars/Olympus"),
+                new Pair("PUT", "/v1/users/bob", "\"billing\": {\"anchor\": \"yesterday\"}", "billing.anchor",
+                        "\"plan_id\": \"\"", "plan id must be"),
+                new Pair("POST", U + "/sessions", "\"title\": \"" + "t".repeat(501) + "\"", "title must be",
+                        "\"file_size_mb\": -5", "file_size_mb"),
+                new Pair("POST", U + "/reservations", "\"metric\": \"Runs!\"", "Runs!",
+                        "\"ttl_seconds\": 0", "ttl_seconds"),
+                new Pair("POST", U + "/reservations", "\"quantity\": -2", "quantity must be positive",
+                        "\"ttl_seconds\": 999999999", "ttl_seconds"),
+                new Pair("POST", U + "/api-calls", "\"call_type\": \"\"", "call_type", "\"cost_usd\": -1",
+                        "cost_usd"),
+                new Pair("POST", U + "/api-calls", "\"status_code\": 99", "status_code", "\"latency_ms\": -4",
+                        "latency_ms"),
+                new Pair("POST", U + "/api-calls", "\"occurred_at\": \"soon\"", "occurred_at",
+                        "\"provider\": \"\"", "provider"),
+                new Pair("POST", U + "/api-calls", "\"model\": \"" + "m".repeat(129) + "\"", "model is longer",
+                        "\"call_type\": \"Bad!\"", "call_type"),
+                new Pair("POST", U + "/report-runs", "\"repository_id\": \"" + "r".repeat(300) + "\"",
+                        "repository_id", "\"configuration_id\": \"" + "c".repeat(300) + "\"", "configuration_id"),
+                new Pair("POST", U + "/report-runs/{run}/complete", "\"status\": \"running\"", "invalid_status",
+                        "\"cost_usd\": -1", "cost_usd"),
+                new Pair("POST", U + "/report-runs/{run}/complete", "\"tokens_input\": -1", "counts cannot be negative",
+                        "\"error_code\": \"" + "e".repeat(101) + "\"", "error_code or error_message"),
+                new Pair("PUT", "/v1/models/m", "\"input_per_1k\": -1", "prices cannot be negative",
+                        "\"output_per_1k\": 1e999999999", "output_per_1k"));
     }
 
     @Test
@@ -55,7 +83,8 @@ public abstract class FieldOrderScenarios extends ApiTestSupport {
                 String unnamed = swapped ? pair.firstNamed() : pair.secondNamed();
                 String body = "{" + first + ", " + second + "}";
                 ApiClient client = pair.path().startsWith(U) ? acme : admin;
-                ApiClient.Response response = client.send(pair.method(), pair.path(), body,
+                String path = pair.path().replace("{run}", runId);
+                ApiClient.Response response = client.send(pair.method(), path, body,
                         Map.of("Idempotency-Key", "order"));
                 softly.assertThat(response.status()).as("%s %s %s: %s", pair.method(), pair.path(), body, response)
                         .isEqualTo(400);
