@@ -22,13 +22,12 @@ public abstract class FieldOrderScenarios extends ApiTestSupport {
     record Pair(String method, String path, String first, String firstNamed, String second, String secondNamed) {
     }
 
-    private ApiClient acme;
     private String runId;
 
     @BeforeEach
     void acme() {
         plan("pro", "{\"runs\": 5, \"exports\": 100, \"sessions\": 10}");
-        acme = user("acme", "pro");
+        ApiClient acme = user("acme", "pro");
         runId = assertOk(acme.post(U + "/report-runs", "{}")).json().get("id").asText();
     }
 
@@ -69,7 +68,13 @@ public abstract class FieldOrderScenarios extends ApiTestSupport {
                 new Pair("POST", U + "/report-runs/{run}/complete", "\"tokens_input\": -1", "counts cannot be negative",
                         "\"error_code\": \"" + "e".repeat(101) + "\"", "error_code or error_message"),
                 new Pair("PUT", "/v1/models/m", "\"input_per_1k\": -1", "prices cannot be negative",
-                        "\"output_per_1k\": 1e999999999", "output_per_1k"));
+                        "\"output_per_1k\": 1e999999999", "output_per_1k"),
+                new Pair("PUT", "/v1/webhook-endpoints/w", "\"url\": \"ftp://example.com/x\"", "http or https",
+                        "\"events\": [\"nope\"]", "nope"),
+                new Pair("POST", U + "/credits/usage", "\"amount\": 0", "positive whole number",
+                        "\"operation\": \"" + "o".repeat(101) + "\"", "operation or reason is too long"),
+                new Pair("POST", U + "/credits/adjustments", "\"amount\": 9000000000000000000",
+                        "amount", "\"reason\": \"" + "r".repeat(501) + "\"", "operation or reason is too long"));
     }
 
     @Test
@@ -82,9 +87,8 @@ public abstract class FieldOrderScenarios extends ApiTestSupport {
                 String named = swapped ? pair.secondNamed() : pair.firstNamed();
                 String unnamed = swapped ? pair.firstNamed() : pair.secondNamed();
                 String body = "{" + first + ", " + second + "}";
-                ApiClient client = pair.path().startsWith(U) ? acme : admin;
                 String path = pair.path().replace("{run}", runId);
-                ApiClient.Response response = client.send(pair.method(), path, body,
+                ApiClient.Response response = admin.send(pair.method(), path, body,
                         Map.of("Idempotency-Key", "order"));
                 softly.assertThat(response.status()).as("%s %s %s: %s", pair.method(), pair.path(), body, response)
                         .isEqualTo(400);
