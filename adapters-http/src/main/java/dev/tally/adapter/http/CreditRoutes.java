@@ -117,13 +117,11 @@ final class CreditRoutes {
 
         @Override
         public void checkField(String field) {
-            switch (field) {
-                case "amount" -> CreditWrite.spend(RequestBody.CHECKED_USER, RequestFields.credits(amount, field),
-                        "checked", CHECKED_KEY);
-                case "operation" -> entry(CreditType.USAGE, -1, Optional.of(RequestFields.required(operation, field)),
-                        Optional.empty());
-                default -> { }
-            }
+            checkOne(field, "operation",
+                    () -> CreditWrite.spend(RequestBody.CHECKED_USER, RequestFields.credits(amount, field), "checked",
+                            CHECKED_KEY),
+                    () -> entry(CreditType.USAGE, -1, Optional.of(RequestFields.required(operation, field)),
+                            Optional.empty()));
         }
     }
 
@@ -135,18 +133,25 @@ final class CreditRoutes {
 
         @Override
         public void checkField(String field) {
-            switch (field) {
-                case "amount" -> CreditWrite.adjust(RequestBody.CHECKED_USER, RequestFields.credits(amount, field),
-                        "checked", CHECKED_KEY);
-                case "reason" -> entry(CreditType.ADJUSTMENT, 1, Optional.empty(),
-                        Optional.of(RequestFields.required(reason, field)));
-                default -> { }
-            }
+            checkOne(field, "reason",
+                    () -> CreditWrite.adjust(RequestBody.CHECKED_USER, RequestFields.credits(amount, field), "checked",
+                            CHECKED_KEY),
+                    () -> entry(CreditType.ADJUSTMENT, 1, Optional.empty(),
+                            Optional.of(RequestFields.required(reason, field))));
         }
     }
 
     /** The key a write's fields are checked under, one at a time, before it is made. */
     private static final IdempotencyKey CHECKED_KEY = new IdempotencyKey("checked");
+
+    /** Runs the check of {@code field}: the amount's, or that of the write's text (an operation or a reason). */
+    private static void checkOne(String field, String text, Runnable amountCheck, Runnable textCheck) {
+        if (field.equals("amount")) {
+            amountCheck.run();
+        } else if (field.equals(text)) {
+            textCheck.run();
+        }
+    }
 
     /** Checks an operation or a reason as the ledger entry it would be written in checks it. */
     private static void entry(CreditType type, long amount, Optional<String> operation, Optional<String> reason) {
