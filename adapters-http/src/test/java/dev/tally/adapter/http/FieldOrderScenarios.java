@@ -15,11 +15,30 @@ public abstract class FieldOrderScenarios extends ApiTestSupport {
 
     private static final String U = "/v1/users/acme";
 
+    /** Stands in a path for the id of a report run of the user. */
+    public static final String RUN = "{run}";
+
     /**
      * Two invalid fields of one body, each as {@code "name": value}, with the text its refusal
      * carries (the field it names, or the words of its message).
      */
-    record Pair(String method, String path, String first, String firstNamed, String second, String secondNamed) {
+    public record Pair(String method, String path, String first, String firstNamed, String second,
+                       String secondNamed) {
+
+        /** The body with both fields, the second one first when {@code swapped}. */
+        public String body(boolean swapped) {
+            return "{" + (swapped ? second + ", " + first : first + ", " + second) + "}";
+        }
+
+        /** What the refusal of {@link #body} carries: that of the field written first. */
+        public String named(boolean swapped) {
+            return swapped ? secondNamed : firstNamed;
+        }
+
+        /** What the refusal of {@link #body} must not carry: that of the field written last. */
+        public String unnamed(boolean swapped) {
+            return swapped ? firstNamed : secondNamed;
+        }
     }
 
     private String runId;
@@ -32,7 +51,7 @@ public abstract class FieldOrderScenarios extends ApiTestSupport {
     }
 
     /** Every body with more than one field that can be invalid on its own. */
-    static List<Pair> pairs() {
+    public static List<Pair> pairs() {
         return List.of(
                 new Pair("PUT", "/v1/plans/bad", "\"warning_threshold_percent\": 0",
                         "warning_threshold_percent must be 1-100", "\"limits\": {\"runs\": -1}",
@@ -63,9 +82,10 @@ public abstract class FieldOrderScenarios extends ApiTestSupport {
                         "\"call_type\": \"Bad!\"", "call_type"),
                 new Pair("POST", U + "/report-runs", "\"repository_id\": \"" + "r".repeat(300) + "\"",
                         "repository_id", "\"configuration_id\": \"" + "c".repeat(300) + "\"", "configuration_id"),
-                new Pair("POST", U + "/report-runs/{run}/complete", "\"status\": \"running\"", "invalid_status",
+                new Pair("POST", U + "/report-runs/" + RUN + "/complete", "\"status\": \"running\"", "invalid_status",
                         "\"cost_usd\": -1", "cost_usd"),
-                new Pair("POST", U + "/report-runs/{run}/complete", "\"tokens_input\": -1", "counts cannot be negative",
+                new Pair("POST", U + "/report-runs/" + RUN + "/complete", "\"tokens_input\": -1",
+                        "counts cannot be negative",
                         "\"error_code\": \"" + "e".repeat(101) + "\"", "error_code or error_message"),
                 new Pair("PUT", "/v1/models/m", "\"input_per_1k\": -1", "prices cannot be negative",
                         "\"output_per_1k\": 1e999999999", "output_per_1k"),
@@ -82,18 +102,14 @@ public abstract class FieldOrderScenarios extends ApiTestSupport {
         SoftAssertions softly = new SoftAssertions();
         for (Pair pair : pairs()) {
             for (boolean swapped : List.of(false, true)) {
-                String first = swapped ? pair.second() : pair.first();
-                String second = swapped ? pair.first() : pair.second();
-                String named = swapped ? pair.secondNamed() : pair.firstNamed();
-                String unnamed = swapped ? pair.firstNamed() : pair.secondNamed();
-                String body = "{" + first + ", " + second + "}";
-                String path = pair.path().replace("{run}", runId);
+                String body = pair.body(swapped);
+                String path = pair.path().replace(RUN, runId);
                 ApiClient.Response response = admin.send(pair.method(), path, body,
                         Map.of("Idempotency-Key", "order"));
                 softly.assertThat(response.status()).as("%s %s %s: %s", pair.method(), pair.path(), body, response)
                         .isEqualTo(400);
                 softly.assertThat(response.text()).as("%s %s %s", pair.method(), pair.path(), body)
-                        .contains(named).doesNotContain(unnamed);
+                        .contains(pair.named(swapped)).doesNotContain(pair.unnamed(swapped));
             }
         }
         softly.assertAll();
