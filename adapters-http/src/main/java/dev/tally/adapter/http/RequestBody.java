@@ -15,7 +15,6 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,11 +86,8 @@ final class RequestBody {
         try {
             for (int i = 0; i < components.length; i++) {
                 types[i] = components[i].getType();
-                Method accessor = components[i].getAccessor();
-                JsonProperty renamed = accessor.getAnnotation(JsonProperty.class);
-                String json = renamed != null ? renamed.value() : SNAKE_CASE.translate(components[i].getName());
-                Object from = json.equals(name) ? request : valid;
-                values[i] = from == null ? null : accessor.invoke(from);
+                Object from = jsonName(components[i]).equals(name) ? request : valid;
+                values[i] = from == null ? null : components[i].getAccessor().invoke(from);
             }
             Constructor<? extends Record> canonical = request.getClass().getDeclaredConstructor(types);
             canonical.setAccessible(true);
@@ -174,10 +170,43 @@ final class RequestBody {
             }
             throw e;
         }
-        if (value instanceof FieldChecks checks) {
-            names.forEach(checks::checkField);
-        }
+        checkFields(value, written);
         return value;
+    }
+
+    /**
+     * Runs the checks of {@code value}'s fields in the order {@code written} has them; a field that
+     * is an object with checks of its own has those run first, in the order written inside it.
+     */
+    private static void checkFields(Object value, ObjectNode written) {
+        if (!(value instanceof FieldChecks checks)) {
+            return;
+        }
+        written.fieldNames().forEachRemaining(name -> {
+            if (written.get(name) instanceof ObjectNode inner) {
+                checkFields(component(value, name), inner);
+            }
+            checks.checkField(name);
+        });
+    }
+
+    /** The value of the component of {@code request} whose JSON name is {@code name}, or null if none. */
+    private static Object component(Object request, String name) {
+        for (RecordComponent component : request.getClass().getRecordComponents()) {
+            if (jsonName(component).equals(name)) {
+                try {
+                    return component.getAccessor().invoke(request);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read " + name, e);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String jsonName(RecordComponent component) {
+        JsonProperty renamed = component.getAccessor().getAnnotation(JsonProperty.class);
+        return renamed != null ? renamed.value() : SNAKE_CASE.translate(component.getName());
     }
 
     /** The fields written before the one at {@code index}. */

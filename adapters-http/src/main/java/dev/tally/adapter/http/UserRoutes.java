@@ -103,7 +103,12 @@ final class UserRoutes {
     }
 
     /** {@code cycle} is {@code calendar_month} or {@code anniversary}; {@code anchor} an instant; {@code time_zone} an IANA id. */
-    record BillingRequest(String cycle, String anchor, String timeZone) {
+    record BillingRequest(String cycle, String anchor, String timeZone) implements RequestBody.FieldChecks {
+
+        @Override
+        public void checkField(String field) {
+            new UserRequest("checked", RequestBody.only(this, field)).toPutUser(RequestBody.CHECKED_USER);
+        }
     }
 
     record ChangePlanRequest(String planId) {

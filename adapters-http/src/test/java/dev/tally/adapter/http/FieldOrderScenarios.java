@@ -7,7 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Of several invalid top-level fields of a body, the one the client wrote first is named (R64):
+ * Of several invalid fields of a body, the one the client wrote first is named (R64):
  * each body goes out with its two invalid fields in both orders, and each order gets the 400 of its
  * own first field, whatever order the server would check them in.
  */
@@ -20,14 +20,20 @@ public abstract class FieldOrderScenarios extends ApiTestSupport {
 
     /**
      * Two invalid fields of one body, each as {@code "name": value}, with the text its refusal
-     * carries (the field it names, or the words of its message).
+     * carries (the field it names, or the words of its message); {@code shape} is the body with
+     * {@code %s} where the two go.
      */
-    public record Pair(String method, String path, String first, String firstNamed, String second,
+    public record Pair(String method, String path, String shape, String first, String firstNamed, String second,
                        String secondNamed) {
+
+        /** Two top-level fields. */
+        Pair(String method, String path, String first, String firstNamed, String second, String secondNamed) {
+            this(method, path, "{%s}", first, firstNamed, second, secondNamed);
+        }
 
         /** The body with both fields, the second one first when {@code swapped}. */
         public String body(boolean swapped) {
-            return "{" + (swapped ? second + ", " + first : first + ", " + second) + "}";
+            return shape.replace("%s", swapped ? second + ", " + first : first + ", " + second);
         }
 
         /** What the refusal of {@link #body} carries: that of the field written first. */
@@ -66,6 +72,11 @@ public abstract class FieldOrderScenarios extends ApiTestSupport {
                         "\"billing\": {\"time_zone\": \"Mars/Olympus\"}", "Mars/Olympus"),
                 new Pair("PUT", "/v1/users/bob", "\"billing\": {\"anchor\": \"yesterday\"}", "billing.anchor",
                         "\"plan_id\": \"\"", "plan id must be"),
+                new Pair("PUT", "/v1/users/bob", "{\"plan_id\": \"pro\", \"billing\": {%s}}",
+                        "\"time_zone\": \"Mars/Olympus\"", "Mars/Olympus", "\"anchor\": \"yesterday\"",
+                        "billing.anchor"),
+                new Pair("PUT", "/v1/users/bob", "{\"billing\": {%s}, \"plan_id\": \"no such!\"}",
+                        "\"cycle\": \"weekly\"", "weekly", "\"time_zone\": \"Mars/Olympus\"", "Mars/Olympus"),
                 new Pair("POST", U + "/sessions", "\"title\": \"" + "t".repeat(501) + "\"", "title must be",
                         "\"file_size_mb\": -5", "file_size_mb"),
                 new Pair("POST", U + "/reservations", "\"metric\": \"Runs!\"", "Runs!",
