@@ -3,6 +3,7 @@ package dev.tally.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.adapter.http.ApiClient;
+import dev.tally.adapter.http.FieldOrderScenarios;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.Test;
  * its own hash seeds, and every answer must be the same, byte for byte. Where the values are the
  * entries of one map or list (a plan's limits and allocations, a batch's records), the answer names
  * the first offending one in the order sent, and each body goes out in every rotation of its
- * entries, so that no iteration order of a hash map can pass by luck.
+ * entries, so that no iteration order of a hash map can pass by luck. Where they are two top-level
+ * fields of a body ({@link FieldOrderScenarios#pairs()}), each order gets the refusal of the field
+ * written first.
  */
 class RefusalAgreementTest {
 
@@ -30,6 +33,7 @@ class RefusalAgreementTest {
     private static final Map<String, ServerProcess> SERVERS = new LinkedHashMap<>();
     private static final Map<String, ApiClient> ADMINS = new LinkedHashMap<>();
     private static final Map<String, ApiClient> USERS = new LinkedHashMap<>();
+    private static final Map<String, String> RUNS = new LinkedHashMap<>();
     private static TestDatabases.PostgresSchema schema;
 
     @BeforeAll
@@ -54,6 +58,7 @@ class RefusalAgreementTest {
             ok(admin.put(U, "{\"plan_id\": \"pro\"}"));
             ADMINS.put(url.getKey(), admin);
             USERS.put(url.getKey(), admin.withKey(ok(admin.post(U + "/api-keys", null)).json().get("key").asText()));
+            RUNS.put(url.getKey(), ok(admin.post(U + "/report-runs", "{}")).json().get("id").asText());
         }
     }
 
@@ -171,12 +176,32 @@ class RefusalAgreementTest {
         softly.assertAll();
     }
 
+    @Test
+    void R64_of_two_invalid_top_level_fields_the_one_written_first_is_named_on_every_storage() {
+        SoftAssertions softly = new SoftAssertions();
+        for (FieldOrderScenarios.Pair pair : FieldOrderScenarios.pairs()) {
+            for (boolean swapped : List.of(false, true)) {
+                String body = pair.body(swapped);
+                String answer = agreed(pair.method(), pair.path(), body, ADMINS);
+                softly.assertThat(answer).as("%s %s %s", pair.method(), pair.path(), body).startsWith("400 ")
+                        .contains(pair.named(swapped)).doesNotContain(pair.unnamed(swapped));
+            }
+        }
+        softly.assertAll();
+    }
+
     /** The one answer every storage gives: {@code "<status> <body>"}; fails naming each when they differ. */
     private static String agreed(String method, String path, String body) {
+        return agreed(method, path, body, path.startsWith(U) ? USERS : ADMINS);
+    }
+
+    /** The one answer every storage gives to {@code clients}; the path's {@code {run}} is a run of that storage. */
+    private static String agreed(String method, String path, String body, Map<String, ApiClient> clients) {
         Map<String, String> answers = new LinkedHashMap<>();
         for (String storage : SERVERS.keySet()) {
-            ApiClient client = path.startsWith(U) ? USERS.get(storage) : ADMINS.get(storage);
-            ApiClient.Response response = client.send(method, path, body, Map.of("Idempotency-Key", "agreement"));
+            ApiClient.Response response = clients.get(storage).send(method,
+                    path.replace(FieldOrderScenarios.RUN, RUNS.get(storage)), body,
+                    Map.of("Idempotency-Key", "agreement"));
             answers.put(storage, response.status() + " " + response.text());
         }
         assertThat(answers.values().stream().distinct().toList()).as("%s %s %s on %s", method, path, body, answers)

@@ -8,6 +8,8 @@ import dev.tally.application.cost.RecordApiCall;
 import dev.tally.domain.cost.ApiCall;
 import dev.tally.domain.cost.CostBreakdown;
 import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Optional;
@@ -31,16 +33,8 @@ final class ApiCallRoutes {
     void register(RouteTable routes) {
         routes.post("/v1/users/{user_id}/api-calls", KEY, (ctx, caller) -> {
             ApiCallRequest request = RequestBody.read(ctx, ApiCallRequest.class);
-            boolean enforce = Boolean.TRUE.equals(request.enforce());
-            RecordApiCall command = new RecordApiCall(caller.user(ctx),
-                    ApiCall.requireCallType(RequestFields.required(request.callType(), "call_type")),
-                    Optional.ofNullable(request.provider()), Optional.ofNullable(request.model()),
-                    RequestFields.number(RequestFields.required(request.costUsd(), "cost_usd"), "cost_usd"),
-                    request.statusCode() == null ? OptionalInt.empty() : OptionalInt.of(request.statusCode()),
-                    request.latencyMs() == null ? OptionalLong.empty()
-                            : OptionalLong.of(BoundedInput.count(request.latencyMs(), "latency_ms")),
-                    Optional.ofNullable(request.occurredAt()).map(text -> RequestFields.instant(text, "occurred_at")),
-                    enforce, RequestFields.idempotencyKey(ctx));
+            RecordApiCall command = request.toCommand(caller.user(ctx), RequestFields.idempotencyKey(ctx));
+            boolean enforce = command.enforce();
             ApiCall call = RefusalException.valueOf(calls.record(command));
             if (enforce) {
                 metrics.granted(MetricKey.apiCalls(call.callType()).value());
@@ -61,7 +55,30 @@ final class ApiCallRoutes {
      * {@code "enforce": true} the call-type limit and the budget are checked first (R43).
      */
     record ApiCallRequest(String callType, String provider, String model, BigDecimal costUsd, Integer statusCode,
-                          Long latencyMs, String occurredAt, Boolean enforce) {
+                          Long latencyMs, String occurredAt, Boolean enforce) implements RequestBody.FieldChecks {
+
+        private static final ApiCallRequest VALID = new ApiCallRequest("checked", null, null, BigDecimal.ZERO, null,
+                null, null, null);
+
+        /** Checks one field as the call recorded with it alone would be checked. */
+        @Override
+        public void checkField(String field) {
+            RecordApiCall alone = RequestBody.only(this, field, VALID).toCommand(RequestBody.CHECKED_USER,
+                    Optional.empty());
+            new ApiCall("checked", alone.user(), alone.callType(), alone.provider().orElse("checked"), alone.model(),
+                    alone.costUsd(), alone.statusCode(), alone.latencyMs(), alone.occurredAt().orElse(Instant.EPOCH));
+        }
+
+        RecordApiCall toCommand(UserId user, Optional<IdempotencyKey> key) {
+            return new RecordApiCall(user, ApiCall.requireCallType(RequestFields.required(callType, "call_type")),
+                    Optional.ofNullable(provider), Optional.ofNullable(model),
+                    RequestFields.number(RequestFields.required(costUsd, "cost_usd"), "cost_usd"),
+                    statusCode == null ? OptionalInt.empty() : OptionalInt.of(statusCode),
+                    latencyMs == null ? OptionalLong.empty()
+                            : OptionalLong.of(BoundedInput.count(latencyMs, "latency_ms")),
+                    Optional.ofNullable(occurredAt).map(text -> RequestFields.instant(text, "occurred_at")),
+                    Boolean.TRUE.equals(enforce), key);
+        }
     }
 
     /** A recorded call, with the provider that was stored. */

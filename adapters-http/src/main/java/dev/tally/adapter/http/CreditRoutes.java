@@ -5,10 +5,13 @@ import dev.tally.application.credit.CreditService;
 import dev.tally.application.credit.CreditWrite;
 import dev.tally.application.credit.PeriodSelector;
 import dev.tally.application.usecase.Paging;
+import dev.tally.domain.credit.CreditTransaction;
+import dev.tally.domain.credit.CreditType;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
 import io.javalin.http.Context;
+import java.time.Instant;
 import java.util.Optional;
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
 import static dev.tally.adapter.http.RouteTable.Access.KEY;
@@ -110,14 +113,50 @@ final class CreditRoutes {
     }
 
     /** {@code amount} is the positive number of credits spent on {@code operation}. */
-    record SpendRequest(Long amount, String operation) {
+    record SpendRequest(Long amount, String operation) implements RequestBody.FieldChecks {
+
+        @Override
+        public void checkField(String field) {
+            checkOne(field, "operation",
+                    () -> CreditWrite.spend(RequestBody.CHECKED_USER, RequestFields.credits(amount, field), "checked",
+                            CHECKED_KEY),
+                    () -> entry(CreditType.USAGE, -1, Optional.of(RequestFields.required(operation, field)),
+                            Optional.empty()));
+        }
     }
 
     record RefundRequest(String usageTransactionId, Long amount) {
     }
 
     /** A signed correction with its reason. */
-    record AdjustmentRequest(Long amount, String reason) {
+    record AdjustmentRequest(Long amount, String reason) implements RequestBody.FieldChecks {
+
+        @Override
+        public void checkField(String field) {
+            checkOne(field, "reason",
+                    () -> CreditWrite.adjust(RequestBody.CHECKED_USER, RequestFields.credits(amount, field), "checked",
+                            CHECKED_KEY),
+                    () -> entry(CreditType.ADJUSTMENT, 1, Optional.empty(),
+                            Optional.of(RequestFields.required(reason, field))));
+        }
+    }
+
+    /** The key a write's fields are checked under, one at a time, before it is made. */
+    private static final IdempotencyKey CHECKED_KEY = new IdempotencyKey("checked");
+
+    /** Runs the check of {@code field}: the amount's, or that of the write's text (an operation or a reason). */
+    private static void checkOne(String field, String text, Runnable amountCheck, Runnable textCheck) {
+        if (field.equals("amount")) {
+            amountCheck.run();
+        } else if (field.equals(text)) {
+            textCheck.run();
+        }
+    }
+
+    /** Checks an operation or a reason as the ledger entry it would be written in checks it. */
+    private static void entry(CreditType type, long amount, Optional<String> operation, Optional<String> reason) {
+        new CreditTransaction("checked", RequestBody.CHECKED_USER, type, amount, operation, Optional.empty(), reason,
+                Instant.EPOCH, 0);
     }
 
     record BalanceResponse(long balance) {

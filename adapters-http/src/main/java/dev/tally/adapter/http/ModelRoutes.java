@@ -26,12 +26,7 @@ final class ModelRoutes {
     void register(RouteTable routes) {
         routes.put("/v1/models/{model}", ADMIN, (ctx, caller) -> {
             ModelRequest request = RequestBody.read(ctx, ModelRequest.class);
-            ModelPrice price = new ModelPrice(ctx.pathParam("model"),
-                    RequestFields.number(RequestFields.required(request.inputPer1k(), "input_per_1k"), "input_per_1k"),
-                    RequestFields.number(RequestFields.required(request.outputPer1k(), "output_per_1k"),
-                            "output_per_1k"),
-                    RequestFields.text(request.provider(), "provider", MAX_PROVIDER));
-            ctx.json(ModelResponse.from(prices.put(price)));
+            ctx.json(ModelResponse.from(prices.put(request.toPrice(ctx.pathParam("model")))));
         });
         routes.get("/v1/models", ADMIN, (ctx, caller) ->
                 Listing.slice(ctx, prices.list().stream().map(ModelResponse::from).toList(), "models"));
@@ -39,7 +34,22 @@ final class ModelRoutes {
 
     /** USD per 1 000 input and output tokens, and the provider that serves the model. */
     record ModelRequest(@JsonProperty("input_per_1k") BigDecimal inputPer1k,
-                        @JsonProperty("output_per_1k") BigDecimal outputPer1k, String provider) {
+                        @JsonProperty("output_per_1k") BigDecimal outputPer1k, String provider)
+            implements RequestBody.FieldChecks {
+
+        private static final ModelRequest VALID = new ModelRequest(BigDecimal.ZERO, BigDecimal.ZERO, null);
+
+        @Override
+        public void checkField(String field) {
+            RequestBody.only(this, field, VALID).toPrice("checked");
+        }
+
+        ModelPrice toPrice(String model) {
+            return new ModelPrice(model,
+                    RequestFields.number(RequestFields.required(inputPer1k, "input_per_1k"), "input_per_1k"),
+                    RequestFields.number(RequestFields.required(outputPer1k, "output_per_1k"), "output_per_1k"),
+                    RequestFields.text(provider, "provider", MAX_PROVIDER));
+        }
     }
 
     record ModelResponse(String model, @JsonProperty("input_per_1k") @JsonSerialize(using = UsdAmount.class)

@@ -29,6 +29,8 @@ import java.util.function.BiFunction;
 final class PlanRoutes {
 
     private static final String UNLIMITED = "unlimited";
+    /** The id a plan's fields are checked under, one at a time, before the plan is made. */
+    private static final PlanId CHECKED = new PlanId("checked");
 
     private final PlanService plans;
     private final UserService users;
@@ -62,7 +64,13 @@ final class PlanRoutes {
      */
     record PlanRequest(String name, Map<String, JsonNode> limits, BigDecimal maxFileSizeMb,
                        Integer warningThresholdPercent, Map<String, JsonNode> allocations,
-                       List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics) {
+                       List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics)
+            implements RequestBody.FieldChecks {
+
+        @Override
+        public void checkField(String field) {
+            RequestBody.only(this, field).toPlan(CHECKED);
+        }
 
         Plan toPlan(PlanId id) {
             return new Plan(id, name, limits(limits, "limits", PlanLimits::checked),

@@ -70,13 +70,31 @@ final class ReportRunRoutes {
     }
 
     /** Both fields are optional, and so is the body. */
-    record StartRequest(String repositoryId, String configurationId) {
+    record StartRequest(String repositoryId, String configurationId) implements RequestBody.FieldChecks {
         static final StartRequest EMPTY = new StartRequest(null, null);
+
+        @Override
+        public void checkField(String field) {
+            switch (field) {
+                case "repository_id" -> RequestFields.text(repositoryId, field, MAX_ID);
+                case "configuration_id" -> RequestFields.text(configurationId, field, MAX_ID);
+                default -> { }
+            }
+        }
     }
 
     /** How a run ended; token and commit counts default to 0, a given {@code cost_usd} wins over the price table. */
     record CompleteRequest(String status, Long tokensInput, Long tokensOutput, String model, Long commitsProcessed,
-                           BigDecimal costUsd, String errorCode, String errorMessage) {
+                           BigDecimal costUsd, String errorCode, String errorMessage)
+            implements RequestBody.FieldChecks {
+
+        private static final CompleteRequest VALID = new CompleteRequest("succeeded", null, null, null, null, null,
+                null, null);
+
+        @Override
+        public void checkField(String field) {
+            RequestBody.only(this, field, VALID).toCompletion();
+        }
 
         RunCompletion toCompletion() {
             RunStatus ended = RunStatus.fromWireName(RequestFields.required(status, "status"));

@@ -1,14 +1,22 @@
 package dev.tally.adapter.http;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.tally.domain.user.UserId;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,6 +29,12 @@ import java.util.Optional;
  * name it most likely meant, since a misspelt limit silently dropped would be a plan without it.
  */
 final class RequestBody {
+
+    private static final PropertyNamingStrategies.NamingBase SNAKE_CASE =
+            (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
+
+    /** The user a request's fields are checked for, one at a time, before the request is used. */
+    static final UserId CHECKED_USER = new UserId("checked");
 
     private RequestBody() {
     }
@@ -41,6 +55,52 @@ final class RequestBody {
         parse(ctx.bodyAsBytes(), NoFields.class);
     }
 
+    /**
+     * A request whose top-level fields can each be checked on their own: {@link #parse} checks
+     * them in the order the client wrote them, so that of several invalid fields the first one
+     * written is named, on every server and run (R64). Rules that tie several fields together,
+     * and those that need stored state, run afterwards, when the request is used.
+     */
+    interface FieldChecks {
+
+        /** Refuses the value sent for the top-level field {@code name} (its JSON name) if it is invalid on its own. */
+        void checkField(String name);
+    }
+
+    /**
+     * {@code request} with every top-level field but the one named {@code name} (its JSON name)
+     * left out: converting it checks that field alone, for a request whose fields are all optional.
+     */
+    static <T extends Record> T only(T request, String name) {
+        return only(request, name, null);
+    }
+
+    /**
+     * {@code valid}, a request known to pass, with the field named {@code name} (its JSON name)
+     * taken from {@code request}: converting it checks that field alone.
+     */
+    static <T extends Record> T only(T request, String name, T valid) {
+        RecordComponent[] components = request.getClass().getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        try {
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                Object from = jsonName(components[i]).equals(name) ? request : valid;
+                values[i] = from == null ? null : components[i].getAccessor().invoke(from);
+            }
+            Constructor<? extends Record> canonical = request.getClass().getDeclaredConstructor(types);
+            canonical.setAccessible(true);
+            @SuppressWarnings("unchecked")
+            T alone = (T) canonical.newInstance(values);
+            return alone;
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot copy " + request.getClass().getSimpleName(), e);
+        }
+    }
+
     /** The body of a request that has no fields. */
     private record NoFields() {
     }
@@ -50,16 +110,16 @@ final class RequestBody {
             return Optional.empty();
         }
         try {
-            // Every key, string and number is checked before any of them is converted or used (R64).
             JsonNode tree = Json.mapper().readTree(bytes);
-            BoundedInput.check(tree, "");
-            T value = Json.mapper().readerFor(type)
-                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(tree);
-            if (value == null) {
-                throw ApiException.badRequest("invalid_body", "The body must be a JSON object, not null.");
+            if (!(tree instanceof ObjectNode written)) {
+                BoundedInput.check(tree, "");
+                T value = Json.mapper().readerFor(type).readValue(tree);
+                if (value == null) {
+                    throw ApiException.badRequest("invalid_body", "The body must be a JSON object, not null.");
+                }
+                return Optional.of(value);
             }
-            return Optional.of(value);
+            return Optional.of(bind(written, type));
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("malformed_json", "The body is nested too deeply or has too long a number.");
         } catch (UnrecognizedPropertyException e) {
@@ -80,6 +140,80 @@ final class RequestBody {
         } catch (IOException e) {
             throw ApiException.badRequest("malformed_json", "The body could not be read.");
         }
+    }
+
+    /**
+     * The body as {@code type}, each top-level field checked in full (its bounds, R64, then its
+     * name and type, then its value) before the next one in the order the client wrote them; of
+     * several invalid fields, the first one written is the one refused. Every key, string and
+     * number of a field is checked before any of them is converted or used.
+     */
+    private static <T> T bind(ObjectNode written, Class<T> type) throws IOException {
+        List<String> names = new ArrayList<>();
+        written.fieldNames().forEachRemaining(names::add);
+        for (int i = 0; i < names.size(); i++) {
+            try {
+                BoundedInput.check(Json.mapper().createObjectNode().set(names.get(i), written.get(names.get(i))), "");
+            } catch (ApiException e) {
+                bind(before(written, names, i), type);
+                throw e;
+            }
+        }
+        T value;
+        try {
+            value = Json.mapper().readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(written);
+        } catch (JsonMappingException e) {
+            int at = e.getPath().isEmpty() ? -1 : names.indexOf(e.getPath().get(0).getFieldName());
+            if (at > 0) {
+                bind(before(written, names, at), type);
+            }
+            throw e;
+        }
+        checkFields(value, written);
+        return value;
+    }
+
+    /**
+     * Runs the checks of {@code value}'s fields in the order {@code written} has them; a field that
+     * is an object with checks of its own has those run first, in the order written inside it.
+     */
+    private static void checkFields(Object value, ObjectNode written) {
+        if (!(value instanceof FieldChecks checks)) {
+            return;
+        }
+        written.fieldNames().forEachRemaining(name -> {
+            if (written.get(name) instanceof ObjectNode inner) {
+                checkFields(component(value, name), inner);
+            }
+            checks.checkField(name);
+        });
+    }
+
+    /** The value of the component of {@code request} whose JSON name is {@code name}, or null if none. */
+    private static Object component(Object request, String name) {
+        for (RecordComponent component : request.getClass().getRecordComponents()) {
+            if (jsonName(component).equals(name)) {
+                try {
+                    return component.getAccessor().invoke(request);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read " + name, e);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String jsonName(RecordComponent component) {
+        JsonProperty renamed = component.getAccessor().getAnnotation(JsonProperty.class);
+        return renamed != null ? renamed.value() : SNAKE_CASE.translate(component.getName());
+    }
+
+    /** The fields written before the one at {@code index}. */
+    private static ObjectNode before(ObjectNode written, List<String> names, int index) {
+        ObjectNode prefix = Json.mapper().createObjectNode();
+        names.subList(0, index).forEach(name -> prefix.set(name, written.get(name)));
+        return prefix;
     }
 
     private static ApiException unknownField(UnrecognizedPropertyException e) {

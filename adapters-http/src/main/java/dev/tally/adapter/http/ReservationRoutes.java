@@ -6,7 +6,9 @@ import dev.tally.application.reservation.EndReservation;
 import dev.tally.application.reservation.HoldReservation;
 import dev.tally.application.reservation.ReservationService;
 import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.usage.Reservation;
+import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Optional;
@@ -32,14 +34,9 @@ final class ReservationRoutes {
         String base = "/v1/users/{user_id}/reservations";
         routes.post(base, KEY, (ctx, caller) -> {
             HoldRequest request = RequestBody.read(ctx, HoldRequest.class);
-            MetricKey metric = new MetricKey(RequestFields.required(request.metric(), "metric"));
-            BigDecimal quantity = RequestFields.number(RequestFields.required(request.quantity(), "quantity"),
-                    "quantity");
-            OptionalLong ttl = request.ttlSeconds() == null ? OptionalLong.empty()
-                    : OptionalLong.of(request.ttlSeconds());
-            Reservation held = RefusalException.valueOf(reservations.hold(new HoldReservation(caller.user(ctx), metric,
-                    quantity, ttl, RequestFields.idempotencyKey(ctx))));
-            metrics.granted(metric.value());
+            HoldReservation hold = request.toHold(caller.user(ctx), RequestFields.idempotencyKey(ctx));
+            Reservation held = RefusalException.valueOf(reservations.hold(hold));
+            metrics.granted(hold.metric().value());
             ctx.status(201).json(ReservationResponse.from(held));
         });
         routes.post(base + "/{reservation_id}/commit", KEY, (ctx, caller) -> {
@@ -56,7 +53,21 @@ final class ReservationRoutes {
     }
 
     /** {@code {"metric", "quantity", "ttl_seconds"?}}. */
-    record HoldRequest(String metric, BigDecimal quantity, Long ttlSeconds) {
+    record HoldRequest(String metric, BigDecimal quantity, Long ttlSeconds) implements RequestBody.FieldChecks {
+
+        private static final HoldRequest VALID = new HoldRequest("checked", BigDecimal.ONE, null);
+
+        @Override
+        public void checkField(String field) {
+            RequestBody.only(this, field, VALID).toHold(RequestBody.CHECKED_USER, Optional.empty());
+        }
+
+        HoldReservation toHold(UserId user, Optional<IdempotencyKey> key) {
+            MetricKey checked = new MetricKey(RequestFields.required(metric, "metric"));
+            BigDecimal amount = RequestFields.number(RequestFields.required(quantity, "quantity"), "quantity");
+            OptionalLong ttl = ttlSeconds == null ? OptionalLong.empty() : OptionalLong.of(ttlSeconds);
+            return new HoldReservation(user, checked, amount, ttl, key);
+        }
     }
 
     /** {@code {"quantity"?}}: what the work used; without it, the whole hold. */

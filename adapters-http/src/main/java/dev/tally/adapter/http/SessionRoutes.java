@@ -29,8 +29,7 @@ final class SessionRoutes {
         routes.post("/v1/users/{user_id}/sessions", KEY, (ctx, caller) -> {
             SessionRequest request = RequestBody.read(ctx, SessionRequest.class);
             CreateSession command = new CreateSession(caller.user(ctx),
-                    RequestFields.required(request.title(), "title"),
-                    Optional.ofNullable(RequestFields.number(request.fileSizeMb(), "file_size_mb")),
+                    RequestFields.required(request.title(), "title"), request.fileSize(),
                     RequestFields.idempotencyKey(ctx));
             Session session = RefusalException.valueOf(sessions.create(command));
             metrics.granted(MetricKey.SESSIONS.value());
@@ -47,7 +46,21 @@ final class SessionRoutes {
                 ctx.json(SessionResponse.from(sessions.get(caller.user(ctx), Ids.stored(Ids.SESSION, ctx.pathParam("session_id"))))));
     }
 
-    record SessionRequest(String title, BigDecimal fileSizeMb) {
+    record SessionRequest(String title, BigDecimal fileSizeMb) implements RequestBody.FieldChecks {
+
+        @Override
+        public void checkField(String field) {
+            switch (field) {
+                case "title" -> Session.open("checked", RequestBody.CHECKED_USER, title, Optional.empty(),
+                        Instant.EPOCH);
+                case "file_size_mb" -> SessionService.fileSizeMb(fileSize());
+                default -> { }
+            }
+        }
+
+        Optional<BigDecimal> fileSize() {
+            return Optional.ofNullable(RequestFields.number(fileSizeMb, "file_size_mb"));
+        }
     }
 
     record CompleteRequest(Long durationSeconds) {

@@ -13,6 +13,7 @@ import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.plan.MetricStatus;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.user.User;
+import dev.tally.domain.user.UserId;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -42,12 +43,7 @@ final class UserRoutes {
         });
         routes.put("/v1/users/{user_id}", ADMIN, (ctx, caller) -> {
             UserRequest request = RequestBody.read(ctx, UserRequest.class);
-            PlanId plan = new PlanId(RequestFields.required(request.planId(), "plan_id"));
-            Optional<BillingRequest> billing = Optional.ofNullable(request.billing());
-            ctx.json(UserResponse.from(users.put(new PutUser(caller.user(ctx), plan,
-                    billing.map(BillingRequest::cycle).map(CycleKind::fromWireName),
-                    billing.map(BillingRequest::anchor).map(text -> RequestFields.instant(text, "billing.anchor")),
-                    billing.map(BillingRequest::timeZone).map(UserService::zone)))));
+            ctx.json(UserResponse.from(users.put(request.toPutUser(caller.user(ctx)))));
         });
         routes.post("/v1/users/{user_id}/plan", ADMIN, (ctx, caller) -> {
             ChangePlanRequest request = RequestBody.read(ctx, ChangePlanRequest.class);
@@ -88,11 +84,31 @@ final class UserRoutes {
     }
 
     /** {@code billing} is optional; each of its fields left out keeps the user's current value. */
-    record UserRequest(String planId, BillingRequest billing) {
+    record UserRequest(String planId, BillingRequest billing) implements RequestBody.FieldChecks {
+
+        private static final UserRequest VALID = new UserRequest("checked", null);
+
+        @Override
+        public void checkField(String field) {
+            RequestBody.only(this, field, VALID).toPutUser(RequestBody.CHECKED_USER);
+        }
+
+        PutUser toPutUser(UserId user) {
+            PlanId plan = new PlanId(RequestFields.required(planId, "plan_id"));
+            Optional<BillingRequest> sent = Optional.ofNullable(billing);
+            return new PutUser(user, plan, sent.map(BillingRequest::cycle).map(CycleKind::fromWireName),
+                    sent.map(BillingRequest::anchor).map(text -> RequestFields.instant(text, "billing.anchor")),
+                    sent.map(BillingRequest::timeZone).map(UserService::zone));
+        }
     }
 
     /** {@code cycle} is {@code calendar_month} or {@code anniversary}; {@code anchor} an instant; {@code time_zone} an IANA id. */
-    record BillingRequest(String cycle, String anchor, String timeZone) {
+    record BillingRequest(String cycle, String anchor, String timeZone) implements RequestBody.FieldChecks {
+
+        @Override
+        public void checkField(String field) {
+            new UserRequest("checked", RequestBody.only(this, field)).toPutUser(RequestBody.CHECKED_USER);
+        }
     }
 
     record ChangePlanRequest(String planId) {

@@ -7,6 +7,7 @@ import dev.tally.application.webhook.PutEndpoint;
 import dev.tally.application.webhook.SavedEndpoint;
 import dev.tally.application.webhook.WebhookService;
 import dev.tally.domain.webhook.WebhookEndpoint;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -47,7 +48,18 @@ final class WebhookRoutes {
     }
 
     /** An endpoint as the operator sends it. */
-    record EndpointRequest(String url, List<String> events, Boolean enabled) {
+    record EndpointRequest(String url, List<String> events, Boolean enabled) implements RequestBody.FieldChecks {
+
+        private static final EndpointRequest VALID = new EndpointRequest("https://example.com/hook",
+                List.of(WebhookEndpoint.ALL), null);
+
+        /** Checks one field as an endpoint with it alone would check it; the address's host is checked on use. */
+        @Override
+        public void checkField(String field) {
+            EndpointRequest alone = RequestBody.only(this, field, VALID);
+            new WebhookEndpoint("checked", RequestFields.required(alone.url(), "url"),
+                    RequestFields.required(alone.events(), "events"), true, "checked", Instant.EPOCH);
+        }
     }
 
     /** An endpoint; {@code secret} only in the answer that created it. */

@@ -54,16 +54,22 @@ public class SessionService {
         this.clock = clock;
     }
 
+    /** The file size a session is opened with: a quantity that is not negative. */
+    public static Optional<BigDecimal> fileSizeMb(Optional<BigDecimal> sent) {
+        Optional<BigDecimal> fileSize = sent.map(size -> Money.quantity(size, "file_size_mb"));
+        if (fileSize.filter(size -> size.signum() < 0).isPresent()) {
+            throw DomainException.invalid("invalid_file_size", "file_size_mb cannot be negative");
+        }
+        return fileSize;
+    }
+
     /** Opens a session, or refuses it with the limit that stops it. */
     public Outcome<Session> create(CreateSession command) {
         return metrics.measure("sessions.create", () -> creating(command));
     }
 
     private Outcome<Session> creating(CreateSession command) {
-        Optional<BigDecimal> fileSize = command.fileSizeMb().map(size -> Money.quantity(size, "file_size_mb"));
-        if (fileSize.filter(size -> size.signum() < 0).isPresent()) {
-            throw DomainException.invalid("invalid_file_size", "file_size_mb cannot be negative");
-        }
+        Optional<BigDecimal> fileSize = fileSizeMb(command.fileSizeMb());
         return writes.execute(command.user(), command.idempotencyKey(), command.fingerprint(), () -> {
             Instant now = clock.instant();
             User user = accounts.user(command.user());
