@@ -60,10 +60,13 @@ final class DemoData {
     static final UserId GLOBEX = new UserId("globex");
     private static final MetricKey SEATS = new MetricKey("seats");
     /** The names the demo's plans show their metrics by; a metric they do not name is shown by its key. */
-    static final DisplayNames DISPLAY_NAMES = displayNames(Map.of("runs", "Report runs", "sessions", "Sessions",
-            "session_minutes", "Session minutes", "activation_codes", "Activation codes",
-            "activation_codes.redeemed", "Codes redeemed", "cost_usd", "API spend (USD)",
-            "api_calls.video", "Video API calls", "exports", "Exports", "seats", "Seats"));
+    static final DisplayNames DISPLAY_NAMES = displayNames(Map.ofEntries(Map.entry("runs", "Report runs"),
+            Map.entry("sessions", "Sessions"), Map.entry("session_minutes", "Session minutes"),
+            Map.entry("activation_codes", "Activation codes"), Map.entry("activation_codes.redeemed", "Codes redeemed"),
+            Map.entry("cost_usd", "API spend (USD)"), Map.entry("api_calls.audio", "Audio API calls"),
+            Map.entry("api_calls.image", "Image API calls"), Map.entry("api_calls.llm", "LLM calls"),
+            Map.entry("api_calls.search", "Searches"), Map.entry("api_calls.video", "Video API calls"),
+            Map.entry("exports", "Exports"), Map.entry("seats", "Seats")));
     static final PlanId PRO = new PlanId("pro");
     static final PlanId FREE = new PlanId("free");
 

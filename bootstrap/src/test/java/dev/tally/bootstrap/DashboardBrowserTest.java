@@ -134,6 +134,8 @@ class DashboardBrowserTest {
         assertThat(summary.get(2).getText()).isEqualTo(String.format(java.util.Locale.US, "%,d",
                 billing.get("runs").get("total_tokens").asLong()));
         assertThat(summary.get(3).getText()).startsWith("$");
+        assertThat(summary.get(0).findElement(By.xpath("..")).getText())
+                .endsWith("succeeded of limit " + billing.get("runs").get("limit").asText());
         assertThat(consoleErrors()).isEmpty();
     }
 

@@ -94,8 +94,8 @@ interface PlanDao {
 
     /** The plan with its limits, one row per limit: read in one round trip. */
     @SqlQuery("SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, p.alert_thresholds_percent, "
-            + "p.low_balance_credits, p.max_metrics, p.metric_display_names, l.plan_id, l.metric, l.max_quantity, l.allocation "
-            + "FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = :id")
+            + "p.low_balance_credits, p.max_metrics, p.metric_display_names, l.plan_id, l.metric, l.max_quantity, "
+            + "l.allocation FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = :id")
     List<LimitedRow> find(String id);
 
     @SqlQuery("SELECT id, name, max_file_size_mb, warning_threshold_percent, alert_thresholds_percent, "
