@@ -169,6 +169,7 @@ class DashboardBrowserTest {
 
         List<WebElement> rows = browser.findElements(By.cssSelector("#events tbody tr"));
         assertThat(rows).hasSize(Math.min(20, events.size()));
+        int thresholds = 0;
         for (int i = 0; i < rows.size(); i++) {
             JsonNode event = events.get(events.size() - 1 - i);
             List<WebElement> cells = rows.get(i).findElements(By.tagName("td"));
@@ -176,11 +177,16 @@ class DashboardBrowserTest {
             assertThat(cells.get(2).getText()).isEqualTo(event.get("user_id").asText());
             if ("usage.threshold_reached".equals(event.get("type").asText())) {
                 JsonNode data = event.get("data");
-                assertThat(cells.get(3).getText()).isEqualTo(data.get("metric").asText() + " reached "
+                String plan = admin.get("/v1/users/" + event.get("user_id").asText() + "/billing").json().get("plan")
+                        .get("id").asText();
+                String metric = displayNames(plan).get(data.get("metric").asText()).asText();
+                thresholds++;
+                assertThat(cells.get(3).getText()).as("by its display name").isEqualTo(metric + " reached "
                         + data.get("threshold_percent").asText() + " % (" + plain(data.get("used")) + " of "
                         + plain(data.get("limit")) + ")");
             }
         }
+        assertThat(thresholds).as("the newest events tell a threshold reached").isPositive();
 
         assertThat(browser.findElements(By.cssSelector("#webhooks .endpoint"))).hasSize(endpoints.size());
         WebElement demo = browser.findElement(By.cssSelector("#webhooks .endpoint[data-endpoint='"
