@@ -19,6 +19,7 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.activation.ActivationCode;
 import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.period.CycleKind;
+import dev.tally.domain.plan.DisplayNames;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
@@ -40,6 +41,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -57,6 +59,14 @@ final class DemoData {
     static final UserId ACME = new UserId("acme");
     static final UserId GLOBEX = new UserId("globex");
     private static final MetricKey SEATS = new MetricKey("seats");
+    /** The names the demo's plans show their metrics by; a metric they do not name is shown by its key. */
+    static final DisplayNames DISPLAY_NAMES = displayNames(Map.ofEntries(Map.entry("runs", "Report runs"),
+            Map.entry("sessions", "Sessions"), Map.entry("session_minutes", "Session minutes"),
+            Map.entry("activation_codes", "Activation codes"), Map.entry("activation_codes.redeemed", "Codes redeemed"),
+            Map.entry("cost_usd", "API spend (USD)"), Map.entry("api_calls.audio", "Audio API calls"),
+            Map.entry("api_calls.image", "Image API calls"), Map.entry("api_calls.llm", "LLM calls"),
+            Map.entry("api_calls.search", "Searches"), Map.entry("api_calls.video", "Video API calls"),
+            Map.entry("exports", "Exports"), Map.entry("seats", "Seats")));
     static final PlanId PRO = new PlanId("pro");
     static final PlanId FREE = new PlanId("free");
 
@@ -93,11 +103,11 @@ final class DemoData {
         tally.plans().put(new Plan(PRO, "Pro", limits(Map.of("runs", 50, "sessions", 100, "session_minutes", 600,
                 "activation_codes", 20, "cost_usd", 25, "api_calls.video", 40, "exports", 1000)),
                 Optional.of(BigDecimal.valueOf(200)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT,
-                limits(Map.of("seats", 10))));
+                limits(Map.of("seats", 10))).withDisplayNames(DISPLAY_NAMES));
         tally.plans().put(new Plan(FREE, "Free", limits(Map.of("runs", 5, "sessions", 10, "session_minutes", 60,
                 "activation_codes", 3, "cost_usd", 1, "exports", 50)),
                 Optional.of(BigDecimal.valueOf(25)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT,
-                limits(Map.of("seats", 2))));
+                limits(Map.of("seats", 2))).withDisplayNames(DISPLAY_NAMES));
         Instant acmeAnchor = now.minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.DAYS);
         tally.users().put(new PutUser(ACME, PRO, Optional.of(CycleKind.ANNIVERSARY), Optional.of(acmeAnchor),
                 Optional.of(ZoneOffset.UTC)));
@@ -213,6 +223,12 @@ final class DemoData {
 
     private static IdempotencyKey key(String value) {
         return new IdempotencyKey("demo-" + value);
+    }
+
+    private static DisplayNames displayNames(Map<String, String> byMetric) {
+        Map<MetricKey, String> names = new LinkedHashMap<>();
+        new TreeMap<>(byMetric).forEach((metric, name) -> names.put(new MetricKey(metric), name));
+        return new DisplayNames(names);
     }
 
     private static PlanLimits limits(Map<String, Integer> byMetric) {

@@ -123,7 +123,7 @@ class DashboardBrowserTest {
 
         openUserPage(keys.acme(), "acme");
 
-        assertMeterRows("usage-title", billing.get("metrics"), "used");
+        assertMeterRows("usage-title", billing.get("metrics"), "used", displayNames("pro"));
         assertThat(browser.findElement(By.id("resets")).getText()).matches("Resets in \\d+ days?, on .*");
         assertThat(browser.findElement(By.id("balance")).getAttribute("data-value"))
                 .isEqualTo(billing.get("credits").get("balance").asText());
@@ -134,6 +134,8 @@ class DashboardBrowserTest {
         assertThat(summary.get(2).getText()).isEqualTo(String.format(java.util.Locale.US, "%,d",
                 billing.get("runs").get("total_tokens").asLong()));
         assertThat(summary.get(3).getText()).startsWith("$");
+        assertThat(summary.get(0).findElement(By.xpath("..")).getText())
+                .endsWith("succeeded of limit " + billing.get("runs").get("limit").asText());
         assertThat(consoleErrors()).isEmpty();
     }
 
@@ -145,7 +147,7 @@ class DashboardBrowserTest {
 
         openUserPage(keys.acme(), "acme");
 
-        assertMeterRows("allocations-title", billing.get("allocations"), "value");
+        assertMeterRows("allocations-title", billing.get("allocations"), "value", displayNames("pro"));
         assertThat(consoleErrors()).isEmpty();
     }
 
@@ -167,6 +169,7 @@ class DashboardBrowserTest {
 
         List<WebElement> rows = browser.findElements(By.cssSelector("#events tbody tr"));
         assertThat(rows).hasSize(Math.min(20, events.size()));
+        int thresholds = 0;
         for (int i = 0; i < rows.size(); i++) {
             JsonNode event = events.get(events.size() - 1 - i);
             List<WebElement> cells = rows.get(i).findElements(By.tagName("td"));
@@ -174,11 +177,16 @@ class DashboardBrowserTest {
             assertThat(cells.get(2).getText()).isEqualTo(event.get("user_id").asText());
             if ("usage.threshold_reached".equals(event.get("type").asText())) {
                 JsonNode data = event.get("data");
-                assertThat(cells.get(3).getText()).isEqualTo(data.get("metric").asText() + " reached "
+                String plan = admin.get("/v1/users/" + event.get("user_id").asText() + "/billing").json().get("plan")
+                        .get("id").asText();
+                String metric = displayNames(plan).get(data.get("metric").asText()).asText();
+                thresholds++;
+                assertThat(cells.get(3).getText()).as("by its display name").isEqualTo(metric + " reached "
                         + data.get("threshold_percent").asText() + " % (" + plain(data.get("used")) + " of "
                         + plain(data.get("limit")) + ")");
             }
         }
+        assertThat(thresholds).as("the newest events tell a threshold reached").isPositive();
 
         assertThat(browser.findElements(By.cssSelector("#webhooks .endpoint"))).hasSize(endpoints.size());
         WebElement demo = browser.findElement(By.cssSelector("#webhooks .endpoint[data-endpoint='"
@@ -234,7 +242,7 @@ class DashboardBrowserTest {
 
         WebElement globex = browser.findElement(By.cssSelector("tr[data-user=globex]"));
         List<WebElement> cells = globex.findElements(By.tagName("td"));
-        assertThat(cells.get(2).getText()).isEqualTo("runs");
+        assertThat(cells.get(2).getText()).isEqualTo("Report runs\nruns");
         assertThat(cells.get(3).getText()).isEqualTo("5 / 5");
         assertThat(cells.get(6).getText()).isEqualTo("exceeded");
         assertThat(browser.findElements(By.cssSelector("#users tr")).get(0).getAttribute("data-user"))
@@ -250,6 +258,47 @@ class DashboardBrowserTest {
         browser.findElement(By.linkText("globex")).click();
         wait(By.id("usage-title"));
         assertThat(browser.findElement(By.id("period-title")).getText()).isEqualTo("globex — plan Free");
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void R64_metrics_are_shown_by_their_plans_display_names_with_the_key_beside_them_at_1280_and_390_pixels() {
+        JsonNode names = displayNames("pro");
+        assertThat(names.get("runs").asText()).as("the demo names its metrics").isEqualTo("Report runs");
+        openUserPage(keys.acme(), "acme");
+
+        for (int width : new int[] {1280, 390}) {
+            browser.manage().window().setSize(new Dimension(width, 900));
+            WebElement runs = browser.findElement(By.cssSelector(
+                    "section[aria-labelledby=usage-title] .metric[data-metric='runs']"));
+            assertThat(runs.getText()).as("at " + width + " px").isEqualTo("Report runs\nruns");
+            assertThat(runs.getAttribute("title")).isEqualTo("runs");
+            assertThat(runs.isDisplayed()).isTrue();
+            assertThat(runs.getRect().getX() + runs.getRect().getWidth()).as("inside the window at " + width + " px")
+                    .isLessThanOrEqualTo(width);
+            assertThat(browser.findElement(By.cssSelector("figcaption[data-metric='runs']")).getText())
+                    .startsWith("Report runs — ");
+            assertThat(browser.findElement(By.cssSelector("svg.chart[data-metric='runs'] title"))
+                    .getAttribute("textContent")).isEqualTo("Cumulative Report runs this period");
+            assertThat(browser.findElement(By.cssSelector("section[aria-labelledby=allocations-title] .metric"))
+                    .getText()).isEqualTo("Seats\nseats");
+            assertThat(axeViolations()).as("axe at " + width + " px").isEmpty();
+        }
+
+        browser.manage().window().setSize(new Dimension(1280, 900));
+        signIn(adminKey, "", "console");
+        wait(By.cssSelector("tr[data-user=globex]"));
+        for (int width : new int[] {1280, 390}) {
+            browser.manage().window().setSize(new Dimension(width, 900));
+            WebElement worst = browser.findElement(By.cssSelector("tr[data-user=globex] .metric"));
+            assertThat(worst.getText()).as("at " + width + " px").isEqualTo("Report runs\nruns");
+            WebElement limit = browser.findElement(By.xpath(
+                    "//section[@aria-labelledby='plans-title']//tr[td[1]='pro']//span[@title='runs']"));
+            assertThat(limit.getText()).isEqualTo("Report runs");
+            assertThat(limit.findElement(By.xpath("..")).getText()).contains("Report runs 50", "Exports 1,000");
+            assertThat(axeViolations()).as("console axe at " + width + " px").isEmpty();
+        }
+        browser.manage().window().setSize(new Dimension(1280, 900));
         assertThat(consoleErrors()).isEmpty();
     }
 
@@ -392,17 +441,19 @@ class DashboardBrowserTest {
 
     /**
      * The rows of the meters table under the heading {@code titleId} against the API's
-     * {@code expected} array: name, figure ({@code figure} is its field), limit, remaining, the
-     * bar's width as the percent, the percent and the status.
+     * {@code expected} array: name (the plan's display name of the metric over its key, or the key
+     * alone), figure ({@code figure} is its field), limit, remaining, the bar's width as the percent,
+     * the percent and the status.
      */
-    private static void assertMeterRows(String titleId, JsonNode expected, String figure) {
+    private static void assertMeterRows(String titleId, JsonNode expected, String figure, JsonNode names) {
         List<WebElement> rows = browser.findElements(By.cssSelector("section[aria-labelledby=" + titleId + "] tbody tr"));
         assertThat(rows).hasSize(expected.size());
         for (int i = 0; i < rows.size(); i++) {
             JsonNode metric = expected.get(i);
             String name = metric.get("metric").asText();
             List<WebElement> cells = rows.get(i).findElements(By.tagName("td"));
-            assertThat(cells.get(0).getText()).isEqualTo(name);
+            assertThat(cells.get(0).findElement(By.className("metric")).getAttribute("data-metric")).isEqualTo(name);
+            assertThat(cells.get(0).getText()).isEqualTo(names.has(name) ? names.get(name).asText() + "\n" + name : name);
             assertThat(new BigDecimal(value(cells.get(1)))).as(name).isEqualByComparingTo(metric.get(figure).decimalValue());
             if (metric.get("limit").isNull()) {
                 assertThat(cells.get(2).getText()).isEqualTo("unlimited");
@@ -426,6 +477,11 @@ class DashboardBrowserTest {
                 assertThat(fill.getAttribute("class")).contains(metric.get("status").asText());
             }
         }
+    }
+
+    /** The display names of plan {@code plan}, as the API gives them. */
+    private static JsonNode displayNames(String plan) {
+        return new ApiClient(port(), adminKey).get("/v1/plans/" + plan).json().get("display_names");
     }
 
     /** The API's exact value behind a formatted figure. */

@@ -6,6 +6,7 @@ import static dev.tally.adapter.http.RouteTable.Access.KEY;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.application.plan.PlanService;
 import dev.tally.application.user.UserService;
+import dev.tally.domain.plan.DisplayNames;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
@@ -64,7 +65,8 @@ final class PlanRoutes {
      */
     record PlanRequest(String name, Map<String, JsonNode> limits, BigDecimal maxFileSizeMb,
                        Integer warningThresholdPercent, Map<String, JsonNode> allocations,
-                       List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics)
+                       List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics,
+                       Map<String, JsonNode> displayNames)
             implements RequestBody.FieldChecks {
 
         @Override
@@ -79,7 +81,31 @@ final class PlanRoutes {
                     limits(allocations, "allocations", Plan::checkedAllocation),
                     new PlanAlerts(alertThresholdsPercent == null ? PlanAlerts.DEFAULT.thresholdsPercent()
                             : alertThresholdsPercent, Optional.ofNullable(lowBalanceCredits)),
-                    maxMetrics == null ? OptionalInt.empty() : OptionalInt.of(maxMetrics));
+                    maxMetrics == null ? OptionalInt.empty() : OptionalInt.of(maxMetrics),
+                    displayNames(displayNames));
+        }
+
+        /**
+         * The display names as sent, each one read and checked in full before the next, so that a
+         * refusal names the first offending metric in request order (R64); a name of {@code null}
+         * leaves the metric shown by its key.
+         */
+        private static DisplayNames displayNames(Map<String, JsonNode> sent) {
+            Map<MetricKey, String> parsed = new LinkedHashMap<>();
+            if (sent != null) {
+                sent.forEach((key, value) -> {
+                    MetricKey metric = new MetricKey(key);
+                    if (value != null && !value.isNull()) {
+                        if (!value.isTextual()) {
+                            String field = "display_names." + key;
+                            throw ApiException.badField("invalid_field_type", field,
+                                    "Field '" + field + "' must be a string or null.");
+                        }
+                        parsed.put(metric, DisplayNames.checked(metric, value.textValue()));
+                    }
+                });
+            }
+            return new DisplayNames(parsed);
         }
 
         /**
@@ -112,17 +138,21 @@ final class PlanRoutes {
 
     /**
      * A plan; a limit of {@code null} means unlimited, a {@code max_metrics} of {@code null} the
-     * server's default (R67).
+     * server's default (R67); {@code display_names} holds the metrics the plan names, in the order
+     * they were given, and a metric not in it is shown by its key.
      */
     record PlanResponse(String id, String name, Map<String, BigDecimal> limits, BigDecimal maxFileSizeMb,
                         int warningThresholdPercent, Map<String, BigDecimal> allocations,
-                        List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics) {
+                        List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics,
+                        Map<String, String> displayNames) {
 
         static PlanResponse from(Plan plan) {
+            Map<String, String> names = new LinkedHashMap<>();
+            plan.displayNames().byMetric().forEach((metric, name) -> names.put(metric.value(), name));
             return new PlanResponse(plan.id().value(), plan.name(), shown(plan.limits()),
                     plan.maxFileSizeMb().orElse(null), plan.warningThresholdPercent(), shown(plan.allocations()),
                     plan.alerts().thresholdsPercent(), plan.alerts().lowBalanceCredits().orElse(null),
-                    plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null);
+                    plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null, names);
         }
 
         private static Map<String, BigDecimal> shown(PlanLimits limits) {

@@ -330,6 +330,50 @@ public abstract class BoundedInputScenarios extends ApiTestSupport {
         });
     }
 
+    @Test
+    void R64_a_plan_shows_its_metrics_by_display_names_and_a_bad_name_is_refused_naming_it_and_changing_nothing() {
+        String named = "{\"name\": \"Pro\", \"limits\": {\"runs\": 5, \"exports\": 100, \"sessions\": 10},"
+                + " \"display_names\": {\"exports\": \"Exports \u00fcber \\\"alles\\\" \ud83d\ude80\", \"api_calls.search\":"
+                + " \"Searches\", \"runs\": null}}";
+        JsonNode put = assertOk(admin.put("/v1/plans/pro", named)).json().get("display_names");
+        assertThat(put.fieldNames()).toIterable().containsExactly("exports", "api_calls.search");
+        assertThat(put.get("exports").asText()).isEqualTo("Exports \u00fcber \"alles\" \ud83d\ude80");
+        assertThat(admin.get("/v1/plans/pro").json().get("display_names")).isEqualTo(put);
+        assertThat(acme.get("/v1/plans/pro").json().get("display_names")).isEqualTo(put);
+        assertThat(admin.get("/v1/plans").json().get("data")).filteredOn(plan -> plan.get("id").asText().equals("pro"))
+                .singleElement().extracting(plan -> plan.get("display_names")).isEqualTo(put);
+
+        String bad = "{\"name\": \"Pro\", \"display_names\": {\"runs\": \"Runs\", ";
+        List<Case> cases = List.of(
+                Case.of("PUT", "/v1/plans/pro", bad + "\"api_calls.search\": \"Sea\\u0007rches\", \"exports\": \"\"}}",
+                        400, "invalid_display_name"),
+                Case.of("PUT", "/v1/plans/pro", bad + "\"exports\": \"Line\\u2028break\"}}", 400,
+                        "invalid_display_name"),
+                Case.of("PUT", "/v1/plans/pro", bad + "\"exports\": \"   \"}}", 400, "invalid_display_name"),
+                Case.of("PUT", "/v1/plans/pro", bad + "\"exports\": \"" + "x".repeat(65) + "\"}}", 400,
+                        "invalid_display_name"),
+                Case.of("PUT", "/v1/plans/pro", bad + "\"Exports!\": \"Exports\", \"sessions\": \"\"}}", 400,
+                        "invalid_metric"),
+                Case.of("PUT", "/v1/plans/pro", bad + "\"exports\": 5}}", 400, "invalid_field_type"),
+                Case.of("PUT", "/v1/plans/pro", "{\"display_names\": [\"Runs\"]}", 400, "invalid_field_type"),
+                Case.of("PUT", "/v1/plans/pro", "{\"display_name\": {\"runs\": \"Runs\"}}", 400, "unknown_field"));
+        assertAllAnsweredAndNothingChanged(cases, 2_000);
+        assertThat(admin.put("/v1/plans/pro", cases.get(0).body()).json().get("message").asText())
+                .contains("display_names.api_calls.search").doesNotContain("exports");
+        assertThat(admin.put("/v1/plans/pro", cases.get(3).body()).json().get("message").asText())
+                .contains("display_names.exports").contains("64");
+        assertThat(admin.put("/v1/plans/pro", cases.get(4).body()).json().get("message").asText())
+                .contains("Exports!").doesNotContain("sessions");
+        assertThat(admin.put("/v1/plans/pro", cases.get(5).body()).json().get("message").asText())
+                .contains("display_names.exports");
+        assertThat(admin.put("/v1/plans/pro", cases.get(7).body()).json().get("message").asText())
+                .contains("display_names");
+        assertThat(admin.get("/v1/plans/pro").json().get("display_names")).isEqualTo(put);
+
+        JsonNode cleared = assertOk(admin.put("/v1/plans/pro", "{\"name\": \"Pro\", \"limits\": {\"runs\": 5}}")).json();
+        assertThat(cleared.get("display_names").isEmpty()).isTrue();
+    }
+
     private void assertAllAnsweredAndNothingChanged(List<Case> cases, long maxMillis) {
         JsonNode usageBefore = acme.get(U + "/usage").json();
         JsonNode billingBefore = acme.get(U + "/billing").json();

@@ -1,6 +1,7 @@
 package dev.tally.adapter.jdbc;
 
 import dev.tally.application.port.PlanRepository;
+import dev.tally.domain.plan.DisplayNames;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
@@ -11,6 +12,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,10 +35,11 @@ public final class JdbiPlanRepository implements PlanRepository {
         PlanDao.Alerts alerts = new PlanDao.Alerts(plan.alerts().thresholdsPercent().stream().map(String::valueOf)
                 .collect(Collectors.joining(",")), plan.alerts().lowBalanceCredits().orElse(null));
         Integer maxMetrics = plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null;
+        String names = displayNames(plan.displayNames());
         db.inTransaction(handle -> {
             PlanDao dao = Db.attach(handle, PlanDao.class);
-            Upsert.run(() -> dao.update(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics),
-                    () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics));
+            Upsert.run(() -> dao.update(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics, names),
+                    () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics, names));
             dao.deleteLimits(id);
             List<PlanDao.LimitRow> limits = new ArrayList<>();
             plan.limits().sorted().forEach((metric, limit) ->
@@ -83,6 +86,28 @@ public final class JdbiPlanRepository implements PlanRepository {
                 Optional.ofNullable(row.alerts().lowBalanceCredits()));
         return new Plan(new PlanId(row.id()), row.name(), new PlanLimits(limits),
                 Optional.ofNullable(row.maxFileSizeMb()), row.warningThresholdPercent(), new PlanLimits(allocations),
-                alerts, row.maxMetrics() == null ? OptionalInt.empty() : OptionalInt.of(row.maxMetrics()));
+                alerts, row.maxMetrics() == null ? OptionalInt.empty() : OptionalInt.of(row.maxMetrics()),
+                displayNames(row.displayNames()));
+    }
+
+    /** The display names as one {@code metric=name} line each, in their order; NULL for none. */
+    private static String displayNames(DisplayNames names) {
+        if (names.byMetric().isEmpty()) {
+            return null;
+        }
+        return names.byMetric().entrySet().stream().map(e -> e.getKey().value() + "=" + e.getValue())
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** The display names stored as {@link #displayNames(DisplayNames)} writes them. */
+    private static DisplayNames displayNames(String stored) {
+        Map<MetricKey, String> names = new LinkedHashMap<>();
+        if (stored != null) {
+            for (String line : stored.split("\n")) {
+                int eq = line.indexOf('=');
+                names.put(new MetricKey(line.substring(0, eq)), line.substring(eq + 1));
+            }
+        }
+        return new DisplayNames(names);
     }
 }

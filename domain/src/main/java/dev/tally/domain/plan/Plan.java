@@ -19,10 +19,13 @@ import java.util.TreeSet;
  * budget is simply the limit of {@link MetricKey#COST_USD}. {@code allocations} limit current
  * counts that no period resets (seats, projects, stored gigabytes; R72); a metric is either
  * metered or an allocation, never both. {@code maxMetrics} bounds the distinct metrics a user
- * may have per period (R67); when empty, the server's default applies.
+ * may have per period (R67); when empty, the server's default applies. {@code displayNames} are
+ * the names its metrics are shown by where a person reads them; a metric without one is shown
+ * by its key.
  */
 public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
-                   int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics) {
+                   int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
+                   DisplayNames displayNames) {
 
     /** The default warning threshold (R15). */
     public static final int DEFAULT_WARNING_THRESHOLD_PERCENT = 80;
@@ -52,6 +55,14 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
         });
         Objects.requireNonNull(maxMetrics, "maxMetrics");
         maxMetrics.ifPresent(max -> MetricBound.checked(max, "max_metrics"));
+        Objects.requireNonNull(displayNames, "displayNames");
+    }
+
+    /** A plan whose metrics are all shown by their keys. */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                DisplayNames.none());
     }
 
     /**
@@ -92,13 +103,14 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
 
     /** This plan with {@code allocations} instead of its own. */
     public Plan withAllocations(PlanLimits allocations) {
-        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics);
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                displayNames);
     }
 
     /** This plan with {@code maxMetrics} distinct metrics per user and period (R67). */
     public Plan withMaxMetrics(int maxMetrics) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts,
-                OptionalInt.of(maxMetrics));
+                OptionalInt.of(maxMetrics), displayNames);
     }
 
     /**
@@ -162,7 +174,19 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
 
     /** This plan with {@code alerts} instead of its own. */
     public Plan withAlerts(PlanAlerts alerts) {
-        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics);
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                displayNames);
+    }
+
+    /** This plan with {@code displayNames} instead of its own. */
+    public Plan withDisplayNames(DisplayNames displayNames) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                displayNames);
+    }
+
+    /** The name {@code metric} is shown by where a person reads it: its display name, else its key. */
+    public String displayName(MetricKey metric) {
+        return displayNames.of(metric);
     }
 
     /** A plan with these limits, no file-size cap and the default warning threshold. */

@@ -6,12 +6,14 @@ import static dev.tally.application.port.contract.Fixtures.newId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.application.port.PlanRepository;
+import dev.tally.domain.plan.DisplayNames;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +56,32 @@ public abstract class PlanRepositoryContract {
         assertThat(plans().find(silent).orElseThrow().alerts().thresholdsPercent()).isEmpty();
         assertThat(plans().all()).filteredOn(plan -> plan.id().equals(alerted)).singleElement()
                 .extracting(Plan::alerts).isEqualTo(withAlerts.alerts());
+    }
+
+    @Test
+    void R64_a_plan_keeps_its_display_names_in_their_order_and_a_plan_without_any_shows_keys() {
+        PlanId named = new PlanId(newId("named"));
+        PlanId plain = new PlanId(newId("plain"));
+        MetricKey searches = MetricKey.apiCalls("search");
+        Map<MetricKey, String> names = new LinkedHashMap<>();
+        names.put(searches, "Searches = lookups, \"quoted\" & <b>ü</b> 🚀");
+        names.put(MetricKey.ACTIVATION_CODES_REDEEMED, "Codes redeemed");
+        names.put(MetricKey.RUNS, "x".repeat(DisplayNames.MAX_LENGTH));
+        Plan plan = Plan.of(named, "Named", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(10))))
+                .withDisplayNames(new DisplayNames(names));
+        plans().save(plan);
+        plans().save(Plan.of(plain, "Plain", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(10)))));
+
+        Plan stored = plans().find(named).orElseThrow();
+        assertSameValue(stored, plan);
+        assertThat(stored.displayNames().byMetric()).containsExactlyEntriesOf(names);
+        assertThat(stored.displayName(MetricKey.SESSIONS)).isEqualTo("sessions");
+        assertThat(plans().all()).filteredOn(p -> p.id().equals(named)).singleElement()
+                .extracting(Plan::displayNames).isEqualTo(plan.displayNames());
+        assertThat(plans().find(plain).orElseThrow().displayNames().byMetric()).isEmpty();
+
+        plans().save(plan.withDisplayNames(DisplayNames.none()));
+        assertThat(plans().find(named).orElseThrow().displayName(searches)).isEqualTo("api_calls.search");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.tally.application.port.PlanRepository;
 import dev.tally.application.port.UserRepository;
 import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.BillingSchedule;
+import dev.tally.domain.plan.DisplayNames;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
@@ -75,7 +76,8 @@ public abstract class UserRepositoryContract {
     void R14_a_user_read_with_its_plan_is_what_the_two_reads_give() {
         PlanId planId = new PlanId("with-plan-" + newUser().value());
         plans().save(Plan.of(planId, "With plan", new PlanLimits(Map.of(new MetricKey("a.calls"), Limit.of(10),
-                new MetricKey("b.calls"), Limit.of(20), new MetricKey("c.calls"), Limit.unlimited()))));
+                new MetricKey("b.calls"), Limit.of(20), new MetricKey("c.calls"), Limit.unlimited())))
+                .withDisplayNames(new DisplayNames(Map.of(new MetricKey("a.calls"), "A calls"))));
         UserId id = newUser();
         Instant created = Instant.parse("2026-01-31T10:15:30Z");
         User user = new User(id, planId, BillingSchedule.of(BillingCycle.anniversary(created, ZoneId.of("Europe/Berlin"))),
@@ -90,6 +92,7 @@ public abstract class UserRepositoryContract {
         assertThat(read.user().billing().cycles()).hasSize(user.billing().cycles().size());
         assertThat(read.plan()).isEqualTo(plans().find(planId)).isPresent();
         assertThat(read.plan().orElseThrow().limits().byMetric()).hasSize(3);
+        assertThat(read.plan().orElseThrow().displayName(new MetricKey("a.calls"))).isEqualTo("A calls");
         assertThat(users().findWithPlan(orphan, plans()).orElseThrow().plan()).isEqualTo(Optional.empty());
         assertThat(users().findWithPlan(newUser(), plans())).isEmpty();
     }
