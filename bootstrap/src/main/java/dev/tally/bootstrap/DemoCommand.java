@@ -98,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  curl -s -X POST -H \"Authorization: Bearer $GLOBEX_KEY\" -H 'Content-Type: application/json' "
                 + "-d '{\"enforce\": true, \"records\": [{\"metric\": \"exports\", \"quantity\": 60, "
                 + "\"idempotency_key\": \"try-1\"}]}' " + base + "/v1/users/globex/usage");
-        out.println("  # the dashboard page: open " + base + "/ and enter $ACME_KEY and user acme");
+        out.println("  # the dashboard page: open " + base + "/ and sign in with $ACME_KEY (the key names its user)");
         out.println("  # alerts: the events the demo's writes created (R75)");
         out.println("  curl -s -H \"Authorization: Bearer $ACME_KEY\" '" + base + "/v1/events?limit=5'");
         out.println("  # webhooks: endpoint '" + DEMO_ENDPOINT + "' points at nothing and is disabled; see the README"
