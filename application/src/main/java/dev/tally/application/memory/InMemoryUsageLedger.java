@@ -3,6 +3,7 @@ package dev.tally.application.memory;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.BatchPlan;
 import dev.tally.application.port.Denied;
+import dev.tally.application.port.MeterStore;
 import dev.tally.application.port.MetricsFull;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.PeriodTotals;
@@ -10,6 +11,8 @@ import dev.tally.application.port.ReconcileProgress;
 import dev.tally.application.port.ReconcileReport;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.UsageLedger;
+import dev.tally.domain.meter.Meter;
+import dev.tally.domain.meter.MeterDecision;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Admission;
 import dev.tally.domain.plan.Limit;
@@ -26,6 +29,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,11 +45,14 @@ import java.util.function.Function;
 /**
  * The usage ledger in memory: facts, open reservations and rollups per user. All writes of one
  * user happen under that user's lock, so check-and-record is atomic (R13) while different users
- * never wait for each other.
+ * never wait for each other. A meter's rollup keeps, beside its value, the instant of its latest
+ * record and its period's distinct values, and its groups are kept the same way (R81–R83).
  */
 public final class InMemoryUsageLedger implements UsageLedger {
 
     private final Map<UserId, UserLedger> users = new ConcurrentHashMap<>();
+    private final Map<MetricKey, Meter> meters = new TreeMap<>();
+    private long metersVersion;
 
     private UserLedger ledger(UserId user) {
         return users.computeIfAbsent(user, u -> new UserLedger());
@@ -53,8 +60,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
 
     @Override
     public AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce,
-                               Set<MetricKey> watch, MetricBound bound) {
-        BatchPlan plan = BatchPlan.of(records, enforce, watch);
+                               Set<MetricKey> watch, MetricBound bound, List<Meter> fed) {
+        BatchPlan plan = BatchPlan.of(records, enforce, watch, fed);
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             List<PeriodRecord> fresh = new ArrayList<>();
@@ -70,8 +77,13 @@ public final class InMemoryUsageLedger implements UsageLedger {
             List<BatchPlan.Raise> raises = plan.raises(fresh);
             List<Denied> denials = new ArrayList<>();
             for (BatchPlan.Raise raise : raises) {
-                UsageTotals current = ledger.rollups.getOrDefault(raise.rollup(), new Rollup()).totals();
-                if (!raise.admission().admits(current.used(), current.reserved())) {
+                Rollup held = ledger.rollups.getOrDefault(raise.rollup(), new Rollup());
+                UsageTotals current = held.totals();
+                if (raise.decided()) {
+                    if (raise.decide(held.state(), held.distinct::contains) instanceof MeterDecision.Refused refused) {
+                        denials.add(plan.refused(raise, refused, held.state()));
+                    }
+                } else if (!raise.admission().admits(current.used(), current.reserved())) {
                     denials.add(raise.denied(current));
                 }
             }
@@ -83,10 +95,20 @@ public final class InMemoryUsageLedger implements UsageLedger {
             if (full.isPresent()) {
                 return full.get();
             }
-            fresh.forEach(entry -> ledger.store(new Fact(entry.record(), entry.fingerprint(), entry.period())));
+            Map<BatchPlan.Rollup, BigDecimal> before = new HashMap<>();
+            raises.forEach(raise -> before.put(raise.rollup(),
+                    ledger.rollups.getOrDefault(raise.rollup(), new Rollup()).used));
+            for (PeriodRecord entry : plan.inRequestOrder(fresh)) {
+                Fact fact = new Fact(entry.record(), entry.fingerprint(), entry.period());
+                ledger.store(fact);
+                ledger.feed(fact, Meter.fed(fed, entry.record()));
+            }
             List<AppendResult.Raised> raised = new ArrayList<>();
-            raises.stream().filter(BatchPlan.Raise::watched)
-                    .forEach(raise -> raised.add(raise.raised(ledger.rollups.get(raise.rollup()).used)));
+            raises.stream().filter(BatchPlan.Raise::watched).forEach(raise -> {
+                BigDecimal after = ledger.rollups.get(raise.rollup()).used;
+                raised.add(new AppendResult.Raised(raise.rollup().metric(), raise.rollup().period(),
+                        after.subtract(before.get(raise.rollup())), after));
+            });
             return plan.appended(fresh.size(), stored.size(), raised);
         }
     }
@@ -258,8 +280,11 @@ public final class InMemoryUsageLedger implements UsageLedger {
             ledger.factsByRollup.clear();
             ledger.rollups.clear();
             ledger.metricsByPeriod.clear();
+            List<Meter> defined = meters();
             for (Fact fact : facts) {
-                ledger.store(new Fact(fact.record, fact.fingerprint, periodOf.apply(fact.record.occurredAt())));
+                Fact moved = new Fact(fact.record, fact.fingerprint, periodOf.apply(fact.record.occurredAt()));
+                ledger.store(moved);
+                ledger.feed(moved, Meter.fed(defined, fact.record));
             }
             Map<String, Held> held = new LinkedHashMap<>(ledger.reservations);
             ledger.reservations.clear();
@@ -277,6 +302,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
         List<ReconcileReport.Drift> drifts = new ArrayList<>();
         long checked = 0;
         List<UserId> ids = new ArrayList<>(users.keySet());
+        List<Meter> defined = meters();
         long done = 0;
         for (UserId user : ids) {
             UserLedger ledger = users.get(user);
@@ -285,6 +311,10 @@ public final class InMemoryUsageLedger implements UsageLedger {
                 for (Fact fact : ledger.factsByKey.values()) {
                     Rollup rollup = expected.computeIfAbsent(new BatchPlan.Rollup(fact.record.metric(), fact.period), k -> new Rollup());
                     rollup.used = rollup.used.add(fact.record.quantity());
+                    for (Meter meter : Meter.fed(defined, fact.record)) {
+                        expected.computeIfAbsent(new BatchPlan.Rollup(meter.key(), fact.period), k -> new Rollup())
+                                .takeGrouped(meter, fact.record);
+                    }
                 }
                 for (Held reservation : ledger.reservations.values()) {
                     Rollup rollup = expected.computeIfAbsent(new BatchPlan.Rollup(reservation.metric, reservation.period), k -> new Rollup());
@@ -301,8 +331,14 @@ public final class InMemoryUsageLedger implements UsageLedger {
                                 truth.used, stored.reserved, truth.reserved));
                         if (repair) {
                             Rollup fixed = ledger.rollup(key);
-                            fixed.used = truth.used;
-                            fixed.reserved = truth.reserved;
+                            if (defined.stream().anyMatch(m -> m.key().equals(key.metric()))) {
+                                // A meter's rollup is replaced whole: its latest, distinct values and groups.
+                                truth.reserved = fixed.reserved;
+                                ledger.rollups.put(key, truth);
+                            } else {
+                                fixed.used = truth.used;
+                                fixed.reserved = truth.reserved;
+                            }
                         }
                     }
                 }
@@ -310,6 +346,80 @@ public final class InMemoryUsageLedger implements UsageLedger {
             progress.update(++done, ids.size());
         }
         return new ReconcileReport(checked, drifts, repair);
+    }
+
+    @Override
+    public synchronized List<Meter> meters() {
+        return List.copyOf(meters.values());
+    }
+
+    @Override
+    public synchronized Optional<Meter> meter(MetricKey key) {
+        return Optional.ofNullable(meters.get(key));
+    }
+
+    @Override
+    public synchronized long metersVersion() {
+        return metersVersion;
+    }
+
+    @Override
+    public synchronized PutMeter putMeter(Meter meter, Instant at) {
+        Meter stored = meters.get(meter.key());
+        if (stored != null && stored.equals(meter)) {
+            return PutMeter.UNCHANGED;
+        }
+        if (stored != null && !stored.sameDefinition(meter) && recorded(meter.key())) {
+            return PutMeter.IN_USE;
+        }
+        if (meters.containsKey(meter.source())) {
+            return PutMeter.SOURCE_IS_METER;
+        }
+        if (meters.values().stream().anyMatch(m -> m.source().equals(meter.key()))) {
+            return PutMeter.KEY_IS_SOURCE;
+        }
+        if (stored == null && recorded(meter.key())) {
+            return PutMeter.KEY_RECORDED;
+        }
+        if (stored == null && meters.values().stream().filter(m -> m.source().equals(meter.source())).count()
+                >= Meter.MAX_PER_SOURCE) {
+            return PutMeter.TOO_MANY;
+        }
+        meters.put(meter.key(), meter);
+        metersVersion++;
+        return stored == null ? PutMeter.CREATED : PutMeter.UPDATED;
+    }
+
+    /** Whether any user has a rollup of {@code metric} with usage: a meter that recorded, or a recorded metric. */
+    private boolean recorded(MetricKey metric) {
+        for (UserLedger ledger : users.values()) {
+            synchronized (ledger) {
+                for (Map.Entry<BatchPlan.Rollup, Rollup> rollup : ledger.rollups.entrySet()) {
+                    if (rollup.getKey().metric().equals(metric) && rollup.getValue().used.signum() != 0) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public List<MeterGroup> meterGroups(UserId user, MetricKey meter, BillingPeriod period) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            Rollup rollup = ledger.rollups.get(new BatchPlan.Rollup(meter, period));
+            if (rollup == null) {
+                return List.of();
+            }
+            List<MeterGroup> groups = new ArrayList<>();
+            rollup.groups.forEach((group, state) -> groups.add(new MeterGroup(group, false, state.used)));
+            if (rollup.other != null) {
+                groups.add(new MeterGroup(Map.of(), true, rollup.other.used));
+            }
+            groups.sort(Comparator.comparing(MeterGroup::value).reversed());
+            return groups;
+        }
     }
 
     /**
@@ -323,12 +433,59 @@ public final class InMemoryUsageLedger implements UsageLedger {
         }
     }
 
-    private static final class Rollup {
+    private static class Rollup {
         BigDecimal used = BigDecimal.ZERO;
         BigDecimal reserved = BigDecimal.ZERO;
+        /** A latest meter's: the instant of the record that gave its value. */
+        Instant latestAt;
+        /** A unique_count meter's: the period's distinct values. */
+        final Set<String> distinct = new HashSet<>();
+        /** A grouped meter's groups, as many as {@link MeterStore#MAX_GROUPS} ... */
+        final Map<Map<String, String>, Rollup> groups = new LinkedHashMap<>();
+        /** ... and the group of the records beyond them. */
+        Rollup other;
 
         UsageTotals totals() {
             return new UsageTotals(used, reserved);
+        }
+
+        MeterDecision.State state() {
+            return new MeterDecision.State(used, reserved, Optional.ofNullable(latestAt));
+        }
+
+        /** Takes one matching record into this value as {@code meter} aggregates. */
+        void take(Meter meter, UsageRecord record) {
+            MeterDecision.Admitted taken = (MeterDecision.Admitted) MeterDecision.decide(meter, Limit.unlimited(),
+                    state(), List.of(record), distinct::contains);
+            used = taken.after().value();
+            latestAt = taken.after().latestAt().orElse(null);
+            distinct.addAll(taken.newValues());
+        }
+
+        /** {@link #take}, into the record's group too. */
+        void takeGrouped(Meter meter, UsageRecord record) {
+            take(meter, record);
+            if (!meter.groupBy().isEmpty()) {
+                groupOf(meter, record).take(meter, record);
+            }
+        }
+
+        /** The rollup of the group of {@code record}, or "other" once the groups are full (R83). */
+        Rollup groupOf(Meter meter, UsageRecord record) {
+            Map<String, String> group = meter.groupOf(record);
+            Rollup kept = groups.get(group);
+            if (kept != null) {
+                return kept;
+            }
+            if (groups.size() < MeterStore.MAX_GROUPS) {
+                Rollup created = new Rollup();
+                groups.put(group, created);
+                return created;
+            }
+            if (other == null) {
+                other = new Rollup();
+            }
+            return other;
         }
     }
 
@@ -349,7 +506,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     private static final class UserLedger {
-        final Map<String, Fact> factsByKey = new HashMap<>();
+        /** Facts by key, in the order they were stored. */
+        final Map<String, Fact> factsByKey = new LinkedHashMap<>();
         final Map<BatchPlan.Rollup, Rollup> rollups = new HashMap<>();
         final Map<String, Held> reservations = new HashMap<>();
         /** Reservations that ended, as they ended, so that a late commit or release can be told apart. */
@@ -393,6 +551,13 @@ public final class InMemoryUsageLedger implements UsageLedger {
             ended.put(id, held.as(id, state, state == ReservationState.COMMITTED ? Optional.of(committed)
                     : Optional.empty()));
             return true;
+        }
+
+        /** Takes a stored fact into the rollups (and groups) of the meters it feeds. */
+        void feed(Fact fact, List<Meter> fed) {
+            for (Meter meter : fed) {
+                rollup(new BatchPlan.Rollup(meter.key(), fact.period)).takeGrouped(meter, fact.record);
+            }
         }
 
         void store(Fact fact) {

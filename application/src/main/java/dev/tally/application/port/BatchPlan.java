@@ -1,5 +1,7 @@
 package dev.tally.application.port;
 
+import dev.tally.domain.meter.Meter;
+import dev.tally.domain.meter.MeterDecision;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Admission;
 import dev.tally.domain.plan.Limit;
@@ -11,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +31,11 @@ import java.util.function.Predicate;
  * the {@link Admission} its limit gives it; the refusal every storage reports; and the rollups the
  * write adds, in request order. A storage only inserts facts and raises rollups within the
  * conditions it is given.
+ *
+ * <p>A record also raises the rollup of every meter whose source and filter it matches (R81), in
+ * the same lock order: a {@code sum} or {@code count} meter as any rollup, by the sum of its
+ * records' contributions; a {@code max}, {@code unique_count} or {@code latest} meter by its
+ * {@link MeterDecision}, which the storage takes on the rollup it holds locked (R82).
  */
 public final class BatchPlan {
 
@@ -43,8 +52,46 @@ public final class BatchPlan {
     /**
      * One rollup's share of the write: its new records' sum, admitted under the metric's limit
      * when enforced (unlimited otherwise), and whether its new {@code used} is reported (R75).
+     *
+     * @param meter   the meter whose rollup this is, if it is one
+     * @param limit   the limit enforced on it (unlimited when not enforced)
+     * @param records a meter's matching new records, in request order (empty for a plain metric)
      */
-    public record Raise(Rollup rollup, Admission admission, boolean watched) {
+    public record Raise(Rollup rollup, Admission admission, boolean watched, Optional<Meter> meter, Limit limit,
+                        List<PeriodRecord> records) {
+
+        public Raise {
+            records = List.copyOf(records);
+        }
+
+        /** The raise of a plain metric's rollup. */
+        public Raise(Rollup rollup, Admission admission, boolean watched) {
+            this(rollup, admission, watched, Optional.empty(), Limit.unlimited(), List.of());
+        }
+
+        /**
+         * Whether the storage decides this raise by {@link #decide} on the rollup locked: a
+         * {@code max}, {@code unique_count} or {@code latest} meter's. Others are one conditional
+         * write within {@link #admission}.
+         */
+        public boolean decided() {
+            return meter.isPresent() && !meter.get().aggregation().additive();
+        }
+
+        /**
+         * The meter's decision (R82) where {@code current} is held, {@code seen} saying which
+         * distinct values the period holds already.
+         */
+        public MeterDecision decide(MeterDecision.State current, java.util.function.Predicate<String> seen) {
+            return MeterDecision.decide(meter.orElseThrow(), limit,
+                    current, records.stream().map(PeriodRecord::record).toList(), seen);
+        }
+
+        /** The distinct values of a {@code unique_count} meter's records, in request order. */
+        public List<String> distinctValues() {
+            Meter m = meter.orElseThrow();
+            return records.stream().map(entry -> m.distinctValue(entry.record())).distinct().toList();
+        }
 
         /** What the write adds to the rollup. */
         public BigDecimal quantity() {
@@ -68,15 +115,20 @@ public final class BatchPlan {
     private final int duplicates;
     private final Map<MetricKey, Limit> enforce;
     private final Set<MetricKey> watch;
+    private final Map<MetricKey, List<Meter>> metersBySource;
+    private final Map<Denied, Integer> decidedAt = new IdentityHashMap<>();
 
     private BatchPlan(List<PeriodRecord> candidates, Map<IdempotencyKey, Integer> firstIndex, Reuse reuse,
-                      int duplicates, Map<MetricKey, Limit> enforce, Set<MetricKey> watch) {
+                      int duplicates, Map<MetricKey, Limit> enforce, Set<MetricKey> watch, List<Meter> meters) {
         this.candidates = candidates;
         this.firstIndex = firstIndex;
         this.reuse = reuse;
         this.duplicates = duplicates;
         this.enforce = enforce;
         this.watch = watch;
+        Map<MetricKey, List<Meter>> bySource = new HashMap<>();
+        meters.forEach(meter -> bySource.computeIfAbsent(meter.source(), s -> new ArrayList<>()).add(meter));
+        this.metersBySource = bySource;
     }
 
     /**
@@ -84,6 +136,15 @@ public final class BatchPlan {
      * {@code enforce} and reporting the rollups of the metrics in {@code watch}.
      */
     public static BatchPlan of(List<PeriodRecord> records, Map<MetricKey, Limit> enforce, Set<MetricKey> watch) {
+        return of(records, enforce, watch, List.of());
+    }
+
+    /**
+     * {@link #of(List, Map, Set)} where each record also feeds the {@code meters} whose source and
+     * filter it matches (R81); {@code enforce} and {@code watch} name meters by their keys.
+     */
+    public static BatchPlan of(List<PeriodRecord> records, Map<MetricKey, Limit> enforce, Set<MetricKey> watch,
+                               List<Meter> meters) {
         Map<String, PeriodRecord> byKey = new TreeMap<>();
         Map<IdempotencyKey, Integer> firstIndex = new HashMap<>();
         Reuse reuse = Reuse.NONE;
@@ -100,7 +161,7 @@ public final class BatchPlan {
                 duplicates++;
             }
         }
-        return new BatchPlan(List.copyOf(byKey.values()), firstIndex, reuse, duplicates, enforce, watch);
+        return new BatchPlan(List.copyOf(byKey.values()), firstIndex, reuse, duplicates, enforce, watch, meters);
     }
 
     /** One record per key, the first of the request under it, by key: the facts to store, in lock order. */
@@ -133,26 +194,107 @@ public final class BatchPlan {
             sums.merge(new Rollup(entry.record().metric(), entry.period()), entry.record().quantity(),
                     BigDecimal::add);
         }
+        Map<Rollup, Meter> meterOf = new HashMap<>();
+        Map<Rollup, List<PeriodRecord>> fed = new LinkedHashMap<>();
+        if (!metersBySource.isEmpty()) {
+            for (PeriodRecord entry : inRequestOrder(fresh)) {
+                for (Meter meter : metersBySource.getOrDefault(entry.record().metric(), List.of())) {
+                    if (meter.matches(entry.record())) {
+                        Rollup rollup = new Rollup(meter.key(), entry.period());
+                        meterOf.put(rollup, meter);
+                        fed.computeIfAbsent(rollup, r -> new ArrayList<>()).add(entry);
+                        sums.merge(rollup, meter.aggregation().additive() ? meter.contribution(entry.record())
+                                : BigDecimal.ZERO, BigDecimal::add);
+                    }
+                }
+            }
+        }
         List<Raise> raises = new ArrayList<>(sums.size());
-        sums.forEach((rollup, sum) -> raises.add(new Raise(rollup,
-                enforce.getOrDefault(rollup.metric(), Limit.unlimited()).admission(sum),
-                watch.contains(rollup.metric()))));
+        sums.forEach((rollup, sum) -> {
+            Limit limit = enforce.getOrDefault(rollup.metric(), Limit.unlimited());
+            Meter meter = meterOf.get(rollup);
+            raises.add(meter == null
+                    ? new Raise(rollup, limit.admission(sum), watch.contains(rollup.metric()))
+                    : new Raise(rollup, limit.admission(sum), watch.contains(rollup.metric()), Optional.of(meter),
+                            limit, fed.get(rollup)));
+        });
         return raises;
     }
 
-    /** Of the breaches of some raises, the one every storage reports ({@link Denied#firstOffending}). */
+    /**
+     * The refusal of a decided raise ({@link Raise#decided}) where {@code current} was held: named
+     * after the meter, reporting the refused record's request and the value held (R12).
+     */
+    public Denied refused(Raise raise, MeterDecision.Refused refused, MeterDecision.State current) {
+        Denied denied = new Denied(raise.rollup().metric(), raise.rollup().period(),
+                new UsageTotals(current.value(), current.reserved()), refused.requested(),
+                raise.limit().max().orElseThrow());
+        decidedAt.put(denied, indexOf(raise.records().get(refused.position())));
+        return denied;
+    }
+
+    /**
+     * Of the breaches of some raises, the one every storage reports ({@link Denied#firstOffending}):
+     * a meter's breach counts at the record of the request that passed its limit.
+     */
     public Denied firstOffending(List<PeriodRecord> fresh, Collection<Denied> denials) {
-        return Denied.firstOffending(inRequestOrder(fresh), denials);
+        List<PeriodRecord> ordered = inRequestOrder(fresh);
+        Denied first = null;
+        int firstIndex = Integer.MAX_VALUE;
+        for (Denied denied : denials) {
+            int index = offendingIndex(ordered, denied);
+            if (first == null || index < firstIndex) {
+                first = denied;
+                firstIndex = index;
+            }
+        }
+        if (first == null) {
+            throw new IllegalArgumentException("no denial to choose from");
+        }
+        return first;
+    }
+
+    private int offendingIndex(List<PeriodRecord> ordered, Denied denied) {
+        Integer decided = decidedAt.get(denied);
+        if (decided != null) {
+            return decided;
+        }
+        List<Meter> meters = metersBySource.values().stream().flatMap(List::stream)
+                .filter(meter -> meter.key().equals(denied.metric())).toList();
+        if (meters.isEmpty()) {
+            return denied.offendingIndex(ordered);
+        }
+        // A sum or count meter: the record at which its running total passes the limit.
+        Meter meter = meters.get(0);
+        Limit max = Limit.of(denied.limit());
+        BigDecimal soFar = BigDecimal.ZERO;
+        for (PeriodRecord entry : ordered) {
+            if (entry.period().equals(denied.period()) && meter.matches(entry.record())) {
+                soFar = soFar.add(meter.contribution(entry.record()));
+                if (!max.admission(soFar).admits(denied.current().used(), denied.current().reserved())) {
+                    return indexOf(entry);
+                }
+            }
+        }
+        return Integer.MAX_VALUE - 1;
     }
 
     /** The rollups among {@code created} that the {@code fresh} records add, in request order (R67). */
     public List<MetricsFull.Added> added(List<PeriodRecord> fresh, Predicate<Rollup> created) {
         List<MetricsFull.Added> added = new ArrayList<>();
         for (PeriodRecord entry : inRequestOrder(fresh)) {
-            Rollup rollup = new Rollup(entry.record().metric(), entry.period());
-            MetricsFull.Added add = new MetricsFull.Added(rollup.metric(), rollup.period());
-            if (created.test(rollup) && !added.contains(add)) {
-                added.add(add);
+            List<Rollup> rollups = new ArrayList<>();
+            rollups.add(new Rollup(entry.record().metric(), entry.period()));
+            for (Meter meter : metersBySource.getOrDefault(entry.record().metric(), List.of())) {
+                if (meter.matches(entry.record())) {
+                    rollups.add(new Rollup(meter.key(), entry.period()));
+                }
+            }
+            for (Rollup rollup : rollups) {
+                MetricsFull.Added add = new MetricsFull.Added(rollup.metric(), rollup.period());
+                if (created.test(rollup) && !added.contains(add)) {
+                    added.add(add);
+                }
             }
         }
         return added;
@@ -170,7 +312,8 @@ public final class BatchPlan {
         return firstIndex.get(entry.record().idempotencyKey());
     }
 
-    private List<PeriodRecord> inRequestOrder(List<PeriodRecord> records) {
+    /** {@code records} in the order of the request. */
+    public List<PeriodRecord> inRequestOrder(List<PeriodRecord> records) {
         List<PeriodRecord> sent = new ArrayList<>(records);
         sent.sort(Comparator.comparingInt(this::indexOf));
         return sent;

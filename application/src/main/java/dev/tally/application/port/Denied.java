@@ -47,7 +47,7 @@ public record Denied(MetricKey metric, BillingPeriod period, UsageTotals current
         return first;
     }
 
-    private int offendingIndex(List<PeriodRecord> records) {
+    int offendingIndex(List<PeriodRecord> records) {
         Limit max = Limit.of(limit);
         BigDecimal requestedSoFar = BigDecimal.ZERO;
         for (int i = 0; i < records.size(); i++) {

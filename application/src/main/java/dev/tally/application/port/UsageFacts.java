@@ -1,5 +1,6 @@
 package dev.tally.application.port;
 
+import dev.tally.domain.meter.Meter;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricBound;
@@ -56,8 +57,20 @@ public interface UsageFacts {
      * nothing is stored and {@link MetricsFull} names the metric that found no room. A period's
      * metrics are its rollups, whatever they hold; a refused write leaves none behind.
      */
+    default AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce,
+                                Set<MetricKey> watch, MetricBound bound) {
+        return append(user, records, enforce, watch, bound, List.of());
+    }
+
+    /**
+     * {@link #append(UserId, List, Map, Set, MetricBound)} where each new record also feeds every
+     * one of {@code meters} whose source and filter it matches, in the same atomic write (R81):
+     * the rollup of (meter, period) is raised as the meter aggregates, its groups too (R83), and
+     * where {@code enforce} names a meter's key the batch is granted or denied as one across every
+     * metric and meter it touches, the refusal that of the first record in request order (R82).
+     */
     AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce, Set<MetricKey> watch,
-                        MetricBound bound);
+                        MetricBound bound, List<Meter> meters);
 
     /**
      * Refiles every fact and open reservation of {@code user} into the period {@code periodOf}

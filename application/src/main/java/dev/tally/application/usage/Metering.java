@@ -1,5 +1,6 @@
 package dev.tally.application.usage;
 
+import dev.tally.application.meter.MeterCatalog;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Denied;
@@ -10,6 +11,7 @@ import dev.tally.application.port.UsageLedger;
 import dev.tally.application.event.EventRecorder;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.meter.Meter;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.LimitDecision;
@@ -29,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +58,7 @@ public class Metering {
     private final Clock clock;
     private final EventRecorder events;
     private final int maxMetricsPerUser;
+    private final MeterCatalog meters;
 
     /** Metering with the default bound of distinct metrics per user and period (R67). */
     @Inject
@@ -72,6 +76,7 @@ public class Metering {
         this.clock = clock;
         this.events = events;
         this.maxMetricsPerUser = MetricBound.checked(maxMetricsPerUser, "the default max_metrics");
+        this.meters = new MeterCatalog(ledger);
     }
 
     /**
@@ -100,18 +105,34 @@ public class Metering {
 
     /** Appends records already filed in their periods; with {@code enforce}, under the plan's limits. */
     Outcome<UsageRecorded> append(User user, Plan plan, List<PeriodRecord> filed, boolean enforce) {
+        MeterCatalog.Snapshot catalog = meters.current();
         Map<MetricKey, Limit> limits = new HashMap<>();
+        Set<MetricKey> sources = new HashSet<>();
         for (PeriodRecord entry : filed) {
-            Limit limit = plan.limitOf(entry.record().metric());
+            MetricKey metric = entry.record().metric();
+            if (catalog.isMeter(metric)) {
+                throw DomainException.invalid("metric_is_meter", "metric " + metric
+                        + " is a meter: record its source metric, which feeds it");
+            }
+            sources.add(metric);
+            Limit limit = plan.limitOf(metric);
             if (!limit.isUnlimited()) {
-                limits.put(entry.record().metric(), limit);
+                limits.put(metric, limit);
+            }
+        }
+        List<Meter> fed = catalog.readingAny(sources);
+        for (Meter meter : fed) {
+            Limit limit = plan.limitOf(meter.key());
+            if (!limit.isUnlimited()) {
+                limits.put(meter.key(), limit);
             }
         }
         // Only limited metrics have thresholds, so only their rollups report their new used.
         Set<MetricKey> watch = plan.alerts().thresholdsPercent().isEmpty() ? Set.of() : limits.keySet();
         Map<MetricKey, Limit> enforced = enforce ? limits : Map.of();
-        MetricBound bound = boundOf(plan);
-        return place(user.id(), plan, () -> ledger.append(user.id(), filed, enforced, watch, bound)).map(result -> {
+        MetricBound bound = withMeters(boundOf(plan), fed);
+        return place(user.id(), plan, () -> ledger.append(user.id(), filed, enforced, watch, bound, fed))
+                .map(result -> {
             if (result instanceof AppendResult.KeyReused reused) {
                 throw DomainException.unprocessable("idempotency_key_reused",
                         "idempotency key " + reused.key() + " was already used with a different record");
@@ -165,6 +186,21 @@ public class Metering {
     private boolean expireStale(UserId user, Denied denied) {
         return denied.current().reserved().signum() > 0
                 && ledger.expire(user, denied.metric(), denied.period(), clock.instant()) > 0;
+    }
+
+    /** {@code bound}, where the meters a write feeds always fit, as declared metrics do (R67). */
+    private static MetricBound withMeters(MetricBound bound, List<Meter> fed) {
+        if (fed.isEmpty()) {
+            return bound;
+        }
+        Set<MetricKey> declared = new HashSet<>(bound.declared());
+        fed.forEach(meter -> declared.add(meter.key()));
+        return new MetricBound(bound.max(), declared);
+    }
+
+    /** The meters defined now, as writes see them. */
+    public MeterCatalog.Snapshot meters() {
+        return meters.current();
     }
 
     /** The bound of distinct metrics per period that {@code plan}'s users write within (R67). */
