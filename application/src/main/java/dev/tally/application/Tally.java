@@ -106,6 +106,7 @@ public final class Tally {
     private final Clock clock;
     private final PlanService plans;
     private final ModelPriceService prices;
+    private final dev.tally.application.meter.MeterService meters;
     private final UserService users;
     private final UserListService userList;
     private final UsageService usage;
@@ -140,6 +141,7 @@ public final class Tally {
                 clock);
         this.userList = new UserListService(storage.users(), storage.plans(), storage.usage(), clock);
         Metering metering = new Metering(storage.usage(), accounts, clock, recorder, settings.maxMetricsPerUser());
+        this.meters = new dev.tally.application.meter.MeterService(storage.usage(), accounts, clock);
         this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock, metrics);
         this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock, metrics);
         this.runs = new ReportRunService(storage.runs(), storage.usage(), metering, prices, accounts, writes,
@@ -193,6 +195,11 @@ public final class Tally {
     /** Plans and their limits. */
     public PlanService plans() {
         return plans;
+    }
+
+    /** Meters: definitions and values (R81, R83). */
+    public dev.tally.application.meter.MeterService meters() {
+        return meters;
     }
 
     /** Model prices, for the cost of API calls (R41). */

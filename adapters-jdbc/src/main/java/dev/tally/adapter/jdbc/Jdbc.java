@@ -121,7 +121,9 @@ final class Jdbc {
         for (int i = 0; i < parameters.length; i++) {
             Object value = parameters[i];
             int position = i + 1;
-            if (value instanceof String text) {
+            if (value == null) {
+                statement.setNull(position, java.sql.Types.VARCHAR);
+            } else if (value instanceof String text) {
                 statement.setString(position, text);
             } else if (value instanceof Instant instant) {
                 statement.setLong(position, Instants.toNanos(instant));

@@ -4,6 +4,7 @@ import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.BatchPlan;
 import dev.tally.application.port.BatchPlan.Rollup;
 import dev.tally.application.port.Denied;
+import dev.tally.application.port.MeterStore;
 import dev.tally.application.port.MetricsFull;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.PeriodTotals;
@@ -11,6 +12,8 @@ import dev.tally.application.port.ReconcileProgress;
 import dev.tally.application.port.ReconcileReport;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.UsageLedger;
+import dev.tally.domain.meter.Meter;
+import dev.tally.domain.meter.MeterDecision;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Admission;
 import dev.tally.domain.plan.Limit;
@@ -64,11 +67,11 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public AppendResult append(UserId user, List<PeriodRecord> records, Map<MetricKey, Limit> enforce,
-                               Set<MetricKey> watch, MetricBound bound) {
+                               Set<MetricKey> watch, MetricBound bound, List<Meter> meters) {
         if (records.isEmpty()) {
             return new AppendResult.Appended(0, 0);
         }
-        return db.inTransaction(handle -> appendIn(Tables.on(handle), user, records, enforce, watch, bound));
+        return db.inTransaction(handle -> appendIn(Tables.on(handle), user, records, enforce, watch, bound, meters));
     }
 
     /**
@@ -79,20 +82,25 @@ public final class JdbiUsageLedger implements UsageLedger {
      * inserts and one update per rollup, and no savepoint.
      */
     private static AppendResult appendIn(Tables writes, UserId user, List<PeriodRecord> records,
-                                         Map<MetricKey, Limit> enforce, Set<MetricKey> watch, MetricBound bound) {
-        BatchPlan plan = BatchPlan.of(records, enforce, watch);
+                                         Map<MetricKey, Limit> enforce, Set<MetricKey> watch, MetricBound bound,
+                                         List<Meter> meters) {
+        BatchPlan plan = BatchPlan.of(records, enforce, watch, meters);
         Filed filed = insertFacts(writes, user, plan.candidates());
         List<AppendResult.Raised> raised = new ArrayList<>();
         Undo undo = new Undo(user);
+        List<Runnable> decided = new ArrayList<>();
         Optional<AppendResult> refused = plan.reused(filed.repeated(), entry -> storedFingerprint(writes, user, entry))
                 .map(AppendResult.class::cast)
-                .or(() -> raiseRollups(writes, user, plan, filed.fresh(), raised::add, undo))
+                .or(() -> raiseRollups(writes, user, plan, filed.fresh(), raised::add, undo, decided::add))
                 .or(() -> countCreated(writes, user, plan.added(filed.fresh(), undo.created()::contains), bound));
         if (refused.isPresent()) {
             undo.apply(writes);
             deleteFacts(writes, user, filed.fresh());
             return refused.get();
         }
+        // Every rollup is locked by this transaction and every limit admits the batch: write the
+        // meters' decided values, distinct values and groups.
+        decided.forEach(Runnable::run);
         // No key is reused, so every fact already stored is a duplicate.
         return plan.appended(filed.fresh().size(), filed.repeated().size(), raised);
     }
@@ -128,10 +136,17 @@ public final class JdbiUsageLedger implements UsageLedger {
      */
     private static Optional<AppendResult> raiseRollups(Tables writes, UserId user, BatchPlan plan,
                                                        List<PeriodRecord> fresh, Consumer<AppendResult.Raised> report,
-                                                       Undo undo) {
+                                                       Undo undo, Consumer<Runnable> afterwards) {
         List<Denied> denials = new ArrayList<>();
         for (BatchPlan.Raise raise : plan.raises(fresh)) {
             Rollup rollup = raise.rollup();
+            if (raise.meter().isPresent() && !raise.meter().get().groupBy().isEmpty()) {
+                afterwards.accept(() -> writeGroups(writes, user, raise));
+            }
+            if (raise.decided()) {
+                decide(writes, user, plan, raise, report, undo, afterwards).ifPresent(denials::add);
+                continue;
+            }
             Admission admission = raise.admission();
             BooleanSupplier write = raise.watched()
                     ? () -> writes.rollups().addUsedReporting(user.value(), rollup, admission).map(used -> {
@@ -146,6 +161,91 @@ public final class JdbiUsageLedger implements UsageLedger {
             return Optional.empty();
         }
         return Optional.of(plan.firstOffending(fresh, denials));
+    }
+
+    /**
+     * Decides a {@code max}, {@code unique_count} or {@code latest} meter's raise (R82) on its
+     * rollup, created if missing and locked: the distinct values the period holds are read under
+     * that lock, so concurrent writers of the meter decide one after another. What the decision
+     * writes is left to {@code afterwards}, once the whole batch is admitted.
+     */
+    private static Optional<Denied> decide(Tables writes, UserId user, BatchPlan plan, BatchPlan.Raise raise,
+                                           Consumer<AppendResult.Raised> report, Undo undo,
+                                           Consumer<Runnable> afterwards) {
+        Rollup rollup = raise.rollup();
+        String u = user.value();
+        if (writes.rollups().ensure(u, rollup.period().start(), rollup.period().end(), rollup.metric().value())) {
+            undo.created(rollup);
+        }
+        MeterDecision.State current = writes.meters().locked(u, rollup);
+        boolean unique = raise.meter().orElseThrow().aggregation() == dev.tally.domain.meter.Aggregation.UNIQUE_COUNT;
+        Set<String> seen = unique ? writes.meters().seen(u, rollup, MeterTable.OWN, raise.distinctValues()) : Set.of();
+        MeterDecision decision = raise.decide(current, seen::contains);
+        if (decision instanceof MeterDecision.Refused refused) {
+            return Optional.of(plan.refused(raise, refused, current));
+        }
+        MeterDecision.Admitted admitted = (MeterDecision.Admitted) decision;
+        if (raise.watched()) {
+            report.accept(new AppendResult.Raised(rollup.metric(), rollup.period(),
+                    admitted.after().value().subtract(current.value()), admitted.after().value()));
+        }
+        afterwards.accept(() -> {
+            if (writes.meters().addDistinct(u, rollup, MeterTable.OWN, admitted.newValues())
+                    != admitted.newValues().size()) {
+                throw new Db.Conflict("the distinct values of " + rollup + " changed under its lock");
+            }
+            if (!admitted.after().equals(current)) {
+                writes.meters().set(u, rollup, admitted.after());
+            }
+        });
+        return Optional.empty();
+    }
+
+    /**
+     * Takes a meter raise's records into their groups (R83): each group's row read locked, a new
+     * group kept apart while the period has fewer than {@link MeterStore#MAX_GROUPS}, else counted
+     * under "other". The meter's rollup, which this transaction holds locked, orders writers.
+     */
+    private static void writeGroups(Tables writes, UserId user, BatchPlan.Raise raise) {
+        Meter meter = raise.meter().orElseThrow();
+        Rollup rollup = raise.rollup();
+        String u = user.value();
+        Map<String, List<UsageRecord>> byGroup = new java.util.LinkedHashMap<>();
+        for (PeriodRecord entry : raise.records()) {
+            List<String> group = new ArrayList<>();
+            meter.groupOf(entry.record()).forEach((dimension, value) -> {
+                group.add(dimension);
+                group.add(value);
+            });
+            byGroup.computeIfAbsent(Strings.join(group), g -> new ArrayList<>()).add(entry.record());
+        }
+        Map<String, List<UsageRecord>> placed = new java.util.LinkedHashMap<>();
+        long count = -1;
+        for (Map.Entry<String, List<UsageRecord>> group : byGroup.entrySet()) {
+            String key = group.getKey();
+            if (writes.meters().group(u, rollup, key).isEmpty()) {
+                if (count < 0) {
+                    count = writes.meters().groupCount(u, rollup);
+                }
+                if (count >= MeterStore.MAX_GROUPS) {
+                    key = MeterTable.OTHER;
+                } else {
+                    count++;
+                }
+            }
+            placed.computeIfAbsent(key, k -> new ArrayList<>()).addAll(group.getValue());
+        }
+        placed.forEach((key, records) -> {
+            Optional<MeterDecision.State> stored = writes.meters().group(u, rollup, key);
+            MeterDecision.State state = stored.orElse(MeterDecision.State.EMPTY);
+            boolean unique = meter.aggregation() == dev.tally.domain.meter.Aggregation.UNIQUE_COUNT;
+            Set<String> seen = unique ? writes.meters().seen(u, rollup, key,
+                    records.stream().map(meter::distinctValue).distinct().toList()) : Set.of();
+            MeterDecision.Admitted taken = (MeterDecision.Admitted) MeterDecision.decide(meter, Limit.unlimited(),
+                    state, records, seen::contains);
+            writes.meters().addDistinct(u, rollup, key, taken.newValues());
+            writes.meters().putGroup(u, rollup, key, taken.after(), stored.isPresent());
+        });
     }
 
     /**
@@ -486,10 +586,82 @@ public final class JdbiUsageLedger implements UsageLedger {
             .thenComparing(BillingPeriod::end);
 
     /** The tables an append or a hold writes, on one handle, in its transaction. */
-    private record Tables(FactTable facts, RollupTable rollups, PeriodMetricTable metrics) {
+    private record Tables(FactTable facts, RollupTable rollups, PeriodMetricTable metrics, MeterTable meters) {
         static Tables on(Handle handle) {
-            return new Tables(new FactTable(handle), new RollupTable(handle), new PeriodMetricTable(handle));
+            return new Tables(new FactTable(handle), new RollupTable(handle), new PeriodMetricTable(handle),
+                    new MeterTable(handle));
         }
+    }
+
+    @Override
+    public List<Meter> meters() {
+        return db.read(handle -> new MeterTable(handle).all());
+    }
+
+    @Override
+    public Optional<Meter> meter(MetricKey key) {
+        return db.read(handle -> new MeterTable(handle).find(key.value()));
+    }
+
+    @Override
+    public long metersVersion() {
+        return db.read(handle -> new MeterTable(handle).version());
+    }
+
+    @Override
+    public PutMeter putMeter(Meter meter, Instant at) {
+        return db.inTransaction(handle -> {
+            MeterTable meters = new MeterTable(handle);
+            // Every definition is written under the catalog's row lock, one at a time; a refusal
+            // rolls nothing back but the version, which only makes readers look again.
+            meters.lockCatalog();
+            Optional<Meter> stored = meters.find(meter.key().value());
+            if (stored.isPresent() && stored.get().equals(meter)) {
+                return PutMeter.UNCHANGED;
+            }
+            if (stored.isPresent() && !stored.get().sameDefinition(meter) && meters.recorded(meter.key().value())) {
+                return PutMeter.IN_USE;
+            }
+            if (meters.find(meter.source().value()).isPresent()) {
+                return PutMeter.SOURCE_IS_METER;
+            }
+            if (meters.isSource(meter.key().value())) {
+                return PutMeter.KEY_IS_SOURCE;
+            }
+            if (stored.isEmpty() && meters.recorded(meter.key().value())) {
+                return PutMeter.KEY_RECORDED;
+            }
+            if (stored.isEmpty() && meters.countOfSource(meter.source().value()) >= Meter.MAX_PER_SOURCE) {
+                return PutMeter.TOO_MANY;
+            }
+            if (stored.isPresent()) {
+                meters.update(meter);
+                return PutMeter.UPDATED;
+            }
+            meters.insert(meter, at);
+            return PutMeter.CREATED;
+        });
+    }
+
+    @Override
+    public List<MeterGroup> meterGroups(UserId user, MetricKey meter, BillingPeriod period) {
+        Optional<Meter> defined = meter(meter);
+        if (defined.isEmpty()) {
+            return List.of();
+        }
+        return db.read(handle -> new MeterTable(handle).groups(user.value(), new Rollup(meter, period))).stream()
+                .map(row -> {
+                    if (row.getKey().equals(MeterTable.OTHER)) {
+                        return new MeterGroup(Map.of(), true, row.getValue());
+                    }
+                    List<String> pairs = Strings.split(row.getKey());
+                    Map<String, String> group = new java.util.LinkedHashMap<>();
+                    for (int i = 0; i + 1 < pairs.size(); i += 2) {
+                        group.put(pairs.get(i), pairs.get(i + 1));
+                    }
+                    return new MeterGroup(group, false, row.getValue());
+                })
+                .toList();
     }
 
     /** Collects the filings whose period changes and writes them in batches. */

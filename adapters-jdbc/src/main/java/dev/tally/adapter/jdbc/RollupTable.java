@@ -243,6 +243,7 @@ final class RollupTable {
                 + "           FROM usage_reservations WHERE user_id = :user AND state = 'held' "
                 + "           GROUP BY metric, period_start, period_end) h "
                 + "       ON h.metric = k.metric AND h.period_start = k.period_start AND h.period_end = k.period_end "
+                + "WHERE k.metric NOT IN (SELECT meter_key FROM meters) "
                 + "ORDER BY k.period_start, k.metric")
         List<Comparison> compare(String user);
     }
