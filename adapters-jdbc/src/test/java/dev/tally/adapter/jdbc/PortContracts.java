@@ -23,6 +23,7 @@ import dev.tally.application.port.contract.EventsContract;
 import dev.tally.application.port.contract.EntitlementContract;
 import dev.tally.application.port.contract.HoldLedgerContract;
 import dev.tally.application.port.contract.IdempotencyStoreContract;
+import dev.tally.application.port.contract.MeterContract;
 import dev.tally.application.port.contract.MetricBoundContract;
 import dev.tally.application.port.contract.ModelPriceRepositoryContract;
 import dev.tally.application.port.contract.PlanRepositoryContract;
@@ -64,6 +65,20 @@ abstract class PortContracts {
         @Override
         protected void corruptRollup(UserId user, MetricKey metric, BillingPeriod period, BigDecimal used) {
             database().corruptRollup(user, metric, period, used);
+        }
+    }
+
+    @Nested
+    class MeterTest extends MeterContract {
+
+        @Override
+        protected UsageLedger ledger() {
+            return database().storage().ports().usage();
+        }
+
+        @Override
+        protected UsageLedger otherNode() {
+            return anotherNode().usage();
         }
     }
 

@@ -1,0 +1,229 @@
+package dev.tally.application.port.contract;
+
+import static dev.tally.application.port.contract.Fixtures.MARCH;
+import static dev.tally.application.port.contract.Fixtures.concurrently;
+import static dev.tally.application.port.contract.Fixtures.newUser;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tally.application.port.AppendResult;
+import dev.tally.application.port.Denied;
+import dev.tally.application.port.MeterStore;
+import dev.tally.application.port.PeriodRecord;
+import dev.tally.application.port.UsageLedger;
+import dev.tally.domain.meter.Aggregation;
+import dev.tally.domain.meter.Meter;
+import dev.tally.domain.plan.Limit;
+import dev.tally.domain.plan.MetricBound;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.UsageRecord;
+import dev.tally.domain.usage.UsageTotals;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link UsageLedger} promises about meters (R81–R83): definitions stored once and
+ * refused when in use, every aggregation fed by the records it matches and enforced exactly in
+ * the record's write, a batch granted or denied as one across meters, groups kept per group.
+ */
+public abstract class MeterContract {
+
+    protected abstract UsageLedger ledger();
+
+    /** The ledger of a second node over the same store; the same ledger where there is one store per node. */
+    protected UsageLedger otherNode() {
+        return ledger();
+    }
+
+    private static final Instant T = MARCH.start().plusSeconds(86_400);
+
+    /** A source metric and meter keys no other test uses, since meters are shared by every user. */
+    private final String tag = "m" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private final MetricKey source = new MetricKey(tag + "_tokens");
+
+    private MetricKey key(String name) {
+        return new MetricKey(tag + "_" + name);
+    }
+
+    private Meter define(String name, Aggregation aggregation, Optional<String> unique, Map<String, List<String>> filter,
+                         List<String> groupBy) {
+        Meter meter = Meter.define(key(name), source, aggregation, unique, filter, groupBy, Optional.empty());
+        assertThat(ledger().putMeter(meter, T)).isEqualTo(MeterStore.PutMeter.CREATED);
+        return meter;
+    }
+
+    private static PeriodRecord record(UserId user, MetricKey metric, long quantity, Instant at,
+                                       Map<String, String> dimensions) {
+        return new PeriodRecord(new UsageRecord(user, metric, BigDecimal.valueOf(quantity), at,
+                new IdempotencyKey("k-" + UUID.randomUUID()), dimensions), MARCH);
+    }
+
+    private PeriodRecord record(UserId user, long quantity, Instant at, Map<String, String> dimensions) {
+        return record(user, source, quantity, at, dimensions);
+    }
+
+    private AppendResult append(UsageLedger ledger, UserId user, Map<MetricKey, Limit> limits, List<Meter> meters,
+                                PeriodRecord... records) {
+        return ledger.append(user, List.of(records), limits, Set.of(), MetricBound.unbounded(), meters);
+    }
+
+    private BigDecimal value(UserId user, Meter meter) {
+        return ledger().totals(user, meter.key(), MARCH).used();
+    }
+
+    @Test
+    void R81_a_meter_is_stored_once_read_back_and_cannot_change_after_it_recorded_usage() {
+        Meter users = define("users", Aggregation.UNIQUE_COUNT, Optional.of("end_user"),
+                Map.of("model", List.of("a", "b")), List.of("model"));
+        assertThat(ledger().meter(users.key())).contains(users);
+        assertThat(ledger().meters()).contains(users);
+        assertThat(ledger().putMeter(users, T)).isEqualTo(MeterStore.PutMeter.UNCHANGED);
+        Meter wider = Meter.define(users.key(), source, Aggregation.UNIQUE_COUNT, Optional.of("end_user"),
+                Map.of(), List.of(), Optional.empty());
+        assertThat(ledger().putMeter(wider, T)).as("no usage yet").isEqualTo(MeterStore.PutMeter.UPDATED);
+        UserId user = newUser();
+        append(ledger(), user, Map.of(), List.of(wider), record(user, 1, T, Map.of("end_user", "ann")));
+        assertThat(ledger().putMeter(users, T)).isEqualTo(MeterStore.PutMeter.IN_USE);
+        assertThat(ledger().meter(users.key())).contains(wider);
+        Meter renamed = new Meter(wider.key(), source, Aggregation.UNIQUE_COUNT, Optional.of("end_user"), Map.of(),
+                List.of(), Optional.of("Active end users"));
+        assertThat(ledger().putMeter(renamed, T)).as("a name is not the definition")
+                .isEqualTo(MeterStore.PutMeter.UPDATED);
+        assertThat(ledger().putMeter(Meter.define(key("over"), users.key(), Aggregation.SUM, Optional.empty(),
+                Map.of(), List.of(), Optional.empty()), T)).isEqualTo(MeterStore.PutMeter.SOURCE_IS_METER);
+        assertThat(ledger().putMeter(Meter.define(source, key("x"), Aggregation.SUM, Optional.empty(),
+                Map.of(), List.of(), Optional.empty()), T)).isEqualTo(MeterStore.PutMeter.KEY_IS_SOURCE);
+    }
+
+    @Test
+    void R82_unique_count_refuses_a_new_value_at_its_limit_and_accepts_every_seen_one() {
+        Meter users = define("users", Aggregation.UNIQUE_COUNT, Optional.of("end_user"), Map.of(), List.of());
+        UserId user = newUser();
+        Map<MetricKey, Limit> two = Map.of(users.key(), Limit.of(2));
+        assertThat(append(ledger(), user, two, List.of(users), record(user, 1, T, Map.of("end_user", "ann")),
+                record(user, 1, T, Map.of("end_user", "bob")), record(user, 1, T, Map.of("end_user", "ann"))))
+                .isEqualTo(new AppendResult.Appended(3, 0));
+        AppendResult refused = append(ledger(), user, two, List.of(users),
+                record(user, 1, T, Map.of("end_user", "bob")), record(user, 1, T, Map.of("end_user", "cid")));
+        assertThat(refused).isEqualTo(new Denied(users.key(), MARCH, new UsageTotals(BigDecimal.valueOf(2),
+                BigDecimal.ZERO), BigDecimal.ONE, BigDecimal.valueOf(2)));
+        assertThat(append(ledger(), user, two, List.of(users), record(user, 1, T, Map.of("end_user", "bob"))))
+                .isEqualTo(new AppendResult.Appended(1, 0));
+        assertThat(value(user, users)).isEqualByComparingTo("2");
+        assertThat(ledger().totals(user, source, MARCH).used()).as("the source counts its own records")
+                .isEqualByComparingTo("4");
+    }
+
+    @Test
+    void R82_max_and_latest_refuse_a_quantity_above_the_limit_and_keep_their_value() {
+        Meter peak = define("peak", Aggregation.MAX, Optional.empty(), Map.of(), List.of());
+        Meter last = define("last", Aggregation.LATEST, Optional.empty(), Map.of(), List.of());
+        UserId user = newUser();
+        Map<MetricKey, Limit> fifty = Map.of(peak.key(), Limit.of(50), last.key(), Limit.of(80));
+        List<Meter> both = List.of(peak, last);
+        assertThat(append(ledger(), user, fifty, both, record(user, 40, T, Map.of()),
+                record(user, 10, T.plusSeconds(10), Map.of()))).isInstanceOf(AppendResult.Appended.class);
+        assertThat(value(user, peak)).isEqualByComparingTo("40");
+        assertThat(value(user, last)).isEqualByComparingTo("10");
+        assertThat(append(ledger(), user, fifty, both, record(user, 51, T, Map.of())))
+                .isEqualTo(new Denied(peak.key(), MARCH, new UsageTotals(BigDecimal.valueOf(40), BigDecimal.ZERO),
+                        BigDecimal.valueOf(51), BigDecimal.valueOf(50)));
+        Map<MetricKey, Limit> latestOnly = Map.of(last.key(), Limit.of(30));
+        assertThat(append(ledger(), user, latestOnly, both, record(user, 45, T.minusSeconds(60), Map.of())))
+                .as("an older record does not become the latest").isInstanceOf(AppendResult.Appended.class);
+        assertThat(value(user, last)).isEqualByComparingTo("10");
+        assertThat(value(user, peak)).isEqualByComparingTo("45");
+        assertThat(append(ledger(), user, latestOnly, both, record(user, 31, T.plusSeconds(10), Map.of())))
+                .as("a tie goes to the later arrival").isInstanceOf(Denied.class);
+        assertThat(append(ledger(), user, latestOnly, both, record(user, 30, T.plusSeconds(20), Map.of())))
+                .isInstanceOf(AppendResult.Appended.class);
+        assertThat(value(user, last)).isEqualByComparingTo("30");
+    }
+
+    @Test
+    void R82_a_batch_is_denied_as_one_across_meters_naming_the_first_refusal_in_request_order() {
+        Meter calls = define("calls", Aggregation.COUNT, Optional.empty(), Map.of("model", List.of("gpt")), List.of());
+        Meter peak = define("peak", Aggregation.MAX, Optional.empty(), Map.of(), List.of());
+        UserId user = newUser();
+        Map<MetricKey, Limit> limits = Map.of(calls.key(), Limit.of(1), peak.key(), Limit.of(50));
+        List<Meter> meters = List.of(calls, peak);
+        PeriodRecord gpt1 = record(user, 5, T, Map.of("model", "gpt"));
+        PeriodRecord gpt2 = record(user, 5, T, Map.of("model", "gpt"));
+        PeriodRecord big = record(user, 60, T, Map.of("model", "other"));
+        assertThat(((Denied) append(ledger(), user, limits, meters, big, gpt1, gpt2)).metric()).isEqualTo(peak.key());
+        assertThat(((Denied) append(ledger(), user, limits, meters, gpt1, gpt2, big)).metric())
+                .isEqualTo(calls.key());
+        assertThat(value(user, calls)).isZero();
+        assertThat(ledger().totals(user, source, MARCH).used()).as("nothing stored").isZero();
+        assertThat(append(ledger(), user, limits, meters, gpt1, record(user, 7, T, Map.of("model", "claude"))))
+                .isEqualTo(new AppendResult.Appended(2, 0));
+        assertThat(value(user, calls)).as("the filter let one through").isEqualByComparingTo("1");
+        assertThat(value(user, peak)).isEqualByComparingTo("7");
+    }
+
+    @Test
+    void R83_groups_keep_each_group_s_value_largest_first() {
+        Meter tokens = define("by_model", Aggregation.SUM, Optional.empty(), Map.of(), List.of("model"));
+        Meter users = define("users_by_model", Aggregation.UNIQUE_COUNT, Optional.of("end_user"), Map.of(),
+                List.of("model"));
+        UserId user = newUser();
+        List<Meter> meters = List.of(tokens, users);
+        append(ledger(), user, Map.of(), meters, record(user, 5, T, Map.of("model", "a", "end_user", "x")),
+                record(user, 7, T, Map.of("model", "b", "end_user", "x")),
+                record(user, 4, T, Map.of("model", "b", "end_user", "y")),
+                record(user, 1, T, Map.of("model", "b", "end_user", "p")));
+        append(ledger(), user, Map.of(), meters, record(user, 1, T, Map.of("model", "a", "end_user", "x")),
+                record(user, 1, T, Map.of("model", "a", "end_user", "q")), record(user, 2, T, Map.of("end_user", "z")));
+        assertThat(ledger().meterGroups(user, tokens.key(), MARCH).stream()
+                .map(g -> g.group().get("model") + "=" + g.value().stripTrailingZeros().toPlainString()))
+                .containsExactly("b=12", "a=7", "=2");
+        assertThat(ledger().meterGroups(user, users.key(), MARCH).stream()
+                .map(g -> g.group().get("model") + "=" + g.value().stripTrailingZeros().toPlainString()))
+                .containsExactly("b=3", "a=2", "=1");
+        assertThat(value(user, users)).as("x, y, p, q, z").isEqualByComparingTo("5");
+        assertThat(value(user, tokens)).isEqualByComparingTo("21");
+    }
+
+    @Test
+    void R82_unique_count_is_exact_under_concurrent_writers_on_two_nodes() throws Exception {
+        Meter users = define("users", Aggregation.UNIQUE_COUNT, Optional.of("end_user"), Map.of(), List.of());
+        UserId user = newUser();
+        Map<MetricKey, Limit> ten = Map.of(users.key(), Limit.of(10));
+        // Every value is sent twice: 40 distinct values over 80 writes on 16 threads, half on each node.
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            sent.add("e" + (i % 40));
+        }
+        List<AppendResult> results = concurrently(16, 80, i -> () -> append(i % 2 == 0 ? ledger() : otherNode(),
+                user, ten, List.of(users), record(user, 1, T, Map.of("end_user", sent.get(i)))));
+        Set<String> accepted = new HashSet<>();
+        Map<String, Integer> refusedAfterAccepted = new HashMap<>();
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i) instanceof AppendResult.Appended) {
+                accepted.add(sent.get(i));
+            }
+        }
+        assertThat(accepted).hasSize(10);
+        assertThat(value(user, users)).isEqualByComparingTo("10");
+        // A repeat of an accepted value is accepted afterwards, whatever node it reaches.
+        AtomicInteger node = new AtomicInteger();
+        for (String value : accepted) {
+            assertThat(append(node.getAndIncrement() % 2 == 0 ? ledger() : otherNode(), user, ten, List.of(users),
+                    record(user, 1, T, Map.of("end_user", value)))).isInstanceOf(AppendResult.Appended.class);
+            refusedAfterAccepted.merge(value, 0, Integer::sum);
+        }
+        assertThat(append(ledger(), user, ten, List.of(users), record(user, 1, T, Map.of("end_user", "new"))))
+                .isInstanceOf(Denied.class);
+    }
+}
