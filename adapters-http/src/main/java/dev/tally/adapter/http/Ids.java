@@ -13,12 +13,23 @@ final class Ids {
     static final String SESSION = "ses_";
     static final String TRANSACTION = "txn_";
     static final String API_CALL = "call_";
+    static final String RECORD = "rec_";
 
     /** How ids were made before they had prefixes. */
     private static final Pattern BARE_UUID =
             Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private Ids() {
+    }
+
+    /**
+     * The id of a usage record: its idempotency key, which is unique per user (R20), in URL-safe
+     * base64 after {@code rec_}. A record's id is the same on every answer, duplicates included,
+     * and names the record under its user's path without a lookup.
+     */
+    static String record(String idempotencyKey) {
+        return RECORD + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(idempotencyKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** The id as clients see it; {@code null} stays {@code null}. */

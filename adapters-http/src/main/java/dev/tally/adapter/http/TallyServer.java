@@ -114,6 +114,7 @@ public final class TallyServer implements AutoCloseable {
             new DocumentRoutes(metrics).register(table);
             new PlanRoutes(tally.plans(), tally.users()).register(table);
             new ModelRoutes(tally.prices()).register(table);
+            new MeterRoutes(tally.meters()).register(table);
             new UserRoutes(tally.users(), tally.userList()).register(table);
             new ApiKeyRoutes(tally.access()).register(table);
             new UsageRoutes(tally.usage(), metrics).register(table);

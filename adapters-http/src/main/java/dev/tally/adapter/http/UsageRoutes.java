@@ -56,7 +56,9 @@ final class UsageRoutes {
                 items.forEach(item -> granted.add(item.metric()));
                 granted.forEach(metric -> metrics.granted(metric.value()));
             }
-            ctx.json(new RecordedResponse(recorded.accepted(), recorded.duplicates()));
+            List<RecordId> ids = items.stream().map(item -> new RecordId(Ids.record(item.idempotencyKey().value()),
+                    item.idempotencyKey().value())).toList();
+            ctx.json(new RecordedResponse(recorded.accepted(), recorded.duplicates(), ids));
         });
         routes.get("/v1/users/{user_id}/usage", KEY, (ctx, caller) ->
                 ctx.json(UsageResponse.from(usage.usage(caller.user(ctx), RequestFields.at(ctx)))));
@@ -116,7 +118,12 @@ final class UsageRoutes {
                          Map<String, String> dimensions) {
     }
 
-    record RecordedResponse(int accepted, int duplicates) {
+    /** What a batch did, and the id of each of its records, in request order. */
+    record RecordedResponse(int accepted, int duplicates, List<RecordId> records) {
+    }
+
+    /** A record's id, beside the key it was sent with. */
+    record RecordId(String id, @com.fasterxml.jackson.annotation.JsonProperty("idempotency_key") String key) {
     }
 
     /** A metric's usage per day or hour of the period, with the running total (R52). */

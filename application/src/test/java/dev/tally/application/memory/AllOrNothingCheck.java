@@ -38,7 +38,8 @@ public final class AllOrNothingCheck {
     /** Port methods that only read. */
     private static final Set<String> READS = Set.of("find", "findWithPlan", "findByHash", "list", "anyAdmin", "balance",
             "refunded", "usageByOperation", "page", "count", "all", "costsByProvider", "countsStartedIn",
-            "runningStartedBefore", "totals", "values", "value", "reservation", "expired",
+            "runningStartedBefore", "totals", "values", "value", "reservation", "expired", "meters", "meter",
+            "metersVersion", "meterGroups",
             // Ends only holds that readers no longer count (R71): no figure changes, so nothing to undo.
             "expire");
 
