@@ -5,6 +5,7 @@ import dev.tally.adapter.http.AllocationScenarios;
 import dev.tally.adapter.http.ApiContractScenarios;
 import dev.tally.adapter.http.BoundedInputScenarios;
 import dev.tally.adapter.http.EntitlementScenarios;
+import dev.tally.adapter.http.MeterScenarios;
 import dev.tally.adapter.http.EventScenarios;
 import dev.tally.adapter.http.MalformedRequestScenarios;
 import dev.tally.adapter.http.ReservationScenarios;
@@ -82,6 +83,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class OverTime extends UsageOverTimeScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class Meters extends MeterScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

@@ -196,16 +196,35 @@ public abstract class MeterContract {
     }
 
     @Test
+    void R82_count_and_max_never_pass_their_limits_under_concurrent_writers_on_two_nodes() throws Exception {
+        Meter calls = define("calls", Aggregation.COUNT, Optional.empty(), Map.of(), List.of());
+        Meter peak = define("peak", Aggregation.MAX, Optional.empty(), Map.of(), List.of());
+        UserId user = newUser();
+        Map<MetricKey, Limit> limits = Map.of(calls.key(), Limit.of(20), peak.key(), Limit.of(50));
+        List<AppendResult> results = concurrently(64, 120, i -> () -> append(i % 2 == 0 ? ledger() : otherNode(),
+                user, limits, List.of(calls, peak), record(user, i % 60 + 1, T, Map.of())));
+        long granted = results.stream().filter(AppendResult.Appended.class::isInstance).count();
+        assertThat(granted).isEqualTo(20);
+        assertThat(value(user, calls)).isEqualByComparingTo("20");
+        assertThat(value(user, peak)).isLessThanOrEqualTo(BigDecimal.valueOf(50));
+        for (int i = 0; i < results.size(); i++) {
+            if (i % 60 + 1 > 50) {
+                assertThat(results.get(i)).isInstanceOf(Denied.class);
+            }
+        }
+    }
+
+    @Test
     void R82_unique_count_is_exact_under_concurrent_writers_on_two_nodes() throws Exception {
         Meter users = define("users", Aggregation.UNIQUE_COUNT, Optional.of("end_user"), Map.of(), List.of());
         UserId user = newUser();
         Map<MetricKey, Limit> ten = Map.of(users.key(), Limit.of(10));
-        // Every value is sent twice: 40 distinct values over 80 writes on 16 threads, half on each node.
+        // Every value is sent four times: 40 distinct values over 160 writes on 64 threads, half on each node.
         List<String> sent = new ArrayList<>();
-        for (int i = 0; i < 80; i++) {
+        for (int i = 0; i < 160; i++) {
             sent.add("e" + (i % 40));
         }
-        List<AppendResult> results = concurrently(16, 80, i -> () -> append(i % 2 == 0 ? ledger() : otherNode(),
+        List<AppendResult> results = concurrently(64, 160, i -> () -> append(i % 2 == 0 ? ledger() : otherNode(),
                 user, ten, List.of(users), record(user, 1, T, Map.of("end_user", sent.get(i)))));
         Set<String> accepted = new HashSet<>();
         Map<String, Integer> refusedAfterAccepted = new HashMap<>();
@@ -215,6 +234,10 @@ public abstract class MeterContract {
             }
         }
         assertThat(accepted).hasSize(10);
+        for (int i = 0; i < results.size(); i++) {
+            assertThat(results.get(i) instanceof AppendResult.Appended).as("write %d of %s", i, sent.get(i))
+                    .isEqualTo(accepted.contains(sent.get(i)));
+        }
         assertThat(value(user, users)).isEqualByComparingTo("10");
         // A repeat of an accepted value is accepted afterwards, whatever node it reaches.
         AtomicInteger node = new AtomicInteger();
