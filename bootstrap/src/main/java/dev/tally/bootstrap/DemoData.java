@@ -22,6 +22,8 @@ import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.plan.DisplayNames;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.meter.Aggregation;
+import dev.tally.domain.meter.Meter;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
@@ -59,6 +61,9 @@ final class DemoData {
     static final UserId ACME = new UserId("acme");
     static final UserId GLOBEX = new UserId("globex");
     private static final MetricKey SEATS = new MetricKey("seats");
+    private static final MetricKey REQUESTS = new MetricKey("requests");
+    private static final MetricKey TOKENS = new MetricKey("tokens");
+    private static final MetricKey STORAGE_GB = new MetricKey("storage_gb");
     /** The names the demo's plans show their metrics by; a metric they do not name is shown by its key. */
     static final DisplayNames DISPLAY_NAMES = displayNames(Map.ofEntries(Map.entry("runs", "Report runs"),
             Map.entry("sessions", "Sessions"), Map.entry("session_minutes", "Session minutes"),
@@ -101,13 +106,15 @@ final class DemoData {
         tally.prices().put(new ModelPrice("claude-3-5-sonnet", new BigDecimal("0.003"), new BigDecimal("0.015"),
                 "anthropic"));
         tally.plans().put(new Plan(PRO, "Pro", limits(Map.of("runs", 50, "sessions", 100, "session_minutes", 600,
-                "activation_codes", 20, "cost_usd", 25, "api_calls.video", 40, "exports", 1000)),
+                "activation_codes", 20, "cost_usd", 25, "api_calls.video", 40, "exports", 1000,
+                "active_end_users", 50, "peak_storage_gb", 50)),
                 Optional.of(BigDecimal.valueOf(200)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT,
                 limits(Map.of("seats", 10))).withDisplayNames(DISPLAY_NAMES));
         tally.plans().put(new Plan(FREE, "Free", limits(Map.of("runs", 5, "sessions", 10, "session_minutes", 60,
-                "activation_codes", 3, "cost_usd", 1, "exports", 50)),
+                "activation_codes", 3, "cost_usd", 1, "exports", 50, "active_end_users", 3, "peak_storage_gb", 5)),
                 Optional.of(BigDecimal.valueOf(25)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT,
                 limits(Map.of("seats", 2))).withDisplayNames(DISPLAY_NAMES));
+        meters();
         Instant acmeAnchor = now.minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.DAYS);
         tally.users().put(new PutUser(ACME, PRO, Optional.of(CycleKind.ANNIVERSARY), Optional.of(acmeAnchor),
                 Optional.of(ZoneOffset.UTC)));
@@ -140,6 +147,16 @@ final class DemoData {
         tally.usage().record(new RecordUsage(ACME, List.of(new UsageItem(new MetricKey("exports"),
                 BigDecimal.valueOf(5 + day % 16), Optional.empty(), key("acme-exports-" + day),
                 Map.of("format", day % 3 == 0 ? "pdf" : "csv"))), false)).orElseThrow();
+
+        // What the meters read: requests by end user, LLM tokens by model, stored gigabytes.
+        String model = day % 3 == 0 ? "gpt-4o" : day % 3 == 1 ? "gpt-4o-mini" : "claude-3-5-sonnet";
+        tally.usage().record(new RecordUsage(ACME, List.of(
+                new UsageItem(REQUESTS, BigDecimal.ONE, Optional.empty(), key("acme-request-" + day),
+                        Map.of("end_user", "user-" + (day % 12 + 1))),
+                new UsageItem(TOKENS, BigDecimal.valueOf(1_000 + day * 120L), Optional.empty(),
+                        key("acme-tokens-" + day), Map.of("model", model)),
+                new UsageItem(STORAGE_GB, BigDecimal.valueOf(12 + day % 7 + day / 5), Optional.empty(),
+                        key("acme-storage-" + day), Map.of())), false)).orElseThrow();
 
         String operation = OPERATIONS[day % OPERATIONS.length];
         long amount = switch (operation) {
@@ -179,8 +196,32 @@ final class DemoData {
         }
         at(anchor.plus(Duration.ofDays(2)));
         credit(CreditWrite.purchase(GLOBEX, 20, key("globex-purchase")));
+        // Two of the free plan's three active end users.
+        tally.usage().record(new RecordUsage(GLOBEX, List.of(
+                new UsageItem(REQUESTS, BigDecimal.ONE, Optional.empty(), key("globex-request-1"),
+                        Map.of("end_user", "ann")),
+                new UsageItem(REQUESTS, BigDecimal.ONE, Optional.empty(), key("globex-request-2"),
+                        Map.of("end_user", "bob")),
+                new UsageItem(STORAGE_GB, BigDecimal.valueOf(3), Optional.empty(), key("globex-storage"),
+                        Map.of())), true)).orElseThrow();
         CreditTransaction export = credit(CreditWrite.spend(GLOBEX, 7, "export", key("globex-export")));
         credit(CreditWrite.refund(GLOBEX, export.id(), 5, key("globex-refund")));
+    }
+
+    /** A meter per aggregation (R81), over the demo's requests, tokens and stored gigabytes. */
+    private void meters() {
+        List.of(new Meter(new MetricKey("active_end_users"), REQUESTS, Aggregation.UNIQUE_COUNT,
+                        Optional.of("end_user"), Map.of(), List.of(), Optional.of("Active end users")),
+                new Meter(new MetricKey("gpt_tokens"), TOKENS, Aggregation.SUM, Optional.empty(),
+                        Map.of("model", List.of("gpt-4o", "gpt-4o-mini")), List.of("model"),
+                        Optional.of("GPT tokens")),
+                new Meter(new MetricKey("llm_calls"), TOKENS, Aggregation.COUNT, Optional.empty(), Map.of(),
+                        List.of("model"), Optional.of("LLM calls")),
+                new Meter(new MetricKey("peak_storage_gb"), STORAGE_GB, Aggregation.MAX, Optional.empty(), Map.of(),
+                        List.of(), Optional.of("Peak storage (GB)")),
+                new Meter(new MetricKey("storage_gb_now"), STORAGE_GB, Aggregation.LATEST, Optional.empty(),
+                        Map.of(), List.of(), Optional.of("Storage now (GB)")))
+                .forEach(meter -> tally.meters().put(meter));
     }
 
     private void run(UserId user, Instant startedAt, RunStatus status, String model, long tokensInput) {

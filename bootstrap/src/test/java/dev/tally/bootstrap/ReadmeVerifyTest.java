@@ -96,6 +96,8 @@ class ReadmeVerifyTest {
 
         assertThat(answers.toString())
                 .contains("\"error\":\"runs_limit_exceeded\"")
+                .contains("\"error\":\"active_end_users_limit_exceeded\"")
+                .contains("\"metric\":\"active_end_users\",\"plan\":\"free\",\"current_usage\":3,\"limit\":3")
                 .contains("\"operation\":\"export\",\"gross\":7,\"refunded\":5,\"net\":2")
                 .contains("\"state\":\"committed\",")
                 .containsPattern("\"committed_quantity\":27[,}]")
