@@ -212,12 +212,8 @@ public final class JdbiUsageLedger implements UsageLedger {
         String u = user.value();
         Map<String, List<UsageRecord>> byGroup = new java.util.LinkedHashMap<>();
         for (PeriodRecord entry : raise.records()) {
-            List<String> group = new ArrayList<>();
-            meter.groupOf(entry.record()).forEach((dimension, value) -> {
-                group.add(dimension);
-                group.add(value);
-            });
-            byGroup.computeIfAbsent(Strings.join(group), g -> new ArrayList<>()).add(entry.record());
+            byGroup.computeIfAbsent(groupKey(meter.groupOf(entry.record())), g -> new ArrayList<>())
+                    .add(entry.record());
         }
         Map<String, List<UsageRecord>> placed = new java.util.LinkedHashMap<>();
         long count = -1;
@@ -641,6 +637,91 @@ public final class JdbiUsageLedger implements UsageLedger {
             meters.insert(meter, at);
             return PutMeter.CREATED;
         });
+    }
+
+    @Override
+    public ReconcileReport reconcileMeters(Optional<MetricKey> only, Instant since, boolean repair) {
+        List<ReconcileReport.Drift> drifts = new ArrayList<>();
+        long checked = 0;
+        for (Meter meter : meters()) {
+            if (only.isPresent() && !only.get().equals(meter.key())) {
+                continue;
+            }
+            List<Object[]> periods = db.read(handle -> new MeterTable(handle).periods(meter.source().value(),
+                    meter.key().value(), since));
+            for (Object[] period : periods) {
+                checked++;
+                db.inTransaction(handle -> reconcileMeter(Tables.on(handle), meter, (String) period[0],
+                        new BillingPeriod((Instant) period[1], (Instant) period[2]), repair))
+                        .ifPresent(drifts::add);
+            }
+        }
+        return new ReconcileReport(checked, drifts, repair);
+    }
+
+    /**
+     * Compares one meter rollup with the fold of its source's facts, locked first so that no
+     * write feeds it meanwhile; with {@code repair}, writes the fold's value, distinct values and groups.
+     */
+    private static Optional<ReconcileReport.Drift> reconcileMeter(Tables writes, Meter meter, String user,
+                                                                 BillingPeriod period, boolean repair) {
+        Rollup rollup = new Rollup(meter.key(), period);
+        if (writes.rollups().ensure(user, period.start(), period.end(), meter.key().value())) {
+            writes.metrics().add(user, period.start(), period.end(), 1, OptionalInt.empty());
+        }
+        MeterDecision.State stored = writes.meters().locked(user, rollup);
+        List<UsageRecord> records = writes.meters().facts(user, meter.source().value(), period.start(), period.end())
+                .stream().map(fact -> new UsageRecord(new UserId(user), meter.source(), fact.quantity(),
+                        fact.occurredAt(), new IdempotencyKey("reconcile"), Json.parseObject(fact.dimensions())))
+                .toList();
+        dev.tally.application.port.MeterFold fold = dev.tally.application.port.MeterFold.of(meter, records);
+        MeterDecision.State truth = fold.whole().state();
+        boolean same = truth.value().compareTo(stored.value()) == 0 && truth.latestAt().equals(stored.latestAt())
+                && (!fold.unique() || fold.whole().distinct().equals(writes.meters().distinct(user, rollup,
+                MeterTable.OWN)))
+                && sameGroups(writes, user, rollup, fold);
+        if (same) {
+            return Optional.empty();
+        }
+        if (repair) {
+            writes.meters().set(user, rollup, new MeterDecision.State(truth.value(), stored.reserved(),
+                    truth.latestAt()));
+            writes.meters().clear(user, rollup);
+            writes.meters().addDistinct(user, rollup, MeterTable.OWN, List.copyOf(fold.whole().distinct()));
+            fold.groups().forEach((group, part) -> writeGroup(writes, user, rollup, groupKey(group), part));
+            fold.other().ifPresent(part -> writeGroup(writes, user, rollup, MeterTable.OTHER, part));
+        }
+        return Optional.of(new ReconcileReport.Drift(new UserId(user), meter.key(), period.start(), stored.value(),
+                truth.value(), stored.reserved(), stored.reserved()));
+    }
+
+    private static void writeGroup(Tables writes, String user, Rollup rollup, String key,
+                                   dev.tally.application.port.MeterFold.Part part) {
+        writes.meters().putGroup(user, rollup, key, part.state(), false);
+        writes.meters().addDistinct(user, rollup, key, List.copyOf(part.distinct()));
+    }
+
+    private static boolean sameGroups(Tables writes, String user, Rollup rollup,
+                                      dev.tally.application.port.MeterFold fold) {
+        Map<String, BigDecimal> expected = new HashMap<>();
+        fold.groups().forEach((group, part) -> expected.put(groupKey(group), part.state().value()));
+        fold.other().ifPresent(part -> expected.put(MeterTable.OTHER, part.state().value()));
+        Map<String, BigDecimal> stored = new HashMap<>();
+        writes.meters().groups(user, rollup).forEach(row -> stored.put(row.getKey(), row.getValue()));
+        if (!expected.keySet().equals(stored.keySet())) {
+            return false;
+        }
+        return expected.entrySet().stream().allMatch(e -> e.getValue().compareTo(stored.get(e.getKey())) == 0);
+    }
+
+    /** The stored key of a group: its dimensions and values, as {@link Strings} writes a list. */
+    private static String groupKey(Map<String, String> group) {
+        List<String> pairs = new ArrayList<>();
+        group.forEach((dimension, value) -> {
+            pairs.add(dimension);
+            pairs.add(value);
+        });
+        return Strings.join(pairs);
     }
 
     @Override

@@ -200,6 +200,41 @@ final class MeterTable {
                 rollup.metric().value(), rollup.period().start(), rollup.period().end());
     }
 
+    /** A fact as a meter reads it. */
+    record Fact(BigDecimal quantity, Instant occurredAt, String dimensions) {
+    }
+
+    /** Each (user, start, end) with facts of {@code source} or a rollup of {@code meter} ending after {@code since}. */
+    List<Object[]> periods(String source, String meter, Instant since) {
+        return Jdbc.list(handle, "SELECT user_id, period_start, period_end FROM usage_facts WHERE metric = ? "
+                        + "AND period_end > ? UNION SELECT user_id, period_start, period_end FROM usage_rollups "
+                        + "WHERE metric = ? AND period_end > ? ORDER BY 1, 2",
+                rs -> new Object[] {rs.getString(1), Instants.get(rs, "period_start"), Instants.get(rs, "period_end")},
+                source, since, meter, since);
+    }
+
+    /** The facts of one (user, source, period) in the order they were stored. */
+    List<Fact> facts(String user, String source, Instant start, Instant end) {
+        return Jdbc.list(handle, "SELECT quantity, occurred_at, dimensions FROM usage_facts WHERE user_id = ? "
+                        + "AND metric = ? AND period_start = ? AND period_end = ? ORDER BY id",
+                rs -> new Fact(Decimals.quantity(rs, "quantity"), Instants.get(rs, "occurred_at"),
+                        rs.getString("dimensions")), user, source, start, end);
+    }
+
+    /** Every distinct value of (meter rollup, group). */
+    Set<String> distinct(String user, Rollup rollup, String group) {
+        return new HashSet<>(Jdbc.list(handle, "SELECT distinct_value FROM meter_distinct" + METER_KEY,
+                rs -> rs.getString(1), meterKey(user, rollup, group)));
+    }
+
+    /** Deletes a meter rollup's distinct values and groups, before they are written again. */
+    void clear(String user, Rollup rollup) {
+        Object[] key = {user, rollup.metric().value(), rollup.period().start(), rollup.period().end()};
+        String where = " WHERE user_id = ? AND meter = ? AND period_start = ? AND period_end = ?";
+        Jdbc.update(handle, "DELETE FROM meter_distinct" + where, key);
+        Jdbc.update(handle, "DELETE FROM meter_groups" + where, key);
+    }
+
     private static Object[] meterKey(String user, Rollup rollup, String group) {
         return new Object[] {user, rollup.metric().value(), rollup.period().start(), rollup.period().end(), group};
     }

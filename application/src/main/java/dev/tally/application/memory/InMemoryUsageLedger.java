@@ -3,6 +3,7 @@ package dev.tally.application.memory;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.BatchPlan;
 import dev.tally.application.port.Denied;
+import dev.tally.application.port.MeterFold;
 import dev.tally.application.port.MeterStore;
 import dev.tally.application.port.MetricsFull;
 import dev.tally.application.port.PeriodRecord;
@@ -405,6 +406,43 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
+    public ReconcileReport reconcileMeters(Optional<MetricKey> only, Instant since, boolean repair) {
+        List<Meter> defined = meters().stream().filter(m -> only.map(m.key()::equals).orElse(true)).toList();
+        List<ReconcileReport.Drift> drifts = new ArrayList<>();
+        long checked = 0;
+        for (Map.Entry<UserId, UserLedger> entry : users.entrySet()) {
+            UserLedger ledger = entry.getValue();
+            synchronized (ledger) {
+                for (Meter meter : defined) {
+                    Map<BillingPeriod, List<UsageRecord>> byPeriod = new LinkedHashMap<>();
+                    ledger.factsByKey.values().stream()
+                            .filter(fact -> fact.period.end().isAfter(since) && meter.matches(fact.record))
+                            .forEach(fact -> byPeriod.computeIfAbsent(fact.period, p -> new ArrayList<>())
+                                    .add(fact.record));
+                    ledger.rollups.keySet().stream()
+                            .filter(k -> k.metric().equals(meter.key()) && k.period().end().isAfter(since))
+                            .forEach(k -> byPeriod.computeIfAbsent(k.period(), p -> new ArrayList<>()));
+                    for (Map.Entry<BillingPeriod, List<UsageRecord>> period : byPeriod.entrySet()) {
+                        checked++;
+                        BatchPlan.Rollup key = new BatchPlan.Rollup(meter.key(), period.getKey());
+                        Rollup truth = Rollup.of(MeterFold.of(meter, period.getValue()));
+                        Rollup stored = ledger.rollups.getOrDefault(key, new Rollup());
+                        if (!truth.sameAs(stored)) {
+                            drifts.add(new ReconcileReport.Drift(entry.getKey(), meter.key(), period.getKey().start(),
+                                    stored.used, truth.used, stored.reserved, stored.reserved));
+                            if (repair) {
+                                truth.reserved = ledger.rollup(key).reserved;
+                                ledger.rollups.put(key, truth);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new ReconcileReport(checked, drifts, repair);
+    }
+
+    @Override
     public List<MeterGroup> meterGroups(UserId user, MetricKey meter, BillingPeriod period) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
@@ -460,6 +498,37 @@ public final class InMemoryUsageLedger implements UsageLedger {
             used = taken.after().value();
             latestAt = taken.after().latestAt().orElse(null);
             distinct.addAll(taken.newValues());
+        }
+
+        /** The rollup a fold computes. */
+        static Rollup of(MeterFold fold) {
+            Rollup rollup = of(fold.whole());
+            fold.groups().forEach((group, part) -> rollup.groups.put(group, of(part)));
+            rollup.other = fold.other().map(Rollup::of).orElse(null);
+            return rollup;
+        }
+
+        private static Rollup of(MeterFold.Part part) {
+            Rollup rollup = new Rollup();
+            rollup.used = part.state().value();
+            rollup.latestAt = part.state().latestAt().orElse(null);
+            rollup.distinct.addAll(part.distinct());
+            return rollup;
+        }
+
+        /** Whether this meter rollup holds what {@code other} holds: value, latest, distinct values, groups. */
+        boolean sameAs(Rollup other) {
+            if (used.compareTo(other.used) != 0 || !java.util.Objects.equals(latestAt, other.latestAt)
+                    || !distinct.equals(other.distinct) || !groups.keySet().equals(other.groups.keySet())
+                    || (this.other == null) != (other.other == null)) {
+                return false;
+            }
+            for (Map.Entry<Map<String, String>, Rollup> group : groups.entrySet()) {
+                if (!group.getValue().sameAs(other.groups.get(group.getKey()))) {
+                    return false;
+                }
+            }
+            return this.other == null || this.other.sameAs(other.other);
         }
 
         /** {@link #take}, into the record's group too. */

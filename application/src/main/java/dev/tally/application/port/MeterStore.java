@@ -44,6 +44,15 @@ public interface MeterStore {
     enum PutMeter { CREATED, UPDATED, UNCHANGED, IN_USE, TOO_MANY, KEY_RECORDED, KEY_IS_SOURCE, SOURCE_IS_METER }
 
     /**
+     * Recomputes the rollups of every meter (or of {@code only}) whose period ends after
+     * {@code since} from the stored facts of its source, in arrival order ({@link MeterFold}):
+     * values, latest instants, distinct sets and groups (R84); reports each rollup that differs
+     * and, with {@code repair}, overwrites it. A meter defined after its source had records reports
+     * those periods until it is repaired: the backfill of {@code reconcile --meter KEY}.
+     */
+    ReconcileReport reconcileMeters(Optional<MetricKey> only, Instant since, boolean repair);
+
+    /**
      * The values of a meter's groups in {@code period} (R83), largest first; the group of the
      * records beyond {@link #MAX_GROUPS} is {@link MeterGroup#other}.
      */

@@ -9,6 +9,7 @@ import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.MeterStore;
 import dev.tally.application.port.PeriodRecord;
+import dev.tally.application.port.ReconcileReport;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.domain.meter.Aggregation;
 import dev.tally.domain.meter.Meter;
@@ -193,6 +194,53 @@ public abstract class MeterContract {
                 .containsExactly("b=3", "a=2", "=1");
         assertThat(value(user, users)).as("x, y, p, q, z").isEqualByComparingTo("5");
         assertThat(value(user, tokens)).isEqualByComparingTo("21");
+    }
+
+    @Test
+    void R84_the_rollups_writes_keep_agree_with_the_facts_for_every_aggregation() {
+        List<Meter> meters = new ArrayList<>();
+        for (Aggregation aggregation : Aggregation.values()) {
+            meters.add(define(aggregation.wire() + "_by_model", aggregation, aggregation == Aggregation.UNIQUE_COUNT
+                    ? Optional.of("end_user") : Optional.empty(), Map.of("region", List.of("eu")), List.of("model")));
+        }
+        UserId user = newUser();
+        for (int i = 0; i < 12; i++) {
+            append(ledger(), user, Map.of(), meters, record(user, i % 5 + 1, T.plusSeconds(i % 4),
+                    Map.of("region", i % 3 == 0 ? "us" : "eu", "model", "m" + i % 2, "end_user", "e" + i % 5)));
+        }
+        ReconcileReport report = ledger().reconcileMeters(Optional.empty(), MARCH.start(), false);
+        assertThat(report.drifts().stream().filter(d -> d.user().equals(user))).isEmpty();
+        assertThat(report.checked()).isGreaterThanOrEqualTo(Aggregation.values().length);
+    }
+
+    @Test
+    void R84_a_meter_defined_after_its_records_is_backfilled_by_reconcile_within_the_window() {
+        UserId user = newUser();
+        for (int i = 0; i < 6; i++) {
+            append(ledger(), user, Map.of(), List.of(), record(user, 1, T, Map.of("end_user", "e" + i % 4,
+                    "model", "m" + i % 2)));
+        }
+        Meter users = define("users", Aggregation.UNIQUE_COUNT, Optional.of("end_user"), Map.of(), List.of("model"));
+        assertThat(value(user, users)).as("counts from its creation").isZero();
+
+        ReconcileReport found = ledger().reconcileMeters(Optional.of(users.key()), MARCH.start(), false);
+        assertThat(found.drifts()).extracting(ReconcileReport.Drift::user).containsExactly(user);
+        assertThat(found.drifts().get(0).factUsed()).isEqualByComparingTo("4");
+        assertThat(value(user, users)).as("reported, not repaired").isZero();
+        assertThat(ledger().reconcileMeters(Optional.of(users.key()), MARCH.end(), true).drifts())
+                .as("outside the window nothing is touched").isEmpty();
+
+        ledger().reconcileMeters(Optional.of(users.key()), MARCH.start(), true);
+        assertThat(value(user, users)).isEqualByComparingTo("4");
+        assertThat(ledger().meterGroups(user, users.key(), MARCH).stream()
+                .map(g -> g.group().get("model") + "=" + g.value().stripTrailingZeros().toPlainString()))
+                .containsExactlyInAnyOrder("m0=2", "m1=2");
+        assertThat(ledger().reconcileMeters(Optional.of(users.key()), MARCH.start(), false).drifts()).isEmpty();
+        Map<MetricKey, Limit> four = Map.of(users.key(), Limit.of(4));
+        assertThat(append(ledger(), user, four, List.of(users), record(user, 1, T, Map.of("end_user", "e1"))))
+                .as("a backfilled value is seen").isInstanceOf(AppendResult.Appended.class);
+        assertThat(append(ledger(), user, four, List.of(users), record(user, 1, T, Map.of("end_user", "e9"))))
+                .isInstanceOf(Denied.class);
     }
 
     @Test
