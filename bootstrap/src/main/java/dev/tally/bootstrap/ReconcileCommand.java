@@ -3,7 +3,11 @@ package dev.tally.bootstrap;
 import dev.tally.application.port.ReconcileProgress;
 import dev.tally.application.port.ReconcileReport;
 import java.io.PrintWriter;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.usage.LateEventPolicy;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,8 +15,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Recomputes every usage rollup from the recorded facts and reports drift (R10); with
- * {@code --repair}, overwrites drifted rollups. Exits 3 when drift was found and not repaired, so
+ * Recomputes every usage rollup from the recorded facts and reports drift (R10), and every
+ * meter's rollups of the periods inside the late-event window, their maxima, latest values,
+ * distinct sets and groups included (R84); with {@code --repair}, overwrites drifted rollups.
+ * {@code --meter KEY} recomputes that meter alone and writes it: the backfill of a meter defined
+ * after its source had records. Exits 3 when drift was found and not repaired, so
  * a scheduled job can alert on it.
  */
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
@@ -26,6 +33,10 @@ final class ReconcileCommand implements Callable<Integer> {
     @Option(names = "--repair", description = "overwrite drifted rollups with the recomputed values")
     boolean repair;
 
+    @Option(names = "--meter", paramLabel = "KEY",
+            description = "recompute this meter from the stored facts inside the late-event window and write it")
+    String meter;
+
     @Mixin
     DatabaseOption database;
 
@@ -38,17 +49,32 @@ final class ReconcileCommand implements Callable<Integer> {
         try (TallyApp app = TallyApp.open(database.dbUrl, Clock.systemUTC())) {
             // A progress bar only where a person watches; logs and pipes get the summary alone.
             ReconcileProgress progress = System.console() != null ? bar(out) : ReconcileProgress.NONE;
+            Instant since = app.tally().clock().instant().minus(LateEventPolicy.DEFAULT.lateWindow());
+            if (meter != null) {
+                MetricKey key = new MetricKey(meter);
+                app.tally().meters().get(key);
+                ReconcileReport backfill = app.tally().storage().usage().reconcileMeters(Optional.of(key), since, true);
+                summarize(out, backfill, "rollups of meter " + key);
+                return 0;
+            }
             ReconcileReport report = app.tally().storage().usage().reconcile(repair, progress);
             if (progress != ReconcileProgress.NONE) {
                 out.println();
             }
             summarize(out, report);
-            return report.drifts().isEmpty() || report.repaired() ? 0 : DRIFT_FOUND;
+            ReconcileReport meters = app.tally().storage().usage().reconcileMeters(Optional.empty(), since, repair);
+            summarize(out, meters, "meter rollups");
+            boolean clean = report.drifts().isEmpty() && meters.drifts().isEmpty();
+            return clean || report.repaired() ? 0 : DRIFT_FOUND;
         }
     }
 
     static void summarize(PrintWriter out, ReconcileReport report) {
-        out.println("Checked " + report.checked() + " usage rollups: " + report.drifts().size() + " drifted"
+        summarize(out, report, "usage rollups");
+    }
+
+    static void summarize(PrintWriter out, ReconcileReport report, String what) {
+        out.println("Checked " + report.checked() + " " + what + ": " + report.drifts().size() + " drifted"
                 + (report.drifts().isEmpty() ? "." : report.repaired() ? ", all repaired." : ", none repaired"
                 + " (run with --repair to fix them)."));
         report.drifts().stream().limit(SHOWN_DRIFTS).forEach(drift -> out.println("  " + drift.user() + " "

@@ -1,5 +1,20 @@
 package dev.tally.bootstrap;
 
+import dev.tally.application.usage.RecordUsage;
+import dev.tally.application.usage.UsageItem;
+import dev.tally.application.user.PutUser;
+import dev.tally.domain.meter.Aggregation;
+import dev.tally.domain.meter.Meter;
+import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.plan.PlanLimits;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.user.UserId;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import static dev.tally.adapter.http.ApiTestSupport.assertLimitExceeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -159,6 +174,39 @@ public class CommandLineTest {
         Run reconcile = tally("reconcile", "--db-url", OpenStorage.MEMORY);
         assertThat(reconcile.exitCode()).isZero();
         assertThat(reconcile.out()).contains("Checked 0 usage rollups: 0 drifted.");
+    }
+
+    @Test
+    void R84_reconcile_reports_a_meter_defined_after_its_records_and_reconcile_meter_backfills_it(@TempDir Path dir) {
+        String db = "jdbc:h2:file:" + dir.resolve("tally").toAbsolutePath();
+        MetricKey users = new MetricKey("active_users");
+        try (TallyApp app = TallyApp.open(db, Clock.systemUTC())) {
+            app.tally().plans().put(Plan.of(new PlanId("p"), "P", new PlanLimits(Map.of())));
+            app.tally().users().put(PutUser.of(new UserId("acme"), new PlanId("p")));
+            for (String endUser : new String[] {"ann", "bob", "ann"}) {
+                app.tally().usage().record(new RecordUsage(new UserId("acme"), List.of(new UsageItem(
+                        new MetricKey("requests"), BigDecimal.ONE, Optional.empty(),
+                        new IdempotencyKey("r-" + UUID.randomUUID()), Map.of("end_user", endUser))), false))
+                        .orElseThrow();
+            }
+            app.tally().meters().put(Meter.define(users, new MetricKey("requests"), Aggregation.UNIQUE_COUNT,
+                    Optional.of("end_user"), Map.of(), List.of(), Optional.empty()));
+        }
+        Run found = tally("reconcile", "--db-url", db);
+        assertThat(found.exitCode()).isEqualTo(ReconcileCommand.DRIFT_FOUND);
+        assertThat(found.out()).contains("meter rollups: 1 drifted", "acme active_users");
+
+        Run backfill = tally("reconcile", "--db-url", db, "--meter", "active_users");
+        assertThat(backfill.exitCode()).isZero();
+        assertThat(backfill.out()).contains("rollups of meter active_users: 1 drifted, all repaired.");
+        try (TallyApp app = TallyApp.open(db, Clock.systemUTC())) {
+            assertThat(app.tally().meters().value(new UserId("acme"), users, false, Optional.empty()).value())
+                    .isEqualByComparingTo("2");
+        }
+        Run clean = tally("reconcile", "--db-url", db);
+        assertThat(clean.exitCode()).isZero();
+        assertThat(clean.out()).contains("meter rollups: 0 drifted.");
+        assertThat(tally("reconcile", "--db-url", db, "--meter", "nothing_here").exitCode()).isNotZero();
     }
 
     @Test
