@@ -129,6 +129,27 @@ public abstract class MeterScenarios extends ApiTestSupport {
     }
 
     @Test
+    void R52_a_meter_s_series_ends_at_its_value_for_max_and_unique_count() {
+        String peak = meter("peak", "{\"source\": \"SOURCE\", \"aggregation\": \"max\"}");
+        String users = meter("users", "{\"source\": \"SOURCE\", \"aggregation\": \"unique_count\", "
+                + "\"unique_dimension\": \"end_user\"}");
+        plan("pro", "{}");
+        ApiClient acme = user("acme", "pro");
+        for (String[] sent : new String[][] {{"5", "ann"}, {"9", "bob"}, {"3", "ann"}}) {
+            assertOk(acme.post("/v1/users/acme/usage", record(sent[0], "{\"end_user\": \"" + sent[1] + "\"}",
+                    false)));
+        }
+        for (String[] expected : new String[][] {{peak, "9"}, {users, "2"}}) {
+            JsonNode points = assertOk(acme.get("/v1/users/acme/usage/series?metric=" + expected[0])).json()
+                    .get("points");
+            JsonNode last = points.get(points.size() - 1);
+            assertThat(last.get("cumulative").decimalValue()).as(expected[0]).isEqualByComparingTo(expected[1]);
+            assertThat(metric(acme.get("/v1/users/acme/usage").json(), expected[0]).get("used").decimalValue())
+                    .isEqualByComparingTo(expected[1]);
+        }
+    }
+
+    @Test
     void R81_a_batch_answers_the_ids_of_its_records_in_request_order() {
         plan("pro", "{}");
         ApiClient acme = user("acme", "pro");

@@ -387,6 +387,18 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     @Override
+    public List<UsageRecord> records(UserId user, MetricKey metric, BillingPeriod period) {
+        return db.read(handle -> new MeterTable(handle).facts(user.value(), metric.value(), period.start(),
+                period.end())).stream().map(fact -> record(user, metric, fact)).toList();
+    }
+
+    /** A stored fact as the record a meter reads (its key is not read back). */
+    private static UsageRecord record(UserId user, MetricKey metric, MeterTable.Fact fact) {
+        return new UsageRecord(user, metric, fact.quantity(), fact.occurredAt(), new IdempotencyKey("stored"),
+                Json.parseObject(fact.dimensions()));
+    }
+
+    @Override
     public List<PeriodTotals> rollupsAt(Instant at) {
         return db.read(handle -> new RollupTable(handle).currentAt(at)).stream()
                 .map(row -> new PeriodTotals(new UserId(row.user()), new MetricKey(row.metric()),
@@ -671,9 +683,7 @@ public final class JdbiUsageLedger implements UsageLedger {
         }
         MeterDecision.State stored = writes.meters().locked(user, rollup);
         List<UsageRecord> records = writes.meters().facts(user, meter.source().value(), period.start(), period.end())
-                .stream().map(fact -> new UsageRecord(new UserId(user), meter.source(), fact.quantity(),
-                        fact.occurredAt(), new IdempotencyKey("reconcile"), Json.parseObject(fact.dimensions())))
-                .toList();
+                .stream().map(fact -> record(new UserId(user), meter.source(), fact)).toList();
         dev.tally.application.port.MeterFold fold = dev.tally.application.port.MeterFold.of(meter, records);
         MeterDecision.State truth = fold.whole().state();
         boolean same = truth.value().compareTo(stored.value()) == 0 && truth.latestAt().equals(stored.latestAt())

@@ -147,6 +147,15 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
+    public List<UsageRecord> records(UserId user, MetricKey metric, BillingPeriod period) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            return ledger.factsByRollup.getOrDefault(new BatchPlan.Rollup(metric, period), List.of()).stream()
+                    .map(Fact::record).toList();
+        }
+    }
+
+    @Override
     public UsageTotals totals(UserId user, MetricKey metric, BillingPeriod period) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {

@@ -33,6 +33,12 @@ public interface UsageReads {
     SortedMap<Instant, BigDecimal> usageBySlice(UserId user, MetricKey metric, BillingPeriod period, Duration slice);
 
     /**
+     * The records of {@code metric} filed in {@code period}, in the order they were stored: what a
+     * meter's series is computed from (R52, R81). Reads the period's facts only.
+     */
+    List<dev.tally.domain.usage.UsageRecord> records(UserId user, MetricKey metric, BillingPeriod period);
+
+    /**
      * Every rollup, of every user, whose period contains {@code at}, with usage or a reservation
      * (R53): what the operator's list is answered from, never a scan of facts.
      */

@@ -253,7 +253,11 @@ public class Metering {
     /** The quantities of one metric in {@code period}, summed per slice (R52). */
     public SortedMap<Instant, BigDecimal> usageBySlice(UserId user, MetricKey metric, BillingPeriod period,
                                                        Duration slice) {
-        return ledger.usageBySlice(user, metric, period, slice);
+        Meter meter = meters.current().byKey().get(metric);
+        if (meter == null) {
+            return ledger.usageBySlice(user, metric, period, slice);
+        }
+        return MeterSeries.slices(meter, ledger.records(user, meter.source(), period), slice);
     }
 
     /**
