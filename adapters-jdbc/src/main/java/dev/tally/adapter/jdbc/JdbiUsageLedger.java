@@ -529,6 +529,7 @@ public final class JdbiUsageLedger implements UsageLedger {
             held.flush(rows -> holds.refile(u, rows));
             rollups.deleteAll(u);
             rollups.rebuild(u);
+            rebuildMeters(Tables.on(handle), u);
             metrics.deleteAll(u);
             metrics.recount(u);
             return null;
@@ -669,6 +670,16 @@ public final class JdbiUsageLedger implements UsageLedger {
             }
         }
         return new ReconcileReport(checked, drifts, repair);
+    }
+
+    /** Recomputes a user's meter rollups, distinct values and groups from its facts, refiled. */
+    private static void rebuildMeters(Tables writes, String user) {
+        writes.meters().clearUser(user);
+        for (Meter meter : writes.meters().all()) {
+            for (BillingPeriod period : writes.meters().periodsOf(user, meter.source().value())) {
+                reconcileMeter(writes, meter, user, period, true);
+            }
+        }
     }
 
     /**

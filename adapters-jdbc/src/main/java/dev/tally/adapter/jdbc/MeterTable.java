@@ -221,6 +221,19 @@ final class MeterTable {
                         rs.getString("dimensions")), user, source, start, end);
     }
 
+    /** The periods a user's facts of {@code source} are filed in. */
+    List<dev.tally.domain.period.BillingPeriod> periodsOf(String user, String source) {
+        return Jdbc.list(handle, "SELECT DISTINCT period_start, period_end FROM usage_facts WHERE user_id = ? "
+                        + "AND metric = ? ORDER BY 1, 2", rs -> new dev.tally.domain.period.BillingPeriod(
+                        Instants.get(rs, "period_start"), Instants.get(rs, "period_end")), user, source);
+    }
+
+    /** Deletes a user's distinct values and groups of every meter, before a rebuild. */
+    void clearUser(String user) {
+        Jdbc.update(handle, "DELETE FROM meter_distinct WHERE user_id = ?", user);
+        Jdbc.update(handle, "DELETE FROM meter_groups WHERE user_id = ?", user);
+    }
+
     /** Every distinct value of (meter rollup, group). */
     Set<String> distinct(String user, Rollup rollup, String group) {
         return new HashSet<>(Jdbc.list(handle, "SELECT distinct_value FROM meter_distinct" + METER_KEY,

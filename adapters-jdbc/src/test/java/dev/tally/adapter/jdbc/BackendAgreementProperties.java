@@ -30,6 +30,8 @@ import dev.tally.domain.cost.ApiCall;
 import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.credit.CreditType;
 import dev.tally.domain.period.CycleKind;
+import dev.tally.domain.meter.Aggregation;
+import dev.tally.domain.meter.Meter;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
@@ -95,6 +97,18 @@ class BackendAgreementProperties {
     private static final List<MetricKey> METRICS = List.of(new MetricKey("m1"), new MetricKey("m2"),
             new MetricKey("m3"));
     private static final MetricKey SEATS = new MetricKey("seats");
+    /** A meter of every aggregation over m1 and m2, with a filter and group-by (R81–R83). */
+    private static final List<Meter> METERS = List.of(
+            new Meter(new MetricKey("model_sum_x"), METRICS.get(0), Aggregation.SUM, Optional.empty(),
+                    Map.of("op", List.of("x")), List.of(), Optional.empty()),
+            new Meter(new MetricKey("model_count"), METRICS.get(0), Aggregation.COUNT, Optional.empty(), Map.of(),
+                    List.of("op"), Optional.empty()),
+            new Meter(new MetricKey("model_max"), METRICS.get(0), Aggregation.MAX, Optional.empty(), Map.of(),
+                    List.of(), Optional.empty()),
+            new Meter(new MetricKey("model_latest"), METRICS.get(1), Aggregation.LATEST, Optional.empty(), Map.of(),
+                    List.of(), Optional.empty()),
+            new Meter(new MetricKey("model_users"), METRICS.get(1), Aggregation.UNIQUE_COUNT, Optional.of("end_user"),
+                    Map.of(), List.of("op"), Optional.empty()));
     /** The metrics a rewritten plan limits: some count whole units, so a fraction is refused for them. */
     private static final List<MetricKey> PLANNED = List.of(METRICS.get(0), METRICS.get(1), MetricKey.RUNS,
             MetricKey.SESSIONS, MetricKey.apiCalls("video"), MetricKey.apiCalls("llm"));
@@ -172,7 +186,9 @@ class BackendAgreementProperties {
         public Object apply(Backend b) {
             List<UsageItem> sent = items.stream().map(item -> new UsageItem(METRICS.get(item.metric),
                     item.quantity, item.ago.map(s -> b.clock.instant().minusSeconds(s)),
-                    new IdempotencyKey("k" + item.key), item.dimension ? Map.of("op", "x") : Map.of())).toList();
+                    new IdempotencyKey("k" + item.key), item.dimension
+                            ? Map.of("op", "x", "end_user", "e" + item.key % 3) : Map.of("end_user", "e" + item.key % 2)))
+                    .toList();
             return b.tally.usage().record(new RecordUsage(b.user, sent, enforce));
         }
     }
@@ -394,11 +410,13 @@ class BackendAgreementProperties {
             this.user = new UserId("model-" + run);
             this.smaller = new PlanId("small-" + run);
             this.bigger = new PlanId("big-" + run);
-            tally.plans().put(Plan.of(smaller, "Small", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(2),
-                    MetricKey.SESSIONS, Limit.of(3), MetricKey.SESSION_MINUTES, Limit.of(30),
-                    MetricKey.ACTIVATION_CODES, Limit.of(2), MetricKey.apiCalls("llm"), Limit.of(3),
-                    MetricKey.COST_USD, Limit.of(new BigDecimal("2.5")), METRICS.get(0), Limit.of(8),
-                    METRICS.get(1), Limit.of(4))))
+            tally.plans().put(Plan.of(smaller, "Small", new PlanLimits(Map.ofEntries(Map.entry(MetricKey.RUNS, Limit.of(2)),
+                    Map.entry(MetricKey.SESSIONS, Limit.of(3)), Map.entry(MetricKey.SESSION_MINUTES, Limit.of(30)),
+                    Map.entry(MetricKey.ACTIVATION_CODES, Limit.of(2)), Map.entry(MetricKey.apiCalls("llm"), Limit.of(3)),
+                    Map.entry(MetricKey.COST_USD, Limit.of(new BigDecimal("2.5"))), Map.entry(METRICS.get(0), Limit.of(8)),
+                    Map.entry(METRICS.get(1), Limit.of(4)), Map.entry(METERS.get(1).key(), Limit.of(5)),
+                    Map.entry(METERS.get(2).key(), Limit.of(3)), Map.entry(METERS.get(3).key(), Limit.of(2)),
+                    Map.entry(METERS.get(4).key(), Limit.of(1)))))
                     .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(3)))));
             tally.plans().put(Plan.of(bigger, "Big", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(4),
                     MetricKey.SESSIONS, Limit.unlimited(), MetricKey.apiCalls("video"), Limit.of(0),
@@ -406,6 +424,7 @@ class BackendAgreementProperties {
                     .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(5)))));
             tally.users().put(new PutUser(user, smaller, Optional.of(CycleKind.CALENDAR_MONTH), Optional.empty(),
                     Optional.empty()));
+            METERS.forEach(tally.meters()::put);
         }
 
         /** The {@code index}-th model of this sequence. */
@@ -439,7 +458,12 @@ class BackendAgreementProperties {
 
         String overview() {
             return answer(b -> List.of(b.tally.billing().overview(b.user, Optional.empty()),
-                    b.tally.usage().usage(b.user, Optional.empty())));
+                    b.tally.usage().usage(b.user, Optional.empty()),
+                    METERS.stream().map(meter -> b.tally.meters().value(b.user, meter.key(), true, Optional.empty()))
+                            .map(value -> List.of(value.value(), value.groups().stream()
+                                    .map(group -> group.group() + "=" + group.value().stripTrailingZeros()
+                                            .toPlainString()).sorted().toList()))
+                            .toList()));
         }
 
         private String answer(Function<Backend, Object> read) {

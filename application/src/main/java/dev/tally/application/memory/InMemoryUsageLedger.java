@@ -321,10 +321,6 @@ public final class InMemoryUsageLedger implements UsageLedger {
                 for (Fact fact : ledger.factsByKey.values()) {
                     Rollup rollup = expected.computeIfAbsent(new BatchPlan.Rollup(fact.record.metric(), fact.period), k -> new Rollup());
                     rollup.used = rollup.used.add(fact.record.quantity());
-                    for (Meter meter : Meter.fed(defined, fact.record)) {
-                        expected.computeIfAbsent(new BatchPlan.Rollup(meter.key(), fact.period), k -> new Rollup())
-                                .takeGrouped(meter, fact.record);
-                    }
                 }
                 for (Held reservation : ledger.reservations.values()) {
                     Rollup rollup = expected.computeIfAbsent(new BatchPlan.Rollup(reservation.metric, reservation.period), k -> new Rollup());
@@ -332,6 +328,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
                 }
                 Set<BatchPlan.Rollup> keys = new HashSet<>(expected.keySet());
                 keys.addAll(ledger.rollups.keySet());
+                // Meters' rollups are reconciled by reconcileMeters, against their sources' facts.
+                keys.removeIf(key -> defined.stream().anyMatch(meter -> meter.key().equals(key.metric())));
                 for (BatchPlan.Rollup key : keys) {
                     checked++;
                     Rollup stored = ledger.rollups.getOrDefault(key, new Rollup());
@@ -341,14 +339,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
                                 truth.used, stored.reserved, truth.reserved));
                         if (repair) {
                             Rollup fixed = ledger.rollup(key);
-                            if (defined.stream().anyMatch(m -> m.key().equals(key.metric()))) {
-                                // A meter's rollup is replaced whole: its latest, distinct values and groups.
-                                truth.reserved = fixed.reserved;
-                                ledger.rollups.put(key, truth);
-                            } else {
-                                fixed.used = truth.used;
-                                fixed.reserved = truth.reserved;
-                            }
+                            fixed.used = truth.used;
+                            fixed.reserved = truth.reserved;
                         }
                     }
                 }
