@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * Meters (R81, R83): {@code PUT /v1/meters/{key}} (admin) defines one, {@code GET /v1/meters}
- * and {@code GET /v1/meters/{key}} read them, and {@code GET /v1/users/{user_id}/meters/{key}}
+ * and {@code GET /v1/meters/{key}} read them (any key), and {@code GET /v1/users/{user_id}/meters/{key}}
  * answers a meter's value in the user's period, per group with {@code ?group_by=}.
  */
 final class MeterRoutes {
@@ -34,9 +34,10 @@ final class MeterRoutes {
             MeterRequest request = RequestBody.read(ctx, MeterRequest.class);
             ctx.json(MeterResponse.from(meters.put(request.toMeter(key))));
         });
-        routes.get("/v1/meters", ADMIN, (ctx, caller) ->
+        // Definitions are read with any key, so that a customer's page can show its meters' groups.
+        routes.get("/v1/meters", KEY, (ctx, caller) ->
                 Listing.slice(ctx, meters.list().stream().map(MeterResponse::from).toList(), "meters"));
-        routes.get("/v1/meters/{key}", ADMIN, (ctx, caller) ->
+        routes.get("/v1/meters/{key}", KEY, (ctx, caller) ->
                 ctx.json(MeterResponse.from(meters.get(new MetricKey(ctx.pathParam("key"))))));
         routes.get("/v1/users/{user_id}/meters/{key}", KEY, (ctx, caller) -> {
             MetricKey key = new MetricKey(ctx.pathParam("key"));
