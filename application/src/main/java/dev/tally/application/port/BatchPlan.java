@@ -239,19 +239,7 @@ public final class BatchPlan {
      */
     public Denied firstOffending(List<PeriodRecord> fresh, Collection<Denied> denials) {
         List<PeriodRecord> ordered = inRequestOrder(fresh);
-        Denied first = null;
-        int firstIndex = Integer.MAX_VALUE;
-        for (Denied denied : denials) {
-            int index = offendingIndex(ordered, denied);
-            if (first == null || index < firstIndex) {
-                first = denied;
-                firstIndex = index;
-            }
-        }
-        if (first == null) {
-            throw new IllegalArgumentException("no denial to choose from");
-        }
-        return first;
+        return Denied.first(denials, denied -> offendingIndex(ordered, denied));
     }
 
     private int offendingIndex(List<PeriodRecord> ordered, Denied denied) {

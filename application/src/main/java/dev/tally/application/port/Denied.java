@@ -32,10 +32,15 @@ public record Denied(MetricKey metric, BillingPeriod period, UsageTotals current
      * @param denials at least one breach, each of a rollup the records add to
      */
     public static Denied firstOffending(List<PeriodRecord> records, Collection<Denied> denials) {
+        return first(denials, denied -> denied.offendingIndex(records));
+    }
+
+    /** Of several breaches, the one whose offending record, by {@code offendingIndex}, comes first. */
+    static Denied first(Collection<Denied> denials, java.util.function.ToIntFunction<Denied> offendingIndex) {
         Denied first = null;
         int firstIndex = Integer.MAX_VALUE;
         for (Denied denied : denials) {
-            int index = denied.offendingIndex(records);
+            int index = offendingIndex.applyAsInt(denied);
             if (first == null || index < firstIndex) {
                 first = denied;
                 firstIndex = index;
