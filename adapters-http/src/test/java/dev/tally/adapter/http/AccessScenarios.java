@@ -50,6 +50,9 @@ public abstract class AccessScenarios extends ApiTestSupport {
     private String runId;
     private String eventId;
 
+    private static final String METER = "{\"source\": \"visits\", \"aggregation\": \"unique_count\", "
+            + "\"unique_dimension\": \"visitor\"}";
+
     @BeforeEach
     void twoUsersOnDifferentPlans() {
         String generous = "{\"runs\": 1000, \"sessions\": 1000, \"activation_codes\": 1000}";
@@ -59,6 +62,7 @@ public abstract class AccessScenarios extends ApiTestSupport {
         }
         acme = user("acme", "pro");
         bob = user("bob", "basic");
+        assertOk(admin.put("/v1/meters/seen_users", METER));
         purchase(admin, "acme", 1000);
         sessionId = newSession();
         runId = newRun();
@@ -219,6 +223,11 @@ public abstract class AccessScenarios extends ApiTestSupport {
         cases.add(new Case("POST", "/v1/activation-codes/{code}/redeem", Rule.OWN_USER,
                 () -> new Request("/v1/activation-codes/" + newCode() + "/redeem", null, Map.of())));
         cases.add(new Case("GET", users + "/billing", Rule.OWN_USER, () -> get(u + "/billing")));
+        // Meters (R81, R83): the operator defines them; any key reads the definitions, a user its values.
+        cases.add(new Case("PUT", "/v1/meters/{key}", Rule.OPERATOR, () -> body("/v1/meters/seen_users", METER)));
+        cases.add(new Case("GET", "/v1/meters", Rule.ANY_KEY, () -> get("/v1/meters")));
+        cases.add(new Case("GET", "/v1/meters/{key}", Rule.ANY_KEY, () -> get("/v1/meters/seen_users")));
+        cases.add(new Case("GET", users + "/meters/{key}", Rule.OWN_USER, () -> get(u + "/meters/seen_users")));
         // Entitlement checks read the user's own figures (R62, R70).
         cases.add(new Case("GET", users + "/entitlements", Rule.OWN_USER, () -> get(u + "/entitlements")));
         cases.add(new Case("GET", users + "/entitlements/{metric}", Rule.OWN_USER,

@@ -61,6 +61,9 @@ class ApiConsistencyTest extends ApiTestSupport {
         return body;
     }
 
+    private static final String METER = "{\"source\": \"visits\", \"aggregation\": \"unique_count\", "
+            + "\"unique_dimension\": \"visitor\"}";
+
     /** One of each thing a path can name, made through the API. */
     private void seed() {
         assertOk(admin.put("/v1/plans/pro", "{\"name\": \"Pro\", \"limits\": {\"runs\": 100, \"exports\": 100},"
@@ -75,6 +78,8 @@ class ApiConsistencyTest extends ApiTestSupport {
         ids.put("user_id", "acme");
         ids.put("plan_id", "pro");
         ids.put("model", "gpt-x");
+        assertOk(admin.put("/v1/meters/seen_users", METER));
+        ids.put("key", "seen_users");
         ids.put("metric", "seats");
         ids.put("txn", spend(acme, "acme", 5, "export"));
         ids.put("run_id", created(acme.post("/v1/users/acme/report-runs", null)).get("id").asText());

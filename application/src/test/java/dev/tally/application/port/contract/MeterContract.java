@@ -249,7 +249,7 @@ public abstract class MeterContract {
         Meter peak = define("peak", Aggregation.MAX, Optional.empty(), Map.of(), List.of());
         UserId user = newUser();
         Map<MetricKey, Limit> limits = Map.of(calls.key(), Limit.of(20), peak.key(), Limit.of(50));
-        List<AppendResult> results = concurrently(64, 120, i -> () -> append(i % 2 == 0 ? ledger() : otherNode(),
+        List<AppendResult> results = concurrently(16, 120, i -> () -> append(i % 2 == 0 ? ledger() : otherNode(),
                 user, limits, List.of(calls, peak), record(user, i % 60 + 1, T, Map.of())));
         long granted = results.stream().filter(AppendResult.Appended.class::isInstance).count();
         assertThat(granted).isEqualTo(20);
@@ -267,12 +267,12 @@ public abstract class MeterContract {
         Meter users = define("users", Aggregation.UNIQUE_COUNT, Optional.of("end_user"), Map.of(), List.of());
         UserId user = newUser();
         Map<MetricKey, Limit> ten = Map.of(users.key(), Limit.of(10));
-        // Every value is sent four times: 40 distinct values over 160 writes on 64 threads, half on each node.
+        // Every value is sent four times: 40 distinct values over 160 writes on 16 threads, half on each node.
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 160; i++) {
             sent.add("e" + (i % 40));
         }
-        List<AppendResult> results = concurrently(64, 160, i -> () -> append(i % 2 == 0 ? ledger() : otherNode(),
+        List<AppendResult> results = concurrently(16, 160, i -> () -> append(i % 2 == 0 ? ledger() : otherNode(),
                 user, ten, List.of(users), record(user, 1, T, Map.of("end_user", sent.get(i)))));
         Set<String> accepted = new HashSet<>();
         Map<String, Integer> refusedAfterAccepted = new HashMap<>();
