@@ -104,6 +104,8 @@ public final class TallyServer implements AutoCloseable {
                                 settings.bodyBudgetBytes())));
                 // Outermost, so that every answer carries them, refusals of the body reader included (R68).
                 server.insertHandler(new SecurityHeaders());
+                // Outermost of all, so that every answer carries its request's id (R93).
+                server.insertHandler(new RequestIds());
             });
             config.requestLogger.http((ctx, millis) -> answered(tally, metrics, ctx, millis));
 
