@@ -34,7 +34,7 @@ final class JsonErrorHandler extends ErrorHandler {
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
         SecurityHeaders.addTo(fields);
         // Refused before any handler saw it: a request that never got an id gets one now.
-        fields.put(RequestIds.HEADER, RequestIds.accepted(null));
+        RequestIds.addTo(null, fields);
         return ByteBuffer.wrap(body(status, reason));
     }
 

@@ -48,12 +48,13 @@ final class RequestIds extends Handler.Wrapper {
         return "req_" + UUID.randomUUID().toString().replace("-", "");
     }
 
-    /** The id of the request Jetty answers on its own (an error page): put back on the answer's fields. */
+    /**
+     * The id of a request Jetty answers on its own (an error page), put back on the answer's
+     * fields; a request refused before this handler saw it gets one now.
+     */
     static void addTo(Request request, HttpFields.Mutable fields) {
         Object id = request == null ? null : request.getAttribute(ATTRIBUTE);
-        if (id != null) {
-            fields.put(HEADER, id.toString());
-        }
+        fields.put(HEADER, id == null ? generated() : id.toString());
     }
 
     /** The id of the request {@code ctx} handles. */
