@@ -3,6 +3,7 @@ package dev.tally.application;
 import dev.tally.application.access.AccessService;
 import dev.tally.application.activation.ActivationCodeService;
 import dev.tally.application.allocation.AllocationService;
+import dev.tally.application.audit.AuditService;
 import dev.tally.application.billing.BillingService;
 import dev.tally.application.billing.UserListService;
 import dev.tally.application.cost.ApiCallService;
@@ -123,6 +124,7 @@ public final class Tally {
     private final EventService events;
     private final WebhookService webhooks;
     private final UrlGuard urlGuard;
+    private final AuditService audit;
 
     private Tally(TallyStorage storage, Clock clock, Settings settings, UseCaseMetrics metrics) {
         this.storage = storage;
@@ -156,6 +158,7 @@ public final class Tally {
         this.entitlements = new EntitlementService(accounts, metering, storage.allocations(), clock);
         this.allocations = new AllocationService(storage.allocations(), accounts, writes, recorder);
         this.reservations = new ReservationService(storage.usage(), metering, accounts, writes, clock);
+        this.audit = new AuditService(storage.audit(), storage.transactions(), clock);
     }
 
     /** Tally over fresh in-memory storage with default settings. */
@@ -297,5 +300,10 @@ public final class Tally {
     /** The events writes created (R75), and in-process listeners for new ones (R78). */
     public EventService events() {
         return events;
+    }
+
+    /** The audit log of operator writes (R93). */
+    public AuditService audit() {
+        return audit;
     }
 }

@@ -111,7 +111,7 @@ public final class TallyServer implements AutoCloseable {
 
             new ErrorMapper(metrics).install(config.routes);
             RouteTable table = new RouteTable(config.routes, tally.access(),
-                    new ClientRates(settings.rates(), tally.clock()), settings.metricsToken());
+                    new ClientRates(settings.rates(), tally.clock()), settings.metricsToken(), new Audit(tally.audit()));
             new HealthRoutes(tally.health()).register(table);
             new DocumentRoutes(metrics).register(table);
             new PlanRoutes(tally.plans(), tally.users()).register(table);
@@ -130,6 +130,7 @@ public final class TallyServer implements AutoCloseable {
             new ReservationRoutes(tally.reservations(), metrics).register(table);
             new EventRoutes(tally.events()).register(table);
             new WebhookRoutes(tally.webhooks()).register(table);
+            new AuditRoutes(tally.audit()).register(table);
             registered.set(table.routes());
         });
         javalin.start();

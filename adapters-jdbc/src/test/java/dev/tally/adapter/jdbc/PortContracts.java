@@ -15,6 +15,7 @@ import dev.tally.application.port.UsageLedger;
 import dev.tally.application.port.UserRepository;
 import dev.tally.application.port.contract.ActivationCodeRepositoryContract;
 import dev.tally.application.port.contract.AllocationContract;
+import dev.tally.application.port.contract.AuditLogContract;
 import dev.tally.application.port.contract.AllocationRepositoryContract;
 import dev.tally.application.port.contract.ApiCallRepositoryContract;
 import dev.tally.application.port.contract.ApiKeyRepositoryContract;
@@ -223,6 +224,15 @@ abstract class PortContracts {
 
     @Nested
     class EntitlementTest extends EntitlementContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class AuditLogTest extends AuditLogContract {
 
         @Override
         protected TallyStorage storage() {
