@@ -32,7 +32,7 @@ class AuditLogHttpTest extends ApiTestSupport {
 
         assertOk(admin.post("/v1/users/acme/credits/grants", "{\"amount\": 50}", "g-1"));
         String secret = assertOk(admin.put("/v1/webhook-endpoints/hook",
-                "{\"url\": \"https://93.184.215.14/hook\", \"enabled\": false}")).json().get("secret").asText();
+                "{\"url\": \"https://93.184.215.14/hook\", \"events\": [\"*\"], \"enabled\": false}")).json().get("secret").asText();
 
         JsonNode grant = assertOk(admin.get("/v1/audit-log?action=credit.grant")).json().get("data").get(0);
         String log = assertOk(admin.get("/v1/audit-log")).text();
