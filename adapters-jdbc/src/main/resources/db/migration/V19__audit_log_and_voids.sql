@@ -13,3 +13,18 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_target ON audit_log (target, id);
 CREATE INDEX audit_log_action ON audit_log (action, id);
+
+-- Voids of usage records (R92): the fact stays; its void references it, at most one per fact.
+-- Whatever sums facts (reconcile, series) leaves the voided ones out; the rollup of the fact's
+-- (metric, period) is lowered in the transaction that stores the void.
+CREATE TABLE usage_voids (
+    fact_id   BIGINT       NOT NULL PRIMARY KEY,
+    user_id   VARCHAR(128) NOT NULL,
+    reason    VARCHAR(500) NOT NULL,
+    voided_at BIGINT       NOT NULL
+);
+
+-- Exports read facts oldest first (R94), in keyset pages: everyone's by (occurred_at, id), one
+-- user's by (user_id, occurred_at, id), so a page costs its own rows whatever the history.
+CREATE INDEX usage_facts_export ON usage_facts (occurred_at, id);
+CREATE INDEX usage_facts_user_export ON usage_facts (user_id, occurred_at, id);

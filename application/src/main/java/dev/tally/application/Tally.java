@@ -4,6 +4,8 @@ import dev.tally.application.access.AccessService;
 import dev.tally.application.activation.ActivationCodeService;
 import dev.tally.application.allocation.AllocationService;
 import dev.tally.application.audit.AuditService;
+import dev.tally.application.export.ExportService;
+import dev.tally.application.usage.CorrectionService;
 import dev.tally.application.billing.BillingService;
 import dev.tally.application.billing.UserListService;
 import dev.tally.application.cost.ApiCallService;
@@ -125,6 +127,8 @@ public final class Tally {
     private final WebhookService webhooks;
     private final UrlGuard urlGuard;
     private final AuditService audit;
+    private final CorrectionService corrections;
+    private final ExportService exports;
 
     private Tally(TallyStorage storage, Clock clock, Settings settings, UseCaseMetrics metrics) {
         this.storage = storage;
@@ -159,6 +163,9 @@ public final class Tally {
         this.allocations = new AllocationService(storage.allocations(), accounts, writes, recorder);
         this.reservations = new ReservationService(storage.usage(), metering, accounts, writes, clock);
         this.audit = new AuditService(storage.audit(), storage.transactions(), clock);
+        this.corrections = new CorrectionService(storage.usage(), accounts, storage.transactions(),
+                settings.lateEvents(), clock);
+        this.exports = new ExportService(storage.usage());
     }
 
     /** Tally over fresh in-memory storage with default settings. */
@@ -305,5 +312,15 @@ public final class Tally {
     /** The audit log of operator writes (R93). */
     public AuditService audit() {
         return audit;
+    }
+
+    /** Corrections of recorded usage: voids (R92). */
+    public CorrectionService corrections() {
+        return corrections;
+    }
+
+    /** Exports of usage records and their voids (R94). */
+    public ExportService exports() {
+        return exports;
     }
 }

@@ -32,6 +32,7 @@ import dev.tally.application.port.contract.ReportRunRepositoryContract;
 import dev.tally.application.port.contract.SessionRepositoryContract;
 import dev.tally.application.port.contract.UsageLedgerContract;
 import dev.tally.application.port.contract.UseCaseRetryContract;
+import dev.tally.application.port.contract.VoidsContract;
 import dev.tally.application.port.contract.UserRepositoryContract;
 import dev.tally.application.port.contract.WebhooksContract;
 import dev.tally.domain.period.BillingPeriod;
@@ -228,6 +229,15 @@ abstract class PortContracts {
         @Override
         protected TallyStorage storage() {
             return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class VoidsTest extends VoidsContract {
+
+        @Override
+        protected UsageLedger ledger() {
+            return database().storage().ports().usage();
         }
     }
 
