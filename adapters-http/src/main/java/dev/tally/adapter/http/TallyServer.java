@@ -131,6 +131,7 @@ public final class TallyServer implements AutoCloseable {
             new EventRoutes(tally.events()).register(table);
             new WebhookRoutes(tally.webhooks()).register(table);
             new AuditRoutes(tally.audit()).register(table);
+            new CorrectionRoutes(tally.corrections(), tally.exports()).register(table);
             registered.set(table.routes());
         });
         javalin.start();

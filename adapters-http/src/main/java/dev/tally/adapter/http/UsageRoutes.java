@@ -8,6 +8,7 @@ import dev.tally.application.usage.UsageRecorded;
 import dev.tally.application.usage.UsageReport;
 import dev.tally.application.usage.UsageService;
 import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.usage.RecordId;
 import dev.tally.domain.usage.Granularity;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.usage.UsageSeries;
@@ -56,7 +57,8 @@ final class UsageRoutes {
                 items.forEach(item -> granted.add(item.metric()));
                 granted.forEach(metric -> metrics.granted(metric.value()));
             }
-            ctx.json(new RecordedResponse(recorded.accepted(), recorded.duplicates()));
+            ctx.json(new RecordedResponse(recorded.accepted(), recorded.duplicates(),
+                    items.stream().map(item -> RecordId.of(item.idempotencyKey()).toString()).toList()));
         });
         routes.get("/v1/users/{user_id}/usage", KEY, (ctx, caller) ->
                 ctx.json(UsageResponse.from(usage.usage(caller.user(ctx), RequestFields.at(ctx)))));
@@ -116,7 +118,8 @@ final class UsageRoutes {
                          Map<String, String> dimensions) {
     }
 
-    record RecordedResponse(int accepted, int duplicates) {
+    /** What a batch did; {@code record_ids} name its records in request order, as a void names one (R92). */
+    record RecordedResponse(int accepted, int duplicates, List<String> recordIds) {
     }
 
     /** A metric's usage per day or hour of the period, with the running total (R52). */

@@ -303,6 +303,11 @@ public abstract class AccessScenarios extends ApiTestSupport {
                 "/v1/webhook-endpoints/hook-" + key(), ENDPOINT, Map.of())));
         cases.add(new Case("GET", "/v1/webhook-endpoints", Rule.OPERATOR, () -> get("/v1/webhook-endpoints")));
         cases.add(new Case("GET", "/v1/audit-log", Rule.OPERATOR, () -> get("/v1/audit-log?target=user:acme")));
+        cases.add(new Case("POST", users + "/usage/{record_id}/void", Rule.OPERATOR, () -> body(
+                u + "/usage/" + newRecord() + "/void", "{\"reason\": \"entered twice\"}")));
+        String range = "?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z";
+        cases.add(new Case("GET", users + "/usage/export", Rule.OWN_USER, () -> get(u + "/usage/export" + range)));
+        cases.add(new Case("GET", "/v1/usage/export", Rule.OPERATOR, () -> get("/v1/usage/export" + range)));
         cases.add(new Case("DELETE", "/v1/webhook-endpoints/{id}", Rule.OPERATOR,
                 () -> new Request("/v1/webhook-endpoints/" + newEndpoint(), null, Map.of())));
         cases.add(new Case("GET", "/v1/webhook-endpoints/{id}/deliveries", Rule.OPERATOR,
@@ -429,6 +434,13 @@ public abstract class AccessScenarios extends ApiTestSupport {
 
     private static Request credit(String path, String json) {
         return new Request(path, json, Map.of("Idempotency-Key", key()));
+    }
+
+    /** A fresh usage record of acme's, for a void to take back. */
+    private String newRecord() {
+        return assertOk(admin.post("/v1/users/acme/usage", "{\"records\": [{\"metric\": \"exports\", "
+                + "\"quantity\": 1, \"idempotency_key\": \"" + key() + "\"}]}")).json().get("record_ids").get(0)
+                .asText();
     }
 
     private String newSession() {
