@@ -5,10 +5,8 @@ import dev.tally.application.export.ExportUsage;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.user.UserId;
 import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -65,8 +63,7 @@ final class ExportCommand implements Callable<Integer> {
             return BAD_INPUT;
         }
         try (TallyApp app = TallyApp.open(database.dbUrl, Clock.systemUTC())) {
-            Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8),
-                    ExportWriter.BUFFER_CHARS);
+            Writer out = new BufferedWriter(spec.commandLine().getOut(), ExportWriter.BUFFER_CHARS);
             long count = new ExportWriter(app.tally().exports(), csv).write(query, out);
             spec.commandLine().getErr().println("Exported " + count + " records.");
             return 0;
