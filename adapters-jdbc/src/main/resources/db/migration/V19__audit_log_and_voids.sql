@@ -23,6 +23,7 @@ CREATE TABLE usage_voids (
     reason    VARCHAR(500) NOT NULL,
     voided_at BIGINT       NOT NULL
 );
+CREATE INDEX usage_voids_user ON usage_voids (user_id, fact_id);
 
 -- Exports read facts oldest first (R94), in keyset pages: everyone's by (occurred_at, id), one
 -- user's by (user_id, occurred_at, id), so a page costs its own rows whatever the history.
