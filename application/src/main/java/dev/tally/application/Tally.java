@@ -3,6 +3,9 @@ package dev.tally.application;
 import dev.tally.application.access.AccessService;
 import dev.tally.application.activation.ActivationCodeService;
 import dev.tally.application.allocation.AllocationService;
+import dev.tally.application.audit.AuditService;
+import dev.tally.application.export.ExportService;
+import dev.tally.application.usage.CorrectionService;
 import dev.tally.application.billing.BillingService;
 import dev.tally.application.billing.UserListService;
 import dev.tally.application.cost.ApiCallService;
@@ -124,6 +127,9 @@ public final class Tally {
     private final EventService events;
     private final WebhookService webhooks;
     private final UrlGuard urlGuard;
+    private final AuditService audit;
+    private final CorrectionService corrections;
+    private final ExportService exports;
 
     private Tally(TallyStorage storage, Clock clock, Settings settings, UseCaseMetrics metrics) {
         this.storage = storage;
@@ -158,6 +164,10 @@ public final class Tally {
         this.entitlements = new EntitlementService(accounts, metering, storage.allocations(), clock);
         this.allocations = new AllocationService(storage.allocations(), accounts, writes, recorder);
         this.reservations = new ReservationService(storage.usage(), metering, accounts, writes, clock);
+        this.audit = new AuditService(storage.audit(), storage.transactions(), clock);
+        this.corrections = new CorrectionService(storage.usage(), accounts, storage.transactions(),
+                settings.lateEvents(), clock);
+        this.exports = new ExportService(storage.usage());
     }
 
     /** Tally over fresh in-memory storage with default settings. */
@@ -304,5 +314,20 @@ public final class Tally {
     /** The events writes created (R75), and in-process listeners for new ones (R78). */
     public EventService events() {
         return events;
+    }
+
+    /** The audit log of operator writes (R93). */
+    public AuditService audit() {
+        return audit;
+    }
+
+    /** Corrections of recorded usage: voids (R92). */
+    public CorrectionService corrections() {
+        return corrections;
+    }
+
+    /** Exports of usage records and their voids (R94). */
+    public ExportService exports() {
+        return exports;
     }
 }

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "tally", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Usage metering and plan-limit enforcement per billing period.",
-        subcommands = {ServeCommand.class, MigrateCommand.class, ReconcileCommand.class, DemoCommand.class,
+        subcommands = {ServeCommand.class, MigrateCommand.class, ReconcileCommand.class, ExportCommand.class,
+                DemoCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -31,10 +31,15 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(String url, String adminKey, String... flags) throws Exception {
+        return startWithHeap("256m", url, adminKey, flags);
+    }
+
+    /** {@link #start}, with the server's heap capped at {@code maxHeap} ({@code -Xmx}). */
+    static ServerProcess startWithHeap(String maxHeap, String url, String adminKey, String... flags) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // A small, quick JVM: the soak starts one per cycle on a machine it shares.
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx256m",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k", "-Xmx" + maxHeap,
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "serve", "--port", "0", "--db-url", url, "--admin-key", adminKey));
         command.addAll(List.of(flags));

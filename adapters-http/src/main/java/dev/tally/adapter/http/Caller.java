@@ -42,4 +42,9 @@ record Caller(Principal principal, ClientRates.Allowance allowance) {
     boolean isAdmin() {
         return principal.isAdmin();
     }
+
+    /** The id of the key the request came with, as the audit log names the actor (R93). */
+    String keyId() {
+        return principal.keyId().orElse("");
+    }
 }

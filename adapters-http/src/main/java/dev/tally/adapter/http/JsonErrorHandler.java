@@ -25,6 +25,7 @@ final class JsonErrorHandler extends ErrorHandler {
                                     Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         SecurityHeaders.addTo(response.getHeaders());
+        RequestIds.addTo(request, response.getHeaders());
         response.write(true, ByteBuffer.wrap(body(status, message)), callback);
     }
 
@@ -32,6 +33,8 @@ final class JsonErrorHandler extends ErrorHandler {
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
         SecurityHeaders.addTo(fields);
+        // Refused before any handler saw it: a request that never got an id gets one now.
+        RequestIds.addTo(null, fields);
         return ByteBuffer.wrap(body(status, reason));
     }
 

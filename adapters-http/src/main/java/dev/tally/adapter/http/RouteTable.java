@@ -57,9 +57,12 @@ final class RouteTable {
     /** The metrics token's hash, the form keys are stored in (R61), compared in constant time. */
     private final Optional<byte[]> metricsToken;
     private final List<Route> routes = new ArrayList<>();
+    private final Audit audit;
 
-    RouteTable(RoutesConfig config, AccessService access, ClientRates rates, Optional<String> metricsToken) {
+    RouteTable(RoutesConfig config, AccessService access, ClientRates rates, Optional<String> metricsToken,
+               Audit audit) {
         this.config = config;
+        this.audit = audit;
         this.access = access;
         this.rates = rates;
         this.metricsToken = metricsToken.map(RouteTable::hash);
@@ -135,11 +138,16 @@ final class RouteTable {
         if (who == Access.PUBLIC || who == Access.METRICS) {
             throw new IllegalArgumentException("use publicGet or metricsGet for " + path);
         }
-        routes.add(new Route(method.name(), path, who));
+        Route route = new Route(method.name(), path, who);
+        routes.add(route);
         config.addHttpHandler(method, path, ctx -> {
             Caller caller = authorize(ctx, who, records);
             BoundedInput.request(ctx);
             handler.handle(ctx, caller);
+            if (Audit.audited(route, caller)) {
+                // Once the write is done and answered 2xx, in a transaction of its own (R93).
+                audit.record(ctx, route, caller);
+            }
         });
     }
 

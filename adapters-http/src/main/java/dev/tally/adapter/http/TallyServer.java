@@ -104,12 +104,14 @@ public final class TallyServer implements AutoCloseable {
                                 settings.bodyBudgetBytes())));
                 // Outermost, so that every answer carries them, refusals of the body reader included (R68).
                 server.insertHandler(new SecurityHeaders());
+                // Outermost of all, so that every answer carries its request's id (R93).
+                server.insertHandler(new RequestIds());
             });
             config.requestLogger.http((ctx, millis) -> answered(tally, metrics, ctx, millis));
 
             new ErrorMapper(metrics).install(config.routes);
             RouteTable table = new RouteTable(config.routes, tally.access(),
-                    new ClientRates(settings.rates(), tally.clock()), settings.metricsToken());
+                    new ClientRates(settings.rates(), tally.clock()), settings.metricsToken(), new Audit(tally.audit()));
             new HealthRoutes(tally.health()).register(table);
             new DocumentRoutes(metrics).register(table);
             new PlanRoutes(tally.plans(), tally.users()).register(table);
@@ -129,6 +131,8 @@ public final class TallyServer implements AutoCloseable {
             new ReservationRoutes(tally.reservations(), metrics).register(table);
             new EventRoutes(tally.events()).register(table);
             new WebhookRoutes(tally.webhooks()).register(table);
+            new AuditRoutes(tally.audit()).register(table);
+            new CorrectionRoutes(tally.corrections(), tally.exports()).register(table);
             registered.set(table.routes());
         });
         javalin.start();

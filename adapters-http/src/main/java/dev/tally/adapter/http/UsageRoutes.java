@@ -8,6 +8,7 @@ import dev.tally.application.usage.UsageRecorded;
 import dev.tally.application.usage.UsageReport;
 import dev.tally.application.usage.UsageService;
 import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.usage.RecordId;
 import dev.tally.domain.usage.Granularity;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.usage.UsageSeries;
@@ -56,8 +57,8 @@ final class UsageRoutes {
                 items.forEach(item -> granted.add(item.metric()));
                 granted.forEach(metric -> metrics.granted(metric.value()));
             }
-            List<RecordId> ids = items.stream().map(item -> new RecordId(Ids.record(item.idempotencyKey().value()),
-                    item.idempotencyKey().value())).toList();
+            List<RecordId> ids = items.stream().map(item -> new RecordId(
+                    dev.tally.domain.usage.RecordId.of(item.idempotencyKey()).toString(), item.idempotencyKey().value())).toList();
             ctx.json(new RecordedResponse(recorded.accepted(), recorded.duplicates(), ids));
         });
         routes.get("/v1/users/{user_id}/usage", KEY, (ctx, caller) ->

@@ -48,7 +48,9 @@ final class UserRoutes {
         routes.post("/v1/users/{user_id}/plan", ADMIN, (ctx, caller) -> {
             ChangePlanRequest request = RequestBody.read(ctx, ChangePlanRequest.class);
             PlanId plan = new PlanId(RequestFields.required(request.planId(), "plan_id"));
+            PlanId before = users.get(caller.user(ctx)).planId();
             ctx.json(UserResponse.from(users.changePlan(caller.user(ctx), plan, RequestFields.idempotencyKey(ctx))));
+            Audit.note(ctx, "plan " + before.value() + " -> " + plan.value());
         });
         routes.post("/v1/users/{user_id}/billing-period/reset", ADMIN, (ctx, caller) -> {
             RequestBody.none(ctx);

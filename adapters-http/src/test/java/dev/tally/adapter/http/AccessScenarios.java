@@ -123,6 +123,66 @@ public abstract class AccessScenarios extends ApiTestSupport {
         softly.assertAll();
     }
 
+    @Test
+    void R93_every_operator_write_route_appends_exactly_one_audit_entry_and_no_other_write_does() {
+        List<String> adminKeys = adminKeyIds();
+        assertThat(adminKeys).hasSize(1);
+        String adminKeyId = adminKeys.get(0);
+        SoftAssertions softly = new SoftAssertions();
+        int n = 0;
+        for (Case c : cases()) {
+            if (c.method().equals("GET") || c.rule() == Rule.PUBLIC || c.rule() == Rule.METRICS) {
+                continue;
+            }
+            Request request = c.request().get();
+            String requestId = "audit-check-" + n++;
+            Map<String, String> headers = new LinkedHashMap<>(request.headers());
+            headers.put("Request-Id", requestId);
+            ApiClient.Response response = admin.send(c.method(), request.path(), request.body(), headers);
+            String label = c.method() + " " + c.route() + " -> " + response;
+            softly.assertThat(response.status()).as(label).isBetween(200, 299);
+            List<JsonNode> entries = auditEntries(requestId);
+            boolean operatorWrite = c.rule() == Rule.OPERATOR || c.route().endsWith("/activation-codes");
+            if (operatorWrite) {
+                softly.assertThat(entries).as(label + ": one audit entry").hasSize(1);
+                entries.forEach(entry -> {
+                    softly.assertThat(entry.get("action").asText()).as(label).matches("[a-z_]+\\.[a-z_]+");
+                    softly.assertThat(entry.get("actor_key_id").asText()).as(label).isEqualTo(adminKeyId);
+                    softly.assertThat(entry.get("target").asText()).as(label).contains(":");
+                    softly.assertThat(entry.get("at").asText()).as(label).isEqualTo(clock.instant().toString());
+                });
+            } else {
+                softly.assertThat(entries).as(label + ": not an operator write").isEmpty();
+                Request own = c.request().get();
+                Map<String, String> ownHeaders = new LinkedHashMap<>(own.headers());
+                ownHeaders.put("Request-Id", requestId + "-own");
+                acme.send(c.method(), own.path(), own.body(), ownHeaders);
+                softly.assertThat(auditEntries(requestId + "-own")).as(label + " by the user's own key").isEmpty();
+            }
+        }
+        softly.assertAll();
+    }
+
+    private List<String> adminKeyIds() {
+        List<String> ids = new ArrayList<>();
+        assertOk(admin.get("/v1/api-keys")).json().get("data").forEach(key -> {
+            if (key.get("user_id").isNull()) {
+                ids.add(key.get("id").asText());
+            }
+        });
+        return ids;
+    }
+
+    private List<JsonNode> auditEntries(String requestId) {
+        List<JsonNode> found = new ArrayList<>();
+        assertOk(admin.get("/v1/audit-log?limit=100")).json().get("data").forEach(entry -> {
+            if (entry.get("request_id").asText().equals(requestId)) {
+                found.add(entry);
+            }
+        });
+        return found;
+    }
+
     /** A status, 200 standing for any 2xx, and the error code when one is expected. */
     private record Expected(int status, String error) {
     }
@@ -251,6 +311,12 @@ public abstract class AccessScenarios extends ApiTestSupport {
         cases.add(new Case("PUT", "/v1/webhook-endpoints/{id}", Rule.OPERATOR, () -> new Request(
                 "/v1/webhook-endpoints/hook-" + key(), ENDPOINT, Map.of())));
         cases.add(new Case("GET", "/v1/webhook-endpoints", Rule.OPERATOR, () -> get("/v1/webhook-endpoints")));
+        cases.add(new Case("GET", "/v1/audit-log", Rule.OPERATOR, () -> get("/v1/audit-log?target=user:acme")));
+        cases.add(new Case("POST", users + "/usage/{record_id}/void", Rule.OPERATOR, () -> body(
+                u + "/usage/" + newRecord() + "/void", "{\"reason\": \"entered twice\"}")));
+        String range = "?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z";
+        cases.add(new Case("GET", users + "/usage/export", Rule.OWN_USER, () -> get(u + "/usage/export" + range)));
+        cases.add(new Case("GET", "/v1/usage/export", Rule.OPERATOR, () -> get("/v1/usage/export" + range)));
         cases.add(new Case("DELETE", "/v1/webhook-endpoints/{id}", Rule.OPERATOR,
                 () -> new Request("/v1/webhook-endpoints/" + newEndpoint(), null, Map.of())));
         cases.add(new Case("GET", "/v1/webhook-endpoints/{id}/deliveries", Rule.OPERATOR,
@@ -377,6 +443,13 @@ public abstract class AccessScenarios extends ApiTestSupport {
 
     private static Request credit(String path, String json) {
         return new Request(path, json, Map.of("Idempotency-Key", key()));
+    }
+
+    /** A fresh usage record of acme's, for a void to take back. */
+    private String newRecord() {
+        return assertOk(admin.post("/v1/users/acme/usage", "{\"records\": [{\"metric\": \"exports\", "
+                + "\"quantity\": 1, \"idempotency_key\": \"" + key() + "\"}]}")).json().get("records").get(0).get("id")
+                .asText();
     }
 
     private String newSession() {

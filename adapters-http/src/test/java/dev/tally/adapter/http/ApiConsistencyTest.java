@@ -73,8 +73,8 @@ class ApiConsistencyTest extends ApiTestSupport {
         assertOk(admin.put("/v1/models/gpt-x", "{\"input_per_1k\": 0.003, \"output_per_1k\": 0.015}"));
         assertOk(admin.put("/v1/webhook-endpoints/ops", "{\"url\": \"http://127.0.0.1:9/hook\", \"events\": [\"*\"]}"));
         purchase(admin, "acme", 100);
-        assertOk(acme.post("/v1/users/acme/usage", "{\"records\": [{\"metric\": \"exports\", \"quantity\": 81,"
-                + " \"idempotency_key\": \"seed\"}]}"));
+        ids.put("record_id", assertOk(acme.post("/v1/users/acme/usage", "{\"records\": [{\"metric\": \"exports\", "
+                + "\"quantity\": 81, \"idempotency_key\": \"seed\"}]}")).json().get("records").get(0).get("id").asText());
         ids.put("user_id", "acme");
         ids.put("plan_id", "pro");
         ids.put("model", "gpt-x");
@@ -123,6 +123,7 @@ class ApiConsistencyTest extends ApiTestSupport {
             case "{metric}" -> "{\"delta\": 1}";
             case "reservations" -> "{\"metric\": \"exports\", \"quantity\": 1}";
             case "commit" -> "{\"quantity\": 1}";
+            case "void" -> "{\"reason\": \"entered twice\"}";
             default -> null;
         };
     }
@@ -161,6 +162,10 @@ class ApiConsistencyTest extends ApiTestSupport {
         String path = path(template);
         if (template.endsWith("/series")) {
             path += "?metric=exports";
+        }
+        if (template.endsWith("/export")) {
+            // One line per record: NDJSON, read here as its first line.
+            path += "?from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z";
         }
         ApiClient.Response response = admin.get(path);
         softly.assertThat(response.status()).as("GET " + path + " -> " + response).isEqualTo(200);

@@ -1,5 +1,10 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.application.export.ExportPosition;
+import dev.tally.application.export.ExportRow;
+import dev.tally.application.port.VoidOutcome;
+import dev.tally.domain.usage.IdempotencyKey;
+
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.BatchPlan;
 import dev.tally.application.port.BatchPlan.Rollup;
@@ -355,6 +360,53 @@ public final class JdbiUsageLedger implements UsageLedger {
             return Optional.empty();
         }
         return Optional.of(Denied.of(rollup.metric(), rollup.period(), current, admission));
+    }
+
+    @Override
+    public VoidOutcome voidRecord(UserId user, IdempotencyKey key, String reason, Instant at, Instant closedBefore) {
+        return db.inTransaction(handle -> {
+            VoidTable voids = new VoidTable(handle);
+            Optional<VoidTable.Fact> found = voids.lockFact(user, key);
+            if (found.isEmpty()) {
+                return new VoidOutcome.NotFound();
+            }
+            VoidTable.Fact fact = found.get();
+            Rollup rollup = new Rollup(fact.metric(), fact.period());
+            Optional<ExportRow.Voided> earlier = voids.voidOf(fact.id());
+            if (earlier.isPresent()) {
+                BigDecimal used = new RollupTable(handle).find(user.value(), fact.period().start(),
+                        fact.period().end(), fact.metric().value()).map(RollupTable.Row::used).orElse(BigDecimal.ZERO);
+                return voided(key, fact, earlier.get(), false, used);
+            }
+            if (fact.period().end().isBefore(closedBefore)) {
+                return new VoidOutcome.PeriodClosed(fact.period());
+            }
+            voids.insert(fact.id(), user, reason, at);
+            return voided(key, fact, new ExportRow.Voided(reason, at), true, takeBack(handle, user, fact, rollup));
+        });
+    }
+
+    /**
+     * Takes back what a record caused (R92): its quantity out of the rollup of its (metric,
+     * period). Series and reconcile leave voided facts out where they read them. The one place a
+     * void's effects are listed for this storage; answers the rollup's used afterwards.
+     */
+    private static BigDecimal takeBack(Handle handle, UserId user, VoidTable.Fact fact, Rollup rollup) {
+        return new RollupTable(handle).lowerUsedReporting(user.value(), rollup, fact.quantity())
+                .orElseThrow(() -> new IllegalStateException("a stored fact has no rollup: " + rollup));
+    }
+
+    private static VoidOutcome.Voided voided(IdempotencyKey key, VoidTable.Fact fact, ExportRow.Voided voided,
+                                             boolean now, BigDecimal usedAfter) {
+        return new VoidOutcome.Voided(key, fact.metric(), fact.quantity(), fact.occurredAt(), fact.period(),
+                voided.reason(), voided.voidedAt(), now, usedAfter);
+    }
+
+    @Override
+    public List<ExportRow> exportPage(Optional<UserId> user, Instant from, Instant to, Optional<ExportPosition> after,
+                                      int limit) {
+        ExportPosition start = after.orElse(new ExportPosition(from, Long.MIN_VALUE));
+        return db.read(handle -> new VoidTable(handle).exportPage(user, from, to, start, limit));
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.application.usage.DimensionsText;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Writes the small JSON objects the schema keeps as text, such as a fact's dimensions. */
 final class Json {
@@ -11,91 +11,11 @@ final class Json {
 
     /** A JSON object of string values, keys in order, so equal maps give equal text. */
     static String object(Map<String, String> values) {
-        StringBuilder json = new StringBuilder("{");
-        new TreeMap<>(values).forEach((key, value) -> {
-            if (json.length() > 1) {
-                json.append(',');
-            }
-            string(json, key);
-            json.append(':');
-            string(json, value);
-        });
-        return json.append('}').toString();
+        return DimensionsText.of(values);
     }
 
     /** Reads back a flat object of strings as {@link #object} wrote it. */
     static Map<String, String> parseObject(String json) {
-        Map<String, String> values = new TreeMap<>();
-        int[] at = {json.indexOf('{') + 1};
-        while (true) {
-            skipSpace(json, at);
-            if (json.charAt(at[0]) == '}') {
-                return values;
-            }
-            if (json.charAt(at[0]) == ',') {
-                at[0]++;
-                skipSpace(json, at);
-            }
-            String key = readString(json, at);
-            skipSpace(json, at);
-            at[0]++; // ':'
-            skipSpace(json, at);
-            values.put(key, readString(json, at));
-        }
-    }
-
-    private static void skipSpace(String json, int[] at) {
-        while (Character.isWhitespace(json.charAt(at[0]))) {
-            at[0]++;
-        }
-    }
-
-    private static String readString(String json, int[] at) {
-        StringBuilder text = new StringBuilder();
-        int i = at[0] + 1;
-        while (json.charAt(i) != '"') {
-            char c = json.charAt(i++);
-            if (c != '\\') {
-                text.append(c);
-                continue;
-            }
-            char escaped = json.charAt(i++);
-            switch (escaped) {
-                case 'n' -> text.append('\n');
-                case 'r' -> text.append('\r');
-                case 't' -> text.append('\t');
-                case 'b' -> text.append('\b');
-                case 'f' -> text.append('\f');
-                case 'u' -> {
-                    text.append((char) Integer.parseInt(json.substring(i, i + 4), 16));
-                    i += 4;
-                }
-                default -> text.append(escaped);
-            }
-        }
-        at[0] = i + 1;
-        return text.toString();
-    }
-
-    private static void string(StringBuilder json, String text) {
-        json.append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                case '\n' -> json.append("\\n");
-                case '\r' -> json.append("\\r");
-                case '\t' -> json.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        json.append('"');
+        return DimensionsText.parse(json);
     }
 }

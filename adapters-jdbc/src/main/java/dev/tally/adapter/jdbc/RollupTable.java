@@ -115,6 +115,12 @@ final class RollupTable {
     }
 
     /** Takes {@code quantity} back out of a rollup's used, undoing a raise this transaction made. */
+    /** Lowers a rollup's used by {@code quantity} and reads what it holds now, in one statement (R92). */
+    Optional<BigDecimal> lowerUsedReporting(String user, Rollup rollup, BigDecimal quantity) {
+        return Jdbc.updateReturning(handle, ADD_USED, "used", quantity.negate(), user, rollup.period().start(),
+                rollup.period().end(), rollup.metric().value());
+    }
+
     void lowerUsed(String user, Rollup rollup, BigDecimal quantity) {
         Jdbc.update(handle, ADD_USED, quantity.negate(), user, rollup.period().start(), rollup.period().end(),
                 rollup.metric().value());
@@ -173,6 +179,9 @@ final class RollupTable {
     @RegisterRowMapperFactory(Sql.Rows.class)
     interface Sql {
 
+        /** A fact that counts: one without a void (R92). */
+        String NOT_VOIDED = FactTable.NOT_VOIDED;
+
         /** How these rows are read. */
         final class Rows extends RowMappings {
             public Rows() {
@@ -198,7 +207,7 @@ final class RollupTable {
         @SqlUpdate("INSERT INTO usage_rollups (user_id, period_start, period_end, metric, used, reserved) "
                 + "SELECT :user, period_start, period_end, metric, SUM(used), SUM(reserved) FROM ("
                 + "  SELECT period_start, period_end, metric, quantity AS used, 0 AS reserved "
-                + "  FROM usage_facts WHERE user_id = :user "
+                + "  FROM usage_facts WHERE user_id = :user AND " + NOT_VOIDED
                 + "  UNION ALL "
                 + "  SELECT period_start, period_end, metric, 0 AS used, quantity AS reserved "
                 + "  FROM usage_reservations WHERE user_id = :user AND state = 'held'"
@@ -221,7 +230,8 @@ final class RollupTable {
         /** What one rollup should hold: the sum of its facts and of its open reservations. */
         @SqlQuery("SELECT CAST(:metric AS VARCHAR(63)) AS metric, "
                 + "(SELECT COALESCE(SUM(quantity), 0) FROM usage_facts WHERE user_id = :user "
-                + "   AND period_start = :start AND period_end = :end AND metric = :metric) AS used, "
+                + "   AND period_start = :start AND period_end = :end AND metric = :metric AND " + NOT_VOIDED
+                + ") AS used, "
                 + "(SELECT COALESCE(SUM(quantity), 0) FROM usage_reservations WHERE user_id = :user "
                 + "   AND period_start = :start AND period_end = :end AND metric = :metric AND state = 'held') "
                 + "AS reserved")
@@ -237,7 +247,7 @@ final class RollupTable {
                 + "LEFT JOIN usage_rollups r ON r.user_id = :user AND r.period_start = k.period_start "
                 + "       AND r.period_end = k.period_end AND r.metric = k.metric "
                 + "LEFT JOIN (SELECT metric, period_start, period_end, SUM(quantity) AS used FROM usage_facts "
-                + "           WHERE user_id = :user GROUP BY metric, period_start, period_end) f "
+                + "           WHERE user_id = :user AND " + NOT_VOIDED + " GROUP BY metric, period_start, period_end) f "
                 + "       ON f.metric = k.metric AND f.period_start = k.period_start AND f.period_end = k.period_end "
                 + "LEFT JOIN (SELECT metric, period_start, period_end, SUM(quantity) AS reserved "
                 + "           FROM usage_reservations WHERE user_id = :user AND state = 'held' "

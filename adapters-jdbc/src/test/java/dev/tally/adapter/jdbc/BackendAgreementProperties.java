@@ -1,5 +1,9 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.application.usage.VoidRecord;
+import dev.tally.domain.usage.Granularity;
+import dev.tally.domain.usage.RecordId;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.application.ManualClock;
@@ -363,6 +367,22 @@ class BackendAgreementProperties {
         }
     }
 
+    /**
+     * A void (R92) of the usage record stored under {@code "k" + key} (or of its void), then the
+     * series of every metric: usage and series agree on every storage after any mix of records and voids.
+     */
+    record VoidStep(int key, boolean ofVoid) implements Step {
+        public Object apply(Backend b) {
+            RecordId id = RecordId.of(new IdempotencyKey("k" + key));
+            List<Object> answers = new ArrayList<>();
+            answers.add(b.tally.corrections().voidRecord(new VoidRecord(b.user, ofVoid ? id.voidId() : id, "mistake")));
+            for (MetricKey metric : METRICS) {
+                answers.add(b.tally.usage().series(b.user, metric, Granularity.DAY, Optional.empty()));
+            }
+            return answers;
+        }
+    }
+
     record Reset(Optional<Integer> key) implements Step {
         public Object apply(Backend b) {
             return b.tally.users().resetBillingPeriod(new ResetBillingPeriod(b.user,
@@ -553,6 +573,8 @@ class BackendAgreementProperties {
                         Tuple.of(3, endHold()),
                         Tuple.of(2, allocate()),
                         Tuple.of(1, check()),
+                        Tuple.of(3, Combinators.combine(Arbitraries.integers().between(0, 6),
+                                Arbitraries.of(false, false, false, true)).as(VoidStep::new)),
                         Tuple.of(1, Arbitraries.longs().between(0, 60L * 86_400).map(ReadPast::new)))
                 .map(step -> (Step) step)
                 .list().ofMinSize(1).ofMaxSize(MAX_STEPS).withSizeDistribution(RandomDistribution.uniform());

@@ -15,6 +15,7 @@ import dev.tally.application.port.UsageLedger;
 import dev.tally.application.port.UserRepository;
 import dev.tally.application.port.contract.ActivationCodeRepositoryContract;
 import dev.tally.application.port.contract.AllocationContract;
+import dev.tally.application.port.contract.AuditLogContract;
 import dev.tally.application.port.contract.AllocationRepositoryContract;
 import dev.tally.application.port.contract.ApiCallRepositoryContract;
 import dev.tally.application.port.contract.ApiKeyRepositoryContract;
@@ -32,6 +33,7 @@ import dev.tally.application.port.contract.ReportRunRepositoryContract;
 import dev.tally.application.port.contract.SessionRepositoryContract;
 import dev.tally.application.port.contract.UsageLedgerContract;
 import dev.tally.application.port.contract.UseCaseRetryContract;
+import dev.tally.application.port.contract.VoidsContract;
 import dev.tally.application.port.contract.UserRepositoryContract;
 import dev.tally.application.port.contract.WebhooksContract;
 import dev.tally.domain.period.BillingPeriod;
@@ -238,6 +240,24 @@ abstract class PortContracts {
 
     @Nested
     class EntitlementTest extends EntitlementContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class VoidsTest extends VoidsContract {
+
+        @Override
+        protected UsageLedger ledger() {
+            return database().storage().ports().usage();
+        }
+    }
+
+    @Nested
+    class AuditLogTest extends AuditLogContract {
 
         @Override
         protected TallyStorage storage() {

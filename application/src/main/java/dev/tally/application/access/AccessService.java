@@ -124,7 +124,7 @@ public class AccessService {
         }
         Optional<ApiKey> found = keys.findByHash(hash(plaintext)).filter(key -> !key.isRevoked());
         found.ifPresent(this::recordUse);
-        return found.map(key -> new Principal(key.user()));
+        return found.map(key -> new Principal(key.user(), Optional.of(key.id())));
     }
 
     /** The keys of {@code user} ({@code 404} for an unknown user), or every key, without plaintext. */

@@ -1,5 +1,12 @@
 package dev.tally.application.memory;
 
+import dev.tally.application.export.ExportPosition;
+import dev.tally.application.export.ExportRow;
+import dev.tally.application.port.VoidOutcome;
+import dev.tally.application.usage.DimensionsText;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicLong;
+
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.BatchPlan;
 import dev.tally.application.port.Denied;
@@ -54,6 +61,64 @@ public final class InMemoryUsageLedger implements UsageLedger {
     private final Map<UserId, UserLedger> users = new ConcurrentHashMap<>();
     private final Map<MetricKey, Meter> meters = new TreeMap<>();
     private long metersVersion;
+
+    /** The order facts are stored in, across users. */
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    @Override
+    public VoidOutcome voidRecord(UserId user, IdempotencyKey key, String reason, Instant at, Instant closedBefore) {
+        UserLedger ledger = ledger(user);
+        synchronized (ledger) {
+            Fact fact = ledger.factsByKey.get(key.value());
+            if (fact == null) {
+                return new VoidOutcome.NotFound();
+            }
+            ExportRow.Voided earlier = ledger.voids.get(key.value());
+            BatchPlan.Rollup rollup = new BatchPlan.Rollup(fact.record.metric(), fact.period);
+            if (earlier != null) {
+                return voided(fact, earlier, false, ledger.rollup(rollup).used);
+            }
+            if (fact.period.end().isBefore(closedBefore)) {
+                return new VoidOutcome.PeriodClosed(fact.period);
+            }
+            ExportRow.Voided now = new ExportRow.Voided(reason, at);
+            ledger.voids.put(key.value(), now);
+            return voided(fact, now, true, ledger.takeBack(fact));
+        }
+    }
+
+    private static VoidOutcome.Voided voided(Fact fact, ExportRow.Voided voided, boolean now, BigDecimal usedAfter) {
+        return new VoidOutcome.Voided(fact.record.idempotencyKey(), fact.record.metric(), fact.record.quantity(),
+                fact.record.occurredAt(), fact.period, voided.reason(), voided.voidedAt(), now, usedAfter);
+    }
+
+    /** Gathers the matching facts of every user (this storage holds them all in memory anyway), then sorts them. */
+    @Override
+    public List<ExportRow> exportPage(Optional<UserId> user, Instant from, Instant to, Optional<ExportPosition> after,
+                                      int limit) {
+        List<ExportRow> rows = new ArrayList<>();
+        for (Map.Entry<UserId, UserLedger> entry : users.entrySet()) {
+            if (user.isPresent() && !user.get().equals(entry.getKey())) {
+                continue;
+            }
+            UserLedger ledger = entry.getValue();
+            synchronized (ledger) {
+                for (Fact fact : ledger.factsByKey.values()) {
+                    String key = fact.record.idempotencyKey().value();
+                    ExportPosition position = new ExportPosition(fact.record.occurredAt(), ledger.seqByKey.get(key));
+                    if (fact.record.occurredAt().isBefore(from) || !fact.record.occurredAt().isBefore(to)
+                            || after.filter(a -> position.compareTo(a) <= 0).isPresent()) {
+                        continue;
+                    }
+                    rows.add(new ExportRow(position, entry.getKey(), fact.record.idempotencyKey(),
+                            fact.record.metric(), fact.record.quantity(), fact.record.occurredAt(),
+                            DimensionsText.of(fact.record.dimensions()), Optional.ofNullable(ledger.voids.get(key))));
+                }
+            }
+        }
+        rows.sort(Comparator.comparing(ExportRow::position));
+        return List.copyOf(rows.subList(0, Math.min(limit, rows.size())));
+    }
 
     private UserLedger ledger(UserId user) {
         return users.computeIfAbsent(user, u -> new UserLedger());
@@ -139,6 +204,9 @@ public final class InMemoryUsageLedger implements UsageLedger {
         synchronized (ledger) {
             SortedMap<Instant, BigDecimal> sums = new TreeMap<>();
             for (Fact fact : ledger.factsByRollup.getOrDefault(new BatchPlan.Rollup(metric, period), List.of())) {
+                if (ledger.voids.containsKey(fact.record.idempotencyKey().value())) {
+                    continue;
+                }
                 sums.merge(UsageSeries.sliceStart(fact.record.occurredAt(), slice), fact.record.quantity(),
                         BigDecimal::add);
             }
@@ -294,7 +362,11 @@ public final class InMemoryUsageLedger implements UsageLedger {
             for (Fact fact : facts) {
                 Fact moved = new Fact(fact.record, fact.fingerprint, periodOf.apply(fact.record.occurredAt()));
                 ledger.store(moved);
-                ledger.feed(moved, Meter.fed(defined, fact.record));
+                if (ledger.voids.containsKey(fact.record.idempotencyKey().value())) {
+                    ledger.takeBack(ledger.factsByKey.get(fact.record.idempotencyKey().value()));
+                } else {
+                    ledger.feed(moved, Meter.fed(defined, fact.record));
+                }
             }
             Map<String, Held> held = new LinkedHashMap<>(ledger.reservations);
             ledger.reservations.clear();
@@ -319,6 +391,9 @@ public final class InMemoryUsageLedger implements UsageLedger {
             synchronized (ledger) {
                 Map<BatchPlan.Rollup, Rollup> expected = new HashMap<>();
                 for (Fact fact : ledger.factsByKey.values()) {
+                    if (ledger.voids.containsKey(fact.record.idempotencyKey().value())) {
+                        continue;
+                    }
                     Rollup rollup = expected.computeIfAbsent(new BatchPlan.Rollup(fact.record.metric(), fact.period), k -> new Rollup());
                     rollup.used = rollup.used.add(fact.record.quantity());
                 }
@@ -586,6 +661,21 @@ public final class InMemoryUsageLedger implements UsageLedger {
         final Map<BatchPlan.Rollup, List<Fact>> factsByRollup = new HashMap<>();
         /** How many rollups each period has: its distinct metrics (R67). */
         final Map<BillingPeriod, Long> metricsByPeriod = new HashMap<>();
+        /** The order each fact was first stored in, by key: its place in an export (R94). */
+        final Map<String, Long> seqByKey = new HashMap<>();
+        /** The voids of records, by the record's key (R92). */
+        final Map<String, ExportRow.Voided> voids = new HashMap<>();
+
+        /**
+         * Takes back what a record caused (R92): its quantity out of the rollup of its (metric,
+         * period). Series and reconcile leave voided facts out where they read them. The one place
+         * a void's effects are listed for this storage; answers the rollup's used afterwards.
+         */
+        BigDecimal takeBack(Fact fact) {
+            Rollup rollup = rollup(new BatchPlan.Rollup(fact.record.metric(), fact.period));
+            rollup.used = rollup.used.subtract(fact.record.quantity());
+            return rollup.used;
+        }
 
         Rollup rollup(BatchPlan.Rollup key) {
             return rollups.computeIfAbsent(key, k -> {
@@ -632,6 +722,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
 
         void store(Fact fact) {
             factsByKey.put(fact.record.idempotencyKey().value(), fact);
+            seqByKey.putIfAbsent(fact.record.idempotencyKey().value(), SEQUENCE.incrementAndGet());
             BatchPlan.Rollup key = new BatchPlan.Rollup(fact.record.metric(), fact.period);
             factsByRollup.computeIfAbsent(key, k -> new ArrayList<>()).add(fact);
             Rollup rollup = rollup(key);

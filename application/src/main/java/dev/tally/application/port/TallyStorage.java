@@ -11,7 +11,7 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
                            ReportRunRepository runs, CreditTransactionRepository credits, ApiCallRepository apiCalls,
                            ActivationCodeRepository activationCodes, SessionRepository sessions,
                            ApiKeyRepository apiKeys, AllocationRepository allocations, EventLog events,
-                           WebhookStore webhooks) {
+                           WebhookStore webhooks, AuditLog audit) {
 
     public TallyStorage {
         Objects.requireNonNull(transactions, "transactions");
@@ -29,6 +29,18 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
         Objects.requireNonNull(allocations, "allocations");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(webhooks, "webhooks");
+        Objects.requireNonNull(audit, "audit");
+    }
+
+    /** Storage whose audit log (R93) is kept in this process's memory only. */
+    public TallyStorage(Transactions transactions, UsageLedger usage, IdempotencyStore idempotency,
+                        PlanRepository plans, UserRepository users, ModelPriceRepository modelPrices,
+                        ReportRunRepository runs, CreditTransactionRepository credits, ApiCallRepository apiCalls,
+                        ActivationCodeRepository activationCodes, SessionRepository sessions,
+                        ApiKeyRepository apiKeys, AllocationRepository allocations, EventLog events,
+                        WebhookStore webhooks) {
+        this(transactions, usage, idempotency, plans, users, modelPrices, runs, credits, apiCalls, activationCodes,
+                sessions, apiKeys, allocations, events, webhooks, new dev.tally.application.memory.InMemoryAuditLog());
     }
 
 }

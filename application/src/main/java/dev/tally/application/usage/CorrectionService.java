@@ -1,0 +1,63 @@
+package dev.tally.application.usage;
+
+import dev.tally.application.port.Transactions;
+import dev.tally.application.port.UsageVoids;
+import dev.tally.application.port.VoidOutcome;
+import dev.tally.application.user.Accounts;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.usage.LateEventPolicy;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Corrections of recorded usage (R92). A void keeps the record and stores a void that references
+ * it; what the record caused is taken back in the same transaction. An amendment is a void and a
+ * new record. A record whose period ended before the late-event window is final
+ * ({@code 409 period_closed}), as a late record for it would be refused (R21).
+ *
+ * <p>Events already told are not retracted: a threshold reached stays reached for its period,
+ * and the void does not re-arm it (a threshold is told once per metric, period and threshold, R75).
+ */
+public class CorrectionService {
+
+    private final UsageVoids voids;
+    private final Accounts accounts;
+    private final Transactions transactions;
+    private final LateEventPolicy lateEvents;
+    private final Clock clock;
+
+    @Inject
+    public CorrectionService(UsageVoids voids, Accounts accounts, Transactions transactions,
+                             LateEventPolicy lateEvents, Clock clock) {
+        this.voids = voids;
+        this.accounts = accounts;
+        this.transactions = transactions;
+        this.lateEvents = lateEvents;
+        this.clock = clock;
+    }
+
+    /**
+     * Voids a record; voiding it again answers the first void. An unknown record is
+     * {@code 404 record_not_found}, a void's own id {@code 409 record_is_a_void}.
+     */
+    public VoidOutcome.Voided voidRecord(VoidRecord command) {
+        accounts.user(command.user());
+        if (command.record().isVoid()) {
+            throw DomainException.conflict("record_is_a_void", command.record()
+                    + " is a void; a void cannot be voided (record the usage again instead)");
+        }
+        Instant now = clock.instant();
+        VoidOutcome outcome = transactions.inTransaction(() -> voids.voidRecord(command.user(),
+                command.record().key(), command.reason(), now, now.minus(lateEvents.lateWindow())));
+        if (outcome instanceof VoidOutcome.Voided voided) {
+            return voided;
+        }
+        if (outcome instanceof VoidOutcome.PeriodClosed closed) {
+            throw DomainException.conflict("period_closed", "the record counts in the period that ended "
+                    + closed.period().end() + ", before the late-event window; its usage is final");
+        }
+        throw DomainException.notFound("record_not_found", "no usage record " + command.record() + " for user "
+                + command.user());
+    }
+}
