@@ -21,11 +21,12 @@ import java.util.TreeSet;
  * metered or an allocation, never both. {@code maxMetrics} bounds the distinct metrics a user
  * may have per period (R67); when empty, the server's default applies. {@code displayNames} are
  * the names its metrics are shown by where a person reads them; a metric without one is shown
- * by its key.
+ * by its key. {@code features} are what it grants beside limits, on or off or a configuration
+ * value (R73); a key is either a metric or a feature, never both.
  */
 public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
                    int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
-                   DisplayNames displayNames) {
+                   DisplayNames displayNames, Features features) {
 
     /** The default warning threshold (R15). */
     public static final int DEFAULT_WARNING_THRESHOLD_PERCENT = 80;
@@ -56,6 +57,20 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
         Objects.requireNonNull(maxMetrics, "maxMetrics");
         maxMetrics.ifPresent(max -> MetricBound.checked(max, "max_metrics"));
         Objects.requireNonNull(displayNames, "displayNames");
+        Objects.requireNonNull(features, "features");
+        features.byKey().keySet().forEach(key -> {
+            if (limits.byMetric().containsKey(new MetricKey(key)) || allocations.byMetric().containsKey(new MetricKey(key))) {
+                throw DomainException.invalid("invalid_feature", key + " is listed both as a metric and as a feature");
+            }
+        });
+    }
+
+    /** A plan without features (R73). */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
+                DisplayNames displayNames) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics, displayNames,
+                Features.none());
     }
 
     /** A plan whose metrics are all shown by their keys. */
@@ -104,13 +119,13 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code allocations} instead of its own. */
     public Plan withAllocations(PlanLimits allocations) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames);
+                displayNames, features);
     }
 
     /** This plan with {@code maxMetrics} distinct metrics per user and period (R67). */
     public Plan withMaxMetrics(int maxMetrics) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts,
-                OptionalInt.of(maxMetrics), displayNames);
+                OptionalInt.of(maxMetrics), displayNames, features);
     }
 
     /**
@@ -175,13 +190,25 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code alerts} instead of its own. */
     public Plan withAlerts(PlanAlerts alerts) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames);
+                displayNames, features);
     }
 
     /** This plan with {@code displayNames} instead of its own. */
     public Plan withDisplayNames(DisplayNames displayNames) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames);
+                displayNames, features);
+    }
+
+    /** This plan with {@code features} instead of its own (R73). */
+    public Plan withFeatures(Features features) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                displayNames, features);
+    }
+
+    /** This plan with {@code limits} instead of its own. */
+    public Plan withLimits(PlanLimits limits) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                displayNames, features);
     }
 
     /** The name {@code metric} is shown by where a person reads it: its display name, else its key. */
