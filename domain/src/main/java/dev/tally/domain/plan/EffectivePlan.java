@@ -1,36 +1,26 @@
 package dev.tally.domain.plan;
 
+import dev.tally.domain.plan.Overridden.Section;
 import java.time.Instant;
-import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A user's plan as it is in force at an instant (R73): the plan with an applying override layered
- * over it key by key, and where each overridden key came from. Everything that enforces, checks
- * or shows a limit reads {@link #plan()}; a key the override does not name falls back to the plan.
- * The one place an override meets a plan: a new kind of term is layered here, by one more key.
- *
- * @param plan       the plan in force, keeping the plan's id
- * @param overridden the keys whose value the override gave, by the plan's section they replace
+ * over it key by key. Everything that enforces, checks or shows a limit reads the plan this
+ * returns; a key the override does not name falls back to the plan, and the result says which
+ * keys it replaced ({@link Plan#overridden()}). The one place an override meets a plan: a new kind
+ * of term (rate limits, per-period credits) is layered here by one more {@code layer} call.
  */
-public record EffectivePlan(Plan plan, Map<Section, Set<String>> overridden) {
+public final class EffectivePlan {
 
-    /** The parts of a plan an override may replace key by key. */
-    public enum Section { LIMITS, ALLOCATIONS, FEATURES }
-
-    public EffectivePlan {
-        Objects.requireNonNull(plan, "plan");
-        overridden = Map.copyOf(overridden);
-    }
-
-    /** {@code plan} as it is for a user without an override. */
-    public static EffectivePlan of(Plan plan) {
-        return new EffectivePlan(plan, Map.of());
+    private EffectivePlan() {
     }
 
     /**
@@ -38,13 +28,13 @@ public record EffectivePlan(Plan plan, Map<Section, Set<String>> overridden) {
      * (an expired one stops applying at its instant). A key the plan names in another section (an
      * override's limit of a metric the plan allocates) keeps the plan's value.
      */
-    public static EffectivePlan at(Plan plan, Optional<PlanOverride> override, Instant at) {
+    public static Plan at(Plan plan, Optional<PlanOverride> override, Instant at) {
         Optional<PlanOverride> applying = override.filter(o -> o.appliesAt(at));
         if (applying.isEmpty() || applying.get().isEmpty()) {
-            return of(plan);
+            return plan;
         }
         PlanOverride top = applying.get();
-        Map<Section, Set<String>> overridden = new LinkedHashMap<>();
+        Map<Section, Set<String>> overridden = new EnumMap<>(Section.class);
         Map<MetricKey, Limit> limits = layer(plan.limits().byMetric(), top.limits().byMetric(),
                 metric -> !plan.allocates(metric) && !plan.features().byKey().containsKey(metric.value()),
                 MetricKey::value, Section.LIMITS, overridden);
@@ -55,18 +45,17 @@ public record EffectivePlan(Plan plan, Map<Section, Set<String>> overridden) {
         Map<String, Feature> features = layer(plan.features().byKey(), top.features().byKey(),
                 key -> !limits.containsKey(new MetricKey(key)) && !allocations.containsKey(new MetricKey(key)),
                 Function.identity(), Section.FEATURES, overridden);
-        Plan effective = new Plan(plan.id(), plan.name(), new PlanLimits(limits), plan.maxFileSizeMb(),
+        return new Plan(plan.id(), plan.name(), new PlanLimits(limits), plan.maxFileSizeMb(),
                 plan.warningThresholdPercent(), new PlanLimits(allocations), plan.alerts(), plan.maxMetrics(),
-                plan.displayNames(), new Features(features));
-        return new EffectivePlan(effective, overridden);
+                plan.displayNames(), new Features(features), new Overridden(overridden));
     }
 
     /** {@code base} with each key of {@code top} that {@code fits} replacing or joining it. */
-    private static <K, V> Map<K, V> layer(Map<K, V> base, Map<K, V> top, java.util.function.Predicate<K> fits,
+    private static <K, V> Map<K, V> layer(Map<K, V> base, Map<K, V> top, Predicate<K> fits,
                                           Function<K, String> name, Section section,
                                           Map<Section, Set<String>> overridden) {
         Map<K, V> layered = new LinkedHashMap<>(base);
-        Set<String> keys = new java.util.TreeSet<>();
+        Set<String> keys = new TreeSet<>();
         top.forEach((key, value) -> {
             if (fits.test(key)) {
                 layered.put(key, value);
@@ -74,32 +63,8 @@ public record EffectivePlan(Plan plan, Map<Section, Set<String>> overridden) {
             }
         });
         if (!keys.isEmpty()) {
-            overridden.put(section, Collections.unmodifiableSet(keys));
+            overridden.put(section, keys);
         }
         return layered;
-    }
-
-    /** Where the limit of {@code metric} comes from. */
-    public Source limitSource(MetricKey metric) {
-        return sourceOf(Section.LIMITS, metric.value());
-    }
-
-    /** Where the limit of allocation {@code metric} comes from. */
-    public Source allocationSource(MetricKey metric) {
-        return sourceOf(Section.ALLOCATIONS, metric.value());
-    }
-
-    /** Where the limit of {@code metric} comes from, as an allocation when the plan in force allocates it. */
-    public Source sourceOf(MetricKey metric) {
-        return plan.allocates(metric) ? allocationSource(metric) : limitSource(metric);
-    }
-
-    /** Where feature {@code key} comes from. */
-    public Source featureSource(String key) {
-        return sourceOf(Section.FEATURES, key);
-    }
-
-    private Source sourceOf(Section section, String key) {
-        return overridden.getOrDefault(section, Set.of()).contains(key) ? Source.OVERRIDE : Source.PLAN;
     }
 }

@@ -22,11 +22,13 @@ import java.util.TreeSet;
  * may have per period (R67); when empty, the server's default applies. {@code displayNames} are
  * the names its metrics are shown by where a person reads them; a metric without one is shown
  * by its key. {@code features} are what it grants beside limits, on or off or a configuration
- * value (R73); a key is either a metric or a feature, never both.
+ * value (R73); a key is either a metric or a feature, never both. {@code overridden} names the
+ * keys a user's override replaced in the plan as it is in force for that user (R73); it is
+ * {@link Overridden#NONE} for a plan as the operator defined it.
  */
 public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
                    int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
-                   DisplayNames displayNames, Features features) {
+                   DisplayNames displayNames, Features features, Overridden overridden) {
 
     /** The default warning threshold (R15). */
     public static final int DEFAULT_WARNING_THRESHOLD_PERCENT = 80;
@@ -58,11 +60,20 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
         maxMetrics.ifPresent(max -> MetricBound.checked(max, "max_metrics"));
         Objects.requireNonNull(displayNames, "displayNames");
         Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(overridden, "overridden");
         features.byKey().keySet().forEach(key -> {
             if (limits.byMetric().containsKey(new MetricKey(key)) || allocations.byMetric().containsKey(new MetricKey(key))) {
                 throw DomainException.invalid("invalid_feature", key + " is listed both as a metric and as a feature");
             }
         });
+    }
+
+    /** A plan as the operator defined it, with these features and nothing overridden (R73). */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
+                DisplayNames displayNames, Features features) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics, displayNames,
+                features, Overridden.NONE);
     }
 
     /** A plan without features (R73). */
@@ -119,13 +130,13 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code allocations} instead of its own. */
     public Plan withAllocations(PlanLimits allocations) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features);
+                displayNames, features, overridden);
     }
 
     /** This plan with {@code maxMetrics} distinct metrics per user and period (R67). */
     public Plan withMaxMetrics(int maxMetrics) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts,
-                OptionalInt.of(maxMetrics), displayNames, features);
+                OptionalInt.of(maxMetrics), displayNames, features, overridden);
     }
 
     /**
@@ -155,7 +166,8 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
 
     /** Shows the current {@code value} of allocation {@code metric} against this plan (R15, R72). */
     public MetricUsage allocationOf(MetricKey metric, BigDecimal value) {
-        return MetricUsage.of(metric, value, BigDecimal.ZERO, allocationLimitOf(metric), warningThresholdPercent);
+        return MetricUsage.of(metric, value, BigDecimal.ZERO, allocationLimitOf(metric), warningThresholdPercent)
+                .from(overridden.sourceOf(Overridden.Section.ALLOCATIONS, metric.value()));
     }
 
     /**
@@ -190,25 +202,36 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code alerts} instead of its own. */
     public Plan withAlerts(PlanAlerts alerts) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features);
+                displayNames, features, overridden);
     }
 
     /** This plan with {@code displayNames} instead of its own. */
     public Plan withDisplayNames(DisplayNames displayNames) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features);
+                displayNames, features, overridden);
     }
 
     /** This plan with {@code features} instead of its own (R73). */
     public Plan withFeatures(Features features) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features);
+                displayNames, features, overridden);
     }
 
     /** This plan with {@code limits} instead of its own. */
     public Plan withLimits(PlanLimits limits) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features);
+                displayNames, features, overridden);
+    }
+
+    /** Where the limit of {@code metric} comes from, as an allocation when this plan allocates it (R73). */
+    public Source sourceOf(MetricKey metric) {
+        return overridden.sourceOf(allocates(metric) ? Overridden.Section.ALLOCATIONS : Overridden.Section.LIMITS,
+                metric.value());
+    }
+
+    /** Where feature {@code key} comes from (R73). */
+    public Source featureSource(String key) {
+        return overridden.sourceOf(Overridden.Section.FEATURES, key);
     }
 
     /** The name {@code metric} is shown by where a person reads it: its display name, else its key. */
@@ -248,6 +271,7 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
 
     /** Shows {@code used} and {@code reserved} of {@code metric} against this plan (R15). */
     public MetricUsage usageOf(MetricKey metric, BigDecimal used, BigDecimal reserved) {
-        return MetricUsage.of(metric, used, reserved, limitOf(metric), warningThresholdPercent);
+        return MetricUsage.of(metric, used, reserved, limitOf(metric), warningThresholdPercent)
+                .from(overridden.sourceOf(Overridden.Section.LIMITS, metric.value()));
     }
 }

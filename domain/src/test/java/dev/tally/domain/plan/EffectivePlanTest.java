@@ -33,30 +33,33 @@ class EffectivePlanTest {
 
     @Test
     void R73_an_override_replaces_the_plan_key_by_key_and_says_so() {
-        EffectivePlan effective = EffectivePlan.at(PRO, Optional.of(override(Optional.empty())), T0);
+        Plan effective = EffectivePlan.at(PRO, Optional.of(override(Optional.empty())), T0);
 
-        assertThat(effective.plan().limitOf(EXPORTS)).isEqualTo(Limit.of(5000));
-        assertThat(effective.plan().allocationLimitOf(SEATS)).isEqualTo(Limit.of(50));
-        assertThat(effective.plan().features().of("sso")).contains(Feature.flag(true));
-        assertThat(effective.plan().features().of("retention_days")).contains(Feature.number(BigDecimal.valueOf(30)));
-        assertThat(effective.limitSource(EXPORTS)).isEqualTo(Source.OVERRIDE);
+        assertThat(effective.limitOf(EXPORTS)).isEqualTo(Limit.of(5000));
+        assertThat(effective.allocationLimitOf(SEATS)).isEqualTo(Limit.of(50));
+        assertThat(effective.features().of("sso")).contains(Feature.flag(true));
+        assertThat(effective.features().of("retention_days")).contains(Feature.number(BigDecimal.valueOf(30)));
+        assertThat(effective.sourceOf(EXPORTS)).isEqualTo(Source.OVERRIDE);
         assertThat(effective.sourceOf(SEATS)).isEqualTo(Source.OVERRIDE);
         assertThat(effective.featureSource("sso")).isEqualTo(Source.OVERRIDE);
         assertThat(effective.featureSource("retention_days")).isEqualTo(Source.PLAN);
-        assertThat(effective.plan().id()).isEqualTo(PRO.id());
+        assertThat(effective.id()).isEqualTo(PRO.id());
+        assertThat(effective.usageOf(EXPORTS, BigDecimal.ONE, BigDecimal.ZERO).source()).isEqualTo(Source.OVERRIDE);
+        assertThat(effective.allocationOf(SEATS, BigDecimal.ONE).source()).isEqualTo(Source.OVERRIDE);
+        assertThat(PRO.usageOf(EXPORTS, BigDecimal.ONE, BigDecimal.ZERO).source()).isEqualTo(Source.PLAN);
     }
 
     @Test
     void R73_an_override_stops_applying_at_its_expiry_instant_not_before() {
         Optional<PlanOverride> override = Optional.of(override(Optional.of(EXPIRY)));
 
-        EffectivePlan before = EffectivePlan.at(PRO, override, EXPIRY.minusNanos(1));
-        EffectivePlan at = EffectivePlan.at(PRO, override, EXPIRY);
+        Plan before = EffectivePlan.at(PRO, override, EXPIRY.minusNanos(1));
+        Plan at = EffectivePlan.at(PRO, override, EXPIRY);
 
-        assertThat(before.plan().limitOf(EXPORTS)).isEqualTo(Limit.of(5000));
-        assertThat(at.plan().limitOf(EXPORTS)).isEqualTo(Limit.of(1000));
-        assertThat(at.limitSource(EXPORTS)).isEqualTo(Source.PLAN);
-        assertThat(at.plan().features().of("sso")).contains(Feature.flag(false));
+        assertThat(before.limitOf(EXPORTS)).isEqualTo(Limit.of(5000));
+        assertThat(at.limitOf(EXPORTS)).isEqualTo(Limit.of(1000));
+        assertThat(at.sourceOf(EXPORTS)).isEqualTo(Source.PLAN);
+        assertThat(at.features().of("sso")).contains(Feature.flag(false));
     }
 
     @Test
@@ -64,11 +67,11 @@ class EffectivePlanTest {
         PlanOverride onlyFeature = new PlanOverride(PlanLimits.none(), PlanLimits.none(),
                 new Features(Map.of("audit_log", Feature.flag(true))), Optional.empty());
 
-        EffectivePlan effective = EffectivePlan.at(PRO, Optional.of(onlyFeature), T0);
+        Plan effective = EffectivePlan.at(PRO, Optional.of(onlyFeature), T0);
 
-        assertThat(effective.plan().limitOf(EXPORTS)).isEqualTo(Limit.of(1000));
-        assertThat(effective.limitSource(EXPORTS)).isEqualTo(Source.PLAN);
-        assertThat(effective.plan().features().of("audit_log")).contains(Feature.flag(true));
+        assertThat(effective.limitOf(EXPORTS)).isEqualTo(Limit.of(1000));
+        assertThat(effective.sourceOf(EXPORTS)).isEqualTo(Source.PLAN);
+        assertThat(effective.features().of("audit_log")).contains(Feature.flag(true));
         assertThat(effective.featureSource("audit_log")).isEqualTo(Source.OVERRIDE);
     }
 
@@ -77,9 +80,9 @@ class EffectivePlanTest {
         PlanOverride crossed = new PlanOverride(new PlanLimits(Map.of(SEATS, Limit.of(99))), PlanLimits.none(),
                 Features.none(), Optional.empty());
 
-        EffectivePlan effective = EffectivePlan.at(PRO, Optional.of(crossed), T0);
+        Plan effective = EffectivePlan.at(PRO, Optional.of(crossed), T0);
 
-        assertThat(effective.plan().allocationLimitOf(SEATS)).isEqualTo(Limit.of(5));
+        assertThat(effective.allocationLimitOf(SEATS)).isEqualTo(Limit.of(5));
         assertThat(effective.sourceOf(SEATS)).isEqualTo(Source.PLAN);
     }
 
