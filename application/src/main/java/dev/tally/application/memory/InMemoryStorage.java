@@ -15,6 +15,7 @@ public final class InMemoryStorage {
                 new InMemoryReportRunRepository(), new InMemoryCreditTransactionRepository(),
                 new InMemoryApiCallRepository(), new InMemoryActivationCodeRepository(),
                 new InMemorySessionRepository(), new InMemoryApiKeyRepository(),
-                new InMemoryAllocationRepository(), new InMemoryEventLog(), new InMemoryWebhookStore());
+                new InMemoryAllocationRepository(), new InMemoryEventLog(), new InMemoryWebhookStore(),
+                new InMemoryPlanTermsRepository());
     }
 }

@@ -11,7 +11,7 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
                            ReportRunRepository runs, CreditTransactionRepository credits, ApiCallRepository apiCalls,
                            ActivationCodeRepository activationCodes, SessionRepository sessions,
                            ApiKeyRepository apiKeys, AllocationRepository allocations, EventLog events,
-                           WebhookStore webhooks) {
+                           WebhookStore webhooks, PlanTermsRepository planTerms) {
 
     public TallyStorage {
         Objects.requireNonNull(transactions, "transactions");
@@ -29,6 +29,7 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
         Objects.requireNonNull(allocations, "allocations");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(webhooks, "webhooks");
+        Objects.requireNonNull(planTerms, "planTerms");
     }
 
 }

@@ -1,0 +1,67 @@
+package dev.tally.application.override;
+
+import dev.tally.application.port.PlanTermsRepository;
+import dev.tally.application.port.Transactions;
+import dev.tally.application.user.Accounts;
+import dev.tally.domain.DomainException;
+import dev.tally.domain.plan.PlanOverride;
+import dev.tally.domain.user.UserId;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * An operator's per-user overrides of the plan (R73): limits, allocations and features replaced
+ * key by key, optionally until an instant. The override belongs to the user and survives plan
+ * changes; a key it leaves out falls back to the plan.
+ *
+ * <pre>{@code
+ * tally.overrides().put(user, new PlanOverride(new PlanLimits(Map.of(exports, Limit.of(5000))),
+ *         PlanLimits.none(), Features.none(), Optional.empty()));
+ * }</pre>
+ */
+public class OverrideService {
+
+    private final Accounts accounts;
+    private final PlanTermsRepository terms;
+    private final Transactions transactions;
+    private final Clock clock;
+
+    @Inject
+    public OverrideService(Accounts accounts, PlanTermsRepository terms, Transactions transactions, Clock clock) {
+        this.accounts = accounts;
+        this.terms = terms;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /**
+     * Sets the user's override, replacing the one it had: {@code 404 user_not_found},
+     * {@code 400 invalid_expires_at} for an expiry not after now; nothing is stored then.
+     */
+    public PlanOverride put(UserId user, PlanOverride override) {
+        return transactions.inTransaction(() -> {
+            accounts.user(user);
+            PlanOverride checked = override.checkedAt(clock.instant());
+            terms.saveOverride(user, checked);
+            return checked;
+        });
+    }
+
+    /** The user's override as stored, expired or not; {@code 404 user_not_found}. */
+    public Optional<PlanOverride> get(UserId user) {
+        accounts.user(user);
+        return terms.find(user).override();
+    }
+
+    /** Removes the user's override, so the plan applies again; {@code 404 no_override} when it has none. */
+    public void remove(UserId user) {
+        transactions.inTransaction(() -> {
+            accounts.user(user);
+            if (!terms.deleteOverride(user)) {
+                throw DomainException.notFound("no_override", "user " + user + " has no override");
+            }
+            return null;
+        });
+    }
+}
