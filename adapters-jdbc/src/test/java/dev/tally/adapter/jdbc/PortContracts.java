@@ -26,6 +26,7 @@ import dev.tally.application.port.contract.IdempotencyStoreContract;
 import dev.tally.application.port.contract.MetricBoundContract;
 import dev.tally.application.port.contract.ModelPriceRepositoryContract;
 import dev.tally.application.port.contract.PlanRepositoryContract;
+import dev.tally.application.port.contract.PlanTermsContract;
 import dev.tally.application.port.contract.ReservationContract;
 import dev.tally.application.port.contract.ReportRunRepositoryContract;
 import dev.tally.application.port.contract.SessionRepositoryContract;
@@ -191,6 +192,15 @@ abstract class PortContracts {
         @Override
         protected AllocationRepository allocations() {
             return database().storage().ports().allocations();
+        }
+    }
+
+    @Nested
+    class PlanTermsTest extends PlanTermsContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
         }
     }
 
