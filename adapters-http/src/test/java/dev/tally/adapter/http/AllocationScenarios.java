@@ -52,7 +52,7 @@ public abstract class AllocationScenarios extends ApiTestSupport {
         JsonNode three = assertOk(delta(acme, "seats", "3")).json();
         JsonNode denied = assertLimitExceeded(delta(acme, "seats", "1"), "seats");
 
-        assertThat(fields(three)).containsExactly("metric", "value", "limit", "remaining", "percent", "status");
+        assertThat(fields(three)).containsExactly("metric", "value", "limit", "remaining", "percent", "status", "source");
         assertThat(three.get("value").decimalValue()).isEqualByComparingTo("3");
         assertThat(three.get("remaining").decimalValue()).isZero();
         assertThat(three.get("status").asText()).isEqualTo("exceeded");

@@ -58,6 +58,12 @@ public class Accounts {
         return EffectivePlan.at(existing(current, plans.find(current.planId())), found.override(), at);
     }
 
+    /** The plan {@code user} is on at the clock's instant, as its operator defined it, without its override. */
+    public Plan definedPlanOf(User user) {
+        User current = ScheduledPlanChange.userAt(user, terms.find(user.id()).scheduled(), clock.instant());
+        return existing(current, plans.find(current.planId()));
+    }
+
     /**
      * The user ({@code 404 user_not_found}) and the plan in force for it, read together: what a
      * decision needs, in one read where storage can join them.
