@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * Per-user overrides of the plan (R73), admin only: {@code PUT /v1/users/{user_id}/overrides}
  * replaces the user's override (a key left out falls back to the plan), {@code GET} shows it and
- * {@code DELETE} removes it.
+ * {@code DELETE} removes it and answers it as it was.
  */
 final class OverrideRoutes {
 
@@ -35,10 +35,8 @@ final class OverrideRoutes {
         routes.get(path, ADMIN, (ctx, caller) -> ctx.json(OverrideResponse.from(caller.user(ctx).value(),
                 overrides.get(caller.user(ctx)).orElseThrow(() -> DomainException.notFound("no_override",
                         "user " + caller.user(ctx) + " has no override")), overrides)));
-        routes.delete(path, ADMIN, (ctx, caller) -> {
-            overrides.remove(caller.user(ctx));
-            ctx.status(204);
-        });
+        routes.delete(path, ADMIN, (ctx, caller) -> ctx.json(OverrideResponse.from(caller.user(ctx).value(),
+                overrides.remove(caller.user(ctx)), overrides)));
     }
 
     /**

@@ -89,7 +89,8 @@ public abstract class PlanTermsScenarios extends ApiTestSupport {
         assertThat(metric(acme.get("/v1/users/acme/billing").json(), "exports").get("source").asText())
                 .isEqualTo("plan");
         assertThat(assertOk(admin.get("/v1/users/acme/overrides")).json().get("active").asBoolean()).isFalse();
-        assertThat(admin.send("DELETE", "/v1/users/acme/overrides", null, Map.of()).status()).isEqualTo(204);
+        assertThat(assertOk(admin.send("DELETE", "/v1/users/acme/overrides", null, Map.of())).json().get("limits")
+                .toString()).isEqualTo("{\"exports\":5000}");
         assertThat(admin.get("/v1/users/acme/overrides").status()).isEqualTo(404);
         assertThat(admin.send("DELETE", "/v1/users/acme/overrides", null, Map.of()).json().get("error").asText())
                 .isEqualTo("no_override");
@@ -125,7 +126,8 @@ public abstract class PlanTermsScenarios extends ApiTestSupport {
         assertThat(admin.post("/v1/users/acme/plan", "{\"plan_id\": \"free\", \"at\": \""
                 + START.plus(Duration.ofDays(1)) + "\"}").status()).isEqualTo(202);
 
-        assertThat(admin.send("DELETE", "/v1/users/acme/plan/pending", null, Map.of()).status()).isEqualTo(204);
+        assertThat(assertOk(admin.send("DELETE", "/v1/users/acme/plan/pending", null, Map.of())).json().toString())
+                .isEqualTo("{\"plan_id\":\"free\",\"at\":\"" + START.plus(Duration.ofDays(1)) + "\"}");
 
         assertThat(admin.get("/v1/users/acme/billing").json().get("pending_plan_change").isNull()).isTrue();
         assertThat(admin.send("DELETE", "/v1/users/acme/plan/pending", null, Map.of()).status()).isEqualTo(404);

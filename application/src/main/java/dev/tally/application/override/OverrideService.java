@@ -92,14 +92,18 @@ public class OverrideService {
         return override.appliesAt(clock.instant());
     }
 
-    /** Removes the user's override, so the plan applies again; {@code 404 no_override} when it has none. */
-    public void remove(UserId user) {
-        transactions.inTransaction(() -> {
+    /**
+     * Removes the user's override, so the plan applies again, and answers it as it was;
+     * {@code 404 no_override} when it has none.
+     */
+    public PlanOverride remove(UserId user) {
+        return transactions.inTransaction(() -> {
             accounts.user(user);
-            if (!terms.deleteOverride(user)) {
+            Optional<PlanOverride> removed = terms.find(user).override();
+            if (removed.isEmpty() || !terms.deleteOverride(user)) {
                 throw DomainException.notFound("no_override", "user " + user + " has no override");
             }
-            return null;
+            return removed.get();
         });
     }
 }

@@ -142,14 +142,16 @@ public class UserService {
 
     /**
      * Cancels the user's pending plan change (R73): {@code 404 no_pending_plan_change} when none is
-     * pending; one whose instant has come has applied and cannot be cancelled.
+     * pending; one whose instant has come has applied and cannot be cancelled. Answers the change
+     * as it was.
      */
-    public void cancelPlanChange(UserId id) {
-        transactions.inTransaction(() -> {
-            if (pendingPlanChange(id).isEmpty() || !terms.deleteScheduled(id)) {
+    public ScheduledPlanChange cancelPlanChange(UserId id) {
+        return transactions.inTransaction(() -> {
+            Optional<ScheduledPlanChange> pending = pendingPlanChange(id);
+            if (pending.isEmpty() || !terms.deleteScheduled(id)) {
                 throw DomainException.notFound("no_pending_plan_change", "user " + id + " has no pending plan change");
             }
-            return null;
+            return pending.get();
         });
     }
 
@@ -167,11 +169,11 @@ public class UserService {
                 .hex(), () -> {
             requirePlan(plan);
             User user = accounts.user(id).withPlan(plan);
-            users.save(user);
-            if (terms != null) {
+            if (terms != null && terms.find(id).scheduled().isPresent()) {
                 // An immediate change replaces a pending one (R14, R73).
                 terms.deleteScheduled(id);
             }
+            users.save(user);
             return user;
         }, user -> user.id().value(), userId -> accounts.user(id));
     }
