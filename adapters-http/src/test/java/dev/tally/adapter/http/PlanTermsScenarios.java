@@ -70,7 +70,12 @@ public abstract class PlanTermsScenarios extends ApiTestSupport {
         assertThat(sso.get("source").asText()).isEqualTo("override");
         assertThat(assertOk(acme.get("/v1/users/acme/entitlements/retention_days")).json().get("source").asText())
                 .isEqualTo("plan");
-        JsonNode listed = assertOk(admin.get("/v1/users")).json().get("users").get(0);
+        JsonNode listed = null;
+        for (JsonNode standing : assertOk(admin.get("/v1/users")).json().get("users")) {
+            listed = standing.get("user_id").asText().equals("acme") ? standing : listed;
+        }
+        assertThat(listed).as("acme in the operator's list").isNotNull();
+        assertThat(listed.get("worst").get("limit").decimalValue()).isEqualByComparingTo("5000");
         assertThat(listed.get("worst").get("source").asText()).isEqualTo("override");
         assertLimitExceeded(acme.post("/v1/users/acme/usage", record("exports", 1001)), "exports");
     }
