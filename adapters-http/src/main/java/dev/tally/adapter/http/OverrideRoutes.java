@@ -35,8 +35,10 @@ final class OverrideRoutes {
         routes.get(path, ADMIN, (ctx, caller) -> ctx.json(OverrideResponse.from(caller.user(ctx).value(),
                 overrides.get(caller.user(ctx)).orElseThrow(() -> DomainException.notFound("no_override",
                         "user " + caller.user(ctx) + " has no override")), overrides)));
-        routes.delete(path, ADMIN, (ctx, caller) -> ctx.json(OverrideResponse.from(caller.user(ctx).value(),
-                overrides.remove(caller.user(ctx)), overrides)));
+        routes.delete(path, ADMIN, (ctx, caller) -> {
+            RequestBody.none(ctx);
+            ctx.json(OverrideResponse.from(caller.user(ctx).value(), overrides.remove(caller.user(ctx)), overrides));
+        });
     }
 
     /**

@@ -59,8 +59,10 @@ final class UserRoutes {
             ctx.status(202).json(new ScheduledResponse(caller.user(ctx).value(),
                     users.get(caller.user(ctx)).planId().value(), PendingPlanChange.from(booked)));
         });
-        routes.delete("/v1/users/{user_id}/plan/pending", ADMIN, (ctx, caller) ->
-                ctx.json(PendingPlanChange.from(users.cancelPlanChange(caller.user(ctx)))));
+        routes.delete("/v1/users/{user_id}/plan/pending", ADMIN, (ctx, caller) -> {
+            RequestBody.none(ctx);
+            ctx.json(PendingPlanChange.from(users.cancelPlanChange(caller.user(ctx))));
+        });
         routes.post("/v1/users/{user_id}/billing-period/reset", ADMIN, (ctx, caller) -> {
             RequestBody.none(ctx);
             // A retried reset must not start yet another period.
