@@ -16,6 +16,7 @@ import dev.tally.application.entitlement.EntitlementService;
 import dev.tally.application.health.HealthService;
 import dev.tally.application.idempotency.IdempotentWrites;
 import dev.tally.application.memory.InMemoryStorage;
+import dev.tally.application.override.OverrideService;
 import dev.tally.application.plan.PlanService;
 import dev.tally.application.reservation.ReservationService;
 import dev.tally.application.port.HostResolver;
@@ -130,11 +131,12 @@ public final class Tally {
     private final AuditService audit;
     private final CorrectionService corrections;
     private final ExportService exports;
+    private final OverrideService overrides;
 
     private Tally(TallyStorage storage, Clock clock, Settings settings, UseCaseMetrics metrics) {
         this.storage = storage;
         this.clock = clock;
-        Accounts accounts = new Accounts(storage.users(), storage.plans());
+        Accounts accounts = new Accounts(storage.users(), storage.plans(), storage.planTerms(), clock);
         IdempotentWrites writes = new IdempotentWrites(storage.idempotency(), storage.transactions(), clock);
         EventRecorder recorder = new EventRecorder(storage.events(), storage.webhooks(), storage.transactions(), clock);
         this.events = new EventService(storage.events(), recorder);
@@ -144,8 +146,10 @@ public final class Tally {
         this.plans = new PlanService(storage.plans(), storage.transactions());
         this.prices = new ModelPriceService(storage.modelPrices(), storage.transactions());
         this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
-                clock);
-        this.userList = new UserListService(storage.users(), storage.plans(), storage.usage(), clock);
+                clock, storage.planTerms());
+        this.userList = new UserListService(storage.users(), storage.plans(), storage.usage(), clock,
+                storage.planTerms());
+        this.overrides = new OverrideService(accounts, storage.planTerms(), storage.transactions(), clock);
         Metering metering = new Metering(storage.usage(), accounts, clock, recorder, settings.maxMetricsPerUser());
         this.meters = new dev.tally.application.meter.MeterService(storage.usage(), accounts, clock);
         this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock, metrics);
@@ -215,6 +219,11 @@ public final class Tally {
     /** Model prices, for the cost of API calls (R41). */
     public ModelPriceService prices() {
         return prices;
+    }
+
+    /** Per-user overrides of plans' limits, allocations and features (R73). */
+    public OverrideService overrides() {
+        return overrides;
     }
 
     /** Users, their plans and billing periods. */

@@ -25,6 +25,8 @@ import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.meter.Aggregation;
 import dev.tally.domain.meter.Meter;
 import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.Feature;
+import dev.tally.domain.plan.Features;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.run.ModelPrice;
@@ -100,6 +102,15 @@ final class DemoData {
         }
     }
 
+    /** A plan's features (R73): single sign-on on or off, days of data kept, a support tier. */
+    private static Features features(boolean sso, int retentionDays, String support) {
+        Map<String, Feature> features = new LinkedHashMap<>();
+        features.put("sso", Feature.flag(sso));
+        features.put("retention_days", Feature.number(BigDecimal.valueOf(retentionDays)));
+        features.put("support_tier", Feature.text(support));
+        return new Features(features);
+    }
+
     private void loadAll() {
         Instant start = now.minus(Duration.ofDays(DAYS)).truncatedTo(ChronoUnit.DAYS);
         at(start);
@@ -109,11 +120,13 @@ final class DemoData {
                 "activation_codes", 20, "cost_usd", 25, "api_calls.video", 40, "exports", 1000,
                 "active_end_users", 50, "peak_storage_gb", 50)),
                 Optional.of(BigDecimal.valueOf(200)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT,
-                limits(Map.of("seats", 10))).withDisplayNames(DISPLAY_NAMES));
+                limits(Map.of("seats", 10))).withDisplayNames(DISPLAY_NAMES)
+                .withFeatures(features(true, 365, "priority")));
         tally.plans().put(new Plan(FREE, "Free", limits(Map.of("runs", 5, "sessions", 10, "session_minutes", 60,
                 "activation_codes", 3, "cost_usd", 1, "exports", 50, "active_end_users", 3, "peak_storage_gb", 5)),
                 Optional.of(BigDecimal.valueOf(25)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT,
-                limits(Map.of("seats", 2))).withDisplayNames(DISPLAY_NAMES));
+                limits(Map.of("seats", 2))).withDisplayNames(DISPLAY_NAMES)
+                .withFeatures(features(false, 30, "community")));
         meters();
         Instant acmeAnchor = now.minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.DAYS);
         tally.users().put(new PutUser(ACME, PRO, Optional.of(CycleKind.ANNIVERSARY), Optional.of(acmeAnchor),

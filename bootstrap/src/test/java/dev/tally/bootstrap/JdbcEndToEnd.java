@@ -6,6 +6,7 @@ import dev.tally.adapter.http.ApiContractScenarios;
 import dev.tally.adapter.http.BoundedInputScenarios;
 import dev.tally.adapter.http.EntitlementScenarios;
 import dev.tally.adapter.http.MeterScenarios;
+import dev.tally.adapter.http.PlanTermsScenarios;
 import dev.tally.adapter.http.EventScenarios;
 import dev.tally.adapter.http.MalformedRequestScenarios;
 import dev.tally.adapter.http.ReservationScenarios;
@@ -99,6 +100,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class Entitlements extends EntitlementScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class PlanTerms extends PlanTermsScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

@@ -103,6 +103,9 @@ class ReadmeVerifyTest {
                 .containsPattern("\"committed_quantity\":27[,}]")
                 .containsPattern("\"revoked_at\":\"[0-9]")
                 .contains("\"has_more\":")
+                .containsPattern("\"limit\":5000,[^}]*\"source\":\"override\"")
+                .contains("{\"feature\":\"sso\",\"kind\":\"boolean\",\"enabled\":true,\"source\":\"override\"}")
+                .contains("{\"feature\":\"retention_days\",\"kind\":\"config\",\"value\":30,\"source\":\"plan\"}")
                 .doesNotContain("_not_found\"")
                 .doesNotContain("\"error\":\"unauthorized\"");
         assertThat(new ApiClient(port, keys.acme()).get("/v1/users/acme/billing").status())

@@ -3,6 +3,7 @@ package dev.tally.adapter.http;
 import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
 import dev.tally.application.billing.BillingService;
+import dev.tally.application.user.UserService;
 import dev.tally.domain.activation.ActivationStats;
 import dev.tally.domain.overview.BillingOverview;
 import java.math.BigDecimal;
@@ -12,21 +13,28 @@ import java.util.List;
 final class BillingRoutes {
 
     private final BillingService billing;
+    private final UserService users;
 
-    BillingRoutes(BillingService billing) {
+    BillingRoutes(BillingService billing, UserService users) {
         this.billing = billing;
+        this.users = users;
     }
 
     void register(RouteTable routes) {
         routes.get("/v1/users/{user_id}/billing", KEY, (ctx, caller) ->
-                ctx.json(OverviewResponse.from(billing.overview(caller.user(ctx), RequestFields.at(ctx)))));
+                ctx.json(OverviewResponse.from(billing.overview(caller.user(ctx), RequestFields.at(ctx)),
+                        users.pendingPlanChange(caller.user(ctx)).map(UserRoutes.PendingPlanChange::from)
+                                .orElse(null))));
     }
 
-    /** The overview; each part has the shape of the endpoint that serves it alone. */
+    /**
+     * The overview; each part has the shape of the endpoint that serves it alone;
+     * {@code pending_plan_change} is a change booked for later (R73), null when none is pending.
+     */
     record OverviewResponse(String userId, PlanSummary plan, Responses.Period period, List<Responses.Metric> metrics,
                             Responses.RunUsage runs, Credits credits, Responses.Costs costs, Codes activationCodes,
-                            List<Responses.Allocation> allocations) {
-        static OverviewResponse from(BillingOverview overview) {
+                            List<Responses.Allocation> allocations, UserRoutes.PendingPlanChange pendingPlanChange) {
+        static OverviewResponse from(BillingOverview overview, UserRoutes.PendingPlanChange pending) {
             return new OverviewResponse(overview.user().value(),
                     new PlanSummary(overview.plan().id().value(), overview.plan().name()),
                     Responses.Period.from(overview.period()), Responses.Metric.all(overview.metrics()),
@@ -34,7 +42,7 @@ final class BillingRoutes {
                     new Credits(overview.creditBalance(), Responses.Operation.all(overview.credits()),
                             Responses.OperationTotal.from(overview.credits())),
                     Responses.Costs.from(overview.costs()), Codes.from(overview.activationCodes()),
-                    Responses.Allocation.all(overview.allocations()));
+                    Responses.Allocation.all(overview.allocations()), pending);
         }
     }
 

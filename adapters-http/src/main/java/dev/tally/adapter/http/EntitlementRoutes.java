@@ -7,6 +7,10 @@ import dev.tally.application.entitlement.EntitlementService;
 import dev.tally.application.entitlement.Entitlements;
 import dev.tally.domain.entitlement.Entitlement;
 import dev.tally.domain.plan.MetricKey;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tally.domain.entitlement.FeatureEntitlement;
+import dev.tally.domain.plan.Feature;
+import java.util.Optional;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +33,12 @@ final class EntitlementRoutes {
         String base = "/v1/users/{user_id}/entitlements";
         routes.get(base, KEY, (ctx, caller) -> ctx.json(EntitlementsResponse.from(entitlements.all(caller.user(ctx)))));
         routes.get(base + "/{metric}", KEY, (ctx, caller) -> {
+            Optional<FeatureEntitlement> feature = entitlements.feature(caller.user(ctx), ctx.pathParam("metric"));
+            if (feature.isPresent()) {
+                RequestFields.decimalQuery(ctx, "quantity", BigDecimal.ONE);
+                ctx.json(FeatureResponse.from(feature.get()));
+                return;
+            }
             MetricKey metric = new MetricKey(ctx.pathParam("metric"));
             BigDecimal quantity = RequestFields.decimalQuery(ctx, "quantity", BigDecimal.ONE);
             ctx.json(EntitlementResponse.from(entitlements.check(new CheckEntitlement(caller.user(ctx), metric,
@@ -36,24 +46,46 @@ final class EntitlementRoutes {
         });
     }
 
-    /** One check; {@code limit} and {@code remaining} are null when unlimited, {@code resets_at} for allocations. */
+    /**
+     * One feature of the plan in force (R73): {@code enabled} for a boolean feature, {@code value}
+     * for a configuration value, and whether the plan or an override says so.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record FeatureResponse(String feature, String kind, Boolean enabled, Object value, String source) {
+        static FeatureResponse from(FeatureEntitlement entitlement) {
+            Feature feature = entitlement.feature();
+            boolean flag = feature instanceof Feature.Flag;
+            return new FeatureResponse(entitlement.key(), feature.kind(),
+                    flag ? ((Feature.Flag) feature).enabled() : null, flag ? null : FeatureJson.value(feature),
+                    entitlement.source().wire());
+        }
+    }
+
+    /**
+     * One check; {@code limit} and {@code remaining} are null when unlimited, {@code resets_at} for
+     * allocations; {@code source} says whether the limit is the plan's or an override's (R73).
+     */
     record EntitlementResponse(String metric, String kind, boolean allowed, BigDecimal requested, BigDecimal used,
                                BigDecimal reserved, BigDecimal limit, BigDecimal remaining, Instant resetsAt,
-                               String status, ErrorMapper.LimitExceededResponse denial) {
+                               String status, ErrorMapper.LimitExceededResponse denial, String source) {
         static EntitlementResponse from(Entitlement entitlement) {
             var usage = entitlement.usage();
             return new EntitlementResponse(entitlement.metric().value(), entitlement.kind().wireName(),
                     entitlement.allowed(), entitlement.requested(), usage.used(), usage.reserved(),
                     usage.limit().orElse(null), usage.remaining().orElse(null), entitlement.resetsAt().orElse(null),
                     usage.status().wireName(),
-                    entitlement.denial().map(ErrorMapper.LimitExceededResponse::from).orElse(null));
+                    entitlement.denial().map(ErrorMapper.LimitExceededResponse::from).orElse(null),
+                    usage.source().wire());
         }
     }
 
-    record EntitlementsResponse(String userId, String planId, List<EntitlementResponse> entitlements) {
+    /** Every limited metric and allocation, then every feature of the plan in force (R73). */
+    record EntitlementsResponse(String userId, String planId, List<EntitlementResponse> entitlements,
+                                List<FeatureResponse> features) {
         static EntitlementsResponse from(Entitlements all) {
             return new EntitlementsResponse(all.user().value(), all.plan().value(),
-                    all.entitlements().stream().map(EntitlementResponse::from).toList());
+                    all.entitlements().stream().map(EntitlementResponse::from).toList(),
+                    all.features().stream().map(FeatureResponse::from).toList());
         }
     }
 }

@@ -66,7 +66,7 @@ final class PlanRoutes {
     record PlanRequest(String name, Map<String, JsonNode> limits, BigDecimal maxFileSizeMb,
                        Integer warningThresholdPercent, Map<String, JsonNode> allocations,
                        List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics,
-                       Map<String, JsonNode> displayNames)
+                       Map<String, JsonNode> displayNames, Map<String, JsonNode> features)
             implements RequestBody.FieldChecks {
 
         @Override
@@ -82,7 +82,7 @@ final class PlanRoutes {
                     new PlanAlerts(alertThresholdsPercent == null ? PlanAlerts.DEFAULT.thresholdsPercent()
                             : alertThresholdsPercent, Optional.ofNullable(lowBalanceCredits)),
                     maxMetrics == null ? OptionalInt.empty() : OptionalInt.of(maxMetrics),
-                    displayNames(displayNames));
+                    displayNames(displayNames), FeatureJson.features(features, "features"));
         }
 
         /**
@@ -112,7 +112,7 @@ final class PlanRoutes {
          * The limits as sent, each one read and checked in full before the next, so that a refusal
          * names the first offending metric in request order (R64).
          */
-        private static PlanLimits limits(Map<String, JsonNode> sent, String field,
+        static PlanLimits limits(Map<String, JsonNode> sent, String field,
                                          BiFunction<MetricKey, Limit, Limit> check) {
             Map<MetricKey, Limit> parsed = new LinkedHashMap<>();
             if (sent != null) {
@@ -139,12 +139,13 @@ final class PlanRoutes {
     /**
      * A plan; a limit of {@code null} means unlimited, a {@code max_metrics} of {@code null} the
      * server's default (R67); {@code display_names} holds the metrics the plan names, in the order
-     * they were given, and a metric not in it is shown by its key.
+     * they were given, and a metric not in it is shown by its key; {@code features} each hold
+     * {@code true}/{@code false}, a number or a text (R73).
      */
     record PlanResponse(String id, String name, Map<String, BigDecimal> limits, BigDecimal maxFileSizeMb,
                         int warningThresholdPercent, Map<String, BigDecimal> allocations,
                         List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics,
-                        Map<String, String> displayNames) {
+                        Map<String, String> displayNames, Map<String, Object> features) {
 
         static PlanResponse from(Plan plan) {
             Map<String, String> names = new LinkedHashMap<>();
@@ -152,10 +153,11 @@ final class PlanRoutes {
             return new PlanResponse(plan.id().value(), plan.name(), shown(plan.limits()),
                     plan.maxFileSizeMb().orElse(null), plan.warningThresholdPercent(), shown(plan.allocations()),
                     plan.alerts().thresholdsPercent(), plan.alerts().lowBalanceCredits().orElse(null),
-                    plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null, names);
+                    plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null, names,
+                    FeatureJson.shown(plan.features()));
         }
 
-        private static Map<String, BigDecimal> shown(PlanLimits limits) {
+        static Map<String, BigDecimal> shown(PlanLimits limits) {
             Map<String, BigDecimal> shown = new LinkedHashMap<>();
             limits.sorted().forEach((metric, limit) -> shown.put(metric.value(), limit.max().orElse(null)));
             return shown;

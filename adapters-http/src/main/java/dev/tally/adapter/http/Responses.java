@@ -32,12 +32,16 @@ final class Responses {
         }
     }
 
-    /** One metric: {@code limit}, {@code remaining} and {@code percent} are null when unlimited (R15). */
+    /**
+     * One metric: {@code limit}, {@code remaining} and {@code percent} are null when unlimited (R15);
+     * {@code source} says whether the limit is the plan's or a per-user override's (R73).
+     */
     record Metric(String metric, BigDecimal used, BigDecimal reserved, BigDecimal limit, BigDecimal remaining,
-                  BigDecimal percent, String status) {
+                  BigDecimal percent, String status, String source) {
         static Metric from(MetricUsage usage) {
             return new Metric(usage.metric().value(), usage.used(), usage.reserved(), usage.limit().orElse(null),
-                    usage.remaining().orElse(null), usage.percent().orElse(null), usage.status().wireName());
+                    usage.remaining().orElse(null), usage.percent().orElse(null), usage.status().wireName(),
+                    usage.source().wire());
         }
 
         static List<Metric> all(List<MetricUsage> metrics) {
@@ -45,13 +49,16 @@ final class Responses {
         }
     }
 
-    /** One allocation (R72): its current value against the plan's limit, which no period resets. */
+    /**
+     * One allocation (R72): its current value against the plan's limit, which no period resets;
+     * {@code source} says whether the limit is the plan's or a per-user override's (R73).
+     */
     record Allocation(String metric, BigDecimal value, BigDecimal limit, BigDecimal remaining, BigDecimal percent,
-                      String status) {
+                      String status, String source) {
         static Allocation from(MetricUsage allocation) {
             return new Allocation(allocation.metric().value(), allocation.used(), allocation.limit().orElse(null),
                     allocation.remaining().orElse(null), allocation.percent().orElse(null),
-                    allocation.status().wireName());
+                    allocation.status().wireName(), allocation.source().wire());
         }
 
         static List<Allocation> all(List<MetricUsage> allocations) {

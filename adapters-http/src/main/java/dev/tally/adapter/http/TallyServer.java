@@ -125,8 +125,9 @@ public final class TallyServer implements AutoCloseable {
             new CreditRoutes(tally.credits(), metrics).register(table);
             new ApiCallRoutes(tally.apiCalls(), metrics).register(table);
             new ActivationCodeRoutes(tally.activationCodes(), metrics).register(table);
-            new BillingRoutes(tally.billing()).register(table);
+            new BillingRoutes(tally.billing(), tally.users()).register(table);
             new EntitlementRoutes(tally.entitlements()).register(table);
+            new OverrideRoutes(tally.overrides()).register(table);
             new AllocationRoutes(tally.allocations(), metrics).register(table);
             new ReservationRoutes(tally.reservations(), metrics).register(table);
             new EventRoutes(tally.events()).register(table);

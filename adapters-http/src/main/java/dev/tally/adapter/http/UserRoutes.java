@@ -13,6 +13,7 @@ import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.plan.MetricStatus;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.user.User;
+import dev.tally.domain.user.ScheduledPlanChange;
 import dev.tally.domain.user.UserId;
 import java.time.Instant;
 import java.util.Arrays;
@@ -49,8 +50,23 @@ final class UserRoutes {
             ChangePlanRequest request = RequestBody.read(ctx, ChangePlanRequest.class);
             PlanId plan = new PlanId(RequestFields.required(request.planId(), "plan_id"));
             PlanId before = users.get(caller.user(ctx)).planId();
-            ctx.json(UserResponse.from(users.changePlan(caller.user(ctx), plan, RequestFields.idempotencyKey(ctx))));
-            Audit.note(ctx, "plan " + before.value() + " -> " + plan.value());
+            if (request.at() == null) {
+                ctx.json(UserResponse.from(users.changePlan(caller.user(ctx), plan, RequestFields.idempotencyKey(ctx))));
+                Audit.note(ctx, "plan " + before.value() + " -> " + plan.value());
+                return;
+            }
+            // A change booked for later (R73): pending until its instant, then applied lazily.
+            ScheduledPlanChange booked = users.schedulePlanChange(caller.user(ctx), plan, request.when(),
+                    RequestFields.idempotencyKey(ctx));
+            ctx.status(202).json(new ScheduledResponse(caller.user(ctx).value(),
+                    users.get(caller.user(ctx)).planId().value(), PendingPlanChange.from(booked)));
+            Audit.note(ctx, "plan " + before.value() + " -> " + plan.value() + " at " + booked.at());
+        });
+        routes.delete("/v1/users/{user_id}/plan/pending", ADMIN, (ctx, caller) -> {
+            RequestBody.none(ctx);
+            PendingPlanChange cancelled = PendingPlanChange.from(users.cancelPlanChange(caller.user(ctx)));
+            ctx.json(cancelled);
+            Audit.note(ctx, "pending plan change cancelled");
         });
         routes.post("/v1/users/{user_id}/billing-period/reset", ADMIN, (ctx, caller) -> {
             RequestBody.none(ctx);
@@ -113,7 +129,34 @@ final class UserRoutes {
         }
     }
 
-    record ChangePlanRequest(String planId) {
+    /** {@code at} absent changes the plan now (R14); {@code "period_end"} or an instant books it (R73). */
+    record ChangePlanRequest(String planId, String at) implements RequestBody.FieldChecks {
+
+        static final String PERIOD_END = "period_end";
+
+        @Override
+        public void checkField(String field) {
+            RequestBody.only(this, field).when();
+        }
+
+        /** The instant asked for; empty for the end of the current period. */
+        Optional<Instant> when() {
+            if (at == null || PERIOD_END.equals(at)) {
+                return Optional.empty();
+            }
+            return Optional.of(RequestFields.instant(at, "at"));
+        }
+    }
+
+    /** A plan change booked for later, as the user's answers and the billing overview show it (R73). */
+    record PendingPlanChange(String planId, Instant at) {
+        static PendingPlanChange from(ScheduledPlanChange change) {
+            return new PendingPlanChange(change.plan().value(), change.at());
+        }
+    }
+
+    /** The answer to a booked change: the plan the user is on now and the change pending. */
+    record ScheduledResponse(String userId, String planId, PendingPlanChange pendingPlanChange) {
     }
 
     /** A user with the billing cycle in force now. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.application.Tally;
 import dev.tally.domain.user.UserId;
+import dev.tally.domain.plan.PlanOverride;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -299,6 +300,22 @@ public abstract class AccessScenarios extends ApiTestSupport {
                 () -> body(u + "/allocations/seats", "{\"delta\": 1}")));
         cases.add(new Case("PUT", users + "/allocations/{metric}", Rule.OPERATOR,
                 () -> body(u + "/allocations/seats", "{\"value\": 2}")));
+        // Overrides and booked plan changes are terms (R62, R73): the operator's alone.
+        cases.add(new Case("PUT", users + "/overrides", Rule.OPERATOR,
+                () -> body(u + "/overrides", "{\"features\": {\"sso\": true}}")));
+        cases.add(new Case("GET", users + "/overrides", Rule.OPERATOR, () -> {
+            tally.overrides().put(new UserId("acme"), PlanOverride.none());
+            return get(u + "/overrides");
+        }));
+        cases.add(new Case("DELETE", users + "/overrides", Rule.OPERATOR, () -> {
+            tally.overrides().put(new UserId("acme"), PlanOverride.none());
+            return new Request(u + "/overrides", null, Map.of());
+        }));
+        cases.add(new Case("DELETE", users + "/plan/pending", Rule.OPERATOR, () -> {
+            tally.users().schedulePlanChange(new UserId("acme"), new dev.tally.domain.plan.PlanId("pro"),
+                    java.util.Optional.empty(), java.util.Optional.empty());
+            return new Request(u + "/plan/pending", null, Map.of());
+        }));
         // Reservations are consumption (R62, R71): the user's own holds; another user's are a 404.
         String holds = users + "/reservations";
         cases.add(new Case("POST", holds, Rule.OWN_USER,

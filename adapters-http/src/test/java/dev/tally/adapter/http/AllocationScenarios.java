@@ -52,7 +52,7 @@ public abstract class AllocationScenarios extends ApiTestSupport {
         JsonNode three = assertOk(delta(acme, "seats", "3")).json();
         JsonNode denied = assertLimitExceeded(delta(acme, "seats", "1"), "seats");
 
-        assertThat(fields(three)).containsExactly("metric", "value", "limit", "remaining", "percent", "status");
+        assertThat(fields(three)).containsExactly("metric", "value", "limit", "remaining", "percent", "status", "source");
         assertThat(three.get("value").decimalValue()).isEqualByComparingTo("3");
         assertThat(three.get("remaining").decimalValue()).isZero();
         assertThat(three.get("status").asText()).isEqualTo("exceeded");
@@ -104,8 +104,8 @@ public abstract class AllocationScenarios extends ApiTestSupport {
         JsonNode all = assertOk(acme.get("/v1/users/acme/entitlements")).json();
 
         assertThat(billing.get("allocations").toString()).isEqualTo("[{\"metric\":\"projects\",\"value\":12,"
-                + "\"limit\":null,\"remaining\":null,\"percent\":null,\"status\":\"ok\"},{\"metric\":\"seats\","
-                + "\"value\":3,\"limit\":3,\"remaining\":0,\"percent\":100.0,\"status\":\"exceeded\"}]");
+                + "\"limit\":null,\"remaining\":null,\"percent\":null,\"status\":\"ok\",\"source\":\"plan\"},{\"metric\":\"seats\","
+                + "\"value\":3,\"limit\":3,\"remaining\":0,\"percent\":100.0,\"status\":\"exceeded\",\"source\":\"plan\"}]");
         assertThat(seats.get("kind").asText()).isEqualTo("allocation");
         assertThat(seats.get("allowed").asBoolean()).isFalse();
         assertThat(seats.get("resets_at").isNull()).isTrue();

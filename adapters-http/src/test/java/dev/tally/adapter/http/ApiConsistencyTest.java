@@ -75,6 +75,8 @@ class ApiConsistencyTest extends ApiTestSupport {
         purchase(admin, "acme", 100);
         ids.put("record_id", assertOk(acme.post("/v1/users/acme/usage", "{\"records\": [{\"metric\": \"exports\", "
                 + "\"quantity\": 81, \"idempotency_key\": \"seed\"}]}")).json().get("records").get(0).get("id").asText());
+        // An override to read back (R73).
+        assertOk(admin.put("/v1/users/acme/overrides", "{\"features\": {\"sso\": true}}"));
         ids.put("user_id", "acme");
         ids.put("plan_id", "pro");
         ids.put("model", "gpt-x");

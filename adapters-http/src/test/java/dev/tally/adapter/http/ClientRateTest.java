@@ -45,7 +45,8 @@ class ClientRateTest extends ApiTestSupport {
         return StorageFixture.inMemoryWith(memory -> new TallyStorage(memory.transactions(), memory.usage(),
                 memory.idempotency(), memory.plans(), memory.users(), memory.modelPrices(), memory.runs(),
                 memory.credits(), memory.apiCalls(), memory.activationCodes(), memory.sessions(),
-                counting(memory.apiKeys()), memory.allocations(), memory.events(), memory.webhooks()));
+                counting(memory.apiKeys()), memory.allocations(), memory.events(), memory.webhooks(),
+                memory.audit(), memory.planTerms()));
     }
 
     @BeforeEach

@@ -33,7 +33,7 @@ public abstract class EntitlementScenarios extends ApiTestSupport {
         JsonNode check = assertOk(acme.get("/v1/users/acme/entitlements/exports?quantity=3")).json();
 
         assertThat(fields(check)).containsExactly("metric", "kind", "allowed", "requested", "used", "reserved",
-                "limit", "remaining", "resets_at", "status", "denial");
+                "limit", "remaining", "resets_at", "status", "denial", "source");
         assertThat(check.get("metric").asText()).isEqualTo("exports");
         assertThat(check.get("kind").asText()).isEqualTo("metered");
         assertThat(check.get("allowed").asBoolean()).isTrue();
@@ -69,7 +69,7 @@ public abstract class EntitlementScenarios extends ApiTestSupport {
 
         JsonNode all = assertOk(acme.get("/v1/users/acme/entitlements")).json();
 
-        assertThat(fields(all)).containsExactly("user_id", "plan_id", "entitlements");
+        assertThat(fields(all)).containsExactly("user_id", "plan_id", "entitlements", "features");
         assertThat(all.get("user_id").asText()).isEqualTo("acme");
         assertThat(all.get("plan_id").asText()).isEqualTo("pro");
         List<String> metrics = new ArrayList<>();

@@ -36,10 +36,13 @@ public final class JdbiPlanRepository implements PlanRepository {
                 .collect(Collectors.joining(",")), plan.alerts().lowBalanceCredits().orElse(null));
         Integer maxMetrics = plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null;
         String names = displayNames(plan.displayNames());
+        String features = PlanTermsText.features(plan.features());
         db.inTransaction(handle -> {
             PlanDao dao = Db.attach(handle, PlanDao.class);
-            Upsert.run(() -> dao.update(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics, names),
-                    () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics, names));
+            Upsert.run(() -> dao.update(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics, names,
+                            features),
+                    () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics, names,
+                            features));
             dao.deleteLimits(id);
             List<PlanDao.LimitRow> limits = new ArrayList<>();
             plan.limits().sorted().forEach((metric, limit) ->
@@ -87,7 +90,7 @@ public final class JdbiPlanRepository implements PlanRepository {
         return new Plan(new PlanId(row.id()), row.name(), new PlanLimits(limits),
                 Optional.ofNullable(row.maxFileSizeMb()), row.warningThresholdPercent(), new PlanLimits(allocations),
                 alerts, row.maxMetrics() == null ? OptionalInt.empty() : OptionalInt.of(row.maxMetrics()),
-                displayNames(row.displayNames()));
+                displayNames(row.displayNames()), PlanTermsText.features(row.features()));
     }
 
     /** The display names as one {@code metric=name} line each, in their order; NULL for none. */

@@ -28,6 +28,7 @@ import dev.tally.application.port.contract.MeterContract;
 import dev.tally.application.port.contract.MetricBoundContract;
 import dev.tally.application.port.contract.ModelPriceRepositoryContract;
 import dev.tally.application.port.contract.PlanRepositoryContract;
+import dev.tally.application.port.contract.PlanTermsContract;
 import dev.tally.application.port.contract.ReservationContract;
 import dev.tally.application.port.contract.ReportRunRepositoryContract;
 import dev.tally.application.port.contract.SessionRepositoryContract;
@@ -208,6 +209,15 @@ abstract class PortContracts {
         @Override
         protected AllocationRepository allocations() {
             return database().storage().ports().allocations();
+        }
+    }
+
+    @Nested
+    class PlanTermsTest extends PlanTermsContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
         }
     }
 

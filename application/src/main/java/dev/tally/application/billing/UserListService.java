@@ -15,6 +15,9 @@ import dev.tally.domain.usage.UsageTotals;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
+import dev.tally.application.port.PlanTermsRepository;
+import dev.tally.domain.plan.EffectivePlan;
+import dev.tally.domain.user.ScheduledPlanChange;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -51,13 +54,27 @@ public class UserListService {
     private final PlanRepository plans;
     private final UsageLedger ledger;
     private final Clock clock;
+    private final Optional<PlanTermsRepository> terms;
 
-    @Inject
+    /** The list of users on their plans as defined, without overrides or scheduled changes. */
     public UserListService(UserRepository users, PlanRepository plans, UsageLedger ledger, Clock clock) {
+        this(users, plans, ledger, clock, Optional.empty());
+    }
+
+    /** The list of users, each against the plan in force for it now (R73). */
+    @Inject
+    public UserListService(UserRepository users, PlanRepository plans, UsageLedger ledger, Clock clock,
+                           PlanTermsRepository terms) {
+        this(users, plans, ledger, clock, Optional.of(terms));
+    }
+
+    private UserListService(UserRepository users, PlanRepository plans, UsageLedger ledger, Clock clock,
+                            Optional<PlanTermsRepository> terms) {
         this.users = users;
         this.plans = plans;
         this.ledger = ledger;
         this.clock = clock;
+        this.terms = terms;
     }
 
     /** One page of users, worst first; an unreadable cursor is {@code 400 invalid_cursor}. */
@@ -68,9 +85,12 @@ public class UserListService {
         Map<UserId, List<PeriodTotals>> rollups = ledger.rollupsAt(now).stream()
                 .collect(Collectors.groupingBy(PeriodTotals::user));
         List<UserList.Standing> standings = new ArrayList<>();
-        for (User user : users.all()) {
-            Plan plan = byId.get(user.planId());
-            if (plan != null) {
+        for (User stored : users.all()) {
+            PlanTermsRepository.Terms found = terms.map(t -> t.find(stored.id())).orElse(PlanTermsRepository.Terms.NONE);
+            User user = ScheduledPlanChange.userAt(stored, found.scheduled(), now);
+            Plan defined = byId.get(user.planId());
+            if (defined != null) {
+                Plan plan = EffectivePlan.at(defined, found.override(), now);
                 UserList.Standing standing = standing(user, plan, now, rollups.getOrDefault(user.id(), List.of()));
                 if (query.statuses().isEmpty()
                         || standing.worst().filter(w -> query.statuses().contains(w.status())).isPresent()) {

@@ -12,6 +12,8 @@ import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import dev.tally.domain.usage.UsageTotals;
 import jakarta.inject.Inject;
+import dev.tally.domain.entitlement.FeatureEntitlement;
+import java.util.Optional;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -75,6 +77,14 @@ public class EntitlementService {
             entitlements.add(Entitlement.allocation(plan, metric, values.getOrDefault(metric, BigDecimal.ZERO),
                     BigDecimal.ONE));
         }
-        return new Entitlements(user.id(), plan.id(), entitlements);
+        return new Entitlements(user.id(), plan.id(), entitlements, FeatureEntitlement.all(plan));
+    }
+
+    /**
+     * Feature {@code key} of the user's plan in force (R73), empty when it names no such feature;
+     * {@code 404 user_not_found} for an unknown user.
+     */
+    public Optional<FeatureEntitlement> feature(UserId id, String key) {
+        return FeatureEntitlement.of(accounts.withPlan(id).plan().orElseThrow(), key);
     }
 }

@@ -16,6 +16,6 @@ public final class InMemoryStorage {
                 new InMemoryApiCallRepository(), new InMemoryActivationCodeRepository(),
                 new InMemorySessionRepository(), new InMemoryApiKeyRepository(),
                 new InMemoryAllocationRepository(), new InMemoryEventLog(), new InMemoryWebhookStore(),
-                new InMemoryAuditLog());
+                new InMemoryAuditLog(), new InMemoryPlanTermsRepository());
     }
 }

@@ -11,7 +11,7 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
                            ReportRunRepository runs, CreditTransactionRepository credits, ApiCallRepository apiCalls,
                            ActivationCodeRepository activationCodes, SessionRepository sessions,
                            ApiKeyRepository apiKeys, AllocationRepository allocations, EventLog events,
-                           WebhookStore webhooks, AuditLog audit) {
+                           WebhookStore webhooks, AuditLog audit, PlanTermsRepository planTerms) {
 
     public TallyStorage {
         Objects.requireNonNull(transactions, "transactions");
@@ -30,9 +30,13 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(planTerms, "planTerms");
     }
 
-    /** Storage whose audit log (R93) is kept in this process's memory only. */
+    /**
+     * Storage whose audit log (R93) and per-user overrides and scheduled plan changes (R73) are kept
+     * in this process's memory only: for embedders that built their ports before those existed.
+     */
     public TallyStorage(Transactions transactions, UsageLedger usage, IdempotencyStore idempotency,
                         PlanRepository plans, UserRepository users, ModelPriceRepository modelPrices,
                         ReportRunRepository runs, CreditTransactionRepository credits, ApiCallRepository apiCalls,
@@ -40,7 +44,8 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
                         ApiKeyRepository apiKeys, AllocationRepository allocations, EventLog events,
                         WebhookStore webhooks) {
         this(transactions, usage, idempotency, plans, users, modelPrices, runs, credits, apiCalls, activationCodes,
-                sessions, apiKeys, allocations, events, webhooks, new dev.tally.application.memory.InMemoryAuditLog());
+                sessions, apiKeys, allocations, events, webhooks, new dev.tally.application.memory.InMemoryAuditLog(),
+                new dev.tally.application.memory.InMemoryPlanTermsRepository());
     }
 
 }

@@ -15,6 +15,9 @@ import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
+import dev.tally.application.port.PlanTermsRepository;
+import dev.tally.domain.user.ScheduledPlanChange;
+import java.util.Objects;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -31,17 +34,26 @@ public class UserService {
     private final Accounts accounts;
     private final IdempotentWrites writes;
     private final Clock clock;
+    private final PlanTermsRepository terms;
 
-    @Inject
+    /** Users without scheduled plan changes. */
     public UserService(UserRepository users, PlanRepository plans, UsageLedger ledger, Transactions transactions,
                        IdempotentWrites writes, Clock clock) {
+        this(users, plans, ledger, transactions, writes, clock, null);
+    }
+
+    /** Users whose plan changes may be scheduled (R73), kept in {@code terms}. */
+    @Inject
+    public UserService(UserRepository users, PlanRepository plans, UsageLedger ledger, Transactions transactions,
+                       IdempotentWrites writes, Clock clock, PlanTermsRepository terms) {
         this.users = users;
         this.plans = plans;
         this.ledger = ledger;
         this.transactions = transactions;
-        this.accounts = new Accounts(users, plans);
+        this.accounts = terms == null ? new Accounts(users, plans) : new Accounts(users, plans, terms, clock);
         this.writes = writes;
         this.clock = clock;
+        this.terms = terms;
     }
 
     /**
@@ -62,7 +74,7 @@ public class UserService {
                 users.save(created);
                 return created;
             }
-            User user = existing.get().withPlan(command.plan());
+            User user = settled(existing.get(), now).withPlan(command.plan());
             BillingCycle current = user.billing().latest();
             BillingCycle wanted = new BillingCycle(command.cycle().orElse(current.kind()),
                     command.anchor().orElse(current.anchor()), command.timeZone().orElse(current.zone()));
@@ -73,6 +85,73 @@ public class UserService {
             }
             users.save(user);
             return user;
+        });
+    }
+
+    /**
+     * {@code stored} with a scheduled change whose instant has come written down (R73), so that a
+     * plan written now is not overturned by it; a pending one stays.
+     */
+    private User settled(User stored, Instant now) {
+        if (terms == null) {
+            return stored;
+        }
+        Optional<ScheduledPlanChange> scheduled = terms.find(stored.id()).scheduled();
+        if (scheduled.filter(change -> change.appliedBy(now)).isPresent()) {
+            terms.deleteScheduled(stored.id());
+            return scheduled.get().applyTo(stored, now);
+        }
+        return stored;
+    }
+
+    /**
+     * Books a change to {@code plan} for {@code at} (R73): it applies at that instant without
+     * anything running, and until then the overview shows it pending. {@code at} empty is the end
+     * of the user's current period. An unknown plan is {@code 400 unknown_plan}, an instant not
+     * after now {@code 400 invalid_at}; nothing is stored then. It replaces a pending change.
+     */
+    public ScheduledPlanChange schedulePlanChange(UserId id, PlanId plan, Optional<Instant> at,
+                                                  Optional<IdempotencyKey> idempotencyKey) {
+        Objects.requireNonNull(terms, "terms");
+        Fingerprint fingerprint = Fingerprint.of("schedule-plan").with("plan_id", plan.value())
+                .with("at", at.map(Instant::toString).orElse("period_end"));
+        User found = writes.executeAlways(id, idempotencyKey, fingerprint.hex(), () -> {
+            requirePlan(plan);
+            Instant now = clock.instant();
+            User user = settled(users.find(id).orElseThrow(() -> DomainException.notFound("user_not_found",
+                    "no user " + id)), now);
+            ScheduledPlanChange change = ScheduledPlanChange.booked(plan, at.orElseGet(() -> user.periodAt(now).end()),
+                    now);
+            users.save(user);
+            terms.saveScheduled(id, change);
+            return user;
+        }, user -> user.id().value(), userId -> accounts.user(id));
+        return terms.find(found.id()).scheduled().orElseThrow(() -> DomainException.conflict("plan_change_applied",
+                "the scheduled change of " + id + " has already applied or was cancelled"));
+    }
+
+    /** The user's pending plan change, empty when none is pending (one that has applied is not). */
+    public Optional<ScheduledPlanChange> pendingPlanChange(UserId id) {
+        accounts.user(id);
+        if (terms == null) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        return terms.find(id).scheduled().filter(change -> !change.appliedBy(now));
+    }
+
+    /**
+     * Cancels the user's pending plan change (R73): {@code 404 no_pending_plan_change} when none is
+     * pending; one whose instant has come has applied and cannot be cancelled. Answers the change
+     * as it was.
+     */
+    public ScheduledPlanChange cancelPlanChange(UserId id) {
+        return transactions.inTransaction(() -> {
+            Optional<ScheduledPlanChange> pending = pendingPlanChange(id);
+            if (pending.isEmpty() || !terms.deleteScheduled(id)) {
+                throw DomainException.notFound("no_pending_plan_change", "user " + id + " has no pending plan change");
+            }
+            return pending.get();
         });
     }
 
@@ -90,6 +169,10 @@ public class UserService {
                 .hex(), () -> {
             requirePlan(plan);
             User user = accounts.user(id).withPlan(plan);
+            if (terms != null && terms.find(id).scheduled().isPresent()) {
+                // An immediate change replaces a pending one (R14, R73).
+                terms.deleteScheduled(id);
+            }
             users.save(user);
             return user;
         }, user -> user.id().value(), userId -> accounts.user(id));

@@ -10,6 +10,7 @@ import dev.tally.application.port.CreditTransactionRepository;
 import dev.tally.application.port.IdempotencyStore;
 import dev.tally.application.port.ModelPriceRepository;
 import dev.tally.application.port.PlanRepository;
+import dev.tally.application.port.PlanTermsRepository;
 import dev.tally.application.port.ReportRunRepository;
 import dev.tally.application.port.ReserveResult;
 import dev.tally.application.port.SessionRepository;
@@ -60,7 +61,7 @@ public final class AllOrNothingCheck {
                 watched(SessionRepository.class, storage.sessions()), watched(ApiKeyRepository.class, storage.apiKeys()),
                 watched(AllocationRepository.class, storage.allocations()),
                 // Not watched: the first denial of a metric in a period is itself recorded (R75).
-                storage.events(), storage.webhooks());
+                storage.events(), storage.webhooks(), storage.audit(), watched(PlanTermsRepository.class, storage.planTerms()));
     }
 
     /** Every broken transaction seen so far, described. */

@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param limit     the limit, empty when unlimited
  * @param remaining {@code max(0, limit - used - reserved)}, empty when unlimited
  * @param percent   {@code used × 100 / limit} half-up to one decimal, may exceed 100; empty when unlimited
+ * @param source    where the limit comes from: the plan or a per-user override (R73)
  */
 public record MetricUsage(MetricKey metric, BigDecimal used, BigDecimal reserved, Optional<BigDecimal> limit,
-                          Optional<BigDecimal> remaining, Optional<BigDecimal> percent, MetricStatus status) {
+                          Optional<BigDecimal> remaining, Optional<BigDecimal> percent, MetricStatus status,
+                          Source source) {
 
     private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
@@ -27,6 +29,18 @@ public record MetricUsage(MetricKey metric, BigDecimal used, BigDecimal reserved
         Objects.requireNonNull(remaining, "remaining");
         Objects.requireNonNull(percent, "percent");
         Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(source, "source");
+    }
+
+    /** Figures whose limit is the plan's. */
+    public MetricUsage(MetricKey metric, BigDecimal used, BigDecimal reserved, Optional<BigDecimal> limit,
+                       Optional<BigDecimal> remaining, Optional<BigDecimal> percent, MetricStatus status) {
+        this(metric, used, reserved, limit, remaining, percent, status, Source.PLAN);
+    }
+
+    /** The same figures with their limit from {@code source} (R73). */
+    public MetricUsage from(Source source) {
+        return new MetricUsage(metric, used, reserved, limit, remaining, percent, status, source);
     }
 
     /**

@@ -21,11 +21,14 @@ import java.util.TreeSet;
  * metered or an allocation, never both. {@code maxMetrics} bounds the distinct metrics a user
  * may have per period (R67); when empty, the server's default applies. {@code displayNames} are
  * the names its metrics are shown by where a person reads them; a metric without one is shown
- * by its key.
+ * by its key. {@code features} are what it grants beside limits, on or off or a configuration
+ * value (R73); a key is either a metric or a feature, never both. {@code overridden} names the
+ * keys a user's override replaced in the plan as it is in force for that user (R73); it is
+ * {@link Overridden#NONE} for a plan as the operator defined it.
  */
 public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
                    int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
-                   DisplayNames displayNames) {
+                   DisplayNames displayNames, Features features, Overridden overridden) {
 
     /** The default warning threshold (R15). */
     public static final int DEFAULT_WARNING_THRESHOLD_PERCENT = 80;
@@ -56,6 +59,29 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
         Objects.requireNonNull(maxMetrics, "maxMetrics");
         maxMetrics.ifPresent(max -> MetricBound.checked(max, "max_metrics"));
         Objects.requireNonNull(displayNames, "displayNames");
+        Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(overridden, "overridden");
+        features.byKey().keySet().forEach(key -> {
+            if (limits.byMetric().containsKey(new MetricKey(key)) || allocations.byMetric().containsKey(new MetricKey(key))) {
+                throw DomainException.invalid("invalid_feature", key + " is listed both as a metric and as a feature");
+            }
+        });
+    }
+
+    /** A plan as the operator defined it, with these features and nothing overridden (R73). */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
+                DisplayNames displayNames, Features features) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics, displayNames,
+                features, Overridden.NONE);
+    }
+
+    /** A plan without features (R73). */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
+                DisplayNames displayNames) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics, displayNames,
+                Features.none());
     }
 
     /** A plan whose metrics are all shown by their keys. */
@@ -104,13 +130,13 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code allocations} instead of its own. */
     public Plan withAllocations(PlanLimits allocations) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames);
+                displayNames, features, overridden);
     }
 
     /** This plan with {@code maxMetrics} distinct metrics per user and period (R67). */
     public Plan withMaxMetrics(int maxMetrics) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts,
-                OptionalInt.of(maxMetrics), displayNames);
+                OptionalInt.of(maxMetrics), displayNames, features, overridden);
     }
 
     /**
@@ -140,7 +166,8 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
 
     /** Shows the current {@code value} of allocation {@code metric} against this plan (R15, R72). */
     public MetricUsage allocationOf(MetricKey metric, BigDecimal value) {
-        return MetricUsage.of(metric, value, BigDecimal.ZERO, allocationLimitOf(metric), warningThresholdPercent);
+        return MetricUsage.of(metric, value, BigDecimal.ZERO, allocationLimitOf(metric), warningThresholdPercent)
+                .from(overridden.sourceOf(Overridden.Section.ALLOCATIONS, metric.value()));
     }
 
     /**
@@ -175,13 +202,36 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code alerts} instead of its own. */
     public Plan withAlerts(PlanAlerts alerts) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames);
+                displayNames, features, overridden);
     }
 
     /** This plan with {@code displayNames} instead of its own. */
     public Plan withDisplayNames(DisplayNames displayNames) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames);
+                displayNames, features, overridden);
+    }
+
+    /** This plan with {@code features} instead of its own (R73). */
+    public Plan withFeatures(Features features) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                displayNames, features, overridden);
+    }
+
+    /** This plan with {@code limits} instead of its own. */
+    public Plan withLimits(PlanLimits limits) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                displayNames, features, overridden);
+    }
+
+    /** Where the limit of {@code metric} comes from, as an allocation when this plan allocates it (R73). */
+    public Source sourceOf(MetricKey metric) {
+        return overridden.sourceOf(allocates(metric) ? Overridden.Section.ALLOCATIONS : Overridden.Section.LIMITS,
+                metric.value());
+    }
+
+    /** Where feature {@code key} comes from (R73). */
+    public Source featureSource(String key) {
+        return overridden.sourceOf(Overridden.Section.FEATURES, key);
     }
 
     /** The name {@code metric} is shown by where a person reads it: its display name, else its key. */
@@ -221,6 +271,7 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
 
     /** Shows {@code used} and {@code reserved} of {@code metric} against this plan (R15). */
     public MetricUsage usageOf(MetricKey metric, BigDecimal used, BigDecimal reserved) {
-        return MetricUsage.of(metric, used, reserved, limitOf(metric), warningThresholdPercent);
+        return MetricUsage.of(metric, used, reserved, limitOf(metric), warningThresholdPercent)
+                .from(overridden.sourceOf(Overridden.Section.LIMITS, metric.value()));
     }
 }
