@@ -123,7 +123,7 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
             boolean lapsedAlready = grants.expired(back.grantId());
             if (lapsedAlready || grants.giveBack(back.grantId(), back.credits()) != 1) {
                 dao.move(user, -back.credits(), CreditLedger.MAX_BALANCE);
-                CreditTransaction expiry = new CreditTransaction("exp_" + refund.id() + "_" + back.grantId(),
+                CreditTransaction expiry = new CreditTransaction(CreditGrant.expiryId(refund.id() + ":" + back.grantId()),
                         refund.user(), CreditType.EXPIRY, -back.credits(), Optional.empty(), Optional.empty(),
                         Optional.empty(), refund.createdAt(), dao.balance(user).orElseThrow(), List.of(back));
                 insert(dao, expiry);
@@ -140,7 +140,7 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
                 continue;
             }
             dao.move(user.value(), -grant.remaining(), CreditLedger.MAX_BALANCE);
-            CreditTransaction expiry = new CreditTransaction("exp_" + grant.id(), user, CreditType.EXPIRY,
+            CreditTransaction expiry = new CreditTransaction(CreditGrant.expiryId(grant.id()), user, CreditType.EXPIRY,
                     -grant.remaining(), Optional.empty(), Optional.empty(), Optional.empty(),
                     grant.expiresAt().orElseThrow(), dao.balance(user.value()).orElseThrow(),
                     List.of(new Draw(grant.id(), grant.remaining())));

@@ -95,7 +95,7 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
             CreditGrant grant = account.grants.get(back.grantId());
             if (grant.expired() || grant.terms().expiredAt(refund.createdAt())) {
                 account.balance -= back.credits();
-                add(account, new CreditTransaction("exp_" + refund.id() + "_" + back.grantId(), refund.user(),
+                add(account, new CreditTransaction(CreditGrant.expiryId(refund.id() + ":" + back.grantId()), refund.user(),
                         CreditType.EXPIRY, -back.credits(), Optional.empty(), Optional.empty(), Optional.empty(),
                         refund.createdAt(), account.balance, List.of(back)));
             } else {
@@ -118,7 +118,7 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
                 account.grants.put(grant.id(), grant.lapsed());
                 if (grant.remaining() > 0) {
                     account.balance -= grant.remaining();
-                    CreditTransaction expiry = new CreditTransaction("exp_" + grant.id(), user, CreditType.EXPIRY,
+                    CreditTransaction expiry = new CreditTransaction(CreditGrant.expiryId(grant.id()), user, CreditType.EXPIRY,
                             -grant.remaining(), Optional.empty(), Optional.empty(), Optional.empty(),
                             grant.expiresAt().orElseThrow(), account.balance,
                             List.of(new Draw(grant.id(), grant.remaining())));

@@ -43,6 +43,21 @@ public record CreditGrant(String id, UserId user, CreditType type, long amount, 
         return new CreditGrant(id, user, type, amount, amount, terms, createdAt, false);
     }
 
+    /**
+     * The id of the {@code expiry} entry that writes off what lapsed for {@code cause} (a grant, or
+     * a refund into a lapsed grant): derived from it, so two writers racing to write the same
+     * expiry collide on the ledger's key instead of writing it twice (R36).
+     */
+    public static String expiryId(String cause) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(("expiry:" + cause).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "txn_" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
     public int priority() {
         return terms.priority();
     }
