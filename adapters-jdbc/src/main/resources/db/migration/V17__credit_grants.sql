@@ -37,3 +37,6 @@ CREATE TABLE credit_draws (
     PRIMARY KEY (entry_id, position),
     CONSTRAINT credit_draws_returned CHECK (returned >= 0 AND returned <= credits)
 );
+
+-- A plan's credits every period (R37) as amount;priority;rollover (a cap, or all); NULL for none.
+ALTER TABLE plans ADD COLUMN credits_per_period VARCHAR(64);

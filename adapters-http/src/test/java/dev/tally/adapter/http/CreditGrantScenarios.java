@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,5 +110,74 @@ public abstract class CreditGrantScenarios extends ApiTestSupport {
         assertThat(tooMuch.status()).isEqualTo(422);
         assertThat(tooMuch.error()).isEqualTo("refund_exceeds_usage");
         assertThat(balance(acme, "acme")).isEqualTo(5);
+    }
+
+    private void monthlyPlan(String rollover) {
+        assertOk(admin.put("/v1/plans/pro", "{\"name\": \"pro\", \"limits\": {}, \"credits_per_period\": "
+                + "{\"amount\": 500, \"priority\": 10, \"rollover\": " + rollover + "}}"));
+    }
+
+    private long entriesOf(ApiClient client, String type) {
+        long count = 0;
+        for (JsonNode entry : assertOk(client.get("/v1/users/acme/credits/transactions?limit=100")).json().get("data")) {
+            count += entry.get("type").asText().equals(type) ? 1 : 0;
+        }
+        return count;
+    }
+
+    @Test
+    void R37_sixty_four_concurrent_first_requests_of_a_period_create_exactly_one_grant() throws Exception {
+        monthlyPlan("100");
+        ApiClient acme = user("acme", "pro");
+        JsonNode plan = assertOk(admin.get("/v1/plans/pro")).json().get("credits_per_period");
+        assertThat(plan.get("amount").asLong()).isEqualTo(500);
+        assertThat(plan.get("rollover").asLong()).isEqualTo(100);
+
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Long>> reads = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                reads.add(pool.submit(() -> balance(acme, "acme")));
+            }
+            for (Future<Long> read : reads) {
+                assertThat(read.get(2, TimeUnit.MINUTES)).isEqualTo(500);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(entriesOf(acme, "grant")).isEqualTo(1);
+        JsonNode grant = assertOk(acme.get("/v1/users/acme/credits/grants")).json().get("data").get(0);
+        assertThat(grant.get("expires_at").asText()).isEqualTo("2026-11-01T00:00:00Z");
+        assertThat(grant.get("priority").asInt()).isEqualTo(10);
+    }
+
+    @Test
+    void R37_a_period_with_no_requests_still_shows_the_right_balance_later_and_rollover_carries_at_most_the_cap() {
+        monthlyPlan("100");
+        ApiClient acme = user("acme", "pro");
+        spend(acme, "acme", 300, "export");
+
+        clock.set(java.time.Instant.parse("2026-12-15T00:00:00Z"));
+
+        assertThat(balance(acme, "acme")).as("December's 500 and 100 carried of November's 600").isEqualTo(600);
+        assertThat(entriesOf(acme, "grant")).isEqualTo(3);
+        assertThat(entriesOf(acme, "expiry")).as("October's 200 and November's 600 lapsed").isEqualTo(2);
+    }
+
+    @Test
+    void R37_rollover_none_carries_nothing_and_all_carries_everything() {
+        monthlyPlan("\"none\"");
+        ApiClient acme = user("acme", "pro");
+        spend(acme, "acme", 100, "export");
+        clock.set(java.time.Instant.parse("2026-11-02T00:00:00Z"));
+        assertThat(balance(acme, "acme")).isEqualTo(500);
+
+        monthlyPlan("\"all\"");
+        clock.set(java.time.Instant.parse("2026-12-02T00:00:00Z"));
+        assertThat(balance(acme, "acme")).isEqualTo(1000);
+        assertThat(admin.put("/v1/plans/bad", "{\"name\": \"bad\", \"limits\": {}, \"credits_per_period\": "
+                + "{\"amount\": 5, \"rollover\": \"some\"}}").error()).isEqualTo("invalid_credits_per_period");
+        assertThat(admin.put("/v1/plans/bad", "{\"name\": \"bad\", \"limits\": {}, \"credits_per_period\": "
+                + "{\"amount\": 0}}").error()).isEqualTo("invalid_credits_per_period");
     }
 }

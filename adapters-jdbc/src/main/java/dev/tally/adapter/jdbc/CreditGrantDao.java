@@ -74,7 +74,7 @@ interface CreditGrantDao {
     int giveBack(String id, long credits);
 
     /** Writes a grant off, once: 0 rows when another writer already did (R36). */
-    @SqlUpdate("UPDATE credit_grants SET remaining = 0, live = FALSE, expired = TRUE WHERE id = :id AND expired = FALSE")
+    @SqlUpdate("UPDATE credit_grants SET live = FALSE, expired = TRUE WHERE id = :id AND expired = FALSE")
     int lapse(String id);
 
     @SqlQuery("SELECT expired FROM credit_grants WHERE id = :id")

@@ -17,6 +17,7 @@ import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.credit.CreditGrant;
 import dev.tally.domain.credit.CreditLedger;
+import dev.tally.domain.credit.CreditsPerPeriod;
 import dev.tally.domain.credit.Draw;
 import dev.tally.domain.credit.GrantTerms;
 import dev.tally.domain.credit.CreditTransaction;
@@ -48,6 +49,9 @@ public class CreditService {
     private final EventRecorder events;
     private final Transactions transactions;
 
+    /** How many periods without a request a plan's credits are caught up over, one grant each (R37). */
+    private static final int MAX_MISSED_PERIODS = 1000;
+
     @Inject
     public CreditService(CreditTransactionRepository ledger, Accounts accounts, IdempotentWrites writes, Clock clock,
                          UseCaseMetrics metrics, EventRecorder events, Transactions transactions) {
@@ -68,6 +72,7 @@ public class CreditService {
     private Outcome<CreditTransaction> writing(CreditWrite command) {
         return writes.execute(command.user(), Optional.of(command.idempotencyKey()), command.fingerprint(), () -> {
             UserRepository.WithPlan account = accounts.withPlan(command.user());
+            periodCredits(account, clock.instant());
             CreditEntry entry = entryFor(command, clock.instant());
             if (command.kind() == CreditWrite.Kind.REFUND) {
                 String usageId = entry.refundOf().orElseThrow();
@@ -97,6 +102,44 @@ public class CreditService {
             Draw lapsed = expiry.drawnFrom().get(0);
             events.recordOnce(Event.expiredKey(lapsed.grantId()), fresh -> Event.creditsExpired(fresh.id(), fresh.at(),
                     expiry.user(), lapsed.grantId(), lapsed.credits(), expiry.createdAt(), expiry.id()));
+        }
+    }
+
+    /**
+     * Grants the plan's credits of each period up to now that has none yet (R37): lazily, by the
+     * first read or write of a period, exactly once per (user, period) whatever races it, each
+     * period carrying what the rollover allows of the one before.
+     */
+    private void periodCredits(UserRepository.WithPlan account, Instant now) {
+        Optional<CreditsPerPeriod> credits = account.plan().flatMap(Plan::creditsPerPeriod);
+        if (credits.isEmpty()) {
+            return;
+        }
+        User user = account.user();
+        BillingPeriod current = user.periodAt(now);
+        Optional<Instant> latest = ledger.latestPeriodGranted(user.id());
+        if (latest.filter(start -> !start.isBefore(current.start())).isPresent()) {
+            return;
+        }
+        BillingPeriod period = latest.map(start -> user.periodAt(user.periodAt(start).end())).orElse(current);
+        for (int missed = 0; !period.start().isAfter(current.start()); missed++) {
+            if (missed == MAX_MISSED_PERIODS) {
+                period = current;
+            }
+            BillingPeriod granting = period;
+            long carried = ledger.periodGrant(user.id(), user.periodAt(granting.start().minusNanos(1)).start())
+                    .map(previous -> credits.get().carried(previous.remaining())).orElse(0L);
+            CreditEntry entry = new CreditEntry("txn_" + UUID.randomUUID().toString().replace("-", ""), user.id(),
+                    CreditType.GRANT, Math.addExact(credits.get().amount(), carried), Optional.empty(),
+                    Optional.empty(), Optional.empty(), granting.start(), false,
+                    new GrantTerms(credits.get().priority(), Optional.of(granting.end())),
+                    Optional.of(granting.start()));
+            transactions.run(() -> {
+                if (ledger.append(entry) instanceof CreditAppend.Appended appended) {
+                    expired(appended.expired());
+                }
+            });
+            period = user.periodAt(granting.end());
         }
     }
 
@@ -148,7 +191,7 @@ public class CreditService {
      * read writes off if no request has yet.
      */
     public long balance(UserId user) {
-        accounts.user(user);
+        periodCredits(accounts.withPlan(user), clock.instant());
         expireNow(user);
         return ledger.balance(user, clock.instant());
     }
@@ -158,7 +201,7 @@ public class CreditService {
      * when more follow.
      */
     public List<CreditGrant> grants(UserId user, Paging paging) {
-        accounts.user(user);
+        periodCredits(accounts.withPlan(user), clock.instant());
         expireNow(user);
         return ledger.grants(user, paging.limit() + 1, paging.offset());
     }
@@ -176,7 +219,7 @@ public class CreditService {
 
     /** The user's ledger, newest first. */
     public CreditPage transactions(UserId user, Paging paging) {
-        accounts.user(user);
+        periodCredits(accounts.withPlan(user), clock.instant());
         expireNow(user);
         return new CreditPage(ledger.page(user, paging.limit(), paging.offset()), paging.limit(), paging.offset(),
                 ledger.count(user));

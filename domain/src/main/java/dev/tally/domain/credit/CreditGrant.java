@@ -13,7 +13,7 @@ import java.util.Optional;
  *
  * @param id        the id of the purchase or grant entry that added the credits
  * @param amount    the credits the entry added
- * @param remaining what is left to spend, from 0 to {@code amount}
+ * @param remaining what is left to spend, from 0 to {@code amount}; once expired, what lapsed
  * @param expired   whether the remainder has lapsed and been written off with an {@code expiry} entry
  */
 public record CreditGrant(String id, UserId user, CreditType type, long amount, long remaining, GrantTerms terms,
@@ -31,9 +31,6 @@ public record CreditGrant(String id, UserId user, CreditType type, long amount, 
         if (amount <= 0 || remaining < 0 || remaining > amount) {
             throw DomainException.invalid("invalid_grant",
                     "a grant keeps between 0 and its " + amount + " credits: " + remaining);
-        }
-        if (expired && remaining != 0) {
-            throw DomainException.invalid("invalid_grant", "an expired grant keeps nothing: " + remaining);
         }
     }
 
@@ -86,8 +83,8 @@ public record CreditGrant(String id, UserId user, CreditType type, long amount, 
         return new CreditGrant(id, user, type, amount, remaining + credits, terms, createdAt, expired);
     }
 
-    /** This grant after its remainder lapsed (R36). */
+    /** This grant after its remainder lapsed (R36): it counts for nothing, and remembers what lapsed. */
     public CreditGrant lapsed() {
-        return new CreditGrant(id, user, type, amount, 0, terms, createdAt, true);
+        return new CreditGrant(id, user, type, amount, remaining, terms, createdAt, true);
     }
 }

@@ -2,6 +2,7 @@ package dev.tally.domain.plan;
 
 import dev.tally.domain.DomainException;
 import dev.tally.domain.Money;
+import dev.tally.domain.credit.CreditsPerPeriod;
 import dev.tally.domain.period.BillingPeriod;
 import java.math.BigDecimal;
 import java.util.List;
@@ -21,11 +22,19 @@ import java.util.TreeSet;
  * metered or an allocation, never both. {@code maxMetrics} bounds the distinct metrics a user
  * may have per period (R67); when empty, the server's default applies. {@code displayNames} are
  * the names its metrics are shown by where a person reads them; a metric without one is shown
- * by its key.
+ * by its key. {@code creditsPerPeriod} are the credits it grants every period (R37).
  */
 public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
                    int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
-                   DisplayNames displayNames) {
+                   DisplayNames displayNames, Optional<CreditsPerPeriod> creditsPerPeriod) {
+
+    /** A plan that grants no credits every period. */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
+                DisplayNames displayNames) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics, displayNames,
+                Optional.empty());
+    }
 
     /** The default warning threshold (R15). */
     public static final int DEFAULT_WARNING_THRESHOLD_PERCENT = 80;
@@ -56,6 +65,13 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
         Objects.requireNonNull(maxMetrics, "maxMetrics");
         maxMetrics.ifPresent(max -> MetricBound.checked(max, "max_metrics"));
         Objects.requireNonNull(displayNames, "displayNames");
+        Objects.requireNonNull(creditsPerPeriod, "creditsPerPeriod");
+    }
+
+    /** This plan granting {@code credits} every period (R37), or none. */
+    public Plan withCreditsPerPeriod(Optional<CreditsPerPeriod> credits) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                displayNames, credits);
     }
 
     /** A plan whose metrics are all shown by their keys. */
@@ -104,13 +120,13 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code allocations} instead of its own. */
     public Plan withAllocations(PlanLimits allocations) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames);
+                displayNames, creditsPerPeriod);
     }
 
     /** This plan with {@code maxMetrics} distinct metrics per user and period (R67). */
     public Plan withMaxMetrics(int maxMetrics) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts,
-                OptionalInt.of(maxMetrics), displayNames);
+                OptionalInt.of(maxMetrics), displayNames, creditsPerPeriod);
     }
 
     /**
@@ -175,13 +191,13 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code alerts} instead of its own. */
     public Plan withAlerts(PlanAlerts alerts) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames);
+                displayNames, creditsPerPeriod);
     }
 
     /** This plan with {@code displayNames} instead of its own. */
     public Plan withDisplayNames(DisplayNames displayNames) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames);
+                displayNames, creditsPerPeriod);
     }
 
     /** The name {@code metric} is shown by where a person reads it: its display name, else its key. */

@@ -151,7 +151,8 @@ public abstract class CreditGrantContract {
 
         assertThat(credits().balance(user)).isZero();
         assertThat(credits().balance(user, TOMORROW.plusSeconds(2))).isZero();
-        assertThat(grants(user).get(promo.id()).remaining()).isZero();
+        assertThat(grants(user).get(promo.id()).countingAt(TOMORROW.plusSeconds(2))).isZero();
+        assertThat(grants(user).get(promo.id()).remaining()).as("what lapsed").isEqualTo(60);
         List<CreditTransaction> newestFirst = credits().page(user, 10, 0);
         assertThat(newestFirst.get(0).type()).isEqualTo(CreditType.EXPIRY);
         assertThat(newestFirst.get(0).amount()).isEqualTo(-25);
