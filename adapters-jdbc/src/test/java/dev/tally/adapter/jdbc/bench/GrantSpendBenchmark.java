@@ -17,7 +17,7 @@ import java.util.UUID;
  * What one credit spend costs when the user holds many live grants (R35): the spend reads only
  * the live grants it drains, in spending order, through the spending index, so its cost should
  * not grow with the number of grants. Measures the latency of 1-credit spends for a user with 1
- * and with 10 000 live grants (each of 1 000 credits, priorities and expiries spread), on H2
+ * and with 10 000 live grants (each of 1 000 000 credits, priorities and expiries spread), on H2
  * (file) and PostgreSQL. Run with {@code mvn -pl adapters-jdbc -am test-compile exec:java} and
  * {@code -Dexec.mainClass=dev.tally.adapter.jdbc.bench.GrantSpendBenchmark
  * -Dexec.classpathScope=test}; options as system properties: {@code grants} (default
@@ -54,7 +54,7 @@ public final class GrantSpendBenchmark {
             UserId user = new UserId("bench-" + grants);
             for (int i = 0; i < grants; i++) {
                 Optional<Instant> expiry = i % 3 == 0 ? Optional.empty() : Optional.of(NOW.plusSeconds(86_400L * (1 + i)));
-                append(credits, new CreditEntry(id(), user, CreditType.GRANT, 1_000, Optional.empty(), Optional.empty(),
+                append(credits, new CreditEntry(id(), user, CreditType.GRANT, 1_000_000, Optional.empty(), Optional.empty(),
                         Optional.empty(), NOW, false, new GrantTerms(i % 101, expiry), Optional.empty()));
             }
             long[] nanos = new long[spends];
