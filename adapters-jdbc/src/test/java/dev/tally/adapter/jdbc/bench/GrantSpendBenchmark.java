@@ -52,10 +52,25 @@ public final class GrantSpendBenchmark {
         try (BenchDatabase db = created.get(); JdbcStorage storage = JdbcStorage.open(db.url(), 4)) {
             CreditTransactionRepository credits = storage.ports().credits();
             UserId user = new UserId("bench-" + grants);
-            for (int i = 0; i < grants; i++) {
-                Optional<Instant> expiry = i % 3 == 0 ? Optional.empty() : Optional.of(NOW.plusSeconds(86_400L * (1 + i)));
-                append(credits, new CreditEntry(id(), user, CreditType.GRANT, 1_000_000, Optional.empty(), Optional.empty(),
-                        Optional.empty(), NOW, false, new GrantTerms(i % 101, expiry), Optional.empty()));
+            // The first grant through the store (it creates the balance row), the rest in bulk.
+            append(credits, new CreditEntry(id(), user, CreditType.GRANT, 1_000_000, Optional.empty(),
+                    Optional.empty(), Optional.empty(), NOW, false, new GrantTerms(0, Optional.empty()),
+                    Optional.empty()));
+            if (grants > 1) {
+                String series = db.postgres() ? "generate_series(2, " + grants + ")" : "SYSTEM_RANGE(2, " + grants + ")";
+                String n = db.postgres() ? "generate_series" : "X";
+                long now = NOW.getEpochSecond() * 1_000_000_000L;
+                storage.jdbi().useHandle(handle -> {
+                    handle.execute("INSERT INTO credit_grants (id, user_id, entry_type, amount, remaining, priority, "
+                            + "expires_at, spend_until, live, created_at) SELECT 'txn_bulk' || " + n + ", '"
+                            + user.value() + "', 'grant', 1000000, 1000000, MOD(" + n + ", 101), NULL, "
+                            + Long.MAX_VALUE + " - " + n + ", TRUE, " + now + " FROM " + series);
+                    handle.execute("UPDATE credit_balances SET balance = balance + " + (grants - 1) * 1_000_000L
+                            + " WHERE user_id = '" + user.value() + "'");
+                    if (db.postgres()) {
+                        handle.execute("ANALYZE credit_grants");
+                    }
+                });
             }
             long[] nanos = new long[spends];
             for (int i = -200; i < spends; i++) {
