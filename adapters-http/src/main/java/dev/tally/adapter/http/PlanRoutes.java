@@ -6,7 +6,7 @@ import static dev.tally.adapter.http.RouteTable.Access.KEY;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.application.plan.PlanService;
 import dev.tally.application.user.UserService;
-import dev.tally.domain.credit.CreditsPerPeriod;
+import dev.tally.domain.plan.CreditsPerPeriod;
 import dev.tally.domain.credit.GrantTerms;
 import dev.tally.domain.plan.DisplayNames;
 import dev.tally.domain.plan.Limit;

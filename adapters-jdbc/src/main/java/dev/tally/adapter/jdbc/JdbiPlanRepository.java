@@ -1,7 +1,7 @@
 package dev.tally.adapter.jdbc;
 
 import dev.tally.application.port.PlanRepository;
-import dev.tally.domain.credit.CreditsPerPeriod;
+import dev.tally.domain.plan.CreditsPerPeriod;
 import dev.tally.domain.plan.DisplayNames;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;

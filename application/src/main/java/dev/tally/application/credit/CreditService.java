@@ -17,7 +17,7 @@ import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.credit.CreditGrant;
 import dev.tally.domain.credit.CreditLedger;
-import dev.tally.domain.credit.CreditsPerPeriod;
+import dev.tally.domain.plan.CreditsPerPeriod;
 import dev.tally.domain.credit.Draw;
 import dev.tally.domain.credit.GrantTerms;
 import dev.tally.domain.credit.CreditTransaction;

@@ -2,7 +2,6 @@ package dev.tally.domain.plan;
 
 import dev.tally.domain.DomainException;
 import dev.tally.domain.Money;
-import dev.tally.domain.credit.CreditsPerPeriod;
 import dev.tally.domain.period.BillingPeriod;
 import java.math.BigDecimal;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.tally.domain.credit;
+package dev.tally.domain.plan;
 
 import dev.tally.domain.DomainException;
 import java.util.Objects;
@@ -23,7 +23,10 @@ public record CreditsPerPeriod(long amount, int priority, Optional<Long> rollove
             throw DomainException.invalid("invalid_credits_per_period",
                     "credits_per_period.amount is a whole number of credits from 1 to " + MAX_AMOUNT + ": " + amount);
         }
-        new GrantTerms(priority, Optional.empty());
+        if (priority < 0 || priority > 100) {
+            throw DomainException.invalid("invalid_priority",
+                    "credits_per_period.priority is a whole number from 0 (spent first) to 100: " + priority);
+        }
         if (rollover.filter(cap -> cap < 0 || cap > MAX_AMOUNT).isPresent()) {
             throw DomainException.invalid("invalid_credits_per_period",
                     "credits_per_period.rollover is none, all, or a number of credits from 0 to " + MAX_AMOUNT);
