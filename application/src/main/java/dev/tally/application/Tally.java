@@ -156,7 +156,8 @@ public final class Tally {
         this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock, metrics);
         this.runs = new ReportRunService(storage.runs(), storage.usage(), metering, prices, accounts, writes,
                 storage.transactions(), clock, settings.runTimeout(), metrics, recorder);
-        this.credits = new CreditService(storage.credits(), accounts, writes, clock, metrics, recorder);
+        this.credits = new CreditService(storage.credits(), accounts, writes, clock, metrics, recorder,
+                storage.transactions());
         this.apiCalls = new ApiCallService(storage.apiCalls(), storage.modelPrices(), settings.providers(),
                 metering, accounts, writes, settings.lateEvents(), clock, metrics);
         this.activationCodes = new ActivationCodeService(storage.activationCodes(), metering, accounts, writes, clock,

@@ -4,6 +4,7 @@ import dev.tally.adapter.http.AccessScenarios;
 import dev.tally.adapter.http.AllocationScenarios;
 import dev.tally.adapter.http.ApiContractScenarios;
 import dev.tally.adapter.http.BoundedInputScenarios;
+import dev.tally.adapter.http.CreditGrantScenarios;
 import dev.tally.adapter.http.EntitlementScenarios;
 import dev.tally.adapter.http.MeterScenarios;
 import dev.tally.adapter.http.PlanTermsScenarios;
@@ -92,6 +93,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class Meters extends MeterScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class CreditGrants extends CreditGrantScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

@@ -99,6 +99,8 @@ class ReadmeVerifyTest {
                 .contains("\"error\":\"active_end_users_limit_exceeded\"")
                 .contains("\"metric\":\"active_end_users\",\"plan\":\"free\",\"current_usage\":3,\"limit\":3")
                 .contains("\"operation\":\"export\",\"gross\":7,\"refunded\":5,\"net\":2")
+                .containsPattern("\"drawn_from\":\\[\\{\"grant_id\":\"txn_[0-9a-f]{32}\",\"credits\":3\\}\\]")
+                .contains("\"remaining\":97,\"priority\":10,\"expires_at\":\"2030-01-01T00:00:00Z\"")
                 .contains("\"state\":\"committed\",")
                 .containsPattern("\"committed_quantity\":27[,}]")
                 .containsPattern("\"revoked_at\":\"[0-9]")

@@ -12,6 +12,7 @@ import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
 import io.javalin.http.Context;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
 import static dev.tally.adapter.http.RouteTable.Access.KEY;
@@ -26,22 +27,36 @@ final class CreditRoutes {
 
     private final CreditService credits;
     private final HttpMetrics metrics;
+    private final java.time.Clock clock;
 
-    CreditRoutes(CreditService credits, HttpMetrics metrics) {
+    CreditRoutes(CreditService credits, HttpMetrics metrics, java.time.Clock clock) {
         this.credits = credits;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
     void register(RouteTable routes) {
         String base = "/v1/users/{user_id}/credits";
         routes.post(base + "/purchases", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             AmountRequest request = RequestBody.read(ctx, AmountRequest.class);
-            return CreditWrite.purchase(user, RequestFields.credits(request.amount(), "amount"), key);
+            return CreditWrite.purchase(user, RequestFields.credits(request.amount(), "amount"), key,
+                    Optional.ofNullable(request.priority()), request.expiry());
         }));
         routes.post(base + "/grants", ADMIN, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             AmountRequest request = RequestBody.read(ctx, AmountRequest.class);
-            return CreditWrite.grant(user, RequestFields.credits(request.amount(), "amount"), key);
+            return CreditWrite.grant(user, RequestFields.credits(request.amount(), "amount"), key,
+                    Optional.ofNullable(request.priority()), request.expiry());
         }));
+        routes.get(base + "/grants", KEY, (ctx, caller) -> {
+            Paging window = Listing.window(ctx, Paging.DEFAULT_LIMIT);
+            Instant now = Instant.now(clock);
+            List<Responses.Grant> fetched = credits.grants(caller.user(ctx), window).stream()
+                    .map(grant -> Responses.Grant.from(grant, now)).toList();
+            boolean more = fetched.size() > window.limit();
+            Listing.cursored(ctx, fetched.stream().limit(window.limit()).toList(),
+                    more ? Optional.of(Listing.offsetCursor(window.offset() + (long) window.limit())) : Optional.empty(),
+                    "grants");
+        });
         routes.post(base + "/usage", KEY, (ctx, caller) -> write(ctx, caller, (user, key) -> {
             SpendRequest request = RequestBody.read(ctx, SpendRequest.class);
             return CreditWrite.spend(user, RequestFields.credits(request.amount(), "amount"),
@@ -108,9 +123,17 @@ final class CreditRoutes {
         throw ApiException.badField("invalid_period", "period", "Query parameter 'period' must be current or previous.");
     }
 
-    /** A purchase or grant of {@code amount} credits. */
-    record AmountRequest(Long amount) {
+    /**
+     * A purchase or grant of {@code amount} credits, spent under {@code priority} (0–100, lower
+     * first, default 50) and lapsing at {@code expires_at} if given (R35, R36).
+     */
+    record AmountRequest(Long amount, Integer priority, String expiresAt) {
+
+        Optional<Instant> expiry() {
+            return Optional.ofNullable(expiresAt).map(text -> RequestFields.instant(text, "expires_at"));
+        }
     }
+
 
     /** {@code amount} is the positive number of credits spent on {@code operation}. */
     record SpendRequest(Long amount, String operation) implements RequestBody.FieldChecks {

@@ -6,6 +6,8 @@ import static dev.tally.adapter.http.RouteTable.Access.KEY;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.application.plan.PlanService;
 import dev.tally.application.user.UserService;
+import dev.tally.domain.plan.CreditsPerPeriod;
+import dev.tally.domain.credit.GrantTerms;
 import dev.tally.domain.plan.DisplayNames;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
@@ -66,7 +68,8 @@ final class PlanRoutes {
     record PlanRequest(String name, Map<String, JsonNode> limits, BigDecimal maxFileSizeMb,
                        Integer warningThresholdPercent, Map<String, JsonNode> allocations,
                        List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics,
-                       Map<String, JsonNode> displayNames, Map<String, JsonNode> features)
+                       Map<String, JsonNode> displayNames, Map<String, JsonNode> features,
+                       PeriodCredits creditsPerPeriod)
             implements RequestBody.FieldChecks {
 
         @Override
@@ -82,7 +85,8 @@ final class PlanRoutes {
                     new PlanAlerts(alertThresholdsPercent == null ? PlanAlerts.DEFAULT.thresholdsPercent()
                             : alertThresholdsPercent, Optional.ofNullable(lowBalanceCredits)),
                     maxMetrics == null ? OptionalInt.empty() : OptionalInt.of(maxMetrics),
-                    displayNames(displayNames), FeatureJson.features(features, "features"));
+                    displayNames(displayNames), FeatureJson.features(features, "features"))
+                    .withCreditsPerPeriod(Optional.ofNullable(creditsPerPeriod).map(PeriodCredits::toCredits));
         }
 
         /**
@@ -145,7 +149,8 @@ final class PlanRoutes {
     record PlanResponse(String id, String name, Map<String, BigDecimal> limits, BigDecimal maxFileSizeMb,
                         int warningThresholdPercent, Map<String, BigDecimal> allocations,
                         List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics,
-                        Map<String, String> displayNames, Map<String, Object> features) {
+                        Map<String, String> displayNames, Map<String, Object> features,
+                        PeriodCredits creditsPerPeriod) {
 
         static PlanResponse from(Plan plan) {
             Map<String, String> names = new LinkedHashMap<>();
@@ -154,7 +159,7 @@ final class PlanRoutes {
                     plan.maxFileSizeMb().orElse(null), plan.warningThresholdPercent(), shown(plan.allocations()),
                     plan.alerts().thresholdsPercent(), plan.alerts().lowBalanceCredits().orElse(null),
                     plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null, names,
-                    FeatureJson.shown(plan.features()));
+                    FeatureJson.shown(plan.features()), plan.creditsPerPeriod().map(PeriodCredits::from).orElse(null));
         }
 
         static Map<String, BigDecimal> shown(PlanLimits limits) {
@@ -164,4 +169,24 @@ final class PlanRoutes {
         }
     }
 
+    /**
+     * Credits the plan grants every period (R37): {@code amount}, spent under {@code priority}
+     * (default 50), and a {@code rollover} of {@code "none"} (the default), {@code "all"} or the
+     * most credits carried into the next period.
+     */
+    record PeriodCredits(Long amount, Integer priority, Object rollover) {
+
+        CreditsPerPeriod toCredits() {
+            if (amount == null) {
+                throw ApiException.badField("invalid_credits_per_period", "credits_per_period.amount",
+                        "Field 'credits_per_period.amount' is required.");
+            }
+            return new CreditsPerPeriod(amount, priority == null ? GrantTerms.DEFAULT_PRIORITY : priority,
+                    CreditsPerPeriod.rollover(rollover));
+        }
+
+        static PeriodCredits from(CreditsPerPeriod credits) {
+            return new PeriodCredits(credits.amount(), credits.priority(), credits.rolloverShown());
+        }
+    }
 }

@@ -1,9 +1,12 @@
 package dev.tally.adapter.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.tally.domain.cost.CostBreakdown;
 import dev.tally.domain.cost.ProviderCost;
+import dev.tally.domain.credit.CreditGrant;
 import dev.tally.domain.credit.CreditTransaction;
+import dev.tally.domain.credit.Draw;
 import dev.tally.domain.credit.CreditUsageReport;
 import dev.tally.domain.credit.OperationUsage;
 import dev.tally.domain.period.BillingPeriod;
@@ -131,11 +134,30 @@ final class Responses {
 
     /** One ledger entry; {@code amount} is signed (a spend of 7 is {@code -7}). */
     record CreditEntry(String id, String type, long amount, String operation, String usageTransactionId,
-                       String reason, Instant createdAt, long balanceAfter) {
+                       String reason, Instant createdAt, long balanceAfter,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) List<Drawn> drawnFrom) {
         static CreditEntry from(CreditTransaction entry) {
+            boolean draws = entry.amount() < 0;
             return new CreditEntry(Ids.shown(Ids.TRANSACTION, entry.id()), entry.type().wireName(), entry.amount(),
                     entry.operation().orElse(null), Ids.shown(Ids.TRANSACTION, entry.refundOf().orElse(null)), entry.reason().orElse(null), entry.createdAt(),
-                    entry.balanceAfter());
+                    entry.balanceAfter(), draws ? entry.drawnFrom().stream().map(Drawn::from).toList() : null);
+        }
+    }
+
+    /** Credits an entry drew from one grant (R35). */
+    record Drawn(String grantId, long credits) {
+        static Drawn from(Draw draw) {
+            return new Drawn(Ids.shown(Ids.TRANSACTION, draw.grantId()), draw.credits());
+        }
+    }
+
+    /** A purchase or grant with what remains of it at {@code now} (R35, R36). */
+    record Grant(String id, String type, long amount, long remaining, int priority, Instant expiresAt,
+                 boolean expired, Instant createdAt) {
+        static Grant from(CreditGrant grant, Instant now) {
+            return new Grant(Ids.shown(Ids.TRANSACTION, grant.id()), grant.type().wireName(), grant.amount(),
+                    grant.countingAt(now), grant.priority(), grant.expiresAt().orElse(null),
+                    grant.expired() || grant.terms().expiredAt(now), grant.createdAt());
         }
     }
 

@@ -122,7 +122,7 @@ public final class TallyServer implements AutoCloseable {
             new UsageRoutes(tally.usage(), metrics).register(table);
             new SessionRoutes(tally.sessions(), metrics).register(table);
             new ReportRunRoutes(tally.runs(), metrics).register(table);
-            new CreditRoutes(tally.credits(), metrics).register(table);
+            new CreditRoutes(tally.credits(), metrics, tally.clock()).register(table);
             new ApiCallRoutes(tally.apiCalls(), metrics).register(table);
             new ActivationCodeRoutes(tally.activationCodes(), metrics).register(table);
             new BillingRoutes(tally.billing(), tally.users()).register(table);

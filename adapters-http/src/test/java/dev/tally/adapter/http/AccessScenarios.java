@@ -270,7 +270,7 @@ public abstract class AccessScenarios extends ApiTestSupport {
         cases.add(new Case("GET", runs + "/{run_id}", Rule.OWN_USER, () -> get(u + "/report-runs/" + runId)));
         cases.add(new Case("POST", users + "/credits/usage", Rule.OWN_USER,
                 () -> credit(u + "/credits/usage", "{\"amount\": 1, \"operation\": \"export\"}")));
-        for (String read : List.of("balance", "usage-by-operation", "transactions")) {
+        for (String read : List.of("balance", "usage-by-operation", "transactions", "grants")) {
             cases.add(new Case("GET", users + "/credits/" + read, Rule.OWN_USER, () -> get(u + "/credits/" + read)));
         }
         cases.add(new Case("POST", users + "/api-calls", Rule.OWN_USER,

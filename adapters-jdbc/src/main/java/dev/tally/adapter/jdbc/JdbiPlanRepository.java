@@ -1,6 +1,7 @@
 package dev.tally.adapter.jdbc;
 
 import dev.tally.application.port.PlanRepository;
+import dev.tally.domain.plan.CreditsPerPeriod;
 import dev.tally.domain.plan.DisplayNames;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
@@ -37,12 +38,13 @@ public final class JdbiPlanRepository implements PlanRepository {
         Integer maxMetrics = plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null;
         String names = displayNames(plan.displayNames());
         String features = PlanTermsText.features(plan.features());
+        String credits = plan.creditsPerPeriod().map(JdbiPlanRepository::creditsPerPeriod).orElse(null);
         db.inTransaction(handle -> {
             PlanDao dao = Db.attach(handle, PlanDao.class);
             Upsert.run(() -> dao.update(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics, names,
-                            features),
+                            features, credits),
                     () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics, names,
-                            features));
+                            features, credits));
             dao.deleteLimits(id);
             List<PlanDao.LimitRow> limits = new ArrayList<>();
             plan.limits().sorted().forEach((metric, limit) ->
@@ -90,7 +92,19 @@ public final class JdbiPlanRepository implements PlanRepository {
         return new Plan(new PlanId(row.id()), row.name(), new PlanLimits(limits),
                 Optional.ofNullable(row.maxFileSizeMb()), row.warningThresholdPercent(), new PlanLimits(allocations),
                 alerts, row.maxMetrics() == null ? OptionalInt.empty() : OptionalInt.of(row.maxMetrics()),
-                displayNames(row.displayNames()), PlanTermsText.features(row.features()));
+                displayNames(row.displayNames()), PlanTermsText.features(row.features()))
+                .withCreditsPerPeriod(Optional.ofNullable(row.creditsPerPeriod()).map(JdbiPlanRepository::creditsPerPeriod));
+    }
+
+    /** Credits every period (R37) as {@code amount;priority;rollover}, the rollover a cap or {@code all}. */
+    private static String creditsPerPeriod(CreditsPerPeriod credits) {
+        return credits.amount() + ";" + credits.priority() + ";" + credits.rollover().map(String::valueOf).orElse("all");
+    }
+
+    private static CreditsPerPeriod creditsPerPeriod(String stored) {
+        String[] parts = stored.split(";");
+        return new CreditsPerPeriod(Long.parseLong(parts[0]), Integer.parseInt(parts[1]),
+                parts[2].equals("all") ? Optional.empty() : Optional.of(Long.parseLong(parts[2])));
     }
 
     /** The display names as one {@code metric=name} line each, in their order; NULL for none. */

@@ -29,7 +29,7 @@ interface PlanDao {
      * {@code displayNames} holds one {@code metric=name} line per named metric, NULL for none.
      */
     record PlanRow(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent, Alerts alerts,
-                   Integer maxMetrics, String displayNames, String features) {
+                   Integer maxMetrics, String displayNames, String features, String creditsPerPeriod) {
         static PlanRow map(ResultSet rs) throws SQLException {
             return map(rs, rs.getString("id"));
         }
@@ -41,7 +41,7 @@ interface PlanDao {
             return new PlanRow(id, rs.getString("name"),
                     Decimals.optionalQuantity(rs, "max_file_size_mb").orElse(null),
                     rs.getInt("warning_threshold_percent"), Alerts.map(rs), maxMetrics,
-                    rs.getString("metric_display_names"), rs.getString("features"));
+                    rs.getString("metric_display_names"), rs.getString("features"), rs.getString("credits_per_period"));
         }
     }
 
@@ -74,16 +74,20 @@ interface PlanDao {
             + "warning_threshold_percent = :warningThresholdPercent, "
             + "alert_thresholds_percent = :alerts.alertThresholdsPercent, "
             + "low_balance_credits = :alerts.lowBalanceCredits, max_metrics = :maxMetrics, "
-            + "metric_display_names = :displayNames, features = :features WHERE id = :id")
+            + "metric_display_names = :displayNames, features = :features, credits_per_period = :creditsPerPeriod "
+            + "WHERE id = :id")
     int update(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent,
-               @BindMethods("alerts") Alerts alerts, Integer maxMetrics, String displayNames, String features);
+               @BindMethods("alerts") Alerts alerts, Integer maxMetrics, String displayNames, String features,
+               String creditsPerPeriod);
 
     @SqlUpdate("INSERT INTO plans (id, name, max_file_size_mb, warning_threshold_percent, alert_thresholds_percent, "
-            + "low_balance_credits, max_metrics, metric_display_names, features) VALUES (:id, :name, :maxFileSizeMb, "
-            + ":warningThresholdPercent, :alerts.alertThresholdsPercent, :alerts.lowBalanceCredits, :maxMetrics, "
-            + ":displayNames, :features) ON CONFLICT DO NOTHING")
+            + "low_balance_credits, max_metrics, metric_display_names, features, credits_per_period) VALUES (:id, "
+            + ":name, :maxFileSizeMb, :warningThresholdPercent, :alerts.alertThresholdsPercent, "
+            + ":alerts.lowBalanceCredits, :maxMetrics, :displayNames, :features, :creditsPerPeriod) "
+            + "ON CONFLICT DO NOTHING")
     int insert(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent,
-               @BindMethods("alerts") Alerts alerts, Integer maxMetrics, String displayNames, String features);
+               @BindMethods("alerts") Alerts alerts, Integer maxMetrics, String displayNames, String features,
+               String creditsPerPeriod);
 
     @SqlUpdate("DELETE FROM plan_limits WHERE plan_id = :planId")
     void deleteLimits(String planId);
@@ -94,12 +98,12 @@ interface PlanDao {
 
     /** The plan with its limits, one row per limit: read in one round trip. */
     @SqlQuery("SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, p.alert_thresholds_percent, "
-            + "p.low_balance_credits, p.max_metrics, p.metric_display_names, p.features, l.plan_id, l.metric, l.max_quantity, "
+            + "p.low_balance_credits, p.max_metrics, p.metric_display_names, p.features, p.credits_per_period, l.plan_id, l.metric, l.max_quantity, "
             + "l.allocation FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = :id")
     List<LimitedRow> find(String id);
 
     @SqlQuery("SELECT id, name, max_file_size_mb, warning_threshold_percent, alert_thresholds_percent, "
-            + "low_balance_credits, max_metrics, metric_display_names, features FROM plans ORDER BY id")
+            + "low_balance_credits, max_metrics, metric_display_names, features, credits_per_period FROM plans ORDER BY id")
     List<PlanRow> all();
 
     @SqlQuery("SELECT plan_id, metric, max_quantity, allocation FROM plan_limits")

@@ -19,6 +19,7 @@ import dev.tally.application.port.contract.AuditLogContract;
 import dev.tally.application.port.contract.AllocationRepositoryContract;
 import dev.tally.application.port.contract.ApiCallRepositoryContract;
 import dev.tally.application.port.contract.ApiKeyRepositoryContract;
+import dev.tally.application.port.contract.CreditGrantContract;
 import dev.tally.application.port.contract.CreditTransactionRepositoryContract;
 import dev.tally.application.port.contract.EventsContract;
 import dev.tally.application.port.contract.EntitlementContract;
@@ -114,6 +115,20 @@ abstract class PortContracts {
         @Override
         protected CreditTransactionRepository credits() {
             return database().storage().ports().credits();
+        }
+    }
+
+    @Nested
+    class CreditGrantTest extends CreditGrantContract {
+
+        @Override
+        protected CreditTransactionRepository credits() {
+            return database().storage().ports().credits();
+        }
+
+        @Override
+        protected CreditTransactionRepository otherNode() {
+            return anotherNode().credits();
         }
     }
 

@@ -6,6 +6,7 @@ import dev.tally.application.port.UserRepository;
 import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
 import dev.tally.application.port.CreditTransactionRepository;
+import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UseCaseMetrics;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.usecase.Paging;
@@ -14,7 +15,11 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.event.Event;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanAlerts;
+import dev.tally.domain.credit.CreditGrant;
 import dev.tally.domain.credit.CreditLedger;
+import dev.tally.domain.plan.CreditsPerPeriod;
+import dev.tally.domain.credit.Draw;
+import dev.tally.domain.credit.GrantTerms;
 import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.credit.CreditType;
 import dev.tally.domain.credit.CreditUsageReport;
@@ -25,6 +30,7 @@ import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -41,10 +47,15 @@ public class CreditService {
     private final Clock clock;
     private final UseCaseMetrics metrics;
     private final EventRecorder events;
+    private final Transactions transactions;
+
+    /** How many periods without a request a plan's credits are caught up over, one grant each (R37). */
+    private static final int MAX_MISSED_PERIODS = 1000;
 
     @Inject
     public CreditService(CreditTransactionRepository ledger, Accounts accounts, IdempotentWrites writes, Clock clock,
-                         UseCaseMetrics metrics, EventRecorder events) {
+                         UseCaseMetrics metrics, EventRecorder events, Transactions transactions) {
+        this.transactions = transactions;
         this.metrics = metrics;
         this.events = events;
         this.ledger = ledger;
@@ -61,6 +72,7 @@ public class CreditService {
     private Outcome<CreditTransaction> writing(CreditWrite command) {
         return writes.execute(command.user(), Optional.of(command.idempotencyKey()), command.fingerprint(), () -> {
             UserRepository.WithPlan account = accounts.withPlan(command.user());
+            periodCredits(account, clock.instant());
             CreditEntry entry = entryFor(command, clock.instant());
             if (command.kind() == CreditWrite.Kind.REFUND) {
                 String usageId = entry.refundOf().orElseThrow();
@@ -78,9 +90,63 @@ public class CreditService {
                         "a balance stays within " + CreditLedger.MAX_BALANCE + " credits either way");
             }
             CreditTransaction written = ((CreditAppend.Appended) appended).transaction();
+            expired(((CreditAppend.Appended) appended).expired());
             balanceLow(written, account.plan().map(Plan::alerts).orElse(PlanAlerts.DEFAULT));
             return Outcome.done(written);
         }, CreditTransaction::id, id -> ledger.find(command.user(), id).orElseThrow());
+    }
+
+    /** One {@code credits.expired} event per grant written off (R36, R75), whoever wrote it off. */
+    private void expired(List<CreditTransaction> expiries) {
+        for (CreditTransaction expiry : expiries) {
+            Draw lapsed = expiry.drawnFrom().get(0);
+            events.recordOnce(Event.expiredKey(lapsed.grantId()), fresh -> Event.creditsExpired(fresh.id(), fresh.at(),
+                    expiry.user(), lapsed.grantId(), lapsed.credits(), expiry.createdAt(), expiry.id()));
+        }
+    }
+
+    /**
+     * Grants the plan's credits of each period up to now that has none yet (R37): lazily, by the
+     * first read or write of a period, exactly once per (user, period) whatever races it, each
+     * period carrying what the rollover allows of the one before.
+     */
+    private void periodCredits(UserRepository.WithPlan account, Instant now) {
+        Optional<CreditsPerPeriod> credits = account.plan().flatMap(Plan::creditsPerPeriod);
+        if (credits.isEmpty()) {
+            return;
+        }
+        User user = account.user();
+        BillingPeriod current = user.periodAt(now);
+        Optional<Instant> latest = ledger.latestPeriodGranted(user.id());
+        if (latest.filter(start -> !start.isBefore(current.start())).isPresent()) {
+            return;
+        }
+        BillingPeriod period = latest.map(start -> user.periodAt(user.periodAt(start).end())).orElse(current);
+        for (int missed = 0; !period.start().isAfter(current.start()); missed++) {
+            if (missed == MAX_MISSED_PERIODS) {
+                period = current;
+            }
+            BillingPeriod granting = period;
+            long carried = ledger.periodGrant(user.id(), user.periodAt(granting.start().minusNanos(1)).start())
+                    .map(previous -> credits.get().carried(previous.remaining())).orElse(0L);
+            CreditEntry entry = new CreditEntry("txn_" + UUID.randomUUID().toString().replace("-", ""), user.id(),
+                    CreditType.GRANT, Math.addExact(credits.get().amount(), carried), Optional.empty(),
+                    Optional.empty(), Optional.empty(), granting.start(), false,
+                    new GrantTerms(credits.get().priority(), Optional.of(granting.end())),
+                    Optional.of(granting.start()));
+            transactions.run(() -> {
+                if (ledger.append(entry) instanceof CreditAppend.Appended appended) {
+                    expired(appended.expired());
+                }
+            });
+            period = user.periodAt(granting.end());
+        }
+    }
+
+    /** Writes off what lapsed by now (R36), once, whichever request gets there first. */
+    private void expireNow(UserId user) {
+        Instant now = clock.instant();
+        transactions.run(() -> expired(ledger.expire(user, now)));
     }
 
     /** An entry taking the balance from above the plan's low mark to at or below it is an event (R75). */
@@ -97,9 +163,11 @@ public class CreditService {
         UserId user = command.user();
         return switch (command.kind()) {
             case PURCHASE -> new CreditEntry(id, user, CreditType.PURCHASE, command.amount(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), now, false);
+                    Optional.empty(), Optional.empty(), now, false,
+                    GrantTerms.requested(command.priority(), command.expiresAt(), now), Optional.empty());
             case GRANT -> new CreditEntry(id, user, CreditType.GRANT, command.amount(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), now, false);
+                    Optional.empty(), Optional.empty(), now, false,
+                    GrantTerms.requested(command.priority(), command.expiresAt(), now), Optional.empty());
             case USAGE -> new CreditEntry(id, user, CreditType.USAGE, -command.amount(), command.operation(),
                     Optional.empty(), Optional.empty(), now, true);
             case ADJUSTMENT -> new CreditEntry(id, user, CreditType.ADJUSTMENT, command.amount(), Optional.empty(),
@@ -118,10 +186,24 @@ public class CreditService {
         };
     }
 
-    /** The user's balance: the sum of all its entries (R31). */
+    /**
+     * The user's balance now: the sum of all its entries (R31), less what lapsed (R36), which this
+     * read writes off if no request has yet.
+     */
     public long balance(UserId user) {
-        accounts.user(user);
-        return ledger.balance(user);
+        periodCredits(accounts.withPlan(user), clock.instant());
+        expireNow(user);
+        return ledger.balance(user, clock.instant());
+    }
+
+    /**
+     * The user's grants with what remains of each, newest first (R35): the page, and one more
+     * when more follow.
+     */
+    public List<CreditGrant> grants(UserId user, Paging paging) {
+        periodCredits(accounts.withPlan(user), clock.instant());
+        expireNow(user);
+        return ledger.grants(user, paging.limit() + 1, paging.offset());
     }
 
     /** Gross, refunded and net credits per operation for the selected period (R33). */
@@ -137,7 +219,8 @@ public class CreditService {
 
     /** The user's ledger, newest first. */
     public CreditPage transactions(UserId user, Paging paging) {
-        accounts.user(user);
+        periodCredits(accounts.withPlan(user), clock.instant());
+        expireNow(user);
         return new CreditPage(ledger.page(user, paging.limit(), paging.offset()), paging.limit(), paging.offset(),
                 ledger.count(user));
     }

@@ -2,8 +2,10 @@ package dev.tally.application.credit;
 
 import dev.tally.domain.Fingerprint;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.credit.GrantTerms;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.UserId;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,7 +17,15 @@ import java.util.Optional;
  *               refunds (a spend of 7 is stored as -7); signed for adjustments
  */
 public record CreditWrite(Kind kind, UserId user, long amount, Optional<String> operation,
-                          Optional<String> usageTransactionId, Optional<String> reason, IdempotencyKey idempotencyKey) {
+                          Optional<String> usageTransactionId, Optional<String> reason, IdempotencyKey idempotencyKey,
+                          Optional<Integer> priority, Optional<Instant> expiresAt) {
+
+    /** A write that names no priority or expiry. */
+    public CreditWrite(Kind kind, UserId user, long amount, Optional<String> operation,
+                       Optional<String> usageTransactionId, Optional<String> reason, IdempotencyKey idempotencyKey) {
+        this(kind, user, amount, operation, usageTransactionId, reason, idempotencyKey, Optional.empty(),
+                Optional.empty());
+    }
 
     /** The credit writes a client can make. */
     /** What a credit write does to the balance. */
@@ -47,6 +57,13 @@ public record CreditWrite(Kind kind, UserId user, long amount, Optional<String> 
         Objects.requireNonNull(usageTransactionId, "usageTransactionId");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+        Objects.requireNonNull(priority, "priority");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        if ((priority.isPresent() || expiresAt.isPresent()) && kind != Kind.PURCHASE && kind != Kind.GRANT) {
+            throw DomainException.invalid("invalid_credit_transaction",
+                    "only purchases and grants carry priority and expires_at");
+        }
+        priority.ifPresent(p -> new GrantTerms(p, Optional.empty()));
         if (kind != Kind.ADJUSTMENT && amount <= 0) {
             throw DomainException.invalid("invalid_amount", "amount must be a positive whole number of credits: " + amount);
         }
@@ -58,7 +75,7 @@ public record CreditWrite(Kind kind, UserId user, long amount, Optional<String> 
     /** What makes a retry the same write (R20): the fields as sent. */
     public String fingerprint() {
         return Fingerprint.of("credit").with("kind", kind).with("amount", amount).with("operation", operation)
-                .with("usage_transaction_id", usageTransactionId).with("reason", reason).hex();
+                .with("usage_transaction_id", usageTransactionId).with("reason", reason).with("priority", priority).with("expires_at", expiresAt).hex();
     }
 
     /** Add {@code amount} credits the user bought. */
@@ -69,6 +86,20 @@ public record CreditWrite(Kind kind, UserId user, long amount, Optional<String> 
     /** Add {@code amount} credits given to the user. */
     public static CreditWrite grant(UserId user, long amount, IdempotencyKey key) {
         return new CreditWrite(Kind.GRANT, user, amount, Optional.empty(), Optional.empty(), Optional.empty(), key);
+    }
+
+    /** Add {@code amount} credits the user bought, spent under {@code priority} and lapsing at {@code expiresAt} (R35). */
+    public static CreditWrite purchase(UserId user, long amount, IdempotencyKey key, Optional<Integer> priority,
+                                       Optional<Instant> expiresAt) {
+        return new CreditWrite(Kind.PURCHASE, user, amount, Optional.empty(), Optional.empty(), Optional.empty(), key,
+                priority, expiresAt);
+    }
+
+    /** Add {@code amount} credits given to the user, spent under {@code priority} and lapsing at {@code expiresAt} (R35). */
+    public static CreditWrite grant(UserId user, long amount, IdempotencyKey key, Optional<Integer> priority,
+                                    Optional<Instant> expiresAt) {
+        return new CreditWrite(Kind.GRANT, user, amount, Optional.empty(), Optional.empty(), Optional.empty(), key,
+                priority, expiresAt);
     }
 
     /** Spends {@code amount} credits on {@code operation}. */

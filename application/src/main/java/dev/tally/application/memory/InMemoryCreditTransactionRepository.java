@@ -3,14 +3,20 @@ package dev.tally.application.memory;
 import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
 import dev.tally.application.port.CreditTransactionRepository;
+import dev.tally.domain.credit.CreditGrant;
 import dev.tally.domain.credit.CreditLedger;
 import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.credit.CreditType;
+import dev.tally.domain.credit.Draw;
 import dev.tally.domain.credit.OperationUsage;
+import dev.tally.domain.credit.SpendingOrder;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.user.UserId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,13 +24,17 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The credit ledger in memory. A user's entries and balance change under that user's lock, so a
- * spend can never take the balance below zero however many threads try (R31).
+ * The credit ledger in memory. A user's entries, grants and balance change under that user's
+ * lock, so a spend can never take the balance below zero however many threads try (R31), and a
+ * grant lapses exactly once (R36).
  */
 public final class InMemoryCreditTransactionRepository implements CreditTransactionRepository {
 
     private static final class Account {
         final List<CreditTransaction> entries = new ArrayList<>();
+        final Map<String, CreditGrant> grants = new LinkedHashMap<>();
+        final Map<String, Map<String, Long>> returned = new HashMap<>();
+        final TreeMap<Instant, String> periodGrants = new TreeMap<>();
         long balance;
     }
 
@@ -40,6 +50,10 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
     public CreditAppend append(CreditEntry entry) {
         Account account = account(entry.user());
         synchronized (account) {
+            List<CreditTransaction> expired = expire(account, entry.user(), entry.createdAt());
+            if (entry.periodStart().filter(account.periodGrants::containsKey).isPresent()) {
+                return new CreditAppend.AlreadyGranted();
+            }
             long after;
             try {
                 after = Math.addExact(account.balance, entry.amount());
@@ -53,14 +67,67 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
             if (Math.abs(after) > CreditLedger.MAX_BALANCE) {
                 return new CreditAppend.OutOfRange(account.balance);
             }
-            CreditTransaction transaction = entry.toTransaction(after);
-            if (byId.putIfAbsent(transaction.id(), transaction) != null) {
-                throw new IllegalStateException("credit transaction " + transaction.id() + " already exists");
-            }
-            account.entries.add(transaction);
+            List<Draw> draws = entry.draws()
+                    ? SpendingOrder.draws(account.grants.values(), -entry.amount(), entry.createdAt()) : List.of();
+            CreditTransaction transaction = entry.toTransaction(after).withDrawnFrom(draws);
+            add(account, transaction);
             account.balance = after;
-            return new CreditAppend.Appended(transaction);
+            draws.forEach(draw -> account.grants.compute(draw.grantId(), (id, grant) -> grant.drawn(draw.credits())));
+            if (entry.isGrant()) {
+                account.grants.put(entry.id(), CreditGrant.of(entry.id(), entry.user(), entry.type(), entry.amount(),
+                        entry.terms(), entry.createdAt()));
+                entry.periodStart().ifPresent(start -> account.periodGrants.put(start, entry.id()));
+            }
+            if (entry.type() == CreditType.REFUND) {
+                giveBack(account, transaction);
+            }
+            return new CreditAppend.Appended(transaction, expired);
         }
+    }
+
+    /** A refund's credits go back to the grants its usage drew from; to a lapsed one they lapse at once (R36). */
+    private void giveBack(Account account, CreditTransaction refund) {
+        String usageId = refund.refundOf().orElseThrow();
+        Map<String, Long> returned = account.returned.computeIfAbsent(usageId, id -> new HashMap<>());
+        List<Draw> returns = SpendingOrder.returns(byId.get(usageId).drawnFrom(), returned, refund.amount());
+        for (Draw back : returns) {
+            returned.merge(back.grantId(), back.credits(), Long::sum);
+            CreditGrant grant = account.grants.get(back.grantId());
+            if (grant.expired() || grant.terms().expiredAt(refund.createdAt())) {
+                account.balance -= back.credits();
+                add(account, new CreditTransaction(CreditGrant.expiryId(refund.id() + ":" + back.grantId()), refund.user(),
+                        CreditType.EXPIRY, -back.credits(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        refund.createdAt(), account.balance, List.of(back)));
+            } else {
+                account.grants.put(grant.id(), grant.returned(back.credits()));
+            }
+        }
+    }
+
+    private void add(Account account, CreditTransaction transaction) {
+        if (byId.putIfAbsent(transaction.id(), transaction) != null) {
+            throw new IllegalStateException("credit transaction " + transaction.id() + " already exists");
+        }
+        account.entries.add(transaction);
+    }
+
+    private List<CreditTransaction> expire(Account account, UserId user, Instant at) {
+        List<CreditTransaction> written = new ArrayList<>();
+        for (CreditGrant grant : List.copyOf(account.grants.values())) {
+            if (!grant.expired() && grant.terms().expiredAt(at)) {
+                account.grants.put(grant.id(), grant.lapsed());
+                if (grant.remaining() > 0) {
+                    account.balance -= grant.remaining();
+                    CreditTransaction expiry = new CreditTransaction(CreditGrant.expiryId(grant.id()), user, CreditType.EXPIRY,
+                            -grant.remaining(), Optional.empty(), Optional.empty(), Optional.empty(),
+                            grant.expiresAt().orElseThrow(), account.balance,
+                            List.of(new Draw(grant.id(), grant.remaining())));
+                    add(account, expiry);
+                    written.add(expiry);
+                }
+            }
+        }
+        return written;
     }
 
     @Override
@@ -68,6 +135,50 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
         Account account = account(user);
         synchronized (account) {
             return account.balance;
+        }
+    }
+
+    @Override
+    public long balance(UserId user, Instant at) {
+        Account account = account(user);
+        synchronized (account) {
+            long lapsed = account.grants.values().stream()
+                    .filter(grant -> !grant.expired()).mapToLong(grant -> grant.remaining() - grant.countingAt(at)).sum();
+            return account.balance - lapsed;
+        }
+    }
+
+    @Override
+    public List<CreditTransaction> expire(UserId user, Instant at) {
+        Account account = account(user);
+        synchronized (account) {
+            return expire(account, user, at);
+        }
+    }
+
+    @Override
+    public List<CreditGrant> grants(UserId user, int limit, int offset) {
+        Account account = account(user);
+        synchronized (account) {
+            List<CreditGrant> newestFirst = new ArrayList<>(account.grants.values());
+            Collections.reverse(newestFirst);
+            return newestFirst.stream().skip(offset).limit(limit).toList();
+        }
+    }
+
+    @Override
+    public Optional<CreditGrant> periodGrant(UserId user, Instant periodStart) {
+        Account account = account(user);
+        synchronized (account) {
+            return Optional.ofNullable(account.periodGrants.get(periodStart)).map(account.grants::get);
+        }
+    }
+
+    @Override
+    public Optional<Instant> latestPeriodGranted(UserId user) {
+        Account account = account(user);
+        synchronized (account) {
+            return account.periodGrants.isEmpty() ? Optional.empty() : Optional.of(account.periodGrants.lastKey());
         }
     }
 

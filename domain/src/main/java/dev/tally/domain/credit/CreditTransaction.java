@@ -3,6 +3,7 @@ package dev.tally.domain.credit;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.user.UserId;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,10 +14,18 @@ import java.util.Optional;
  * @param refundOf     the usage entry a refund gives back (R32)
  * @param reason       why an adjustment was made
  * @param balanceAfter the user's balance right after this entry
+ * @param drawnFrom    the grants a usage entry drew from, in spending order, or the grant whose
+ *                     remainder an expiry entry wrote off (R35, R36); empty for other entries
  */
 public record CreditTransaction(String id, UserId user, CreditType type, long amount, Optional<String> operation,
                                 Optional<String> refundOf, Optional<String> reason, Instant createdAt,
-                                long balanceAfter) {
+                                long balanceAfter, List<Draw> drawnFrom) {
+
+    /** An entry that drew from no grant. */
+    public CreditTransaction(String id, UserId user, CreditType type, long amount, Optional<String> operation,
+                             Optional<String> refundOf, Optional<String> reason, Instant createdAt, long balanceAfter) {
+        this(id, user, type, amount, operation, refundOf, reason, createdAt, balanceAfter, List.of());
+    }
 
     public CreditTransaction {
         Objects.requireNonNull(id, "id");
@@ -26,6 +35,7 @@ public record CreditTransaction(String id, UserId user, CreditType type, long am
         Objects.requireNonNull(refundOf, "refundOf");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(createdAt, "createdAt");
+        drawnFrom = List.copyOf(drawnFrom);
         type.checkSign(amount);
         if ((type == CreditType.USAGE || type == CreditType.REFUND) && operation.filter(o -> !o.isBlank()).isEmpty()) {
             throw DomainException.invalid("operation_required", type.wireName() + " entries name an operation");
@@ -36,6 +46,11 @@ public record CreditTransaction(String id, UserId user, CreditType type, long am
         if (operation.filter(o -> o.length() > 100).isPresent() || reason.filter(r -> r.length() > 500).isPresent()) {
             throw DomainException.invalid("invalid_credit_transaction", "operation or reason is too long");
         }
+    }
+
+    /** This entry with the grants it drew from. */
+    public CreditTransaction withDrawnFrom(List<Draw> draws) {
+        return new CreditTransaction(id, user, type, amount, operation, refundOf, reason, createdAt, balanceAfter, draws);
     }
 
     /** Credits spent by a usage entry, as a positive number; 0 for other types. */

@@ -127,6 +127,22 @@ public record Event(String id, EventType type, Instant createdAt, UserId user, S
                 .json());
     }
 
+    /** A grant's remainder lapsed at its expiry and was written off by {@code expiry} (R36). */
+    public static Event creditsExpired(String id, Instant at, UserId user, String grantId, long credits,
+                                       Instant expiredAt, String transactionId) {
+        return new Event(id, EventType.CREDITS_EXPIRED, at, user, EventData.object()
+                .put("grant_id", grantId)
+                .put("credits", credits)
+                .put("expired_at", expiredAt.toString())
+                .put("transaction_id", transactionId)
+                .json());
+    }
+
+    /** The once-key of a grant's expiry: one event per grant (R36). */
+    public static String expiredKey(String grantId) {
+        return EventType.CREDITS_EXPIRED.wireName() + ":" + grantId;
+    }
+
     /** The once-key of the credit entry that took a balance low. */
     public static String balanceLowKey(String transactionId) {
         return EventType.CREDITS_BALANCE_LOW.wireName() + ":" + transactionId;

@@ -9,6 +9,8 @@ public enum EventType {
     USAGE_LIMIT_DENIED("usage.limit_denied"),
     RUN_COMPLETED("run.completed"),
     CREDITS_BALANCE_LOW("credits.balance_low"),
+    /** A grant's unspent remainder lapsed at its expiry (R36). */
+    CREDITS_EXPIRED("credits.expired"),
     /** Events of one type that a user caused past its rate bound in a window, told once (R67). */
     EVENTS_COALESCED("events.coalesced");
 

@@ -24,11 +24,13 @@ import java.util.TreeSet;
  * by its key. {@code features} are what it grants beside limits, on or off or a configuration
  * value (R73); a key is either a metric or a feature, never both. {@code overridden} names the
  * keys a user's override replaced in the plan as it is in force for that user (R73); it is
- * {@link Overridden#NONE} for a plan as the operator defined it.
+ * {@link Overridden#NONE} for a plan as the operator defined it. {@code creditsPerPeriod} are the
+ * credits it grants every period (R37).
  */
 public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
                    int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
-                   DisplayNames displayNames, Features features, Overridden overridden) {
+                   DisplayNames displayNames, Features features, Overridden overridden,
+                   Optional<CreditsPerPeriod> creditsPerPeriod) {
 
     /** The default warning threshold (R15). */
     public static final int DEFAULT_WARNING_THRESHOLD_PERCENT = 80;
@@ -61,11 +63,20 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
         Objects.requireNonNull(displayNames, "displayNames");
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(overridden, "overridden");
+        Objects.requireNonNull(creditsPerPeriod, "creditsPerPeriod");
         features.byKey().keySet().forEach(key -> {
             if (limits.byMetric().containsKey(new MetricKey(key)) || allocations.byMetric().containsKey(new MetricKey(key))) {
                 throw DomainException.invalid("invalid_feature", key + " is listed both as a metric and as a feature");
             }
         });
+    }
+
+    /** A plan that grants no credits every period, with these features and overridden keys. */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
+                DisplayNames displayNames, Features features, Overridden overridden) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics, displayNames,
+                features, overridden, Optional.empty());
     }
 
     /** A plan as the operator defined it, with these features and nothing overridden (R73). */
@@ -130,13 +141,13 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code allocations} instead of its own. */
     public Plan withAllocations(PlanLimits allocations) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden);
+                displayNames, features, overridden, creditsPerPeriod);
     }
 
     /** This plan with {@code maxMetrics} distinct metrics per user and period (R67). */
     public Plan withMaxMetrics(int maxMetrics) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts,
-                OptionalInt.of(maxMetrics), displayNames, features, overridden);
+                OptionalInt.of(maxMetrics), displayNames, features, overridden, creditsPerPeriod);
     }
 
     /**
@@ -202,25 +213,31 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code alerts} instead of its own. */
     public Plan withAlerts(PlanAlerts alerts) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden);
+                displayNames, features, overridden, creditsPerPeriod);
     }
 
     /** This plan with {@code displayNames} instead of its own. */
     public Plan withDisplayNames(DisplayNames displayNames) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden);
+                displayNames, features, overridden, creditsPerPeriod);
     }
 
     /** This plan with {@code features} instead of its own (R73). */
     public Plan withFeatures(Features features) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden);
+                displayNames, features, overridden, creditsPerPeriod);
     }
 
     /** This plan with {@code limits} instead of its own. */
     public Plan withLimits(PlanLimits limits) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden);
+                displayNames, features, overridden, creditsPerPeriod);
+    }
+
+    /** This plan granting {@code credits} every period (R37), or none. */
+    public Plan withCreditsPerPeriod(Optional<CreditsPerPeriod> credits) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                displayNames, features, overridden, credits);
     }
 
     /** Where the limit of {@code metric} comes from, as an allocation when this plan allocates it (R73). */
