@@ -9,6 +9,8 @@ public enum EventType {
     USAGE_LIMIT_DENIED("usage.limit_denied"),
     RUN_COMPLETED("run.completed"),
     CREDITS_BALANCE_LOW("credits.balance_low"),
+    /** The first refusal by a metric's rate limit in a minute (R90, R91). */
+    USAGE_RATE_LIMITED("usage.rate_limited"),
     /** Events of one type that a user caused past its rate bound in a window, told once (R67). */
     EVENTS_COALESCED("events.coalesced");
 

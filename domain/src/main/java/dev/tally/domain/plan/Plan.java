@@ -3,6 +3,7 @@ package dev.tally.domain.plan;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.Money;
 import dev.tally.domain.period.BillingPeriod;
+import dev.tally.domain.rate.MetricRates;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +22,12 @@ import java.util.TreeSet;
  * metered or an allocation, never both. {@code maxMetrics} bounds the distinct metrics a user
  * may have per period (R67); when empty, the server's default applies. {@code displayNames} are
  * the names its metrics are shown by where a person reads them; a metric without one is shown
- * by its key.
+ * by its key. {@code rateLimits} cap how fast a metered metric may be recorded, beside its
+ * per-period limit (R90); an allocation has no rate.
  */
 public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
                    int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
-                   DisplayNames displayNames) {
+                   DisplayNames displayNames, MetricRates rateLimits) {
 
     /** The default warning threshold (R15). */
     public static final int DEFAULT_WARNING_THRESHOLD_PERCENT = 80;
@@ -56,6 +58,21 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
         Objects.requireNonNull(maxMetrics, "maxMetrics");
         maxMetrics.ifPresent(max -> MetricBound.checked(max, "max_metrics"));
         Objects.requireNonNull(displayNames, "displayNames");
+        Objects.requireNonNull(rateLimits, "rateLimits");
+        rateLimits.byMetric().keySet().forEach(metric -> {
+            if (allocations.byMetric().containsKey(metric)) {
+                throw DomainException.invalid("invalid_rate_limit", metric + " is an allocation, a current count;"
+                        + " only a metered metric can have a rate limit");
+            }
+        });
+    }
+
+    /** A plan without rate limits (R90). */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
+                DisplayNames displayNames) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                displayNames, MetricRates.none());
     }
 
     /** A plan whose metrics are all shown by their keys. */
@@ -104,13 +121,13 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code allocations} instead of its own. */
     public Plan withAllocations(PlanLimits allocations) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames);
+                displayNames, rateLimits);
     }
 
     /** This plan with {@code maxMetrics} distinct metrics per user and period (R67). */
     public Plan withMaxMetrics(int maxMetrics) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts,
-                OptionalInt.of(maxMetrics), displayNames);
+                OptionalInt.of(maxMetrics), displayNames, rateLimits);
     }
 
     /**
@@ -175,13 +192,19 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code alerts} instead of its own. */
     public Plan withAlerts(PlanAlerts alerts) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames);
+                displayNames, rateLimits);
     }
 
     /** This plan with {@code displayNames} instead of its own. */
     public Plan withDisplayNames(DisplayNames displayNames) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames);
+                displayNames, rateLimits);
+    }
+
+    /** This plan with {@code rateLimits} instead of its own (R90). */
+    public Plan withRateLimits(MetricRates rateLimits) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                displayNames, rateLimits);
     }
 
     /** The name {@code metric} is shown by where a person reads it: its display name, else its key. */
