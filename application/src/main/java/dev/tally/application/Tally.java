@@ -139,7 +139,8 @@ public final class Tally {
         this.users = new UserService(storage.users(), storage.plans(), storage.usage(), storage.transactions(), writes,
                 clock);
         this.userList = new UserListService(storage.users(), storage.plans(), storage.usage(), clock);
-        Metering metering = new Metering(storage.usage(), accounts, clock, recorder, settings.maxMetricsPerUser());
+        Metering metering = new Metering(storage.usage(), accounts, clock, recorder, settings.maxMetricsPerUser(),
+                storage.rates());
         this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock, metrics);
         this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock, metrics);
         this.runs = new ReportRunService(storage.runs(), storage.usage(), metering, prices, accounts, writes,

@@ -105,7 +105,8 @@ public final class JdbcStorage implements AutoCloseable {
                 new JdbiModelPriceRepository(db), new JdbiReportRunRepository(db),
                 new JdbiCreditTransactionRepository(db), new JdbiApiCallRepository(db),
                 new JdbiActivationCodeRepository(db), new JdbiSessionRepository(db), new JdbiApiKeyRepository(db),
-                new JdbiAllocationRepository(db), new JdbiEventLog(db), new JdbiWebhookStore(db));
+                new JdbiAllocationRepository(db), new JdbiEventLog(db), new JdbiWebhookStore(db),
+                new JdbiRateCells(db));
     }
 
     /** Opens {@code jdbcUrl} with the default pool size and migrates it. */

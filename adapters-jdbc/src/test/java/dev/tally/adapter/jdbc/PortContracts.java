@@ -26,6 +26,7 @@ import dev.tally.application.port.contract.IdempotencyStoreContract;
 import dev.tally.application.port.contract.MetricBoundContract;
 import dev.tally.application.port.contract.ModelPriceRepositoryContract;
 import dev.tally.application.port.contract.PlanRepositoryContract;
+import dev.tally.application.port.contract.RateLimitContract;
 import dev.tally.application.port.contract.ReservationContract;
 import dev.tally.application.port.contract.ReportRunRepositoryContract;
 import dev.tally.application.port.contract.SessionRepositoryContract;
@@ -223,6 +224,15 @@ abstract class PortContracts {
 
     @Nested
     class EntitlementTest extends EntitlementContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class RateLimitTest extends RateLimitContract {
 
         @Override
         protected TallyStorage storage() {

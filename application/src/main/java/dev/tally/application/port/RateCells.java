@@ -14,6 +14,24 @@ import java.time.Instant;
  */
 public interface RateCells {
 
+    /** Cells of a storage that keeps none: every call fails, so that no rate passes unchecked. */
+    RateCells UNAVAILABLE = new RateCells() {
+        @Override
+        public RateDecision take(UserId user, MetricKey metric, MetricRate rate, BigDecimal quantity, Instant now) {
+            throw new IllegalStateException("this storage keeps no rate limits");
+        }
+
+        @Override
+        public void giveBack(UserId user, MetricKey metric, MetricRate rate, BigDecimal quantity) {
+            throw new IllegalStateException("this storage keeps no rate limits");
+        }
+
+        @Override
+        public RateDecision.Standing standing(UserId user, MetricKey metric, MetricRate rate, Instant now) {
+            throw new IllegalStateException("this storage keeps no rate limits");
+        }
+    };
+
     /**
      * Takes {@code quantity} of {@code rate} at {@code now} in one conditional write: admitted (the
      * cell moved on) or refused (nothing changed). Inside a transaction the cell stays locked to

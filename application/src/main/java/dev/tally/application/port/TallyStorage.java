@@ -11,7 +11,7 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
                            ReportRunRepository runs, CreditTransactionRepository credits, ApiCallRepository apiCalls,
                            ActivationCodeRepository activationCodes, SessionRepository sessions,
                            ApiKeyRepository apiKeys, AllocationRepository allocations, EventLog events,
-                           WebhookStore webhooks) {
+                           WebhookStore webhooks, RateCells rates) {
 
     public TallyStorage {
         Objects.requireNonNull(transactions, "transactions");
@@ -29,6 +29,21 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
         Objects.requireNonNull(allocations, "allocations");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(webhooks, "webhooks");
+        Objects.requireNonNull(rates, "rates");
+    }
+
+    /**
+     * Storage without rate cells: a plan's rate limit (R90) cannot be kept on it, and an enforced
+     * write of a rated metric fails rather than pass unchecked.
+     */
+    public TallyStorage(Transactions transactions, UsageLedger usage, IdempotencyStore idempotency,
+                        PlanRepository plans, UserRepository users, ModelPriceRepository modelPrices,
+                        ReportRunRepository runs, CreditTransactionRepository credits, ApiCallRepository apiCalls,
+                        ActivationCodeRepository activationCodes, SessionRepository sessions,
+                        ApiKeyRepository apiKeys, AllocationRepository allocations, EventLog events,
+                        WebhookStore webhooks) {
+        this(transactions, usage, idempotency, plans, users, modelPrices, runs, credits, apiCalls, activationCodes,
+                sessions, apiKeys, allocations, events, webhooks, RateCells.UNAVAILABLE);
     }
 
 }

@@ -75,6 +75,14 @@ public record MetricRate(long limit, int perSeconds, long burst) {
         return quantity.setScale(0, RoundingMode.CEILING).toBigIntegerExact();
     }
 
+    /**
+     * A TAT stored in ticks of a rate whose limit was {@code fromLimit}, in this rate's ticks:
+     * rounded up, so that a plan change never admits a cell more than the old TAT allowed.
+     */
+    public BigInteger rescaled(BigInteger tat, long fromLimit) {
+        return fromLimit == limit ? tat : ceilDiv(tat.multiply(BigInteger.valueOf(limit)), BigInteger.valueOf(fromLimit));
+    }
+
     /** What {@code quantity} costs in ticks: its {@linkplain #cells cells} × {@code T}. */
     public BigInteger cost(BigDecimal quantity) {
         return cells(quantity).multiply(interval());
