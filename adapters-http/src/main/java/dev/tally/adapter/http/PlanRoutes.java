@@ -66,7 +66,7 @@ final class PlanRoutes {
     record PlanRequest(String name, Map<String, JsonNode> limits, BigDecimal maxFileSizeMb,
                        Integer warningThresholdPercent, Map<String, JsonNode> allocations,
                        List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics,
-                       Map<String, JsonNode> displayNames)
+                       Map<String, JsonNode> displayNames, Map<String, JsonNode> rateLimits)
             implements RequestBody.FieldChecks {
 
         @Override
@@ -82,7 +82,7 @@ final class PlanRoutes {
                     new PlanAlerts(alertThresholdsPercent == null ? PlanAlerts.DEFAULT.thresholdsPercent()
                             : alertThresholdsPercent, Optional.ofNullable(lowBalanceCredits)),
                     maxMetrics == null ? OptionalInt.empty() : OptionalInt.of(maxMetrics),
-                    displayNames(displayNames));
+                    displayNames(displayNames)).withRateLimits(PlanRateLimits.parse(rateLimits));
         }
 
         /**
@@ -144,7 +144,7 @@ final class PlanRoutes {
     record PlanResponse(String id, String name, Map<String, BigDecimal> limits, BigDecimal maxFileSizeMb,
                         int warningThresholdPercent, Map<String, BigDecimal> allocations,
                         List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics,
-                        Map<String, String> displayNames) {
+                        Map<String, String> displayNames, Map<String, PlanRateLimits.RateLimitBody> rateLimits) {
 
         static PlanResponse from(Plan plan) {
             Map<String, String> names = new LinkedHashMap<>();
@@ -152,7 +152,8 @@ final class PlanRoutes {
             return new PlanResponse(plan.id().value(), plan.name(), shown(plan.limits()),
                     plan.maxFileSizeMb().orElse(null), plan.warningThresholdPercent(), shown(plan.allocations()),
                     plan.alerts().thresholdsPercent(), plan.alerts().lowBalanceCredits().orElse(null),
-                    plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null, names);
+                    plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null, names,
+                    PlanRateLimits.shown(plan.rateLimits()));
         }
 
         private static Map<String, BigDecimal> shown(PlanLimits limits) {

@@ -55,6 +55,7 @@ final class UsageRoutes {
                 Set<MetricKey> granted = new LinkedHashSet<>();
                 items.forEach(item -> granted.add(item.metric()));
                 granted.forEach(metric -> metrics.granted(metric.value()));
+                MetricRateHeaders.tightest(ctx, recorded.rates());
             }
             ctx.json(new RecordedResponse(recorded.accepted(), recorded.duplicates()));
         });

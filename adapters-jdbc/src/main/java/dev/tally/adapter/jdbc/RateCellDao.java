@@ -4,12 +4,20 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapperFactory;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** The rate cells of R90: one row per (user, metric). */
+@RegisterRowMapperFactory(RateCellDao.Rows.class)
 interface RateCellDao {
+
+    final class Rows extends RowMappings {
+        public Rows() {
+            map(Cell.class, Cell::map);
+        }
+    }
 
     /** A stored cell: its TAT in ticks of {@code 1 / tatLimit} ns. */
     record Cell(BigDecimal tat, long tatLimit) {

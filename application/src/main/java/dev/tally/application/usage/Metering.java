@@ -129,6 +129,7 @@ public class Metering {
         // Rates first (R90): their cells are locked before the rollups, in metric order, on every path.
         SortedMap<MetricKey, BigDecimal> rated = enforce ? rated(plan, filed) : new TreeMap<>();
         Map<MetricKey, BigDecimal> taken = new TreeMap<>();
+        Map<MetricKey, RateDecision.Standing> standings = new TreeMap<>();
         for (Map.Entry<MetricKey, BigDecimal> entry : rated.entrySet()) {
             MetricRate rate = plan.rateLimits().of(entry.getKey()).orElseThrow();
             RateDecision decision = rates.take(user.id(), entry.getKey(), rate, entry.getValue(), clock.instant());
@@ -138,6 +139,8 @@ public class Metering {
                 return Outcome.refused(new RateLimited(entry.getKey(), refused, plan.id()));
             }
             taken.put(entry.getKey(), entry.getValue());
+            RateDecision.Admitted admitted = (RateDecision.Admitted) decision;
+            standings.put(entry.getKey(), new RateDecision.Standing(rate, admitted.remaining(), admitted.resetNanos()));
         }
         Set<MetricKey> reported = new TreeSet<>(watch);
         reported.addAll(rated.keySet());
@@ -157,9 +160,14 @@ public class Metering {
             taken.forEach((metric, quantity) -> unkept.put(metric, new BigDecimal(MetricRate.cells(quantity)
                     .subtract(MetricRate.cells(kept.getOrDefault(metric, BigDecimal.ZERO))))));
             giveBack(user.id(), plan, unkept);
+            unkept.forEach((metric, cells) -> {
+                if (cells.signum() > 0) {
+                    rateStanding(user.id(), plan, metric).ifPresent(standing -> standings.put(metric, standing));
+                }
+            });
             appended.raised().stream().filter(raised -> watch.contains(raised.metric()))
                     .forEach(raised -> events.thresholdsReached(user.id(), plan, raised));
-            return new UsageRecorded(appended.accepted(), appended.duplicates());
+            return new UsageRecorded(appended.accepted(), appended.duplicates(), List.copyOf(standings.values()));
         });
         return outcome.ifRefused(refusal -> giveBack(user.id(), plan, taken));
     }

@@ -181,4 +181,25 @@ public abstract class RateLimitContract {
         } while (cursor.isPresent());
         return all.stream().filter(e -> e.type() == EventType.USAGE_RATE_LIMITED).toList();
     }
+
+    @Test
+    void R70_a_check_reports_the_rates_remaining_records_nothing_and_agrees_with_the_write() {
+        for (int i = 0; i < 4; i++) {
+            var check = tally.entitlements().check(new dev.tally.application.entitlement.CheckEntitlement(user, CALLS,
+                    BigDecimal.ONE));
+            assertThat(check.rate()).hasValueSatisfying(rate -> assertThat(rate.remaining()).isBetween(0L, 2L));
+            boolean granted = record(1) instanceof Outcome.Done;
+            assertThat(granted).as("write %d", i).isEqualTo(check.allowed());
+        }
+        var after = tally.entitlements().check(new dev.tally.application.entitlement.CheckEntitlement(user, CALLS,
+                BigDecimal.ONE));
+        assertThat(after.allowed()).isFalse();
+        assertThat(after.rate().orElseThrow().remaining()).isZero();
+        assertThat(after.rate().orElseThrow().resetNanos()).isEqualTo(60_000_000_000L);
+        assertThat(after.denial()).isEmpty();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(tally.entitlements().check(new dev.tally.application.entitlement.CheckEntitlement(user, CALLS,
+                BigDecimal.ONE)).rate().orElseThrow().remaining()).isEqualTo(1);
+        assertThat(used()).isEqualByComparingTo("2");
+    }
 }
