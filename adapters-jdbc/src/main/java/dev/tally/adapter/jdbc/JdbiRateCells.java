@@ -14,7 +14,7 @@ import java.util.Optional;
  * {@link RateCells} in a table: each decision is one conditional {@code UPDATE} that moves the TAT
  * only where the rate admits the quantity, so two nodes deciding at once are ordered by the row
  * lock and neither reads a value the other is about to change (R90). The cell is created by an
- * insert that does nothing when it exists; a refusal reads the cell once for its wait.
+ * insert that does nothing when it exists; a refusal reads the cell once for its wait, locking it.
  */
 public final class JdbiRateCells implements RateCells {
 
@@ -44,7 +44,8 @@ public final class JdbiRateCells implements RateCells {
                 if (dao.create(u, m, rate.limit()) == 1) {
                     continue;
                 }
-                RateDecision read = rate.decide(stored(dao, u, m, rate), now, quantity);
+                RateDecision read = rate.decide(dao.lock(u, m).map(cell -> rate.rescaled(cell.tat().toBigIntegerExact(),
+                        cell.tatLimit())), now, quantity);
                 if (read instanceof RateDecision.Refused refused) {
                     return refused;
                 }

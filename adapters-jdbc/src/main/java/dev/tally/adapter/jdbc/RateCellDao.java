@@ -52,4 +52,12 @@ interface RateCellDao {
 
     @SqlQuery("SELECT tat, tat_limit FROM rate_cells WHERE user_id = :user AND metric = :metric")
     Optional<Cell> find(String user, String metric);
+
+    /**
+     * The cell, locked until the transaction ends: a refusal holds the lock an admission would have,
+     * so every transaction takes a user's locks in the same order whatever the decision (a refused
+     * conditional UPDATE locks nothing on PostgreSQL).
+     */
+    @SqlQuery("SELECT tat, tat_limit FROM rate_cells WHERE user_id = :user AND metric = :metric FOR UPDATE")
+    Optional<Cell> lock(String user, String metric);
 }

@@ -115,6 +115,16 @@ public class Metering {
 
     /** Appends records already filed in their periods; with {@code enforce}, under the plan's limits. */
     Outcome<UsageRecorded> append(User user, Plan plan, List<PeriodRecord> filed, boolean enforce) {
+        return append(user, plan, filed, enforce, clock.instant());
+    }
+
+    /**
+     * {@link #append(User, Plan, List, boolean)} whose rate limits decide at {@code receivedAt}, the
+     * instant the request was received and its records without {@code occurred_at} were stamped with,
+     * so that no window of those instants ever holds more than a rate admits (R90).
+     */
+    Outcome<UsageRecorded> append(User user, Plan plan, List<PeriodRecord> filed, boolean enforce,
+                                  Instant receivedAt) {
         Map<MetricKey, Limit> limits = new HashMap<>();
         for (PeriodRecord entry : filed) {
             Limit limit = plan.limitOf(entry.record().metric());
@@ -132,7 +142,7 @@ public class Metering {
         Map<MetricKey, RateDecision.Standing> standings = new TreeMap<>();
         for (Map.Entry<MetricKey, BigDecimal> entry : rated.entrySet()) {
             MetricRate rate = plan.rateLimits().of(entry.getKey()).orElseThrow();
-            RateDecision decision = rates.take(user.id(), entry.getKey(), rate, entry.getValue(), clock.instant());
+            RateDecision decision = rates.take(user.id(), entry.getKey(), rate, entry.getValue(), receivedAt);
             if (decision instanceof RateDecision.Refused refused) {
                 giveBack(user.id(), plan, taken);
                 events.rateLimited(user.id(), entry.getKey(), refused);
