@@ -24,6 +24,8 @@ import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.rate.MetricRate;
+import dev.tally.domain.rate.MetricRates;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.run.ModelPrice;
 import dev.tally.domain.run.ReportRun;
@@ -103,7 +105,9 @@ final class DemoData {
         tally.plans().put(new Plan(PRO, "Pro", limits(Map.of("runs", 50, "sessions", 100, "session_minutes", 600,
                 "activation_codes", 20, "cost_usd", 25, "api_calls.video", 40, "exports", 1000)),
                 Optional.of(BigDecimal.valueOf(200)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT,
-                limits(Map.of("seats", 10))).withDisplayNames(DISPLAY_NAMES));
+                limits(Map.of("seats", 10))).withDisplayNames(DISPLAY_NAMES)
+                // Beside 1 000 exports a period, at most 10 a minute and 5 at once (R90).
+                .withRateLimits(new MetricRates(Map.of(new MetricKey("exports"), new MetricRate(10, 60, 4)))));
         tally.plans().put(new Plan(FREE, "Free", limits(Map.of("runs", 5, "sessions", 10, "session_minutes", 60,
                 "activation_codes", 3, "cost_usd", 1, "exports", 50)),
                 Optional.of(BigDecimal.valueOf(25)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT,

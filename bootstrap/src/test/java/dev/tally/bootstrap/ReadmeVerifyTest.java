@@ -96,6 +96,9 @@ class ReadmeVerifyTest {
 
         assertThat(answers.toString())
                 .contains("\"error\":\"runs_limit_exceeded\"")
+                .containsPattern("(?i)RateLimit-Remaining: 0")
+                .contains("\"error\":\"rate_limited\",")
+                .containsPattern("(?i)Retry-After: 6")
                 .contains("\"operation\":\"export\",\"gross\":7,\"refunded\":5,\"net\":2")
                 .contains("\"state\":\"committed\",")
                 .containsPattern("\"committed_quantity\":27[,}]")
