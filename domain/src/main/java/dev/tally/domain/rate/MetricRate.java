@@ -95,7 +95,7 @@ public record MetricRate(long limit, int perSeconds, long burst) {
      * on time. That slack never admits a cell more in a window of whole nanoseconds.
      */
     public BigInteger tolerance() {
-        return interval().multiply(BigInteger.valueOf(burst + 1)).add(BigInteger.valueOf(limit - 1));
+        return tolerance(interval());
     }
 
     /**
@@ -103,22 +103,25 @@ public record MetricRate(long limit, int perSeconds, long burst) {
      * was ever admitted): admitted with the new TAT, or refused with the exact wait (R90, R91).
      */
     public RateDecision decide(Optional<BigInteger> tat, Instant now, BigDecimal quantity) {
+        BigInteger interval = interval();
+        BigInteger tolerance = tolerance(interval);
         BigInteger nowTicks = ticks(now);
-        BigInteger cost = cost(quantity);
+        BigInteger cost = cells(quantity).multiply(interval);
         BigInteger base = tat.filter(t -> t.compareTo(nowTicks) > 0).orElse(nowTicks);
         BigInteger next = base.add(cost);
-        BigInteger latest = nowTicks.add(tolerance());
+        BigInteger latest = nowTicks.add(tolerance);
         if (next.compareTo(latest) <= 0) {
-            return new RateDecision.Admitted(this, next, remaining(next, nowTicks), resetNanos(next, nowTicks));
+            return new RateDecision.Admitted(this, next, remaining(next, latest, interval),
+                    resetNanos(next, nowTicks));
         }
-        if (cost.compareTo(tolerance()) > 0) {
-            return new RateDecision.Refused(this, Optional.empty(), remaining(base, nowTicks));
+        long remaining = remaining(base, latest, interval);
+        if (cost.compareTo(tolerance) > 0) {
+            return new RateDecision.Refused(this, Optional.empty(), remaining);
         }
         // Earliest t with base + cost <= t + tolerance, in whole nanoseconds rounded up.
-        BigInteger earliestTicks = next.subtract(tolerance());
-        BigInteger earliestNanos = ceilDiv(earliestTicks, BigInteger.valueOf(limit));
+        BigInteger earliestNanos = ceilDiv(next.subtract(tolerance), BigInteger.valueOf(limit));
         long wait = earliestNanos.subtract(nanos(now)).longValueExact();
-        return new RateDecision.Refused(this, Optional.of(wait), remaining(base, nowTicks));
+        return new RateDecision.Refused(this, Optional.of(wait), remaining);
     }
 
     /**
@@ -126,15 +129,21 @@ public record MetricRate(long limit, int perSeconds, long burst) {
      * check reports it (R70): whole cells admitted at once, {@code 0} to {@code burst + 1}.
      */
     public RateDecision.Standing standing(Optional<BigInteger> tat, Instant now) {
+        BigInteger interval = interval();
         BigInteger nowTicks = ticks(now);
         BigInteger base = tat.filter(t -> t.compareTo(nowTicks) > 0).orElse(nowTicks);
-        return new RateDecision.Standing(this, remaining(base, nowTicks), resetNanos(base, nowTicks));
+        return new RateDecision.Standing(this, remaining(base, nowTicks.add(tolerance(interval)), interval),
+                resetNanos(base, nowTicks));
+    }
+
+    private BigInteger tolerance(BigInteger interval) {
+        return interval.multiply(BigInteger.valueOf(burst + 1)).add(BigInteger.valueOf(limit - 1));
     }
 
     /** Whole cells still admitted at once when the TAT is {@code tat}: {@code ⌊(now + tolerance - tat) / T⌋}. */
-    private long remaining(BigInteger tat, BigInteger nowTicks) {
-        BigInteger room = nowTicks.add(tolerance()).subtract(tat);
-        return room.signum() <= 0 ? 0 : room.divide(interval()).longValueExact();
+    private static long remaining(BigInteger tat, BigInteger latest, BigInteger interval) {
+        BigInteger room = latest.subtract(tat);
+        return room.signum() <= 0 ? 0 : room.divide(interval).longValueExact();
     }
 
     /** Nanoseconds until the bucket is whole again (the TAT reaches now), rounded up. */
@@ -144,8 +153,9 @@ public record MetricRate(long limit, int perSeconds, long burst) {
     }
 
     private static BigInteger nanos(Instant instant) {
-        return BigInteger.valueOf(instant.getEpochSecond()).multiply(NANOS_PER_SECOND)
-                .add(BigInteger.valueOf(instant.getNano()));
+        // Fits a long until 2262; the product with the limit is what needs BigInteger.
+        return BigInteger.valueOf(Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L),
+                instant.getNano()));
     }
 
     private static BigInteger ceilDiv(BigInteger a, BigInteger b) {
