@@ -31,7 +31,7 @@ import java.util.function.Function;
  * against Bucket4j's local bucket) and on one PostgreSQL (Tally's one conditional {@code UPDATE}
  * against Bucket4j's {@code SELECT … FOR UPDATE} proxy manager, 8.14.0). For each: decisions per
  * second from {@code threads} threads on one key each and on one shared key, each decision its own
- * transaction; and exactness: {@code threads} threads hammering one key at {@code limit} per
+ * transaction, after an unrecorded phase of the same length; and exactness: {@code threads} threads hammering one key at {@code limit} per
  * {@code per} seconds for {@code exactSeconds}, then the most admissions in any window of
  * {@code per} seconds. Tally's are counted at the instants it decided at; Bucket4j's at the instant
  * just before each call (it decides on its own clock inside the call). Bucket4j is configured as
@@ -115,6 +115,8 @@ public final class RateLimitComparison {
 
     private static void report(String storage, String name, Function<Integer, Decider> open,
                                Function<Integer, Decider> limited) throws Exception {
+        // Unrecorded: the JIT, the pool and the first rows, which a short phase would otherwise measure.
+        throughput(open.apply(0), false);
         long perKey = throughput(open.apply(1), false);
         long shared = throughput(open.apply(2), true);
         List<Instant> admitted = hammer(limited.apply(3));
