@@ -5,6 +5,7 @@ import dev.tally.adapter.http.AllocationScenarios;
 import dev.tally.adapter.http.ApiContractScenarios;
 import dev.tally.adapter.http.BoundedInputScenarios;
 import dev.tally.adapter.http.EntitlementScenarios;
+import dev.tally.adapter.http.RateLimitScenarios;
 import dev.tally.adapter.http.EventScenarios;
 import dev.tally.adapter.http.MalformedRequestScenarios;
 import dev.tally.adapter.http.ReservationScenarios;
@@ -90,6 +91,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class Entitlements extends EntitlementScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class RateLimits extends RateLimitScenarios {
         @Override
         protected StorageFixture storage() {
             return database();
