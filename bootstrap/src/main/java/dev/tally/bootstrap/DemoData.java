@@ -25,7 +25,7 @@ import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.rate.MetricRate;
-import dev.tally.domain.rate.MetricRates;
+import dev.tally.domain.plan.MetricRates;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.run.ModelPrice;
 import dev.tally.domain.run.ReportRun;

@@ -6,7 +6,7 @@ import dev.tally.domain.Refusal;
 import dev.tally.domain.credit.InsufficientCredits;
 import dev.tally.domain.plan.FileSizeLimitExceeded;
 import dev.tally.domain.plan.LimitExceeded;
-import dev.tally.domain.rate.RateLimited;
+import dev.tally.domain.plan.RateLimited;
 import dev.tally.domain.plan.TooManyMetrics;
 import java.util.Collections;
 import java.util.LinkedHashMap;

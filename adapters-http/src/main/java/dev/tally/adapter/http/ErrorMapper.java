@@ -7,7 +7,7 @@ import dev.tally.domain.Refusal;
 import dev.tally.domain.credit.InsufficientCredits;
 import dev.tally.domain.plan.FileSizeLimitExceeded;
 import dev.tally.domain.plan.LimitExceeded;
-import dev.tally.domain.rate.RateLimited;
+import dev.tally.domain.plan.RateLimited;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

@@ -1,7 +1,7 @@
 package dev.tally.adapter.http;
 
 import dev.tally.domain.rate.RateDecision;
-import dev.tally.domain.rate.RateLimited;
+import dev.tally.domain.plan.RateLimited;
 import io.javalin.http.Context;
 import java.util.Collection;
 import java.util.Comparator;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.rate.MetricRate;
-import dev.tally.domain.rate.MetricRates;
+import dev.tally.domain.plan.MetricRates;
 import java.math.BigInteger;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

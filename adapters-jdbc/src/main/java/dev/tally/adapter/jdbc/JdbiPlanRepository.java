@@ -9,7 +9,7 @@ import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.rate.MetricRate;
-import dev.tally.domain.rate.MetricRates;
+import dev.tally.domain.plan.MetricRates;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;

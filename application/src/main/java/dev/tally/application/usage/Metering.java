@@ -22,7 +22,7 @@ import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.TooManyMetrics;
 import dev.tally.domain.rate.MetricRate;
 import dev.tally.domain.rate.RateDecision;
-import dev.tally.domain.rate.RateLimited;
+import dev.tally.domain.plan.RateLimited;
 import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.usage.UsageTotals;
 import dev.tally.domain.user.User;

@@ -3,7 +3,6 @@ package dev.tally.domain.plan;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.Money;
 import dev.tally.domain.period.BillingPeriod;
-import dev.tally.domain.rate.MetricRates;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
-package dev.tally.domain.rate;
+package dev.tally.domain.plan;
 
 import dev.tally.domain.Refusal;
-import dev.tally.domain.plan.MetricKey;
-import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.rate.MetricRate;
+import dev.tally.domain.rate.RateDecision;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,6 @@
-package dev.tally.domain.rate;
+package dev.tally.domain.plan;
 
-import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.rate.MetricRate;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
