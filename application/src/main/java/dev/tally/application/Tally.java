@@ -150,7 +150,8 @@ public final class Tally {
         this.userList = new UserListService(storage.users(), storage.plans(), storage.usage(), clock,
                 storage.planTerms());
         this.overrides = new OverrideService(accounts, storage.planTerms(), storage.transactions(), clock);
-        Metering metering = new Metering(storage.usage(), accounts, clock, recorder, settings.maxMetricsPerUser());
+        Metering metering = new Metering(storage.usage(), accounts, clock, recorder, settings.maxMetricsPerUser(),
+                storage.rates());
         this.meters = new dev.tally.application.meter.MeterService(storage.usage(), accounts, clock);
         this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock, metrics);
         this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock, metrics);

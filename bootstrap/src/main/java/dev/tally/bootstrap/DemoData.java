@@ -28,6 +28,8 @@ import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.Feature;
 import dev.tally.domain.plan.Features;
 import dev.tally.domain.plan.PlanId;
+import dev.tally.domain.rate.MetricRate;
+import dev.tally.domain.plan.MetricRates;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.run.ModelPrice;
 import dev.tally.domain.run.ReportRun;
@@ -121,7 +123,9 @@ final class DemoData {
                 "active_end_users", 50, "peak_storage_gb", 50)),
                 Optional.of(BigDecimal.valueOf(200)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT,
                 limits(Map.of("seats", 10))).withDisplayNames(DISPLAY_NAMES)
-                .withFeatures(features(true, 365, "priority")));
+                .withFeatures(features(true, 365, "priority"))
+                // Beside 1 000 exports a period, at most 10 a minute and 5 at once (R90).
+                .withRateLimits(new MetricRates(Map.of(new MetricKey("exports"), new MetricRate(10, 60, 4)))));
         tally.plans().put(new Plan(FREE, "Free", limits(Map.of("runs", 5, "sessions", 10, "session_minutes", 60,
                 "activation_codes", 3, "cost_usd", 1, "exports", 50, "active_end_users", 3, "peak_storage_gb", 5)),
                 Optional.of(BigDecimal.valueOf(25)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT,

@@ -8,6 +8,7 @@ import dev.tally.adapter.http.CreditGrantScenarios;
 import dev.tally.adapter.http.EntitlementScenarios;
 import dev.tally.adapter.http.MeterScenarios;
 import dev.tally.adapter.http.PlanTermsScenarios;
+import dev.tally.adapter.http.RateLimitScenarios;
 import dev.tally.adapter.http.EventScenarios;
 import dev.tally.adapter.http.MalformedRequestScenarios;
 import dev.tally.adapter.http.ReservationScenarios;
@@ -117,6 +118,14 @@ abstract class JdbcEndToEnd {
 
     @Nested
     class PlanTerms extends PlanTermsScenarios {
+        @Override
+        protected StorageFixture storage() {
+            return database();
+        }
+    }
+
+    @Nested
+    class RateLimits extends RateLimitScenarios {
         @Override
         protected StorageFixture storage() {
             return database();

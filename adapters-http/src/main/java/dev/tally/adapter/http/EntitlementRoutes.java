@@ -2,6 +2,7 @@ package dev.tally.adapter.http;
 
 import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tally.application.entitlement.CheckEntitlement;
 import dev.tally.application.entitlement.EntitlementService;
 import dev.tally.application.entitlement.Entitlements;
@@ -41,8 +42,9 @@ final class EntitlementRoutes {
             }
             MetricKey metric = new MetricKey(ctx.pathParam("metric"));
             BigDecimal quantity = RequestFields.decimalQuery(ctx, "quantity", BigDecimal.ONE);
-            ctx.json(EntitlementResponse.from(entitlements.check(new CheckEntitlement(caller.user(ctx), metric,
-                    quantity))));
+            Entitlement entitlement = entitlements.check(new CheckEntitlement(caller.user(ctx), metric, quantity));
+            entitlement.rate().ifPresent(rate -> MetricRateHeaders.tightest(ctx, List.of(rate)));
+            ctx.json(EntitlementResponse.from(entitlement));
         });
     }
 
@@ -67,16 +69,27 @@ final class EntitlementRoutes {
      */
     record EntitlementResponse(String metric, String kind, boolean allowed, BigDecimal requested, BigDecimal used,
                                BigDecimal reserved, BigDecimal limit, BigDecimal remaining, Instant resetsAt,
-                               String status, ErrorMapper.LimitExceededResponse denial, String source) {
+                               String status, ErrorMapper.LimitExceededResponse denial, String source,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) RateResponse rate) {
         static EntitlementResponse from(Entitlement entitlement) {
             var usage = entitlement.usage();
+            RateResponse rate = entitlement.rate().map(standing -> new RateResponse(standing.rate().limit(),
+                    standing.rate().perSeconds(), standing.rate().burst(), standing.remaining(),
+                    (standing.resetNanos() + 999_999) / 1_000_000, entitlement.rateAllows())).orElse(null);
             return new EntitlementResponse(entitlement.metric().value(), entitlement.kind().wireName(),
                     entitlement.allowed(), entitlement.requested(), usage.used(), usage.reserved(),
                     usage.limit().orElse(null), usage.remaining().orElse(null), entitlement.resetsAt().orElse(null),
                     usage.status().wireName(),
                     entitlement.denial().map(ErrorMapper.LimitExceededResponse::from).orElse(null),
-                    usage.source().wire());
+                    usage.source().wire(), rate);
         }
+    }
+
+    /**
+     * Where the metric's rate limit stands (R90): {@code remaining} whole cells admitted at once,
+     * {@code reset_ms} until it is whole again, {@code allowed} whether the requested quantity fits.
+     */
+    record RateResponse(long limit, int perSeconds, long burst, long remaining, long resetMs, boolean allowed) {
     }
 
     /** Every limited metric and allocation, then every feature of the plan in force (R73). */

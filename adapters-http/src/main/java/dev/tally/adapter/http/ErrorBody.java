@@ -6,6 +6,7 @@ import dev.tally.domain.Refusal;
 import dev.tally.domain.credit.InsufficientCredits;
 import dev.tally.domain.plan.FileSizeLimitExceeded;
 import dev.tally.domain.plan.LimitExceeded;
+import dev.tally.domain.plan.RateLimited;
 import dev.tally.domain.plan.TooManyMetrics;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -57,6 +58,17 @@ public record ErrorBody(int status, Map<String, Object> body) {
                     "plan", tooMany.plan().value(),
                     "max_metrics", tooMany.maxMetrics(),
                     "resets_at", tooMany.resetsAt()));
+        } else if (refusal instanceof RateLimited limited) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", refusal.code());
+            body.put("message", refusal.message());
+            body.put("metric", limited.metric().value());
+            body.put("limit", limited.refused().rate().limit());
+            body.put("per_seconds", limited.refused().rate().perSeconds());
+            body.put("burst", limited.refused().rate().burst());
+            body.put("retry_after_ms", limited.refused().retryAfterMillis().orElse(null));
+            body.put("plan", limited.plan().value());
+            return new ErrorBody(429, body);
         } else if (refusal instanceof InsufficientCredits insufficient) {
             return of(402, refusal.code(), refusal.message(), ordered(
                     "balance", insufficient.balance(),

@@ -7,6 +7,7 @@ import dev.tally.domain.Refusal;
 import dev.tally.domain.credit.InsufficientCredits;
 import dev.tally.domain.plan.FileSizeLimitExceeded;
 import dev.tally.domain.plan.LimitExceeded;
+import dev.tally.domain.plan.RateLimited;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -54,6 +55,9 @@ final class ErrorMapper {
             metrics.denied("max_file_size_mb");
         } else if (refusal instanceof InsufficientCredits) {
             metrics.denied("credits");
+        } else if (refusal instanceof RateLimited limited) {
+            metrics.denied(limited.metric().value());
+            MetricRateHeaders.refused(ctx, limited);
         }
         respond(ctx, ErrorBody.of(refusal));
     }

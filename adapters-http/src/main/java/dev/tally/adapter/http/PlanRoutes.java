@@ -69,7 +69,7 @@ final class PlanRoutes {
                        Integer warningThresholdPercent, Map<String, JsonNode> allocations,
                        List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics,
                        Map<String, JsonNode> displayNames, Map<String, JsonNode> features,
-                       PeriodCredits creditsPerPeriod)
+                       PeriodCredits creditsPerPeriod, Map<String, JsonNode> rateLimits)
             implements RequestBody.FieldChecks {
 
         @Override
@@ -86,7 +86,8 @@ final class PlanRoutes {
                             : alertThresholdsPercent, Optional.ofNullable(lowBalanceCredits)),
                     maxMetrics == null ? OptionalInt.empty() : OptionalInt.of(maxMetrics),
                     displayNames(displayNames), FeatureJson.features(features, "features"))
-                    .withCreditsPerPeriod(Optional.ofNullable(creditsPerPeriod).map(PeriodCredits::toCredits));
+                    .withCreditsPerPeriod(Optional.ofNullable(creditsPerPeriod).map(PeriodCredits::toCredits))
+                    .withRateLimits(PlanRateLimits.parse(rateLimits));
         }
 
         /**
@@ -150,7 +151,7 @@ final class PlanRoutes {
                         int warningThresholdPercent, Map<String, BigDecimal> allocations,
                         List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics,
                         Map<String, String> displayNames, Map<String, Object> features,
-                        PeriodCredits creditsPerPeriod) {
+                        PeriodCredits creditsPerPeriod, Map<String, PlanRateLimits.RateLimitBody> rateLimits) {
 
         static PlanResponse from(Plan plan) {
             Map<String, String> names = new LinkedHashMap<>();
@@ -159,7 +160,8 @@ final class PlanRoutes {
                     plan.maxFileSizeMb().orElse(null), plan.warningThresholdPercent(), shown(plan.allocations()),
                     plan.alerts().thresholdsPercent(), plan.alerts().lowBalanceCredits().orElse(null),
                     plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null, names,
-                    FeatureJson.shown(plan.features()), plan.creditsPerPeriod().map(PeriodCredits::from).orElse(null));
+                    FeatureJson.shown(plan.features()), plan.creditsPerPeriod().map(PeriodCredits::from).orElse(null),
+                    PlanRateLimits.shown(plan.rateLimits()));
         }
 
         static Map<String, BigDecimal> shown(PlanLimits limits) {

@@ -56,6 +56,7 @@ final class UsageRoutes {
                 Set<MetricKey> granted = new LinkedHashSet<>();
                 items.forEach(item -> granted.add(item.metric()));
                 granted.forEach(metric -> metrics.granted(metric.value()));
+                MetricRateHeaders.tightest(ctx, recorded.rates());
             }
             List<RecordId> ids = items.stream().map(item -> new RecordId(
                     dev.tally.domain.usage.RecordId.of(item.idempotencyKey()).toString(), item.idempotencyKey().value())).toList();

@@ -46,7 +46,7 @@ class ClientRateTest extends ApiTestSupport {
                 memory.idempotency(), memory.plans(), memory.users(), memory.modelPrices(), memory.runs(),
                 memory.credits(), memory.apiCalls(), memory.activationCodes(), memory.sessions(),
                 counting(memory.apiKeys()), memory.allocations(), memory.events(), memory.webhooks(),
-                memory.audit(), memory.planTerms()));
+                memory.audit(), memory.planTerms(), memory.rates()));
     }
 
     @BeforeEach

@@ -55,7 +55,7 @@ class ServerBehaviourTest extends ApiTestSupport {
         TallyStorage storage = new TallyStorage(memory.transactions(), memory.usage(), memory.idempotency(), broken,
                 memory.users(), memory.modelPrices(), memory.runs(), memory.credits(), memory.apiCalls(),
                 memory.activationCodes(), memory.sessions(), memory.apiKeys(), memory.allocations(), memory.events(),
-                memory.webhooks(), memory.audit(), memory.planTerms());
+                memory.webhooks(), memory.audit(), memory.planTerms(), memory.rates());
         Tally faulty = Tally.create(storage, clock, Tally.Settings.DEFAULTS);
         String key = faulty.access().createAdminKey();
         try (TallyServer other = TallyServer.start(faulty, ServerSettings.onPort(0))) {

@@ -45,7 +45,7 @@ class StorageUnavailableTest extends ApiTestSupport {
             return new TallyStorage(failing, memory.usage(), memory.idempotency(), memory.plans(),
                     memory.users(), memory.modelPrices(), memory.runs(), memory.credits(), memory.apiCalls(),
                     memory.activationCodes(), memory.sessions(), memory.apiKeys(), memory.allocations(),
-                    memory.events(), memory.webhooks(), memory.audit(), memory.planTerms());
+                    memory.events(), memory.webhooks(), memory.audit(), memory.planTerms(), memory.rates());
         });
     }
 

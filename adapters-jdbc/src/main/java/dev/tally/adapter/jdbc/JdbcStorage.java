@@ -106,7 +106,7 @@ public final class JdbcStorage implements AutoCloseable {
                 new JdbiCreditTransactionRepository(db), new JdbiApiCallRepository(db),
                 new JdbiActivationCodeRepository(db), new JdbiSessionRepository(db), new JdbiApiKeyRepository(db),
                 new JdbiAllocationRepository(db), new JdbiEventLog(db), new JdbiWebhookStore(db),
-                new JdbiAuditLog(db), new JdbiPlanTermsRepository(db));
+                new JdbiAuditLog(db), new JdbiPlanTermsRepository(db), new JdbiRateCells(db));
     }
 
     /** Opens {@code jdbcUrl} with the default pool size and migrates it. */

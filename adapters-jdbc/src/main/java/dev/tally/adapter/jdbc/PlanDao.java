@@ -29,7 +29,8 @@ interface PlanDao {
      * {@code displayNames} holds one {@code metric=name} line per named metric, NULL for none.
      */
     record PlanRow(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent, Alerts alerts,
-                   Integer maxMetrics, String displayNames, String features, String creditsPerPeriod) {
+                   Integer maxMetrics, String displayNames, String features, String creditsPerPeriod,
+                   String rateLimits) {
         static PlanRow map(ResultSet rs) throws SQLException {
             return map(rs, rs.getString("id"));
         }
@@ -41,7 +42,8 @@ interface PlanDao {
             return new PlanRow(id, rs.getString("name"),
                     Decimals.optionalQuantity(rs, "max_file_size_mb").orElse(null),
                     rs.getInt("warning_threshold_percent"), Alerts.map(rs), maxMetrics,
-                    rs.getString("metric_display_names"), rs.getString("features"), rs.getString("credits_per_period"));
+                    rs.getString("metric_display_names"), rs.getString("features"), rs.getString("credits_per_period"),
+                    rs.getString("rate_limits"));
         }
     }
 
@@ -89,6 +91,10 @@ interface PlanDao {
                @BindMethods("alerts") Alerts alerts, Integer maxMetrics, String displayNames, String features,
                String creditsPerPeriod);
 
+    /** A plan's rate limits (R90): one {@code metric=limit/per_seconds/burst} line each, NULL for none. */
+    @SqlUpdate("UPDATE plans SET rate_limits = :rateLimits WHERE id = :id")
+    int setRateLimits(String id, String rateLimits);
+
     @SqlUpdate("DELETE FROM plan_limits WHERE plan_id = :planId")
     void deleteLimits(String planId);
 
@@ -98,12 +104,14 @@ interface PlanDao {
 
     /** The plan with its limits, one row per limit: read in one round trip. */
     @SqlQuery("SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, p.alert_thresholds_percent, "
-            + "p.low_balance_credits, p.max_metrics, p.metric_display_names, p.features, p.credits_per_period, l.plan_id, l.metric, l.max_quantity, "
+            + "p.low_balance_credits, p.max_metrics, p.metric_display_names, p.features, p.credits_per_period, p.rate_limits, "
+            + "l.plan_id, l.metric, l.max_quantity, "
             + "l.allocation FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = :id")
     List<LimitedRow> find(String id);
 
     @SqlQuery("SELECT id, name, max_file_size_mb, warning_threshold_percent, alert_thresholds_percent, "
-            + "low_balance_credits, max_metrics, metric_display_names, features, credits_per_period FROM plans ORDER BY id")
+            + "low_balance_credits, max_metrics, metric_display_names, features, credits_per_period, rate_limits "
+            + "FROM plans ORDER BY id")
     List<PlanRow> all();
 
     @SqlQuery("SELECT plan_id, metric, max_quantity, allocation FROM plan_limits")

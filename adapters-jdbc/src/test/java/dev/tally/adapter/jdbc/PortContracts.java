@@ -30,6 +30,7 @@ import dev.tally.application.port.contract.MetricBoundContract;
 import dev.tally.application.port.contract.ModelPriceRepositoryContract;
 import dev.tally.application.port.contract.PlanRepositoryContract;
 import dev.tally.application.port.contract.PlanTermsContract;
+import dev.tally.application.port.contract.RateLimitContract;
 import dev.tally.application.port.contract.ReservationContract;
 import dev.tally.application.port.contract.ReportRunRepositoryContract;
 import dev.tally.application.port.contract.SessionRepositoryContract;
@@ -283,6 +284,15 @@ abstract class PortContracts {
 
     @Nested
     class AuditLogTest extends AuditLogContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class RateLimitTest extends RateLimitContract {
 
         @Override
         protected TallyStorage storage() {

@@ -57,7 +57,9 @@ public class EntitlementService {
             return Entitlement.allocation(plan, metric, allocations.value(user.id(), metric), query.quantity());
         }
         BillingPeriod period = user.periodAt(clock.instant());
-        return Entitlement.metered(plan, metric, metering.totals(user.id(), metric, period), query.quantity(), period);
+        Entitlement metered = Entitlement.metered(plan, metric, metering.totals(user.id(), metric, period),
+                query.quantity(), period);
+        return metering.rateStanding(user.id(), plan, metric).map(metered::withRate).orElse(metered);
     }
 
     /** Every metric the user's plan limits, then every allocation it lists, each checked for one more. */
@@ -69,8 +71,9 @@ public class EntitlementService {
         Map<MetricKey, UsageTotals> totals = metering.totals(user.id(), period);
         List<Entitlement> entitlements = new ArrayList<>();
         for (MetricKey metric : plan.limits().sorted().keySet()) {
-            entitlements.add(Entitlement.metered(plan, metric, totals.getOrDefault(metric, UsageTotals.ZERO),
-                    BigDecimal.ONE, period));
+            Entitlement metered = Entitlement.metered(plan, metric, totals.getOrDefault(metric, UsageTotals.ZERO),
+                    BigDecimal.ONE, period);
+            entitlements.add(metering.rateStanding(user.id(), plan, metric).map(metered::withRate).orElse(metered));
         }
         Map<MetricKey, BigDecimal> values = allocations.values(user.id());
         for (MetricKey metric : plan.allocations().sorted().keySet()) {

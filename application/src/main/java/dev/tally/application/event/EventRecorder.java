@@ -11,6 +11,8 @@ import dev.tally.domain.event.EventType;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.rate.MetricRate;
+import dev.tally.domain.rate.RateDecision;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
@@ -134,6 +136,18 @@ public class EventRecorder {
         recordOnce(Event.deniedKey(denied.metric(), denied.period()), fresh ->
                 Event.limitDenied(fresh.id(), fresh.at(), user, denied.metric(), denied.current().used(),
                         denied.current().reserved(), denied.requested(), denied.limit(), denied.period()));
+    }
+
+    /**
+     * The first refusal of {@code metric} by its rate limit in a minute is recorded, later ones of
+     * that minute are not: a client hammering a rate causes no event storm (R90, R91).
+     */
+    public void rateLimited(UserId user, MetricKey metric, RateDecision.Refused refused) {
+        Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
+        MetricRate rate = refused.rate();
+        recordOnce(Event.rateLimitedKey(metric, minute), fresh -> Event.rateLimited(fresh.id(), fresh.at(), user,
+                metric, rate.limit(), rate.perSeconds(), rate.burst(), refused.retryAfterMillis().orElse(null),
+                minute));
     }
 
     /**

@@ -10,12 +10,13 @@ public final class InMemoryStorage {
 
     /** Fresh, empty, thread-safe in-memory storage for one process. */
     public static TallyStorage create() {
-        return new TallyStorage(new InMemoryTransactions(), new InMemoryUsageLedger(), new InMemoryIdempotencyStore(),
+        InMemoryTransactions transactions = new InMemoryTransactions();
+        return new TallyStorage(transactions, new InMemoryUsageLedger(), new InMemoryIdempotencyStore(),
                 new InMemoryPlanRepository(), new InMemoryUserRepository(), new InMemoryModelPriceRepository(),
                 new InMemoryReportRunRepository(), new InMemoryCreditTransactionRepository(),
                 new InMemoryApiCallRepository(), new InMemoryActivationCodeRepository(),
                 new InMemorySessionRepository(), new InMemoryApiKeyRepository(),
                 new InMemoryAllocationRepository(), new InMemoryEventLog(), new InMemoryWebhookStore(),
-                new InMemoryAuditLog(), new InMemoryPlanTermsRepository());
+                new InMemoryAuditLog(), new InMemoryPlanTermsRepository(), new InMemoryRateCells(transactions));
     }
 }

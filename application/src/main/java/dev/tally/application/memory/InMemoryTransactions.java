@@ -17,6 +17,8 @@ public final class InMemoryTransactions implements Transactions {
 
     /** The actions waiting for this thread's outermost work to return; null outside any work. */
     private final ThreadLocal<List<Runnable>> afterCommit = new ThreadLocal<>();
+    /** What is to run when this thread's outermost work ends, returning or throwing. */
+    private final ThreadLocal<List<Runnable>> whenEnded = new ThreadLocal<>();
 
     @Override
     public <T> T inTransaction(Supplier<T> work) {
@@ -24,15 +26,32 @@ public final class InMemoryTransactions implements Transactions {
             return work.get();
         }
         List<Runnable> actions = new ArrayList<>();
+        List<Runnable> ending = new ArrayList<>();
         afterCommit.set(actions);
+        whenEnded.set(ending);
         T result;
         try {
             result = work.get();
         } finally {
             afterCommit.remove();
+            whenEnded.remove();
+            ending.forEach(Runnable::run);
         }
         actions.forEach(Runnable::run);
         return result;
+    }
+
+    /**
+     * Runs {@code action} when this thread's outermost work ends, whether it returns or throws (as a
+     * database releases row locks), or at once outside any work.
+     */
+    void whenEnded(Runnable action) {
+        List<Runnable> ending = whenEnded.get();
+        if (ending == null) {
+            action.run();
+        } else {
+            ending.add(action);
+        }
     }
 
     @Override

@@ -11,7 +11,8 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
                            ReportRunRepository runs, CreditTransactionRepository credits, ApiCallRepository apiCalls,
                            ActivationCodeRepository activationCodes, SessionRepository sessions,
                            ApiKeyRepository apiKeys, AllocationRepository allocations, EventLog events,
-                           WebhookStore webhooks, AuditLog audit, PlanTermsRepository planTerms) {
+                           WebhookStore webhooks, AuditLog audit, PlanTermsRepository planTerms,
+                           RateCells rates) {
 
     public TallyStorage {
         Objects.requireNonNull(transactions, "transactions");
@@ -31,11 +32,14 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
         Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(planTerms, "planTerms");
+        Objects.requireNonNull(rates, "rates");
     }
 
     /**
      * Storage whose audit log (R93) and per-user overrides and scheduled plan changes (R73) are kept
-     * in this process's memory only: for embedders that built their ports before those existed.
+     * in this process's memory only, and which has no rate cells: a plan's rate limit (R90) cannot be
+     * kept on it, and an enforced write of a rated metric fails rather than pass unchecked. For
+     * embedders that built their ports before those existed.
      */
     public TallyStorage(Transactions transactions, UsageLedger usage, IdempotencyStore idempotency,
                         PlanRepository plans, UserRepository users, ModelPriceRepository modelPrices,
@@ -45,7 +49,7 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
                         WebhookStore webhooks) {
         this(transactions, usage, idempotency, plans, users, modelPrices, runs, credits, apiCalls, activationCodes,
                 sessions, apiKeys, allocations, events, webhooks, new dev.tally.application.memory.InMemoryAuditLog(),
-                new dev.tally.application.memory.InMemoryPlanTermsRepository());
+                new dev.tally.application.memory.InMemoryPlanTermsRepository(), RateCells.UNAVAILABLE);
     }
 
 }

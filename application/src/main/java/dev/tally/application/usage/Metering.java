@@ -6,6 +6,7 @@ import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Denied;
 import dev.tally.application.port.MetricsFull;
 import dev.tally.application.port.PeriodRecord;
+import dev.tally.application.port.RateCells;
 import dev.tally.application.port.UserRepository;
 import dev.tally.application.port.UsageLedger;
 import dev.tally.application.event.EventRecorder;
@@ -21,6 +22,9 @@ import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.MetricUsage;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.TooManyMetrics;
+import dev.tally.domain.rate.MetricRate;
+import dev.tally.domain.rate.RateDecision;
+import dev.tally.domain.plan.RateLimited;
 import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.usage.UsageTotals;
 import dev.tally.domain.user.User;
@@ -59,6 +63,7 @@ public class Metering {
     private final EventRecorder events;
     private final int maxMetricsPerUser;
     private final MeterCatalog meters;
+    private final RateCells rates;
 
     /** Metering with the default bound of distinct metrics per user and period (R67). */
     @Inject
@@ -71,6 +76,16 @@ public class Metering {
      * {@code maxMetricsPerUser} distinct metrics per period (R67).
      */
     public Metering(UsageLedger ledger, Accounts accounts, Clock clock, EventRecorder events, int maxMetricsPerUser) {
+        this(ledger, accounts, clock, events, maxMetricsPerUser, RateCells.UNAVAILABLE);
+    }
+
+    /**
+     * Metering as above whose enforced writes also keep the plans' rate limits in {@code rates}
+     * (R90), in the same transaction as the period limits.
+     */
+    public Metering(UsageLedger ledger, Accounts accounts, Clock clock, EventRecorder events, int maxMetricsPerUser,
+                    RateCells rates) {
+        this.rates = rates;
         this.ledger = ledger;
         this.accounts = accounts;
         this.clock = clock;
@@ -105,6 +120,16 @@ public class Metering {
 
     /** Appends records already filed in their periods; with {@code enforce}, under the plan's limits. */
     Outcome<UsageRecorded> append(User user, Plan plan, List<PeriodRecord> filed, boolean enforce) {
+        return append(user, plan, filed, enforce, clock.instant());
+    }
+
+    /**
+     * {@link #append(User, Plan, List, boolean)} whose rate limits decide at {@code receivedAt}, the
+     * instant the request was received and its records without {@code occurred_at} were stamped with,
+     * so that no window of those instants ever holds more than a rate admits (R90).
+     */
+    Outcome<UsageRecorded> append(User user, Plan plan, List<PeriodRecord> filed, boolean enforce,
+                                  Instant receivedAt) {
         MeterCatalog.Snapshot catalog = meters.current();
         Map<MetricKey, Limit> limits = new HashMap<>();
         Set<MetricKey> sources = new HashSet<>();
@@ -131,16 +156,81 @@ public class Metering {
         Set<MetricKey> watch = plan.alerts().thresholdsPercent().isEmpty() ? Set.of() : limits.keySet();
         Map<MetricKey, Limit> enforced = enforce ? limits : Map.of();
         MetricBound bound = withMeters(boundOf(plan), fed);
-        return place(user.id(), plan, () -> ledger.append(user.id(), filed, enforced, watch, bound, fed))
-                .map(result -> {
+        // Rates first (R90): their cells are locked before the rollups, in metric order, on every path.
+        SortedMap<MetricKey, BigDecimal> rated = enforce ? rated(plan, filed) : new TreeMap<>();
+        Map<MetricKey, BigDecimal> taken = new TreeMap<>();
+        Map<MetricKey, RateDecision.Standing> standings = new TreeMap<>();
+        for (Map.Entry<MetricKey, BigDecimal> entry : rated.entrySet()) {
+            MetricRate rate = plan.rateLimits().of(entry.getKey()).orElseThrow();
+            RateDecision decision = rates.take(user.id(), entry.getKey(), rate, entry.getValue(), receivedAt);
+            if (decision instanceof RateDecision.Refused refused) {
+                giveBack(user.id(), plan, taken);
+                events.rateLimited(user.id(), entry.getKey(), refused);
+                return Outcome.refused(new RateLimited(entry.getKey(), refused, plan.id()));
+            }
+            taken.put(entry.getKey(), entry.getValue());
+            RateDecision.Admitted admitted = (RateDecision.Admitted) decision;
+            standings.put(entry.getKey(), new RateDecision.Standing(rate, admitted.remaining(), admitted.resetNanos()));
+        }
+        Set<MetricKey> reported = new TreeSet<>(watch);
+        reported.addAll(rated.keySet());
+        Outcome<UsageRecorded> outcome = place(user.id(), plan,
+                () -> ledger.append(user.id(), filed, enforced, reported, bound, fed)).map(result -> {
             if (result instanceof AppendResult.KeyReused reused) {
+                giveBack(user.id(), plan, taken);
                 throw DomainException.unprocessable("idempotency_key_reused",
                         "idempotency key " + reused.key() + " was already used with a different record");
             }
             AppendResult.Appended appended = (AppendResult.Appended) result;
-            appended.raised().forEach(raised -> events.thresholdsReached(user.id(), plan, raised));
-            return new UsageRecorded(appended.accepted(), appended.duplicates());
+            // Records already stored were counted by the rate when they were: what they took goes back (R20).
+            Map<MetricKey, BigDecimal> kept = new TreeMap<>();
+            appended.raised().stream().filter(raised -> taken.containsKey(raised.metric()))
+                    .forEach(raised -> kept.merge(raised.metric(), raised.added(), BigDecimal::add));
+            Map<MetricKey, BigDecimal> unkept = new TreeMap<>();
+            taken.forEach((metric, quantity) -> unkept.put(metric, new BigDecimal(MetricRate.cells(quantity)
+                    .subtract(MetricRate.cells(kept.getOrDefault(metric, BigDecimal.ZERO))))));
+            giveBack(user.id(), plan, unkept);
+            unkept.forEach((metric, cells) -> {
+                if (cells.signum() > 0) {
+                    rateStanding(user.id(), plan, metric).ifPresent(standing -> standings.put(metric, standing));
+                }
+            });
+            appended.raised().stream().filter(raised -> watch.contains(raised.metric()))
+                    .forEach(raised -> events.thresholdsReached(user.id(), plan, raised));
+            return new UsageRecorded(appended.accepted(), appended.duplicates(), List.copyOf(standings.values()));
         });
+        return outcome.ifRefused(refusal -> giveBack(user.id(), plan, taken));
+    }
+
+    /** Per metric with a rate in {@code plan}, the quantity the {@code filed} records take of it (R90). */
+    private static SortedMap<MetricKey, BigDecimal> rated(Plan plan, List<PeriodRecord> filed) {
+        SortedMap<MetricKey, BigDecimal> rated = new TreeMap<>();
+        if (!plan.rateLimits().isEmpty()) {
+            for (PeriodRecord entry : filed) {
+                MetricKey metric = entry.record().metric();
+                if (plan.rateLimits().of(metric).isPresent()) {
+                    rated.merge(metric, entry.record().quantity(), BigDecimal::add);
+                }
+            }
+        }
+        return rated;
+    }
+
+    /** Gives back, in this transaction, what a write took of its rates and does not keep (R90, R91). */
+    private void giveBack(UserId user, Plan plan, Map<MetricKey, BigDecimal> quantities) {
+        quantities.forEach((metric, quantity) -> {
+            if (quantity.signum() > 0) {
+                rates.giveBack(user, metric, plan.rateLimits().of(metric).orElseThrow(), quantity);
+            }
+        });
+    }
+
+    /**
+     * Where {@code plan}'s rate of {@code metric} stands for {@code user} now, if it has one (R70,
+     * R91): read only.
+     */
+    public java.util.Optional<RateDecision.Standing> rateStanding(UserId user, Plan plan, MetricKey metric) {
+        return plan.rateLimits().of(metric).map(rate -> rates.standing(user, metric, rate, clock.instant()));
     }
 
     /**

@@ -82,7 +82,7 @@ public class UsageService {
         }
         // The hot path of every integration: decisions made at the same time may share a commit.
         return transactions.inGroupedTransaction(user.id().value(),
-                () -> metering.append(user, plan, filed, command.enforce()));
+                () -> metering.append(user, plan, filed, command.enforce(), now));
     }
 
     /** The usage of the period containing {@code at} (default now): every metric of the plan plus every used one. */

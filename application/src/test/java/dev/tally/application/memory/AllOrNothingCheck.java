@@ -61,7 +61,9 @@ public final class AllOrNothingCheck {
                 watched(SessionRepository.class, storage.sessions()), watched(ApiKeyRepository.class, storage.apiKeys()),
                 watched(AllocationRepository.class, storage.allocations()),
                 // Not watched: the first denial of a metric in a period is itself recorded (R75).
-                storage.events(), storage.webhooks(), storage.audit(), watched(PlanTermsRepository.class, storage.planTerms()));
+                storage.events(), storage.webhooks(), storage.audit(), watched(PlanTermsRepository.class, storage.planTerms()),
+                // Not watched: a take the write does not keep is given back in the same transaction (R90).
+                storage.rates());
     }
 
     /** Every broken transaction seen so far, described. */

@@ -7,7 +7,10 @@ import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.MetricUsage;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.usage.UsageTotals;
+import dev.tally.domain.rate.MetricRate;
+import dev.tally.domain.rate.RateDecision;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,10 +23,18 @@ import java.util.Optional;
  *
  * @param usage    the metric's figures the answer was computed from
  * @param resetsAt when the period ends; empty for an allocation, which never resets
- * @param denial   why it would be refused; empty when allowed
+ * @param denial   why the period limit would refuse it; empty when it would not
+ * @param rate     where the metric's rate limit stands now, if the plan gives it one (R90): a
+ *                 request of more whole cells than it admits at once is not allowed either
  */
 public record Entitlement(MetricKind kind, BigDecimal requested, MetricUsage usage, Optional<Instant> resetsAt,
-                          Optional<LimitExceeded> denial) {
+                          Optional<LimitExceeded> denial, Optional<RateDecision.Standing> rate) {
+
+    /** An answer without a rate limit. */
+    public Entitlement(MetricKind kind, BigDecimal requested, MetricUsage usage, Optional<Instant> resetsAt,
+                       Optional<LimitExceeded> denial) {
+        this(kind, requested, usage, resetsAt, denial, Optional.empty());
+    }
 
     public Entitlement {
         Objects.requireNonNull(kind, "kind");
@@ -31,6 +42,18 @@ public record Entitlement(MetricKind kind, BigDecimal requested, MetricUsage usa
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(resetsAt, "resetsAt");
         Objects.requireNonNull(denial, "denial");
+        Objects.requireNonNull(rate, "rate");
+    }
+
+    /** This answer where the metric's rate limit stands at {@code rate} (R70, R90). */
+    public Entitlement withRate(RateDecision.Standing rate) {
+        return new Entitlement(kind, requested, usage, resetsAt, denial, Optional.of(rate));
+    }
+
+    /** Whether the metric's rate limit, if any, admits the request now. */
+    public boolean rateAllows() {
+        return rate.map(standing -> MetricRate.cells(requested).compareTo(BigInteger.valueOf(standing.remaining())) <= 0)
+                .orElse(true);
     }
 
     /**
@@ -59,8 +82,8 @@ public record Entitlement(MetricKind kind, BigDecimal requested, MetricUsage usa
         return usage.metric();
     }
 
-    /** Whether the request would be allowed now. */
+    /** Whether the request would be allowed now: by the period limit and by the rate limit. */
     public boolean allowed() {
-        return denial.isEmpty();
+        return denial.isEmpty() && rateAllows();
     }
 }

@@ -93,6 +93,28 @@ public record Event(String id, EventType type, Instant createdAt, UserId user, S
                 + period.end();
     }
 
+    /**
+     * An enforced write of {@code metric} was refused by its rate limit (R90, R91), the first time
+     * in the minute starting at {@code minute}: later refusals of that minute are not told.
+     */
+    public static Event rateLimited(String id, Instant at, UserId user, MetricKey metric, long limit, int perSeconds,
+                                    long burst, Long retryAfterMs, Instant minute) {
+        EventData data = EventData.object()
+                .put("metric", metric.value())
+                .put("limit", limit)
+                .put("per_seconds", perSeconds)
+                .put("burst", burst);
+        if (retryAfterMs != null) {
+            data = data.put("retry_after_ms", retryAfterMs.longValue());
+        }
+        return new Event(id, EventType.USAGE_RATE_LIMITED, at, user, data.put("minute", minute.toString()).json());
+    }
+
+    /** The once-key of the rate refusals of a metric in the minute starting at {@code minute}. */
+    public static String rateLimitedKey(MetricKey metric, Instant minute) {
+        return EventType.USAGE_RATE_LIMITED.wireName() + ":" + metric.value() + ":" + minute;
+    }
+
     /** The once-key of the denials of an allocation, which has no period: its first denial is told. */
     public static String allocationDeniedKey(MetricKey allocation) {
         return EventType.USAGE_LIMIT_DENIED.wireName() + "/allocation:" + allocation.value();

@@ -11,6 +11,8 @@ public enum EventType {
     CREDITS_BALANCE_LOW("credits.balance_low"),
     /** A grant's unspent remainder lapsed at its expiry (R36). */
     CREDITS_EXPIRED("credits.expired"),
+    /** The first refusal by a metric's rate limit in a minute (R90, R91). */
+    USAGE_RATE_LIMITED("usage.rate_limited"),
     /** Events of one type that a user caused past its rate bound in a window, told once (R67). */
     EVENTS_COALESCED("events.coalesced");
 

@@ -25,12 +25,13 @@ import java.util.TreeSet;
  * value (R73); a key is either a metric or a feature, never both. {@code overridden} names the
  * keys a user's override replaced in the plan as it is in force for that user (R73); it is
  * {@link Overridden#NONE} for a plan as the operator defined it. {@code creditsPerPeriod} are the
- * credits it grants every period (R37).
+ * credits it grants every period (R37). {@code rateLimits} cap how fast a metered metric may be
+ * recorded, beside its per-period limit (R90); an allocation has no rate.
  */
 public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
                    int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
                    DisplayNames displayNames, Features features, Overridden overridden,
-                   Optional<CreditsPerPeriod> creditsPerPeriod) {
+                   Optional<CreditsPerPeriod> creditsPerPeriod, MetricRates rateLimits) {
 
     /** The default warning threshold (R15). */
     public static final int DEFAULT_WARNING_THRESHOLD_PERCENT = 80;
@@ -69,6 +70,22 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
                 throw DomainException.invalid("invalid_feature", key + " is listed both as a metric and as a feature");
             }
         });
+        Objects.requireNonNull(rateLimits, "rateLimits");
+        rateLimits.byMetric().keySet().forEach(metric -> {
+            if (allocations.byMetric().containsKey(metric)) {
+                throw DomainException.invalid("invalid_rate_limit", metric + " is an allocation, a current count;"
+                        + " only a metered metric can have a rate limit");
+            }
+        });
+    }
+
+    /** A plan without rate limits (R90), with these features, overridden keys and credits every period. */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
+                DisplayNames displayNames, Features features, Overridden overridden,
+                Optional<CreditsPerPeriod> creditsPerPeriod) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics, displayNames,
+                features, overridden, creditsPerPeriod, MetricRates.none());
     }
 
     /** A plan that grants no credits every period, with these features and overridden keys. */
@@ -141,13 +158,13 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code allocations} instead of its own. */
     public Plan withAllocations(PlanLimits allocations) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden, creditsPerPeriod);
+                displayNames, features, overridden, creditsPerPeriod, rateLimits);
     }
 
     /** This plan with {@code maxMetrics} distinct metrics per user and period (R67). */
     public Plan withMaxMetrics(int maxMetrics) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts,
-                OptionalInt.of(maxMetrics), displayNames, features, overridden, creditsPerPeriod);
+                OptionalInt.of(maxMetrics), displayNames, features, overridden, creditsPerPeriod, rateLimits);
     }
 
     /**
@@ -213,31 +230,37 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code alerts} instead of its own. */
     public Plan withAlerts(PlanAlerts alerts) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden, creditsPerPeriod);
+                displayNames, features, overridden, creditsPerPeriod, rateLimits);
     }
 
     /** This plan with {@code displayNames} instead of its own. */
     public Plan withDisplayNames(DisplayNames displayNames) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden, creditsPerPeriod);
+                displayNames, features, overridden, creditsPerPeriod, rateLimits);
     }
 
     /** This plan with {@code features} instead of its own (R73). */
     public Plan withFeatures(Features features) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden, creditsPerPeriod);
+                displayNames, features, overridden, creditsPerPeriod, rateLimits);
     }
 
     /** This plan with {@code limits} instead of its own. */
     public Plan withLimits(PlanLimits limits) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden, creditsPerPeriod);
+                displayNames, features, overridden, creditsPerPeriod, rateLimits);
     }
 
     /** This plan granting {@code credits} every period (R37), or none. */
     public Plan withCreditsPerPeriod(Optional<CreditsPerPeriod> credits) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden, credits);
+                displayNames, features, overridden, credits, rateLimits);
+    }
+
+    /** This plan with {@code rateLimits} instead of its own (R90). */
+    public Plan withRateLimits(MetricRates rateLimits) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                displayNames, features, overridden, creditsPerPeriod, rateLimits);
     }
 
     /** Where the limit of {@code metric} comes from, as an allocation when this plan allocates it (R73). */
