@@ -43,11 +43,12 @@ final class OverrideRoutes {
 
     /**
      * An override as a client sends it: {@code limits} and {@code allocations} as a plan's (a
-     * number, or {@code "unlimited"}/{@code null} for none), {@code features} as a plan's, and an
-     * optional {@code expires_at} after now.
+     * number, or {@code "unlimited"}/{@code null} for none), {@code features}, {@code rate_limits}
+     * and {@code credits_per_period} as a plan's, and an optional {@code expires_at} after now.
      */
     record OverrideRequest(Map<String, JsonNode> limits, Map<String, JsonNode> allocations,
-                           Map<String, JsonNode> features, String expiresAt) implements RequestBody.FieldChecks {
+                           Map<String, JsonNode> features, String expiresAt, Map<String, JsonNode> rateLimits,
+                           PlanRoutes.PeriodCredits creditsPerPeriod) implements RequestBody.FieldChecks {
 
         @Override
         public void checkField(String field) {
@@ -58,17 +59,23 @@ final class OverrideRoutes {
             return new PlanOverride(PlanRoutes.PlanRequest.limits(limits, "limits", dev.tally.domain.plan.PlanLimits::checked),
                     PlanRoutes.PlanRequest.limits(allocations, "allocations", Plan::checkedAllocation),
                     FeatureJson.features(features, "features"),
-                    Optional.ofNullable(expiresAt).map(text -> RequestFields.instant(text, "expires_at")));
+                    Optional.ofNullable(expiresAt).map(text -> RequestFields.instant(text, "expires_at")),
+                    PlanRateLimits.parse(rateLimits),
+                    Optional.ofNullable(creditsPerPeriod).map(PlanRoutes.PeriodCredits::toCredits));
         }
     }
 
     /** The override as stored, and whether it applies now ({@code false} once its expiry has come). */
     record OverrideResponse(String userId, Map<String, BigDecimal> limits, Map<String, BigDecimal> allocations,
-                            Map<String, Object> features, Instant expiresAt, boolean active) {
+                            Map<String, Object> features, Instant expiresAt, boolean active,
+                            Map<String, PlanRateLimits.RateLimitBody> rateLimits,
+                            PlanRoutes.PeriodCredits creditsPerPeriod) {
         static OverrideResponse from(String user, PlanOverride override, OverrideService overrides) {
             return new OverrideResponse(user, PlanRoutes.PlanResponse.shown(override.limits()),
                     PlanRoutes.PlanResponse.shown(override.allocations()), FeatureJson.shown(override.features()),
-                    override.expiresAt().orElse(null), overrides.applies(override));
+                    override.expiresAt().orElse(null), overrides.applies(override),
+                    PlanRateLimits.shown(override.rateLimits()),
+                    override.creditsPerPeriod().map(PlanRoutes.PeriodCredits::from).orElse(null));
         }
     }
 }

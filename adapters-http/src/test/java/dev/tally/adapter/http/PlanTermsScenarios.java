@@ -81,6 +81,31 @@ public abstract class PlanTermsScenarios extends ApiTestSupport {
     }
 
     @Test
+    void R73_R90_an_override_lifts_a_rate_limit_and_sets_the_credits_every_period() {
+        assertOk(admin.put("/v1/plans/pro", "{\"name\": \"Pro\", \"limits\": {\"exports\": 1000}, "
+                + "\"rate_limits\": {\"exports\": {\"limit\": 1, \"per_seconds\": 60}}}"));
+        ApiClient acme = user("acme", "pro");
+        assertOk(acme.post("/v1/users/acme/usage", record("exports", 1)));
+        assertThat(acme.post("/v1/users/acme/usage", record("exports", 1)).status()).isEqualTo(429);
+
+        JsonNode put = assertOk(admin.put("/v1/users/acme/overrides", "{\"rate_limits\": {\"exports\": "
+                + "{\"limit\": 100, \"per_seconds\": 60, \"burst\": 200}}, \"credits_per_period\": "
+                + "{\"amount\": 500, \"rollover\": \"all\"}}")).json();
+
+        assertThat(put.get("rate_limits").get("exports").get("limit").asLong()).isEqualTo(100);
+        assertThat(put.get("credits_per_period").get("amount").asLong()).isEqualTo(500);
+        assertOk(acme.post("/v1/users/acme/usage", record("exports", 1)));
+        JsonNode check = assertOk(acme.get("/v1/users/acme/entitlements/exports")).json();
+        assertThat(check.get("rate").get("limit").asLong()).isEqualTo(100);
+        assertThat(assertOk(admin.get("/v1/users/acme/overrides")).json().get("rate_limits").get("exports")
+                .get("burst").asLong()).isEqualTo(200);
+        assertError(admin.put("/v1/users/acme/overrides", "{\"rate_limits\": {\"exports\": {\"limit\": 1, "
+                + "\"per_seconds\": 0}}}"), 400, "invalid_rate_limit");
+        assertThat(assertOk(admin.get("/v1/users/acme/overrides")).json().get("rate_limits").get("exports")
+                .get("limit").asLong()).as("a refused override changes nothing").isEqualTo(100);
+    }
+
+    @Test
     void R73_removing_an_override_falls_back_to_the_plan_and_an_expired_one_stops_at_its_instant() {
         enterprisePlans();
         ApiClient acme = user("acme", "pro");

@@ -40,14 +40,14 @@ public final class JdbiPlanRepository implements PlanRepository {
         Integer maxMetrics = plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null;
         String names = displayNames(plan.displayNames());
         String features = PlanTermsText.features(plan.features());
-        String credits = plan.creditsPerPeriod().map(JdbiPlanRepository::creditsPerPeriod).orElse(null);
+        String credits = plan.creditsPerPeriod().map(PlanTermsText::creditsPerPeriod).orElse(null);
         db.inTransaction(handle -> {
             PlanDao dao = Db.attach(handle, PlanDao.class);
             Upsert.run(() -> dao.update(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics, names,
                             features, credits),
                     () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics, names,
                             features, credits));
-            dao.setRateLimits(id, rateLimits(plan.rateLimits()));
+            dao.setRateLimits(id, PlanTermsText.rateLimits(plan.rateLimits()));
             dao.deleteLimits(id);
             List<PlanDao.LimitRow> limits = new ArrayList<>();
             plan.limits().sorted().forEach((metric, limit) ->
@@ -96,42 +96,8 @@ public final class JdbiPlanRepository implements PlanRepository {
                 Optional.ofNullable(row.maxFileSizeMb()), row.warningThresholdPercent(), new PlanLimits(allocations),
                 alerts, row.maxMetrics() == null ? OptionalInt.empty() : OptionalInt.of(row.maxMetrics()),
                 displayNames(row.displayNames()), PlanTermsText.features(row.features()))
-                .withCreditsPerPeriod(Optional.ofNullable(row.creditsPerPeriod()).map(JdbiPlanRepository::creditsPerPeriod))
-                .withRateLimits(rateLimits(row.rateLimits()));
-    }
-
-    /** Credits every period (R37) as {@code amount;priority;rollover}, the rollover a cap or {@code all}. */
-    private static String creditsPerPeriod(CreditsPerPeriod credits) {
-        return credits.amount() + ";" + credits.priority() + ";" + credits.rollover().map(String::valueOf).orElse("all");
-    }
-
-    private static CreditsPerPeriod creditsPerPeriod(String stored) {
-        String[] parts = stored.split(";");
-        return new CreditsPerPeriod(Long.parseLong(parts[0]), Integer.parseInt(parts[1]),
-                parts[2].equals("all") ? Optional.empty() : Optional.of(Long.parseLong(parts[2])));
-    }
-
-    /** The rate limits as one {@code metric=limit/per_seconds/burst} line each, in their order; NULL for none. */
-    private static String rateLimits(MetricRates rates) {
-        if (rates.isEmpty()) {
-            return null;
-        }
-        return rates.byMetric().entrySet().stream().map(e -> e.getKey().value() + "=" + e.getValue().limit() + "/"
-                + e.getValue().perSeconds() + "/" + e.getValue().burst()).collect(Collectors.joining("\n"));
-    }
-
-    /** The rate limits stored as {@link #rateLimits(MetricRates)} writes them. */
-    private static MetricRates rateLimits(String stored) {
-        Map<MetricKey, MetricRate> rates = new LinkedHashMap<>();
-        if (stored != null) {
-            for (String line : stored.split("\n")) {
-                int eq = line.indexOf('=');
-                String[] figures = line.substring(eq + 1).split("/");
-                rates.put(new MetricKey(line.substring(0, eq)), new MetricRate(Long.parseLong(figures[0]),
-                        Integer.parseInt(figures[1]), Long.parseLong(figures[2])));
-            }
-        }
-        return new MetricRates(rates);
+                .withCreditsPerPeriod(Optional.ofNullable(row.creditsPerPeriod()).map(PlanTermsText::creditsPerPeriod))
+                .withRateLimits(PlanTermsText.rateLimits(row.rateLimits()));
     }
 
     /** The display names as one {@code metric=name} line each, in their order; NULL for none. */

@@ -1,13 +1,19 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.domain.plan.CreditsPerPeriod;
 import dev.tally.domain.plan.Feature;
 import dev.tally.domain.plan.Features;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.MetricRates;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.plan.PlanOverride;
 import java.math.BigDecimal;
+import dev.tally.domain.rate.MetricRate;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +51,8 @@ final class PlanTermsText {
         override.allocations().byMetric().forEach((metric, limit) ->
                 line(text, "allocation:" + metric.value(), limit(limit)));
         override.features().byKey().forEach((key, feature) -> line(text, "feature:" + key, feature(feature)));
+        override.rateLimits().byMetric().forEach((metric, rate) -> line(text, "rate:" + metric.value(), rate(rate)));
+        override.creditsPerPeriod().ifPresent(credits -> line(text, "credits:per_period", creditsPerPeriod(credits)));
         return text.toString();
     }
 
@@ -53,6 +61,8 @@ final class PlanTermsText {
         Map<MetricKey, Limit> limits = new LinkedHashMap<>();
         Map<MetricKey, Limit> allocations = new LinkedHashMap<>();
         Map<String, Feature> features = new LinkedHashMap<>();
+        Map<MetricKey, MetricRate> rates = new LinkedHashMap<>();
+        List<CreditsPerPeriod> credits = new ArrayList<>(1);
         lines(stored, (key, value) -> {
             int colon = key.indexOf(':');
             String section = key.substring(0, colon);
@@ -61,10 +71,55 @@ final class PlanTermsText {
                 case "limit" -> limits.put(new MetricKey(name), limit(value));
                 case "allocation" -> allocations.put(new MetricKey(name), limit(value));
                 case "feature" -> features.put(name, feature(value));
+                case "rate" -> rates.put(new MetricKey(name), rate(value));
+                case "credits" -> credits.add(creditsPerPeriod(value));
                 default -> throw new IllegalStateException("unknown override line " + key);
             }
         });
-        return new PlanOverride(new PlanLimits(limits), new PlanLimits(allocations), new Features(features), expiresAt);
+        return new PlanOverride(new PlanLimits(limits), new PlanLimits(allocations), new Features(features), expiresAt,
+                new MetricRates(rates), credits.stream().findFirst());
+    }
+
+    /** Credits every period (R37) as {@code amount;priority;rollover}, the rollover a cap or {@code all}. */
+    static String creditsPerPeriod(CreditsPerPeriod credits) {
+        return credits.amount() + ";" + credits.priority() + ";" + credits.rollover().map(String::valueOf).orElse("all");
+    }
+
+    static CreditsPerPeriod creditsPerPeriod(String stored) {
+        String[] parts = stored.split(";");
+        return new CreditsPerPeriod(Long.parseLong(parts[0]), Integer.parseInt(parts[1]),
+                parts[2].equals("all") ? Optional.empty() : Optional.of(Long.parseLong(parts[2])));
+    }
+
+    /** The rate limits as one {@code metric=limit/per_seconds/burst} line each, in their order; NULL for none. */
+    static String rateLimits(MetricRates rates) {
+        if (rates.isEmpty()) {
+            return null;
+        }
+        return rates.byMetric().entrySet().stream().map(e -> e.getKey().value() + "=" + rate(e.getValue()))
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** The rate limits stored as {@link #rateLimits(MetricRates)} writes them. */
+    static MetricRates rateLimits(String stored) {
+        Map<MetricKey, MetricRate> rates = new LinkedHashMap<>();
+        if (stored != null) {
+            for (String line : stored.split("\n")) {
+                int eq = line.indexOf('=');
+                rates.put(new MetricKey(line.substring(0, eq)), rate(line.substring(eq + 1)));
+            }
+        }
+        return new MetricRates(rates);
+    }
+
+    /** A rate as {@code limit/per_seconds/burst}. */
+    private static String rate(MetricRate rate) {
+        return rate.limit() + "/" + rate.perSeconds() + "/" + rate.burst();
+    }
+
+    private static MetricRate rate(String stored) {
+        String[] figures = stored.split("/");
+        return new MetricRate(Long.parseLong(figures[0]), Integer.parseInt(figures[1]), Long.parseLong(figures[2]));
     }
 
     private static void line(StringBuilder text, String key, String value) {

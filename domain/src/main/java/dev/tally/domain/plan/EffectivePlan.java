@@ -1,6 +1,7 @@
 package dev.tally.domain.plan;
 
 import dev.tally.domain.plan.Overridden.Section;
+import dev.tally.domain.rate.MetricRate;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -16,9 +17,12 @@ import java.util.function.Predicate;
  * over it key by key. Everything that enforces, checks or shows a limit reads the plan this
  * returns; a key the override does not name falls back to the plan, and the result says which
  * keys it replaced ({@link Plan#overridden()}). The one place an override meets a plan: a new kind
- * of term (rate limits, per-period credits) is layered here by one more {@code layer} call.
+ * of term is layered here by one more {@code layer} call.
  */
 public final class EffectivePlan {
+
+    /** The key under which an override of the credits every period is named ({@link Section#CREDITS_PER_PERIOD}). */
+    public static final String CREDITS_PER_PERIOD = "credits_per_period";
 
     private EffectivePlan() {
     }
@@ -45,9 +49,14 @@ public final class EffectivePlan {
         Map<String, Feature> features = layer(plan.features().byKey(), top.features().byKey(),
                 key -> !limits.containsKey(new MetricKey(key)) && !allocations.containsKey(new MetricKey(key)),
                 Function.identity(), Section.FEATURES, overridden);
+        Map<MetricKey, MetricRate> rates = layer(plan.rateLimits().byMetric(), top.rateLimits().byMetric(),
+                metric -> !allocations.containsKey(metric), MetricKey::value, Section.RATE_LIMITS, overridden);
+        top.creditsPerPeriod().ifPresent(credits -> overridden.put(Section.CREDITS_PER_PERIOD,
+                Set.of(CREDITS_PER_PERIOD)));
         return new Plan(plan.id(), plan.name(), new PlanLimits(limits), plan.maxFileSizeMb(),
                 plan.warningThresholdPercent(), new PlanLimits(allocations), plan.alerts(), plan.maxMetrics(),
-                plan.displayNames(), new Features(features), new Overridden(overridden));
+                plan.displayNames(), new Features(features), new Overridden(overridden),
+                top.creditsPerPeriod().or(plan::creditsPerPeriod), new MetricRates(rates));
     }
 
     /** {@code base} with each key of {@code top} that {@code fits} replacing or joining it. */

@@ -13,7 +13,7 @@ public record Overridden(Map<Section, Set<String>> keys) {
     public static final Overridden NONE = new Overridden(Map.of());
 
     /** The parts of a plan an override may replace key by key. */
-    public enum Section { LIMITS, ALLOCATIONS, FEATURES }
+    public enum Section { LIMITS, ALLOCATIONS, FEATURES, RATE_LIMITS, CREDITS_PER_PERIOD }
 
     public Overridden {
         Map<Section, Set<String>> copy = new java.util.EnumMap<>(Section.class);

@@ -8,19 +8,29 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * An operator's override of one user's plan (R73): limits, allocations and features that replace
- * the plan's, key by key, until {@code expiresAt} if given. An expired override stops applying at
+ * An operator's override of one user's plan (R73): limits, allocations, features and rate limits
+ * that replace the plan's, key by key, and credits every period (R37) that replace the plan's, until
+ * {@code expiresAt} if given. An expired override stops applying at
  * its instant, whether or not anything has removed it (as R71). It belongs to the user, not the
  * plan, so it survives plan changes. A key is either a metric or a feature, never both.
  */
 public record PlanOverride(PlanLimits limits, PlanLimits allocations, Features features,
-                           Optional<Instant> expiresAt) {
+                           Optional<Instant> expiresAt, MetricRates rateLimits,
+                           Optional<CreditsPerPeriod> creditsPerPeriod) {
 
     public PlanOverride {
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(allocations, "allocations");
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(rateLimits, "rateLimits");
+        Objects.requireNonNull(creditsPerPeriod, "creditsPerPeriod");
+        rateLimits.byMetric().keySet().forEach(metric -> {
+            if (allocations.byMetric().containsKey(metric)) {
+                throw DomainException.invalid("invalid_rate_limit", metric + " is an allocation, a current count;"
+                        + " only a metered metric can have a rate limit");
+            }
+        });
         Set<String> metrics = new HashSet<>();
         limits.byMetric().keySet().forEach(metric -> metrics.add(metric.value()));
         allocations.byMetric().forEach((metric, limit) -> {
@@ -39,6 +49,11 @@ public record PlanOverride(PlanLimits limits, PlanLimits allocations, Features f
     }
 
     /** An override that replaces nothing. */
+    /** An override of limits, allocations and features only, the plan's rates and credits kept. */
+    public PlanOverride(PlanLimits limits, PlanLimits allocations, Features features, Optional<Instant> expiresAt) {
+        this(limits, allocations, features, expiresAt, MetricRates.none(), Optional.empty());
+    }
+
     public static PlanOverride none() {
         return new PlanOverride(PlanLimits.none(), PlanLimits.none(), Features.none(), Optional.empty());
     }
@@ -62,6 +77,7 @@ public record PlanOverride(PlanLimits limits, PlanLimits allocations, Features f
 
     /** Whether it replaces nothing. */
     public boolean isEmpty() {
-        return limits.byMetric().isEmpty() && allocations.byMetric().isEmpty() && features.byKey().isEmpty();
+        return limits.byMetric().isEmpty() && allocations.byMetric().isEmpty() && features.byKey().isEmpty()
+                && rateLimits.isEmpty() && creditsPerPeriod.isEmpty();
     }
 }

@@ -8,6 +8,7 @@ import dev.tally.domain.user.ScheduledPlanChange;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import dev.tally.domain.period.BillingSchedule;
+import dev.tally.domain.rate.MetricRate;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
@@ -47,6 +48,47 @@ class EffectivePlanTest {
         assertThat(effective.usageOf(EXPORTS, BigDecimal.ONE, BigDecimal.ZERO).source()).isEqualTo(Source.OVERRIDE);
         assertThat(effective.allocationOf(SEATS, BigDecimal.ONE).source()).isEqualTo(Source.OVERRIDE);
         assertThat(PRO.usageOf(EXPORTS, BigDecimal.ONE, BigDecimal.ZERO).source()).isEqualTo(Source.PLAN);
+    }
+
+    @Test
+    void R73_an_override_keeps_the_plans_rate_limits_and_credits_every_period_it_does_not_name() {
+        Plan rated = PRO.withRateLimits(new MetricRates(Map.of(EXPORTS, new MetricRate(10, 60, 0))))
+                .withCreditsPerPeriod(Optional.of(new CreditsPerPeriod(100, 50, Optional.of(0L))));
+
+        Plan effective = EffectivePlan.at(rated, Optional.of(override(Optional.empty())), T0);
+
+        assertThat(effective.rateLimits().of(EXPORTS)).contains(new MetricRate(10, 60, 0));
+        assertThat(effective.creditsPerPeriod()).isEqualTo(rated.creditsPerPeriod());
+        assertThat(effective.overridden().sourceOf(Overridden.Section.RATE_LIMITS, "exports")).isEqualTo(Source.PLAN);
+    }
+
+    @Test
+    void R73_an_override_replaces_a_rate_limit_and_the_credits_every_period_until_it_expires() {
+        Plan rated = PRO.withRateLimits(new MetricRates(Map.of(EXPORTS, new MetricRate(10, 60, 0))))
+                .withCreditsPerPeriod(Optional.of(new CreditsPerPeriod(100, 50, Optional.of(0L))));
+        PlanOverride faster = new PlanOverride(PlanLimits.none(), PlanLimits.none(), Features.none(),
+                Optional.of(EXPIRY), new MetricRates(Map.of(EXPORTS, new MetricRate(100, 60, 5))),
+                Optional.of(new CreditsPerPeriod(1_000, 10, Optional.empty())));
+
+        Plan during = EffectivePlan.at(rated, Optional.of(faster), T0);
+        Plan after = EffectivePlan.at(rated, Optional.of(faster), EXPIRY);
+
+        assertThat(during.rateLimits().of(EXPORTS)).contains(new MetricRate(100, 60, 5));
+        assertThat(during.overridden().sourceOf(Overridden.Section.RATE_LIMITS, "exports")).isEqualTo(Source.OVERRIDE);
+        assertThat(during.creditsPerPeriod()).contains(new CreditsPerPeriod(1_000, 10, Optional.empty()));
+        assertThat(during.overridden().sourceOf(Overridden.Section.CREDITS_PER_PERIOD,
+                EffectivePlan.CREDITS_PER_PERIOD)).isEqualTo(Source.OVERRIDE);
+        assertThat(during.limitOf(EXPORTS)).isEqualTo(Limit.of(1000));
+        assertThat(after.rateLimits().of(EXPORTS)).contains(new MetricRate(10, 60, 0));
+        assertThat(after.creditsPerPeriod()).isEqualTo(rated.creditsPerPeriod());
+    }
+
+    @Test
+    void R73_R90_an_override_cannot_rate_a_metric_it_makes_an_allocation() {
+        assertThatThrownBy(() -> new PlanOverride(PlanLimits.none(), new PlanLimits(Map.of(SEATS, Limit.of(9))),
+                Features.none(), Optional.empty(), new MetricRates(Map.of(SEATS, new MetricRate(1, 1, 0))),
+                Optional.empty()))
+                .isInstanceOfSatisfying(DomainException.class, e -> assertThat(e.code()).isEqualTo("invalid_rate_limit"));
     }
 
     @Test

@@ -22,6 +22,10 @@ import dev.tally.domain.plan.Feature;
 import dev.tally.domain.plan.Features;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.LimitExceeded;
+import dev.tally.domain.plan.CreditsPerPeriod;
+import dev.tally.domain.plan.MetricRates;
+import dev.tally.domain.plan.RateLimited;
+import dev.tally.domain.rate.MetricRate;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.MetricUsage;
 import dev.tally.domain.plan.Plan;
@@ -127,6 +131,25 @@ public abstract class PlanTermsContract {
         assertThat(standing().worst().orElseThrow().limit())
                 .hasValueSatisfying(l -> assertThat(l).isEqualByComparingTo("5"));
         assertThat(standing().worst().orElseThrow().source()).isEqualTo(Source.OVERRIDE);
+    }
+
+    @Test
+    void R73_R90_an_override_lifts_a_rate_limit_and_keeps_its_credits_every_period_in_storage() {
+        tally.plans().put(tally.plans().get(pro).withRateLimits(
+                new MetricRates(Map.of(EXPORTS, new MetricRate(1, 60, 0)))));
+        assertThat(export(1)).isInstanceOf(Outcome.Done.class);
+        assertThat(export(1)).isInstanceOfSatisfying(Outcome.Refused.class, refused ->
+                assertThat(refused.refusal()).isInstanceOf(RateLimited.class));
+        PlanOverride faster = new PlanOverride(PlanLimits.none(), PlanLimits.none(), Features.none(), Optional.empty(),
+                new MetricRates(Map.of(EXPORTS, new MetricRate(10, 60, 20))),
+                Optional.of(new CreditsPerPeriod(500, 20, Optional.of(100L))));
+
+        tally.overrides().put(user, faster);
+
+        assertThat(export(1)).isInstanceOf(Outcome.Done.class);
+        assertThat(tally.overrides().get(user)).contains(faster);
+        assertThat(export(1)).isInstanceOfSatisfying(Outcome.Refused.class, refused ->
+                assertThat(refused.refusal()).isInstanceOf(LimitExceeded.class));
     }
 
     @Test
