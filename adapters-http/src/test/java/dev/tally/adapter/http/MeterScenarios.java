@@ -111,6 +111,23 @@ public abstract class MeterScenarios extends ApiTestSupport {
     }
 
     @Test
+    void R70_R82_a_check_of_a_max_meter_answers_as_its_enforced_write_judges_the_record_alone() {
+        String key = meter("peak_gb", "{\"source\": \"SOURCE\", \"aggregation\": \"max\"}");
+        plan("pro", "{\"" + key + "\": 50}");
+        ApiClient acme = user("acme", "pro");
+        assertOk(acme.post("/v1/users/acme/usage", record("40", "{}", true)));
+
+        JsonNode below = assertOk(acme.get("/v1/users/acme/entitlements/" + key + "?quantity=30")).json();
+        JsonNode above = assertOk(acme.get("/v1/users/acme/entitlements/" + key + "?quantity=60")).json();
+
+        assertThat(below.get("allowed").asBoolean()).as(below.toString()).isTrue();
+        assertThat(above.get("allowed").asBoolean()).as(above.toString()).isFalse();
+        assertThat(above.get("denial").get("current_usage").decimalValue()).isEqualByComparingTo("40");
+        assertOk(acme.post("/v1/users/acme/usage", record("30", "{}", true)));
+        assertLimitExceeded(acme.post("/v1/users/acme/usage", record("60", "{}", true)), key);
+    }
+
+    @Test
     void R83_a_grouped_meter_answers_each_group_largest_first() {
         String key = meter("tokens_by_model", "{\"source\": \"SOURCE\", \"aggregation\": \"sum\", "
                 + "\"group_by\": [\"model\"]}");

@@ -3,6 +3,7 @@ package dev.tally.application.entitlement;
 import dev.tally.application.port.AllocationRepository;
 import dev.tally.application.port.UserRepository;
 import dev.tally.application.usage.Metering;
+import dev.tally.domain.meter.Aggregation;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.entitlement.Entitlement;
 import dev.tally.domain.period.BillingPeriod;
@@ -57,8 +58,8 @@ public class EntitlementService {
             return Entitlement.allocation(plan, metric, allocations.value(user.id(), metric), query.quantity());
         }
         BillingPeriod period = user.periodAt(clock.instant());
-        Entitlement metered = Entitlement.metered(plan, metric, metering.totals(user.id(), metric, period),
-                query.quantity(), period);
+        Entitlement metered = metered(plan, metric, metering.totals(user.id(), metric, period), query.quantity(),
+                period);
         return metering.rateStanding(user.id(), plan, metric).map(metered::withRate).orElse(metered);
     }
 
@@ -71,8 +72,8 @@ public class EntitlementService {
         Map<MetricKey, UsageTotals> totals = metering.totals(user.id(), period);
         List<Entitlement> entitlements = new ArrayList<>();
         for (MetricKey metric : plan.limits().sorted().keySet()) {
-            Entitlement metered = Entitlement.metered(plan, metric, totals.getOrDefault(metric, UsageTotals.ZERO),
-                    BigDecimal.ONE, period);
+            Entitlement metered = metered(plan, metric, totals.getOrDefault(metric, UsageTotals.ZERO), BigDecimal.ONE,
+                    period);
             entitlements.add(metering.rateStanding(user.id(), plan, metric).map(metered::withRate).orElse(metered));
         }
         Map<MetricKey, BigDecimal> values = allocations.values(user.id());
@@ -89,5 +90,14 @@ public class EntitlementService {
      */
     public Optional<FeatureEntitlement> feature(UserId id, String key) {
         return FeatureEntitlement.of(accounts.withPlan(id).plan().orElseThrow(), key);
+    }
+
+    /** A metered check; a {@code max} or {@code latest} meter judges the record alone (R82). */
+    private Entitlement metered(Plan plan, MetricKey metric, UsageTotals totals, BigDecimal quantity,
+                                BillingPeriod period) {
+        boolean peak = metering.meterOf(metric).map(meter -> meter.aggregation() == Aggregation.MAX
+                || meter.aggregation() == Aggregation.LATEST).orElse(false);
+        return peak ? Entitlement.peak(plan, metric, totals, quantity, period)
+                : Entitlement.metered(plan, metric, totals, quantity, period);
     }
 }

@@ -38,6 +38,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -92,6 +93,11 @@ public class Metering {
         this.events = events;
         this.maxMetricsPerUser = MetricBound.checked(maxMetricsPerUser, "the default max_metrics");
         this.meters = new MeterCatalog(ledger);
+    }
+
+    /** The meter defined under {@code key} (R81), if any: a metric like any other, aggregated its own way. */
+    public Optional<Meter> meterOf(MetricKey key) {
+        return Optional.ofNullable(meters.current().byKey().get(key));
     }
 
     /**

@@ -67,6 +67,20 @@ public record Entitlement(MetricKind kind, BigDecimal requested, MetricUsage usa
                 Optional.of(period.resetsAt()), denial(decision));
     }
 
+    /**
+     * Checks whether a record of {@code requested} would be admitted by a {@code max} or
+     * {@code latest} meter (R82): the record itself may not exceed the limit, whatever the period
+     * holds, so a check answers as the enforced write that follows it would (R70).
+     */
+    public static Entitlement peak(Plan plan, MetricKey metric, UsageTotals totals, BigDecimal requested,
+                                   BillingPeriod period) {
+        Optional<LimitExceeded> denial = denial(plan.decide(metric, BigDecimal.ZERO, BigDecimal.ZERO, requested,
+                period)).map(refused -> new LimitExceeded(refused.metric(), totals.used(), totals.reserved(),
+                refused.limit(), refused.requested(), refused.plan(), refused.resetsAt()));
+        return new Entitlement(MetricKind.METERED, requested, plan.usageOf(metric, totals.used(), totals.reserved()),
+                Optional.of(period.resetsAt()), denial);
+    }
+
     /** Checks {@code requested} more of allocation {@code metric}, now at {@code value} (R72). */
     public static Entitlement allocation(Plan plan, MetricKey metric, BigDecimal value, BigDecimal requested) {
         return new Entitlement(MetricKind.ALLOCATION, requested, plan.allocationOf(metric, value), Optional.empty(),
