@@ -41,6 +41,8 @@ import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
+import dev.tally.domain.plan.PlanOverride;
+import dev.tally.domain.plan.Features;
 import dev.tally.domain.run.ModelPrice;
 import dev.tally.domain.run.ReportRun;
 import dev.tally.domain.run.RunCompletion;
@@ -149,7 +151,7 @@ class BackendAgreementProperties {
         }
     }
 
-    @Property(shrinking = ShrinkingMode.FULL)
+    @Property(shrinking = ShrinkingMode.BOUNDED)
     void R10_every_storage_gives_the_same_answers_to_the_same_calls(@ForAll("sequences") List<Step> steps) {
         SEQUENCES.incrementAndGet();
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -323,6 +325,33 @@ class BackendAgreementProperties {
             b.tally.plans().put(Plan.of(b.bigger, "Big", new PlanLimits(given))
                     .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(5)))));
             return b.tally.plans().get(b.bigger);
+        }
+    }
+
+    /**
+     * An operator overrides the user's limit of a planned metric (R73), for good or until some
+     * seconds from now: enforcement and every read after it use the limit in force at their instant.
+     */
+    record OverrideStep(int metric, String limit, Optional<Long> expiresIn) implements Step {
+        public Object apply(Backend b) {
+            return b.tally.overrides().put(b.user, new PlanOverride(new PlanLimits(Map.of(PLANNED.get(metric),
+                    Limit.of(new BigDecimal(limit)))), PlanLimits.none(), Features.none(),
+                    expiresIn.map(seconds -> b.clock.instant().plusSeconds(seconds))));
+        }
+    }
+
+    /** The operator removes the override (R73): the plan's limits apply again, or 404 when there is none. */
+    record RemoveOverride() implements Step {
+        public Object apply(Backend b) {
+            return b.tally.overrides().remove(b.user);
+        }
+    }
+
+    /** A plan change booked some seconds ahead or at the period's end (R73), applied lazily at its instant. */
+    record ScheduleChange(boolean bigger, Optional<Long> inSeconds) implements Step {
+        public Object apply(Backend b) {
+            return b.tally.users().schedulePlanChange(b.user, bigger ? b.bigger : b.smaller,
+                    inSeconds.map(seconds -> b.clock.instant().plusSeconds(seconds)), Optional.empty());
         }
     }
 
@@ -565,6 +594,12 @@ class BackendAgreementProperties {
                         Tuple.of(2, redeemCode()),
                         Tuple.of(1, Arbitraries.of(true, false).map(ChangePlan::new)),
                         Tuple.of(1, rePlan()),
+                        Tuple.of(1, Combinators.combine(Arbitraries.integers().between(0, 1),
+                                Arbitraries.of("0", "3", "12"), Arbitraries.longs().between(1, 3L * 86_400).optional(0.5))
+                                .as(OverrideStep::new)),
+                        Tuple.of(1, Arbitraries.just(new RemoveOverride())),
+                        Tuple.of(1, Combinators.combine(Arbitraries.of(true, false),
+                                Arbitraries.longs().between(1, 40L * 86_400).optional(0.7)).as(ScheduleChange::new)),
                         Tuple.of(1, priceModel()),
                         Tuple.of(1, rebill()),
                         Tuple.of(1, key().map(Reset::new)),

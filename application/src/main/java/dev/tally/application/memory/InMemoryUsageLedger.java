@@ -362,10 +362,10 @@ public final class InMemoryUsageLedger implements UsageLedger {
             for (Fact fact : facts) {
                 Fact moved = new Fact(fact.record, fact.fingerprint, periodOf.apply(fact.record.occurredAt()));
                 ledger.store(moved);
+                // Meters keep what a voided record fed them, as the void itself leaves them (R92 takes back rollups).
+                ledger.feed(moved, Meter.fed(defined, fact.record));
                 if (ledger.voids.containsKey(fact.record.idempotencyKey().value())) {
                     ledger.takeBack(ledger.factsByKey.get(fact.record.idempotencyKey().value()));
-                } else {
-                    ledger.feed(moved, Meter.fed(defined, fact.record));
                 }
             }
             Map<String, Held> held = new LinkedHashMap<>(ledger.reservations);

@@ -109,7 +109,8 @@ public sealed interface MeterDecision {
                     if (!seen.test(distinct) && inBatch.add(distinct)) {
                         BigDecimal count = value.add(added).add(BigDecimal.ONE);
                         if (max.isPresent() && count.compareTo(max.get()) > 0) {
-                            return new Refused(i, BigDecimal.ONE);
+                            // What the batch asks for: every value new in it up to this one (R12).
+                            return new Refused(i, added.add(BigDecimal.ONE));
                         }
                         added = added.add(BigDecimal.ONE);
                         fresh.add(distinct);

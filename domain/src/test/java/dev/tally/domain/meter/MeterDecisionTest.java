@@ -57,6 +57,19 @@ class MeterDecisionTest {
     }
 
     @Test
+    void R12_R82_a_unique_count_refusal_asks_for_every_value_new_in_the_batch_so_the_plan_refuses_it_too() {
+        Meter users = meter("users", Aggregation.UNIQUE_COUNT, Optional.of("end_user"), Map.of(), List.of());
+        Limit two = Limit.of(2);
+
+        MeterDecision refused = MeterDecision.decide(users, two, value(1),
+                List.of(at(1, T, Map.of("end_user", "cid")), at(1, T, Map.of("end_user", "dan"))), v -> false);
+
+        assertThat(refused).isEqualTo(new MeterDecision.Refused(1, BigDecimal.valueOf(2)));
+        assertThat(two.admission(((MeterDecision.Refused) refused).requested()).admits(BigDecimal.ONE, BigDecimal.ZERO))
+                .as("the 403 a client sees is the plan's decision on the same figures").isFalse();
+    }
+
+    @Test
     void R82_latest_refuses_only_a_record_that_would_become_the_latest_above_the_limit() {
         Meter storage = meter("storage_gb", Aggregation.LATEST, Optional.empty(), Map.of(), List.of());
         MeterDecision.State current = new MeterDecision.State(BigDecimal.TEN, BigDecimal.ZERO, Optional.of(T));
