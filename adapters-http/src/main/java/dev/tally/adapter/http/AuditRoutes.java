@@ -2,7 +2,7 @@ package dev.tally.adapter.http;
 
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
 
-import dev.tally.application.audit.AuditEntry;
+import dev.tally.application.port.AuditEntry;
 import dev.tally.application.audit.AuditPage;
 import dev.tally.application.audit.AuditService;
 import dev.tally.application.audit.ListAudit;

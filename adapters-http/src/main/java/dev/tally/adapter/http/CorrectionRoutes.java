@@ -3,7 +3,7 @@ package dev.tally.adapter.http;
 import static dev.tally.adapter.http.RouteTable.Access.ADMIN;
 import static dev.tally.adapter.http.RouteTable.Access.KEY;
 
-import dev.tally.application.export.ExportPosition;
+import dev.tally.application.port.ExportPosition;
 import dev.tally.application.export.ExportService;
 import dev.tally.application.export.ExportUsage;
 import dev.tally.application.port.VoidOutcome;

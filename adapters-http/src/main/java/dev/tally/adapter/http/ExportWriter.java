@@ -1,7 +1,7 @@
 package dev.tally.adapter.http;
 
-import dev.tally.application.export.ExportPosition;
-import dev.tally.application.export.ExportRow;
+import dev.tally.application.port.ExportPosition;
+import dev.tally.application.port.ExportRow;
 import dev.tally.application.export.ExportService;
 import dev.tally.application.export.ExportUsage;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.tally.adapter.jdbc;
 
-import dev.tally.application.audit.AuditEntry;
+import dev.tally.application.port.AuditEntry;
 import dev.tally.application.port.AuditLog;
 import java.sql.ResultSet;
 import java.sql.SQLException;

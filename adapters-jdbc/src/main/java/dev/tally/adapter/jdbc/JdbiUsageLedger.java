@@ -1,7 +1,7 @@
 package dev.tally.adapter.jdbc;
 
-import dev.tally.application.export.ExportPosition;
-import dev.tally.application.export.ExportRow;
+import dev.tally.application.port.ExportPosition;
+import dev.tally.application.port.ExportRow;
 import dev.tally.application.port.VoidOutcome;
 import dev.tally.domain.usage.IdempotencyKey;
 

@@ -1,5 +1,6 @@
 package dev.tally.application.audit;
 
+import dev.tally.application.port.AuditEntry;
 import java.util.List;
 import java.util.OptionalLong;
 

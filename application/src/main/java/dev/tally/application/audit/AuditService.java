@@ -1,5 +1,6 @@
 package dev.tally.application.audit;
 
+import dev.tally.application.port.AuditEntry;
 import dev.tally.application.port.AuditLog;
 import dev.tally.application.port.Transactions;
 import jakarta.inject.Inject;

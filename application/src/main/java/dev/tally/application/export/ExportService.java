@@ -1,5 +1,7 @@
 package dev.tally.application.export;
 
+import dev.tally.application.port.ExportRow;
+import dev.tally.application.port.ExportPosition;
 import dev.tally.application.port.UsageExports;
 import jakarta.inject.Inject;
 import java.util.List;

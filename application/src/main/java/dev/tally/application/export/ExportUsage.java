@@ -1,5 +1,6 @@
 package dev.tally.application.export;
 
+import dev.tally.application.port.ExportPosition;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.user.UserId;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.tally.application.memory;
 
-import dev.tally.application.audit.AuditEntry;
+import dev.tally.application.port.AuditEntry;
 import dev.tally.application.port.AuditLog;
 import java.util.ArrayList;
 import java.util.List;

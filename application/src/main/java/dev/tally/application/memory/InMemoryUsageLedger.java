@@ -1,7 +1,7 @@
 package dev.tally.application.memory;
 
-import dev.tally.application.export.ExportPosition;
-import dev.tally.application.export.ExportRow;
+import dev.tally.application.port.ExportPosition;
+import dev.tally.application.port.ExportRow;
 import dev.tally.application.port.VoidOutcome;
 import dev.tally.application.usage.DimensionsText;
 import java.util.Comparator;
@@ -164,7 +164,9 @@ public final class InMemoryUsageLedger implements UsageLedger {
             Map<BatchPlan.Rollup, BigDecimal> before = new HashMap<>();
             raises.forEach(raise -> before.put(raise.rollup(),
                     ledger.rollups.getOrDefault(raise.rollup(), new Rollup()).used));
-            for (PeriodRecord entry : plan.inRequestOrder(fresh)) {
+            // Stored in the plan's order (by key), as the SQL storages store them: what "arrival" means
+            // for a latest meter's ties and for an export's order within one batch.
+            for (PeriodRecord entry : fresh) {
                 Fact fact = new Fact(entry.record(), entry.fingerprint(), entry.period());
                 ledger.store(fact);
                 ledger.feed(fact, Meter.fed(fed, entry.record()));

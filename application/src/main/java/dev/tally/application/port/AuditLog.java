@@ -1,6 +1,6 @@
 package dev.tally.application.port;
 
-import dev.tally.application.audit.AuditEntry;
+import dev.tally.application.port.AuditEntry;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
 package dev.tally.application.port;
 
+import dev.tally.domain.meter.Aggregation;
 import dev.tally.domain.meter.Meter;
 import dev.tally.domain.meter.MeterDecision;
 import dev.tally.domain.period.BillingPeriod;
@@ -197,17 +198,11 @@ public final class BatchPlan {
         Map<Rollup, Meter> meterOf = new HashMap<>();
         Map<Rollup, List<PeriodRecord>> fed = new LinkedHashMap<>();
         if (!metersBySource.isEmpty()) {
-            for (PeriodRecord entry : inRequestOrder(fresh)) {
-                for (Meter meter : metersBySource.getOrDefault(entry.record().metric(), List.of())) {
-                    if (meter.matches(entry.record())) {
-                        Rollup rollup = new Rollup(meter.key(), entry.period());
-                        meterOf.put(rollup, meter);
-                        fed.computeIfAbsent(rollup, r -> new ArrayList<>()).add(entry);
-                        sums.merge(rollup, meter.aggregation().additive() ? meter.contribution(entry.record())
-                                : BigDecimal.ZERO, BigDecimal::add);
-                    }
-                }
-            }
+            // A latest meter's ties go to the record stored last (R81): within one batch, the facts'
+            // own order, by key; every other aggregation reads the batch in request order.
+            feed(inRequestOrder(fresh), false, meterOf, fed, sums);
+            feed(fresh.stream().sorted(Comparator.comparing(entry -> entry.record().idempotencyKey().value()))
+                    .toList(), true, meterOf, fed, sums);
         }
         List<Raise> raises = new ArrayList<>(sums.size());
         sums.forEach((rollup, sum) -> {
@@ -219,6 +214,22 @@ public final class BatchPlan {
                             limit, fed.get(rollup)));
         });
         return raises;
+    }
+
+    /** Adds {@code records} to the rollups of the meters they feed: the latest meters, or every other. */
+    private void feed(List<PeriodRecord> records, boolean latest, Map<Rollup, Meter> meterOf,
+                      Map<Rollup, List<PeriodRecord>> fed, Map<Rollup, BigDecimal> sums) {
+        for (PeriodRecord entry : records) {
+            for (Meter meter : metersBySource.getOrDefault(entry.record().metric(), List.of())) {
+                if ((meter.aggregation() == Aggregation.LATEST) == latest && meter.matches(entry.record())) {
+                    Rollup rollup = new Rollup(meter.key(), entry.period());
+                    meterOf.put(rollup, meter);
+                    fed.computeIfAbsent(rollup, r -> new ArrayList<>()).add(entry);
+                    sums.merge(rollup, meter.aggregation().additive() ? meter.contribution(entry.record())
+                            : BigDecimal.ZERO, BigDecimal::add);
+                }
+            }
+        }
     }
 
     /**

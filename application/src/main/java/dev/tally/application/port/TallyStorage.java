@@ -34,22 +34,4 @@ public record TallyStorage(Transactions transactions, UsageLedger usage, Idempot
         Objects.requireNonNull(planTerms, "planTerms");
         Objects.requireNonNull(rates, "rates");
     }
-
-    /**
-     * Storage whose audit log (R93) and per-user overrides and scheduled plan changes (R73) are kept
-     * in this process's memory only, and which has no rate cells: a plan's rate limit (R90) cannot be
-     * kept on it, and an enforced write of a rated metric fails rather than pass unchecked. For
-     * embedders that built their ports before those existed.
-     */
-    public TallyStorage(Transactions transactions, UsageLedger usage, IdempotencyStore idempotency,
-                        PlanRepository plans, UserRepository users, ModelPriceRepository modelPrices,
-                        ReportRunRepository runs, CreditTransactionRepository credits, ApiCallRepository apiCalls,
-                        ActivationCodeRepository activationCodes, SessionRepository sessions,
-                        ApiKeyRepository apiKeys, AllocationRepository allocations, EventLog events,
-                        WebhookStore webhooks) {
-        this(transactions, usage, idempotency, plans, users, modelPrices, runs, credits, apiCalls, activationCodes,
-                sessions, apiKeys, allocations, events, webhooks, new dev.tally.application.memory.InMemoryAuditLog(),
-                new dev.tally.application.memory.InMemoryPlanTermsRepository(), RateCells.UNAVAILABLE);
-    }
-
 }

@@ -1,7 +1,7 @@
 package dev.tally.application.port;
 
-import dev.tally.application.export.ExportPosition;
-import dev.tally.application.export.ExportRow;
+import dev.tally.application.port.ExportPosition;
+import dev.tally.application.port.ExportRow;
 import dev.tally.domain.user.UserId;
 import java.time.Instant;
 import java.util.List;

@@ -5,7 +5,7 @@ import static dev.tally.application.port.contract.Fixtures.newId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.application.ManualClock;
-import dev.tally.application.audit.AuditEntry;
+import dev.tally.application.port.AuditEntry;
 import dev.tally.application.audit.AuditPage;
 import dev.tally.application.audit.AuditService;
 import dev.tally.application.audit.ListAudit;

@@ -214,6 +214,22 @@ public abstract class MeterContract {
     }
 
     @Test
+    void R81_R84_a_latest_meter_s_tie_in_one_batch_goes_to_the_record_stored_last_and_reconciles_clean() {
+        Meter latest = define("latest_tie", Aggregation.LATEST, Optional.empty(), Map.of(), List.of());
+        UserId user = newUser();
+        PeriodRecord second = new PeriodRecord(new UsageRecord(user, source, BigDecimal.valueOf(2), T,
+                new IdempotencyKey("tie-b-" + tag), Map.of()), MARCH);
+        PeriodRecord first = new PeriodRecord(new UsageRecord(user, source, BigDecimal.ONE, T,
+                new IdempotencyKey("tie-a-" + tag), Map.of()), MARCH);
+
+        append(ledger(), user, Map.of(), List.of(latest), second, first);
+
+        assertThat(value(user, latest)).as("stored by key: tie-a, then tie-b").isEqualByComparingTo("2");
+        ReconcileReport report = ledger().reconcileMeters(Optional.empty(), MARCH.start(), false);
+        assertThat(report.drifts().stream().filter(d -> d.user().equals(user))).isEmpty();
+    }
+
+    @Test
     void R84_a_meter_defined_after_its_records_is_backfilled_by_reconcile_within_the_window() {
         UserId user = newUser();
         for (int i = 0; i < 6; i++) {

@@ -9,8 +9,8 @@ import static dev.tally.application.port.contract.Fixtures.newUser;
 import static dev.tally.application.port.contract.Fixtures.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tally.application.export.ExportPosition;
-import dev.tally.application.export.ExportRow;
+import dev.tally.application.port.ExportPosition;
+import dev.tally.application.port.ExportRow;
 import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.ReconcileProgress;

@@ -1,4 +1,4 @@
-package dev.tally.application.export;
+package dev.tally.application.port;
 
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.usage.IdempotencyKey;

@@ -1,4 +1,4 @@
-package dev.tally.application.audit;
+package dev.tally.application.port;
 
 import java.time.Instant;
 import java.util.Objects;

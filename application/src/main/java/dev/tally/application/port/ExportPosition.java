@@ -1,4 +1,4 @@
-package dev.tally.application.export;
+package dev.tally.application.port;
 
 import java.time.Instant;
 import java.util.Objects;
