@@ -15,11 +15,14 @@ import java.util.Map;
  */
 public final class SpendingOrder {
 
-    /** Priority, then earliest expiry (none last), then oldest, then id so the order is total. */
+    /**
+     * Priority, then earliest expiry (none last), then oldest. Grants made at the same instant are
+     * equal here and keep the order they were stored in (sorting is stable, and every storage
+     * hands its grants over in that order): a random id must not decide between them.
+     */
     public static final Comparator<CreditGrant> ORDER = Comparator.comparingInt(CreditGrant::priority)
             .thenComparing(grant -> grant.expiresAt().orElse(Instant.MAX))
-            .thenComparing(CreditGrant::createdAt)
-            .thenComparing(CreditGrant::id);
+            .thenComparing(CreditGrant::createdAt);
 
     private SpendingOrder() {
     }

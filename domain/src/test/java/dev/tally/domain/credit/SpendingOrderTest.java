@@ -42,6 +42,15 @@ class SpendingOrderTest {
     }
 
     @Test
+    void R35_two_grants_made_at_the_same_instant_spend_in_the_order_they_were_stored_whatever_their_ids() {
+        CreditGrant storedFirst = grant("txn_ffff", 10, 50, TOMORROW, NOW);
+        CreditGrant storedSecond = grant("txn_0000", 10, 50, TOMORROW, NOW);
+
+        assertThat(SpendingOrder.draws(List.of(storedFirst, storedSecond), 5, NOW))
+                .containsExactly(new Draw("txn_ffff", 5));
+    }
+
+    @Test
     void R35_a_lower_priority_number_is_spent_first_whatever_its_expiry() {
         CreditGrant soon = grant("soon", 10, 50, TOMORROW, NOW);
         CreditGrant first = grant("first", 10, 0, null, NOW);
