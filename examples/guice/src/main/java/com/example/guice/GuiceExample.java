@@ -6,22 +6,8 @@ import com.google.inject.Injector;
 import com.google.inject.Provides;
 import dev.tally.application.memory.InMemoryStorage;
 import dev.tally.application.plan.PlanService;
-import dev.tally.application.port.ApiCallRepository;
-import dev.tally.application.port.ActivationCodeRepository;
-import dev.tally.application.port.ApiKeyRepository;
-import dev.tally.application.port.CreditTransactionRepository;
-import dev.tally.application.port.EventLog;
-import dev.tally.application.port.IdempotencyStore;
-import dev.tally.application.port.ModelPriceRepository;
-import dev.tally.application.port.PlanRepository;
-import dev.tally.application.port.ReportRunRepository;
-import dev.tally.application.port.SessionRepository;
 import dev.tally.application.port.TallyStorage;
-import dev.tally.application.port.Transactions;
-import dev.tally.application.port.UsageLedger;
 import dev.tally.application.port.UseCaseMetrics;
-import dev.tally.application.port.UserRepository;
-import dev.tally.application.port.WebhookStore;
 import dev.tally.application.run.CompleteRun;
 import dev.tally.application.run.ReportRunService;
 import dev.tally.application.run.StartRun;
@@ -41,6 +27,7 @@ import dev.tally.domain.usage.LateEventPolicy;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.lang.reflect.RecordComponent;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -88,24 +75,22 @@ public final class GuiceExample {
 
         @Override
         protected void configure() {
-            bind(Transactions.class).toInstance(storage.transactions());
-            bind(UsageLedger.class).toInstance(storage.usage());
-            bind(IdempotencyStore.class).toInstance(storage.idempotency());
-            bind(PlanRepository.class).toInstance(storage.plans());
-            bind(UserRepository.class).toInstance(storage.users());
-            bind(ModelPriceRepository.class).toInstance(storage.modelPrices());
-            bind(ReportRunRepository.class).toInstance(storage.runs());
-            bind(CreditTransactionRepository.class).toInstance(storage.credits());
-            bind(ApiCallRepository.class).toInstance(storage.apiCalls());
-            bind(ActivationCodeRepository.class).toInstance(storage.activationCodes());
-            bind(SessionRepository.class).toInstance(storage.sessions());
-            bind(ApiKeyRepository.class).toInstance(storage.apiKeys());
-            bind(EventLog.class).toInstance(storage.events());
-            bind(WebhookStore.class).toInstance(storage.webhooks());
+            // Every port the storage names, so a port added to TallyStorage needs nothing here.
+            for (RecordComponent port : TallyStorage.class.getRecordComponents()) {
+                bindPort(port.getType(), port);
+            }
             bind(Clock.class).toInstance(Clock.systemUTC());
             bind(LateEventPolicy.class).toInstance(LateEventPolicy.DEFAULT);
             bind(ProviderDetector.class).toInstance(ProviderDetector.withDefaults());
             bind(UseCaseMetrics.class).toInstance(UseCaseMetrics.NONE); // or a MicrometerUseCaseMetrics
+        }
+
+        private <T> void bindPort(Class<T> type, RecordComponent port) {
+            try {
+                bind(type).toInstance(type.cast(port.getAccessor().invoke(storage)));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read the port " + port.getName(), e);
+            }
         }
 
         /** How long a run may stay running (R26): the one Duration the services take. */
