@@ -96,13 +96,15 @@ public final class MeterCostBenchmark {
                 }
             });
             String size = db.postgres()
-                    ? storage.jdbi().withHandle(handle -> handle.createQuery(
-                            "SELECT pg_size_pretty(pg_total_relation_size('meter_distinct'))").mapTo(String.class).one())
+                    ? storage.jdbi().withHandle(handle -> handle.createQuery("SELECT pg_size_pretty("
+                            + "pg_total_relation_size('meter_distinct'))").mapTo(String.class).one())
                     : "n/a";
             System.out.printf("%-10s unique_count with %,d distinct values in the period: %s on disk (table and"
                     + " index), loaded in %.1f s%n", database, distinct, size, (System.nanoTime() - started) / 1e9);
-            print(database, String.format("%,d distinct, a new value", distinct), record(tally, "new", records, i -> "new-" + i));
-            print(database, String.format("%,d distinct, a repeat", distinct), record(tally, "old", records, i -> "v" + (1 + i * 331)));
+            print(database, String.format("%,d distinct, a new value", distinct),
+                    record(tally, "new", records, i -> "new-" + i));
+            print(database, String.format("%,d distinct, a repeat", distinct),
+                    record(tally, "old", records, i -> "v" + (1 + i * 331 % distinct)));
         }
     }
 
