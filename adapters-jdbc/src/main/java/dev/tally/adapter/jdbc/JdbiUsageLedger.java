@@ -551,6 +551,14 @@ public final class JdbiUsageLedger implements UsageLedger {
             rollups.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), quantity);
             // This transaction holds the rollup's row lock since the update: the used read is the one it left.
             BigDecimal used = rollups.find(u, held.periodStart(), held.periodEnd(), held.metric()).orElseThrow().used();
+            if (quantity.signum() > 0) {
+                // The committed record feeds the meters of its metric like any record (R81).
+                Tables writes = Tables.on(handle);
+                UsageRecord record = new UsageRecord(user, metric, quantity, held.reservedAt(),
+                        new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
+                Meter.fed(writes.meters().all(), record).forEach(meter -> reconcileMeter(writes, meter, u, period,
+                        true));
+            }
             return Optional.of(new AppendResult.Raised(metric, period, quantity, used));
         });
     }

@@ -315,12 +315,19 @@ public final class InMemoryUsageLedger implements UsageLedger {
     @Override
     public Optional<AppendResult.Raised> commit(UserId user, String reservationId, BigDecimal quantity,
                                                 String idempotencyKey, Instant now) {
+        List<Meter> defined = meters();
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             Held held = ledger.reservations.get(reservationId);
+            Fact fact = held == null || quantity.signum() == 0 ? null
+                    : fact(user, reservationId, held, quantity, idempotencyKey);
             if (!ledger.heldAt(reservationId, now) || !ledger.end(reservationId, ReservationState.COMMITTED, quantity,
-                    quantity.signum() == 0 ? null : fact(user, reservationId, held, quantity, idempotencyKey))) {
+                    fact)) {
                 return Optional.empty();
+            }
+            if (fact != null) {
+                // The committed record feeds the meters of its metric like any record (R81).
+                Meter.fed(defined, fact.record).forEach(meter -> ledger.refold(meter, held.period));
             }
             return Optional.of(new AppendResult.Raised(held.metric, held.period, quantity,
                     ledger.rollup(new BatchPlan.Rollup(held.metric, held.period)).used));

@@ -432,4 +432,21 @@ public abstract class MeterContract {
         assertThat(value(user, count)).isEqualByComparingTo("1");
         reconcilesClean(user);
     }
+
+    @Test
+    void R81_R84_a_committed_hold_feeds_the_meters_of_its_metric_and_reconciles_clean() {
+        Meter latest = define("hold_latest", Aggregation.LATEST, Optional.empty(), Map.of(), List.of());
+        Meter count = define("hold_count", Aggregation.COUNT, Optional.empty(), Map.of(), List.of());
+        UserId user = newUser();
+        append(ledger(), user, Map.of(), List.of(latest, count), record(user, 2, T, Map.of()));
+        ledger().hold(user, "res-" + tag, source, BigDecimal.valueOf(4), T.plusSeconds(5), T.plusSeconds(3_600), MARCH,
+                Limit.unlimited());
+
+        assertThat(ledger().commit(user, "res-" + tag, BigDecimal.valueOf(3), "commit-" + tag, T.plusSeconds(6)))
+                .isPresent();
+
+        assertThat(value(user, latest)).isEqualByComparingTo("3");
+        assertThat(value(user, count)).isEqualByComparingTo("2");
+        reconcilesClean(user);
+    }
 }
