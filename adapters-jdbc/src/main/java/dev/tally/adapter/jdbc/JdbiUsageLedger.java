@@ -382,8 +382,8 @@ public final class JdbiUsageLedger implements UsageLedger {
                 return new VoidOutcome.PeriodClosed(fact.period());
             }
             voids.insert(fact.id(), user, reason, at);
-            List<VoidOutcome.Lowered> lowered = takeBack(handle, user, fact, rollup);
-            return voided(key, fact, new ExportRow.Voided(reason, at), true, lowered.get(0).after(), lowered);
+            List<VoidOutcome.Changed> changed = takeBack(handle, user, fact, rollup);
+            return voided(key, fact, new ExportRow.Voided(reason, at), true, changed.get(0).after(), changed);
         });
     }
 
@@ -395,7 +395,7 @@ public final class JdbiUsageLedger implements UsageLedger {
      * facts out where they read them. The one place a void's effects are listed for this storage;
      * answers the record's metric first, then each meter whose value changed.
      */
-    private List<VoidOutcome.Lowered> takeBack(Handle handle, UserId user, VoidTable.Fact fact, Rollup rollup) {
+    private List<VoidOutcome.Changed> takeBack(Handle handle, UserId user, VoidTable.Fact fact, Rollup rollup) {
         UsageRecord record = new UsageRecord(user, fact.metric(), fact.quantity(), fact.occurredAt(),
                 new IdempotencyKey("stored"), Json.parseObject(fact.dimensions()));
         Tables writes = Tables.on(handle);
@@ -403,24 +403,24 @@ public final class JdbiUsageLedger implements UsageLedger {
         Meter.fed(writes.meters().all(), record).forEach(meter -> fed.put(new Rollup(meter.key(), fact.period()),
                 meter));
         fed.put(rollup, null);
-        VoidOutcome.Lowered own = null;
-        List<VoidOutcome.Lowered> meters = new ArrayList<>();
+        VoidOutcome.Changed own = null;
+        List<VoidOutcome.Changed> meters = new ArrayList<>();
         for (Map.Entry<Rollup, Meter> entry : fed.entrySet()) {
             if (entry.getValue() == null) {
                 BigDecimal after = writes.rollups().lowerUsedReporting(user.value(), rollup, fact.quantity())
                         .orElseThrow(() -> new IllegalStateException("a stored fact has no rollup: " + rollup));
-                own = new VoidOutcome.Lowered(fact.metric(), after.add(fact.quantity()), after);
+                own = new VoidOutcome.Changed(fact.metric(), after.add(fact.quantity()), after);
             } else {
                 reconcileMeter(writes, entry.getValue(), user.value(), fact.period(), true)
                         .filter(drift -> drift.storedUsed().compareTo(drift.factUsed()) != 0)
-                        .ifPresent(drift -> meters.add(new VoidOutcome.Lowered(entry.getValue().key(),
+                        .ifPresent(drift -> meters.add(new VoidOutcome.Changed(entry.getValue().key(),
                                 drift.storedUsed(), drift.factUsed())));
             }
         }
-        List<VoidOutcome.Lowered> lowered = new ArrayList<>();
-        lowered.add(own);
-        lowered.addAll(meters);
-        return lowered;
+        List<VoidOutcome.Changed> changed = new ArrayList<>();
+        changed.add(own);
+        changed.addAll(meters);
+        return changed;
     }
 
     private static VoidOutcome.Voided voided(IdempotencyKey key, VoidTable.Fact fact, ExportRow.Voided voided,
@@ -429,9 +429,9 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     private static VoidOutcome.Voided voided(IdempotencyKey key, VoidTable.Fact fact, ExportRow.Voided voided,
-                                             boolean now, BigDecimal usedAfter, List<VoidOutcome.Lowered> lowered) {
+                                             boolean now, BigDecimal usedAfter, List<VoidOutcome.Changed> changed) {
         return new VoidOutcome.Voided(key, fact.metric(), fact.quantity(), fact.occurredAt(), fact.period(),
-                voided.reason(), voided.voidedAt(), now, usedAfter, lowered);
+                voided.reason(), voided.voidedAt(), now, usedAfter, changed);
     }
 
     @Override

@@ -86,13 +86,13 @@ public final class InMemoryUsageLedger implements UsageLedger {
             ExportRow.Voided now = new ExportRow.Voided(reason, at);
             ledger.voids.put(key.value(), now);
             BigDecimal usedAfter = ledger.takeBack(fact);
-            List<VoidOutcome.Lowered> lowered = new ArrayList<>();
-            lowered.add(new VoidOutcome.Lowered(fact.record.metric(), usedAfter.add(fact.record.quantity()),
+            List<VoidOutcome.Changed> changed = new ArrayList<>();
+            changed.add(new VoidOutcome.Changed(fact.record.metric(), usedAfter.add(fact.record.quantity()),
                     usedAfter));
             for (Meter meter : Meter.fed(defined, fact.record)) {
-                ledger.refold(meter, fact.period).ifPresent(lowered::add);
+                ledger.refold(meter, fact.period).ifPresent(changed::add);
             }
-            return voided(fact, now, true, usedAfter, lowered);
+            return voided(fact, now, true, usedAfter, changed);
         }
     }
 
@@ -101,9 +101,9 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     private static VoidOutcome.Voided voided(Fact fact, ExportRow.Voided voided, boolean now, BigDecimal usedAfter,
-                                             List<VoidOutcome.Lowered> lowered) {
+                                             List<VoidOutcome.Changed> changed) {
         return new VoidOutcome.Voided(fact.record.idempotencyKey(), fact.record.metric(), fact.record.quantity(),
-                fact.record.occurredAt(), fact.period, voided.reason(), voided.voidedAt(), now, usedAfter, lowered);
+                fact.record.occurredAt(), fact.period, voided.reason(), voided.voidedAt(), now, usedAfter, changed);
     }
 
     /** Gathers the matching facts of every user (this storage holds them all in memory anyway), then sorts them. */
@@ -712,7 +712,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
          * groups) from its source's facts that are not void, as reconcile would (R84, R92); its
          * value before and after when that changed.
          */
-        Optional<VoidOutcome.Lowered> refold(Meter meter, BillingPeriod period) {
+        Optional<VoidOutcome.Changed> refold(Meter meter, BillingPeriod period) {
             BatchPlan.Rollup key = new BatchPlan.Rollup(meter.key(), period);
             Rollup stored = rollup(key);
             Rollup truth = Rollup.of(MeterFold.of(meter,
@@ -720,7 +720,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
             truth.reserved = stored.reserved;
             rollups.put(key, truth);
             return stored.used.compareTo(truth.used) == 0 ? Optional.empty()
-                    : Optional.of(new VoidOutcome.Lowered(meter.key(), stored.used, truth.used));
+                    : Optional.of(new VoidOutcome.Changed(meter.key(), stored.used, truth.used));
         }
 
         Rollup rollup(BatchPlan.Rollup key) {

@@ -16,32 +16,33 @@ public sealed interface VoidOutcome permits VoidOutcome.Voided, VoidOutcome.NotF
      * and instant stand.
      *
      * @param usedAfter the metric's used in the record's period once the void took it back
-     * @param lowered    what this call changed, by metric: the record's own metric and each meter
+     * @param changed    what this call changed, by metric: the record's own metric and each meter
      *                   the record fed whose value the void changed (R92), before and after; empty
      *                   when the record was void already
      */
     record Voided(IdempotencyKey key, MetricKey metric, BigDecimal quantity, Instant occurredAt, BillingPeriod period,
-                  String reason, Instant voidedAt, boolean now, BigDecimal usedAfter, List<Lowered> lowered)
+                  String reason, Instant voidedAt, boolean now, BigDecimal usedAfter, List<Changed> changed)
             implements VoidOutcome {
 
         public Voided {
-            lowered = List.copyOf(lowered);
+            changed = List.copyOf(changed);
         }
 
         /** A void that changed no meter: only its own metric, lowered by its quantity when {@code now}. */
         public Voided(IdempotencyKey key, MetricKey metric, BigDecimal quantity, Instant occurredAt,
                       BillingPeriod period, String reason, Instant voidedAt, boolean now, BigDecimal usedAfter) {
             this(key, metric, quantity, occurredAt, period, reason, voidedAt, now, usedAfter,
-                    now ? List.of(new Lowered(metric, usedAfter.add(quantity), usedAfter)) : List.of());
+                    now ? List.of(new Changed(metric, usedAfter.add(quantity), usedAfter)) : List.of());
         }
     }
 
     /**
      * A metric's value in the record's period before and after a void: a sum lowered by the
-     * record's quantity, or a meter recomputed from the facts that remain (R92).
+     * record's quantity, or a meter recomputed from the facts that remain (R92), which is lower,
+     * except a {@code latest} meter whose previous latest record was larger than the voided one.
      */
-    record Lowered(MetricKey metric, BigDecimal before, BigDecimal after) {
-        public Lowered {
+    record Changed(MetricKey metric, BigDecimal before, BigDecimal after) {
+        public Changed {
             Objects.requireNonNull(metric, "metric");
             Objects.requireNonNull(before, "before");
             Objects.requireNonNull(after, "after");

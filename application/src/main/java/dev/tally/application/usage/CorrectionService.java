@@ -1,6 +1,7 @@
 package dev.tally.application.usage;
 
 import dev.tally.application.event.EventRecorder;
+import dev.tally.application.port.AppendResult;
 import dev.tally.application.port.Transactions;
 import dev.tally.application.port.UsageVoids;
 import dev.tally.application.port.VoidOutcome;
@@ -22,7 +23,8 @@ import java.time.Instant;
  * fed) from at or above a threshold of the user's plan to below it re-arms that threshold for the
  * record's period, in the void's transaction: the next write that crosses it again creates a new
  * {@code usage.threshold_reached} event (R75). A void that leaves the value at or above a
- * threshold re-arms nothing.
+ * threshold re-arms nothing. A void that raises a {@code latest} meter (its previous latest
+ * record was larger) across a threshold creates that threshold's event, as any write does.
  */
 public class CorrectionService {
 
@@ -59,8 +61,16 @@ public class CorrectionService {
             VoidOutcome done = voids.voidRecord(command.user(), command.record().key(), command.reason(), now,
                     now.minus(lateEvents.lateWindow()));
             if (done instanceof VoidOutcome.Voided voided && voided.now()) {
-                voided.lowered().forEach(lowered -> events.thresholdsRearmed(command.user(), plan, lowered.metric(),
-                        voided.period(), lowered.before(), lowered.after()));
+                for (VoidOutcome.Changed changed : voided.changed()) {
+                    if (changed.after().compareTo(changed.before()) < 0) {
+                        events.thresholdsRearmed(command.user(), plan, changed.metric(), voided.period(),
+                                changed.before(), changed.after());
+                    } else {
+                        // A latest meter's previous latest may be larger: a rise is told as any write's (R75).
+                        events.thresholdsReached(command.user(), plan, new AppendResult.Raised(changed.metric(),
+                                voided.period(), changed.after().subtract(changed.before()), changed.after()));
+                    }
+                }
             }
             return done;
         });

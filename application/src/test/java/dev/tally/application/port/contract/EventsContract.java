@@ -519,4 +519,28 @@ public abstract class EventsContract {
 
         assertThat(thresholds(user)).as("9 of 10, then 3 after the void, then 8 again").containsExactly("80", "80");
     }
+
+    @Test
+    void R75_R92_a_void_that_raises_a_latest_meter_across_a_threshold_creates_its_event() {
+        String tag = "ev" + newId("").replace("-", "").substring(0, 12);
+        MetricKey source = new MetricKey(tag + "_gauge");
+        MetricKey level = new MetricKey(tag + "_level");
+        tally.meters().put(Meter.define(level, source, Aggregation.LATEST, Optional.empty(), Map.of(), List.of(),
+                Optional.empty()));
+        PlanId levels = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(levels, "Levels", new PlanLimits(Map.of(level, Limit.of(10)))));
+        UserId user = newUser();
+        tally.users().put(PutUser.of(user, levels));
+        tally.usage().record(new RecordUsage(user, List.of(
+                new UsageItem(source, BigDecimal.valueOf(9), Optional.of(START.minusSeconds(20)),
+                        new IdempotencyKey("high"), Map.of()),
+                new UsageItem(source, BigDecimal.valueOf(2), Optional.of(START.minusSeconds(10)),
+                        new IdempotencyKey("low"), Map.of())), false)).orElseThrow();
+        assertThat(thresholds(user)).as("the latest is 2").isEmpty();
+
+        voidOf(user, "low");
+
+        assertThat(tally.meters().value(user, level, false, Optional.empty()).value()).isEqualByComparingTo("9");
+        assertThat(thresholds(user)).as("back to 9 of 10").containsExactly("80");
+    }
 }

@@ -346,9 +346,9 @@ public abstract class MeterContract {
 
         assertThat(value(user, max)).isEqualByComparingTo("5");
         assertThat(groups(user, max)).containsExactly("b=5", "a=3");
-        assertThat(voided.lowered()).extracting(VoidOutcome.Lowered::metric).containsExactly(source, max.key());
-        assertThat(voided.lowered().get(1).before()).isEqualByComparingTo("9");
-        assertThat(voided.lowered().get(1).after()).isEqualByComparingTo("5");
+        assertThat(voided.changed()).extracting(VoidOutcome.Changed::metric).containsExactly(source, max.key());
+        assertThat(voided.changed().get(1).before()).isEqualByComparingTo("9");
+        assertThat(voided.changed().get(1).after()).isEqualByComparingTo("5");
         reconcilesClean(user);
         voidOf(user, five);
         voidOf(user, three);
@@ -421,14 +421,14 @@ public abstract class MeterContract {
         assertThat(value(user, sum)).isEqualByComparingTo("5");
         assertThat(value(user, count)).isEqualByComparingTo("2");
         assertThat(groups(user, sum)).containsExactly("a=5");
-        assertThat(voided.lowered()).extracting(VoidOutcome.Lowered::metric)
+        assertThat(voided.changed()).extracting(VoidOutcome.Changed::metric)
                 .containsExactlyInAnyOrder(source, sum.key(), count.key());
         assertThat(ledger().records(user, source, MARCH)).as("what a meter's series folds")
                 .extracting(UsageRecord::quantity).map(BigDecimal::intValue).containsExactlyInAnyOrder(5, 2);
         voidOf(user, us);
         assertThat(value(user, sum)).as("the filter left it out").isEqualByComparingTo("5");
         assertThat(value(user, count)).isEqualByComparingTo("1");
-        assertThat(voidOf(user, us).lowered()).as("voiding again changes nothing").isEmpty();
+        assertThat(voidOf(user, us).changed()).as("voiding again changes nothing").isEmpty();
         assertThat(value(user, count)).isEqualByComparingTo("1");
         reconcilesClean(user);
     }
