@@ -2,6 +2,7 @@ package dev.tally.bootstrap;
 
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
+import dev.tally.application.usage.VoidRecord;
 import dev.tally.application.user.PutUser;
 import dev.tally.domain.meter.Aggregation;
 import dev.tally.domain.meter.Meter;
@@ -10,6 +11,7 @@ import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.RecordId;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.util.List;
@@ -228,8 +230,8 @@ public class CommandLineTest {
                         Map.of("end_user", "e" + i % 4, "model", "m" + i % 3))), false)).orElseThrow();
             }
             for (int i : new int[] {4, 9, 11, 0, 3}) {
-                app.tally().corrections().voidRecord(new dev.tally.application.usage.VoidRecord(acme,
-                        dev.tally.domain.usage.RecordId.of(new IdempotencyKey("r-" + i)), "mistake"));
+                app.tally().corrections().voidRecord(new VoidRecord(acme, RecordId.of(new IdempotencyKey("r-" + i)),
+                        "mistake"));
             }
             assertThat(app.tally().meters().value(acme, new MetricKey("requests_max"), false, Optional.empty())
                     .value()).as("the 5s (r-4, r-9) and r-3 voided: r-8 is the largest left").isEqualByComparingTo("4");
