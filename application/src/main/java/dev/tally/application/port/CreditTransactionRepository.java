@@ -72,4 +72,10 @@ public interface CreditTransactionRepository {
     List<CreditTransaction> page(UserId user, int limit, int offset);
 
     long count(UserId user);
+
+    /**
+     * Checks the whole ledger against itself (R30–R36), reading every user's balance, entries,
+     * grants and draws: see {@link CreditReconcileReport#check}. Changes nothing.
+     */
+    CreditReconcileReport reconcile();
 }
