@@ -182,6 +182,12 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
     }
 
     @Override
+    public List<CreditGrant> liveGrants(UserId user, Instant at, int limit) {
+        return db.read(handle -> Db.attach(handle, CreditGrantDao.class).spendable(user.value(), Instants.toNanos(at),
+                limit));
+    }
+
+    @Override
     public Optional<CreditGrant> periodGrant(UserId user, Instant periodStart) {
         return db.read(handle -> Db.attach(handle, CreditGrantDao.class)
                 .periodGrant(user.value(), Instants.toNanos(periodStart)));

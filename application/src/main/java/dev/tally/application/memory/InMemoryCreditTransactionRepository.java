@@ -168,6 +168,15 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
     }
 
     @Override
+    public List<CreditGrant> liveGrants(UserId user, Instant at, int limit) {
+        Account account = account(user);
+        synchronized (account) {
+            return account.grants.values().stream().filter(grant -> grant.liveAt(at)).sorted(SpendingOrder.ORDER)
+                    .limit(limit).toList();
+        }
+    }
+
+    @Override
     public Optional<CreditGrant> periodGrant(UserId user, Instant periodStart) {
         Account account = account(user);
         synchronized (account) {

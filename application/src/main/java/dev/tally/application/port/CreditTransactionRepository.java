@@ -45,6 +45,12 @@ public interface CreditTransactionRepository {
     /** The user's grants (purchases and grants, R35) with what remains of them, newest first. */
     List<CreditGrant> grants(UserId user, int limit, int offset);
 
+    /**
+     * The user's grants a spend at {@code at} could draw from (something left, not expired by
+     * then), in spending order (R35): at most {@code limit}, read through the spending order.
+     */
+    List<CreditGrant> liveGrants(UserId user, Instant at, int limit);
+
     /** The grant of a plan's credits for the period starting at {@code periodStart} (R37). */
     Optional<CreditGrant> periodGrant(UserId user, Instant periodStart);
 
