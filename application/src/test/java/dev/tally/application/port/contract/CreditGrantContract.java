@@ -254,4 +254,23 @@ public abstract class CreditGrantContract {
 
         assertThat(driftsOf(user)).isEmpty();
     }
+
+    @Test
+    void R35_R36_the_live_grants_come_in_spending_order_without_drained_or_lapsed_ones() {
+        UserId user = newUser();
+        CreditTransaction pack = append(purchase(user, 1000, NOW.minusSeconds(60)));
+        CreditTransaction promo = append(grant(user, 100, 5, TOMORROW, NOW));
+        CreditTransaction later = append(grant(user, 30, 5, TOMORROW.plusSeconds(60), NOW));
+        append(grant(user, 20, 0, null, NOW));
+        append(spend(user, 25, NOW.plusSeconds(1)));
+
+        assertThat(credits().liveGrants(user, NOW.plusSeconds(2), 10)).extracting(CreditGrant::id, CreditGrant::remaining)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(promo.id(), 95L),
+                        org.assertj.core.groups.Tuple.tuple(later.id(), 30L),
+                        org.assertj.core.groups.Tuple.tuple(pack.id(), 1000L));
+        assertThat(credits().liveGrants(user, NOW.plusSeconds(2), 1)).extracting(CreditGrant::id)
+                .containsExactly(promo.id());
+        assertThat(credits().liveGrants(user, TOMORROW, 10)).as("lapsed at its instant, before any sweep")
+                .extracting(CreditGrant::id).containsExactly(later.id(), pack.id());
+    }
 }
