@@ -119,6 +119,45 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void R35_R36_R37_the_customers_page_lists_the_live_grants_in_spending_order_and_what_expires_next() {
+        JsonNode grants = new ApiClient(port(), keys.acme()).get("/v1/users/acme/billing").json().get("credits")
+                .get("grants");
+        assertThat(grants.size()).as("the demo's promotion, monthly allowance and pack").isGreaterThanOrEqualTo(3);
+        assertThat(grants.get(0).get("priority").asInt()).as("the promotion is spent first").isZero();
+        assertThat(grants.get(0).get("expires_at").isNull()).isFalse();
+
+        openUserPage(keys.acme(), "acme");
+
+        List<WebElement> rows = browser.findElements(By.cssSelector("#credit-grants tbody tr"));
+        assertThat(rows).hasSize(grants.size());
+        for (int i = 0; i < rows.size(); i++) {
+            List<WebElement> cells = rows.get(i).findElements(By.tagName("td"));
+            JsonNode grant = grants.get(i);
+            assertThat(cells.get(0).getText()).isEqualTo(grant.get("type").asText());
+            assertThat(cells.get(1).findElement(By.tagName("span")).getAttribute("data-value"))
+                    .isEqualTo(grant.get("remaining").asText());
+            assertThat(cells.get(2).findElement(By.tagName("span")).getAttribute("data-value"))
+                    .isEqualTo(grant.get("amount").asText());
+            assertThat(cells.get(3).getText()).isEqualTo(grant.get("priority").asText());
+            if (grant.get("expires_at").isNull()) {
+                assertThat(cells.get(4).getText()).isEqualTo("never");
+            } else {
+                assertThat(cells.get(4).getText()).isNotEqualTo("never").isNotBlank();
+            }
+        }
+        JsonNode soonest = null;
+        for (JsonNode grant : grants) {
+            if (!grant.get("expires_at").isNull() && (soonest == null || java.time.Instant.parse(grant.get("expires_at")
+                    .asText()).isBefore(java.time.Instant.parse(soonest.get("expires_at").asText())))) {
+                soonest = grant;
+            }
+        }
+        assertThat(browser.findElement(By.cssSelector("#next-expiry span")).getAttribute("data-value"))
+                .isEqualTo(soonest.get("remaining").asText());
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
     void R15_R50_each_bar_is_the_servers_percent_and_each_row_the_servers_figures() {
         JsonNode billing = new ApiClient(port(), keys.acme()).get("/v1/users/acme/billing").json();
 

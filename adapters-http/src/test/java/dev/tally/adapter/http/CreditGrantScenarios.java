@@ -180,4 +180,43 @@ public abstract class CreditGrantScenarios extends ApiTestSupport {
         assertThat(admin.put("/v1/plans/bad", "{\"name\": \"bad\", \"limits\": {}, \"credits_per_period\": "
                 + "{\"amount\": 0}}").error()).isEqualTo("invalid_credits_per_period");
     }
+
+    @Test
+    void R35_R36_R37_the_billing_overview_lists_the_live_grants_in_spending_order_with_remaining_and_expiry() {
+        monthlyPlan("0");
+        ApiClient acme = user("acme", "pro");
+        JsonNode pack = grant(admin, "purchases", "{\"amount\": 1000}");
+        JsonNode promo = grant(admin, "grants", "{\"amount\": 100, \"expires_at\": \"" + TOMORROW
+                + "\", \"priority\": 5}");
+        JsonNode spent = grant(admin, "grants", "{\"amount\": 20, \"priority\": 0}");
+        assertOk(acme.post("/v1/users/acme/credits/usage", "{\"amount\": 30, \"operation\": \"export\"}", key()));
+
+        JsonNode credits = assertOk(acme.get("/v1/users/acme/billing")).json().get("credits");
+
+        assertThat(credits.get("balance").asLong()).isEqualTo(1000 + 100 + 20 + 500 - 30);
+        JsonNode grants = credits.get("grants");
+        assertThat(grants).as("the drained grant is not live").hasSize(3);
+        assertThat(grants).extracting(g -> g.get("id").asText()).doesNotContain(spent.get("id").asText());
+        JsonNode first = grants.get(0);
+        assertThat(first.get("id").asText()).isEqualTo(promo.get("id").asText());
+        assertThat(first.get("remaining").asLong()).isEqualTo(90);
+        assertThat(first.get("priority").asInt()).isEqualTo(5);
+        assertThat(first.get("expires_at").asText()).isEqualTo(TOMORROW);
+        assertThat(first.get("expired").asBoolean()).isFalse();
+        JsonNode monthly = grants.get(1);
+        assertThat(monthly.get("type").asText()).isEqualTo("grant");
+        assertThat(monthly.get("remaining").asLong()).isEqualTo(500);
+        assertThat(monthly.get("priority").asInt()).isEqualTo(10);
+        assertThat(monthly.get("expires_at").isNull()).isFalse();
+        assertThat(grants.get(2).get("id").asText()).isEqualTo(pack.get("id").asText());
+        assertThat(grants.get(2).get("expires_at").isNull()).isTrue();
+
+        clock.advance(Duration.ofDays(1));
+
+        JsonNode later = assertOk(acme.get("/v1/users/acme/billing")).json().get("credits");
+        assertThat(later.get("balance").asLong()).as("the promotion's 90 lapsed at its instant")
+                .isEqualTo(1000 + 500);
+        assertThat(later.get("grants")).extracting(g -> g.get("id").asText())
+                .doesNotContain(promo.get("id").asText()).hasSize(2);
+    }
 }

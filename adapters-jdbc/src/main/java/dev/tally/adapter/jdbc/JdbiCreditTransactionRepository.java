@@ -2,6 +2,7 @@ package dev.tally.adapter.jdbc;
 
 import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
+import dev.tally.application.port.CreditReconcileReport;
 import dev.tally.application.port.CreditTransactionRepository;
 import dev.tally.domain.credit.CreditGrant;
 import dev.tally.domain.credit.CreditLedger;
@@ -181,6 +182,12 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
     }
 
     @Override
+    public List<CreditGrant> liveGrants(UserId user, Instant at, int limit) {
+        return db.read(handle -> Db.attach(handle, CreditGrantDao.class).spendable(user.value(), Instants.toNanos(at),
+                limit));
+    }
+
+    @Override
     public Optional<CreditGrant> periodGrant(UserId user, Instant periodStart) {
         return db.read(handle -> Db.attach(handle, CreditGrantDao.class)
                 .periodGrant(user.value(), Instants.toNanos(periodStart)));
@@ -237,6 +244,25 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
     @Override
     public List<CreditTransaction> page(UserId user, int limit, int offset) {
         return withDraws(db.read(handle -> Db.attach(handle, CreditDao.class).page(user.value(), limit, offset)));
+    }
+
+    /**
+     * Reads the whole ledger in one transaction; each balance is compared with its sum in one
+     * statement. Grants and draws are read apart, so a spend running meanwhile may show as a drift
+     * that a second run no longer finds.
+     */
+    @Override
+    public CreditReconcileReport reconcile() {
+        return db.inTransaction(handle -> {
+            CreditGrantDao grants = Db.attach(handle, CreditGrantDao.class);
+            Map<UserId, Long> balances = new HashMap<>();
+            Map<UserId, Long> sums = new HashMap<>();
+            for (CreditGrantDao.UserSum row : grants.balances()) {
+                balances.put(new UserId(row.user()), row.balance());
+                sums.put(new UserId(row.user()), row.total());
+            }
+            return CreditReconcileReport.check(balances, sums, grants.allGrants(), grants.allDraws());
+        });
     }
 
     @Override

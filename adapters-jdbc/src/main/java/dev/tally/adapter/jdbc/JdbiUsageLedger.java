@@ -564,6 +564,23 @@ public final class JdbiUsageLedger implements UsageLedger {
     }
 
     @Override
+    public boolean settle(UserId user, String reservationId, BigDecimal quantity, Instant now, Runnable record) {
+        return db.inTransaction(handle -> {
+            String u = user.value();
+            HoldTable holds = Db.attach(handle, HoldTable.class);
+            if (holds.endLive(u, reservationId, "consumed", quantity, now) == 0) {
+                return false;
+            }
+            HoldTable.Filed held = holds.filed(u, reservationId).orElseThrow();
+            // The rollup's row stays locked until this transaction ends: no hold comes between.
+            new RollupTable(handle).moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(),
+                    BigDecimal.ZERO);
+            record.run();
+            return true;
+        });
+    }
+
+    @Override
     public boolean release(UserId user, String reservationId, Instant now) {
         return db.inTransaction(handle -> {
             String u = user.value();

@@ -206,6 +206,16 @@ public class CreditService {
         return ledger.grants(user, paging.limit() + 1, paging.offset());
     }
 
+    /**
+     * The user's grants live now in spending order, at most {@code limit} (R35, R36), after this
+     * period's plan credits are granted and what lapsed is written off, as every read of credits does.
+     */
+    public List<CreditGrant> liveGrants(UserId user, int limit) {
+        periodCredits(accounts.withPlan(user), clock.instant());
+        expireNow(user);
+        return ledger.liveGrants(user, clock.instant(), limit);
+    }
+
     /** Gross, refunded and net credits per operation for the selected period (R33). */
     public CreditUsageReport usageByOperation(UserId id, PeriodSelector selector) {
         User user = accounts.user(id);

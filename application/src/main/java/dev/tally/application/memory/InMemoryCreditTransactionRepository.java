@@ -2,6 +2,7 @@ package dev.tally.application.memory;
 
 import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
+import dev.tally.application.port.CreditReconcileReport;
 import dev.tally.application.port.CreditTransactionRepository;
 import dev.tally.domain.credit.CreditGrant;
 import dev.tally.domain.credit.CreditLedger;
@@ -167,6 +168,15 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
     }
 
     @Override
+    public List<CreditGrant> liveGrants(UserId user, Instant at, int limit) {
+        Account account = account(user);
+        synchronized (account) {
+            return account.grants.values().stream().filter(grant -> grant.liveAt(at)).sorted(SpendingOrder.ORDER)
+                    .limit(limit).toList();
+        }
+    }
+
+    @Override
     public Optional<CreditGrant> periodGrant(UserId user, Instant periodStart) {
         Account account = account(user);
         synchronized (account) {
@@ -236,6 +246,30 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
                     .limit(limit)
                     .toList();
         }
+    }
+
+    @Override
+    public CreditReconcileReport reconcile() {
+        Map<UserId, Long> balances = new HashMap<>();
+        Map<UserId, Long> sums = new HashMap<>();
+        List<CreditGrant> grants = new ArrayList<>();
+        List<CreditReconcileReport.DrawFact> draws = new ArrayList<>();
+        accounts.forEach((user, account) -> {
+            synchronized (account) {
+                balances.put(user, account.balance);
+                sums.put(user, account.entries.stream().mapToLong(CreditTransaction::amount).sum());
+                grants.addAll(account.grants.values());
+                for (CreditTransaction entry : account.entries) {
+                    Map<String, Long> returned = entry.type() == CreditType.USAGE
+                            ? account.returned.getOrDefault(entry.id(), Map.of()) : Map.of();
+                    for (Draw draw : entry.drawnFrom()) {
+                        draws.add(new CreditReconcileReport.DrawFact(entry.id(), entry.type(), entry.createdAt(),
+                                draw.grantId(), draw.credits(), returned.getOrDefault(draw.grantId(), 0L)));
+                    }
+                }
+            }
+        });
+        return CreditReconcileReport.check(balances, sums, grants, draws);
     }
 
     @Override

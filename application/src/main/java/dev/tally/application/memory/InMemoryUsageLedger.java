@@ -335,6 +335,20 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     @Override
+    public boolean settle(UserId user, String reservationId, BigDecimal quantity, Instant now, Runnable record) {
+        UserLedger ledger = ledger(user);
+        // The user's lock is held while record appends (re-entering it), so no hold comes between.
+        synchronized (ledger) {
+            if (!ledger.heldAt(reservationId, now)
+                    || !ledger.end(reservationId, ReservationState.COMMITTED, quantity, null)) {
+                return false;
+            }
+            record.run();
+            return true;
+        }
+    }
+
+    @Override
     public int expire(UserId user, MetricKey metric, BillingPeriod period, Instant now) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
