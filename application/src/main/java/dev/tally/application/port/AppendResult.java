@@ -15,11 +15,20 @@ public sealed interface AppendResult permits AppendResult.Appended, AppendResult
      * @param accepted   records stored now
      * @param duplicates records whose key was already stored with the same payload: not counted again
      * @param raised     the rollups of watched metrics that this append raised, with their new used
+     * @param stored     the keys of the records stored now, in request order: what a write of them
+     *                   spends credits for (R38), while a duplicate spends nothing again (R20)
      */
-    record Appended(int accepted, int duplicates, List<Raised> raised) implements AppendResult {
+    record Appended(int accepted, int duplicates, List<Raised> raised, List<IdempotencyKey> stored)
+            implements AppendResult {
 
         public Appended {
             raised = List.copyOf(raised);
+            stored = List.copyOf(stored);
+        }
+
+        /** Appended, naming no stored key. */
+        public Appended(int accepted, int duplicates, List<Raised> raised) {
+            this(accepted, duplicates, raised, List.of());
         }
 
         /** Appended, reporting no rollup. */

@@ -6,6 +6,7 @@ import dev.tally.application.port.VoidOutcome;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.usage.LateEventPolicy;
+import dev.tally.application.credit.Credits;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,10 +27,21 @@ public class CorrectionService {
     private final Transactions transactions;
     private final LateEventPolicy lateEvents;
     private final Clock clock;
+    private final Credits credits;
 
     @Inject
     public CorrectionService(UsageVoids voids, Accounts accounts, Transactions transactions,
                              LateEventPolicy lateEvents, Clock clock) {
+        this(voids, accounts, transactions, lateEvents, clock, null);
+    }
+
+    /**
+     * Corrections whose voids also give back, through {@code credits}, what a credit-priced record
+     * spent (R38, R92), in the void's transaction.
+     */
+    public CorrectionService(UsageVoids voids, Accounts accounts, Transactions transactions,
+                             LateEventPolicy lateEvents, Clock clock, Credits credits) {
+        this.credits = credits;
         this.voids = voids;
         this.accounts = accounts;
         this.transactions = transactions;
@@ -48,8 +60,15 @@ public class CorrectionService {
                     + " is a void; a void cannot be voided (record the usage again instead)");
         }
         Instant now = clock.instant();
-        VoidOutcome outcome = transactions.inTransaction(() -> voids.voidRecord(command.user(),
-                command.record().key(), command.reason(), now, now.minus(lateEvents.lateWindow())));
+        VoidOutcome outcome = transactions.inTransaction(() -> {
+            VoidOutcome voiding = voids.voidRecord(command.user(), command.record().key(), command.reason(), now,
+                    now.minus(lateEvents.lateWindow()));
+            // What the record spent goes back to the grants it drew from, once however often it is voided.
+            if (voiding instanceof VoidOutcome.Voided && credits != null) {
+                credits.refundOf(command.user(), command.record().key(), command.reason(), now);
+            }
+            return voiding;
+        });
         if (outcome instanceof VoidOutcome.Voided voided) {
             return voided;
         }
