@@ -174,7 +174,7 @@ public final class Tally {
         this.reservations = new ReservationService(storage.usage(), metering, accounts, writes, clock);
         this.audit = new AuditService(storage.audit(), storage.transactions(), clock);
         this.corrections = new CorrectionService(storage.usage(), accounts, storage.transactions(),
-                settings.lateEvents(), clock, creditSteps);
+                settings.lateEvents(), clock, recorder, creditSteps);
         this.exports = new ExportService(storage.usage());
     }
 

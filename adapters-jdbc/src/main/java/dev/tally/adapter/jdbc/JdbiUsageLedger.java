@@ -382,24 +382,56 @@ public final class JdbiUsageLedger implements UsageLedger {
                 return new VoidOutcome.PeriodClosed(fact.period());
             }
             voids.insert(fact.id(), user, reason, at);
-            return voided(key, fact, new ExportRow.Voided(reason, at), true, takeBack(handle, user, fact, rollup));
+            List<VoidOutcome.Changed> changed = takeBack(handle, user, fact, rollup);
+            return voided(key, fact, new ExportRow.Voided(reason, at), true, changed.get(0).after(), changed);
         });
     }
 
     /**
      * Takes back what a record caused (R92): its quantity out of the rollup of its (metric,
-     * period). Series and reconcile leave voided facts out where they read them. The one place a
-     * void's effects are listed for this storage; answers the rollup's used afterwards.
+     * period), and every meter it fed recomputed for that period from the facts that remain (value,
+     * latest instant, distinct values and groups, as reconcile repairs them); rollups locked in
+     * {@link BatchPlan#LOCK_ORDER}, as an append locks them. Series and reconcile leave voided
+     * facts out where they read them. The one place a void's effects are listed for this storage;
+     * answers the record's metric first, then each meter whose value changed.
      */
-    private static BigDecimal takeBack(Handle handle, UserId user, VoidTable.Fact fact, Rollup rollup) {
-        return new RollupTable(handle).lowerUsedReporting(user.value(), rollup, fact.quantity())
-                .orElseThrow(() -> new IllegalStateException("a stored fact has no rollup: " + rollup));
+    private List<VoidOutcome.Changed> takeBack(Handle handle, UserId user, VoidTable.Fact fact, Rollup rollup) {
+        UsageRecord record = new UsageRecord(user, fact.metric(), fact.quantity(), fact.occurredAt(),
+                new IdempotencyKey("stored"), Json.parseObject(fact.dimensions()));
+        Tables writes = Tables.on(handle);
+        Map<Rollup, Meter> fed = new TreeMap<>(BatchPlan.LOCK_ORDER);
+        Meter.fed(writes.meters().all(), record).forEach(meter -> fed.put(new Rollup(meter.key(), fact.period()),
+                meter));
+        fed.put(rollup, null);
+        VoidOutcome.Changed own = null;
+        List<VoidOutcome.Changed> meters = new ArrayList<>();
+        for (Map.Entry<Rollup, Meter> entry : fed.entrySet()) {
+            if (entry.getValue() == null) {
+                BigDecimal after = writes.rollups().lowerUsedReporting(user.value(), rollup, fact.quantity())
+                        .orElseThrow(() -> new IllegalStateException("a stored fact has no rollup: " + rollup));
+                own = new VoidOutcome.Changed(fact.metric(), after.add(fact.quantity()), after);
+            } else {
+                reconcileMeter(writes, entry.getValue(), user.value(), fact.period(), true)
+                        .filter(drift -> drift.storedUsed().compareTo(drift.factUsed()) != 0)
+                        .ifPresent(drift -> meters.add(new VoidOutcome.Changed(entry.getValue().key(),
+                                drift.storedUsed(), drift.factUsed())));
+            }
+        }
+        List<VoidOutcome.Changed> changed = new ArrayList<>();
+        changed.add(own);
+        changed.addAll(meters);
+        return changed;
     }
 
     private static VoidOutcome.Voided voided(IdempotencyKey key, VoidTable.Fact fact, ExportRow.Voided voided,
                                              boolean now, BigDecimal usedAfter) {
+        return voided(key, fact, voided, now, usedAfter, List.of());
+    }
+
+    private static VoidOutcome.Voided voided(IdempotencyKey key, VoidTable.Fact fact, ExportRow.Voided voided,
+                                             boolean now, BigDecimal usedAfter, List<VoidOutcome.Changed> changed) {
         return new VoidOutcome.Voided(key, fact.metric(), fact.quantity(), fact.occurredAt(), fact.period(),
-                voided.reason(), voided.voidedAt(), now, usedAfter);
+                voided.reason(), voided.voidedAt(), now, usedAfter, changed);
     }
 
     @Override
@@ -519,6 +551,14 @@ public final class JdbiUsageLedger implements UsageLedger {
             rollups.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), quantity);
             // This transaction holds the rollup's row lock since the update: the used read is the one it left.
             BigDecimal used = rollups.find(u, held.periodStart(), held.periodEnd(), held.metric()).orElseThrow().used();
+            if (quantity.signum() > 0) {
+                // The committed record feeds the meters of its metric like any record (R81).
+                Tables writes = Tables.on(handle);
+                UsageRecord record = new UsageRecord(user, metric, quantity, held.reservedAt(),
+                        new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
+                Meter.fed(writes.meters().all(), record).forEach(meter -> reconcileMeter(writes, meter, u, period,
+                        true));
+            }
             return Optional.of(new AppendResult.Raised(metric, period, quantity, used));
         });
     }
@@ -757,8 +797,7 @@ public final class JdbiUsageLedger implements UsageLedger {
             return Optional.empty();
         }
         if (repair) {
-            writes.meters().set(user, rollup, new MeterDecision.State(truth.value(), stored.reserved(),
-                    truth.latestAt()));
+            writes.meters().reset(user, rollup, truth);
             writes.meters().clear(user, rollup);
             writes.meters().addDistinct(user, rollup, MeterTable.OWN, List.copyOf(fold.whole().distinct()));
             fold.groups().forEach((group, part) -> writeGroup(writes, user, rollup, groupKey(group), part));

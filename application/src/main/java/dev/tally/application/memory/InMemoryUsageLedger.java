@@ -67,6 +67,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
 
     @Override
     public VoidOutcome voidRecord(UserId user, IdempotencyKey key, String reason, Instant at, Instant closedBefore) {
+        // Read before the user's lock: putMeter takes this ledger's lock, then the users'.
+        List<Meter> defined = meters();
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             Fact fact = ledger.factsByKey.get(key.value());
@@ -83,13 +85,25 @@ public final class InMemoryUsageLedger implements UsageLedger {
             }
             ExportRow.Voided now = new ExportRow.Voided(reason, at);
             ledger.voids.put(key.value(), now);
-            return voided(fact, now, true, ledger.takeBack(fact));
+            BigDecimal usedAfter = ledger.takeBack(fact);
+            List<VoidOutcome.Changed> changed = new ArrayList<>();
+            changed.add(new VoidOutcome.Changed(fact.record.metric(), usedAfter.add(fact.record.quantity()),
+                    usedAfter));
+            for (Meter meter : Meter.fed(defined, fact.record)) {
+                ledger.refold(meter, fact.period).ifPresent(changed::add);
+            }
+            return voided(fact, now, true, usedAfter, changed);
         }
     }
 
     private static VoidOutcome.Voided voided(Fact fact, ExportRow.Voided voided, boolean now, BigDecimal usedAfter) {
+        return voided(fact, voided, now, usedAfter, List.of());
+    }
+
+    private static VoidOutcome.Voided voided(Fact fact, ExportRow.Voided voided, boolean now, BigDecimal usedAfter,
+                                             List<VoidOutcome.Changed> changed) {
         return new VoidOutcome.Voided(fact.record.idempotencyKey(), fact.record.metric(), fact.record.quantity(),
-                fact.record.occurredAt(), fact.period, voided.reason(), voided.voidedAt(), now, usedAfter);
+                fact.record.occurredAt(), fact.period, voided.reason(), voided.voidedAt(), now, usedAfter, changed);
     }
 
     /** Gathers the matching facts of every user (this storage holds them all in memory anyway), then sorts them. */
@@ -220,8 +234,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
     public List<UsageRecord> records(UserId user, MetricKey metric, BillingPeriod period) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
-            return ledger.factsByRollup.getOrDefault(new BatchPlan.Rollup(metric, period), List.of()).stream()
-                    .map(Fact::record).toList();
+            return ledger.live(new BatchPlan.Rollup(metric, period)).stream().map(Fact::record).toList();
         }
     }
 
@@ -302,12 +315,19 @@ public final class InMemoryUsageLedger implements UsageLedger {
     @Override
     public Optional<AppendResult.Raised> commit(UserId user, String reservationId, BigDecimal quantity,
                                                 String idempotencyKey, Instant now) {
+        List<Meter> defined = meters();
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             Held held = ledger.reservations.get(reservationId);
+            Fact fact = held == null || quantity.signum() == 0 ? null
+                    : fact(user, reservationId, held, quantity, idempotencyKey);
             if (!ledger.heldAt(reservationId, now) || !ledger.end(reservationId, ReservationState.COMMITTED, quantity,
-                    quantity.signum() == 0 ? null : fact(user, reservationId, held, quantity, idempotencyKey))) {
+                    fact)) {
                 return Optional.empty();
+            }
+            if (fact != null) {
+                // The committed record feeds the meters of its metric like any record (R81).
+                Meter.fed(defined, fact.record).forEach(meter -> ledger.refold(meter, held.period));
             }
             return Optional.of(new AppendResult.Raised(held.metric, held.period, quantity,
                     ledger.rollup(new BatchPlan.Rollup(held.metric, held.period)).used));
@@ -364,10 +384,11 @@ public final class InMemoryUsageLedger implements UsageLedger {
             for (Fact fact : facts) {
                 Fact moved = new Fact(fact.record, fact.fingerprint, periodOf.apply(fact.record.occurredAt()));
                 ledger.store(moved);
-                // Meters keep what a voided record fed them, as the void itself leaves them (R92 takes back rollups).
-                ledger.feed(moved, Meter.fed(defined, fact.record));
+                // A voided record feeds no meter, as its void took back what it fed (R92).
                 if (ledger.voids.containsKey(fact.record.idempotencyKey().value())) {
                     ledger.takeBack(ledger.factsByKey.get(fact.record.idempotencyKey().value()));
+                } else {
+                    ledger.feed(moved, Meter.fed(defined, fact.record));
                 }
             }
             Map<String, Held> held = new LinkedHashMap<>(ledger.reservations);
@@ -494,7 +515,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
                 for (Meter meter : defined) {
                     Map<BillingPeriod, List<UsageRecord>> byPeriod = new LinkedHashMap<>();
                     ledger.factsByKey.values().stream()
-                            .filter(fact -> fact.period.end().isAfter(since) && meter.matches(fact.record))
+                            .filter(fact -> fact.period.end().isAfter(since) && meter.matches(fact.record)
+                                    && !ledger.voids.containsKey(fact.record.idempotencyKey().value()))
                             .forEach(fact -> byPeriod.computeIfAbsent(fact.period, p -> new ArrayList<>())
                                     .add(fact.record));
                     ledger.rollups.keySet().stream()
@@ -677,6 +699,28 @@ public final class InMemoryUsageLedger implements UsageLedger {
             Rollup rollup = rollup(new BatchPlan.Rollup(fact.record.metric(), fact.period));
             rollup.used = rollup.used.subtract(fact.record.quantity());
             return rollup.used;
+        }
+
+        /** The facts of a (metric, period) that are not void, in the order they were stored. */
+        List<Fact> live(BatchPlan.Rollup key) {
+            return factsByRollup.getOrDefault(key, List.of()).stream()
+                    .filter(fact -> !voids.containsKey(fact.record.idempotencyKey().value())).toList();
+        }
+
+        /**
+         * Recomputes a meter's rollup of {@code period} (value, latest instant, distinct values and
+         * groups) from its source's facts that are not void, as reconcile would (R84, R92); its
+         * value before and after when that changed.
+         */
+        Optional<VoidOutcome.Changed> refold(Meter meter, BillingPeriod period) {
+            BatchPlan.Rollup key = new BatchPlan.Rollup(meter.key(), period);
+            Rollup stored = rollup(key);
+            Rollup truth = Rollup.of(MeterFold.of(meter,
+                    live(new BatchPlan.Rollup(meter.source(), period)).stream().map(Fact::record).toList()));
+            truth.reserved = stored.reserved;
+            rollups.put(key, truth);
+            return stored.used.compareTo(truth.used) == 0 ? Optional.empty()
+                    : Optional.of(new VoidOutcome.Changed(meter.key(), stored.used, truth.used));
         }
 
         Rollup rollup(BatchPlan.Rollup key) {
