@@ -94,7 +94,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * changes, under a {@link ManualClock}) goes to in-memory, H2 and PostgreSQL storage at once, and
  * after every step each gives the same answer (the same value, refusal, or error code and message) and the
  * same billing overview. Both plans price a metric in credits, so enforced records of it spend
- * from the balance that the credit steps move, or are refused for it, and voids give it back. A failing sequence is shrunk to the shortest that still disagrees.
+ * from the balance that the credit steps move, or are refused for it, and voids give it back. A
+ * failing sequence is shrunk to the shortest that still disagrees.
  *
  * <p>CI runs {@code jqwik.tries.default} (80) sequences (see {@code junit-platform.properties}) of up to
  * {@code tally.model.steps} steps (default 60); raise either with a system property, e.g.

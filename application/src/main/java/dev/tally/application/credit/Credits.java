@@ -21,6 +21,7 @@ import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
+import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,7 @@ public class Credits {
     private final EventRecorder events;
     private final Transactions transactions;
 
+    @Inject
     public Credits(CreditTransactionRepository ledger, EventRecorder events, Transactions transactions) {
         this.ledger = ledger;
         this.events = events;

@@ -58,7 +58,8 @@ import java.util.function.Supplier;
  * and read usage back. Shown and enforced usage come from the same ledger rollups, for the same
  * period, through this one class (R10). It also records, in the same transaction, the alerts a
  * write causes: a threshold reached, a first denial (R75). Every write it makes stays within the
- * user's bound of distinct metrics per period (R67).
+ * user's bound of distinct metrics per period (R67). An enforced write of a metric the plan prices
+ * in credits also spends them, in the same transaction, or is refused whole (R38).
  *
  * <p>Not a use case: services get it by constructor; clients call the services.
  */
@@ -271,8 +272,9 @@ public class Metering {
 
     /**
      * Holds the user's balance for the rest of the write, leaves out of {@code priced} the records
-     * that spent already (R20) and, when the balance cannot pay for the rest, the refusal of the whole write (R38): the figures of the first priced
-     * metric in request order, as a denial shows them (R12), with the balance and what was required.
+     * that spent already (R20) and, when the balance cannot pay for the rest, answers the refusal of
+     * the whole write (R38): the figures of the first priced metric in request order, as a denial
+     * shows them (R12), with the balance and what was required.
      */
     private Optional<CreditsShortfall> shortfall(User user, Plan plan, Map<IdempotencyKey, PeriodRecord> priced,
                                                  Instant at) {
