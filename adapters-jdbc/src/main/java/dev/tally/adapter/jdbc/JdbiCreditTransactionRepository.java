@@ -169,6 +169,17 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
     }
 
     @Override
+    public long holdBalance(UserId user, Instant at) {
+        // The row lock of the caller's transaction: held until it commits or rolls back.
+        return db.inTransaction(handle -> {
+            CreditGrantDao grants = Db.attach(handle, CreditGrantDao.class);
+            Db.attach(handle, CreditDao.class).ensureBalance(user.value());
+            long stored = grants.lockBalance(user.value()).orElseThrow();
+            return stored - grants.lapsedRemainder(user.value(), Instants.toNanos(at));
+        });
+    }
+
+    @Override
     public long balance(UserId user, Instant at) {
         return db.read(handle -> {
             long stored = Db.attach(handle, CreditDao.class).balance(user.value()).orElse(0L);

@@ -107,7 +107,7 @@ public final class JdbiUsageLedger implements UsageLedger {
         // meters' decided values, distinct values and groups.
         decided.forEach(Runnable::run);
         // No key is reused, so every fact already stored is a duplicate.
-        return plan.appended(filed.fresh().size(), filed.repeated().size(), raised);
+        return plan.appended(filed.fresh(), filed.repeated().size(), raised);
     }
 
     /** What an insert of facts did: stored them now, or met their keys stored already. */

@@ -39,6 +39,7 @@ import dev.tally.domain.credit.CreditType;
 import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.meter.Aggregation;
 import dev.tally.domain.meter.Meter;
+import dev.tally.domain.plan.CreditPrices;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
@@ -88,11 +89,13 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Model-based agreement of the storages (R10, R12, R13, R20): one random sequence of use-case
+ * Model-based agreement of the storages (R10, R12, R13, R20, R38): one random sequence of use-case
  * calls (every write and read, valid and invalid, across period boundaries, resets and plan
  * changes, under a {@link ManualClock}) goes to in-memory, H2 and PostgreSQL storage at once, and
  * after every step each gives the same answer (the same value, refusal, or error code and message) and the
- * same billing overview. A failing sequence is shrunk to the shortest that still disagrees.
+ * same billing overview. Both plans price a metric in credits, so enforced records of it spend
+ * from the balance that the credit steps move, or are refused for it, and voids give it back. A
+ * failing sequence is shrunk to the shortest that still disagrees.
  *
  * <p>CI runs {@code jqwik.tries.default} (80) sequences (see {@code junit-platform.properties}) of up to
  * {@code tally.model.steps} steps (default 60); raise either with a system property, e.g.
@@ -486,11 +489,13 @@ class BackendAgreementProperties {
                     Map.entry(METRICS.get(1), Limit.of(4)), Map.entry(METERS.get(1).key(), Limit.of(5)),
                     Map.entry(METERS.get(2).key(), Limit.of(3)), Map.entry(METERS.get(3).key(), Limit.of(2)),
                     Map.entry(METERS.get(4).key(), Limit.of(1)))))
-                    .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(3)))));
+                    .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(3))))
+                    .withCreditPrices(new CreditPrices(Map.of(METRICS.get(2), 2L))));
             tally.plans().put(Plan.of(bigger, "Big", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(4),
                     MetricKey.SESSIONS, Limit.unlimited(), MetricKey.apiCalls("video"), Limit.of(0),
                     METRICS.get(0), Limit.of(20), METRICS.get(1), Limit.of(0))))
-                    .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(5)))));
+                    .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(5))))
+                    .withCreditPrices(new CreditPrices(Map.of(METRICS.get(0), 1L, METRICS.get(2), 3L))));
             tally.users().put(new PutUser(user, smaller, Optional.of(CycleKind.CALENDAR_MONTH), Optional.empty(),
                     Optional.empty()));
             METERS.forEach(tally.meters()::put);

@@ -20,6 +20,7 @@ import dev.tally.application.port.contract.AllocationRepositoryContract;
 import dev.tally.application.port.contract.ApiCallRepositoryContract;
 import dev.tally.application.port.contract.ApiKeyRepositoryContract;
 import dev.tally.application.port.contract.CreditGrantContract;
+import dev.tally.application.port.contract.CreditPricedUsageContract;
 import dev.tally.application.port.contract.CreditTransactionRepositoryContract;
 import dev.tally.application.port.contract.EventsContract;
 import dev.tally.application.port.contract.EntitlementContract;
@@ -297,6 +298,20 @@ abstract class PortContracts {
         @Override
         protected TallyStorage storage() {
             return database().storage().ports();
+        }
+    }
+
+    @Nested
+    class CreditPricedUsageTest extends CreditPricedUsageContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+
+        @Override
+        protected TallyStorage otherNode() {
+            return PortContracts.this.anotherNode();
         }
     }
 

@@ -191,7 +191,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
                 raised.add(new AppendResult.Raised(raise.rollup().metric(), raise.rollup().period(),
                         after.subtract(before.get(raise.rollup())), after));
             });
-            return plan.appended(fresh.size(), stored.size(), raised);
+            return plan.appended(fresh, stored.size(), raised);
         }
     }
 

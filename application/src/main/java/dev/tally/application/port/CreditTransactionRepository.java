@@ -26,6 +26,14 @@ public interface CreditTransactionRepository {
      */
     CreditAppend append(CreditEntry entry);
 
+    /**
+     * Holds the user's balance until the transaction this thread is in ends: no other entry of the
+     * user is appended meanwhile, on any node, so a use case may decide on the balance, write
+     * something else, and then spend what it decided without a refusal (R38, R13). Returns the
+     * balance at {@code at}, as {@link #balance(UserId, Instant)} reads it.
+     */
+    long holdBalance(UserId user, Instant at);
+
     /** The user's balance: the sum of all its amounts. */
     long balance(UserId user);
 

@@ -9,6 +9,7 @@ import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.usage.LateEventPolicy;
+import dev.tally.application.credit.Credits;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,10 +35,21 @@ public class CorrectionService {
     private final LateEventPolicy lateEvents;
     private final Clock clock;
     private final EventRecorder events;
+    private final Credits credits;
 
     @Inject
     public CorrectionService(UsageVoids voids, Accounts accounts, Transactions transactions,
                              LateEventPolicy lateEvents, Clock clock, EventRecorder events) {
+        this(voids, accounts, transactions, lateEvents, clock, events, null);
+    }
+
+    /**
+     * Corrections whose voids also give back, through {@code credits}, what a credit-priced record
+     * spent (R38, R92), in the void's transaction.
+     */
+    public CorrectionService(UsageVoids voids, Accounts accounts, Transactions transactions,
+                             LateEventPolicy lateEvents, Clock clock, EventRecorder events, Credits credits) {
+        this.credits = credits;
         this.voids = voids;
         this.accounts = accounts;
         this.transactions = transactions;
@@ -71,6 +83,10 @@ public class CorrectionService {
                                 voided.period(), changed.after().subtract(changed.before()), changed.after()));
                     }
                 }
+            }
+            // What the record spent goes back to the grants it drew from, once however often it is voided.
+            if (done instanceof VoidOutcome.Voided && credits != null) {
+                credits.refundOf(command.user(), command.record().key(), command.reason(), now);
             }
             return done;
         });
