@@ -1,6 +1,9 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.Transactions;
+import dev.tally.domain.user.UserId;
+import java.util.List;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 
@@ -15,10 +18,22 @@ public final class JdbiTransactions implements Transactions {
     private final GroupCommit group;
     private volatile boolean grouping;
 
+    /** Groups that PostgreSQL commits side by side, each on a connection of its own. */
+    static final int PARALLEL_LANES = 4;
+
     JdbiTransactions(Db db) {
+        this(db, db.writesSerialized());
+    }
+
+    /**
+     * Transactions on {@code db} that group decisions when {@code grouping}: in one lane where
+     * writes are serialized anyway (an H2 file), in {@link #PARALLEL_LANES} elsewhere.
+     */
+    JdbiTransactions(Db db, boolean grouping) {
         this.db = db;
         this.group = new GroupCommit(db);
-        this.grouping = db.writesSerialized();
+        this.group.lanes(db.writesSerialized() ? 1 : PARALLEL_LANES);
+        this.grouping = grouping;
     }
 
     @Override
@@ -41,6 +56,32 @@ public final class JdbiTransactions implements Transactions {
             return db.inTransaction(handle -> work.get());
         }
         return group.run(orderKey, work);
+    }
+
+    /**
+     * {@link #inGroupedTransaction} whose group decides the appends of {@code filed} in multi-row
+     * statements ({@link GroupedAppends}).
+     */
+    @Override
+    public <T> T inGroupedAppend(UserId user, List<PeriodRecord> filed, Supplier<T> work) {
+        if (db.inTransactionNow() || !grouping) {
+            return db.inTransaction(handle -> work.get());
+        }
+        return group.run(user.value(), new GroupedAppends.Hint(user, filed), work);
+    }
+
+    /** Groups that may commit at the same time. */
+    void lanes(int count) {
+        group.lanes(count);
+    }
+
+    int lanes() {
+        return group.lanes();
+    }
+
+    /** Decisions made in Java on what their group read ({@link GroupedAppends}). */
+    long groupedDecisions() {
+        return group.decidedInJava();
     }
 
     /** Whether decisions share transactions here. */

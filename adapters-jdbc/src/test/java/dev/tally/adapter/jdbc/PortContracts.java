@@ -345,4 +345,13 @@ abstract class PortContracts {
             return PortContracts.this.database();
         }
     }
+
+    @Nested
+    class GroupedAppendsTest extends GroupedAppendsBehaviour {
+
+        @Override
+        TestDatabase database() {
+            return PortContracts.this.database();
+        }
+    }
 }
