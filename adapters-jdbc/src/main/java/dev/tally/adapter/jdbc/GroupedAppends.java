@@ -156,25 +156,20 @@ final class GroupedAppends implements AutoCloseable {
 
     private void read(List<Hint> hints) {
         Set<RowKey> wanted = new TreeSet<>();
-        Set<String> users = new TreeSet<>();
-        Set<String> keys = new TreeSet<>();
         for (Hint hint : hints) {
             String user = hint.user().value();
-            users.add(user);
             for (PeriodRecord entry : hint.records()) {
                 wanted.add(RowKey.of(user, new BatchPlan.Rollup(entry.record().metric(), entry.period())));
-                FactKey fact = FactKey.of(user, entry);
-                looked.add(fact);
-                keys.add(fact.key());
+                looked.add(FactKey.of(user, entry));
             }
         }
         List<RowKey> ordered = new ArrayList<>(wanted);
         for (int from = 0; from < ordered.size(); from += CHUNK) {
             lockRollups(ordered.subList(from, Math.min(ordered.size(), from + CHUNK)));
         }
-        List<String> keyList = new ArrayList<>(keys);
-        for (int from = 0; from < keyList.size(); from += CHUNK) {
-            lookUpFacts(users, keyList.subList(from, Math.min(keyList.size(), from + CHUNK)));
+        List<FactKey> facts = new ArrayList<>(new TreeSet<>(looked));
+        for (int from = 0; from < facts.size(); from += CHUNK) {
+            lookUpFacts(facts.subList(from, Math.min(facts.size(), from + CHUNK)));
         }
     }
 
@@ -198,20 +193,20 @@ final class GroupedAppends implements AutoCloseable {
         }, parameters);
     }
 
-    /** Reads the fingerprints stored under some keys of the group's users, in one statement. */
-    private void lookUpFacts(Set<String> users, List<String> keys) {
-        String sql = "SELECT user_id, idempotency_key, fingerprint FROM usage_facts WHERE user_id IN ("
-                + String.join(", ", Collections.nCopies(users.size(), "?")) + ") AND idempotency_key IN ("
-                + String.join(", ", Collections.nCopies(keys.size(), "?")) + ")";
-        List<Object> parameters = new ArrayList<>(users);
-        parameters.addAll(keys);
+    /** Reads the fingerprints stored under some of the group's facts' keys, in one statement. */
+    private void lookUpFacts(List<FactKey> keys) {
+        String sql = "SELECT user_id, idempotency_key, fingerprint FROM usage_facts WHERE (user_id, idempotency_key) IN ("
+                + String.join(", ", Collections.nCopies(keys.size(), "(?, ?)")) + ")";
+        Object[] parameters = new Object[keys.size() * 2];
+        int i = 0;
+        for (FactKey key : keys) {
+            parameters[i++] = key.user();
+            parameters[i++] = key.key();
+        }
         Jdbc.list(handle, sql, rs -> {
-            FactKey key = new FactKey(rs.getString(1), rs.getString(2));
-            if (looked.contains(key)) {
-                stored.put(key, rs.getString(3));
-            }
+            stored.put(new FactKey(rs.getString(1), rs.getString(2)), rs.getString(3));
             return null;
-        }, parameters.toArray());
+        }, parameters);
     }
 
     /**

@@ -79,6 +79,11 @@ public final class JdbiTransactions implements Transactions {
         return group.lanes();
     }
 
+    /** Decides even a lone decision as a group would ({@link GroupCommit#decideAlone}). */
+    void decideAlone(boolean on) {
+        group.decideAlone(on);
+    }
+
     /** Decisions made in Java on what their group read ({@link GroupedAppends}). */
     long groupedDecisions() {
         return group.decidedInJava();
