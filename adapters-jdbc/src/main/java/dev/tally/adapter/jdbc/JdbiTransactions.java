@@ -19,7 +19,7 @@ public final class JdbiTransactions implements Transactions {
     private volatile boolean grouping;
 
     /** Groups that PostgreSQL commits side by side, each on a connection of its own. */
-    static final int PARALLEL_LANES = 4;
+    static final int PARALLEL_LANES = 2;
 
     JdbiTransactions(Db db) {
         this(db, db.writesSerialized());
