@@ -43,12 +43,12 @@ public final class JdbiTransactions implements Transactions {
 
     /**
      * Shares a transaction and its commit with the work other threads submit meanwhile
-     * ({@link GroupCommit}) where the database takes one writer at a time anyway (an H2 file):
-     * there a group pays one commit, one store of the file, for many decisions. Elsewhere
-     * (PostgreSQL) each decision runs in a transaction of its own on its own connection: the
-     * database already shares the flush of concurrent commits, and one group's statements, run one
-     * after another on one connection, would take away the parallelism of the pool (measured:
-     * fewer decisions per second, and half the batch throughput, with groups on PostgreSQL).
+     * ({@link GroupCommit}) when grouping is on: by default on an H2 file, whose writes run one at a
+     * time anyway (one lane: a group pays one commit, one store of the file, for many decisions),
+     * and on PostgreSQL, in {@link #PARALLEL_LANES} lanes, so that groups in flight on different
+     * connections keep the pool's parallelism. Work submitted through {@link #inGroupedAppend} is
+     * decided in multi-row statements ({@link GroupedAppends}); other work runs its own statements,
+     * one member after another on the group's connection.
      */
     @Override
     public <T> T inGroupedTransaction(String orderKey, Supplier<T> work) {

@@ -154,12 +154,13 @@ abstract class GroupedAppendsBehaviour {
         assertThat(results.get(4)).isEqualTo(new AppendResult.Appended(0, 1));
         assertThat(results.get(5)).isInstanceOf(AppendResult.KeyReused.class);
         assertThat(results.get(6)).isEqualTo(new AppendResult.Appended(0, 1));
-        try (JdbcStorage otherNode = database().openAnotherNode()) {
-            assertThat(otherNode.ports().usage().totals(full, GPU_HOURS, MARCH).used()).isEqualByComparingTo("5");
-            assertThat(otherNode.ports().usage().totals(roomy, GPU_HOURS, MARCH).used()).isEqualByComparingTo("3");
-            assertThat(otherNode.ports().usage().totals(retried, GPU_HOURS, MARCH).used()).isEqualByComparingTo("1");
-            assertThat(otherNode.ports().usage().records(full, GPU_HOURS, MARCH)).hasSize(3);
-        }
+        // Read on another node: what the group committed. (One pool for every test: an embedder's
+        // pools stay open until the database closes.)
+        TallyStorage otherNode = database().sharedOtherNode();
+        assertThat(otherNode.usage().totals(full, GPU_HOURS, MARCH).used()).isEqualByComparingTo("5");
+        assertThat(otherNode.usage().totals(roomy, GPU_HOURS, MARCH).used()).isEqualByComparingTo("3");
+        assertThat(otherNode.usage().totals(retried, GPU_HOURS, MARCH).used()).isEqualByComparingTo("1");
+        assertThat(otherNode.usage().records(full, GPU_HOURS, MARCH)).hasSize(3);
     }
 
     @Test
@@ -204,9 +205,8 @@ abstract class GroupedAppendsBehaviour {
         PeriodRecord mine = usage(user, GPU_HOURS, "2", "s-1", MARCH, 1);
         CompletableFuture<AppendResult> racing = queued(() -> grouped(user, List.of(mine), () -> {
             // Another node stores the key (for a metric the group did not lock) after the group read.
-            try (JdbcStorage otherNode = database().openAnotherNode()) {
-                otherNode.ports().usage().append(user, List.of(usage(user, OTHER, "1", "s-1", MARCH, 1)), Map.of());
-            }
+            database().sharedOtherNode().usage().append(user, List.of(usage(user, OTHER, "1", "s-1", MARCH, 1)),
+                    Map.of());
             return storage().usage().append(user, List.of(mine), Map.of(GPU_HOURS, Limit.of(5)));
         }));
         release.countDown();
@@ -244,11 +244,14 @@ abstract class GroupedAppendsBehaviour {
             users.add(newUser());
         }
         long decidedBefore = transactions().groupedDecisions();
-        try (JdbcStorage otherNode = database().openAnotherNode()) {
-            JdbiTransactions otherTransactions = (JdbiTransactions) otherNode.ports().transactions();
+        TallyStorage otherNode = database().sharedOtherNode();
+        JdbiTransactions otherTransactions = (JdbiTransactions) otherNode.transactions();
+        boolean otherGrouped = otherTransactions.grouping();
+        int otherLanes = otherTransactions.lanes();
+        try {
             otherTransactions.grouping(true);
             otherTransactions.lanes(3);
-            List<TallyStorage> nodes = List.of(storage(), otherNode.ports());
+            List<TallyStorage> nodes = List.of(storage(), otherNode);
             List<AppendResult> results = concurrently(48, 360, i -> () -> {
                 TallyStorage node = nodes.get(i % 2);
                 UserId user = users.get((i * 7) % users.size());
@@ -259,9 +262,12 @@ abstract class GroupedAppendsBehaviour {
 
             assertThat(results).filteredOn(AppendResult.Appended.class::isInstance).hasSize(120);
             for (UserId user : users) {
-                assertThat(otherNode.ports().usage().totals(user, GPU_HOURS, MARCH).used())
+                assertThat(otherNode.usage().totals(user, GPU_HOURS, MARCH).used())
                         .isEqualByComparingTo(BigDecimal.TEN);
             }
+        } finally {
+            otherTransactions.grouping(otherGrouped);
+            otherTransactions.lanes(otherLanes);
         }
         assertThat(transactions().groupedDecisions() - decidedBefore).as("decisions made in groups").isPositive();
     }
