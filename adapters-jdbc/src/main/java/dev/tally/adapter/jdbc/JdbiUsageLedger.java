@@ -76,6 +76,13 @@ public final class JdbiUsageLedger implements UsageLedger {
         if (records.isEmpty()) {
             return new AppendResult.Appended(0, 0);
         }
+        GroupedAppends group = GroupedAppends.active(db);
+        if (group != null) {
+            Optional<AppendResult> decided = group.append(user, records, enforce, watch, meters);
+            if (decided.isPresent()) {
+                return decided.get();
+            }
+        }
         return db.inTransaction(handle -> appendIn(Tables.on(handle), user, records, enforce, watch, bound, meters));
     }
 
@@ -723,6 +730,10 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public long metersVersion() {
+        GroupedAppends group = GroupedAppends.active(db);
+        if (group != null) {
+            return group.metersVersion(handle -> new MeterTable(handle).version());
+        }
         return db.read(handle -> new MeterTable(handle).version());
     }
 

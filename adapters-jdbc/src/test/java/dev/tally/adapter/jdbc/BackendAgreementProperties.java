@@ -478,6 +478,12 @@ class BackendAgreementProperties {
 
         Backend(String name, TallyStorage storage, String run) {
             this.name = name;
+            if (storage.transactions() instanceof JdbiTransactions jdbc) {
+                // As on an H2 file or PostgreSQL: every recording is decided as a group decides
+                // it (GroupedAppends), even alone, and held to the memory model.
+                jdbc.grouping(true);
+                jdbc.decideAlone(true);
+            }
             this.tally = Tally.create(storage, clock, Tally.Settings.DEFAULTS);
             this.user = new UserId("model-" + run);
             this.smaller = new PlanId("small-" + run);

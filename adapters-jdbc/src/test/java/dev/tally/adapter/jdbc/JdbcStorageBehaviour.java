@@ -69,9 +69,10 @@ abstract class JdbcStorageBehaviour {
     }
 
     @Test
-    void decisions_run_in_transactions_of_their_own_where_the_pool_works_in_parallel() {
-        // PostgreSQL, and H2 in memory: only an H2 file, one writer at a time, groups decisions.
-        assertThat(((JdbiTransactions) storage().transactions()).grouping()).isFalse();
+    void decisions_are_grouped_in_several_lanes_on_postgresql_and_not_on_an_h2_memory_database() {
+        JdbiTransactions transactions = (JdbiTransactions) storage().transactions();
+        assertThat(transactions.grouping()).isEqualTo(database().isPostgres());
+        assertThat(transactions.lanes()).isEqualTo(JdbiTransactions.PARALLEL_LANES);
     }
 
     @Test

@@ -360,4 +360,13 @@ abstract class PortContracts {
             return PortContracts.this.database();
         }
     }
+
+    @Nested
+    class GroupedAppendsTest extends GroupedAppendsBehaviour {
+
+        @Override
+        TestDatabase database() {
+            return PortContracts.this.database();
+        }
+    }
 }
