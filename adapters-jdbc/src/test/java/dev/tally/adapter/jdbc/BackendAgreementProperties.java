@@ -40,6 +40,7 @@ import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.meter.Aggregation;
 import dev.tally.domain.meter.Meter;
 import dev.tally.domain.plan.CreditPrices;
+import dev.tally.domain.plan.CreditsPerPeriod;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
@@ -298,12 +299,18 @@ class BackendAgreementProperties {
         }
     }
 
-    record Credit(CreditWrite.Kind kind, long amount, int target, int key) implements Step {
+    /**
+     * A credit write; a purchase or grant may carry a priority and lapse {@code expiresIn} seconds
+     * from now (R35, R36), which later {@link Advance} steps cross.
+     */
+    record Credit(CreditWrite.Kind kind, long amount, int target, int key, Optional<Integer> priority,
+                  Optional<Long> expiresIn) implements Step {
         public Object apply(Backend b) {
             IdempotencyKey k = new IdempotencyKey("cr" + key);
+            Optional<java.time.Instant> expiresAt = expiresIn.map(seconds -> b.clock.instant().plusSeconds(seconds));
             CreditWrite write = switch (kind) {
-                case PURCHASE -> CreditWrite.purchase(b.user, amount, k);
-                case GRANT -> CreditWrite.grant(b.user, amount, k);
+                case PURCHASE -> CreditWrite.purchase(b.user, amount, k, priority, expiresAt);
+                case GRANT -> CreditWrite.grant(b.user, amount, k, priority, expiresAt);
                 case USAGE -> CreditWrite.spend(b.user, amount, "op" + target % 2, k);
                 case REFUND -> CreditWrite.refund(b.user, b.pick("spend", target), amount, k);
                 case ADJUSTMENT -> CreditWrite.adjust(b.user, amount, "fix", k);
@@ -501,7 +508,8 @@ class BackendAgreementProperties {
                     MetricKey.SESSIONS, Limit.unlimited(), MetricKey.apiCalls("video"), Limit.of(0),
                     METRICS.get(0), Limit.of(20), METRICS.get(1), Limit.of(0))))
                     .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(5))))
-                    .withCreditPrices(new CreditPrices(Map.of(METRICS.get(0), 1L, METRICS.get(2), 3L))));
+                    .withCreditPrices(new CreditPrices(Map.of(METRICS.get(0), 1L, METRICS.get(2), 3L)))
+                    .withCreditsPerPeriod(Optional.of(new CreditsPerPeriod(12, 20, Optional.of(5L)))));
             tally.users().put(new PutUser(user, smaller, Optional.of(CycleKind.CALENDAR_MONTH), Optional.empty(),
                     Optional.empty()));
             METERS.forEach(tally.meters()::put);
@@ -567,6 +575,10 @@ class BackendAgreementProperties {
                 return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
             }
             if (value instanceof String text) {
+                if (text.startsWith("txn_")) {
+                    // An id no step wrote (a period's grant, R37): named in the order it is first seen.
+                    created("txn", text);
+                }
                 return aliases.getOrDefault(text, text);
             }
             if (value instanceof Optional<?> optional) {
@@ -722,7 +734,10 @@ class BackendAgreementProperties {
         return Combinators.combine(Arbitraries.of(CreditWrite.Kind.class),
                 Arbitraries.oneOf(Arbitraries.longs().between(-5, 20),
                         Arbitraries.of(CreditWrite.MAX_AMOUNT, Long.MAX_VALUE, 5_000_000_000_000_000_000L)),
-                Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 10)).as(Credit::new);
+                Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 10),
+                Arbitraries.integers().between(0, 100).optional(0.5),
+                Arbitraries.oneOf(Arbitraries.longs().between(1, 7_200),
+                        Arbitraries.longs().between(86_400, 20L * 86_400)).optional(0.5)).as(Credit::new);
     }
 
     private static Arbitrary<Step> issueCode() {
