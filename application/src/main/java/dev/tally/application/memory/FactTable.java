@@ -18,8 +18,10 @@ import java.util.Map;
  * to trace: the idempotency keys as UTF-8 in one byte array with an open-addressing index, the
  * instant as seconds and nanoseconds, the quantity as an unscaled long and a scale, the
  * fingerprint as four longs, and the metric, period and dimensions as references to one shared
- * instance per distinct value. Rows are numbered in the order their keys were first stored and
- * never move or disappear. Not thread-safe: its ledger guards it with the user's lock.
+ * instance per distinct value. The columns are cut into chunks of {@value #CHUNK} rows, so that
+ * growing never copies what is stored and no column becomes one huge array the collector must
+ * treat apart. Rows are numbered in the order their keys were first stored and never move or
+ * disappear. Not thread-safe: its ledger guards it with the user's lock.
  */
 final class FactTable {
 
@@ -29,22 +31,59 @@ final class FactTable {
     private static final int FINGERPRINT_LONGS = 4;
     /** Beyond this many distinct dimension maps, new ones are kept as they come instead of shared. */
     private static final int MAX_SHARED_DIMENSIONS = 4_096;
+    /** Rows per chunk: a power of two. */
+    static final int CHUNK = 4_096;
+    private static final int SHIFT = Integer.numberOfTrailingZeros(CHUNK);
+    private static final int MASK = CHUNK - 1;
 
     private int size;
-    private byte[] keyBytes = new byte[256];
-    /** Where each row's key ends in {@link #keyBytes}; it starts where the previous row's ends. */
-    private int[] keyEnds = new int[8];
-    private long[] seconds = new long[8];
-    private int[] nanos = new int[8];
-    private long[] units = new long[8];
-    private byte[] scales = new byte[8];
-    private long[] fingerprints = new long[8 * FINGERPRINT_LONGS];
-    private long[] sequences = new long[8];
-    private MetricKey[] metrics = new MetricKey[8];
-    private BillingPeriod[] periods = new BillingPeriod[8];
-    private Map<?, ?>[] dimensions = new Map<?, ?>[8];
+    private Chunk[] chunks = new Chunk[4];
     /** Open addressing over the keys: row + 1, or 0 for an empty slot; at most half full. */
     private int[] slots = new int[16];
+
+    /** The columns of {@link #CHUNK} consecutive rows (fewer in the first chunk until it fills). */
+    private static final class Chunk {
+        byte[] keyBytes;
+        /** Where each row's key ends in {@link #keyBytes}; it starts where the previous row's ends. */
+        int[] keyEnds;
+        long[] seconds;
+        int[] nanos;
+        long[] units;
+        byte[] scales;
+        long[] fingerprints;
+        long[] sequences;
+        MetricKey[] metrics;
+        BillingPeriod[] periods;
+        Map<?, ?>[] dimensions;
+
+        Chunk(int rows) {
+            keyBytes = new byte[rows * 16];
+            resize(rows);
+        }
+
+        /** Room for {@code rows}; only the first chunk grows, up to {@link #CHUNK}. */
+        void resize(int rows) {
+            keyEnds = keyEnds == null ? new int[rows] : Arrays.copyOf(keyEnds, rows);
+            seconds = seconds == null ? new long[rows] : Arrays.copyOf(seconds, rows);
+            nanos = nanos == null ? new int[rows] : Arrays.copyOf(nanos, rows);
+            units = units == null ? new long[rows] : Arrays.copyOf(units, rows);
+            scales = scales == null ? new byte[rows] : Arrays.copyOf(scales, rows);
+            fingerprints = fingerprints == null ? new long[rows * FINGERPRINT_LONGS]
+                    : Arrays.copyOf(fingerprints, rows * FINGERPRINT_LONGS);
+            sequences = sequences == null ? new long[rows] : Arrays.copyOf(sequences, rows);
+            metrics = metrics == null ? new MetricKey[rows] : Arrays.copyOf(metrics, rows);
+            periods = periods == null ? new BillingPeriod[rows] : Arrays.copyOf(periods, rows);
+            dimensions = dimensions == null ? new Map<?, ?>[rows] : Arrays.copyOf(dimensions, rows);
+        }
+
+        int keyStart(int at) {
+            return at == 0 ? 0 : keyEnds[at - 1];
+        }
+    }
+
+    private Chunk chunk(int row) {
+        return chunks[row >>> SHIFT];
+    }
 
     private final Map<Integer, BigDecimal> largeQuantities = new HashMap<>();
     private final Map<Integer, String> oddFingerprints = new HashMap<>();
@@ -66,8 +105,9 @@ final class FactTable {
             if (row < 0) {
                 return -1;
             }
-            int start = keyStart(row);
-            if (Arrays.equals(keyBytes, start, keyEnds[row], bytes, 0, bytes.length)) {
+            Chunk chunk = chunk(row);
+            int at = row & MASK;
+            if (Arrays.equals(chunk.keyBytes, chunk.keyStart(at), chunk.keyEnds[at], bytes, 0, bytes.length)) {
                 return row;
             }
         }
@@ -82,39 +122,42 @@ final class FactTable {
         if (row < 0) {
             row = append(record.idempotencyKey().value(), sequence);
         }
-        Instant at = record.occurredAt();
-        seconds[row] = at.getEpochSecond();
-        nanos[row] = at.getNano();
+        Chunk chunk = chunk(row);
+        int at = row & MASK;
+        Instant occurred = record.occurredAt();
+        chunk.seconds[at] = occurred.getEpochSecond();
+        chunk.nanos[at] = occurred.getNano();
         BigDecimal quantity = record.quantity();
         largeQuantities.remove(row);
         if (quantity.unscaledValue().bitLength() < Long.SIZE - 1 && quantity.scale() >= 0
                 && quantity.scale() <= Byte.MAX_VALUE) {
-            units[row] = quantity.unscaledValue().longValue();
-            scales[row] = (byte) quantity.scale();
+            chunk.units[at] = quantity.unscaledValue().longValue();
+            chunk.scales[at] = (byte) quantity.scale();
         } else {
-            units[row] = LARGE;
+            chunk.units[at] = LARGE;
             largeQuantities.put(row, quantity);
         }
         putFingerprint(row, fingerprint);
-        metrics[row] = sharedMetrics.computeIfAbsent(record.metric(), m -> m);
-        periods[row] = shared(period);
-        dimensions[row] = shared(record.dimensions());
+        chunk.metrics[at] = sharedMetrics.computeIfAbsent(record.metric(), m -> m);
+        chunk.periods[at] = shared(period);
+        chunk.dimensions[at] = shared(record.dimensions());
         return row;
     }
 
     private int append(String key, long sequence) {
-        if (size == keyEnds.length) {
-            grow();
-        }
+        int row = size;
+        Chunk chunk = room(row);
+        int at = row & MASK;
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-        int start = size == 0 ? 0 : keyEnds[size - 1];
-        if (start + bytes.length > keyBytes.length) {
-            keyBytes = Arrays.copyOf(keyBytes, Math.max(start + bytes.length, keyBytes.length + (keyBytes.length >> 1)));
+        int start = chunk.keyStart(at);
+        if (start + bytes.length > chunk.keyBytes.length) {
+            chunk.keyBytes = Arrays.copyOf(chunk.keyBytes,
+                    Math.max(start + bytes.length, chunk.keyBytes.length + (chunk.keyBytes.length >> 1)));
         }
-        System.arraycopy(bytes, 0, keyBytes, start, bytes.length);
-        int row = size++;
-        keyEnds[row] = start + bytes.length;
-        sequences[row] = sequence;
+        System.arraycopy(bytes, 0, chunk.keyBytes, start, bytes.length);
+        size++;
+        chunk.keyEnds[at] = start + bytes.length;
+        chunk.sequences[at] = sequence;
         if (size * 2 > slots.length) {
             slots = new int[slots.length * 2];
             for (int r = 0; r < size; r++) {
@@ -128,29 +171,32 @@ final class FactTable {
 
     private void index(int row) {
         int mask = slots.length - 1;
-        int slot = hash(keyBytes, keyStart(row), keyEnds[row]) & mask;
+        Chunk chunk = chunk(row);
+        int at = row & MASK;
+        int slot = hash(chunk.keyBytes, chunk.keyStart(at), chunk.keyEnds[at]) & mask;
         while (slots[slot] != 0) {
             slot = (slot + 1) & mask;
         }
         slots[slot] = row + 1;
     }
 
-    private void grow() {
-        int capacity = keyEnds.length + (keyEnds.length >> 1);
-        keyEnds = Arrays.copyOf(keyEnds, capacity);
-        seconds = Arrays.copyOf(seconds, capacity);
-        nanos = Arrays.copyOf(nanos, capacity);
-        units = Arrays.copyOf(units, capacity);
-        scales = Arrays.copyOf(scales, capacity);
-        fingerprints = Arrays.copyOf(fingerprints, capacity * FINGERPRINT_LONGS);
-        sequences = Arrays.copyOf(sequences, capacity);
-        metrics = Arrays.copyOf(metrics, capacity);
-        periods = Arrays.copyOf(periods, capacity);
-        dimensions = Arrays.copyOf(dimensions, capacity);
-    }
-
-    private int keyStart(int row) {
-        return row == 0 ? 0 : keyEnds[row - 1];
+    /**
+     * The chunk that will hold {@code row}, made or grown as needed: the first chunk starts small
+     * (most users have few facts) and grows to a whole chunk; later ones are whole at once.
+     */
+    private Chunk room(int row) {
+        int index = row >>> SHIFT;
+        if (index == chunks.length) {
+            chunks = Arrays.copyOf(chunks, chunks.length * 2);
+        }
+        Chunk chunk = chunks[index];
+        if (chunk == null) {
+            chunk = new Chunk(index == 0 ? 8 : CHUNK);
+            chunks[index] = chunk;
+        } else if ((row & MASK) == chunk.keyEnds.length) {
+            chunk.resize(Math.min(CHUNK, chunk.keyEnds.length * 2));
+        }
+        return chunk;
     }
 
     private static int hash(byte[] bytes, int from, int to) {
@@ -182,8 +228,10 @@ final class FactTable {
     private void putFingerprint(int row, String fingerprint) {
         oddFingerprints.remove(row);
         if (fingerprint.length() == 16 * FINGERPRINT_LONGS && fingerprint.chars().allMatch(FactTable::lowerHex)) {
+            long[] fingerprints = chunk(row).fingerprints;
+            int at = (row & MASK) * FINGERPRINT_LONGS;
             for (int i = 0; i < FINGERPRINT_LONGS; i++) {
-                fingerprints[row * FINGERPRINT_LONGS + i] =
+                fingerprints[at + i] =
                         Long.parseUnsignedLong(fingerprint, i * 16, (i + 1) * 16, 16);
             }
         } else {
@@ -202,53 +250,62 @@ final class FactTable {
             return odd;
         }
         StringBuilder hex = new StringBuilder(16 * FINGERPRINT_LONGS);
+        long[] fingerprints = chunk(row).fingerprints;
+        int at = (row & MASK) * FINGERPRINT_LONGS;
         for (int i = 0; i < FINGERPRINT_LONGS; i++) {
-            String part = Long.toHexString(fingerprints[row * FINGERPRINT_LONGS + i]);
+            String part = Long.toHexString(fingerprints[at + i]);
             hex.append("0".repeat(16 - part.length())).append(part);
         }
         return hex.toString();
     }
 
     String key(int row) {
-        int start = keyStart(row);
-        return new String(keyBytes, start, keyEnds[row] - start, StandardCharsets.UTF_8);
+        Chunk chunk = chunk(row);
+        int at = row & MASK;
+        int start = chunk.keyStart(at);
+        return new String(chunk.keyBytes, start, chunk.keyEnds[at] - start, StandardCharsets.UTF_8);
     }
 
     Instant occurredAt(int row) {
-        return Instant.ofEpochSecond(seconds[row], nanos[row]);
+        Chunk chunk = chunk(row);
+        return Instant.ofEpochSecond(chunk.seconds[row & MASK], chunk.nanos[row & MASK]);
     }
 
     /** Whether the row occurred before {@code instant}, without building its instant. */
     boolean occurredBefore(int row, Instant instant) {
-        return seconds[row] < instant.getEpochSecond()
-                || (seconds[row] == instant.getEpochSecond() && nanos[row] < instant.getNano());
+        Chunk chunk = chunk(row);
+        long seconds = chunk.seconds[row & MASK];
+        return seconds < instant.getEpochSecond()
+                || (seconds == instant.getEpochSecond() && chunk.nanos[row & MASK] < instant.getNano());
     }
 
     BigDecimal quantity(int row) {
-        return units[row] == LARGE ? largeQuantities.get(row) : BigDecimal.valueOf(units[row], scales[row]);
+        Chunk chunk = chunk(row);
+        long units = chunk.units[row & MASK];
+        return units == LARGE ? largeQuantities.get(row) : BigDecimal.valueOf(units, chunk.scales[row & MASK]);
     }
 
     MetricKey metric(int row) {
-        return metrics[row];
+        return chunk(row).metrics[row & MASK];
     }
 
     BillingPeriod period(int row) {
-        return periods[row];
+        return chunk(row).periods[row & MASK];
     }
 
     /** Files the row in another period (a schedule change). */
     void period(int row, BillingPeriod period) {
-        periods[row] = shared(period);
+        chunk(row).periods[row & MASK] = shared(period);
     }
 
     /** The order the row's key was first stored in, across users. */
     long sequence(int row) {
-        return sequences[row];
+        return chunk(row).sequences[row & MASK];
     }
 
     @SuppressWarnings("unchecked")
     Map<String, String> dimensions(int row) {
-        return (Map<String, String>) dimensions[row];
+        return (Map<String, String>) chunk(row).dimensions[row & MASK];
     }
 
     /** The row as the record {@code user} sent. */
