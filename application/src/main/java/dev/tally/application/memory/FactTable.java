@@ -204,6 +204,11 @@ final class FactTable {
         for (int i = from; i < to; i++) {
             h = 31 * h + bytes[i];
         }
+        // MurmurHash3's finalizer: keys that differ in one character land far apart.
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
         return h ^ (h >>> 16);
     }
 
