@@ -73,7 +73,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
             if (row < 0) {
                 return new VoidOutcome.NotFound();
             }
-            FactTable facts = ledger.facts;
+            FactColumns facts = ledger.facts;
             ExportRow.Voided earlier = ledger.voids.get(row);
             BatchPlan.Rollup rollup = new BatchPlan.Rollup(facts.metric(row), facts.period(row));
             if (earlier != null) {
@@ -88,7 +88,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
         }
     }
 
-    private static VoidOutcome.Voided voided(FactTable facts, int row, ExportRow.Voided voided, boolean now,
+    private static VoidOutcome.Voided voided(FactColumns facts, int row, ExportRow.Voided voided, boolean now,
                                              BigDecimal usedAfter) {
         return new VoidOutcome.Voided(new IdempotencyKey(facts.key(row)), facts.metric(row), facts.quantity(row),
                 facts.occurredAt(row), facts.period(row), voided.reason(), voided.voidedAt(), now, usedAfter);
@@ -105,7 +105,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
             }
             UserLedger ledger = entry.getValue();
             synchronized (ledger) {
-                FactTable facts = ledger.facts;
+                FactColumns facts = ledger.facts;
                 for (int row = 0; row < facts.size(); row++) {
                     if (facts.occurredBefore(row, from) || !facts.occurredBefore(row, to)) {
                         continue;
@@ -365,7 +365,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
     public void refile(UserId user, Function<Instant, BillingPeriod> periodOf) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
-            FactTable facts = ledger.facts;
+            FactColumns facts = ledger.facts;
             ledger.factsByRollup.clear();
             ledger.rollups.clear();
             ledger.metricsByPeriod.clear();
@@ -402,7 +402,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
             UserLedger ledger = users.get(user);
             synchronized (ledger) {
                 Map<BatchPlan.Rollup, Rollup> expected = new HashMap<>();
-                FactTable facts = ledger.facts;
+                FactColumns facts = ledger.facts;
                 for (int row = 0; row < facts.size(); row++) {
                     if (ledger.voids.containsKey(row)) {
                         continue;
@@ -503,7 +503,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
         for (Map.Entry<UserId, UserLedger> entry : users.entrySet()) {
             UserLedger ledger = entry.getValue();
             synchronized (ledger) {
-                FactTable facts = ledger.facts;
+                FactColumns facts = ledger.facts;
                 List<Integer> recent = new ArrayList<>();
                 List<UsageRecord> records = new ArrayList<>();
                 for (int row = 0; !defined.isEmpty() && row < facts.size(); row++) {
@@ -659,7 +659,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
         }
     }
 
-    /** A fact on its way into a {@link FactTable}: what is kept of it, before it is taken apart. */
+    /** A fact on its way into a {@link FactColumns}: what is kept of it, before it is taken apart. */
     private record Fact(UsageRecord record, String fingerprint, BillingPeriod period) {
     }
 
@@ -693,7 +693,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
     private static final class UserLedger {
         final UserId user;
         /** The facts, in the order their keys were first stored (that order is their row). */
-        final FactTable facts = new FactTable();
+        final FactColumns facts = new FactColumns();
         final Map<BatchPlan.Rollup, Rollup> rollups = new HashMap<>();
         final Map<String, Held> reservations = new HashMap<>();
         /** Reservations that ended, as they ended, so that a late commit or release can be told apart. */

@@ -14,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The compact rows of in-memory facts give back exactly what was stored. */
-class FactTableTest {
+class FactColumnsTest {
 
     private static final UserId ACME = new UserId("acme");
     private static final BillingPeriod PERIOD =
@@ -27,7 +27,7 @@ class FactTableTest {
 
     @Test
     void R20_R94_a_stored_fact_reads_back_field_for_field_with_its_fingerprint_and_order() {
-        FactTable table = new FactTable();
+        FactColumns table = new FactColumns();
         Instant at = Instant.parse("2026-01-05T10:00:00.123456789Z");
         UsageRecord[] records = {
             record("k-1", "1.5", at, Map.of()),
@@ -58,7 +58,7 @@ class FactTableTest {
 
     @Test
     void R20_a_key_stored_again_keeps_its_row_and_order_and_many_keys_are_all_found() {
-        FactTable table = new FactTable();
+        FactColumns table = new FactColumns();
         Instant at = Instant.parse("2026-01-05T10:00:00Z");
         for (int i = 0; i < 10_000; i++) {
             table.put(record("key-" + i, String.valueOf(i + 1), at, Map.of()), "f" + i, PERIOD, i);

@@ -23,7 +23,7 @@ import java.util.Map;
  * treat apart. Rows are numbered in the order their keys were first stored and never move or
  * disappear. Not thread-safe: its ledger guards it with the user's lock.
  */
-final class FactTable {
+final class FactColumns {
 
     /** A quantity whose unscaled value does not fit a long is kept in {@link #largeQuantities}. */
     private static final long LARGE = Long.MIN_VALUE;
@@ -232,7 +232,7 @@ final class FactTable {
 
     private void putFingerprint(int row, String fingerprint) {
         oddFingerprints.remove(row);
-        if (fingerprint.length() == 16 * FINGERPRINT_LONGS && fingerprint.chars().allMatch(FactTable::lowerHex)) {
+        if (fingerprint.length() == 16 * FINGERPRINT_LONGS && fingerprint.chars().allMatch(FactColumns::lowerHex)) {
             long[] fingerprints = chunk(row).fingerprints;
             int at = (row & MASK) * FINGERPRINT_LONGS;
             for (int i = 0; i < FINGERPRINT_LONGS; i++) {
