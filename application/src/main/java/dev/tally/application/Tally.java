@@ -12,6 +12,7 @@ import dev.tally.application.cost.ApiCallService;
 import dev.tally.application.event.EventRecorder;
 import dev.tally.application.event.EventService;
 import dev.tally.application.credit.CreditService;
+import dev.tally.application.credit.Credits;
 import dev.tally.application.entitlement.EntitlementService;
 import dev.tally.application.health.HealthService;
 import dev.tally.application.idempotency.IdempotentWrites;
@@ -150,8 +151,9 @@ public final class Tally {
         this.userList = new UserListService(storage.users(), storage.plans(), storage.usage(), clock,
                 storage.planTerms());
         this.overrides = new OverrideService(accounts, storage.planTerms(), storage.transactions(), clock);
+        Credits creditSteps = new Credits(storage.credits(), recorder, storage.transactions());
         Metering metering = new Metering(storage.usage(), accounts, clock, recorder, settings.maxMetricsPerUser(),
-                storage.rates());
+                storage.rates(), creditSteps);
         this.meters = new dev.tally.application.meter.MeterService(storage.usage(), accounts, clock);
         this.usage = new UsageService(metering, accounts, storage.transactions(), settings.lateEvents(), clock, metrics);
         this.sessions = new SessionService(storage.sessions(), metering, accounts, writes, clock, metrics);
@@ -172,7 +174,7 @@ public final class Tally {
         this.reservations = new ReservationService(storage.usage(), metering, accounts, writes, clock);
         this.audit = new AuditService(storage.audit(), storage.transactions(), clock);
         this.corrections = new CorrectionService(storage.usage(), accounts, storage.transactions(),
-                settings.lateEvents(), clock);
+                settings.lateEvents(), clock, recorder, creditSteps);
         this.exports = new ExportService(storage.usage());
     }
 

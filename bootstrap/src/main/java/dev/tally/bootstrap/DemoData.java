@@ -18,6 +18,7 @@ import dev.tally.application.user.PutUser;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.activation.ActivationCode;
 import dev.tally.domain.credit.CreditTransaction;
+import dev.tally.domain.plan.CreditsPerPeriod;
 import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.plan.DisplayNames;
 import dev.tally.domain.plan.Limit;
@@ -124,6 +125,8 @@ final class DemoData {
                 Optional.of(BigDecimal.valueOf(200)), Plan.DEFAULT_WARNING_THRESHOLD_PERCENT,
                 limits(Map.of("seats", 10))).withDisplayNames(DISPLAY_NAMES)
                 .withFeatures(features(true, 365, "priority"))
+                // 500 credits every period, spent before purchases; at most 200 unspent carried over (R37).
+                .withCreditsPerPeriod(Optional.of(new CreditsPerPeriod(500, 10, Optional.of(200L))))
                 // Beside 1 000 exports a period, at most 10 a minute and 5 at once (R90).
                 .withRateLimits(new MetricRates(Map.of(new MetricKey("exports"), new MetricRate(10, 60, 4)))));
         tally.plans().put(new Plan(FREE, "Free", limits(Map.of("runs", 5, "sessions", 10, "session_minutes", 60,
@@ -181,6 +184,11 @@ final class DemoData {
             case "query" -> 5;
             default -> 2;
         };
+        if (day == DAYS - 4) {
+            // A promotion: 100 credits spent before anything else, lapsing in two weeks (R35, R36).
+            credit(CreditWrite.grant(ACME, 100, key("acme-promotion"), Optional.of(0),
+                    Optional.of(now.plus(Duration.ofDays(14)).truncatedTo(ChronoUnit.DAYS))));
+        }
         CreditTransaction spent = credit(CreditWrite.spend(ACME, amount, operation, key("acme-spend-" + day)));
         if ("upload".equals(operation) && day % 2 == 0) {
             credit(CreditWrite.refund(ACME, spent.id(), 3, key("acme-refund-" + day)));

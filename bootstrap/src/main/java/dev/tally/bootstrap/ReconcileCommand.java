@@ -1,5 +1,6 @@
 package dev.tally.bootstrap;
 
+import dev.tally.application.port.CreditReconcileReport;
 import dev.tally.application.port.ReconcileProgress;
 import dev.tally.application.port.ReconcileReport;
 import java.io.PrintWriter;
@@ -19,7 +20,10 @@ import picocli.CommandLine.Option;
  * meter's rollups of the periods inside the late-event window, their maxima, latest values,
  * distinct sets and groups included (R84); with {@code --repair}, overwrites drifted rollups.
  * {@code --meter KEY} recomputes that meter alone and writes it: the backfill of a meter defined
- * after its source had records. Exits 3 when drift was found and not repaired, so
+ * after its source had records. It checks the credit ledger too: every balance against its
+ * entries, every grant's remainder against its draws, refunds and expiry, and that no draw came
+ * from an expired grant (R30–R36); those drifts are reported, never repaired. Exits 3 when drift
+ * was found and not repaired, so
  * a scheduled job can alert on it.
  */
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
@@ -64,8 +68,11 @@ final class ReconcileCommand implements Callable<Integer> {
             summarize(out, report);
             ReconcileReport meters = app.tally().storage().usage().reconcileMeters(Optional.empty(), since, repair);
             summarize(out, meters, "meter rollups");
+            CreditReconcileReport credits = app.tally().storage().credits().reconcile();
+            summarize(out, credits);
             boolean clean = report.drifts().isEmpty() && meters.drifts().isEmpty();
-            return clean || report.repaired() ? 0 : DRIFT_FOUND;
+            // Credit drifts are never rewritten: which side is wrong is a person's call.
+            return (clean || report.repaired()) && credits.drifts().isEmpty() ? 0 : DRIFT_FOUND;
         }
     }
 
@@ -82,6 +89,18 @@ final class ReconcileCommand implements Callable<Integer> {
                 + " stored, " + drift.factUsed().toPlainString() + " from facts; reserved "
                 + drift.storedReserved().toPlainString() + " stored, " + drift.openReserved().toPlainString()
                 + " open"));
+        if (report.drifts().size() > SHOWN_DRIFTS) {
+            out.println("  … and " + (report.drifts().size() - SHOWN_DRIFTS) + " more");
+        }
+    }
+
+    static void summarize(PrintWriter out, CreditReconcileReport report) {
+        out.println("Checked " + report.users() + " credit balances and " + report.grants() + " credit grants: "
+                + report.drifts().size() + " drifted" + (report.drifts().isEmpty() ? "." : " (never repaired"
+                + " automatically; correct them with an adjustment entry)."));
+        report.drifts().stream().limit(SHOWN_DRIFTS).forEach(drift -> out.println("  " + drift.user() + " "
+                + drift.kind().wire() + drift.subject().map(s -> " " + s).orElse("") + ": " + drift.stored()
+                + " stored, " + drift.expected() + " from the entries"));
         if (report.drifts().size() > SHOWN_DRIFTS) {
             out.println("  … and " + (report.drifts().size() - SHOWN_DRIFTS) + " more");
         }

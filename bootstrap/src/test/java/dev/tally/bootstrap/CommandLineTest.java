@@ -2,6 +2,7 @@ package dev.tally.bootstrap;
 
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
+import dev.tally.application.usage.VoidRecord;
 import dev.tally.application.user.PutUser;
 import dev.tally.domain.meter.Aggregation;
 import dev.tally.domain.meter.Meter;
@@ -10,6 +11,7 @@ import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
 import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.RecordId;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.util.List;
@@ -173,7 +175,8 @@ public class CommandLineTest {
         assertThat(tally("migrate", "--db-url", OpenStorage.MEMORY).exitCode()).isZero();
         Run reconcile = tally("reconcile", "--db-url", OpenStorage.MEMORY);
         assertThat(reconcile.exitCode()).isZero();
-        assertThat(reconcile.out()).contains("Checked 0 usage rollups: 0 drifted.");
+        assertThat(reconcile.out()).contains("Checked 0 usage rollups: 0 drifted.",
+                "Checked 0 credit balances and 0 credit grants: 0 drifted.");
     }
 
     @Test
@@ -207,6 +210,36 @@ public class CommandLineTest {
         assertThat(clean.exitCode()).isZero();
         assertThat(clean.out()).contains("meter rollups: 0 drifted.");
         assertThat(tally("reconcile", "--db-url", db, "--meter", "nothing_here").exitCode()).isNotZero();
+    }
+
+    @Test
+    void R92_R84_reconcile_finds_no_drift_after_records_and_voids_on_every_aggregation_of_meter(@TempDir Path dir) {
+        String db = "jdbc:h2:file:" + dir.resolve("tally").toAbsolutePath();
+        MetricKey requests = new MetricKey("requests");
+        UserId acme = new UserId("acme");
+        try (TallyApp app = TallyApp.open(db, Clock.systemUTC())) {
+            app.tally().plans().put(Plan.of(new PlanId("p"), "P", new PlanLimits(Map.of())));
+            app.tally().users().put(PutUser.of(acme, new PlanId("p")));
+            for (Aggregation aggregation : Aggregation.values()) {
+                app.tally().meters().put(Meter.define(new MetricKey("requests_" + aggregation.wire()), requests,
+                        aggregation, aggregation == Aggregation.UNIQUE_COUNT ? Optional.of("end_user") : Optional.empty(),
+                        Map.of(), List.of("model"), Optional.empty()));
+            }
+            for (int i = 0; i < 12; i++) {
+                app.tally().usage().record(new RecordUsage(acme, List.of(new UsageItem(requests,
+                        BigDecimal.valueOf(i % 5 + 1), Optional.empty(), new IdempotencyKey("r-" + i),
+                        Map.of("end_user", "e" + i % 4, "model", "m" + i % 3))), false)).orElseThrow();
+            }
+            for (int i : new int[] {4, 9, 11, 0, 3}) {
+                app.tally().corrections().voidRecord(new VoidRecord(acme, RecordId.of(new IdempotencyKey("r-" + i)),
+                        "mistake"));
+            }
+            assertThat(app.tally().meters().value(acme, new MetricKey("requests_max"), false, Optional.empty())
+                    .value()).as("the 5s (r-4, r-9) and r-3 voided: r-8 is the largest left").isEqualByComparingTo("4");
+        }
+        Run clean = tally("reconcile", "--db-url", db);
+        assertThat(clean.exitCode()).as(clean.out()).isZero();
+        assertThat(clean.out()).contains("usage rollups: 0 drifted.", "meter rollups: 0 drifted.");
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.stream.Stream;
@@ -115,6 +116,45 @@ class DashboardBrowserTest {
         browser.get(base);
         ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
         consoleErrors();
+    }
+
+    @Test
+    void R35_R36_R37_the_customers_page_lists_the_live_grants_in_spending_order_and_what_expires_next() {
+        JsonNode grants = new ApiClient(port(), keys.acme()).get("/v1/users/acme/billing").json().get("credits")
+                .get("grants");
+        assertThat(grants.size()).as("the demo's promotion, monthly allowance and pack").isGreaterThanOrEqualTo(3);
+        assertThat(grants.get(0).get("priority").asInt()).as("the promotion is spent first").isZero();
+        assertThat(grants.get(0).get("expires_at").isNull()).isFalse();
+
+        openUserPage(keys.acme(), "acme");
+
+        List<WebElement> rows = browser.findElements(By.cssSelector("#credit-grants tbody tr"));
+        assertThat(rows).hasSize(grants.size());
+        for (int i = 0; i < rows.size(); i++) {
+            List<WebElement> cells = rows.get(i).findElements(By.tagName("td"));
+            JsonNode grant = grants.get(i);
+            assertThat(cells.get(0).getText()).isEqualTo(grant.get("type").asText());
+            assertThat(cells.get(1).findElement(By.tagName("span")).getAttribute("data-value"))
+                    .isEqualTo(grant.get("remaining").asText());
+            assertThat(cells.get(2).findElement(By.tagName("span")).getAttribute("data-value"))
+                    .isEqualTo(grant.get("amount").asText());
+            assertThat(cells.get(3).getText()).isEqualTo(grant.get("priority").asText());
+            if (grant.get("expires_at").isNull()) {
+                assertThat(cells.get(4).getText()).isEqualTo("never");
+            } else {
+                assertThat(cells.get(4).getText()).isNotEqualTo("never").isNotBlank();
+            }
+        }
+        JsonNode soonest = null;
+        for (JsonNode grant : grants) {
+            if (!grant.get("expires_at").isNull() && (soonest == null || java.time.Instant.parse(grant.get("expires_at")
+                    .asText()).isBefore(java.time.Instant.parse(soonest.get("expires_at").asText())))) {
+                soonest = grant;
+            }
+        }
+        assertThat(browser.findElement(By.cssSelector("#next-expiry span")).getAttribute("data-value"))
+                .isEqualTo(soonest.get("remaining").asText());
+        assertThat(consoleErrors()).isEmpty();
     }
 
     @Test
@@ -320,6 +360,52 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("resets")).getText()).startsWith("Ended on");
         assertThat(browser.findElements(By.linkText("Current period"))).hasSize(1);
         assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void R93_the_console_and_each_users_page_show_the_newest_audit_entries() {
+        ApiClient admin = new ApiClient(port(), adminKey);
+        for (int i = 0; i < 3; i++) {
+            assertThat(admin.send("POST", "/v1/users/acme/credits/grants", "{\"amount\": " + (5 + i) + "}",
+                    Map.of("Idempotency-Key", "audit-grant-" + i, "Request-Id", "support-" + i)).status())
+                    .isBetween(200, 299);
+        }
+        assertThat(admin.send("POST", "/v1/users/globex/credits/grants", "{\"amount\": 9}",
+                Map.of("Idempotency-Key", "audit-grant-globex")).status()).isBetween(200, 299);
+        JsonNode everyone = admin.get("/v1/audit-log?limit=20").json().get("data");
+        JsonNode acme = admin.get("/v1/audit-log?limit=20&target=user:acme").json().get("data");
+
+        signIn(adminKey, "", "console");
+        assertAuditRows(everyone);
+        assertThat(everyone.get(0).get("target").asText()).as("the newest first").isEqualTo("user:globex");
+
+        signIn(adminKey, "acme", "user");
+        assertAuditRows(acme);
+        assertThat(acme.findValuesAsText("target")).containsOnly("user:acme");
+        assertThat(browser.findElement(By.cssSelector("#audit tbody tr")).getText()).contains("credit.grant",
+                "support-2", "{\"amount\":7}");
+
+        openUserPage(keys.acme(), "acme");
+        assertThat(browser.findElements(By.id("audit"))).as("a user's own key is not shown the operator's log")
+                .isEmpty();
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    /** The audit card's rows against the API's entries, newest first: action, target, key, request id, summary. */
+    private static void assertAuditRows(JsonNode expected) {
+        wait(By.cssSelector("#audit table"));
+        List<WebElement> rows = browser.findElements(By.cssSelector("#audit tbody tr"));
+        assertThat(rows).hasSize(expected.size());
+        for (int i = 0; i < rows.size(); i++) {
+            List<WebElement> cells = rows.get(i).findElements(By.tagName("td"));
+            JsonNode entry = expected.get(i);
+            assertThat(cells.get(1).getText()).isEqualTo(entry.get("action").asText());
+            assertThat(cells.get(2).getText()).isEqualTo(entry.get("target").asText());
+            assertThat(cells.get(3).getText()).isEqualTo(entry.get("actor_key_id").asText());
+            assertThat(cells.get(4).getText()).isEqualTo(entry.get("request_id").asText());
+            assertThat(cells.get(5).getText()).isEqualTo(entry.get("summary").asText());
+        }
+        assertThat(axeViolations()).isEmpty();
     }
 
     @Test

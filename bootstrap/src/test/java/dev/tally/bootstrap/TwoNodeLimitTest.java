@@ -3,7 +3,6 @@ package dev.tally.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.adapter.http.ApiClient;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,19 +23,11 @@ class TwoNodeLimitTest {
 
     @Test
     void R13_two_nodes_on_one_postgresql_grant_exactly_the_limit() throws Exception {
-        try (TestDatabases.PostgresSchema schema = TestDatabases.postgresSchema()) {
-            hammer("PostgreSQL", schema.url());
-        }
-    }
-
-    private static void hammer(String database, String url) throws Exception {
-        try (TallyApp first = TallyApp.open(url, Clock.systemUTC());
-             TallyApp second = TallyApp.open(url, Clock.systemUTC())) {
-            String adminKey = first.ensureAdminKey(Optional.empty()).orElseThrow();
-            assertThat(second.ensureAdminKey(Optional.empty())).as("the second node sees the first's key").isEmpty();
-            List<ApiClient> nodes = List.of(new ApiClient(first.serve(0), adminKey),
-                    new ApiClient(second.serve(0), adminKey));
-            ApiClient admin = nodes.get(0);
+        try (TwoNodes twoNodes = TwoNodes.onPostgres()) {
+            assertThat(twoNodes.second().ensureAdminKey(Optional.empty())).as("the second node sees the first's key")
+                    .isEmpty();
+            List<ApiClient> nodes = twoNodes.nodes();
+            ApiClient admin = twoNodes.admin();
             assertThat(admin.put("/v1/plans/capped", "{\"limits\": {\"exports\": " + LIMIT + ", \"runs\": " + LIMIT
                     + ", \"tokens\": " + LIMIT + "}, \"allocations\": {\"seats\": " + LIMIT + "}}").status()).isEqualTo(200);
             assertThat(admin.put("/v1/users/acme", "{\"plan_id\": \"capped\"}").status()).isEqualTo(200);
@@ -48,8 +39,8 @@ class TwoNodeLimitTest {
             int seats = count(nodes, i -> "/v1/users/acme/allocations/seats", i -> "{\"delta\": 1}", 200);
             int holds = count(nodes, i -> "/v1/users/acme/reservations",
                     i -> "{\"metric\": \"tokens\", \"quantity\": 1}", 201);
-            System.out.printf("%s, two nodes, %d concurrent requests each: exports granted %d, runs started %d,"
-                    + " seats allocated %d, tokens held %d, limit %d%n", database, REQUESTS, exports, runs, seats, holds,
+            System.out.printf("PostgreSQL, two nodes, %d concurrent requests each: exports granted %d, runs started %d,"
+                    + " seats allocated %d, tokens held %d, limit %d%n", REQUESTS, exports, runs, seats, holds,
                     LIMIT);
 
             assertThat(exports).isEqualTo(LIMIT);

@@ -3,11 +3,9 @@ package dev.tally.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.adapter.http.ApiClient;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,13 +25,9 @@ class TwoNodeMeterTest {
 
     @Test
     void R82_two_nodes_on_one_postgresql_enforce_every_aggregation_exactly() throws Exception {
-        try (TestDatabases.PostgresSchema schema = TestDatabases.postgresSchema();
-             TallyApp first = TallyApp.open(schema.url(), Clock.systemUTC());
-             TallyApp second = TallyApp.open(schema.url(), Clock.systemUTC())) {
-            String adminKey = first.ensureAdminKey(Optional.empty()).orElseThrow();
-            List<ApiClient> nodes = List.of(new ApiClient(first.serve(0), adminKey),
-                    new ApiClient(second.serve(0), adminKey));
-            ApiClient admin = nodes.get(0);
+        try (TwoNodes twoNodes = TwoNodes.onPostgres()) {
+            List<ApiClient> nodes = twoNodes.nodes();
+            ApiClient admin = twoNodes.admin();
             put(admin, "/v1/meters/active_users",
                     "{\"source\": \"events\", \"aggregation\": \"unique_count\", \"unique_dimension\": \"end_user\"}");
             put(admin, "/v1/meters/calls", "{\"source\": \"requests\", \"aggregation\": \"count\"}");

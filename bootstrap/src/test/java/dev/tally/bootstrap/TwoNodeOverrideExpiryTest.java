@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.adapter.http.ApiClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,13 +29,9 @@ class TwoNodeOverrideExpiryTest {
 
     @Test
     void R73_R13_two_nodes_racing_an_override_expiry_never_grant_beyond_the_limit_in_force() throws Exception {
-        try (TestDatabases.PostgresSchema schema = TestDatabases.postgresSchema();
-             TallyApp first = TallyApp.open(schema.url(), Clock.systemUTC());
-             TallyApp second = TallyApp.open(schema.url(), Clock.systemUTC())) {
-            String adminKey = first.ensureAdminKey(Optional.empty()).orElseThrow();
-            List<ApiClient> nodes = List.of(new ApiClient(first.serve(0), adminKey),
-                    new ApiClient(second.serve(0), adminKey));
-            ApiClient admin = nodes.get(0);
+        try (TwoNodes twoNodes = TwoNodes.onPostgres()) {
+            List<ApiClient> nodes = twoNodes.nodes();
+            ApiClient admin = twoNodes.admin();
             assertThat(admin.put("/v1/plans/capped", "{\"limits\": {\"exports\": " + PLAN_LIMIT + "}}").status())
                     .isEqualTo(200);
             assertThat(admin.put("/v1/users/acme", "{\"plan_id\": \"capped\"}").status()).isEqualTo(200);

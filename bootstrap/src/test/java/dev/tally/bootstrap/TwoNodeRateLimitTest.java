@@ -37,13 +37,9 @@ class TwoNodeRateLimitTest {
 
     @Test
     void R90_two_nodes_on_one_postgresql_never_admit_more_than_the_rate_in_any_window() throws Exception {
-        try (TestDatabases.PostgresSchema schema = TestDatabases.postgresSchema();
-             TallyApp first = TallyApp.open(schema.url(), Clock.systemUTC());
-             TallyApp second = TallyApp.open(schema.url(), Clock.systemUTC())) {
-            String adminKey = first.ensureAdminKey(Optional.empty()).orElseThrow();
-            List<ApiClient> nodes = List.of(new ApiClient(first.serve(0), adminKey),
-                    new ApiClient(second.serve(0), adminKey));
-            ApiClient admin = nodes.get(0);
+        try (TwoNodes twoNodes = TwoNodes.onPostgres()) {
+            List<ApiClient> nodes = twoNodes.nodes();
+            ApiClient admin = twoNodes.admin();
             assertThat(admin.put("/v1/plans/rated", "{\"rate_limits\": {\"calls\": {\"limit\": " + LIMIT
                     + ", \"per_seconds\": " + PER_SECONDS + "}}}").status()).isEqualTo(200);
             assertThat(admin.put("/v1/users/acme", "{\"plan_id\": \"rated\"}").status()).isEqualTo(200);
@@ -77,7 +73,7 @@ class TwoNodeRateLimitTest {
             }
             pool.shutdownNow();
 
-            List<Long> instants = admittedInstants(schema.url());
+            List<Long> instants = admittedInstants(twoNodes.url());
             int fullest = fullestWindow(instants);
             System.out.printf("PostgreSQL, two nodes, %d writers for %d s at %d per %d s without burst: %d admitted,"
                     + " %d refused with 429, at most %d in any %d s window of server instants%n", WRITERS,

@@ -40,7 +40,8 @@ final class BillingRoutes {
                     Responses.Period.from(overview.period()), Responses.Metric.all(overview.metrics()),
                     Responses.RunUsage.from(overview.runs()),
                     new Credits(overview.creditBalance(), Responses.Operation.all(overview.credits()),
-                            Responses.OperationTotal.from(overview.credits())),
+                            Responses.OperationTotal.from(overview.credits()),
+                            overview.creditGrants().stream().map(Responses.Grant::live).toList()),
                     Responses.Costs.from(overview.costs()), Codes.from(overview.activationCodes()),
                     Responses.Allocation.all(overview.allocations()), pending);
         }
@@ -49,8 +50,12 @@ final class BillingRoutes {
     record PlanSummary(String id, String name) {
     }
 
-    /** The balance, and this period's credits by operation. */
-    record Credits(long balance, List<Responses.Operation> operations, Responses.OperationTotal total) {
+    /**
+     * The balance, this period's credits by operation, and the grants live now in the order they
+     * will be spent (R35, R36; at most 50), each with what remains and when it expires.
+     */
+    record Credits(long balance, List<Responses.Operation> operations, Responses.OperationTotal total,
+                   List<Responses.Grant> grants) {
     }
 
     /** Codes issued and redeemed this period, and the issuing limit ({@code null} when unlimited). */

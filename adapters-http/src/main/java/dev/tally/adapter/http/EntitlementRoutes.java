@@ -70,7 +70,8 @@ final class EntitlementRoutes {
     record EntitlementResponse(String metric, String kind, boolean allowed, BigDecimal requested, BigDecimal used,
                                BigDecimal reserved, BigDecimal limit, BigDecimal remaining, Instant resetsAt,
                                String status, ErrorMapper.LimitExceededResponse denial, String source,
-                               @JsonInclude(JsonInclude.Include.NON_NULL) RateResponse rate) {
+                               @JsonInclude(JsonInclude.Include.NON_NULL) RateResponse rate,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) CreditsResponse credits) {
         static EntitlementResponse from(Entitlement entitlement) {
             var usage = entitlement.usage();
             RateResponse rate = entitlement.rate().map(standing -> new RateResponse(standing.rate().limit(),
@@ -81,7 +82,8 @@ final class EntitlementRoutes {
                     usage.limit().orElse(null), usage.remaining().orElse(null), entitlement.resetsAt().orElse(null),
                     usage.status().wireName(),
                     entitlement.denial().map(ErrorMapper.LimitExceededResponse::from).orElse(null),
-                    usage.source().wire(), rate);
+                    usage.source().wire(), rate, entitlement.credits().map(check -> new CreditsResponse(check.price(),
+                            check.balance(), check.required(), check.allows())).orElse(null));
         }
     }
 
@@ -90,6 +92,13 @@ final class EntitlementRoutes {
      * {@code reset_ms} until it is whole again, {@code allowed} whether the requested quantity fits.
      */
     record RateResponse(long limit, int perSeconds, long burst, long remaining, long resetMs, boolean allowed) {
+    }
+
+    /**
+     * What the requested quantity of a credit-priced metric would spend (R38): {@code price} per
+     * unit, the {@code balance} now, the credits {@code required}, and whether the balance pays.
+     */
+    record CreditsResponse(long price, long balance, java.math.BigInteger required, boolean allowed) {
     }
 
     /** Every limited metric and allocation, then every feature of the plan in force (R73). */

@@ -3,6 +3,7 @@ package dev.tally.adapter.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.Refusal;
+import dev.tally.domain.credit.CreditsShortfall;
 import dev.tally.domain.credit.InsufficientCredits;
 import dev.tally.domain.plan.FileSizeLimitExceeded;
 import dev.tally.domain.plan.LimitExceeded;
@@ -69,6 +70,16 @@ public record ErrorBody(int status, Map<String, Object> body) {
             body.put("retry_after_ms", limited.refused().retryAfterMillis().orElse(null));
             body.put("plan", limited.plan().value());
             return new ErrorBody(429, body);
+        } else if (refusal instanceof CreditsShortfall shortfall) {
+            return of(402, refusal.code(), refusal.message(), ordered(
+                    "metric", shortfall.metric().value(),
+                    "plan", shortfall.plan().value(),
+                    "current_usage", shortfall.used(),
+                    "limit", shortfall.limit().orElse(null),
+                    "requested", shortfall.requested(),
+                    "resets_at", shortfall.resetsAt(),
+                    "balance", shortfall.balance(),
+                    "required", shortfall.required()));
         } else if (refusal instanceof InsufficientCredits insufficient) {
             return of(402, refusal.code(), refusal.message(), ordered(
                     "balance", insufficient.balance(),

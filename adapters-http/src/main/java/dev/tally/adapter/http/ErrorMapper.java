@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tally.application.port.StorageUnavailableException;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.Refusal;
+import dev.tally.domain.credit.CreditsShortfall;
 import dev.tally.domain.credit.InsufficientCredits;
 import dev.tally.domain.plan.FileSizeLimitExceeded;
 import dev.tally.domain.plan.LimitExceeded;
@@ -53,7 +54,7 @@ final class ErrorMapper {
             metrics.denied(exceeded.metric().value());
         } else if (refusal instanceof FileSizeLimitExceeded) {
             metrics.denied("max_file_size_mb");
-        } else if (refusal instanceof InsufficientCredits) {
+        } else if (refusal instanceof InsufficientCredits || refusal instanceof CreditsShortfall) {
             metrics.denied("credits");
         } else if (refusal instanceof RateLimited limited) {
             metrics.denied(limited.metric().value());

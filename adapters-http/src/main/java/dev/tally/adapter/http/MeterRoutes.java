@@ -46,10 +46,14 @@ final class MeterRoutes {
             MeterService.MeterValue value = meters.value(caller.user(ctx), key, groupBy.isPresent(),
                     RequestFields.at(ctx));
             groupBy.ifPresent(dimensions -> {
-                if (!dimensions.equals(value.meter().groupBy())) {
+                List<String> kept = value.meter().groupBy();
+                if (kept.isEmpty()) {
+                    throw ApiException.badField("invalid_group_by", "group_by", "Meter " + key
+                            + " is not grouped; ask without ?group_by.");
+                }
+                if (!dimensions.equals(kept)) {
                     throw ApiException.badField("invalid_group_by", "group_by", "Meter " + key + " is grouped by "
-                            + String.join(",", value.meter().groupBy()) + "; ask for ?group_by="
-                            + String.join(",", value.meter().groupBy()) + ".");
+                            + String.join(",", kept) + "; ask for ?group_by=" + String.join(",", kept) + ".");
                 }
             });
             ctx.json(ValueResponse.from(value));

@@ -69,7 +69,8 @@ final class PlanRoutes {
                        Integer warningThresholdPercent, Map<String, JsonNode> allocations,
                        List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics,
                        Map<String, JsonNode> displayNames, Map<String, JsonNode> features,
-                       PeriodCredits creditsPerPeriod, Map<String, JsonNode> rateLimits)
+                       PeriodCredits creditsPerPeriod, Map<String, JsonNode> rateLimits,
+                       Map<String, JsonNode> creditPrices)
             implements RequestBody.FieldChecks {
 
         @Override
@@ -87,7 +88,8 @@ final class PlanRoutes {
                     maxMetrics == null ? OptionalInt.empty() : OptionalInt.of(maxMetrics),
                     displayNames(displayNames), FeatureJson.features(features, "features"))
                     .withCreditsPerPeriod(Optional.ofNullable(creditsPerPeriod).map(PeriodCredits::toCredits))
-                    .withRateLimits(PlanRateLimits.parse(rateLimits));
+                    .withRateLimits(PlanRateLimits.parse(rateLimits))
+                    .withCreditPrices(PlanCreditPrices.parse(creditPrices));
         }
 
         /**
@@ -151,7 +153,8 @@ final class PlanRoutes {
                         int warningThresholdPercent, Map<String, BigDecimal> allocations,
                         List<Integer> alertThresholdsPercent, Long lowBalanceCredits, Integer maxMetrics,
                         Map<String, String> displayNames, Map<String, Object> features,
-                        PeriodCredits creditsPerPeriod, Map<String, PlanRateLimits.RateLimitBody> rateLimits) {
+                        PeriodCredits creditsPerPeriod, Map<String, PlanRateLimits.RateLimitBody> rateLimits,
+                        Map<String, Long> creditPrices) {
 
         static PlanResponse from(Plan plan) {
             Map<String, String> names = new LinkedHashMap<>();
@@ -161,7 +164,7 @@ final class PlanRoutes {
                     plan.alerts().thresholdsPercent(), plan.alerts().lowBalanceCredits().orElse(null),
                     plan.maxMetrics().isPresent() ? plan.maxMetrics().getAsInt() : null, names,
                     FeatureJson.shown(plan.features()), plan.creditsPerPeriod().map(PeriodCredits::from).orElse(null),
-                    PlanRateLimits.shown(plan.rateLimits()));
+                    PlanRateLimits.shown(plan.rateLimits()), PlanCreditPrices.shown(plan.creditPrices()));
         }
 
         static Map<String, BigDecimal> shown(PlanLimits limits) {

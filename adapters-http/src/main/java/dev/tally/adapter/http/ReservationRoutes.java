@@ -11,6 +11,7 @@ import dev.tally.domain.usage.Reservation;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -42,8 +43,10 @@ final class ReservationRoutes {
         routes.post(base + "/{reservation_id}/commit", KEY, (ctx, caller) -> {
             CommitRequest request = RequestBody.readOptional(ctx, CommitRequest.class).orElse(CommitRequest.ALL);
             Optional<BigDecimal> quantity = Optional.ofNullable(RequestFields.number(request.quantity(), "quantity"));
+            Map<String, String> dimensions = RequestFields.dimensions(request.dimensions(), "dimensions");
             ctx.json(ReservationResponse.from(reservations.end(EndReservation.commit(caller.user(ctx),
-                    ctx.pathParam("reservation_id"), quantity, RequestFields.idempotencyKey(ctx)))));
+                    ctx.pathParam("reservation_id"), quantity, RequestFields.idempotencyKey(ctx))
+                    .withDimensions(dimensions == null ? Map.of() : dimensions))));
         });
         routes.post(base + "/{reservation_id}/release", KEY, (ctx, caller) -> {
             RequestBody.none(ctx);
@@ -70,9 +73,12 @@ final class ReservationRoutes {
         }
     }
 
-    /** {@code {"quantity"?}}: what the work used; without it, the whole hold. */
-    record CommitRequest(BigDecimal quantity) {
-        static final CommitRequest ALL = new CommitRequest(null);
+    /**
+     * {@code {"quantity"?, "dimensions"?}}: what the work used, without it the whole hold; the
+     * dimensions its usage carries (a hold of a meter records its source with them, R81).
+     */
+    record CommitRequest(BigDecimal quantity, Map<String, String> dimensions) {
+        static final CommitRequest ALL = new CommitRequest(null, null);
     }
 
     /** A reservation; {@code committed_quantity} is null unless committed. */

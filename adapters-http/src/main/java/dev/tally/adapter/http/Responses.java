@@ -159,6 +159,12 @@ final class Responses {
                     grant.countingAt(now), grant.priority(), grant.expiresAt().orElse(null),
                     grant.expired() || grant.terms().expiredAt(now), grant.createdAt());
         }
+
+        /** A grant read as live (not expired, something left): all of its remainder counts. */
+        static Grant live(CreditGrant grant) {
+            return new Grant(Ids.shown(Ids.TRANSACTION, grant.id()), grant.type().wireName(), grant.amount(),
+                    grant.remaining(), grant.priority(), grant.expiresAt().orElse(null), false, grant.createdAt());
+        }
     }
 
     /** API costs of one period (R42). */

@@ -180,4 +180,135 @@ public abstract class CreditGrantScenarios extends ApiTestSupport {
         assertThat(admin.put("/v1/plans/bad", "{\"name\": \"bad\", \"limits\": {}, \"credits_per_period\": "
                 + "{\"amount\": 0}}").error()).isEqualTo("invalid_credits_per_period");
     }
+
+    @Test
+    void R35_R36_R37_the_billing_overview_lists_the_live_grants_in_spending_order_with_remaining_and_expiry() {
+        monthlyPlan("0");
+        ApiClient acme = user("acme", "pro");
+        JsonNode pack = grant(admin, "purchases", "{\"amount\": 1000}");
+        JsonNode promo = grant(admin, "grants", "{\"amount\": 100, \"expires_at\": \"" + TOMORROW
+                + "\", \"priority\": 5}");
+        JsonNode spent = grant(admin, "grants", "{\"amount\": 20, \"priority\": 0}");
+        assertOk(acme.post("/v1/users/acme/credits/usage", "{\"amount\": 30, \"operation\": \"export\"}", key()));
+
+        JsonNode credits = assertOk(acme.get("/v1/users/acme/billing")).json().get("credits");
+
+        assertThat(credits.get("balance").asLong()).isEqualTo(1000 + 100 + 20 + 500 - 30);
+        JsonNode grants = credits.get("grants");
+        assertThat(grants).as("the drained grant is not live").hasSize(3);
+        assertThat(grants).extracting(g -> g.get("id").asText()).doesNotContain(spent.get("id").asText());
+        JsonNode first = grants.get(0);
+        assertThat(first.get("id").asText()).isEqualTo(promo.get("id").asText());
+        assertThat(first.get("remaining").asLong()).isEqualTo(90);
+        assertThat(first.get("priority").asInt()).isEqualTo(5);
+        assertThat(first.get("expires_at").asText()).isEqualTo(TOMORROW);
+        assertThat(first.get("expired").asBoolean()).isFalse();
+        JsonNode monthly = grants.get(1);
+        assertThat(monthly.get("type").asText()).isEqualTo("grant");
+        assertThat(monthly.get("remaining").asLong()).isEqualTo(500);
+        assertThat(monthly.get("priority").asInt()).isEqualTo(10);
+        assertThat(monthly.get("expires_at").isNull()).isFalse();
+        assertThat(grants.get(2).get("id").asText()).isEqualTo(pack.get("id").asText());
+        assertThat(grants.get(2).get("expires_at").isNull()).isTrue();
+
+        clock.advance(Duration.ofDays(1));
+
+        JsonNode later = assertOk(acme.get("/v1/users/acme/billing")).json().get("credits");
+        assertThat(later.get("balance").asLong()).as("the promotion's 90 lapsed at its instant")
+                .isEqualTo(1000 + 500);
+        assertThat(later.get("grants")).extracting(g -> g.get("id").asText())
+                .doesNotContain(promo.get("id").asText()).hasSize(2);
+    }
+
+    private static final String PRICED = "{\"name\": \"Priced\", \"limits\": {\"exports\": 100}, "
+            + "\"credit_prices\": {\"exports\": 3}}";
+
+    private static String exports(String key, int quantity) {
+        return "{\"records\": [{\"metric\": \"exports\", \"quantity\": " + quantity + ", \"idempotency_key\": \""
+                + key + "\"}], \"enforce\": true}";
+    }
+
+    private static java.math.BigDecimal used(ApiClient client) {
+        return metric(assertOk(client.get("/v1/users/acme/usage")).json(), "exports").get("used").decimalValue();
+    }
+
+    @Test
+    void R38_a_priced_record_the_balance_cannot_pay_for_is_402_with_balance_and_required_and_changes_nothing() {
+        assertOk(admin.put("/v1/plans/priced", PRICED));
+        ApiClient acme = user("acme", "priced");
+        purchase(admin, "acme", 5);
+
+        ApiClient.Response refused = acme.post("/v1/users/acme/usage", exports("e-1", 2));
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(402);
+        JsonNode body = refused.json();
+        List<String> fields = new ArrayList<>();
+        body.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactly("error", "message", "metric", "plan", "current_usage", "limit",
+                "requested", "resets_at", "balance", "required");
+        assertThat(body.get("error").asText()).isEqualTo("insufficient_credits");
+        assertThat(body.get("metric").asText()).isEqualTo("exports");
+        assertThat(body.get("balance").asLong()).isEqualTo(5);
+        assertThat(body.get("required").asLong()).isEqualTo(6);
+        assertThat(body.get("limit").decimalValue()).isEqualByComparingTo("100");
+        assertThat(balance(acme, "acme")).isEqualTo(5);
+        assertThat(used(acme)).isEqualByComparingTo("0");
+        JsonNode check = assertOk(acme.get("/v1/users/acme/entitlements/exports?quantity=2")).json();
+        assertThat(check.get("allowed").asBoolean()).isFalse();
+        assertThat(check.get("credits").get("required").asLong()).isEqualTo(6);
+        assertThat(check.get("credits").get("balance").asLong()).isEqualTo(5);
+        assertThat(check.get("credits").get("allowed").asBoolean()).isFalse();
+    }
+
+    @Test
+    void R38_a_priced_record_spends_once_shows_under_its_metric_and_a_void_gives_the_credits_back() {
+        assertOk(admin.put("/v1/plans/priced", PRICED));
+        ApiClient acme = user("acme", "priced");
+        purchase(admin, "acme", 6);
+
+        JsonNode recorded = assertOk(acme.post("/v1/users/acme/usage", exports("e-1", 2))).json();
+        assertOk(acme.post("/v1/users/acme/usage", exports("e-1", 2)));
+
+        assertThat(balance(acme, "acme")).isZero();
+        assertThat(used(acme)).isEqualByComparingTo("2");
+        JsonNode spent = assertOk(acme.get("/v1/users/acme/credits/transactions")).json().get("data").get(0);
+        assertThat(spent.get("type").asText()).isEqualTo("usage");
+        assertThat(spent.get("amount").asLong()).isEqualTo(-6);
+        assertThat(spent.get("operation").asText()).isEqualTo("exports");
+        assertThat(spent.get("drawn_from").get(0).get("credits").asLong()).isEqualTo(6);
+        JsonNode byOperation = assertOk(acme.get("/v1/users/acme/credits/usage-by-operation")).json()
+                .get("operations").get(0);
+        assertThat(byOperation.get("operation").asText()).isEqualTo("exports");
+        assertThat(byOperation.get("gross").asLong()).isEqualTo(6);
+
+        String id = recorded.get("records").get(0).get("id").asText();
+        assertOk(admin.post("/v1/users/acme/usage/" + id + "/void", "{\"reason\": \"exported twice\"}"));
+
+        assertThat(balance(acme, "acme")).isEqualTo(6);
+        assertThat(used(acme)).isEqualByComparingTo("0");
+        assertThat(assertOk(acme.get("/v1/users/acme/credits/usage-by-operation")).json().get("operations").get(0)
+                .get("net").asLong()).isZero();
+    }
+
+    @Test
+    void R38_a_plan_shows_its_credit_prices_and_bad_ones_are_a_400_that_stores_nothing() {
+        JsonNode plan = assertOk(admin.put("/v1/plans/priced", PRICED)).json();
+        assertThat(plan.get("credit_prices").get("exports").asLong()).isEqualTo(3);
+        assertThat(assertOk(admin.put("/v1/plans/priced", "{\"name\": \"Priced\", \"limits\": {}, "
+                + "\"credit_prices\": {\"exports\": 9223}}")).json().get("credit_prices").get("exports").asLong())
+                .isEqualTo(9223);
+
+        for (String price : List.of("0", "-1", "9224", "1.5", "\"two\"", "null", "{}")) {
+            ApiClient.Response bad = admin.put("/v1/plans/priced", "{\"name\": \"Priced\", \"limits\": {}, "
+                    + "\"credit_prices\": {\"exports\": " + price + "}}");
+            assertThat(bad.status()).as(price + ": " + bad).isEqualTo(400);
+            assertThat(bad.error()).as(price).isEqualTo("invalid_credit_price");
+        }
+        ApiClient.Response allocation = admin.put("/v1/plans/priced", "{\"name\": \"Priced\", \"limits\": {}, "
+                + "\"allocations\": {\"seats\": 5}, \"credit_prices\": {\"seats\": 1}}");
+        assertThat(allocation.status()).isEqualTo(400);
+        assertThat(allocation.error()).isEqualTo("invalid_credit_price");
+        assertThat(assertOk(admin.get("/v1/plans/priced")).json().get("credit_prices").get("exports").asLong())
+                .isEqualTo(9223);
+    }
 }

@@ -146,6 +146,17 @@ public abstract class MeterScenarios extends ApiTestSupport {
     }
 
     @Test
+    void R83_an_ungrouped_meter_asked_for_groups_says_it_is_not_grouped() {
+        String key = meter("plain_sum", "{\"source\": \"SOURCE\", \"aggregation\": \"sum\"}");
+        plan("pro", "{}");
+        ApiClient acme = user("acme", "pro");
+        ApiClient.Response answer = acme.get("/v1/users/acme/meters/" + key + "?group_by=model");
+        assertThat(answer.error()).isEqualTo("invalid_group_by");
+        assertThat(answer.json().get("message").asText()).isEqualTo("Meter " + key
+                + " is not grouped; ask without ?group_by.");
+    }
+
+    @Test
     void R52_a_meter_s_series_ends_at_its_value_for_max_and_unique_count() {
         String peak = meter("peak", "{\"source\": \"SOURCE\", \"aggregation\": \"max\"}");
         String users = meter("users", "{\"source\": \"SOURCE\", \"aggregation\": \"unique_count\", "

@@ -155,4 +155,44 @@ public abstract class ReservationScenarios extends ApiTestSupport {
         assertThat(metric(acme.get("/v1/users/acme/usage").json(), "runs").get("reserved").decimalValue())
                 .isEqualByComparingTo("1");
     }
+
+    @Test
+    void R71_R81_a_hold_on_a_sum_meter_reserves_against_its_limit_and_its_commit_feeds_it_through_its_source() {
+        String tag = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String meter = "gpt_tokens_" + tag;
+        String source = "llm_tokens_" + tag;
+        assertOk(admin.put("/v1/meters/" + meter, "{\"source\": \"" + source + "\", \"aggregation\": \"sum\", "
+                + "\"filter\": {\"model\": [\"gpt-4o\"]}}"));
+        assertOk(admin.put("/v1/meters/peak_" + tag, "{\"source\": \"" + source + "\", \"aggregation\": \"max\"}"));
+        plan("metered", "{\"" + meter + "\": 1000, \"peak_" + tag + "\": 100}");
+        ApiClient acme = user("acme", "metered");
+
+        ApiClient.Response held = acme.post(BASE, "{\"metric\": \"" + meter + "\", \"quantity\": 800}");
+        assertThat(held.status()).as(held.toString()).isEqualTo(201);
+        String id = held.json().get("id").asText();
+        JsonNode reserved = metric(assertOk(acme.get("/v1/users/acme/usage")).json(), meter);
+        assertLimitExceeded(acme.post(BASE, "{\"metric\": \"" + meter + "\", \"quantity\": 201}"), meter);
+        ApiClient.Response unmatched = acme.post(BASE + "/" + id + "/commit",
+                "{\"quantity\": 612, \"dimensions\": {\"model\": \"gpt-3\"}}");
+        JsonNode committed = assertOk(acme.post(BASE + "/" + id + "/commit",
+                "{\"quantity\": 612, \"dimensions\": {\"model\": \"gpt-4o\"}}")).json();
+        JsonNode usage = assertOk(acme.get("/v1/users/acme/usage")).json();
+        ApiClient.Response peak = acme.post(BASE, "{\"metric\": \"peak_" + tag + "\", \"quantity\": 5}");
+
+        assertThat(reserved.get("reserved").decimalValue()).isEqualByComparingTo("800");
+        assertThat(unmatched.status()).as(unmatched.toString()).isEqualTo(422);
+        assertThat(unmatched.json().get("error").asText()).isEqualTo("dimensions_not_matching_meter");
+        assertThat(committed.get("state").asText()).isEqualTo("committed");
+        assertThat(committed.get("committed_quantity").decimalValue()).isEqualByComparingTo("612");
+        assertThat(metric(usage, meter).get("used").decimalValue()).isEqualByComparingTo("612");
+        assertThat(metric(usage, meter).get("reserved").decimalValue()).isZero();
+        assertThat(metric(usage, source).get("used").decimalValue()).isEqualByComparingTo("612");
+        assertThat(metric(usage, "peak_" + tag).get("used").decimalValue()).as("the source's record feeds every meter")
+                .isEqualByComparingTo("612");
+        assertThat(peak.status()).as(peak.toString()).isEqualTo(422);
+        assertThat(peak.json().get("error").asText()).isEqualTo("meter_not_reservable");
+        assertThat(peak.json().get("message").asText()).contains("max").contains("only sum and count");
+        assertThat(metric(assertOk(acme.get("/v1/users/acme/usage")).json(), "peak_" + tag).get("reserved")
+                .decimalValue()).as("nothing held").isZero();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.application.port.CreditReconcileReport;
 import dev.tally.domain.credit.CreditGrant;
 import dev.tally.domain.credit.CreditType;
 import dev.tally.domain.credit.GrantTerms;
@@ -22,6 +23,12 @@ interface CreditGrantDao {
     final class Rows extends RowMappings {
         public Rows() {
             map(CreditGrant.class, CreditGrantDao::map);
+            map(CreditReconcileReport.DrawFact.class, rs -> new CreditReconcileReport.DrawFact(
+                    rs.getString("entry_id"), CreditType.fromWireName(rs.getString("entry_type")),
+                    Instants.get(rs, "created_at"), rs.getString("grant_id"), rs.getLong("credits"),
+                    rs.getLong("returned")));
+            map(UserSum.class, rs -> new UserSum(rs.getString("user_id"), rs.getLong("balance"),
+                    rs.getLong("total")));
             map(DrawRow.class, rs -> new DrawRow(rs.getString("entry_id"), rs.getInt("position"),
                     rs.getString("grant_id"), rs.getLong("credits"), rs.getLong("returned")));
         }
@@ -30,6 +37,27 @@ interface CreditGrantDao {
     /** One entry's draw from one grant, and what refunds gave back of it. */
     record DrawRow(String entryId, int position, String grantId, long credits, long returned) {
     }
+
+    /** A user's stored balance and the sum of its entries. */
+    record UserSum(String user, long balance, long total) {
+    }
+
+    /**
+     * Every user's stored balance beside the sum of its entries, for reconcile: one statement, so
+     * both are of one instant. Every user with entries has a balance row (written first).
+     */
+    @SqlQuery("SELECT b.user_id, b.balance, (SELECT COALESCE(SUM(t.amount), 0) FROM credit_transactions t "
+            + "WHERE t.user_id = b.user_id) AS total FROM credit_balances b")
+    List<UserSum> balances();
+
+    /** Every grant, for reconcile. */
+    @SqlQuery("SELECT " + CreditGrantDao.COLUMNS + " FROM credit_grants")
+    List<CreditGrant> allGrants();
+
+    /** Every draw with its entry's type and instant, for reconcile. */
+    @SqlQuery("SELECT d.entry_id, t.entry_type, t.created_at, d.grant_id, d.credits, d.returned "
+            + "FROM credit_draws d JOIN credit_transactions t ON t.id = d.entry_id")
+    List<CreditReconcileReport.DrawFact> allDraws();
 
     String COLUMNS = "id, user_id, entry_type, amount, remaining, priority, expires_at, expired, created_at";
 

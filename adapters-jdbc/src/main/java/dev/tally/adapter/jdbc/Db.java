@@ -129,6 +129,7 @@ final class Db {
     <T> T inTransaction(HandleCallback<T, RuntimeException> work) {
         Handle joined = joined();
         if (joined != null) {
+            GroupedAppends.beforeOtherWork(this);
             return work.withHandle(joined);
         }
         if (joiningCaller()) {
@@ -169,7 +170,11 @@ final class Db {
         if (joined == null && joiningCaller()) {
             return callers.run(() -> jdbi.withHandle(work));
         }
-        return joined != null ? work.withHandle(joined) : retrying(committing -> jdbi.withHandle(work));
+        if (joined != null) {
+            GroupedAppends.beforeOtherWork(this);
+            return work.withHandle(joined);
+        }
+        return retrying(committing -> jdbi.withHandle(work));
     }
 
     /**

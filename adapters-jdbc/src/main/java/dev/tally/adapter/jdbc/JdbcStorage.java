@@ -100,13 +100,22 @@ public final class JdbcStorage implements AutoCloseable {
                 ? Optional.of(H2_FILE_WRITES.computeIfAbsent(url.split(";", 2)[0], name -> new ReentrantLock()))
                 : Optional.empty();
         this.db = new Db(jdbi, writes, callers);
-        this.ports = new TallyStorage(new JdbiTransactions(db), new JdbiUsageLedger(db),
+        this.ports = new TallyStorage(new JdbiTransactions(db, groupsDecisions(url, db)), new JdbiUsageLedger(db),
                 new JdbiIdempotencyStore(db), new JdbiPlanRepository(db), new JdbiUserRepository(db),
                 new JdbiModelPriceRepository(db), new JdbiReportRunRepository(db),
                 new JdbiCreditTransactionRepository(db), new JdbiApiCallRepository(db),
                 new JdbiActivationCodeRepository(db), new JdbiSessionRepository(db), new JdbiApiKeyRepository(db),
                 new JdbiAllocationRepository(db), new JdbiEventLog(db), new JdbiWebhookStore(db),
                 new JdbiAuditLog(db), new JdbiPlanTermsRepository(db), new JdbiRateCells(db));
+    }
+
+    /**
+     * Whether decisions share transactions ({@link GroupCommit}) by default: on an H2 file, whose
+     * writes run one at a time anyway, and on PostgreSQL, where a group is decided in multi-row
+     * statements ({@link GroupedAppends}) in several lanes at once. Not on an H2 memory database.
+     */
+    private static boolean groupsDecisions(String url, Db db) {
+        return db.writesSerialized() || url.startsWith("jdbc:postgresql:");
     }
 
     /** Opens {@code jdbcUrl} with the default pool size and migrates it. */

@@ -2,6 +2,7 @@ package dev.tally.adapter.jdbc;
 
 import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
+import dev.tally.application.port.CreditReconcileReport;
 import dev.tally.application.port.CreditTransactionRepository;
 import dev.tally.domain.credit.CreditGrant;
 import dev.tally.domain.credit.CreditLedger;
@@ -168,6 +169,17 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
     }
 
     @Override
+    public long holdBalance(UserId user, Instant at) {
+        // The row lock of the caller's transaction: held until it commits or rolls back.
+        return db.inTransaction(handle -> {
+            CreditGrantDao grants = Db.attach(handle, CreditGrantDao.class);
+            Db.attach(handle, CreditDao.class).ensureBalance(user.value());
+            long stored = grants.lockBalance(user.value()).orElseThrow();
+            return stored - grants.lapsedRemainder(user.value(), Instants.toNanos(at));
+        });
+    }
+
+    @Override
     public long balance(UserId user, Instant at) {
         return db.read(handle -> {
             long stored = Db.attach(handle, CreditDao.class).balance(user.value()).orElse(0L);
@@ -178,6 +190,12 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
     @Override
     public List<CreditGrant> grants(UserId user, int limit, int offset) {
         return db.read(handle -> Db.attach(handle, CreditGrantDao.class).page(user.value(), limit, offset));
+    }
+
+    @Override
+    public List<CreditGrant> liveGrants(UserId user, Instant at, int limit) {
+        return db.read(handle -> Db.attach(handle, CreditGrantDao.class).spendable(user.value(), Instants.toNanos(at),
+                limit));
     }
 
     @Override
@@ -237,6 +255,25 @@ public final class JdbiCreditTransactionRepository implements CreditTransactionR
     @Override
     public List<CreditTransaction> page(UserId user, int limit, int offset) {
         return withDraws(db.read(handle -> Db.attach(handle, CreditDao.class).page(user.value(), limit, offset)));
+    }
+
+    /**
+     * Reads the whole ledger in one transaction; each balance is compared with its sum in one
+     * statement. Grants and draws are read apart, so a spend running meanwhile may show as a drift
+     * that a second run no longer finds.
+     */
+    @Override
+    public CreditReconcileReport reconcile() {
+        return db.inTransaction(handle -> {
+            CreditGrantDao grants = Db.attach(handle, CreditGrantDao.class);
+            Map<UserId, Long> balances = new HashMap<>();
+            Map<UserId, Long> sums = new HashMap<>();
+            for (CreditGrantDao.UserSum row : grants.balances()) {
+                balances.put(new UserId(row.user()), row.balance());
+                sums.put(new UserId(row.user()), row.total());
+            }
+            return CreditReconcileReport.check(balances, sums, grants.allGrants(), grants.allDraws());
+        });
     }
 
     @Override

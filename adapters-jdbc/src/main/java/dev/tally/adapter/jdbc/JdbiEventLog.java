@@ -39,6 +39,13 @@ public final class JdbiEventLog implements EventLog {
                 event.type().wireName(), event.createdAt(), onceKey, event.data())) == 1;
     }
 
+    /** The key set aside ends with the event's own id, unique, so a threshold can be re-armed any number of times. */
+    @Override
+    public boolean rearm(UserId user, String onceKey) {
+        return db.inTransaction(handle -> Jdbc.update(handle, "UPDATE events SET once_key = once_key || '#' || id "
+                + "WHERE user_id = ? AND once_key = ?", user.value(), onceKey)) == 1;
+    }
+
     @Override
     public boolean admit(UserId user, EventType type, Instant windowStart, int max) {
         return db.inTransaction(handle -> {

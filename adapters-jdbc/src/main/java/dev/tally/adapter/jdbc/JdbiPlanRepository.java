@@ -48,6 +48,7 @@ public final class JdbiPlanRepository implements PlanRepository {
                     () -> dao.insert(id, plan.name(), cap, plan.warningThresholdPercent(), alerts, maxMetrics, names,
                             features, credits));
             dao.setRateLimits(id, PlanTermsText.rateLimits(plan.rateLimits()));
+            dao.setCreditPrices(id, PlanTermsText.creditPrices(plan.creditPrices()));
             dao.deleteLimits(id);
             List<PlanDao.LimitRow> limits = new ArrayList<>();
             plan.limits().sorted().forEach((metric, limit) ->
@@ -97,7 +98,8 @@ public final class JdbiPlanRepository implements PlanRepository {
                 alerts, row.maxMetrics() == null ? OptionalInt.empty() : OptionalInt.of(row.maxMetrics()),
                 displayNames(row.displayNames()), PlanTermsText.features(row.features()))
                 .withCreditsPerPeriod(Optional.ofNullable(row.creditsPerPeriod()).map(PlanTermsText::creditsPerPeriod))
-                .withRateLimits(PlanTermsText.rateLimits(row.rateLimits()));
+                .withRateLimits(PlanTermsText.rateLimits(row.rateLimits()))
+                .withCreditPrices(PlanTermsText.creditPrices(row.creditPrices()));
     }
 
     /** The display names as one {@code metric=name} line each, in their order; NULL for none. */

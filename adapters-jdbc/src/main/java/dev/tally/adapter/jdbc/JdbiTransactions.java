@@ -1,6 +1,9 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.Transactions;
+import dev.tally.domain.user.UserId;
+import java.util.List;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 
@@ -15,10 +18,22 @@ public final class JdbiTransactions implements Transactions {
     private final GroupCommit group;
     private volatile boolean grouping;
 
+    /** Groups that PostgreSQL commits side by side, each on a connection of its own. */
+    static final int PARALLEL_LANES = 2;
+
     JdbiTransactions(Db db) {
+        this(db, db.writesSerialized());
+    }
+
+    /**
+     * Transactions on {@code db} that group decisions when {@code grouping}: in one lane where
+     * writes are serialized anyway (an H2 file), in {@link #PARALLEL_LANES} elsewhere.
+     */
+    JdbiTransactions(Db db, boolean grouping) {
         this.db = db;
         this.group = new GroupCommit(db);
-        this.grouping = db.writesSerialized();
+        this.group.lanes(db.writesSerialized() ? 1 : PARALLEL_LANES);
+        this.grouping = grouping;
     }
 
     @Override
@@ -28,12 +43,12 @@ public final class JdbiTransactions implements Transactions {
 
     /**
      * Shares a transaction and its commit with the work other threads submit meanwhile
-     * ({@link GroupCommit}) where the database takes one writer at a time anyway (an H2 file):
-     * there a group pays one commit, one store of the file, for many decisions. Elsewhere
-     * (PostgreSQL) each decision runs in a transaction of its own on its own connection: the
-     * database already shares the flush of concurrent commits, and one group's statements, run one
-     * after another on one connection, would take away the parallelism of the pool (measured:
-     * fewer decisions per second, and half the batch throughput, with groups on PostgreSQL).
+     * ({@link GroupCommit}) when grouping is on: by default on an H2 file, whose writes run one at a
+     * time anyway (one lane: a group pays one commit, one store of the file, for many decisions),
+     * and on PostgreSQL, in {@link #PARALLEL_LANES} lanes, so that groups in flight on different
+     * connections keep the pool's parallelism. Work submitted through {@link #inGroupedAppend} is
+     * decided in multi-row statements ({@link GroupedAppends}); other work runs its own statements,
+     * one member after another on the group's connection.
      */
     @Override
     public <T> T inGroupedTransaction(String orderKey, Supplier<T> work) {
@@ -41,6 +56,37 @@ public final class JdbiTransactions implements Transactions {
             return db.inTransaction(handle -> work.get());
         }
         return group.run(orderKey, work);
+    }
+
+    /**
+     * {@link #inGroupedTransaction} whose group decides the appends of {@code filed} in multi-row
+     * statements ({@link GroupedAppends}).
+     */
+    @Override
+    public <T> T inGroupedAppend(UserId user, List<PeriodRecord> filed, Supplier<T> work) {
+        if (db.inTransactionNow() || !grouping) {
+            return db.inTransaction(handle -> work.get());
+        }
+        return group.run(user.value(), new GroupedAppends.Hint(user, filed), work);
+    }
+
+    /** Groups that may commit at the same time. */
+    void lanes(int count) {
+        group.lanes(count);
+    }
+
+    int lanes() {
+        return group.lanes();
+    }
+
+    /** Decides even a lone decision as a group would ({@link GroupCommit#decideAlone}). */
+    void decideAlone(boolean on) {
+        group.decideAlone(on);
+    }
+
+    /** Decisions made in Java on what their group read ({@link GroupedAppends}). */
+    long groupedDecisions() {
+        return group.decidedInJava();
     }
 
     /** Whether decisions share transactions here. */

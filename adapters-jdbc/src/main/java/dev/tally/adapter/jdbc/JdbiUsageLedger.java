@@ -76,6 +76,13 @@ public final class JdbiUsageLedger implements UsageLedger {
         if (records.isEmpty()) {
             return new AppendResult.Appended(0, 0);
         }
+        GroupedAppends group = GroupedAppends.active(db);
+        if (group != null) {
+            Optional<AppendResult> decided = group.append(user, records, enforce, watch, meters);
+            if (decided.isPresent()) {
+                return decided.get();
+            }
+        }
         return db.inTransaction(handle -> appendIn(Tables.on(handle), user, records, enforce, watch, bound, meters));
     }
 
@@ -107,7 +114,7 @@ public final class JdbiUsageLedger implements UsageLedger {
         // meters' decided values, distinct values and groups.
         decided.forEach(Runnable::run);
         // No key is reused, so every fact already stored is a duplicate.
-        return plan.appended(filed.fresh().size(), filed.repeated().size(), raised);
+        return plan.appended(filed.fresh(), filed.repeated().size(), raised);
     }
 
     /** What an insert of facts did: stored them now, or met their keys stored already. */
@@ -382,24 +389,56 @@ public final class JdbiUsageLedger implements UsageLedger {
                 return new VoidOutcome.PeriodClosed(fact.period());
             }
             voids.insert(fact.id(), user, reason, at);
-            return voided(key, fact, new ExportRow.Voided(reason, at), true, takeBack(handle, user, fact, rollup));
+            List<VoidOutcome.Changed> changed = takeBack(handle, user, fact, rollup);
+            return voided(key, fact, new ExportRow.Voided(reason, at), true, changed.get(0).after(), changed);
         });
     }
 
     /**
      * Takes back what a record caused (R92): its quantity out of the rollup of its (metric,
-     * period). Series and reconcile leave voided facts out where they read them. The one place a
-     * void's effects are listed for this storage; answers the rollup's used afterwards.
+     * period), and every meter it fed recomputed for that period from the facts that remain (value,
+     * latest instant, distinct values and groups, as reconcile repairs them); rollups locked in
+     * {@link BatchPlan#LOCK_ORDER}, as an append locks them. Series and reconcile leave voided
+     * facts out where they read them. The one place a void's effects are listed for this storage;
+     * answers the record's metric first, then each meter whose value changed.
      */
-    private static BigDecimal takeBack(Handle handle, UserId user, VoidTable.Fact fact, Rollup rollup) {
-        return new RollupTable(handle).lowerUsedReporting(user.value(), rollup, fact.quantity())
-                .orElseThrow(() -> new IllegalStateException("a stored fact has no rollup: " + rollup));
+    private List<VoidOutcome.Changed> takeBack(Handle handle, UserId user, VoidTable.Fact fact, Rollup rollup) {
+        UsageRecord record = new UsageRecord(user, fact.metric(), fact.quantity(), fact.occurredAt(),
+                new IdempotencyKey("stored"), Json.parseObject(fact.dimensions()));
+        Tables writes = Tables.on(handle);
+        Map<Rollup, Meter> fed = new TreeMap<>(BatchPlan.LOCK_ORDER);
+        Meter.fed(writes.meters().all(), record).forEach(meter -> fed.put(new Rollup(meter.key(), fact.period()),
+                meter));
+        fed.put(rollup, null);
+        VoidOutcome.Changed own = null;
+        List<VoidOutcome.Changed> meters = new ArrayList<>();
+        for (Map.Entry<Rollup, Meter> entry : fed.entrySet()) {
+            if (entry.getValue() == null) {
+                BigDecimal after = writes.rollups().lowerUsedReporting(user.value(), rollup, fact.quantity())
+                        .orElseThrow(() -> new IllegalStateException("a stored fact has no rollup: " + rollup));
+                own = new VoidOutcome.Changed(fact.metric(), after.add(fact.quantity()), after);
+            } else {
+                reconcileMeter(writes, entry.getValue(), user.value(), fact.period(), true)
+                        .filter(drift -> drift.storedUsed().compareTo(drift.factUsed()) != 0)
+                        .ifPresent(drift -> meters.add(new VoidOutcome.Changed(entry.getValue().key(),
+                                drift.storedUsed(), drift.factUsed())));
+            }
+        }
+        List<VoidOutcome.Changed> changed = new ArrayList<>();
+        changed.add(own);
+        changed.addAll(meters);
+        return changed;
     }
 
     private static VoidOutcome.Voided voided(IdempotencyKey key, VoidTable.Fact fact, ExportRow.Voided voided,
                                              boolean now, BigDecimal usedAfter) {
+        return voided(key, fact, voided, now, usedAfter, List.of());
+    }
+
+    private static VoidOutcome.Voided voided(IdempotencyKey key, VoidTable.Fact fact, ExportRow.Voided voided,
+                                             boolean now, BigDecimal usedAfter, List<VoidOutcome.Changed> changed) {
         return new VoidOutcome.Voided(key, fact.metric(), fact.quantity(), fact.occurredAt(), fact.period(),
-                voided.reason(), voided.voidedAt(), now, usedAfter);
+                voided.reason(), voided.voidedAt(), now, usedAfter, changed);
     }
 
     @Override
@@ -519,7 +558,32 @@ public final class JdbiUsageLedger implements UsageLedger {
             rollups.moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(), quantity);
             // This transaction holds the rollup's row lock since the update: the used read is the one it left.
             BigDecimal used = rollups.find(u, held.periodStart(), held.periodEnd(), held.metric()).orElseThrow().used();
+            if (quantity.signum() > 0) {
+                // The committed record feeds the meters of its metric like any record (R81).
+                Tables writes = Tables.on(handle);
+                UsageRecord record = new UsageRecord(user, metric, quantity, held.reservedAt(),
+                        new IdempotencyKey(idempotencyKey), Map.of("reservation_id", reservationId));
+                Meter.fed(writes.meters().all(), record).forEach(meter -> reconcileMeter(writes, meter, u, period,
+                        true));
+            }
             return Optional.of(new AppendResult.Raised(metric, period, quantity, used));
+        });
+    }
+
+    @Override
+    public boolean settle(UserId user, String reservationId, BigDecimal quantity, Instant now, Runnable record) {
+        return db.inTransaction(handle -> {
+            String u = user.value();
+            HoldTable holds = Db.attach(handle, HoldTable.class);
+            if (holds.endLive(u, reservationId, "consumed", quantity, now) == 0) {
+                return false;
+            }
+            HoldTable.Filed held = holds.filed(u, reservationId).orElseThrow();
+            // The rollup's row stays locked until this transaction ends: no hold comes between.
+            new RollupTable(handle).moveReserved(u, held.periodStart(), held.periodEnd(), held.metric(), held.quantity(),
+                    BigDecimal.ZERO);
+            record.run();
+            return true;
         });
     }
 
@@ -666,6 +730,10 @@ public final class JdbiUsageLedger implements UsageLedger {
 
     @Override
     public long metersVersion() {
+        GroupedAppends group = GroupedAppends.active(db);
+        if (group != null) {
+            return group.metersVersion(handle -> new MeterTable(handle).version());
+        }
         return db.read(handle -> new MeterTable(handle).version());
     }
 
@@ -757,8 +825,7 @@ public final class JdbiUsageLedger implements UsageLedger {
             return Optional.empty();
         }
         if (repair) {
-            writes.meters().set(user, rollup, new MeterDecision.State(truth.value(), stored.reserved(),
-                    truth.latestAt()));
+            writes.meters().reset(user, rollup, truth);
             writes.meters().clear(user, rollup);
             writes.meters().addDistinct(user, rollup, MeterTable.OWN, List.copyOf(fold.whole().distinct()));
             fold.groups().forEach((group, part) -> writeGroup(writes, user, rollup, groupKey(group), part));

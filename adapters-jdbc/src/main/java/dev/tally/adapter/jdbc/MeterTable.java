@@ -152,6 +152,16 @@ final class MeterTable {
         return seen;
     }
 
+    /**
+     * Overwrites a meter rollup's value and latest instant with what a fold of its facts computed:
+     * no latest instant clears it (the record that held it was voided, R92).
+     */
+    void reset(String user, Rollup rollup, MeterDecision.State truth) {
+        long latest = truth.latestAt().map(Instants::toNanos).orElse(-1L);
+        Jdbc.update(handle, "UPDATE usage_rollups SET used = ?, latest_at = NULLIF(?, -1)" + ROLLUP_KEY,
+                truth.value(), latest, user, rollup.period().start(), rollup.period().end(), rollup.metric().value());
+    }
+
     /** Stores new distinct values; the count of those this insert found new. */
     int addDistinct(String user, Rollup rollup, String group, List<String> values) {
         if (values.isEmpty()) {
@@ -213,10 +223,11 @@ final class MeterTable {
                 source, since, meter, since);
     }
 
-    /** The facts of one (user, source, period) in the order they were stored. */
+    /** The facts of one (user, source, period) that are not void (R92), in the order they were stored. */
     List<Fact> facts(String user, String source, Instant start, Instant end) {
-        return Jdbc.list(handle, "SELECT quantity, occurred_at, dimensions FROM usage_facts WHERE user_id = ? "
-                        + "AND metric = ? AND period_start = ? AND period_end = ? ORDER BY id",
+        return Jdbc.list(handle, "SELECT quantity, occurred_at, dimensions FROM usage_facts f WHERE user_id = ? "
+                        + "AND metric = ? AND period_start = ? AND period_end = ? "
+                        + "AND NOT EXISTS (SELECT 1 FROM usage_voids v WHERE v.fact_id = f.id) ORDER BY id",
                 rs -> new Fact(Decimals.quantity(rs, "quantity"), Instants.get(rs, "occurred_at"),
                         rs.getString("dimensions")), user, source, start, end);
     }

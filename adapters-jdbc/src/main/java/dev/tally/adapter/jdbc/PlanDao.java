@@ -30,7 +30,7 @@ interface PlanDao {
      */
     record PlanRow(String id, String name, BigDecimal maxFileSizeMb, int warningThresholdPercent, Alerts alerts,
                    Integer maxMetrics, String displayNames, String features, String creditsPerPeriod,
-                   String rateLimits) {
+                   String rateLimits, String creditPrices) {
         static PlanRow map(ResultSet rs) throws SQLException {
             return map(rs, rs.getString("id"));
         }
@@ -43,7 +43,7 @@ interface PlanDao {
                     Decimals.optionalQuantity(rs, "max_file_size_mb").orElse(null),
                     rs.getInt("warning_threshold_percent"), Alerts.map(rs), maxMetrics,
                     rs.getString("metric_display_names"), rs.getString("features"), rs.getString("credits_per_period"),
-                    rs.getString("rate_limits"));
+                    rs.getString("rate_limits"), rs.getString("credit_prices"));
         }
     }
 
@@ -95,6 +95,10 @@ interface PlanDao {
     @SqlUpdate("UPDATE plans SET rate_limits = :rateLimits WHERE id = :id")
     int setRateLimits(String id, String rateLimits);
 
+    /** A plan's credit prices (R38): one {@code metric=credits} line each, NULL for none. */
+    @SqlUpdate("UPDATE plans SET credit_prices = :creditPrices WHERE id = :id")
+    int setCreditPrices(String id, String creditPrices);
+
     @SqlUpdate("DELETE FROM plan_limits WHERE plan_id = :planId")
     void deleteLimits(String planId);
 
@@ -105,13 +109,13 @@ interface PlanDao {
     /** The plan with its limits, one row per limit: read in one round trip. */
     @SqlQuery("SELECT p.id, p.name, p.max_file_size_mb, p.warning_threshold_percent, p.alert_thresholds_percent, "
             + "p.low_balance_credits, p.max_metrics, p.metric_display_names, p.features, p.credits_per_period, p.rate_limits, "
-            + "l.plan_id, l.metric, l.max_quantity, "
+            + "p.credit_prices, l.plan_id, l.metric, l.max_quantity, "
             + "l.allocation FROM plans p LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE p.id = :id")
     List<LimitedRow> find(String id);
 
     @SqlQuery("SELECT id, name, max_file_size_mb, warning_threshold_percent, alert_thresholds_percent, "
-            + "low_balance_credits, max_metrics, metric_display_names, features, credits_per_period, rate_limits "
-            + "FROM plans ORDER BY id")
+            + "low_balance_credits, max_metrics, metric_display_names, features, credits_per_period, rate_limits, "
+            + "credit_prices FROM plans ORDER BY id")
     List<PlanRow> all();
 
     @SqlQuery("SELECT plan_id, metric, max_quantity, allocation FROM plan_limits")

@@ -1,5 +1,6 @@
 package dev.tally.adapter.jdbc;
 
+import dev.tally.domain.plan.CreditPrices;
 import dev.tally.domain.plan.CreditsPerPeriod;
 import dev.tally.domain.plan.Feature;
 import dev.tally.domain.plan.Features;
@@ -110,6 +111,22 @@ final class PlanTermsText {
             }
         }
         return new MetricRates(rates);
+    }
+
+    /** The credit prices (R38) as one {@code metric=credits} line each, in their order; NULL for none. */
+    static String creditPrices(CreditPrices prices) {
+        if (prices.isEmpty()) {
+            return null;
+        }
+        return prices.byMetric().entrySet().stream().map(e -> e.getKey().value() + "=" + e.getValue())
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** The credit prices stored as {@link #creditPrices(CreditPrices)} writes them. */
+    static CreditPrices creditPrices(String stored) {
+        Map<MetricKey, Long> prices = new LinkedHashMap<>();
+        lines(stored, (metric, price) -> prices.put(new MetricKey(metric), Long.parseLong(price)));
+        return new CreditPrices(prices);
     }
 
     /** A rate as {@code limit/per_seconds/burst}. */

@@ -242,6 +242,7 @@ final class RollupTable {
                 + "       r.reserved AS stored_reserved, f.used AS fact_used, h.reserved AS open_reserved "
                 + "FROM (SELECT metric, period_start, period_end FROM usage_rollups WHERE user_id = :user "
                 + "      UNION SELECT metric, period_start, period_end FROM usage_facts WHERE user_id = :user "
+                + "            AND " + NOT_VOIDED
                 + "      UNION SELECT metric, period_start, period_end FROM usage_reservations "
                 + "            WHERE user_id = :user AND state = 'held') k "
                 + "LEFT JOIN usage_rollups r ON r.user_id = :user AND r.period_start = k.period_start "

@@ -83,7 +83,8 @@ interface UserDao {
      */
     String FIND_WITH_PLAN = "SELECT u.id, u.plan_id, u.created_at, c.seq, c.kind, c.anchor_at, c.time_zone, p.name, "
             + "p.max_file_size_mb, p.warning_threshold_percent, p.alert_thresholds_percent, p.low_balance_credits, "
-            + "p.max_metrics, p.metric_display_names, p.features, p.credits_per_period, p.rate_limits, l.metric, l.max_quantity, l.allocation FROM users u "
+            + "p.max_metrics, p.metric_display_names, p.features, p.credits_per_period, p.rate_limits, "
+            + "p.credit_prices, l.metric, l.max_quantity, l.allocation FROM users u "
             + "LEFT JOIN user_billing_cycles c ON c.user_id = u.id LEFT JOIN plans p ON p.id = u.plan_id "
             + "LEFT JOIN plan_limits l ON l.plan_id = p.id WHERE u.id = ? ORDER BY c.seq";
 

@@ -21,7 +21,7 @@ import org.jdbi.v3.core.Handle;
 final class VoidTable {
 
     /** A fact locked for its void, so that concurrent voids of it take turns. */
-    private static final String FACT = "SELECT id, metric, quantity, occurred_at, period_start, period_end "
+    private static final String FACT = "SELECT id, metric, quantity, occurred_at, period_start, period_end, dimensions "
             + "FROM usage_facts WHERE user_id = ? AND idempotency_key = ? FOR UPDATE";
     private static final String VOID = "SELECT reason, voided_at FROM usage_voids WHERE fact_id = ?";
     private static final String INSERT = "INSERT INTO usage_voids (fact_id, user_id, reason, voided_at) "
@@ -33,11 +33,13 @@ final class VoidTable {
     private static final String ORDER = "ORDER BY f.occurred_at, f.id LIMIT ?";
 
     /** A fact as a void reads it. */
-    record Fact(long id, MetricKey metric, BigDecimal quantity, Instant occurredAt, BillingPeriod period) {
+    record Fact(long id, MetricKey metric, BigDecimal quantity, Instant occurredAt, BillingPeriod period,
+                String dimensions) {
         static Fact map(ResultSet rs) throws SQLException {
             return new Fact(rs.getLong("id"), new MetricKey(rs.getString("metric")), Decimals.quantity(rs, "quantity"),
                     Instants.get(rs, "occurred_at"),
-                    new BillingPeriod(Instants.get(rs, "period_start"), Instants.get(rs, "period_end")));
+                    new BillingPeriod(Instants.get(rs, "period_start"), Instants.get(rs, "period_end")),
+                    rs.getString("dimensions"));
         }
     }
 

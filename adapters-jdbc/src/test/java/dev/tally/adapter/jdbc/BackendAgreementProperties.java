@@ -1,6 +1,9 @@
 package dev.tally.adapter.jdbc;
 
 import dev.tally.application.usage.VoidRecord;
+import dev.tally.application.port.UsageLedger;
+import dev.tally.application.port.ReconcileProgress;
+import dev.tally.application.port.ReconcileReport;
 import dev.tally.domain.usage.Granularity;
 import dev.tally.domain.usage.RecordId;
 
@@ -36,6 +39,7 @@ import dev.tally.domain.credit.CreditType;
 import dev.tally.domain.period.CycleKind;
 import dev.tally.domain.meter.Aggregation;
 import dev.tally.domain.meter.Meter;
+import dev.tally.domain.plan.CreditPrices;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.plan.Plan;
@@ -85,11 +89,13 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Model-based agreement of the storages (R10, R12, R13, R20): one random sequence of use-case
+ * Model-based agreement of the storages (R10, R12, R13, R20, R38): one random sequence of use-case
  * calls (every write and read, valid and invalid, across period boundaries, resets and plan
  * changes, under a {@link ManualClock}) goes to in-memory, H2 and PostgreSQL storage at once, and
  * after every step each gives the same answer (the same value, refusal, or error code and message) and the
- * same billing overview. A failing sequence is shrunk to the shortest that still disagrees.
+ * same billing overview. Both plans price a metric in credits, so enforced records of it spend
+ * from the balance that the credit steps move, or are refused for it, and voids give it back. A
+ * failing sequence is shrunk to the shortest that still disagrees.
  *
  * <p>CI runs {@code jqwik.tries.default} (80) sequences (see {@code junit-platform.properties}) of up to
  * {@code tally.model.steps} steps (default 60); raise either with a system property, e.g.
@@ -145,10 +151,16 @@ class BackendAgreementProperties {
                 + " steps compared on " + (postgres == null ? "memory and H2" : "memory, H2 and PostgreSQL")
                 + "; ms per storage " + NANOS.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue().get() / 1_000_000).collect(Collectors.joining(" ")));
+        // Every sequence's records and voids, on each SQL storage: reconcile finds no drift (R92, R84).
+        List<ReconcileReport.Drift> h2Drifts = drifts(h2.storage().ports().usage(), Optional.empty());
+        List<ReconcileReport.Drift> postgresDrifts = postgres == null ? List.of()
+                : drifts(postgres.storage().ports().usage(), Optional.empty());
         h2.afterAll(null);
         if (postgres != null) {
             postgres.afterAll(null);
         }
+        assertThat(h2Drifts).as("H2 reconcile").isEmpty();
+        assertThat(postgresDrifts).as("PostgreSQL reconcile").isEmpty();
     }
 
     @Property(shrinking = ShrinkingMode.BOUNDED)
@@ -179,6 +191,17 @@ class BackendAgreementProperties {
             assertThat(overviews.values().stream().distinct()).as("state after step %d %s: %s", i, step, overviews)
                     .hasSize(1);
         }
+        // Memory holds this sequence only: its rollups and meters agree with the facts that are not
+        // void, whatever mix of records and voids (R92, R84); the SQL storages are checked once, at the end.
+        assertThat(drifts(backends.get(0).tally.storage().usage(), Optional.of(backends.get(0).user)))
+                .as("reconcile after %s", steps).isEmpty();
+    }
+
+    /** The rollups (of metrics and of meters) that reconcile finds drifted, of one user or of all. */
+    private static List<ReconcileReport.Drift> drifts(UsageLedger ledger, Optional<UserId> user) {
+        List<ReconcileReport.Drift> drifts = new ArrayList<>(ledger.reconcile(false, ReconcileProgress.NONE).drifts());
+        drifts.addAll(ledger.reconcileMeters(Optional.empty(), Instant.EPOCH, false).drifts());
+        return drifts.stream().filter(drift -> user.map(drift.user()::equals).orElse(true)).toList();
     }
 
     // --- the calls ---
@@ -455,6 +478,12 @@ class BackendAgreementProperties {
 
         Backend(String name, TallyStorage storage, String run) {
             this.name = name;
+            if (storage.transactions() instanceof JdbiTransactions jdbc) {
+                // As on an H2 file or PostgreSQL: every recording is decided as a group decides
+                // it (GroupedAppends), even alone, and held to the memory model.
+                jdbc.grouping(true);
+                jdbc.decideAlone(true);
+            }
             this.tally = Tally.create(storage, clock, Tally.Settings.DEFAULTS);
             this.user = new UserId("model-" + run);
             this.smaller = new PlanId("small-" + run);
@@ -466,11 +495,13 @@ class BackendAgreementProperties {
                     Map.entry(METRICS.get(1), Limit.of(4)), Map.entry(METERS.get(1).key(), Limit.of(5)),
                     Map.entry(METERS.get(2).key(), Limit.of(3)), Map.entry(METERS.get(3).key(), Limit.of(2)),
                     Map.entry(METERS.get(4).key(), Limit.of(1)))))
-                    .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(3)))));
+                    .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(3))))
+                    .withCreditPrices(new CreditPrices(Map.of(METRICS.get(2), 2L))));
             tally.plans().put(Plan.of(bigger, "Big", new PlanLimits(Map.of(MetricKey.RUNS, Limit.of(4),
                     MetricKey.SESSIONS, Limit.unlimited(), MetricKey.apiCalls("video"), Limit.of(0),
                     METRICS.get(0), Limit.of(20), METRICS.get(1), Limit.of(0))))
-                    .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(5)))));
+                    .withAllocations(new PlanLimits(Map.of(SEATS, Limit.of(5))))
+                    .withCreditPrices(new CreditPrices(Map.of(METRICS.get(0), 1L, METRICS.get(2), 3L))));
             tally.users().put(new PutUser(user, smaller, Optional.of(CycleKind.CALENDAR_MONTH), Optional.empty(),
                     Optional.empty()));
             METERS.forEach(tally.meters()::put);

@@ -40,6 +40,7 @@ abstract class GroupCommitBehaviour {
 
     private ExecutorService callers;
     private boolean groupedBefore;
+    private int lanesBefore;
 
     @BeforeEach
     void startCallers() {
@@ -47,12 +48,16 @@ abstract class GroupCommitBehaviour {
         // Only H2 files group by default; the mechanism is held to its promises on both databases.
         groupedBefore = transactions().grouping();
         transactions().grouping(true);
+        // One group at a time, so that what is submitted while one is held open queues behind it.
+        lanesBefore = transactions().lanes();
+        transactions().lanes(1);
     }
 
     @AfterEach
     void stopCallers() {
         callers.shutdownNow();
         transactions().grouping(groupedBefore);
+        transactions().lanes(lanesBefore);
     }
 
     private TallyStorage storage() {

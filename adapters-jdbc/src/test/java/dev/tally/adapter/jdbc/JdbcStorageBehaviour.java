@@ -10,13 +10,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tally.application.port.AppendResult;
+import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
+import dev.tally.application.port.CreditReconcileReport;
 import dev.tally.application.port.IdempotencyStore;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.ReconcileProgress;
 import dev.tally.application.port.ReconcileReport;
 import dev.tally.application.port.TallyStorage;
+import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.credit.CreditType;
+import dev.tally.domain.credit.GrantTerms;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.session.Session;
 import dev.tally.domain.usage.IdempotencyKey;
@@ -24,6 +28,8 @@ import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +69,10 @@ abstract class JdbcStorageBehaviour {
     }
 
     @Test
-    void decisions_run_in_transactions_of_their_own_where_the_pool_works_in_parallel() {
-        // PostgreSQL, and H2 in memory: only an H2 file, one writer at a time, groups decisions.
-        assertThat(((JdbiTransactions) storage().transactions()).grouping()).isFalse();
+    void decisions_are_grouped_in_several_lanes_on_postgresql_and_not_on_an_h2_memory_database() {
+        JdbiTransactions transactions = (JdbiTransactions) storage().transactions();
+        assertThat(transactions.grouping()).isEqualTo(database().isPostgres());
+        assertThat(transactions.lanes()).isEqualTo(JdbiTransactions.PARALLEL_LANES);
     }
 
     @Test
@@ -209,6 +216,97 @@ abstract class JdbcStorageBehaviour {
 
         storage().usage().reconcile(true, ReconcileProgress.NONE);
         assertThat(storage().usage().totals(user, GPU_HOURS, MARCH).used()).isEqualByComparingTo("5");
+    }
+
+    private static final Instant CREDITS_AT = MARCH.start().plusSeconds(3600);
+    private static final Instant CREDITS_EXPIRE = CREDITS_AT.plus(Duration.ofDays(1));
+
+    private CreditTransaction credit(CreditEntry entry) {
+        return ((CreditAppend.Appended) storage().credits().append(entry)).transaction();
+    }
+
+    private CreditTransaction creditGrant(UserId user, long amount, Instant expiresAt) {
+        return credit(new CreditEntry(newId("tx"), user, CreditType.GRANT, amount, Optional.empty(), Optional.empty(),
+                Optional.empty(), CREDITS_AT, false, new GrantTerms(50, Optional.ofNullable(expiresAt)),
+                Optional.empty()));
+    }
+
+    private CreditTransaction creditSpend(UserId user, long credits, Instant at) {
+        return credit(new CreditEntry(newId("tx"), user, CreditType.USAGE, -credits, Optional.of("export"),
+                Optional.empty(), Optional.empty(), at, true));
+    }
+
+    private List<CreditReconcileReport.Drift> creditDrifts(UserId user) {
+        return storage().credits().reconcile().drifts().stream().filter(d -> d.user().equals(user)).toList();
+    }
+
+    private void sql(String statement, Object... arguments) {
+        database().storage().jdbi().useHandle(handle -> handle.execute(statement, arguments));
+    }
+
+    @Test
+    void R31_reconcile_reports_a_balance_that_is_not_the_sum_of_its_entries() {
+        UserId user = newUser();
+        creditGrant(user, 100, null);
+        creditSpend(user, 30, CREDITS_AT.plusSeconds(1));
+        assertThat(creditDrifts(user)).isEmpty();
+
+        sql("UPDATE credit_balances SET balance = balance + 5 WHERE user_id = ?", user.value());
+
+        assertThat(creditDrifts(user)).containsExactly(new CreditReconcileReport.Drift(user,
+                CreditReconcileReport.Kind.BALANCE, Optional.empty(), 75, 70));
+    }
+
+    @Test
+    void R35_reconcile_reports_a_grant_whose_remainder_is_not_its_amount_less_draws_plus_refunds() {
+        UserId user = newUser();
+        CreditTransaction grant = creditGrant(user, 100, null);
+        CreditTransaction spent = creditSpend(user, 30, CREDITS_AT.plusSeconds(1));
+        assertThat(storage().credits().addRefunded(spent.id(), 10)).isTrue();
+        credit(new CreditEntry(newId("tx"), user, CreditType.REFUND, 10, spent.operation(), Optional.of(spent.id()),
+                Optional.empty(), CREDITS_AT.plusSeconds(2), false));
+        assertThat(creditDrifts(user)).isEmpty();
+
+        sql("UPDATE credit_grants SET remaining = remaining - 4 WHERE id = ?", grant.id());
+        assertThat(creditDrifts(user)).containsExactly(new CreditReconcileReport.Drift(user,
+                CreditReconcileReport.Kind.GRANT_REMAINING, Optional.of(grant.id()), 76, 80));
+
+        sql("UPDATE credit_grants SET remaining = remaining + 4 WHERE id = ?", grant.id());
+        sql("UPDATE credit_draws SET returned = 0 WHERE entry_id = ?", spent.id());
+        assertThat(creditDrifts(user)).as("a refund's return lost").containsExactly(new CreditReconcileReport.Drift(
+                user, CreditReconcileReport.Kind.GRANT_REMAINING, Optional.of(grant.id()), 80, 70));
+    }
+
+    @Test
+    void R36_reconcile_reports_an_expired_grant_whose_remainder_is_not_what_its_expiry_wrote_off() {
+        UserId user = newUser();
+        CreditTransaction grant = creditGrant(user, 100, CREDITS_EXPIRE);
+        creditSpend(user, 30, CREDITS_AT.plusSeconds(1));
+        storage().credits().expire(user, CREDITS_EXPIRE);
+        assertThat(creditDrifts(user)).isEmpty();
+
+        sql("UPDATE credit_grants SET remaining = 50 WHERE id = ?", grant.id());
+        assertThat(creditDrifts(user)).containsExactly(new CreditReconcileReport.Drift(user,
+                CreditReconcileReport.Kind.GRANT_LAPSED, Optional.of(grant.id()), 50, 70));
+
+        sql("UPDATE credit_grants SET remaining = 70, expired = FALSE, live = TRUE WHERE id = ?", grant.id());
+        assertThat(creditDrifts(user)).as("live again after its expiry entry wrote it off")
+                .containsExactly(new CreditReconcileReport.Drift(user, CreditReconcileReport.Kind.GRANT_REMAINING,
+                        Optional.of(grant.id()), 70, 0));
+    }
+
+    @Test
+    void R36_reconcile_reports_a_draw_from_a_grant_at_or_after_its_expiry() {
+        UserId user = newUser();
+        CreditTransaction grant = creditGrant(user, 100, CREDITS_EXPIRE);
+        CreditTransaction spent = creditSpend(user, 30, CREDITS_EXPIRE.minusNanos(1));
+        assertThat(creditDrifts(user)).as("the last instant before expiry may draw").isEmpty();
+
+        sql("UPDATE credit_transactions SET created_at = ? WHERE id = ?", Instants.toNanos(CREDITS_EXPIRE),
+                spent.id());
+
+        assertThat(creditDrifts(user)).containsExactly(new CreditReconcileReport.Drift(user,
+                CreditReconcileReport.Kind.DRAW_AFTER_EXPIRY, Optional.of(grant.id() + " by " + spent.id()), 30, 0));
     }
 
     @Test

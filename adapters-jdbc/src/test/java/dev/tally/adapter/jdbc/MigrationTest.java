@@ -166,7 +166,7 @@ class MigrationTest {
             MigrationInfo[] applied = JdbcStorage.flyway(latest.dataSource()).load().info().applied();
             assertThat(applied).extracting(info -> info.getVersion().getVersion())
                     .containsExactly("1", "2", "3", "4", "5", "6", "7", "10", "11", "12", "13", "14", "15", "16", "17", "18",
-                            "19", "20");
+                            "19", "20", "21");
             assertThat(rowCounts(latest.jdbi())).isEqualTo(before);
             assertThat(latest.ports().users().find(user)).contains(stored);
             assertSameValue(latest.ports().plans().find(plan.id()).orElseThrow(), plan);

@@ -20,6 +20,7 @@ import dev.tally.application.port.contract.AllocationRepositoryContract;
 import dev.tally.application.port.contract.ApiCallRepositoryContract;
 import dev.tally.application.port.contract.ApiKeyRepositoryContract;
 import dev.tally.application.port.contract.CreditGrantContract;
+import dev.tally.application.port.contract.CreditPricedUsageContract;
 import dev.tally.application.port.contract.CreditTransactionRepositoryContract;
 import dev.tally.application.port.contract.EventsContract;
 import dev.tally.application.port.contract.EntitlementContract;
@@ -301,6 +302,20 @@ abstract class PortContracts {
     }
 
     @Nested
+    class CreditPricedUsageTest extends CreditPricedUsageContract {
+
+        @Override
+        protected TallyStorage storage() {
+            return database().storage().ports();
+        }
+
+        @Override
+        protected TallyStorage otherNode() {
+            return PortContracts.this.anotherNode();
+        }
+    }
+
+    @Nested
     class EventsTest extends EventsContract {
 
         @Override
@@ -339,6 +354,15 @@ abstract class PortContracts {
 
     @Nested
     class GroupCommitTest extends GroupCommitBehaviour {
+
+        @Override
+        TestDatabase database() {
+            return PortContracts.this.database();
+        }
+    }
+
+    @Nested
+    class GroupedAppendsTest extends GroupedAppendsBehaviour {
 
         @Override
         TestDatabase database() {

@@ -48,6 +48,11 @@ final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         this.embedded = embedded;
     }
 
+    /** Whether this is a PostgreSQL database (else H2 in memory). */
+    boolean isPostgres() {
+        return postgres;
+    }
+
     static TestDatabase h2() {
         return new TestDatabase(false, false);
     }

@@ -9,6 +9,7 @@ import dev.tally.application.run.ReportRunService;
 import dev.tally.application.usage.Metering;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.cost.CostBreakdown;
+import dev.tally.domain.credit.CreditGrant;
 import dev.tally.domain.overview.BillingOverview;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Plan;
@@ -17,6 +18,7 @@ import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -66,6 +68,8 @@ public class BillingService {
         User user = accounts.user(id);
         Plan plan = accounts.planOf(user);
         BillingPeriod period = user.periodAt(at.orElseGet(clock::instant));
+        // Grants this period's plan credits and writes off what lapsed first, so the balance is of now (R36, R37).
+        List<CreditGrant> live = credits.liveGrants(user.id(), BillingOverview.MAX_GRANTS_SHOWN);
         return new BillingOverview(user.id(), plan, period,
                 metering.metrics(user, plan, period),
                 runs.statistics(user, plan, period),
@@ -73,6 +77,7 @@ public class BillingService {
                 credits.usageByOperation(user, period),
                 costs.costs(user, plan, period, CostBreakdown.DEFAULT_TOP),
                 codes.stats(user, plan, period),
-                plan.allocationsAt(allocations.values(user.id())));
+                plan.allocationsAt(allocations.values(user.id())),
+                live);
     }
 }

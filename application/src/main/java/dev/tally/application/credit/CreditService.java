@@ -12,13 +12,10 @@ import dev.tally.application.usecase.Outcome;
 import dev.tally.application.usecase.Paging;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
-import dev.tally.domain.event.Event;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanAlerts;
 import dev.tally.domain.credit.CreditGrant;
 import dev.tally.domain.credit.CreditLedger;
-import dev.tally.domain.plan.CreditsPerPeriod;
-import dev.tally.domain.credit.Draw;
 import dev.tally.domain.credit.GrantTerms;
 import dev.tally.domain.credit.CreditTransaction;
 import dev.tally.domain.credit.CreditType;
@@ -32,7 +29,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The credit ledger (R30–R34): purchases, grants, spends, refunds and adjustments, the balance,
@@ -49,8 +45,7 @@ public class CreditService {
     private final EventRecorder events;
     private final Transactions transactions;
 
-    /** How many periods without a request a plan's credits are caught up over, one grant each (R37). */
-    private static final int MAX_MISSED_PERIODS = 1000;
+    private final Credits steps;
 
     @Inject
     public CreditService(CreditTransactionRepository ledger, Accounts accounts, IdempotentWrites writes, Clock clock,
@@ -62,6 +57,7 @@ public class CreditService {
         this.accounts = accounts;
         this.writes = writes;
         this.clock = clock;
+        this.steps = new Credits(ledger, events, transactions);
     }
 
     /** Writes one ledger entry; a spend beyond the balance is refused with {@link InsufficientCredits}. */
@@ -90,76 +86,28 @@ public class CreditService {
                         "a balance stays within " + CreditLedger.MAX_BALANCE + " credits either way");
             }
             CreditTransaction written = ((CreditAppend.Appended) appended).transaction();
-            expired(((CreditAppend.Appended) appended).expired());
-            balanceLow(written, account.plan().map(Plan::alerts).orElse(PlanAlerts.DEFAULT));
+            steps.expired(((CreditAppend.Appended) appended).expired());
+            steps.balanceLow(written, account.plan().map(Plan::alerts).orElse(PlanAlerts.DEFAULT));
             return Outcome.done(written);
         }, CreditTransaction::id, id -> ledger.find(command.user(), id).orElseThrow());
     }
 
-    /** One {@code credits.expired} event per grant written off (R36, R75), whoever wrote it off. */
-    private void expired(List<CreditTransaction> expiries) {
-        for (CreditTransaction expiry : expiries) {
-            Draw lapsed = expiry.drawnFrom().get(0);
-            events.recordOnce(Event.expiredKey(lapsed.grantId()), fresh -> Event.creditsExpired(fresh.id(), fresh.at(),
-                    expiry.user(), lapsed.grantId(), lapsed.credits(), expiry.createdAt(), expiry.id()));
-        }
-    }
-
     /**
      * Grants the plan's credits of each period up to now that has none yet (R37): lazily, by the
-     * first read or write of a period, exactly once per (user, period) whatever races it, each
-     * period carrying what the rollover allows of the one before.
+     * first read or write of a period, exactly once per (user, period) whatever races it.
      */
     private void periodCredits(UserRepository.WithPlan account, Instant now) {
-        Optional<CreditsPerPeriod> credits = account.plan().flatMap(Plan::creditsPerPeriod);
-        if (credits.isEmpty()) {
-            return;
-        }
-        User user = account.user();
-        BillingPeriod current = user.periodAt(now);
-        Optional<Instant> latest = ledger.latestPeriodGranted(user.id());
-        if (latest.filter(start -> !start.isBefore(current.start())).isPresent()) {
-            return;
-        }
-        BillingPeriod period = latest.map(start -> user.periodAt(user.periodAt(start).end())).orElse(current);
-        for (int missed = 0; !period.start().isAfter(current.start()); missed++) {
-            if (missed == MAX_MISSED_PERIODS) {
-                period = current;
-            }
-            BillingPeriod granting = period;
-            long carried = ledger.periodGrant(user.id(), user.periodAt(granting.start().minusNanos(1)).start())
-                    .map(previous -> credits.get().carried(previous.remaining())).orElse(0L);
-            CreditEntry entry = new CreditEntry("txn_" + UUID.randomUUID().toString().replace("-", ""), user.id(),
-                    CreditType.GRANT, Math.addExact(credits.get().amount(), carried), Optional.empty(),
-                    Optional.empty(), Optional.empty(), granting.start(), false,
-                    new GrantTerms(credits.get().priority(), Optional.of(granting.end())),
-                    Optional.of(granting.start()));
-            transactions.run(() -> {
-                if (ledger.append(entry) instanceof CreditAppend.Appended appended) {
-                    expired(appended.expired());
-                }
-            });
-            period = user.periodAt(granting.end());
-        }
+        steps.catchUp(account.user(), account.plan(), now);
     }
 
     /** Writes off what lapsed by now (R36), once, whichever request gets there first. */
     private void expireNow(UserId user) {
         Instant now = clock.instant();
-        transactions.run(() -> expired(ledger.expire(user, now)));
-    }
-
-    /** An entry taking the balance from above the plan's low mark to at or below it is an event (R75). */
-    private void balanceLow(CreditTransaction written, PlanAlerts alerts) {
-        long after = written.balanceAfter();
-        if (alerts.balanceFellLow(after - written.amount(), after)) {
-            events.recordOnce(Event.balanceLowKey(written.id()), fresh -> Event.balanceLow(fresh.id(), fresh.at(),
-                    written.user(), after, alerts.lowBalanceCredits().orElseThrow(), written.id()));
-        }
+        transactions.run(() -> steps.expired(ledger.expire(user, now)));
     }
 
     private CreditEntry entryFor(CreditWrite command, Instant now) {
-        String id = "txn_" + UUID.randomUUID().toString().replace("-", "");
+        String id = Credits.newId();
         UserId user = command.user();
         return switch (command.kind()) {
             case PURCHASE -> new CreditEntry(id, user, CreditType.PURCHASE, command.amount(), Optional.empty(),
@@ -204,6 +152,16 @@ public class CreditService {
         periodCredits(accounts.withPlan(user), clock.instant());
         expireNow(user);
         return ledger.grants(user, paging.limit() + 1, paging.offset());
+    }
+
+    /**
+     * The user's grants live now in spending order, at most {@code limit} (R35, R36), after this
+     * period's plan credits are granted and what lapsed is written off, as every read of credits does.
+     */
+    public List<CreditGrant> liveGrants(UserId user, int limit) {
+        periodCredits(accounts.withPlan(user), clock.instant());
+        expireNow(user);
+        return ledger.liveGrants(user, clock.instant(), limit);
     }
 
     /** Gross, refunded and net credits per operation for the selected period (R33). */

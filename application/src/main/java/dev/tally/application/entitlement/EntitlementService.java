@@ -60,7 +60,8 @@ public class EntitlementService {
         BillingPeriod period = user.periodAt(clock.instant());
         Entitlement metered = metered(plan, metric, metering.totals(user.id(), metric, period), query.quantity(),
                 period);
-        return metering.rateStanding(user.id(), plan, metric).map(metered::withRate).orElse(metered);
+        Entitlement rated = metering.rateStanding(user.id(), plan, metric).map(metered::withRate).orElse(metered);
+        return metering.creditCheck(user, plan, metric, query.quantity()).map(rated::withCredits).orElse(rated);
     }
 
     /** Every metric the user's plan limits, then every allocation it lists, each checked for one more. */
@@ -74,7 +75,9 @@ public class EntitlementService {
         for (MetricKey metric : plan.limits().sorted().keySet()) {
             Entitlement metered = metered(plan, metric, totals.getOrDefault(metric, UsageTotals.ZERO), BigDecimal.ONE,
                     period);
-            entitlements.add(metering.rateStanding(user.id(), plan, metric).map(metered::withRate).orElse(metered));
+            Entitlement rated = metering.rateStanding(user.id(), plan, metric).map(metered::withRate).orElse(metered);
+            entitlements.add(metering.creditCheck(user, plan, metric, BigDecimal.ONE).map(rated::withCredits)
+                    .orElse(rated));
         }
         Map<MetricKey, BigDecimal> values = allocations.values(user.id());
         for (MetricKey metric : plan.allocations().sorted().keySet()) {

@@ -108,6 +108,27 @@ public class EventRecorder {
     }
 
     /**
+     * Re-arms each threshold of the plan that a void (R92) took {@code metric}'s value in
+     * {@code period} back under: those whose mark, {@code t%} of the user's limit now, has
+     * {@code after < mark <= before}. The next write of the period that takes the value from
+     * below such a mark to at or above it creates a new {@code usage.threshold_reached} event; the
+     * events already created stay. A threshold the value stays at or above is left as it is, and
+     * an unlimited metric has none. Must run inside the void's transaction, which holds the
+     * rollup locked, so no raise of it decides meanwhile.
+     */
+    public void thresholdsRearmed(UserId user, Plan plan, MetricKey metric, BillingPeriod period, BigDecimal before,
+                                  BigDecimal after) {
+        Limit limit = plan.limitOf(metric);
+        if (limit.isUnlimited()) {
+            return;
+        }
+        // The thresholds a rise from after back to before would cross: after < mark <= before.
+        for (int threshold : plan.alerts().crossed(after, before, limit.max().orElseThrow())) {
+            log.rearm(user, Event.thresholdKey(metric, period, threshold));
+        }
+    }
+
+    /**
      * One event per threshold of the plan that an allocation change (R72) took the value across
      * (R75), with no period; once per (user, allocation, limit, threshold), so a fall and a rise
      * again are not told twice, while a plan change to another limit arms its thresholds anew. The

@@ -2,6 +2,7 @@ package dev.tally.application.memory;
 
 import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
+import dev.tally.application.port.CreditReconcileReport;
 import dev.tally.application.port.CreditTransactionRepository;
 import dev.tally.domain.credit.CreditGrant;
 import dev.tally.domain.credit.CreditLedger;
@@ -22,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The credit ledger in memory. A user's entries, grants and balance change under that user's
@@ -36,11 +38,38 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
         final Map<String, Map<String, Long>> returned = new HashMap<>();
         final TreeMap<Instant, String> periodGrants = new TreeMap<>();
         long balance;
+        /** Held by every change of the account, and by a use case that decides on the balance until it ends. */
+        final ReentrantLock lock = new ReentrantLock();
     }
 
     private final Map<UserId, Account> accounts = new ConcurrentHashMap<>();
     private final Map<String, CreditTransaction> byId = new ConcurrentHashMap<>();
     private final Map<String, Long> refunded = new ConcurrentHashMap<>();
+
+    /** Where a held balance is released when the use case holding it ends; none releases it at once. */
+    private final InMemoryTransactions transactions;
+
+    /** A ledger whose held balances are released at once: for a ledger used outside any use case. */
+    public InMemoryCreditTransactionRepository() {
+        this(null);
+    }
+
+    /** A ledger whose held balances stay held until the use case of {@code transactions} holding them ends. */
+    public InMemoryCreditTransactionRepository(InMemoryTransactions transactions) {
+        this.transactions = transactions;
+    }
+
+    @Override
+    public long holdBalance(UserId user, Instant at) {
+        Account account = account(user);
+        account.lock.lock();
+        if (transactions == null) {
+            account.lock.unlock();
+        } else {
+            transactions.whenEnded(account.lock::unlock);
+        }
+        return balance(user, at);
+    }
 
     private Account account(UserId user) {
         return accounts.computeIfAbsent(user, u -> new Account());
@@ -49,7 +78,8 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
     @Override
     public CreditAppend append(CreditEntry entry) {
         Account account = account(entry.user());
-        synchronized (account) {
+        account.lock.lock();
+        try {
             List<CreditTransaction> expired = expire(account, entry.user(), entry.createdAt());
             if (entry.periodStart().filter(account.periodGrants::containsKey).isPresent()) {
                 return new CreditAppend.AlreadyGranted();
@@ -82,6 +112,8 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
                 giveBack(account, transaction);
             }
             return new CreditAppend.Appended(transaction, expired);
+        } finally {
+            account.lock.unlock();
         }
     }
 
@@ -133,52 +165,79 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
     @Override
     public long balance(UserId user) {
         Account account = account(user);
-        synchronized (account) {
+        account.lock.lock();
+        try {
             return account.balance;
+        } finally {
+            account.lock.unlock();
         }
     }
 
     @Override
     public long balance(UserId user, Instant at) {
         Account account = account(user);
-        synchronized (account) {
+        account.lock.lock();
+        try {
             long lapsed = account.grants.values().stream()
                     .filter(grant -> !grant.expired()).mapToLong(grant -> grant.remaining() - grant.countingAt(at)).sum();
             return account.balance - lapsed;
+        } finally {
+            account.lock.unlock();
         }
     }
 
     @Override
     public List<CreditTransaction> expire(UserId user, Instant at) {
         Account account = account(user);
-        synchronized (account) {
+        account.lock.lock();
+        try {
             return expire(account, user, at);
+        } finally {
+            account.lock.unlock();
         }
     }
 
     @Override
     public List<CreditGrant> grants(UserId user, int limit, int offset) {
         Account account = account(user);
-        synchronized (account) {
+        account.lock.lock();
+        try {
             List<CreditGrant> newestFirst = new ArrayList<>(account.grants.values());
             Collections.reverse(newestFirst);
             return newestFirst.stream().skip(offset).limit(limit).toList();
+        } finally {
+            account.lock.unlock();
+        }
+    }
+
+    @Override
+    public List<CreditGrant> liveGrants(UserId user, Instant at, int limit) {
+        Account account = account(user);
+        synchronized (account) {
+            return account.grants.values().stream().filter(grant -> grant.liveAt(at)).sorted(SpendingOrder.ORDER)
+                    .limit(limit).toList();
         }
     }
 
     @Override
     public Optional<CreditGrant> periodGrant(UserId user, Instant periodStart) {
         Account account = account(user);
-        synchronized (account) {
+        account.lock.lock();
+        try {
             return Optional.ofNullable(account.periodGrants.get(periodStart)).map(account.grants::get);
+        } finally {
+            account.lock.unlock();
         }
     }
 
     @Override
     public Optional<Instant> latestPeriodGranted(UserId user) {
         Account account = account(user);
-        synchronized (account) {
+        account.lock.lock();
+        try {
             return account.periodGrants.isEmpty() ? Optional.empty() : Optional.of(account.periodGrants.lastKey());
+        } finally {
+            account.lock.unlock();
         }
     }
 
@@ -211,7 +270,8 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
     public List<OperationUsage> usageByOperation(UserId user, BillingPeriod period) {
         Account account = account(user);
         Map<String, long[]> byOperation = new TreeMap<>();
-        synchronized (account) {
+        account.lock.lock();
+        try {
             for (CreditTransaction entry : account.entries) {
                 if (entry.type() == CreditType.USAGE && period.contains(entry.createdAt())) {
                     long[] sums = byOperation.computeIfAbsent(entry.operation().orElseThrow(), op -> new long[2]);
@@ -219,6 +279,8 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
                     sums[1] += refunded(entry.id());
                 }
             }
+        } finally {
+            account.lock.unlock();
         }
         return byOperation.entrySet().stream()
                 .map(e -> OperationUsage.of(e.getKey(), e.getValue()[0], e.getValue()[1]))
@@ -228,21 +290,51 @@ public final class InMemoryCreditTransactionRepository implements CreditTransact
     @Override
     public List<CreditTransaction> page(UserId user, int limit, int offset) {
         Account account = account(user);
-        synchronized (account) {
+        account.lock.lock();
+        try {
             List<CreditTransaction> newestFirst = new ArrayList<>(account.entries);
             Collections.reverse(newestFirst);
             return newestFirst.stream()
                     .skip(offset)
                     .limit(limit)
                     .toList();
+        } finally {
+            account.lock.unlock();
         }
+    }
+
+    @Override
+    public CreditReconcileReport reconcile() {
+        Map<UserId, Long> balances = new HashMap<>();
+        Map<UserId, Long> sums = new HashMap<>();
+        List<CreditGrant> grants = new ArrayList<>();
+        List<CreditReconcileReport.DrawFact> draws = new ArrayList<>();
+        accounts.forEach((user, account) -> {
+            synchronized (account) {
+                balances.put(user, account.balance);
+                sums.put(user, account.entries.stream().mapToLong(CreditTransaction::amount).sum());
+                grants.addAll(account.grants.values());
+                for (CreditTransaction entry : account.entries) {
+                    Map<String, Long> returned = entry.type() == CreditType.USAGE
+                            ? account.returned.getOrDefault(entry.id(), Map.of()) : Map.of();
+                    for (Draw draw : entry.drawnFrom()) {
+                        draws.add(new CreditReconcileReport.DrawFact(entry.id(), entry.type(), entry.createdAt(),
+                                draw.grantId(), draw.credits(), returned.getOrDefault(draw.grantId(), 0L)));
+                    }
+                }
+            }
+        });
+        return CreditReconcileReport.check(balances, sums, grants, draws);
     }
 
     @Override
     public long count(UserId user) {
         Account account = account(user);
-        synchronized (account) {
+        account.lock.lock();
+        try {
             return account.entries.size();
+        } finally {
+            account.lock.unlock();
         }
     }
 }

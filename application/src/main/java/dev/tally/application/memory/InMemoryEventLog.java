@@ -50,6 +50,11 @@ public final class InMemoryEventLog implements EventLog {
     }
 
     @Override
+    public synchronized boolean rearm(UserId user, String onceKey) {
+        return onceKeys.remove(List.of(user.value(), onceKey));
+    }
+
+    @Override
     public synchronized Optional<Event> find(String id) {
         return events.stream().filter(event -> event.id().equals(id)).findFirst();
     }

@@ -13,7 +13,7 @@ public final class InMemoryStorage {
         InMemoryTransactions transactions = new InMemoryTransactions();
         return new TallyStorage(transactions, new InMemoryUsageLedger(), new InMemoryIdempotencyStore(),
                 new InMemoryPlanRepository(), new InMemoryUserRepository(), new InMemoryModelPriceRepository(),
-                new InMemoryReportRunRepository(), new InMemoryCreditTransactionRepository(),
+                new InMemoryReportRunRepository(), new InMemoryCreditTransactionRepository(transactions),
                 new InMemoryApiCallRepository(), new InMemoryActivationCodeRepository(),
                 new InMemorySessionRepository(), new InMemoryApiKeyRepository(),
                 new InMemoryAllocationRepository(), new InMemoryEventLog(), new InMemoryWebhookStore(),

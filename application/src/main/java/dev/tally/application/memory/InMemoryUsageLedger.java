@@ -67,6 +67,8 @@ public final class InMemoryUsageLedger implements UsageLedger {
 
     @Override
     public VoidOutcome voidRecord(UserId user, IdempotencyKey key, String reason, Instant at, Instant closedBefore) {
+        // Read before the user's lock: putMeter takes this ledger's lock, then the users'.
+        List<Meter> defined = meters();
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             int row = ledger.facts.find(key.value());
@@ -84,14 +86,27 @@ public final class InMemoryUsageLedger implements UsageLedger {
             }
             ExportRow.Voided now = new ExportRow.Voided(reason, at);
             ledger.voids.put(row, now);
-            return voided(facts, row, now, true, ledger.takeBack(row));
+            BigDecimal usedAfter = ledger.takeBack(row);
+            UsageRecord record = facts.record(row, user);
+            List<VoidOutcome.Changed> changed = new ArrayList<>();
+            changed.add(new VoidOutcome.Changed(record.metric(), usedAfter.add(record.quantity()), usedAfter));
+            for (Meter meter : Meter.fed(defined, record)) {
+                ledger.refold(meter, facts.period(row)).ifPresent(changed::add);
+            }
+            return voided(facts, row, now, true, usedAfter, changed);
         }
     }
 
     private static VoidOutcome.Voided voided(FactColumns facts, int row, ExportRow.Voided voided, boolean now,
                                              BigDecimal usedAfter) {
+        return voided(facts, row, voided, now, usedAfter, List.of());
+    }
+
+    private static VoidOutcome.Voided voided(FactColumns facts, int row, ExportRow.Voided voided, boolean now,
+                                             BigDecimal usedAfter, List<VoidOutcome.Changed> changed) {
         return new VoidOutcome.Voided(new IdempotencyKey(facts.key(row)), facts.metric(row), facts.quantity(row),
-                facts.occurredAt(row), facts.period(row), voided.reason(), voided.voidedAt(), now, usedAfter);
+                facts.occurredAt(row), facts.period(row), voided.reason(), voided.voidedAt(), now, usedAfter,
+                changed);
     }
 
     /** Gathers the matching facts of every user (this storage holds them all in memory anyway), then sorts them. */
@@ -181,7 +196,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
                 raised.add(new AppendResult.Raised(raise.rollup().metric(), raise.rollup().period(),
                         after.subtract(before.get(raise.rollup())), after));
             });
-            return plan.appended(fresh.size(), stored.size(), raised);
+            return plan.appended(fresh, stored.size(), raised);
         }
     }
 
@@ -226,12 +241,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
     public List<UsageRecord> records(UserId user, MetricKey metric, BillingPeriod period) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
-            Rows rows = ledger.factsByRollup.getOrDefault(new BatchPlan.Rollup(metric, period), Rows.NONE);
-            List<UsageRecord> records = new ArrayList<>(rows.size);
-            for (int i = 0; i < rows.size; i++) {
-                records.add(ledger.facts.record(rows.rows[i], user));
-            }
-            return List.copyOf(records);
+            return ledger.live(new BatchPlan.Rollup(metric, period));
         }
     }
 
@@ -312,15 +322,36 @@ public final class InMemoryUsageLedger implements UsageLedger {
     @Override
     public Optional<AppendResult.Raised> commit(UserId user, String reservationId, BigDecimal quantity,
                                                 String idempotencyKey, Instant now) {
+        List<Meter> defined = meters();
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             Held held = ledger.reservations.get(reservationId);
+            Fact fact = held == null || quantity.signum() == 0 ? null
+                    : fact(user, reservationId, held, quantity, idempotencyKey);
             if (!ledger.heldAt(reservationId, now) || !ledger.end(reservationId, ReservationState.COMMITTED, quantity,
-                    quantity.signum() == 0 ? null : fact(user, reservationId, held, quantity, idempotencyKey))) {
+                    fact)) {
                 return Optional.empty();
+            }
+            if (fact != null) {
+                // The committed record feeds the meters of its metric like any record (R81).
+                Meter.fed(defined, fact.record).forEach(meter -> ledger.refold(meter, held.period));
             }
             return Optional.of(new AppendResult.Raised(held.metric, held.period, quantity,
                     ledger.rollup(new BatchPlan.Rollup(held.metric, held.period)).used));
+        }
+    }
+
+    @Override
+    public boolean settle(UserId user, String reservationId, BigDecimal quantity, Instant now, Runnable record) {
+        UserLedger ledger = ledger(user);
+        // The user's lock is held while record appends (re-entering it), so no hold comes between.
+        synchronized (ledger) {
+            if (!ledger.heldAt(reservationId, now)
+                    || !ledger.end(reservationId, ReservationState.COMMITTED, quantity, null)) {
+                return false;
+            }
+            record.run();
+            return true;
         }
     }
 
@@ -373,11 +404,12 @@ public final class InMemoryUsageLedger implements UsageLedger {
             for (int row = 0; row < facts.size(); row++) {
                 facts.period(row, periodOf.apply(facts.occurredAt(row)));
                 ledger.index(row);
-                // Meters keep what a voided record fed them, as the void itself leaves them (R92 takes back rollups).
-                UsageRecord record = facts.record(row, user);
-                ledger.feed(record, facts.period(row), Meter.fed(defined, record));
+                // A voided record feeds no meter, as its void took back what it fed (R92).
                 if (ledger.voids.containsKey(row)) {
                     ledger.takeBack(row);
+                } else {
+                    UsageRecord record = facts.record(row, user);
+                    ledger.feed(record, facts.period(row), Meter.fed(defined, record));
                 }
             }
             Map<String, Held> held = new LinkedHashMap<>(ledger.reservations);
@@ -507,7 +539,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
                 List<Integer> recent = new ArrayList<>();
                 List<UsageRecord> records = new ArrayList<>();
                 for (int row = 0; !defined.isEmpty() && row < facts.size(); row++) {
-                    if (facts.period(row).end().isAfter(since)) {
+                    if (facts.period(row).end().isAfter(since) && !ledger.voids.containsKey(row)) {
                         recent.add(row);
                         records.add(facts.record(row, entry.getKey()));
                     }
@@ -718,6 +750,33 @@ public final class InMemoryUsageLedger implements UsageLedger {
             Rollup rollup = rollup(new BatchPlan.Rollup(facts.metric(row), facts.period(row)));
             rollup.used = rollup.used.subtract(facts.quantity(row));
             return rollup.used;
+        }
+
+        /** The records of a (metric, period) that are not void, in the order they were stored. */
+        List<UsageRecord> live(BatchPlan.Rollup key) {
+            Rows rows = factsByRollup.getOrDefault(key, Rows.NONE);
+            List<UsageRecord> records = new ArrayList<>(rows.size);
+            for (int i = 0; i < rows.size; i++) {
+                if (!voids.containsKey(rows.rows[i])) {
+                    records.add(facts.record(rows.rows[i], user));
+                }
+            }
+            return List.copyOf(records);
+        }
+
+        /**
+         * Recomputes a meter's rollup of {@code period} (value, latest instant, distinct values and
+         * groups) from its source's facts that are not void, as reconcile would (R84, R92); its
+         * value before and after when that changed.
+         */
+        Optional<VoidOutcome.Changed> refold(Meter meter, BillingPeriod period) {
+            BatchPlan.Rollup key = new BatchPlan.Rollup(meter.key(), period);
+            Rollup stored = rollup(key);
+            Rollup truth = Rollup.of(MeterFold.of(meter, live(new BatchPlan.Rollup(meter.source(), period))));
+            truth.reserved = stored.reserved;
+            rollups.put(key, truth);
+            return stored.used.compareTo(truth.used) == 0 ? Optional.empty()
+                    : Optional.of(new VoidOutcome.Changed(meter.key(), stored.used, truth.used));
         }
 
         Rollup rollup(BatchPlan.Rollup key) {

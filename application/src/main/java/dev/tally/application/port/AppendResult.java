@@ -15,11 +15,33 @@ public sealed interface AppendResult permits AppendResult.Appended, AppendResult
      * @param accepted   records stored now
      * @param duplicates records whose key was already stored with the same payload: not counted again
      * @param raised     the rollups of watched metrics that this append raised, with their new used
+     * @param stored     the keys of the records stored now, in request order: what a write of them
+     *                   spends credits for (R38), while a duplicate spends nothing again (R20). It
+     *                   follows from the request and the counts, so two answers with the same counts
+     *                   and rollups are equal whether or not they name their keys.
      */
-    record Appended(int accepted, int duplicates, List<Raised> raised) implements AppendResult {
+    record Appended(int accepted, int duplicates, List<Raised> raised, List<IdempotencyKey> stored)
+            implements AppendResult {
 
         public Appended {
             raised = List.copyOf(raised);
+            stored = List.copyOf(stored);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Appended that && accepted == that.accepted && duplicates == that.duplicates
+                    && raised.equals(that.raised);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(accepted, duplicates, raised);
+        }
+
+        /** Appended, naming no stored key. */
+        public Appended(int accepted, int duplicates, List<Raised> raised) {
+            this(accepted, duplicates, raised, List.of());
         }
 
         /** Appended, reporting no rollup. */

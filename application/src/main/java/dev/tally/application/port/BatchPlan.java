@@ -307,6 +307,16 @@ public final class BatchPlan {
         return new AppendResult.Appended(fresh, duplicates + storedBefore, raised);
     }
 
+    /**
+     * {@link #appended(int, int, List)} naming the keys of the {@code fresh} records it stored, in
+     * request order (R38).
+     */
+    public AppendResult.Appended appended(List<PeriodRecord> fresh, int storedBefore,
+                                          List<AppendResult.Raised> raised) {
+        return new AppendResult.Appended(fresh.size(), duplicates + storedBefore, raised,
+                inRequestOrder(fresh).stream().map(entry -> entry.record().idempotencyKey()).toList());
+    }
+
     private int indexOf(PeriodRecord entry) {
         return firstIndex.get(entry.record().idempotencyKey());
     }

@@ -26,6 +26,14 @@ public interface CreditTransactionRepository {
      */
     CreditAppend append(CreditEntry entry);
 
+    /**
+     * Holds the user's balance until the transaction this thread is in ends: no other entry of the
+     * user is appended meanwhile, on any node, so a use case may decide on the balance, write
+     * something else, and then spend what it decided without a refusal (R38, R13). Returns the
+     * balance at {@code at}, as {@link #balance(UserId, Instant)} reads it.
+     */
+    long holdBalance(UserId user, Instant at);
+
     /** The user's balance: the sum of all its amounts. */
     long balance(UserId user);
 
@@ -44,6 +52,12 @@ public interface CreditTransactionRepository {
 
     /** The user's grants (purchases and grants, R35) with what remains of them, newest first. */
     List<CreditGrant> grants(UserId user, int limit, int offset);
+
+    /**
+     * The user's grants a spend at {@code at} could draw from (something left, not expired by
+     * then), in spending order (R35): at most {@code limit}, read through the spending order.
+     */
+    List<CreditGrant> liveGrants(UserId user, Instant at, int limit);
 
     /** The grant of a plan's credits for the period starting at {@code periodStart} (R37). */
     Optional<CreditGrant> periodGrant(UserId user, Instant periodStart);
@@ -72,4 +86,10 @@ public interface CreditTransactionRepository {
     List<CreditTransaction> page(UserId user, int limit, int offset);
 
     long count(UserId user);
+
+    /**
+     * Checks the whole ledger against itself (R30–R36), reading every user's balance, entries,
+     * grants and draws: see {@link CreditReconcileReport#check}. Changes nothing.
+     */
+    CreditReconcileReport reconcile();
 }

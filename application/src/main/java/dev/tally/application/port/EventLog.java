@@ -21,6 +21,15 @@ public interface EventLog {
     boolean appendOnce(Event event, String onceKey);
 
     /**
+     * Frees {@code onceKey} of {@code user} so that the next {@link #appendOnce} under it appends
+     * again: a threshold a void took the metric back under is armed anew (R75, R92). The event
+     * already appended under it stays exactly as it was (id, type, instant and data); only the key
+     * that kept it once is set aside. Returns whether an event held the key. Runs in the caller's
+     * transaction, which holds the rollup the threshold watches, so no raise of it runs meanwhile.
+     */
+    boolean rearm(UserId user, String onceKey);
+
+    /**
      * Counts one more event of {@code type} for {@code user} in the window that starts at
      * {@code windowStart}, if fewer than {@code max} were counted in it; returns whether it was
      * counted (R67). One counter per (user, type), raised by one conditional write in the caller's

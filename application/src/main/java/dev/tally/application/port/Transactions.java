@@ -1,5 +1,7 @@
 package dev.tally.application.port;
 
+import dev.tally.domain.user.UserId;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +27,17 @@ public interface Transactions {
      */
     default <T> T inGroupedTransaction(String orderKey, Supplier<T> work) {
         return inTransaction(work);
+    }
+
+    /**
+     * {@link #inGroupedTransaction} for work that appends {@code filed} for {@code user} (and may do
+     * more): a store that groups decisions may read and lock, for the whole group at once, the rows
+     * those records touch, decide each member in order on what it read, and write the group's facts
+     * and rollups in a few statements. Whatever the work does beyond those records runs as it would
+     * alone. The default runs {@code work} as {@link #inGroupedTransaction} does.
+     */
+    default <T> T inGroupedAppend(UserId user, List<PeriodRecord> filed, Supplier<T> work) {
+        return inGroupedTransaction(user.value(), work);
     }
 
     /**

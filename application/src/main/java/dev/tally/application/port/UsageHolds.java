@@ -54,6 +54,15 @@ public interface UsageHolds {
     Optional<AppendResult.Raised> commit(UserId user, String reservationId, BigDecimal quantity, String idempotencyKey,
                                          Instant now);
 
+    /**
+     * Ends a hold of a meter (R71, R81) that is still held at {@code now} as committed with
+     * {@code quantity}, taking all of it out of {@code reserved}, then runs {@code record} in the
+     * same atomic step (no other write of the user comes between): a meter has no facts of its
+     * own, so {@code record} records the usage of the meter's source that feeds it. False, changing
+     * nothing and running nothing, when it is not held at {@code now}.
+     */
+    boolean settle(UserId user, String reservationId, BigDecimal quantity, Instant now, Runnable record);
+
     /** Releases a hold still held at {@code now}; false, changing nothing, when it is not. */
     boolean release(UserId user, String reservationId, Instant now);
 

@@ -8,13 +8,23 @@ import dev.tally.application.usage.Metering;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.meter.Aggregation;
+import dev.tally.domain.meter.Meter;
 import dev.tally.domain.plan.Plan;
+import dev.tally.domain.usage.IdempotencyKey;
+import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.usage.Reservation;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -32,6 +42,9 @@ public class ReservationService {
 
     /** Every reservation id this service makes starts so, which keeps a run's reservation out of its reach. */
     static final String PREFIX = "res_";
+
+    /** The most records a hold of a {@code count} meter may hold: its commit records one per record counted. */
+    public static final int MAX_COUNT_HOLD = 1_000;
 
     private final UsageLedger ledger;
     private final Metering metering;
@@ -57,6 +70,7 @@ public class ReservationService {
 
     /** {@link #hold} in its transaction: the user and its plan read together, then the hold placed. */
     private Outcome<Reservation> holding(HoldReservation command) {
+        metering.meterOf(command.metric()).ifPresent(meter -> reservable(meter, command.quantity()));
         UserRepository.WithPlan account = accounts.withPlan(command.user());
         Plan plan = account.plan().orElseThrow();
         Reservation hold = Reservation.hold(PREFIX + UUID.randomUUID(), command.metric(), command.quantity(),
@@ -79,10 +93,16 @@ public class ReservationService {
             Instant now = clock.instant();
             Reservation held = get(command.user(), command.reservationId());
             Reservation ended = command.commit() ? held.commit(command.quantity(), now) : held.release(now);
-            boolean done = command.commit()
-                    ? ledger.commit(command.user(), held.id(), ended.committedQuantity().orElseThrow(),
-                            "reservation:" + held.id(), now).isPresent()
-                    : ledger.release(command.user(), held.id(), now);
+            Optional<Meter> meter = command.commit() ? metering.meterOf(held.metric()) : Optional.empty();
+            boolean done;
+            if (meter.isPresent()) {
+                done = commitMeter(command, meter.get(), held, ended.committedQuantity().orElseThrow(), now);
+            } else {
+                done = command.commit()
+                        ? ledger.commit(command.user(), held.id(), ended.committedQuantity().orElseThrow(),
+                                "reservation:" + held.id(), now).isPresent()
+                        : ledger.release(command.user(), held.id(), now);
+            }
             if (!done) {
                 // Ended by a concurrent request in between: refuse as its state now says (409).
                 get(command.user(), held.id()).release(now);
@@ -90,6 +110,57 @@ public class ReservationService {
             }
             return ended;
         }, Reservation::id, id -> get(command.user(), id));
+    }
+
+    /**
+     * A meter may be held against only when its value is a running total (R71, R81): {@code sum},
+     * or {@code count} of a whole number of records at most {@link #MAX_COUNT_HOLD}; else
+     * {@code 422 meter_not_reservable} and nothing is held.
+     */
+    private static void reservable(Meter meter, BigDecimal quantity) {
+        if (!meter.aggregation().additive()) {
+            throw DomainException.unprocessable("meter_not_reservable", "meter " + meter.key() + " aggregates "
+                    + meter.aggregation().wire() + ", which a hold cannot reserve: only sum and count meters add up"
+                    + " what is recorded, so only they have room to hold (reserve its source metric instead)");
+        }
+        if (meter.aggregation() == Aggregation.COUNT && (quantity.signum() <= 0 || quantity.stripTrailingZeros()
+                .scale() > 0 || quantity.compareTo(BigDecimal.valueOf(MAX_COUNT_HOLD)) > 0)) {
+            throw DomainException.invalid("invalid_quantity", "meter " + meter.key() + " counts records: a hold on it"
+                    + " is a whole number of records, 1-" + MAX_COUNT_HOLD);
+        }
+    }
+
+    /**
+     * Commits a hold of a meter: the hold ends, leaving {@code reserved}, and what it used is
+     * recorded as usage of the meter's source (carrying the commit's dimensions, which must pass the
+     * meter's filter), which feeds the meter as any record does: one record of {@code quantity} for
+     * a {@code sum} meter, {@code quantity} records of 1 for a {@code count} meter. Not enforced: the
+     * hold already kept the room. False when the hold was not held at {@code now}.
+     */
+    private boolean commitMeter(EndReservation command, Meter meter, Reservation held, BigDecimal quantity,
+                                Instant now) {
+        Map<String, String> dimensions = new TreeMap<>(command.dimensions());
+        dimensions.put("reservation_id", held.id());
+        long count = meter.aggregation() == Aggregation.COUNT ? quantity.longValueExact() : 1;
+        List<UsageRecord> records = new ArrayList<>();
+        for (long n = 0; n < count && quantity.signum() > 0; n++) {
+            String key = "reservation:" + held.id() + (meter.aggregation() == Aggregation.COUNT ? ":" + n : "");
+            records.add(new UsageRecord(command.user(), meter.source(),
+                    meter.aggregation() == Aggregation.COUNT ? BigDecimal.ONE : quantity, held.heldAt(),
+                    new IdempotencyKey(key), dimensions));
+        }
+        if (!records.isEmpty() && !meter.matches(records.get(0))) {
+            throw DomainException.unprocessable("dimensions_not_matching_meter", "meter " + meter.key()
+                    + " counts only records of " + meter.source() + " whose dimensions pass its filter "
+                    + meter.filter() + (meter.uniqueDimension().map(d -> " and carry " + d).orElse(""))
+                    + ": commit with dimensions that do");
+        }
+        UserRepository.WithPlan account = accounts.withPlan(command.user());
+        return ledger.settle(command.user(), held.id(), quantity, now, () -> {
+            if (!records.isEmpty()) {
+                metering.record(account.user(), account.plan().orElseThrow(), records, false).orElseThrow();
+            }
+        });
     }
 
     /** The reservation as it stands now, or {@code 404 reservation_not_found}. */

@@ -1,5 +1,6 @@
 package dev.tally.application.usage;
 
+import dev.tally.application.credit.Credits;
 import dev.tally.application.meter.MeterCatalog;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.port.AppendResult;
@@ -12,6 +13,8 @@ import dev.tally.application.port.UsageLedger;
 import dev.tally.application.event.EventRecorder;
 import dev.tally.application.user.Accounts;
 import dev.tally.domain.DomainException;
+import dev.tally.domain.credit.CreditsShortfall;
+import dev.tally.domain.entitlement.CreditCheck;
 import dev.tally.domain.meter.Meter;
 import dev.tally.domain.period.BillingPeriod;
 import dev.tally.domain.plan.Limit;
@@ -25,12 +28,15 @@ import dev.tally.domain.plan.TooManyMetrics;
 import dev.tally.domain.rate.MetricRate;
 import dev.tally.domain.rate.RateDecision;
 import dev.tally.domain.plan.RateLimited;
+import dev.tally.domain.usage.IdempotencyKey;
 import dev.tally.domain.usage.UsageRecord;
 import dev.tally.domain.usage.UsageTotals;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.LinkedHashMap;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +58,8 @@ import java.util.function.Supplier;
  * and read usage back. Shown and enforced usage come from the same ledger rollups, for the same
  * period, through this one class (R10). It also records, in the same transaction, the alerts a
  * write causes: a threshold reached, a first denial (R75). Every write it makes stays within the
- * user's bound of distinct metrics per period (R67).
+ * user's bound of distinct metrics per period (R67). An enforced write of a metric the plan prices
+ * in credits also spends them, in the same transaction, or is refused whole (R38).
  *
  * <p>Not a use case: services get it by constructor; clients call the services.
  */
@@ -65,6 +72,7 @@ public class Metering {
     private final int maxMetricsPerUser;
     private final MeterCatalog meters;
     private final RateCells rates;
+    private final Credits credits;
 
     /** Metering with the default bound of distinct metrics per user and period (R67). */
     @Inject
@@ -86,6 +94,17 @@ public class Metering {
      */
     public Metering(UsageLedger ledger, Accounts accounts, Clock clock, EventRecorder events, int maxMetricsPerUser,
                     RateCells rates) {
+        this(ledger, accounts, clock, events, maxMetricsPerUser, rates, null);
+    }
+
+    /**
+     * Metering as above whose enforced writes of a credit-priced metric also spend its credits
+     * through {@code credits} (R38), in the same transaction as the usage; without it, a plan's
+     * credit prices cannot be enforced and such a write is a fault.
+     */
+    public Metering(UsageLedger ledger, Accounts accounts, Clock clock, EventRecorder events, int maxMetricsPerUser,
+                    RateCells rates, Credits credits) {
+        this.credits = credits;
         this.rates = rates;
         this.ledger = ledger;
         this.accounts = accounts;
@@ -180,6 +199,15 @@ public class Metering {
         }
         Set<MetricKey> reported = new TreeSet<>(watch);
         reported.addAll(rated.keySet());
+        // Credits next (R38): the balance is held until the write ends, so what it covers now is spent below.
+        Map<IdempotencyKey, PeriodRecord> priced = enforce ? priced(plan, filed) : Map.of();
+        if (!priced.isEmpty()) {
+            Optional<CreditsShortfall> shortfall = shortfall(user, plan, priced, receivedAt);
+            if (shortfall.isPresent()) {
+                giveBack(user.id(), plan, taken);
+                return Outcome.refused(shortfall.get());
+            }
+        }
         Outcome<UsageRecorded> outcome = place(user.id(), plan,
                 () -> ledger.append(user.id(), filed, enforced, reported, bound, fed)).map(result -> {
             if (result instanceof AppendResult.KeyReused reused) {
@@ -188,6 +216,16 @@ public class Metering {
                         "idempotency key " + reused.key() + " was already used with a different record");
             }
             AppendResult.Appended appended = (AppendResult.Appended) result;
+            // Only the records stored now spend; a duplicate spent when it was stored (R20).
+            for (IdempotencyKey key : appended.stored()) {
+                PeriodRecord entry = priced.get(key);
+                if (entry != null) {
+                    UsageRecord record = entry.record();
+                    credits.spendFor(user.id(), key, record.metric(),
+                            plan.creditPrices().creditsFor(record.metric(), record.quantity()), receivedAt,
+                            plan.alerts());
+                }
+            }
             // Records already stored were counted by the rate when they were: what they took goes back (R20).
             Map<MetricKey, BigDecimal> kept = new TreeMap<>();
             appended.raised().stream().filter(raised -> taken.containsKey(raised.metric()))
@@ -206,6 +244,61 @@ public class Metering {
             return new UsageRecorded(appended.accepted(), appended.duplicates(), List.copyOf(standings.values()));
         });
         return outcome.ifRefused(refusal -> giveBack(user.id(), plan, taken));
+    }
+
+    /**
+     * The {@code filed} records of a metric {@code plan} prices in credits (R38), by key, in request
+     * order: a key repeated in the batch pays once.
+     */
+    private Map<IdempotencyKey, PeriodRecord> priced(Plan plan, List<PeriodRecord> filed) {
+        if (plan.creditPrices().isEmpty()) {
+            return Map.of();
+        }
+        Map<IdempotencyKey, PeriodRecord> priced = new LinkedHashMap<>();
+        for (PeriodRecord entry : filed) {
+            if (plan.creditPrices().prices(entry.record().metric())) {
+                priced.putIfAbsent(entry.record().idempotencyKey(), entry);
+            }
+        }
+        if (priced.isEmpty()) {
+            return priced;
+        }
+        if (credits == null) {
+            throw new IllegalStateException("plan " + plan.id() + " prices metrics in credits, and this metering"
+                    + " has no credits to spend them from");
+        }
+        return priced;
+    }
+
+    /**
+     * Holds the user's balance for the rest of the write, leaves out of {@code priced} the records
+     * that spent already (R20) and, when the balance cannot pay for the rest, answers the refusal of
+     * the whole write (R38): the figures of the first priced metric in request order, as a denial
+     * shows them (R12), with the balance and what was required.
+     */
+    private Optional<CreditsShortfall> shortfall(User user, Plan plan, Map<IdempotencyKey, PeriodRecord> priced,
+                                                 Instant at) {
+        credits.catchUp(user, Optional.of(plan), at);
+        long balance = credits.hold(user.id(), at);
+        // Read under the hold, so a retry racing its first attempt sees that attempt's spend.
+        priced.keySet().removeIf(key -> credits.spent(user.id(), key));
+        if (priced.isEmpty()) {
+            return Optional.empty();
+        }
+        BigInteger required = BigInteger.ZERO;
+        for (PeriodRecord entry : priced.values()) {
+            required = required.add(BigInteger.valueOf(
+                    plan.creditPrices().creditsFor(entry.record().metric(), entry.record().quantity())));
+        }
+        if (required.compareTo(BigInteger.valueOf(balance)) <= 0) {
+            return Optional.empty();
+        }
+        PeriodRecord first = priced.values().iterator().next();
+        MetricKey metric = first.record().metric();
+        BigDecimal requested = priced.values().stream().filter(entry -> entry.record().metric().equals(metric))
+                .map(entry -> entry.record().quantity()).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return Optional.of(new CreditsShortfall(metric, totals(user.id(), metric, first.period()).used(),
+                plan.limitOf(metric).max(), requested, plan.id(), first.period().resetsAt(), balance, required));
     }
 
     /** Per metric with a rate in {@code plan}, the quantity the {@code filed} records take of it (R90). */
@@ -229,6 +322,22 @@ public class Metering {
                 rates.giveBack(user, metric, plan.rateLimits().of(metric).orElseThrow(), quantity);
             }
         });
+    }
+
+    /**
+     * What {@code quantity} of {@code metric} would spend of the user's balance now, if {@code plan}
+     * prices it in credits (R38, R70); the plan's credits of this period are granted first, as any
+     * read does (R37). Writes no usage and spends nothing.
+     */
+    public Optional<CreditCheck> creditCheck(User user, Plan plan, MetricKey metric, BigDecimal quantity) {
+        Optional<Long> price = plan.creditPrices().of(metric);
+        if (price.isEmpty() || credits == null) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        credits.catchUp(user, Optional.of(plan), now);
+        return Optional.of(new CreditCheck(price.get(), credits.balance(user.id(), now),
+                BigInteger.valueOf(plan.creditPrices().creditsFor(metric, quantity))));
     }
 
     /**

@@ -81,7 +81,7 @@ public class UsageService {
             filed.add(new PeriodRecord(record, user.periodAt(record.occurredAt()), items.get(i).fingerprint()));
         }
         // The hot path of every integration: decisions made at the same time may share a commit.
-        return transactions.inGroupedTransaction(user.id().value(),
+        return transactions.inGroupedAppend(user.id(), filed,
                 () -> metering.append(user, plan, filed, command.enforce(), now));
     }
 

@@ -41,6 +41,8 @@ public final class AllOrNothingCheck {
             "refunded", "usageByOperation", "page", "count", "all", "costsByProvider", "countsStartedIn",
             "runningStartedBefore", "totals", "values", "value", "reservation", "expired", "meters", "meter",
             "metersVersion", "meterGroups",
+            // Holds the balance until the transaction ends and reads it (R38): it writes nothing.
+            "holdBalance",
             // Ends only holds that readers no longer count (R71): no figure changes, so nothing to undo.
             "expire");
 

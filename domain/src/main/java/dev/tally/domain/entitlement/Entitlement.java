@@ -26,9 +26,18 @@ import java.util.Optional;
  * @param denial   why the period limit would refuse it; empty when it would not
  * @param rate     where the metric's rate limit stands now, if the plan gives it one (R90): a
  *                 request of more whole cells than it admits at once is not allowed either
+ * @param credits  for a credit-priced metric (R38), what the requested quantity would spend of the
+ *                 balance: a request the balance cannot pay for is not allowed either
  */
 public record Entitlement(MetricKind kind, BigDecimal requested, MetricUsage usage, Optional<Instant> resetsAt,
-                          Optional<LimitExceeded> denial, Optional<RateDecision.Standing> rate) {
+                          Optional<LimitExceeded> denial, Optional<RateDecision.Standing> rate,
+                          Optional<CreditCheck> credits) {
+
+    /** An answer of a metric that costs no credits (R38). */
+    public Entitlement(MetricKind kind, BigDecimal requested, MetricUsage usage, Optional<Instant> resetsAt,
+                       Optional<LimitExceeded> denial, Optional<RateDecision.Standing> rate) {
+        this(kind, requested, usage, resetsAt, denial, rate, Optional.empty());
+    }
 
     /** An answer without a rate limit. */
     public Entitlement(MetricKind kind, BigDecimal requested, MetricUsage usage, Optional<Instant> resetsAt,
@@ -43,11 +52,22 @@ public record Entitlement(MetricKind kind, BigDecimal requested, MetricUsage usa
         Objects.requireNonNull(resetsAt, "resetsAt");
         Objects.requireNonNull(denial, "denial");
         Objects.requireNonNull(rate, "rate");
+        Objects.requireNonNull(credits, "credits");
     }
 
     /** This answer where the metric's rate limit stands at {@code rate} (R70, R90). */
     public Entitlement withRate(RateDecision.Standing rate) {
-        return new Entitlement(kind, requested, usage, resetsAt, denial, Optional.of(rate));
+        return new Entitlement(kind, requested, usage, resetsAt, denial, Optional.of(rate), credits);
+    }
+
+    /** This answer where the requested quantity would spend credits as {@code credits} finds (R38, R70). */
+    public Entitlement withCredits(CreditCheck credits) {
+        return new Entitlement(kind, requested, usage, resetsAt, denial, rate, Optional.of(credits));
+    }
+
+    /** Whether the balance, for a credit-priced metric, pays for the request (R38). */
+    public boolean creditsAllow() {
+        return credits.map(CreditCheck::allows).orElse(true);
     }
 
     /** Whether the metric's rate limit, if any, admits the request now. */
@@ -96,8 +116,8 @@ public record Entitlement(MetricKind kind, BigDecimal requested, MetricUsage usa
         return usage.metric();
     }
 
-    /** Whether the request would be allowed now: by the period limit and by the rate limit. */
+    /** Whether the request would be allowed now: by the period limit, the rate limit and the balance. */
     public boolean allowed() {
-        return denial.isEmpty() && rateAllows();
+        return denial.isEmpty() && rateAllows() && creditsAllow();
     }
 }

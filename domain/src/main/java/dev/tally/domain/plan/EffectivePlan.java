@@ -56,7 +56,7 @@ public final class EffectivePlan {
         return new Plan(plan.id(), plan.name(), new PlanLimits(limits), plan.maxFileSizeMb(),
                 plan.warningThresholdPercent(), new PlanLimits(allocations), plan.alerts(), plan.maxMetrics(),
                 plan.displayNames(), new Features(features), new Overridden(overridden),
-                top.creditsPerPeriod().or(plan::creditsPerPeriod), new MetricRates(rates));
+                top.creditsPerPeriod().or(plan::creditsPerPeriod), new MetricRates(rates), plan.creditPrices());
     }
 
     /** {@code base} with each key of {@code top} that {@code fits} replacing or joining it. */

@@ -26,12 +26,13 @@ import java.util.TreeSet;
  * keys a user's override replaced in the plan as it is in force for that user (R73); it is
  * {@link Overridden#NONE} for a plan as the operator defined it. {@code creditsPerPeriod} are the
  * credits it grants every period (R37). {@code rateLimits} cap how fast a metered metric may be
- * recorded, beside its per-period limit (R90); an allocation has no rate.
+ * recorded, beside its per-period limit (R90); an allocation has no rate. {@code creditPrices} make
+ * every enforced record of a metered metric also spend credits (R38); an allocation has no price.
  */
 public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
                    int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
                    DisplayNames displayNames, Features features, Overridden overridden,
-                   Optional<CreditsPerPeriod> creditsPerPeriod, MetricRates rateLimits) {
+                   Optional<CreditsPerPeriod> creditsPerPeriod, MetricRates rateLimits, CreditPrices creditPrices) {
 
     /** The default warning threshold (R15). */
     public static final int DEFAULT_WARNING_THRESHOLD_PERCENT = 80;
@@ -77,6 +78,22 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
                         + " only a metered metric can have a rate limit");
             }
         });
+        Objects.requireNonNull(creditPrices, "creditPrices");
+        creditPrices.byMetric().keySet().forEach(metric -> {
+            if (allocations.byMetric().containsKey(metric)) {
+                throw DomainException.invalid("invalid_credit_price", metric + " is an allocation, a current count;"
+                        + " only a metered metric can have a credit price");
+            }
+        });
+    }
+
+    /** A plan whose metrics cost no credits (R38), with these rate limits. */
+    public Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecimal> maxFileSizeMb,
+                int warningThresholdPercent, PlanLimits allocations, PlanAlerts alerts, OptionalInt maxMetrics,
+                DisplayNames displayNames, Features features, Overridden overridden,
+                Optional<CreditsPerPeriod> creditsPerPeriod, MetricRates rateLimits) {
+        this(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics, displayNames,
+                features, overridden, creditsPerPeriod, rateLimits, CreditPrices.none());
     }
 
     /** A plan without rate limits (R90), with these features, overridden keys and credits every period. */
@@ -158,13 +175,14 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code allocations} instead of its own. */
     public Plan withAllocations(PlanLimits allocations) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden, creditsPerPeriod, rateLimits);
+                displayNames, features, overridden, creditsPerPeriod, rateLimits, creditPrices);
     }
 
     /** This plan with {@code maxMetrics} distinct metrics per user and period (R67). */
     public Plan withMaxMetrics(int maxMetrics) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts,
-                OptionalInt.of(maxMetrics), displayNames, features, overridden, creditsPerPeriod, rateLimits);
+                OptionalInt.of(maxMetrics), displayNames, features, overridden, creditsPerPeriod, rateLimits,
+                creditPrices);
     }
 
     /**
@@ -230,37 +248,43 @@ public record Plan(PlanId id, String name, PlanLimits limits, Optional<BigDecima
     /** This plan with {@code alerts} instead of its own. */
     public Plan withAlerts(PlanAlerts alerts) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden, creditsPerPeriod, rateLimits);
+                displayNames, features, overridden, creditsPerPeriod, rateLimits, creditPrices);
     }
 
     /** This plan with {@code displayNames} instead of its own. */
     public Plan withDisplayNames(DisplayNames displayNames) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden, creditsPerPeriod, rateLimits);
+                displayNames, features, overridden, creditsPerPeriod, rateLimits, creditPrices);
     }
 
     /** This plan with {@code features} instead of its own (R73). */
     public Plan withFeatures(Features features) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden, creditsPerPeriod, rateLimits);
+                displayNames, features, overridden, creditsPerPeriod, rateLimits, creditPrices);
     }
 
     /** This plan with {@code limits} instead of its own. */
     public Plan withLimits(PlanLimits limits) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden, creditsPerPeriod, rateLimits);
+                displayNames, features, overridden, creditsPerPeriod, rateLimits, creditPrices);
     }
 
     /** This plan granting {@code credits} every period (R37), or none. */
     public Plan withCreditsPerPeriod(Optional<CreditsPerPeriod> credits) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden, credits, rateLimits);
+                displayNames, features, overridden, credits, rateLimits, creditPrices);
     }
 
     /** This plan with {@code rateLimits} instead of its own (R90). */
     public Plan withRateLimits(MetricRates rateLimits) {
         return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
-                displayNames, features, overridden, creditsPerPeriod, rateLimits);
+                displayNames, features, overridden, creditsPerPeriod, rateLimits, creditPrices);
+    }
+
+    /** This plan with {@code creditPrices} instead of its own (R38). */
+    public Plan withCreditPrices(CreditPrices creditPrices) {
+        return new Plan(id, name, limits, maxFileSizeMb, warningThresholdPercent, allocations, alerts, maxMetrics,
+                displayNames, features, overridden, creditsPerPeriod, rateLimits, creditPrices);
     }
 
     /** Where the limit of {@code metric} comes from, as an allocation when this plan allocates it (R73). */

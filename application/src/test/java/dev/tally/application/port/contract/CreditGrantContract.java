@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.application.port.CreditAppend;
 import dev.tally.application.port.CreditEntry;
+import dev.tally.application.port.CreditReconcileReport;
 import dev.tally.application.port.CreditTransactionRepository;
 import dev.tally.domain.credit.CreditGrant;
 import dev.tally.domain.credit.CreditTransaction;
@@ -212,5 +213,64 @@ public abstract class CreditGrantContract {
         assertThat(spent.stream().filter(b -> b).count()).isEqualTo(50);
         assertThat(credits().balance(user)).isZero();
         assertThat(grants(user).values()).allSatisfy(g -> assertThat(g.remaining()).isZero());
+    }
+
+    /** What a reconcile of the whole store found about {@code user} (other tests' users share the store). */
+    protected List<CreditReconcileReport.Drift> driftsOf(UserId user) {
+        return credits().reconcile().drifts().stream().filter(d -> d.user().equals(user)).toList();
+    }
+
+    @Test
+    void R30_R36_reconcile_finds_grants_spends_refunds_and_expiries_in_agreement_with_their_entries() {
+        UserId user = newUser();
+        CreditTransaction pack = append(purchase(user, 1000, NOW.minusSeconds(60)));
+        CreditTransaction promo = append(grant(user, 100, 10, TOMORROW, NOW));
+        append(grant(user, 50, 90, TOMORROW.plus(Duration.ofDays(30)), NOW));
+        CreditTransaction spent = append(spend(user, 60, NOW.plusSeconds(1)));
+        refund(user, spent, 20, NOW.plusSeconds(2));
+        CreditTransaction late = append(spend(user, 40, NOW.plusSeconds(3)));
+        assertThat(credits().expire(user, TOMORROW)).extracting(CreditTransaction::amount).containsExactly(-20L);
+        refund(user, late, 40, TOMORROW.plusSeconds(1));
+        append(spend(user, 1007, TOMORROW.plusSeconds(2)));
+
+        assertThat(grants(user).get(promo.id()).expired()).isTrue();
+        assertThat(grants(user).get(promo.id()).remaining()).as("what lapsed").isEqualTo(20);
+        assertThat(grants(user).get(pack.id()).remaining()).isZero();
+        assertThat(credits().balance(user)).isEqualTo(43);
+        CreditReconcileReport report = credits().reconcile();
+        assertThat(report.users()).isPositive();
+        assertThat(report.grants()).isGreaterThanOrEqualTo(3);
+        assertThat(driftsOf(user)).isEmpty();
+    }
+
+    @Test
+    void R31_R36_reconcile_is_clean_after_spends_racing_on_two_nodes_across_an_expiry() throws Exception {
+        UserId user = newUser();
+        append(grant(user, 100, 10, TOMORROW, NOW));
+        append(purchase(user, 500, NOW));
+
+        concurrently(16, 64, i -> () -> (i % 2 == 0 ? credits() : otherNode())
+                .append(spend(user, 3, (i % 3 == 0 ? TOMORROW : NOW).plusSeconds(i))));
+
+        assertThat(driftsOf(user)).isEmpty();
+    }
+
+    @Test
+    void R35_R36_the_live_grants_come_in_spending_order_without_drained_or_lapsed_ones() {
+        UserId user = newUser();
+        CreditTransaction pack = append(purchase(user, 1000, NOW.minusSeconds(60)));
+        CreditTransaction promo = append(grant(user, 100, 5, TOMORROW, NOW));
+        CreditTransaction later = append(grant(user, 30, 5, TOMORROW.plusSeconds(60), NOW));
+        append(grant(user, 20, 0, null, NOW));
+        append(spend(user, 25, NOW.plusSeconds(1)));
+
+        assertThat(credits().liveGrants(user, NOW.plusSeconds(2), 10)).extracting(CreditGrant::id, CreditGrant::remaining)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(promo.id(), 95L),
+                        org.assertj.core.groups.Tuple.tuple(later.id(), 30L),
+                        org.assertj.core.groups.Tuple.tuple(pack.id(), 1000L));
+        assertThat(credits().liveGrants(user, NOW.plusSeconds(2), 1)).extracting(CreditGrant::id)
+                .containsExactly(promo.id());
+        assertThat(credits().liveGrants(user, TOMORROW, 10)).as("lapsed at its instant, before any sweep")
+                .extracting(CreditGrant::id).containsExactly(later.id(), pack.id());
     }
 }

@@ -19,6 +19,10 @@ import dev.tally.application.run.StartRun;
 import dev.tally.application.usage.RecordUsage;
 import dev.tally.application.usage.UsageItem;
 import dev.tally.application.usage.UsageRecorded;
+import dev.tally.domain.meter.Meter;
+import dev.tally.domain.meter.Aggregation;
+import dev.tally.domain.usage.RecordId;
+import dev.tally.application.usage.VoidRecord;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.PutUser;
 import dev.tally.domain.event.Event;
@@ -447,5 +451,96 @@ public abstract class EventsContract {
         assertThat(storage().events().admit(user, EventType.RUN_COMPLETED, window.plusSeconds(60), 25))
                 .as("the next window starts again").isTrue();
         assertThat(storage().events().admit(newUser(), EventType.RUN_COMPLETED, window, 25)).isTrue();
+    }
+
+    // --- a void re-arms the thresholds it takes the value back under (R75, R92) ---
+
+    private void voidOf(UserId user, String key) {
+        tally.corrections().voidRecord(new VoidRecord(user, RecordId.of(new IdempotencyKey(key)), "mistake"));
+    }
+
+    @Test
+    void R75_R92_a_void_below_a_threshold_re_arms_it_so_crossing_it_again_creates_a_second_event() {
+        UserId user = newSubscriber();
+        record(tally, user, 40, "a", true).orElseThrow();
+        record(tally, user, 20, "b", true).orElseThrow();
+        assertThat(thresholds(user)).as("60 of 64: past 80 %").containsExactly("80");
+
+        voidOf(user, "b");
+        assertThat(thresholds(user)).as("the event told stays").containsExactly("80");
+        record(tally, user, 20, "c", true).orElseThrow();
+        record(tally, user, 1, "d", true).orElseThrow();
+
+        List<Event> reached = events(user);
+        assertThat(thresholds(user)).as("crossed again after the void took it under").containsExactly("80", "80");
+        assertThat(reached.get(0).id()).isNotEqualTo(reached.get(1).id());
+        assertThat(reached.get(1).data()).contains("\"used\":60");
+    }
+
+    @Test
+    void R75_R92_a_void_that_stays_above_a_threshold_re_arms_only_those_it_falls_under() {
+        UserId user = newSubscriber();
+        record(tally, user, 60, "a", true).orElseThrow();
+        record(tally, user, 4, "b", true).orElseThrow();
+        assertThat(thresholds(user)).containsExactly("80", "100");
+
+        voidOf(user, "b");
+        record(tally, user, 4, "c", true).orElseThrow();
+        assertThat(thresholds(user)).as("60 stays above 80 %% (51.2): only 100 %% was re-armed")
+                .containsExactly("80", "100", "100");
+
+        voidOf(user, "c");
+        voidOf(user, "c");
+        voidOf(user, "a");
+        record(tally, user, 64, "d", true).orElseThrow();
+        assertThat(thresholds(user)).as("down to 0, then 64: both again").containsExactly("80", "100", "100", "80",
+                "100");
+    }
+
+    @Test
+    void R75_R92_a_void_that_lowers_a_max_meter_below_a_threshold_re_arms_it() {
+        String tag = "ev" + newId("").replace("-", "").substring(0, 12);
+        MetricKey source = new MetricKey(tag + "_calls");
+        MetricKey peak = new MetricKey(tag + "_peak");
+        tally.meters().put(Meter.define(peak, source, Aggregation.MAX, Optional.empty(), Map.of(), List.of(),
+                Optional.empty()));
+        PlanId peaks = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(peaks, "Peaks", new PlanLimits(Map.of(peak, Limit.of(10)))));
+        UserId user = newUser();
+        tally.users().put(PutUser.of(user, peaks));
+        java.util.function.BiConsumer<Long, String> call = (quantity, key) -> tally.usage().record(new RecordUsage(
+                user, List.of(UsageItem.of(source, quantity, key)), true)).orElseThrow();
+
+        call.accept(9L, "a");
+        call.accept(3L, "b");
+        voidOf(user, "a");
+        call.accept(8L, "c");
+        voidOf(user, "b");
+
+        assertThat(thresholds(user)).as("9 of 10, then 3 after the void, then 8 again").containsExactly("80", "80");
+    }
+
+    @Test
+    void R75_R92_a_void_that_raises_a_latest_meter_across_a_threshold_creates_its_event() {
+        String tag = "ev" + newId("").replace("-", "").substring(0, 12);
+        MetricKey source = new MetricKey(tag + "_gauge");
+        MetricKey level = new MetricKey(tag + "_level");
+        tally.meters().put(Meter.define(level, source, Aggregation.LATEST, Optional.empty(), Map.of(), List.of(),
+                Optional.empty()));
+        PlanId levels = new PlanId(newId("plan"));
+        tally.plans().put(Plan.of(levels, "Levels", new PlanLimits(Map.of(level, Limit.of(10)))));
+        UserId user = newUser();
+        tally.users().put(PutUser.of(user, levels));
+        tally.usage().record(new RecordUsage(user, List.of(
+                new UsageItem(source, BigDecimal.valueOf(9), Optional.of(START.minusSeconds(20)),
+                        new IdempotencyKey("high"), Map.of()),
+                new UsageItem(source, BigDecimal.valueOf(2), Optional.of(START.minusSeconds(10)),
+                        new IdempotencyKey("low"), Map.of())), false)).orElseThrow();
+        assertThat(thresholds(user)).as("the latest is 2").isEmpty();
+
+        voidOf(user, "low");
+
+        assertThat(tally.meters().value(user, level, false, Optional.empty()).value()).isEqualByComparingTo("9");
+        assertThat(thresholds(user)).as("back to 9 of 10").containsExactly("80");
     }
 }

@@ -11,6 +11,7 @@ import dev.tally.application.port.MeterStore;
 import dev.tally.application.port.PeriodRecord;
 import dev.tally.application.port.ReconcileReport;
 import dev.tally.application.port.UsageLedger;
+import dev.tally.application.port.VoidOutcome;
 import dev.tally.domain.meter.Aggregation;
 import dev.tally.domain.meter.Meter;
 import dev.tally.domain.plan.Limit;
@@ -312,5 +313,140 @@ public abstract class MeterContract {
         }
         assertThat(append(ledger(), user, ten, List.of(users), record(user, 1, T, Map.of("end_user", "new"))))
                 .isInstanceOf(Denied.class);
+    }
+
+    // --- voids (R92): what a record fed into meters is taken back in the void's write ---
+
+    private VoidOutcome.Voided voidOf(UserId user, PeriodRecord record) {
+        return (VoidOutcome.Voided) ledger().voidRecord(user, record.record().idempotencyKey(), "mistake",
+                MARCH.end(), MARCH.start());
+    }
+
+    private void reconcilesClean(UserId user) {
+        ReconcileReport report = ledger().reconcileMeters(Optional.empty(), MARCH.start(), false);
+        assertThat(report.drifts().stream().filter(d -> d.user().equals(user))).as("meter drifts").isEmpty();
+    }
+
+    private List<String> groups(UserId user, Meter meter) {
+        return ledger().meterGroups(user, meter.key(), MARCH).stream()
+                .map(g -> g.group().get("model") + "=" + g.value().stripTrailingZeros().toPlainString()).toList();
+    }
+
+    @Test
+    void R92_voiding_the_record_that_holds_a_max_gives_the_next_largest() {
+        Meter max = define("void_max", Aggregation.MAX, Optional.empty(), Map.of(), List.of("model"));
+        UserId user = newUser();
+        PeriodRecord three = record(user, 3, T, Map.of("model", "a"));
+        PeriodRecord nine = record(user, 9, T.plusSeconds(1), Map.of("model", "a"));
+        PeriodRecord five = record(user, 5, T.plusSeconds(2), Map.of("model", "b"));
+        append(ledger(), user, Map.of(), List.of(max), three, nine, five);
+        assertThat(value(user, max)).isEqualByComparingTo("9");
+
+        VoidOutcome.Voided voided = voidOf(user, nine);
+
+        assertThat(value(user, max)).isEqualByComparingTo("5");
+        assertThat(groups(user, max)).containsExactly("b=5", "a=3");
+        assertThat(voided.changed()).extracting(VoidOutcome.Changed::metric).containsExactly(source, max.key());
+        assertThat(voided.changed().get(1).before()).isEqualByComparingTo("9");
+        assertThat(voided.changed().get(1).after()).isEqualByComparingTo("5");
+        reconcilesClean(user);
+        voidOf(user, five);
+        voidOf(user, three);
+        assertThat(value(user, max)).isEqualByComparingTo("0");
+        assertThat(groups(user, max)).as("a group whose records are all void is gone").isEmpty();
+        reconcilesClean(user);
+    }
+
+    @Test
+    void R92_voiding_the_only_record_of_a_distinct_value_removes_it_and_lets_a_new_value_in_under_the_limit() {
+        Meter users = define("void_users", Aggregation.UNIQUE_COUNT, Optional.of("end_user"), Map.of(),
+                List.of("model"));
+        UserId user = newUser();
+        Map<MetricKey, Limit> two = Map.of(users.key(), Limit.of(2));
+        PeriodRecord ann = record(user, 1, T, Map.of("end_user", "ann", "model", "a"));
+        PeriodRecord annAgain = record(user, 1, T, Map.of("end_user", "ann", "model", "a"));
+        PeriodRecord bob = record(user, 1, T, Map.of("end_user", "bob", "model", "b"));
+        append(ledger(), user, two, List.of(users), ann, annAgain, bob);
+        PeriodRecord cid = record(user, 1, T, Map.of("end_user", "cid", "model", "a"));
+        assertThat(append(ledger(), user, two, List.of(users), cid)).isInstanceOf(Denied.class);
+
+        voidOf(user, annAgain);
+        assertThat(value(user, users)).as("ann has another record").isEqualByComparingTo("2");
+        assertThat(append(ledger(), user, two, List.of(users), cid)).isInstanceOf(Denied.class);
+        voidOf(user, bob);
+        assertThat(value(user, users)).isEqualByComparingTo("1");
+        assertThat(groups(user, users)).containsExactly("a=1");
+        reconcilesClean(user);
+
+        assertThat(append(ledger(), user, two, List.of(users), cid)).isInstanceOf(AppendResult.Appended.class);
+        assertThat(value(user, users)).isEqualByComparingTo("2");
+        assertThat(append(ledger(), user, two, List.of(users), record(user, 1, T, Map.of("end_user", "bob"))))
+                .as("bob is new again, and the limit is reached").isInstanceOf(Denied.class);
+        reconcilesClean(user);
+    }
+
+    @Test
+    void R92_voiding_the_latest_record_gives_the_previous_latest() {
+        Meter latest = define("void_latest", Aggregation.LATEST, Optional.empty(), Map.of(), List.of());
+        UserId user = newUser();
+        PeriodRecord four = record(user, 4, T, Map.of());
+        PeriodRecord seven = record(user, 7, T.plusSeconds(10), Map.of());
+        append(ledger(), user, Map.of(), List.of(latest), four, seven);
+        assertThat(value(user, latest)).isEqualByComparingTo("7");
+
+        voidOf(user, seven);
+        assertThat(value(user, latest)).isEqualByComparingTo("4");
+        reconcilesClean(user);
+        append(ledger(), user, Map.of(), List.of(latest), record(user, 6, T.plusSeconds(5), Map.of()));
+        assertThat(value(user, latest)).as("later than the remaining latest, earlier than the voided one")
+                .isEqualByComparingTo("6");
+        reconcilesClean(user);
+    }
+
+    @Test
+    void R92_a_void_takes_back_sum_count_groups_and_the_meter_s_series_facts() {
+        Meter sum = define("void_sum", Aggregation.SUM, Optional.empty(), Map.of("region", List.of("eu")),
+                List.of("model"));
+        Meter count = define("void_count", Aggregation.COUNT, Optional.empty(), Map.of(), List.of());
+        UserId user = newUser();
+        List<Meter> meters = List.of(sum, count);
+        PeriodRecord a = record(user, 5, T, Map.of("region", "eu", "model", "a"));
+        PeriodRecord b = record(user, 7, T.plusSeconds(86_400), Map.of("region", "eu", "model", "b"));
+        PeriodRecord us = record(user, 2, T, Map.of("region", "us", "model", "a"));
+        append(ledger(), user, Map.of(), meters, a, b, us);
+        assertThat(value(user, sum)).isEqualByComparingTo("12");
+        assertThat(value(user, count)).isEqualByComparingTo("3");
+
+        VoidOutcome.Voided voided = voidOf(user, b);
+        assertThat(value(user, sum)).isEqualByComparingTo("5");
+        assertThat(value(user, count)).isEqualByComparingTo("2");
+        assertThat(groups(user, sum)).containsExactly("a=5");
+        assertThat(voided.changed()).extracting(VoidOutcome.Changed::metric)
+                .containsExactlyInAnyOrder(source, sum.key(), count.key());
+        assertThat(ledger().records(user, source, MARCH)).as("what a meter's series folds")
+                .extracting(UsageRecord::quantity).map(BigDecimal::intValue).containsExactlyInAnyOrder(5, 2);
+        voidOf(user, us);
+        assertThat(value(user, sum)).as("the filter left it out").isEqualByComparingTo("5");
+        assertThat(value(user, count)).isEqualByComparingTo("1");
+        assertThat(voidOf(user, us).changed()).as("voiding again changes nothing").isEmpty();
+        assertThat(value(user, count)).isEqualByComparingTo("1");
+        reconcilesClean(user);
+    }
+
+    @Test
+    void R81_R84_a_committed_hold_feeds_the_meters_of_its_metric_and_reconciles_clean() {
+        Meter latest = define("hold_latest", Aggregation.LATEST, Optional.empty(), Map.of(), List.of());
+        Meter count = define("hold_count", Aggregation.COUNT, Optional.empty(), Map.of(), List.of());
+        UserId user = newUser();
+        append(ledger(), user, Map.of(), List.of(latest, count), record(user, 2, T, Map.of()));
+        ledger().hold(user, "res-" + tag, source, BigDecimal.valueOf(4), T.plusSeconds(5), T.plusSeconds(3_600), MARCH,
+                Limit.unlimited());
+
+        assertThat(ledger().commit(user, "res-" + tag, BigDecimal.valueOf(3), "commit-" + tag, T.plusSeconds(6)))
+                .isPresent();
+
+        assertThat(value(user, latest)).isEqualByComparingTo("3");
+        assertThat(value(user, count)).isEqualByComparingTo("2");
+        reconcilesClean(user);
     }
 }

@@ -6,6 +6,7 @@ import static dev.tally.application.port.contract.Fixtures.newId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tally.application.port.PlanRepository;
+import dev.tally.domain.plan.CreditPrices;
 import dev.tally.domain.plan.DisplayNames;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
@@ -38,6 +39,23 @@ public abstract class PlanRepositoryContract {
         assertThat(stored.limitOf(MetricKey.RUNS)).isEqualTo(Limit.of(0));
         assertThat(stored.limitOf(MetricKey.SESSIONS)).isEqualTo(Limit.unlimited());
         assertThat(plans().find(new PlanId(newId("missing")))).isEmpty();
+    }
+
+    @Test
+    void R38_a_plan_keeps_its_credit_prices_in_their_order_and_a_change_replaces_them() {
+        PlanId id = new PlanId(newId("priced"));
+        Map<MetricKey, Long> prices = new LinkedHashMap<>();
+        prices.put(new MetricKey("exports"), 2L);
+        prices.put(new MetricKey("api_calls.search"), CreditPrices.MAX_PRICE);
+        Plan priced = Plan.of(id, "Priced", new PlanLimits(Map.of())).withCreditPrices(new CreditPrices(prices));
+        plans().save(priced);
+
+        assertThat(plans().find(id).orElseThrow().creditPrices().byMetric()).containsExactlyEntriesOf(prices);
+        assertThat(plans().all()).filteredOn(plan -> plan.id().equals(id)).singleElement()
+                .extracting(Plan::creditPrices).isEqualTo(priced.creditPrices());
+
+        plans().save(priced.withCreditPrices(CreditPrices.none()));
+        assertThat(plans().find(id).orElseThrow().creditPrices().isEmpty()).isTrue();
     }
 
     @Test

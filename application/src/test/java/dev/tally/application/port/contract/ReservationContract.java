@@ -23,6 +23,8 @@ import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.PutUser;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.event.EventType;
+import dev.tally.domain.meter.Aggregation;
+import dev.tally.domain.meter.Meter;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.LimitExceeded;
 import dev.tally.domain.plan.MetricKey;
@@ -270,5 +272,146 @@ public abstract class ReservationContract {
         assertThat(hold(41, null, null)).isInstanceOf(Outcome.Refused.class);
         concurrently(64, 64, i -> () -> release(holds.get(i).orElseThrow()));
         assertTokens("0", "0");
+    }
+
+    /** A meter over a source metric no other test uses (meters are shared by every user), limited by a new plan. */
+    private record Metered(UserId user, Meter meter) {
+    }
+
+    private Metered metered(Aggregation aggregation, Map<String, List<String>> filter, long limit) {
+        String tag = "r" + newId("").replace("-", "").substring(0, 12);
+        Meter meter = tally.meters().put(Meter.define(new MetricKey(tag + "_metered"), new MetricKey(tag + "_calls"),
+                aggregation, aggregation == Aggregation.UNIQUE_COUNT ? Optional.of("end_user") : Optional.empty(),
+                filter, List.of(), Optional.empty()));
+        return new Metered(subscriber(tally, "Metered", new PlanLimits(Map.of(meter.key(), Limit.of(limit)))), meter);
+    }
+
+    private Outcome<Reservation> holdOf(Metered m, long quantity, Long ttlSeconds) {
+        return tally.reservations().hold(new HoldReservation(m.user(), m.meter().key(), BigDecimal.valueOf(quantity),
+                ttlSeconds == null ? OptionalLong.empty() : OptionalLong.of(ttlSeconds), Optional.empty()));
+    }
+
+    private MetricUsage usageOf(UserId of, MetricKey metric) {
+        return tally.usage().usage(of, Optional.empty()).metric(metric).orElseThrow();
+    }
+
+    private Outcome<?> recordSource(Metered m, long quantity, Map<String, String> dimensions) {
+        return tally.usage().record(new RecordUsage(m.user(), List.of(new UsageItem(m.meter().source(),
+                BigDecimal.valueOf(quantity), Optional.empty(), new IdempotencyKey(newId("k")), dimensions)), true));
+    }
+
+    @Test
+    void R71_R81_a_hold_on_a_sum_meter_reserves_against_its_limit_and_its_commit_records_the_source_that_feeds_it() {
+        Metered m = metered(Aggregation.SUM, Map.of("model", List.of("gpt-4o")), 1000);
+        Map<String, String> gpt = Map.of("model", "gpt-4o");
+        assertThat(recordSource(m, 100, gpt)).isInstanceOf(Outcome.Done.class);
+
+        Reservation hold = holdOf(m, 600, null).orElseThrow();
+
+        assertThat(usageOf(m.user(), m.meter().key()).used()).isEqualByComparingTo("100");
+        assertThat(usageOf(m.user(), m.meter().key()).reserved()).isEqualByComparingTo("600");
+        assertThat(holdOf(m, 301, null)).isInstanceOfSatisfying(Outcome.Refused.class, r -> assertThat(
+                ((LimitExceeded) r.refusal()).code()).isEqualTo(m.meter().key().value() + "_limit_exceeded"));
+        assertThat(recordSource(m, 301, gpt)).as("an enforced record of the source sees the hold")
+                .isInstanceOf(Outcome.Refused.class);
+        assertThat(tally.entitlements().check(new CheckEntitlement(m.user(), m.meter().key(), BigDecimal.valueOf(300)))
+                .allowed()).isTrue();
+        assertThat(tally.entitlements().check(new CheckEntitlement(m.user(), m.meter().key(), BigDecimal.valueOf(301)))
+                .allowed()).isFalse();
+
+        assertThatThrownBy(() -> tally.reservations().end(EndReservation.commit(m.user(), hold.id(),
+                BigDecimal.valueOf(420)).withDimensions(Map.of("model", "gpt-3")))).extracting("code")
+                .isEqualTo("dimensions_not_matching_meter");
+        assertThat(tally.reservations().get(m.user(), hold.id()).state()).as("a refused commit leaves it held")
+                .isEqualTo(ReservationState.HELD);
+
+        Reservation committed = tally.reservations().end(EndReservation.commit(m.user(), hold.id(),
+                BigDecimal.valueOf(420)).withDimensions(gpt));
+
+        assertThat(committed.committedQuantity()).hasValueSatisfying(q -> assertThat(q).isEqualByComparingTo("420"));
+        assertThat(tally.reservations().get(m.user(), hold.id()).committedQuantity())
+                .hasValueSatisfying(q -> assertThat(q).isEqualByComparingTo("420"));
+        assertThat(usageOf(m.user(), m.meter().key()).used()).isEqualByComparingTo("520");
+        assertThat(usageOf(m.user(), m.meter().key()).reserved()).isZero();
+        assertThat(tally.meters().value(m.user(), m.meter().key(), false, Optional.empty()).value())
+                .isEqualByComparingTo("520");
+        assertThat(usageOf(m.user(), m.meter().source()).used()).as("the commit is usage of the source")
+                .isEqualByComparingTo("520");
+        assertThat(storage().usage().reconcileMeters(Optional.of(m.meter().key()), NOW.minus(Duration.ofDays(60)),
+                false).drifts()).as("the meter agrees with the facts that fed it").isEmpty();
+        assertThat(recordSource(m, 481, gpt)).isInstanceOf(Outcome.Refused.class);
+        assertThat(recordSource(m, 480, gpt)).isInstanceOf(Outcome.Done.class);
+    }
+
+    @Test
+    void R71_R81_a_hold_on_a_count_meter_holds_records_and_its_commit_records_each_one() {
+        Metered m = metered(Aggregation.COUNT, Map.of(), 5);
+        Reservation hold = holdOf(m, 3, null).orElseThrow();
+
+        assertThat(holdOf(m, 3, null)).isInstanceOf(Outcome.Refused.class);
+        assertThat(holdOf(m, 2, null).orElseThrow().state()).isEqualTo(ReservationState.HELD);
+        assertThat(recordSource(m, 7, Map.of())).as("a sixth record").isInstanceOf(Outcome.Refused.class);
+
+        tally.reservations().end(EndReservation.commit(m.user(), hold.id(), BigDecimal.valueOf(2)));
+
+        assertThat(usageOf(m.user(), m.meter().key()).used()).isEqualByComparingTo("2");
+        assertThat(usageOf(m.user(), m.meter().key()).reserved()).isEqualByComparingTo("2");
+        assertThat(usageOf(m.user(), m.meter().source()).used()).as("two records of 1")
+                .isEqualByComparingTo("2");
+        assertThat(storage().usage().reconcileMeters(Optional.of(m.meter().key()), NOW.minus(Duration.ofDays(60)),
+                false).drifts()).isEmpty();
+        assertThatThrownBy(() -> holdOf(m, 0, null)).extracting("code").isEqualTo("invalid_quantity");
+        assertThatThrownBy(() -> tally.reservations().hold(new HoldReservation(m.user(), m.meter().key(),
+                new BigDecimal("1.5"), OptionalLong.empty(), Optional.empty()))).extracting("code")
+                .isEqualTo("invalid_quantity");
+    }
+
+    @Test
+    void R71_R81_a_hold_on_a_meter_stops_counting_at_its_expiry_before_any_sweep() {
+        Metered m = metered(Aggregation.SUM, Map.of(), 1000);
+        Reservation hold = holdOf(m, 900, 60L).orElseThrow();
+
+        clock.advance(Duration.ofSeconds(60));
+
+        assertThat(usageOf(m.user(), m.meter().key()).reserved()).isZero();
+        assertThat(recordSource(m, 500, Map.of())).isInstanceOf(Outcome.Done.class);
+        assertThat(holdOf(m, 500, null)).isInstanceOf(Outcome.Done.class);
+        assertThatThrownBy(() -> tally.reservations().end(EndReservation.commit(m.user(), hold.id())))
+                .extracting("code").isEqualTo("reservation_expired");
+        assertThat(usageOf(m.user(), m.meter().key()).used()).isEqualByComparingTo("500");
+        assertThat(usageOf(m.user(), m.meter().key()).reserved()).isEqualByComparingTo("500");
+    }
+
+    @Test
+    void R71_R81_a_hold_on_a_max_latest_or_unique_count_meter_is_422_meter_not_reservable_and_holds_nothing() {
+        for (Aggregation aggregation : List.of(Aggregation.MAX, Aggregation.LATEST, Aggregation.UNIQUE_COUNT)) {
+            Metered m = metered(aggregation, Map.of(), 1000);
+
+            assertThatThrownBy(() -> holdOf(m, 5, null)).as(aggregation.wire()).isInstanceOfSatisfying(
+                    DomainException.class, e -> {
+                        assertThat(e.code()).isEqualTo("meter_not_reservable");
+                        assertThat(e.getMessage()).contains(aggregation.wire()).contains("only sum and count");
+                    });
+            assertThat(usageOf(m.user(), m.meter().key()).reserved()).isZero();
+        }
+    }
+
+    @Test
+    void R13_R71_R81_64_threads_holding_and_committing_a_meter_never_pass_its_limit() throws Exception {
+        Metered m = metered(Aggregation.SUM, Map.of(), 1000);
+        List<String> outcomes = concurrently(64, 128, i -> () -> {
+            Outcome<Reservation> held = holdOf(m, 50, null);
+            if (held instanceof Outcome.Refused<Reservation>) {
+                return "refused";
+            }
+            return tally.reservations().end(EndReservation.commit(m.user(), held.orElseThrow().id(),
+                    BigDecimal.valueOf(i % 2 == 0 ? 50 : 30))).committedQuantity().orElseThrow().toPlainString();
+        });
+
+        long used = outcomes.stream().filter(o -> !o.equals("refused")).mapToLong(Long::parseLong).sum();
+        assertThat(outcomes).contains("refused");
+        assertThat(used).isLessThanOrEqualTo(1000);
+        assertThat(usageOf(m.user(), m.meter().key()).used()).isEqualByComparingTo(String.valueOf(used));
+        assertThat(usageOf(m.user(), m.meter().key()).reserved()).isZero();
     }
 }

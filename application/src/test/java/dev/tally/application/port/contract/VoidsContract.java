@@ -82,6 +82,20 @@ public abstract class VoidsContract {
     }
 
     @Test
+    void R92_R21_a_period_whose_every_record_is_void_reconciles_clean_after_its_periods_are_filed_again() {
+        UserId user = newUser();
+        append(user, usage(user, GPU_HOURS, "5", "a", MARCH, 1), usage(user, TOKENS, "100", "d", MARCH, 1));
+        voidOf(user, "a");
+
+        // A changed billing cycle files every fact again and rebuilds the rollups from those not voided.
+        ledger().refile(user, at -> MARCH);
+
+        assertThat(used(user, GPU_HOURS)).isEqualByComparingTo("0");
+        assertThat(used(user, TOKENS)).isEqualByComparingTo("100");
+        assertThat(drifts(user)).isEmpty();
+    }
+
+    @Test
     void R92_voiding_again_answers_the_first_void_and_takes_nothing_more() {
         UserId user = newUser();
         append(user, usage(user, GPU_HOURS, "5", "a", MARCH, 1), usage(user, GPU_HOURS, "7", "b", MARCH, 1));
