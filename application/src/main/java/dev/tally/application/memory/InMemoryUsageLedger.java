@@ -71,39 +71,42 @@ public final class InMemoryUsageLedger implements UsageLedger {
         List<Meter> defined = meters();
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
-            Fact fact = ledger.factsByKey.get(key.value());
-            if (fact == null) {
+            int row = ledger.facts.find(key.value());
+            if (row < 0) {
                 return new VoidOutcome.NotFound();
             }
-            ExportRow.Voided earlier = ledger.voids.get(key.value());
-            BatchPlan.Rollup rollup = new BatchPlan.Rollup(fact.record.metric(), fact.period);
+            FactColumns facts = ledger.facts;
+            ExportRow.Voided earlier = ledger.voids.get(row);
+            BatchPlan.Rollup rollup = new BatchPlan.Rollup(facts.metric(row), facts.period(row));
             if (earlier != null) {
-                return voided(fact, earlier, false, ledger.rollup(rollup).used);
+                return voided(facts, row, earlier, false, ledger.rollup(rollup).used);
             }
-            if (fact.period.end().isBefore(closedBefore)) {
-                return new VoidOutcome.PeriodClosed(fact.period);
+            if (facts.period(row).end().isBefore(closedBefore)) {
+                return new VoidOutcome.PeriodClosed(facts.period(row));
             }
             ExportRow.Voided now = new ExportRow.Voided(reason, at);
-            ledger.voids.put(key.value(), now);
-            BigDecimal usedAfter = ledger.takeBack(fact);
+            ledger.voids.put(row, now);
+            BigDecimal usedAfter = ledger.takeBack(row);
+            UsageRecord record = facts.record(row, user);
             List<VoidOutcome.Changed> changed = new ArrayList<>();
-            changed.add(new VoidOutcome.Changed(fact.record.metric(), usedAfter.add(fact.record.quantity()),
-                    usedAfter));
-            for (Meter meter : Meter.fed(defined, fact.record)) {
-                ledger.refold(meter, fact.period).ifPresent(changed::add);
+            changed.add(new VoidOutcome.Changed(record.metric(), usedAfter.add(record.quantity()), usedAfter));
+            for (Meter meter : Meter.fed(defined, record)) {
+                ledger.refold(meter, facts.period(row)).ifPresent(changed::add);
             }
-            return voided(fact, now, true, usedAfter, changed);
+            return voided(facts, row, now, true, usedAfter, changed);
         }
     }
 
-    private static VoidOutcome.Voided voided(Fact fact, ExportRow.Voided voided, boolean now, BigDecimal usedAfter) {
-        return voided(fact, voided, now, usedAfter, List.of());
+    private static VoidOutcome.Voided voided(FactColumns facts, int row, ExportRow.Voided voided, boolean now,
+                                             BigDecimal usedAfter) {
+        return voided(facts, row, voided, now, usedAfter, List.of());
     }
 
-    private static VoidOutcome.Voided voided(Fact fact, ExportRow.Voided voided, boolean now, BigDecimal usedAfter,
-                                             List<VoidOutcome.Changed> changed) {
-        return new VoidOutcome.Voided(fact.record.idempotencyKey(), fact.record.metric(), fact.record.quantity(),
-                fact.record.occurredAt(), fact.period, voided.reason(), voided.voidedAt(), now, usedAfter, changed);
+    private static VoidOutcome.Voided voided(FactColumns facts, int row, ExportRow.Voided voided, boolean now,
+                                             BigDecimal usedAfter, List<VoidOutcome.Changed> changed) {
+        return new VoidOutcome.Voided(new IdempotencyKey(facts.key(row)), facts.metric(row), facts.quantity(row),
+                facts.occurredAt(row), facts.period(row), voided.reason(), voided.voidedAt(), now, usedAfter,
+                changed);
     }
 
     /** Gathers the matching facts of every user (this storage holds them all in memory anyway), then sorts them. */
@@ -117,16 +120,18 @@ public final class InMemoryUsageLedger implements UsageLedger {
             }
             UserLedger ledger = entry.getValue();
             synchronized (ledger) {
-                for (Fact fact : ledger.factsByKey.values()) {
-                    String key = fact.record.idempotencyKey().value();
-                    ExportPosition position = new ExportPosition(fact.record.occurredAt(), ledger.seqByKey.get(key));
-                    if (fact.record.occurredAt().isBefore(from) || !fact.record.occurredAt().isBefore(to)
-                            || after.filter(a -> position.compareTo(a) <= 0).isPresent()) {
+                FactColumns facts = ledger.facts;
+                for (int row = 0; row < facts.size(); row++) {
+                    if (facts.occurredBefore(row, from) || !facts.occurredBefore(row, to)) {
                         continue;
                     }
-                    rows.add(new ExportRow(position, entry.getKey(), fact.record.idempotencyKey(),
-                            fact.record.metric(), fact.record.quantity(), fact.record.occurredAt(),
-                            DimensionsText.of(fact.record.dimensions()), Optional.ofNullable(ledger.voids.get(key))));
+                    ExportPosition position = new ExportPosition(facts.occurredAt(row), facts.sequence(row));
+                    if (after.filter(a -> position.compareTo(a) <= 0).isPresent()) {
+                        continue;
+                    }
+                    rows.add(new ExportRow(position, entry.getKey(), new IdempotencyKey(facts.key(row)),
+                            facts.metric(row), facts.quantity(row), position.occurredAt(),
+                            DimensionsText.of(facts.dimensions(row)), Optional.ofNullable(ledger.voids.get(row))));
                 }
             }
         }
@@ -135,7 +140,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     private UserLedger ledger(UserId user) {
-        return users.computeIfAbsent(user, u -> new UserLedger());
+        return users.computeIfAbsent(user, UserLedger::new);
     }
 
     @Override
@@ -147,10 +152,10 @@ public final class InMemoryUsageLedger implements UsageLedger {
             List<PeriodRecord> fresh = new ArrayList<>();
             List<PeriodRecord> stored = new ArrayList<>();
             for (PeriodRecord entry : plan.candidates()) {
-                (ledger.factsByKey.containsKey(key(entry)) ? stored : fresh).add(entry);
+                (ledger.facts.find(key(entry)) >= 0 ? stored : fresh).add(entry);
             }
             Optional<AppendResult.KeyReused> reused = plan.reused(stored,
-                    entry -> ledger.factsByKey.get(key(entry)).fingerprint);
+                    entry -> ledger.facts.fingerprint(ledger.facts.find(key(entry))));
             if (reused.isPresent()) {
                 return reused.get();
             }
@@ -183,7 +188,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
             for (PeriodRecord entry : fresh) {
                 Fact fact = new Fact(entry.record(), entry.fingerprint(), entry.period());
                 ledger.store(fact);
-                ledger.feed(fact, Meter.fed(fed, entry.record()));
+                ledger.feed(fact.record, fact.period, Meter.fed(fed, entry.record()));
             }
             List<AppendResult.Raised> raised = new ArrayList<>();
             raises.stream().filter(BatchPlan.Raise::watched).forEach(raise -> {
@@ -219,11 +224,13 @@ public final class InMemoryUsageLedger implements UsageLedger {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
             SortedMap<Instant, BigDecimal> sums = new TreeMap<>();
-            for (Fact fact : ledger.factsByRollup.getOrDefault(new BatchPlan.Rollup(metric, period), List.of())) {
-                if (ledger.voids.containsKey(fact.record.idempotencyKey().value())) {
+            Rows rows = ledger.factsByRollup.getOrDefault(new BatchPlan.Rollup(metric, period), Rows.NONE);
+            for (int i = 0; i < rows.size; i++) {
+                int row = rows.rows[i];
+                if (ledger.voids.containsKey(row)) {
                     continue;
                 }
-                sums.merge(UsageSeries.sliceStart(fact.record.occurredAt(), slice), fact.record.quantity(),
+                sums.merge(UsageSeries.sliceStart(ledger.facts.occurredAt(row), slice), ledger.facts.quantity(row),
                         BigDecimal::add);
             }
             return sums;
@@ -234,7 +241,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
     public List<UsageRecord> records(UserId user, MetricKey metric, BillingPeriod period) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
-            return ledger.live(new BatchPlan.Rollup(metric, period)).stream().map(Fact::record).toList();
+            return ledger.live(new BatchPlan.Rollup(metric, period));
         }
     }
 
@@ -389,20 +396,20 @@ public final class InMemoryUsageLedger implements UsageLedger {
     public void refile(UserId user, Function<Instant, BillingPeriod> periodOf) {
         UserLedger ledger = ledger(user);
         synchronized (ledger) {
-            List<Fact> facts = new ArrayList<>(ledger.factsByKey.values());
-            ledger.factsByKey.clear();
+            FactColumns facts = ledger.facts;
             ledger.factsByRollup.clear();
             ledger.rollups.clear();
             ledger.metricsByPeriod.clear();
             List<Meter> defined = meters();
-            for (Fact fact : facts) {
-                Fact moved = new Fact(fact.record, fact.fingerprint, periodOf.apply(fact.record.occurredAt()));
-                ledger.store(moved);
+            for (int row = 0; row < facts.size(); row++) {
+                facts.period(row, periodOf.apply(facts.occurredAt(row)));
+                ledger.index(row);
                 // A voided record feeds no meter, as its void took back what it fed (R92).
-                if (ledger.voids.containsKey(fact.record.idempotencyKey().value())) {
-                    ledger.takeBack(ledger.factsByKey.get(fact.record.idempotencyKey().value()));
+                if (ledger.voids.containsKey(row)) {
+                    ledger.takeBack(row);
                 } else {
-                    ledger.feed(moved, Meter.fed(defined, fact.record));
+                    UsageRecord record = facts.record(row, user);
+                    ledger.feed(record, facts.period(row), Meter.fed(defined, record));
                 }
             }
             Map<String, Held> held = new LinkedHashMap<>(ledger.reservations);
@@ -427,12 +434,14 @@ public final class InMemoryUsageLedger implements UsageLedger {
             UserLedger ledger = users.get(user);
             synchronized (ledger) {
                 Map<BatchPlan.Rollup, Rollup> expected = new HashMap<>();
-                for (Fact fact : ledger.factsByKey.values()) {
-                    if (ledger.voids.containsKey(fact.record.idempotencyKey().value())) {
+                FactColumns facts = ledger.facts;
+                for (int row = 0; row < facts.size(); row++) {
+                    if (ledger.voids.containsKey(row)) {
                         continue;
                     }
-                    Rollup rollup = expected.computeIfAbsent(new BatchPlan.Rollup(fact.record.metric(), fact.period), k -> new Rollup());
-                    rollup.used = rollup.used.add(fact.record.quantity());
+                    Rollup rollup = expected.computeIfAbsent(new BatchPlan.Rollup(facts.metric(row), facts.period(row)),
+                            k -> new Rollup());
+                    rollup.used = rollup.used.add(facts.quantity(row));
                 }
                 for (Held reservation : ledger.reservations.values()) {
                     Rollup rollup = expected.computeIfAbsent(new BatchPlan.Rollup(reservation.metric, reservation.period), k -> new Rollup());
@@ -526,13 +535,23 @@ public final class InMemoryUsageLedger implements UsageLedger {
         for (Map.Entry<UserId, UserLedger> entry : users.entrySet()) {
             UserLedger ledger = entry.getValue();
             synchronized (ledger) {
+                FactColumns facts = ledger.facts;
+                List<Integer> recent = new ArrayList<>();
+                List<UsageRecord> records = new ArrayList<>();
+                for (int row = 0; !defined.isEmpty() && row < facts.size(); row++) {
+                    if (facts.period(row).end().isAfter(since) && !ledger.voids.containsKey(row)) {
+                        recent.add(row);
+                        records.add(facts.record(row, entry.getKey()));
+                    }
+                }
                 for (Meter meter : defined) {
                     Map<BillingPeriod, List<UsageRecord>> byPeriod = new LinkedHashMap<>();
-                    ledger.factsByKey.values().stream()
-                            .filter(fact -> fact.period.end().isAfter(since) && meter.matches(fact.record)
-                                    && !ledger.voids.containsKey(fact.record.idempotencyKey().value()))
-                            .forEach(fact -> byPeriod.computeIfAbsent(fact.period, p -> new ArrayList<>())
-                                    .add(fact.record));
+                    for (int i = 0; i < recent.size(); i++) {
+                        if (meter.matches(records.get(i))) {
+                            byPeriod.computeIfAbsent(facts.period(recent.get(i)), p -> new ArrayList<>())
+                                    .add(records.get(i));
+                        }
+                    }
                     ledger.rollups.keySet().stream()
                             .filter(k -> k.metric().equals(meter.key()) && k.period().end().isAfter(since))
                             .forEach(k -> byPeriod.computeIfAbsent(k.period(), p -> new ArrayList<>()));
@@ -672,7 +691,22 @@ public final class InMemoryUsageLedger implements UsageLedger {
         }
     }
 
+    /** A fact on its way into a {@link FactColumns}: what is kept of it, before it is taken apart. */
     private record Fact(UsageRecord record, String fingerprint, BillingPeriod period) {
+    }
+
+    /** The rows of the facts of one rollup, in the order they were stored. */
+    private static final class Rows {
+        static final Rows NONE = new Rows();
+        int[] rows = new int[4];
+        int size;
+
+        void add(int row) {
+            if (size == rows.length) {
+                rows = java.util.Arrays.copyOf(rows, size + (size >> 1) + 1);
+            }
+            rows[size++] = row;
+        }
     }
 
     /** A hold not yet ended. */
@@ -689,36 +723,45 @@ public final class InMemoryUsageLedger implements UsageLedger {
     }
 
     private static final class UserLedger {
-        /** Facts by key, in the order they were stored. */
-        final Map<String, Fact> factsByKey = new LinkedHashMap<>();
+        final UserId user;
+        /** The facts, in the order their keys were first stored (that order is their row). */
+        final FactColumns facts = new FactColumns();
         final Map<BatchPlan.Rollup, Rollup> rollups = new HashMap<>();
         final Map<String, Held> reservations = new HashMap<>();
         /** Reservations that ended, as they ended, so that a late commit or release can be told apart. */
         final Map<String, Reservation> ended = new HashMap<>();
-        /** The facts of each rollup, so a period's series reads that period only (R52). */
-        final Map<BatchPlan.Rollup, List<Fact>> factsByRollup = new HashMap<>();
+        /** The rows of each rollup's facts, so a period's series reads that period only (R52). */
+        final Map<BatchPlan.Rollup, Rows> factsByRollup = new HashMap<>();
         /** How many rollups each period has: its distinct metrics (R67). */
         final Map<BillingPeriod, Long> metricsByPeriod = new HashMap<>();
-        /** The order each fact was first stored in, by key: its place in an export (R94). */
-        final Map<String, Long> seqByKey = new HashMap<>();
-        /** The voids of records, by the record's key (R92). */
-        final Map<String, ExportRow.Voided> voids = new HashMap<>();
+        /** The voids of records, by the record's row (R92). */
+        final Map<Integer, ExportRow.Voided> voids = new HashMap<>();
+
+        UserLedger(UserId user) {
+            this.user = user;
+        }
 
         /**
          * Takes back what a record caused (R92): its quantity out of the rollup of its (metric,
          * period). Series and reconcile leave voided facts out where they read them. The one place
          * a void's effects are listed for this storage; answers the rollup's used afterwards.
          */
-        BigDecimal takeBack(Fact fact) {
-            Rollup rollup = rollup(new BatchPlan.Rollup(fact.record.metric(), fact.period));
-            rollup.used = rollup.used.subtract(fact.record.quantity());
+        BigDecimal takeBack(int row) {
+            Rollup rollup = rollup(new BatchPlan.Rollup(facts.metric(row), facts.period(row)));
+            rollup.used = rollup.used.subtract(facts.quantity(row));
             return rollup.used;
         }
 
-        /** The facts of a (metric, period) that are not void, in the order they were stored. */
-        List<Fact> live(BatchPlan.Rollup key) {
-            return factsByRollup.getOrDefault(key, List.of()).stream()
-                    .filter(fact -> !voids.containsKey(fact.record.idempotencyKey().value())).toList();
+        /** The records of a (metric, period) that are not void, in the order they were stored. */
+        List<UsageRecord> live(BatchPlan.Rollup key) {
+            Rows rows = factsByRollup.getOrDefault(key, Rows.NONE);
+            List<UsageRecord> records = new ArrayList<>(rows.size);
+            for (int i = 0; i < rows.size; i++) {
+                if (!voids.containsKey(rows.rows[i])) {
+                    records.add(facts.record(rows.rows[i], user));
+                }
+            }
+            return List.copyOf(records);
         }
 
         /**
@@ -729,8 +772,7 @@ public final class InMemoryUsageLedger implements UsageLedger {
         Optional<VoidOutcome.Changed> refold(Meter meter, BillingPeriod period) {
             BatchPlan.Rollup key = new BatchPlan.Rollup(meter.key(), period);
             Rollup stored = rollup(key);
-            Rollup truth = Rollup.of(MeterFold.of(meter,
-                    live(new BatchPlan.Rollup(meter.source(), period)).stream().map(Fact::record).toList()));
+            Rollup truth = Rollup.of(MeterFold.of(meter, live(new BatchPlan.Rollup(meter.source(), period))));
             truth.reserved = stored.reserved;
             rollups.put(key, truth);
             return stored.used.compareTo(truth.used) == 0 ? Optional.empty()
@@ -774,19 +816,25 @@ public final class InMemoryUsageLedger implements UsageLedger {
         }
 
         /** Takes a stored fact into the rollups (and groups) of the meters it feeds. */
-        void feed(Fact fact, List<Meter> fed) {
+        void feed(UsageRecord record, BillingPeriod period, List<Meter> fed) {
             for (Meter meter : fed) {
-                rollup(new BatchPlan.Rollup(meter.key(), fact.period)).takeGrouped(meter, fact.record);
+                rollup(new BatchPlan.Rollup(meter.key(), period)).takeGrouped(meter, record);
             }
         }
 
+        /** Stores a fact (a key stored before keeps its row and its place in an export, R94) and indexes it. */
         void store(Fact fact) {
-            factsByKey.put(fact.record.idempotencyKey().value(), fact);
-            seqByKey.putIfAbsent(fact.record.idempotencyKey().value(), SEQUENCE.incrementAndGet());
-            BatchPlan.Rollup key = new BatchPlan.Rollup(fact.record.metric(), fact.period);
-            factsByRollup.computeIfAbsent(key, k -> new ArrayList<>()).add(fact);
+            int row = facts.find(fact.record.idempotencyKey().value());
+            long sequence = row < 0 ? SEQUENCE.incrementAndGet() : facts.sequence(row);
+            index(facts.put(fact.record, fact.fingerprint, fact.period, sequence));
+        }
+
+        /** Files a stored row under its rollup and counts its quantity there. */
+        void index(int row) {
+            BatchPlan.Rollup key = new BatchPlan.Rollup(facts.metric(row), facts.period(row));
+            factsByRollup.computeIfAbsent(key, k -> new Rows()).add(row);
             Rollup rollup = rollup(key);
-            rollup.used = rollup.used.add(fact.record.quantity());
+            rollup.used = rollup.used.add(facts.quantity(row));
         }
     }
 }
