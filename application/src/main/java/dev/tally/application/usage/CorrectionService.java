@@ -37,7 +37,7 @@ public class CorrectionService {
     private final EventRecorder events;
     private final Credits credits;
 
-    @Inject
+    /** Corrections without credits: a void of a credit-priced record gives nothing back (R38). */
     public CorrectionService(UsageVoids voids, Accounts accounts, Transactions transactions,
                              LateEventPolicy lateEvents, Clock clock, EventRecorder events) {
         this(voids, accounts, transactions, lateEvents, clock, events, null);
@@ -47,6 +47,7 @@ public class CorrectionService {
      * Corrections whose voids also give back, through {@code credits}, what a credit-priced record
      * spent (R38, R92), in the void's transaction.
      */
+    @Inject
     public CorrectionService(UsageVoids voids, Accounts accounts, Transactions transactions,
                              LateEventPolicy lateEvents, Clock clock, EventRecorder events, Credits credits) {
         this.credits = credits;

@@ -74,8 +74,22 @@ public class Metering {
     private final RateCells rates;
     private final Credits credits;
 
-    /** Metering with the default bound of distinct metrics per user and period (R67). */
+    /**
+     * Metering with the default bound of distinct metrics per user and period (R67) whose enforced
+     * writes keep the plans' rate limits in {@code rates} (R90) and spend credit-priced metrics
+     * through {@code credits} (R38), in the same transaction as the period limits: what a
+     * jakarta.inject container builds.
+     */
     @Inject
+    public Metering(UsageLedger ledger, Accounts accounts, Clock clock, EventRecorder events, RateCells rates,
+                    Credits credits) {
+        this(ledger, accounts, clock, events, MetricBound.DEFAULT_MAX, rates, credits);
+    }
+
+    /**
+     * Metering with the default bound of distinct metrics per user and period (R67), without rate
+     * limits or credit prices: a plan that has either cannot be enforced by it.
+     */
     public Metering(UsageLedger ledger, Accounts accounts, Clock clock, EventRecorder events) {
         this(ledger, accounts, clock, events, MetricBound.DEFAULT_MAX);
     }

@@ -11,15 +11,21 @@ import dev.tally.application.port.UseCaseMetrics;
 import dev.tally.application.run.CompleteRun;
 import dev.tally.application.run.ReportRunService;
 import dev.tally.application.run.StartRun;
+import dev.tally.application.usage.RecordUsage;
+import dev.tally.application.usage.UsageItem;
+import dev.tally.application.usage.UsageService;
 import dev.tally.application.usecase.Outcome;
 import dev.tally.application.user.PutUser;
 import dev.tally.application.user.UserService;
 import dev.tally.domain.cost.ProviderDetector;
+import dev.tally.domain.plan.CreditPrices;
 import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
+import dev.tally.domain.plan.MetricRates;
 import dev.tally.domain.plan.Plan;
 import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.plan.PlanLimits;
+import dev.tally.domain.rate.MetricRate;
 import dev.tally.domain.run.ReportRun;
 import dev.tally.domain.run.RunCompletion;
 import dev.tally.domain.run.RunStatus;
@@ -30,7 +36,10 @@ import jakarta.inject.Singleton;
 import java.lang.reflect.RecordComponent;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Tally's services built by a jakarta.inject container (Guice) from their {@code @Inject}
@@ -44,12 +53,41 @@ public final class GuiceExample {
         private final PlanService plans;
         private final UserService users;
         private final ReportRunService runs;
+        private final UsageService usage;
 
         @Inject
-        ReportDesk(PlanService plans, UserService users, ReportRunService runs) {
+        ReportDesk(PlanService plans, UserService users, ReportRunService runs, UsageService usage) {
             this.plans = plans;
             this.users = users;
             this.runs = runs;
+            this.usage = usage;
+        }
+
+        /**
+         * Records enforced API calls for a user on a plan of 2 calls a minute with a burst of 1, so
+         * that two calls in a row pass and a third waits (R90), and
+         * summaries priced at 5 credits each (R38), the user holding no credits: the refusals' codes.
+         */
+        List<String> rateAndCredits(UserId user) {
+            MetricKey calls = new MetricKey("calls");
+            MetricKey summaries = new MetricKey("summaries");
+            plans.put(Plan.of(new PlanId("api"), "API", new PlanLimits(Map.of(summaries, Limit.of(100))))
+                    .withRateLimits(new MetricRates(Map.of(calls, new MetricRate(2, 60, 1))))
+                    .withCreditPrices(new CreditPrices(Map.of(summaries, 5L))));
+            users.put(PutUser.of(user, new PlanId("api")));
+            List<String> refusals = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                refusalOf(usage.record(new RecordUsage(user, List.of(UsageItem.of(calls, 1, "call-" + i)), true)))
+                        .ifPresent(refusals::add);
+            }
+            refusalOf(usage.record(new RecordUsage(user, List.of(UsageItem.of(summaries, 1, "summary-1")), true)))
+                    .ifPresent(refusals::add);
+            return refusals;
+        }
+
+        private static Optional<String> refusalOf(Outcome<?> outcome) {
+            return outcome instanceof Outcome.Refused<?> refused ? Optional.of(refused.refusal().code())
+                    : Optional.empty();
         }
 
         /** Runs reports for a user on a plan of {@code limit} runs until one is refused; how many ran. */
@@ -107,6 +145,13 @@ public final class GuiceExample {
         System.out.println(ran + " runs before the refusal");
         if (ran != 3) {
             throw new IllegalStateException("expected 3 runs before the refusal, got " + ran);
+        }
+        // The injected metering keeps rate limits and spends credit prices, as Tally.create's does.
+        List<String> refusals = injector.getInstance(ReportDesk.class).rateAndCredits(new UserId("initech"));
+        System.out.println("refusals: " + refusals);
+        if (!refusals.equals(List.of("rate_limited", "insufficient_credits"))) {
+            throw new IllegalStateException("expected the third call rate limited and the summary refused for"
+                    + " credits, got " + refusals);
         }
     }
 }
