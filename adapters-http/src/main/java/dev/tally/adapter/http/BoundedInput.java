@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.domain.Bounds;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Map;
@@ -191,6 +192,28 @@ final class BoundedInput {
                     "Field '" + field + "' must be at most " + Bounds.MAX_COUNT + ".");
         }
         return value == null ? 0 : value;
+    }
+
+    /**
+     * A JSON number that is a whole number from {@code min} to {@code max}, else a {@code 400
+     * error} naming {@code field} that says what is wanted ({@code what} and the range, then
+     * {@code beyond} when the number was out of it) and quotes what was sent.
+     */
+    static long whole(JsonNode value, String field, long min, long max, String what, String beyond, String error) {
+        String wanted = "Field '" + field + "' must be " + what + " " + min + "-" + max;
+        if (value == null || !value.isNumber()) {
+            throw ApiException.badField(error, field, wanted + ".");
+        }
+        BigInteger whole;
+        try {
+            whole = value.decimalValue().toBigIntegerExact();
+        } catch (ArithmeticException e) {
+            throw ApiException.badField(error, field, wanted + ", not " + echo(value.asText()) + ".");
+        }
+        if (whole.compareTo(BigInteger.valueOf(min)) < 0 || whole.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw ApiException.badField(error, field, wanted + beyond + ", not " + echo(whole.toString()) + ".");
+        }
+        return whole.longValueExact();
     }
 
     /** Client text as an error message may quote it: at most a few dozen characters. */

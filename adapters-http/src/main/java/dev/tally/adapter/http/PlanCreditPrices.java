@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.domain.DomainException;
 import dev.tally.domain.plan.CreditPrices;
 import dev.tally.domain.plan.MetricKey;
-import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -39,27 +38,8 @@ final class PlanCreditPrices {
     }
 
     private static long price(String field, JsonNode value) {
-        String range = "1-" + CreditPrices.MAX_PRICE;
-        if (value == null || !value.isNumber()) {
-            throw invalid(field, "Field '" + field + "' must be a whole number of credits " + range + ".");
-        }
-        BigInteger whole;
-        try {
-            whole = value.decimalValue().toBigIntegerExact();
-        } catch (ArithmeticException e) {
-            throw invalid(field, "Field '" + field + "' must be a whole number of credits " + range + ", not "
-                    + BoundedInput.echo(value.asText()) + ".");
-        }
-        if (whole.signum() <= 0 || whole.compareTo(BigInteger.valueOf(CreditPrices.MAX_PRICE)) > 0) {
-            throw invalid(field, "Field '" + field + "' must be a whole number of credits " + range
-                    + " (a larger price overflows with the largest quantity), not "
-                    + BoundedInput.echo(whole.toString()) + ".");
-        }
-        return whole.longValueExact();
-    }
-
-    private static ApiException invalid(String field, String message) {
-        return ApiException.badField("invalid_credit_price", field, message);
+        return BoundedInput.whole(value, field, 1, CreditPrices.MAX_PRICE, "a whole number of credits",
+                " (a larger price overflows with the largest quantity)", "invalid_credit_price");
     }
 
     /** The plan's prices as shown, in their order. */

@@ -5,7 +5,6 @@ import dev.tally.domain.DomainException;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.rate.MetricRate;
 import dev.tally.domain.plan.MetricRates;
-import java.math.BigInteger;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,23 +63,7 @@ final class PlanRateLimits {
             }
             return 0;
         }
-        long min = required ? 1 : 0;
-        String range = min + "-" + max;
-        if (!value.isNumber()) {
-            throw invalid(field, "Field '" + field + "' must be a whole number " + range + ".");
-        }
-        BigInteger whole;
-        try {
-            whole = value.decimalValue().toBigIntegerExact();
-        } catch (ArithmeticException e) {
-            throw invalid(field, "Field '" + field + "' must be a whole number " + range + ", not "
-                    + BoundedInput.echo(value.asText()) + ".");
-        }
-        if (whole.compareTo(BigInteger.valueOf(min)) < 0 || whole.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw invalid(field, "Field '" + field + "' must be a whole number " + range + ", not "
-                    + BoundedInput.echo(whole.toString()) + ".");
-        }
-        return whole.longValueExact();
+        return BoundedInput.whole(value, field, required ? 1 : 0, max, "a whole number", "", "invalid_rate_limit");
     }
 
     private static ApiException invalid(String field, String message) {
