@@ -21,12 +21,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,39 +30,7 @@ import org.junit.jupiter.api.Test;
  * decision of a group gets its own answer, a refusal or a failure of one does not disturb the
  * others, nothing is answered before the group's commit, and limits stay exact on two nodes.
  */
-abstract class GroupCommitBehaviour {
-
-    abstract TestDatabase database();
-
-    private ExecutorService callers;
-    private boolean groupedBefore;
-    private int lanesBefore;
-
-    @BeforeEach
-    void startCallers() {
-        callers = Executors.newCachedThreadPool();
-        // Only H2 files group by default; the mechanism is held to its promises on both databases.
-        groupedBefore = transactions().grouping();
-        transactions().grouping(true);
-        // One group at a time, so that what is submitted while one is held open queues behind it.
-        lanesBefore = transactions().lanes();
-        transactions().lanes(1);
-    }
-
-    @AfterEach
-    void stopCallers() {
-        callers.shutdownNow();
-        transactions().grouping(groupedBefore);
-        transactions().lanes(lanesBefore);
-    }
-
-    private TallyStorage storage() {
-        return database().storage().ports();
-    }
-
-    private JdbiTransactions transactions() {
-        return (JdbiTransactions) storage().transactions();
-    }
+abstract class GroupCommitBehaviour extends GroupingFixture {
 
     /** Appends one record of {@code quantity} as a grouped use case, within {@code limit}. */
     private Supplier<AppendResult> append(UserId user, String quantity, String key, long limit) {

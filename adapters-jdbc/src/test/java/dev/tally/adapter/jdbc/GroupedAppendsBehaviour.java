@@ -24,12 +24,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,39 +34,9 @@ import org.junit.jupiter.api.Test;
  * its own transaction would have given (R13, R20); a fact stored meanwhile makes the group run
  * again member by member; several groups commit side by side; limits stay exact on two nodes.
  */
-abstract class GroupedAppendsBehaviour {
-
-    abstract TestDatabase database();
+abstract class GroupedAppendsBehaviour extends GroupingFixture {
 
     private static final MetricKey OTHER = new MetricKey("other_metric");
-
-    private ExecutorService callers;
-    private boolean groupedBefore;
-    private int lanesBefore;
-
-    @BeforeEach
-    void startCallers() {
-        callers = Executors.newCachedThreadPool();
-        groupedBefore = transactions().grouping();
-        lanesBefore = transactions().lanes();
-        transactions().grouping(true);
-        transactions().lanes(1);
-    }
-
-    @AfterEach
-    void stopCallers() {
-        callers.shutdownNow();
-        transactions().grouping(groupedBefore);
-        transactions().lanes(lanesBefore);
-    }
-
-    private TallyStorage storage() {
-        return database().storage().ports();
-    }
-
-    private JdbiTransactions transactions() {
-        return (JdbiTransactions) storage().transactions();
-    }
 
     /** One member: the record it appends, within {@code limit}, as {@code UsageService} submits it. */
     private CompletableFuture<AppendResult> member(UserId user, String quantity, String key, long limit) {
