@@ -100,13 +100,14 @@ public final class JdbcStorage implements AutoCloseable {
                 ? Optional.of(H2_FILE_WRITES.computeIfAbsent(url.split(";", 2)[0], name -> new ReentrantLock()))
                 : Optional.empty();
         this.db = new Db(jdbi, writes, callers);
+        AccountCatalog accounts = new AccountCatalog();
         this.ports = new TallyStorage(new JdbiTransactions(db, groupsDecisions(url, db)), new JdbiUsageLedger(db),
-                new JdbiIdempotencyStore(db), new JdbiPlanRepository(db), new JdbiUserRepository(db),
+                new JdbiIdempotencyStore(db), new JdbiPlanRepository(db), new JdbiUserRepository(db, accounts),
                 new JdbiModelPriceRepository(db), new JdbiReportRunRepository(db),
                 new JdbiCreditTransactionRepository(db), new JdbiApiCallRepository(db),
                 new JdbiActivationCodeRepository(db), new JdbiSessionRepository(db), new JdbiApiKeyRepository(db),
                 new JdbiAllocationRepository(db), new JdbiEventLog(db), new JdbiWebhookStore(db),
-                new JdbiAuditLog(db), new JdbiPlanTermsRepository(db), new JdbiRateCells(db));
+                new JdbiAuditLog(db), new JdbiPlanTermsRepository(db, accounts), new JdbiRateCells(db));
     }
 
     /**

@@ -58,6 +58,7 @@ public final class JdbiPlanRepository implements PlanRepository {
             if (!limits.isEmpty()) {
                 dao.insertLimits(limits);
             }
+            AccountCatalog.changed(handle);
             return null;
         });
     }

@@ -11,9 +11,16 @@ import java.util.Optional;
 public final class JdbiPlanTermsRepository implements PlanTermsRepository {
 
     private final Db db;
+    private final AccountCatalog catalog;
 
-    JdbiPlanTermsRepository(Db db) {
+    JdbiPlanTermsRepository(Db db, AccountCatalog catalog) {
         this.db = db;
+        this.catalog = catalog;
+    }
+
+    /** Whether these terms are read from the database whose accounts {@code catalog} keeps. */
+    boolean keptIn(AccountCatalog catalog) {
+        return this.catalog == catalog;
     }
 
     @Override
@@ -39,13 +46,18 @@ public final class JdbiPlanTermsRepository implements PlanTermsRepository {
             PlanTermsDao dao = Db.attach(handle, PlanTermsDao.class);
             Upsert.run(() -> dao.updateOverride(user.value(), terms, expiresAt),
                     () -> dao.insertOverride(user.value(), terms, expiresAt));
+            AccountCatalog.changed(handle);
             return null;
         });
     }
 
     @Override
     public boolean deleteOverride(UserId user) {
-        return db.inTransaction(handle -> Db.attach(handle, PlanTermsDao.class).deleteOverride(user.value()) > 0);
+        return db.inTransaction(handle -> {
+            boolean deleted = Db.attach(handle, PlanTermsDao.class).deleteOverride(user.value()) > 0;
+            AccountCatalog.changed(handle);
+            return deleted;
+        });
     }
 
     @Override
@@ -55,12 +67,17 @@ public final class JdbiPlanTermsRepository implements PlanTermsRepository {
             PlanTermsDao dao = Db.attach(handle, PlanTermsDao.class);
             Upsert.run(() -> dao.updateScheduled(user.value(), change.plan().value(), at),
                     () -> dao.insertScheduled(user.value(), change.plan().value(), at));
+            AccountCatalog.changed(handle);
             return null;
         });
     }
 
     @Override
     public boolean deleteScheduled(UserId user) {
-        return db.inTransaction(handle -> Db.attach(handle, PlanTermsDao.class).deleteScheduled(user.value()) > 0);
+        return db.inTransaction(handle -> {
+            boolean deleted = Db.attach(handle, PlanTermsDao.class).deleteScheduled(user.value()) > 0;
+            AccountCatalog.changed(handle);
+            return deleted;
+        });
     }
 }

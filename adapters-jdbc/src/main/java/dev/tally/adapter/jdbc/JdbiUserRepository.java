@@ -1,6 +1,7 @@
 package dev.tally.adapter.jdbc;
 
 import dev.tally.application.port.PlanRepository;
+import dev.tally.application.port.PlanTermsRepository;
 import dev.tally.application.port.UserRepository;
 import dev.tally.domain.period.BillingCycle;
 import dev.tally.domain.period.BillingSchedule;
@@ -21,9 +22,11 @@ import java.util.TreeMap;
 public final class JdbiUserRepository implements UserRepository {
 
     private final Db db;
+    private final AccountCatalog catalog;
 
-    JdbiUserRepository(Db db) {
+    JdbiUserRepository(Db db, AccountCatalog catalog) {
         this.db = db;
+        this.catalog = catalog;
     }
 
     @Override
@@ -35,6 +38,7 @@ public final class JdbiUserRepository implements UserRepository {
                     () -> dao.insert(id, user.planId().value(), user.createdAt()));
             dao.deleteCycles(id);
             dao.insertCycles(id, UserDao.NumberedCycle.of(user.billing()));
+            AccountCatalog.changed(handle);
             return null;
         });
     }
@@ -76,6 +80,26 @@ public final class JdbiUserRepository implements UserRepository {
         Optional<Plan> plan = rows.get(0).plan()
                 .map(row -> JdbiPlanRepository.plan(row.plan(), List.copyOf(limits.values())));
         return Optional.of(new WithPlan(user, plan));
+    }
+
+    /**
+     * One primary-key read of the account catalog's number, then the user, its plan and its terms
+     * as this node kept them under that number, or read again (R14: a change committed before this
+     * call raised the number). Terms kept elsewhere than in this database are never kept here.
+     */
+    @Override
+    public Optional<Account> findAccount(UserId id, PlanRepository plans, PlanTermsRepository terms) {
+        if (!(terms instanceof JdbiPlanTermsRepository own) || !own.keptIn(catalog)) {
+            return UserRepository.super.findAccount(id, plans, terms);
+        }
+        long version = db.read(AccountCatalog::version);
+        Optional<Account> kept = catalog.find(id, version);
+        if (kept.isPresent()) {
+            return kept;
+        }
+        Optional<Account> read = UserRepository.super.findAccount(id, plans, terms);
+        read.ifPresent(account -> catalog.keep(id, version, account));
+        return read;
     }
 
     private static User user(UserId id, UserDao.UserRow row, List<UserDao.CycleRow> cycleRows) {

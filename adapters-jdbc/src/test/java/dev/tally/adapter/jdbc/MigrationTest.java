@@ -135,7 +135,12 @@ class MigrationTest {
                 handle.execute("INSERT INTO plan_limits (plan_id, metric, max_quantity) VALUES "
                         + "('pro', 'gpu_hours', 100), ('pro', 'runs', NULL)");
             });
-            new JdbiUserRepository(new Db(jdbi, Optional.empty())).save(stored);
+            // The user as the repository writes it, without the account catalog of version 22.
+            jdbi.useHandle(handle -> {
+                UserDao dao = handle.attach(UserDao.class);
+                dao.insert(user.value(), stored.planId().value(), stored.createdAt());
+                dao.insertCycles(user.value(), UserDao.NumberedCycle.of(stored.billing()));
+            });
             jdbi.useHandle(handle -> handle.execute("INSERT INTO api_keys (key_hash, user_id, created_at) VALUES (?, ?, ?)",
                     key.hash(), user.value(), Instants.toNanos(created)));
             // The usage as version 1 stored it: two facts, their rollup, and a held run with its rollup.
@@ -166,7 +171,7 @@ class MigrationTest {
             MigrationInfo[] applied = JdbcStorage.flyway(latest.dataSource()).load().info().applied();
             assertThat(applied).extracting(info -> info.getVersion().getVersion())
                     .containsExactly("1", "2", "3", "4", "5", "6", "7", "10", "11", "12", "13", "14", "15", "16", "17", "18",
-                            "19", "20", "21");
+                            "19", "20", "21", "22");
             assertThat(rowCounts(latest.jdbi())).isEqualTo(before);
             assertThat(latest.ports().users().find(user)).contains(stored);
             assertSameValue(latest.ports().plans().find(plan.id()).orElseThrow(), plan);

@@ -369,4 +369,13 @@ abstract class PortContracts {
             return PortContracts.this.database();
         }
     }
+
+    @Nested
+    class AccountCatalogTest extends AccountCatalogBehaviour {
+
+        @Override
+        TestDatabase database() {
+            return PortContracts.this.database();
+        }
+    }
 }

@@ -4,6 +4,7 @@ import dev.tally.domain.plan.Plan;
 import dev.tally.domain.user.User;
 import dev.tally.domain.user.UserId;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** Users by id, with their plan and billing schedule. */
@@ -25,6 +26,28 @@ public interface UserRepository {
      */
     default Optional<WithPlan> findWithPlan(UserId id, PlanRepository plans) {
         return find(id).map(user -> new WithPlan(user, plans.find(user.planId())));
+    }
+
+    /**
+     * The user with its current plan and its terms (R73), read together: what every decision
+     * needs. Storage may answer from what it read before only when it has made sure, in this call,
+     * that nothing of users, plans or terms has changed since, so that a change committed before
+     * the call is always seen (R14). By default {@link #findWithPlan}, then {@code terms}.
+     *
+     * @param plans where the plan is looked up when this repository does not read it itself
+     * @param terms where the user's terms are looked up when this repository does not read them itself
+     */
+    default Optional<Account> findAccount(UserId id, PlanRepository plans, PlanTermsRepository terms) {
+        return findWithPlan(id, plans).map(found -> new Account(found, terms.find(id)));
+    }
+
+    /** A user beside its plan and its terms (override and scheduled change) as stored, read together. */
+    record Account(WithPlan withPlan, PlanTermsRepository.Terms terms) {
+
+        public Account {
+            Objects.requireNonNull(withPlan, "withPlan");
+            Objects.requireNonNull(terms, "terms");
+        }
     }
 
     /**

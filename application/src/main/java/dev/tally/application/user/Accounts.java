@@ -70,9 +70,10 @@ public class Accounts {
      */
     public UserRepository.WithPlan withPlan(UserId id) {
         Instant now = clock.instant();
-        UserRepository.WithPlan found = users.findWithPlan(id, plans)
+        UserRepository.Account account = users.findAccount(id, plans, terms)
                 .orElseThrow(() -> DomainException.notFound("user_not_found", "no user " + id));
-        PlanTermsRepository.Terms userTerms = terms.find(id);
+        UserRepository.WithPlan found = account.withPlan();
+        PlanTermsRepository.Terms userTerms = account.terms();
         if (userTerms.equals(PlanTermsRepository.Terms.NONE)) {
             existing(found.user(), found.plan());
             return found;

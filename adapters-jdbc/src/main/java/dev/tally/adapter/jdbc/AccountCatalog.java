@@ -1,0 +1,55 @@
+package dev.tally.adapter.jdbc;
+
+import dev.tally.application.port.UserRepository;
+import dev.tally.domain.user.UserId;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Users with their plans and terms as this node last read them, kept for as long as the
+ * database's account catalog number is unchanged (R14, R73). Every write of a user, a plan or a
+ * user's terms raises that number in its own transaction ({@link #changed}); every read first reads
+ * the number, one primary-key read, and answers from what it kept only when the number is the one
+ * it was kept under. So a change committed before a read began is seen by that read on every node
+ * sharing the database, and a node never needs to be told: what it kept is simply not used again.
+ *
+ * <p>A number read before the user is read labels what is read after it: a change committed in
+ * between makes the label older than the rows, which only costs one more read later, never a
+ * stale answer.
+ */
+final class AccountCatalog {
+
+    /** Beyond this many users kept, the node forgets them all and starts again: a bound, not a policy. */
+    static final int MAX_KEPT = 100_000;
+
+    private record Kept(long version, UserRepository.Account account) {
+    }
+
+    private final ConcurrentHashMap<UserId, Kept> kept = new ConcurrentHashMap<>();
+
+    /** The catalog's number now. */
+    static long version(Handle handle) {
+        return Jdbc.first(handle, "SELECT version FROM account_catalog WHERE id = 1", rs -> rs.getLong(1))
+                .orElse(0L);
+    }
+
+    /** Raises the catalog's number in {@code handle}'s transaction: what any node kept is not used again. */
+    static void changed(Handle handle) {
+        Jdbc.update(handle, "UPDATE account_catalog SET version = version + 1 WHERE id = 1");
+    }
+
+    /** What was kept for {@code user} under {@code version}, if anything. */
+    Optional<UserRepository.Account> find(UserId user, long version) {
+        Kept found = kept.get(user);
+        return found != null && found.version() == version ? Optional.of(found.account()) : Optional.empty();
+    }
+
+    /** Keeps {@code account}, read after the catalog's number was {@code version}. */
+    void keep(UserId user, long version, UserRepository.Account account) {
+        if (kept.size() >= MAX_KEPT) {
+            kept.clear();
+        }
+        kept.merge(user, new Kept(version, account), (old, fresh) -> fresh.version() >= old.version() ? fresh : old);
+    }
+}
