@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Measures one server build on one storage the way docs/benchmarks-http.md records its figures:
-# start `tally serve` on a fresh database, warm it with two unrecorded `tally bench` runs (the JIT
-# needs about 80 s of load), then one recorded run, and stop the server.
+# start `tally serve` on a fresh database, make one recorded `tally bench` run, and stop the server.
+# The run first warms the server with SERVER_WARMUP_SECONDS of unrecorded load (its JIT compiles for
+# over a minute), then measures every phase at 8 and at 32 connections.
 #
 #   docs/bench/measure-warm.sh SERVER_JAR STORAGE [BENCH_JAR]
 #
 # STORAGE is memory, h2 or postgres (a fresh schema of the local PostgreSQL, dropped afterwards;
 # the recorded run also drives pgbench there). BENCH_JAR (default SERVER_JAR) runs `tally bench`,
 # so a newer bench can measure an older server. Environment: PORT (default 18080), PHASE_SECONDS (15),
-# WARMUP_SECONDS (5), WARM_RUNS (2), PG_URL (jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
+# WARMUP_SECONDS (5, before each phase), SERVER_WARMUP_SECONDS (60), CONNECTIONS (8,32),
+# WARM_RUNS (0: extra unrecorded runs before, for a BENCH_JAR older than --server-warmup-seconds),
+# PG_URL (jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
 # Everything stays on 127.0.0.1 and the script stops its server on exit.
 set -euo pipefail
 export PGOPTIONS="-c client_min_messages=warning"
@@ -19,7 +22,9 @@ bench_jar=${3:-$server_jar}
 port=${PORT:-18080}
 seconds=${PHASE_SECONDS:-15}
 warmup=${WARMUP_SECONDS:-5}
-warm_runs=${WARM_RUNS:-2}
+server_warmup=${SERVER_WARMUP_SECONDS:-60}
+connections=${CONNECTIONS:-8,32}
+warm_runs=${WARM_RUNS:-0}
 pg_url=${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
 admin_key=bench-admin-key-$RANDOM$RANDOM
 scratch=$(mktemp -d)
@@ -65,4 +70,5 @@ for run in $(seq 1 "$warm_runs"); do
   bench --seconds 8 --warmup-seconds 2 > /dev/null 2>&1
 done
 echo "recorded run: $storage, $(date -u +%H:%M) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-bench --seconds "$seconds" --warmup-seconds "$warmup" "${pgbench_args[@]}"
+bench --seconds "$seconds" --warmup-seconds "$warmup" --server-warmup-seconds "$server_warmup" \
+    --connections "$connections" "${pgbench_args[@]}"

@@ -14,12 +14,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,8 +29,8 @@ import picocli.CommandLine.Option;
 /**
  * Measures {@code POST /v1/users/{user_id}/usage} throughput over loopback HTTP. In process (the
  * default): the whole stack on a free port, batches of 100 records then single records with
- * {@code "enforce": true}, each phase bounded in requests and in time. With {@code --url}: a server
- * already running on this machine, see {@link ExternalBench}.
+ * {@code "enforce": true}, each phase bounded in requests and in time, at each connection count.
+ * With {@code --url}: a server already running on this machine, see {@link ExternalBench}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure usage-recording throughput over loopback HTTP: in process, or with --url against"
@@ -76,14 +78,24 @@ public final class BenchCommand implements Callable<Integer> {
             description = "with --url: warm-up before each phase; default: ${DEFAULT-VALUE}")
     int warmupSeconds;
 
+    @Option(names = "--server-warmup-seconds", defaultValue = "60",
+            description = "with --url: unrecorded enforced single records at full load before the first phase,"
+                    + " so that the server's JIT has compiled its hot paths (0: none); default: ${DEFAULT-VALUE}")
+    int serverWarmupSeconds;
+
+    @Option(names = "--pgbench-group", defaultValue = "16",
+            description = "with --pgbench-url: decisions per transaction of the grouped pgbench run;"
+                    + " default: ${DEFAULT-VALUE}")
+    int pgbenchGroup;
+
     @Option(names = "--requests",
             description = "request limit of each phase of the Java client; default: " + DEFAULT_REQUESTS
                     + " in process, none with --url")
     Integer maxRequests;
 
-    @Option(names = {"--threads", "--connections"}, defaultValue = "8",
-            description = "concurrent clients (connections); default: ${DEFAULT-VALUE}")
-    int threads;
+    @Option(names = {"--connections", "--threads"}, defaultValue = "8,32", split = ",", paramLabel = "N[,N...]",
+            description = "concurrent clients (connections); every phase runs at each count; default: ${DEFAULT-VALUE}")
+    List<Integer> connections;
 
     @Option(names = "--users", defaultValue = "8",
             description = "users the clients spread over (1: every write contends for one user's limit);"
@@ -95,8 +107,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (seconds < 1 || warmupSeconds < 0 || threads < 1 || users < 1 || maxRequests != null && maxRequests < 1) {
-            throw usage("--seconds, --requests, --threads and --users must be positive, --warmup-seconds not negative");
+        if (seconds < 1 || warmupSeconds < 0 || serverWarmupSeconds < 0 || connections.isEmpty()
+                || connections.stream().anyMatch(c -> c == null || c < 1) || users < 1 || pgbenchGroup < 1
+                || maxRequests != null && maxRequests < 1) {
+            throw usage("--seconds, --requests, --connections, --users and --pgbench-group must be positive,"
+                    + " --warmup-seconds and --server-warmup-seconds not negative");
         }
         if (url == null) {
             if (pgbenchUrl != null) {
@@ -137,9 +152,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw usage("--pgbench-url: pgbench is not installed (it comes with PostgreSQL)");
         }
         URI base = URI.create(url.getScheme() + "://" + url.getAuthority());
-        long errors = new ExternalBench(new ExternalBench.Settings(base, adminKey.strip(), threads, users, seconds,
-                warmupSeconds, maxRequests == null ? Long.MAX_VALUE : maxRequests, useWrk, pgbench),
-                host, spec.commandLine().getOut()).run();
+        long errors = new ExternalBench(new ExternalBench.Settings(base, adminKey.strip(), connections, users,
+                seconds, warmupSeconds, maxRequests == null ? Long.MAX_VALUE : maxRequests, useWrk, pgbench,
+                serverWarmupSeconds, pgbenchGroup), host, spec.commandLine().getOut()).run();
         return errors == 0 ? 0 : 1;
     }
 
@@ -161,20 +176,26 @@ public final class BenchCommand implements Callable<Integer> {
                         URI.create("http://127.0.0.1:" + port + "/v1/users/" + user + "/usage"),
                         app.tally().access().createUserKey(user).key()));
             }
-            out.printf("Benchmarking POST /v1/users/{user_id}/usage on %s, %d threads over %d users, at most %d"
-                    + " requests or %d s per phase%n", app.storageDescription(), threads, users, requests, seconds);
+            out.printf("Benchmarking POST /v1/users/{user_id}/usage on %s, %s threads over %d users, at most %d"
+                    + " requests or %d s per phase%n", app.storageDescription(),
+                    connections.stream().map(String::valueOf).collect(Collectors.joining(", ")), users, requests,
+                    seconds);
             out.flush();
 
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpLoad.Shape batch = HttpLoad.Shape.batch(run);
             HttpLoad.Shape single = HttpLoad.Shape.single(run);
             // Warm-up: lets the JIT compile the hot paths before anything is measured.
+            int most = Collections.max(connections);
             for (HttpLoad.Shape shape : List.of(batch, single)) {
-                HttpLoad.run(http, targets, shape, threads, Math.min(2_000, requests), Duration.ofSeconds(3), sequence);
+                HttpLoad.run(http, targets, shape, most, Math.min(2_000, requests), Duration.ofSeconds(3), sequence);
             }
-            for (HttpLoad.Shape shape : List.of(batch, single)) {
-                out.println(HttpLoad.run(http, targets, shape, threads, requests, Duration.ofSeconds(seconds),
-                        sequence));
+            for (int threads : connections) {
+                for (HttpLoad.Shape shape : List.of(batch, single)) {
+                    HttpLoad.Result result = HttpLoad.run(http, targets, shape, threads, requests,
+                            Duration.ofSeconds(seconds), sequence);
+                    out.println(connections.size() == 1 ? result : threads + " threads: " + result);
+                }
             }
         }
         return 0;

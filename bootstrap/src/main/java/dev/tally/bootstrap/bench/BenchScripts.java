@@ -18,6 +18,8 @@ final class BenchScripts implements AutoCloseable {
     static final String WRK = "tally.lua";
     static final String PGBENCH_SETUP = "pgbench-setup.sql";
     static final String PGBENCH_DECISION = "pgbench-decision.sql";
+    /** A template: see {@link #grouped}. */
+    static final String PGBENCH_GROUPED = "pgbench-grouped.sql";
 
     private final Path dir;
 
@@ -29,7 +31,7 @@ final class BenchScripts implements AutoCloseable {
         Path dir = Files.createTempDirectory("tally-bench-");
         BenchScripts scripts = new BenchScripts(dir);
         try {
-            for (String name : List.of(WRK, PGBENCH_SETUP, PGBENCH_DECISION)) {
+            for (String name : List.of(WRK, PGBENCH_SETUP, PGBENCH_DECISION, PGBENCH_GROUPED)) {
                 try (InputStream in = BenchScripts.class.getResourceAsStream("/bench/" + name)) {
                     if (in == null) {
                         throw new IOException("bench/" + name + " is missing from the class path");
@@ -46,6 +48,31 @@ final class BenchScripts implements AutoCloseable {
 
     Path path(String name) {
         return dir.resolve(name);
+    }
+
+    /**
+     * The grouped pgbench script for groups of {@code size} decisions, written out beside the
+     * template: every line holding {@code {n}} (comments aside) repeated for n = 1 .. size, the
+     * last copy without its trailing comma, since pgbench scripts cannot loop.
+     */
+    Path grouped(int size) throws IOException {
+        StringBuilder script = new StringBuilder();
+        for (String line : text(PGBENCH_GROUPED).split("\n", -1)) {
+            if (line.startsWith("--") || !line.contains("{n}")) {
+                script.append(line).append('\n');
+                continue;
+            }
+            for (int n = 1; n <= size; n++) {
+                String copy = line.replace("{n}", String.valueOf(n));
+                if (n == size && copy.endsWith(",")) {
+                    copy = copy.substring(0, copy.length() - 1);
+                }
+                script.append(copy).append('\n');
+            }
+        }
+        Path path = dir.resolve("grouped-" + size + "-" + PGBENCH_GROUPED);
+        Files.writeString(path, script.toString().stripTrailing() + "\n");
+        return path;
     }
 
     String text(String name) {
