@@ -45,6 +45,12 @@ final class AccountCatalog {
         return found != null && found.version() == version ? Optional.of(found.account()) : Optional.empty();
     }
 
+    /** What was last kept for {@code user}, whatever the number now: never to decide with. */
+    Optional<UserRepository.Account> find(UserId user) {
+        Kept found = kept.get(user);
+        return found == null ? Optional.empty() : Optional.of(found.account());
+    }
+
     /** Keeps {@code account}, read after the catalog's number was {@code version}. */
     void keep(UserId user, long version, UserRepository.Account account) {
         if (kept.size() >= MAX_KEPT) {

@@ -112,7 +112,8 @@ final class GroupedAppends implements AutoCloseable {
     private final Map<FactKey, FactTable.Row> newFacts = new TreeMap<>();
     private final Map<RowKey, BigDecimal> raises = new TreeMap<>();
     private boolean active;
-    private Long metersVersion;
+    /** The meter and account catalogs' numbers, read together once per group when first asked. */
+    private long[] catalogVersions;
 
     private final LongAdder decided;
 
@@ -274,12 +275,26 @@ final class GroupedAppends implements AutoCloseable {
         return Optional.of(plan.appended(fresh.size(), repeated.size(), raised));
     }
 
-    /** The version of the meter catalog, read once per group (its members were all submitted before it began). */
-    long metersVersion(Function<Handle, Long> read) {
-        if (metersVersion == null) {
-            metersVersion = read.apply(handle);
+    /**
+     * The version of the meter catalog, read once per group: its members were all submitted before
+     * the group began, so a change committed before any of them began is seen.
+     */
+    long metersVersion() {
+        return catalogVersions()[0];
+    }
+
+    /** The account catalog's number, read with the meter catalog's once per group (R14, as {@link #metersVersion}). */
+    long accountsVersion() {
+        return catalogVersions()[1];
+    }
+
+    private long[] catalogVersions() {
+        if (catalogVersions == null) {
+            catalogVersions = Jdbc.first(handle, "SELECT m.version, a.version FROM meter_catalog m, account_catalog a"
+                    + " WHERE m.id = 1 AND a.id = 1", rs -> new long[] {rs.getLong(1), rs.getLong(2)})
+                    .orElseThrow(() -> new IllegalStateException("the meter and account catalogs have no row"));
         }
-        return metersVersion;
+        return catalogVersions;
     }
 
     /** Writes what the group decided so far and leaves the rest of it to the ungrouped path. */

@@ -732,7 +732,7 @@ public final class JdbiUsageLedger implements UsageLedger {
     public long metersVersion() {
         GroupedAppends group = GroupedAppends.active(db);
         if (group != null) {
-            return group.metersVersion(handle -> new MeterTable(handle).version());
+            return group.metersVersion();
         }
         return db.read(handle -> new MeterTable(handle).version());
     }

@@ -92,7 +92,9 @@ public final class JdbiUserRepository implements UserRepository {
         if (!(terms instanceof JdbiPlanTermsRepository own) || !own.keptIn(catalog)) {
             return UserRepository.super.findAccount(id, plans, terms);
         }
-        long version = db.read(AccountCatalog::version);
+        // Inside a group its members share one read of the number, made after every one of them began.
+        GroupedAppends group = GroupedAppends.active(db);
+        long version = group != null ? group.accountsVersion() : db.read(AccountCatalog::version);
         Optional<Account> kept = catalog.find(id, version);
         if (kept.isPresent()) {
             return kept;
@@ -100,6 +102,22 @@ public final class JdbiUserRepository implements UserRepository {
         Optional<Account> read = UserRepository.super.findAccount(id, plans, terms);
         read.ifPresent(account -> catalog.keep(id, version, account));
         return read;
+    }
+
+    /**
+     * What this node last read of the user, its plan and its terms, without asking whether it is
+     * still current (read when nothing is kept): enough to name the rows a decision will lock,
+     * never to decide.
+     */
+    @Override
+    public Optional<Account> findAccountAsKept(UserId id, PlanRepository plans, PlanTermsRepository terms) {
+        if (terms instanceof JdbiPlanTermsRepository own && own.keptIn(catalog)) {
+            Optional<Account> kept = catalog.find(id);
+            if (kept.isPresent()) {
+                return kept;
+            }
+        }
+        return findAccount(id, plans, terms);
     }
 
     private static User user(UserId id, UserDao.UserRow row, List<UserDao.CycleRow> cycleRows) {

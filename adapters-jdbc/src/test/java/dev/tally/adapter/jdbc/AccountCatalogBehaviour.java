@@ -28,25 +28,26 @@ import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * A node keeps the users, plans and terms it read while the database's account catalog number is
  * unchanged: every change made on any node is seen by the next read on every other (R14, R73).
+ * Decisions are grouped (one lane) as on PostgreSQL by default, so grouped members' shared check is
+ * held too.
  */
-abstract class AccountCatalogBehaviour {
+abstract class AccountCatalogBehaviour extends GroupingFixture {
 
     private static final MetricKey CALLS = new MetricKey("calls");
     private static final Instant NOW = Instant.parse("2026-03-10T12:00:00Z");
 
-    abstract TestDatabase database();
-
-    private TallyStorage storage() {
-        return database().storage().ports();
-    }
 
     private static Accounts accounts(TallyStorage node, ManualClock clock) {
         return new Accounts(node.users(), node.plans(), node.planTerms(), clock);
@@ -117,6 +118,59 @@ abstract class AccountCatalogBehaviour {
 
             assertThat(record(node, user, "after")).as("the fifth call over the lowered limit of 4")
                     .isInstanceOf(Outcome.Refused.class);
+        }
+    }
+
+    @Test
+    void R14_decisions_grouped_into_one_commit_see_a_limit_lowered_on_another_node_before_they_began()
+            throws Exception {
+        ManualClock clock = new ManualClock(NOW);
+        UserId user = newUser();
+        String planId = "grouped-" + user.value();
+        try (JdbcStorage other = database().openAnotherNode()) {
+            other.ports().plans().save(plan(planId, 100));
+            other.ports().users().save(new User(user, new PlanId(planId),
+                    BillingSchedule.of(BillingCycle.calendarMonth(NOW)), NOW));
+            Tally node = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
+            assertThat(record(node, user, "first")).as("kept: a limit of 100").isInstanceOf(Outcome.Done.class);
+            // A group held open, so that every decision below queues behind it and runs in the next group.
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            UserId holder = newUser();
+            Future<Object> held = callers.submit(() -> transactions().inGroupedTransaction(holder.value(), () -> {
+                running.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            assertThat(running.await(20, TimeUnit.SECONDS)).isTrue();
+            long groupsBefore = transactions().groupCommits();
+
+            other.ports().plans().save(plan(planId, 10));
+            List<Future<Outcome<?>>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String key = "call-" + i;
+                int waiting = transactions().groupWaiting();
+                calls.add(callers.submit(() -> record(node, user, key)));
+                Instant deadline = Instant.now().plusSeconds(20);
+                while (transactions().groupWaiting() <= waiting) {
+                    assertThat(Instant.now()).as("call %d queued", i).isBefore(deadline);
+                    Thread.sleep(2);
+                }
+            }
+            release.countDown();
+            held.get(20, TimeUnit.SECONDS);
+            int admitted = 0;
+            for (Future<Outcome<?>> call : calls) {
+                admitted += call.get(60, TimeUnit.SECONDS) instanceof Outcome.Done ? 1 : 0;
+            }
+
+            assertThat(transactions().groupCommits() - groupsBefore).as("the held group, then one for the 20")
+                    .isEqualTo(2);
+            assertThat(admitted).as("admitted after the limit of 100 was lowered to 10 with one used").isEqualTo(9);
         }
     }
 

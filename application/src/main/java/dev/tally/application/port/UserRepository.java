@@ -41,6 +41,16 @@ public interface UserRepository {
         return findWithPlan(id, plans).map(found -> new Account(found, terms.find(id)));
     }
 
+    /**
+     * What {@link #findAccount} answered last on this node, possibly out of date: storage that keeps
+     * nothing reads it as {@link #findAccount} does (the default). Good for naming what a decision
+     * will touch before it runs (the user's billing periods), never for deciding: the decision
+     * reads {@link #findAccount} again.
+     */
+    default Optional<Account> findAccountAsKept(UserId id, PlanRepository plans, PlanTermsRepository terms) {
+        return findAccount(id, plans, terms);
+    }
+
     /** A user beside its plan and its terms (override and scheduled change) as stored, read together. */
     record Account(WithPlan withPlan, PlanTermsRepository.Terms terms) {
 

@@ -68,21 +68,28 @@ public class UsageService {
                             item.idempotencyKey(), item.dimensions());
                 })
                 .toList();
-        // The user and plan are read just before the write rather than inside its transaction: a
-        // read committed transaction would read them no more atomically with the conditional write
-        // (R14 holds either way: a decision begun after a plan change has committed sees it), and
-        // the write then holds its locks, and shares its commit, for the writes alone.
-        UserRepository.WithPlan read = accounts.withPlan(command.user());
-        User user = read.user();
-        Plan plan = read.plan().orElseThrow();
+        // The user as this node last read it names the periods whose rows the decision will lock
+        // before it runs; the decision itself reads the user and plan again in its transaction, where
+        // a change committed before it began is seen (R14). Decisions grouped into one commit share
+        // that read's check, one primary-key read, on SQL storage.
+        User named = accounts.withPlanAsKept(command.user()).user();
+        List<PeriodRecord> filing = filed(named, records, items);
+        // The hot path of every integration: decisions made at the same time may share a commit.
+        return transactions.inGroupedAppend(named.id(), filing, () -> {
+            UserRepository.WithPlan read = accounts.withPlan(command.user());
+            User user = read.user();
+            List<PeriodRecord> filed = user.equals(named) ? filing : filed(user, records, items);
+            return metering.append(user, read.plan().orElseThrow(), filed, command.enforce(), now);
+        });
+    }
+
+    private static List<PeriodRecord> filed(User user, List<UsageRecord> records, List<UsageItem> items) {
         List<PeriodRecord> filed = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             UsageRecord record = records.get(i);
             filed.add(new PeriodRecord(record, user.periodAt(record.occurredAt()), items.get(i).fingerprint()));
         }
-        // The hot path of every integration: decisions made at the same time may share a commit.
-        return transactions.inGroupedAppend(user.id(), filed,
-                () -> metering.append(user, plan, filed, command.enforce(), now));
+        return filed;
     }
 
     /** The usage of the period containing {@code at} (default now): every metric of the plan plus every used one. */

@@ -69,8 +69,21 @@ public class Accounts {
      * decision needs, in one read where storage can join them.
      */
     public UserRepository.WithPlan withPlan(UserId id) {
+        return inForce(id, users.findAccount(id, plans, terms));
+    }
+
+    /**
+     * The user and the plan in force for it as this node last read them, which may be out of date:
+     * enough to name what a decision will touch before it runs (the billing periods of its records),
+     * never to decide with, for which {@link #withPlan} is read again ({@code 404 user_not_found}).
+     */
+    public UserRepository.WithPlan withPlanAsKept(UserId id) {
+        return inForce(id, users.findAccountAsKept(id, plans, terms));
+    }
+
+    private UserRepository.WithPlan inForce(UserId id, Optional<UserRepository.Account> read) {
         Instant now = clock.instant();
-        UserRepository.Account account = users.findAccount(id, plans, terms)
+        UserRepository.Account account = read
                 .orElseThrow(() -> DomainException.notFound("user_not_found", "no user " + id));
         UserRepository.WithPlan found = account.withPlan();
         PlanTermsRepository.Terms userTerms = account.terms();

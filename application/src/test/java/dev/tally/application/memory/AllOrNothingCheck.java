@@ -37,7 +37,7 @@ import java.util.function.Supplier;
 public final class AllOrNothingCheck {
 
     /** Port methods that only read. */
-    private static final Set<String> READS = Set.of("find", "findWithPlan", "findByHash", "list", "anyAdmin", "balance",
+    private static final Set<String> READS = Set.of("find", "findWithPlan", "findAccount", "findAccountAsKept", "findByHash", "list", "anyAdmin", "balance",
             "refunded", "usageByOperation", "page", "count", "all", "costsByProvider", "countsStartedIn",
             "runningStartedBefore", "totals", "values", "value", "reservation", "expired", "meters", "meter",
             "metersVersion", "meterGroups",
