@@ -4,19 +4,20 @@ import dev.tally.application.port.UserRepository;
 import dev.tally.domain.user.UserId;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Users with their plans and terms as this node last read them, kept for as long as the
  * database's account catalog number is unchanged (R14, R73). Every write of a user, a plan or a
- * user's terms raises that number in its own transaction ({@link #changed}); every read first reads
- * the number, one primary-key read, and answers from what it kept only when the number is the one
- * it was kept under. So a change committed before a read began is seen by that read on every node
+ * user's terms gives that number a new value in its own transaction ({@link #changed}); every
+ * read first reads the number, one primary-key read, and answers from what it kept only when the
+ * number is the one it was kept under. So a change committed before a read began is seen by that read on every node
  * sharing the database, and a node never needs to be told: what it kept is simply not used again.
  *
  * <p>A number read before the user is read labels what is read after it: a change committed in
- * between makes the label older than the rows, which only costs one more read later, never a
- * stale answer.
+ * between leaves the label behind the rows, which only costs one more read later, never a stale
+ * answer.
  */
 final class AccountCatalog {
 
@@ -34,9 +35,19 @@ final class AccountCatalog {
                 .orElse(0L);
     }
 
-    /** Raises the catalog's number in {@code handle}'s transaction: what any node kept is not used again. */
+    /**
+     * Gives the catalog a new number in {@code handle}'s transaction: what any node kept is not used
+     * again. The number is drawn at random rather than counted up, so that a number never comes back:
+     * a transaction that changed an account, read it (a node keeps what it read under the new
+     * number) and then rolled back must not leave that number for the next change to reuse, or what
+     * was kept of the rolled-back change would pass for current.
+     */
     static void changed(Handle handle) {
-        Jdbc.update(handle, "UPDATE account_catalog SET version = version + 1 WHERE id = 1");
+        long fresh;
+        do {
+            fresh = ThreadLocalRandom.current().nextLong();
+        } while (fresh == 0);
+        Jdbc.update(handle, "UPDATE account_catalog SET version = ? WHERE id = 1", fresh);
     }
 
     /** What was kept for {@code user} under {@code version}, if anything. */
@@ -56,6 +67,7 @@ final class AccountCatalog {
         if (kept.size() >= MAX_KEPT) {
             kept.clear();
         }
-        kept.merge(user, new Kept(version, account), (old, fresh) -> fresh.version() >= old.version() ? fresh : old);
+        // The last kept wins: numbers are not ordered, and one kept under an older number only costs a read.
+        kept.put(user, new Kept(version, account));
     }
 }

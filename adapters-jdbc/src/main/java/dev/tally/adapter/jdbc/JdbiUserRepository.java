@@ -85,7 +85,7 @@ public final class JdbiUserRepository implements UserRepository {
     /**
      * One primary-key read of the account catalog's number, then the user, its plan and its terms
      * as this node kept them under that number, or read again (R14: a change committed before this
-     * call raised the number). Terms kept elsewhere than in this database are never kept here.
+     * call changed the number). Terms kept elsewhere than in this database are never kept here.
      */
     @Override
     public Optional<Account> findAccount(UserId id, PlanRepository plans, PlanTermsRepository terms) {

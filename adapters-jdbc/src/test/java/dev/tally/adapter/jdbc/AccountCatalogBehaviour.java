@@ -57,6 +57,12 @@ abstract class AccountCatalogBehaviour extends GroupingFixture {
         return accounts.withPlan(user).plan().orElseThrow().limitOf(CALLS);
     }
 
+    /** Stores a plan of {@code limit} calls and {@code user} on it, through {@code node}. */
+    private static void subscribe(TallyStorage node, UserId user, String planId, long limit) {
+        node.plans().save(plan(planId, limit));
+        node.users().save(new User(user, new PlanId(planId), BillingSchedule.of(BillingCycle.calendarMonth(NOW)), NOW));
+    }
+
     private static Plan plan(String id, long limit) {
         return Plan.of(new PlanId(id), id, new PlanLimits(Map.of(CALLS, Limit.of(limit))));
     }
@@ -106,9 +112,7 @@ abstract class AccountCatalogBehaviour extends GroupingFixture {
         UserId user = newUser();
         String planId = "lowered-" + user.value();
         try (JdbcStorage other = database().openAnotherNode()) {
-            other.ports().plans().save(plan(planId, 10));
-            other.ports().users().save(new User(user, new PlanId(planId),
-                    BillingSchedule.of(BillingCycle.calendarMonth(NOW)), NOW));
+            subscribe(other.ports(), user, planId, 10);
             Tally node = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
             for (int i = 0; i < 4; i++) {
                 assertThat(record(node, user, "before-" + i)).isInstanceOf(Outcome.Done.class);
@@ -128,9 +132,7 @@ abstract class AccountCatalogBehaviour extends GroupingFixture {
         UserId user = newUser();
         String planId = "grouped-" + user.value();
         try (JdbcStorage other = database().openAnotherNode()) {
-            other.ports().plans().save(plan(planId, 100));
-            other.ports().users().save(new User(user, new PlanId(planId),
-                    BillingSchedule.of(BillingCycle.calendarMonth(NOW)), NOW));
+            subscribe(other.ports(), user, planId, 100);
             Tally node = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
             assertThat(record(node, user, "first")).as("kept: a limit of 100").isInstanceOf(Outcome.Done.class);
             // A group held open, so that every decision below queues behind it and runs in the next group.
@@ -175,16 +177,34 @@ abstract class AccountCatalogBehaviour extends GroupingFixture {
     }
 
     @Test
+    void R14_what_a_rolled_back_change_let_a_node_read_never_passes_for_current() {
+        ManualClock clock = new ManualClock(NOW);
+        UserId user = newUser();
+        String planId = "rolled-back-" + user.value();
+        subscribe(storage(), user, planId, 10);
+        Accounts reader = accounts(storage(), clock);
+
+        assertThatThrownBy(() -> storage().transactions().run(() -> {
+            storage().plans().save(plan(planId, 3));
+            assertThat(limitOn(reader, user)).as("its own change, inside the transaction").isEqualTo(Limit.of(3));
+            throw new IllegalStateException("the use case fails after reading");
+        })).hasMessageContaining("fails after reading");
+        // Another change commits: the catalog's number moves on, and must not land on the one the
+        // rolled-back change had drawn.
+        storage().plans().save(plan("other-" + user.value(), 1));
+
+        assertThat(limitOn(reader, user)).as("the limit as committed").isEqualTo(Limit.of(10));
+    }
+
+    @Test
     void what_a_node_kept_answers_until_any_account_changes_then_it_reads_again() {
         ManualClock clock = new ManualClock(NOW);
         UserId user = newUser();
         String planId = "kept-" + user.value();
-        storage().plans().save(plan(planId, 10));
-        storage().users().save(new User(user, new PlanId(planId), BillingSchedule.of(BillingCycle.calendarMonth(NOW)),
-                NOW));
+        subscribe(storage(), user, planId, 10);
         Accounts reader = accounts(storage(), clock);
         assertThat(limitOn(reader, user)).isEqualTo(Limit.of(10));
-        // Behind the storage's back, so the catalog's number is not raised: the node answers what it kept,
+        // Behind the storage's back, so the catalog's number stays: the node answers what it kept,
         // which is what spares a decision reading its user, plan and terms again.
         database().storage().jdbi().useHandle(handle -> {
             handle.execute("DELETE FROM user_billing_cycles WHERE user_id = ?", user.value());
