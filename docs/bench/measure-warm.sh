@@ -9,7 +9,7 @@
 # STORAGE is memory, h2 or postgres (a fresh schema of the local PostgreSQL, dropped afterwards;
 # the recorded run also drives pgbench there). BENCH_JAR (default SERVER_JAR) runs `tally bench`,
 # so a newer bench can measure an older server. Environment: PORT (default 18080), PHASE_SECONDS (15),
-# WARMUP_SECONDS (5, before each phase), SERVER_WARMUP_SECONDS (60), CONNECTIONS (8,32),
+# WARMUP_SECONDS (5, before each phase), SERVER_WARMUP_SECONDS (180), CONNECTIONS (8,32),
 # WARM_RUNS (0: extra unrecorded runs before, for a BENCH_JAR older than --server-warmup-seconds),
 # PG_URL (jdbc:postgresql://127.0.0.1:5432/test?user=postgres).
 # Everything stays on 127.0.0.1 and the script stops its server on exit.
@@ -22,7 +22,7 @@ bench_jar=${3:-$server_jar}
 port=${PORT:-18080}
 seconds=${PHASE_SECONDS:-15}
 warmup=${WARMUP_SECONDS:-5}
-server_warmup=${SERVER_WARMUP_SECONDS:-60}
+server_warmup=${SERVER_WARMUP_SECONDS:-180}
 connections=${CONNECTIONS:-8,32}
 warm_runs=${WARM_RUNS:-0}
 pg_url=${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}

@@ -78,7 +78,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "with --url: warm-up before each phase; default: ${DEFAULT-VALUE}")
     int warmupSeconds;
 
-    @Option(names = "--server-warmup-seconds", defaultValue = "60",
+    @Option(names = "--server-warmup-seconds", defaultValue = "180",
             description = "with --url: unrecorded enforced single records at full load before the first phase,"
                     + " so that the server's JIT has compiled its hot paths (0: none); default: ${DEFAULT-VALUE}")
     int serverWarmupSeconds;
