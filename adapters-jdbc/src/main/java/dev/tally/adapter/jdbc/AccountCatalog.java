@@ -1,6 +1,8 @@
 package dev.tally.adapter.jdbc;
 
 import dev.tally.application.port.UserRepository;
+import dev.tally.domain.plan.Plan;
+import dev.tally.domain.plan.PlanId;
 import dev.tally.domain.user.UserId;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,13 +23,18 @@ import org.jdbi.v3.core.Handle;
  */
 final class AccountCatalog {
 
-    /** Beyond this many users kept, the node forgets them all and starts again: a bound, not a policy. */
+    /**
+     * Beyond this many users kept, the node forgets them all and starts again: a bound, not a
+     * policy. A kept user costs well under a kilobyte of heap, as users on one plan share it.
+     */
     static final int MAX_KEPT = 100_000;
 
     private record Kept(long version, UserRepository.Account account) {
     }
 
     private final ConcurrentHashMap<UserId, Kept> kept = new ConcurrentHashMap<>();
+    /** The last plan read under each id, so that the users kept on one plan share one copy of it. */
+    private final ConcurrentHashMap<PlanId, Plan> plans = new ConcurrentHashMap<>();
 
     /** The catalog's number now. */
     static long version(Handle handle) {
@@ -66,8 +73,22 @@ final class AccountCatalog {
     void keep(UserId user, long version, UserRepository.Account account) {
         if (kept.size() >= MAX_KEPT) {
             kept.clear();
+            plans.clear();
         }
         // The last kept wins: numbers are not ordered, and one kept under an older number only costs a read.
-        kept.put(user, new Kept(version, account));
+        kept.put(user, new Kept(version, sharingPlan(account)));
+    }
+
+    /** {@code account} with the copy of its plan already kept when that is equal to the one read. */
+    private UserRepository.Account sharingPlan(UserRepository.Account account) {
+        UserRepository.WithPlan read = account.withPlan();
+        if (read.plan().isEmpty()) {
+            return account;
+        }
+        Plan plan = read.plan().get();
+        Plan shared = plans.merge(plan.id(), plan, (old, fresh) -> old.equals(fresh) ? old : fresh);
+        return shared == plan ? account
+                : new UserRepository.Account(new UserRepository.WithPlan(read.user(), Optional.of(shared)),
+                        account.terms());
     }
 }

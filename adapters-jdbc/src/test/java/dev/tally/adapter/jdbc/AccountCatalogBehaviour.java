@@ -73,37 +73,35 @@ abstract class AccountCatalogBehaviour extends GroupingFixture {
         UserId user = newUser();
         String small = "small-" + user.value();
         String large = "large-" + user.value();
-        try (JdbcStorage other = database().openAnotherNode()) {
-            TallyStorage writer = other.ports();
-            writer.plans().save(plan(small, 10));
-            writer.plans().save(plan(large, 500));
-            User stored = new User(user, new PlanId(small), BillingSchedule.of(BillingCycle.calendarMonth(NOW)), NOW);
-            writer.users().save(stored);
-            Accounts reader = accounts(storage(), clock);
-            assertThat(limitOn(reader, user)).isEqualTo(Limit.of(10));
-            assertThat(limitOn(reader, user)).as("read again, unchanged").isEqualTo(Limit.of(10));
+        TallyStorage writer = database().sharedOtherNode();
+        writer.plans().save(plan(small, 10));
+        writer.plans().save(plan(large, 500));
+        User stored = new User(user, new PlanId(small), BillingSchedule.of(BillingCycle.calendarMonth(NOW)), NOW);
+        writer.users().save(stored);
+        Accounts reader = accounts(storage(), clock);
+        assertThat(limitOn(reader, user)).isEqualTo(Limit.of(10));
+        assertThat(limitOn(reader, user)).as("read again, unchanged").isEqualTo(Limit.of(10));
 
-            writer.plans().save(plan(small, 3));
-            assertThat(limitOn(reader, user)).as("the plan's limit lowered").isEqualTo(Limit.of(3));
+        writer.plans().save(plan(small, 3));
+        assertThat(limitOn(reader, user)).as("the plan's limit lowered").isEqualTo(Limit.of(3));
 
-            writer.planTerms().saveOverride(user, new PlanOverride(new PlanLimits(Map.of(CALLS, Limit.of(7))),
-                    PlanLimits.none(), Features.none(), Optional.empty()));
-            assertThat(limitOn(reader, user)).as("an override").isEqualTo(Limit.of(7));
+        writer.planTerms().saveOverride(user, new PlanOverride(new PlanLimits(Map.of(CALLS, Limit.of(7))),
+                PlanLimits.none(), Features.none(), Optional.empty()));
+        assertThat(limitOn(reader, user)).as("an override").isEqualTo(Limit.of(7));
 
-            writer.planTerms().deleteOverride(user);
-            assertThat(limitOn(reader, user)).as("the override removed").isEqualTo(Limit.of(3));
+        writer.planTerms().deleteOverride(user);
+        assertThat(limitOn(reader, user)).as("the override removed").isEqualTo(Limit.of(3));
 
-            writer.planTerms().saveScheduled(user, new ScheduledPlanChange(new PlanId(large), NOW.plusSeconds(3_600)));
-            assertThat(limitOn(reader, user)).as("a change booked for later").isEqualTo(Limit.of(3));
-            clock.advance(Duration.ofHours(2));
-            assertThat(limitOn(reader, user)).as("the booked change once its instant has come").isEqualTo(Limit.of(500));
+        writer.planTerms().saveScheduled(user, new ScheduledPlanChange(new PlanId(large), NOW.plusSeconds(3_600)));
+        assertThat(limitOn(reader, user)).as("a change booked for later").isEqualTo(Limit.of(3));
+        clock.advance(Duration.ofHours(2));
+        assertThat(limitOn(reader, user)).as("the booked change once its instant has come").isEqualTo(Limit.of(500));
 
-            writer.planTerms().deleteScheduled(user);
-            assertThat(limitOn(reader, user)).as("the booked change cancelled").isEqualTo(Limit.of(3));
+        writer.planTerms().deleteScheduled(user);
+        assertThat(limitOn(reader, user)).as("the booked change cancelled").isEqualTo(Limit.of(3));
 
-            writer.users().save(stored.withPlan(new PlanId(large)));
-            assertThat(limitOn(reader, user)).as("the user moved to another plan").isEqualTo(Limit.of(500));
-        }
+        writer.users().save(stored.withPlan(new PlanId(large)));
+        assertThat(limitOn(reader, user)).as("the user moved to another plan").isEqualTo(Limit.of(500));
     }
 
     @Test
@@ -111,18 +109,17 @@ abstract class AccountCatalogBehaviour extends GroupingFixture {
         ManualClock clock = new ManualClock(NOW);
         UserId user = newUser();
         String planId = "lowered-" + user.value();
-        try (JdbcStorage other = database().openAnotherNode()) {
-            subscribe(other.ports(), user, planId, 10);
-            Tally node = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
-            for (int i = 0; i < 4; i++) {
-                assertThat(record(node, user, "before-" + i)).isInstanceOf(Outcome.Done.class);
-            }
-
-            other.ports().plans().save(plan(planId, 4));
-
-            assertThat(record(node, user, "after")).as("the fifth call over the lowered limit of 4")
-                    .isInstanceOf(Outcome.Refused.class);
+        TallyStorage other = database().sharedOtherNode();
+        subscribe(other, user, planId, 10);
+        Tally node = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
+        for (int i = 0; i < 4; i++) {
+            assertThat(record(node, user, "before-" + i)).isInstanceOf(Outcome.Done.class);
         }
+
+        other.plans().save(plan(planId, 4));
+
+        assertThat(record(node, user, "after")).as("the fifth call over the lowered limit of 4")
+                .isInstanceOf(Outcome.Refused.class);
     }
 
     @Test
@@ -131,49 +128,48 @@ abstract class AccountCatalogBehaviour extends GroupingFixture {
         ManualClock clock = new ManualClock(NOW);
         UserId user = newUser();
         String planId = "grouped-" + user.value();
-        try (JdbcStorage other = database().openAnotherNode()) {
-            subscribe(other.ports(), user, planId, 100);
-            Tally node = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
-            assertThat(record(node, user, "first")).as("kept: a limit of 100").isInstanceOf(Outcome.Done.class);
-            // A group held open, so that every decision below queues behind it and runs in the next group.
-            CountDownLatch running = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            UserId holder = newUser();
-            Future<Object> held = callers.submit(() -> transactions().inGroupedTransaction(holder.value(), () -> {
-                running.countDown();
-                try {
-                    release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }));
-            assertThat(running.await(20, TimeUnit.SECONDS)).isTrue();
-            long groupsBefore = transactions().groupCommits();
-
-            other.ports().plans().save(plan(planId, 10));
-            List<Future<Outcome<?>>> calls = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                String key = "call-" + i;
-                int waiting = transactions().groupWaiting();
-                calls.add(callers.submit(() -> record(node, user, key)));
-                Instant deadline = Instant.now().plusSeconds(20);
-                while (transactions().groupWaiting() <= waiting) {
-                    assertThat(Instant.now()).as("call %d queued", i).isBefore(deadline);
-                    Thread.sleep(2);
-                }
+        TallyStorage other = database().sharedOtherNode();
+        subscribe(other, user, planId, 100);
+        Tally node = Tally.create(storage(), clock, Tally.Settings.DEFAULTS);
+        assertThat(record(node, user, "first")).as("kept: a limit of 100").isInstanceOf(Outcome.Done.class);
+        // A group held open, so that every decision below queues behind it and runs in the next group.
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        UserId holder = newUser();
+        Future<Object> held = callers.submit(() -> transactions().inGroupedTransaction(holder.value(), () -> {
+            running.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            release.countDown();
-            held.get(20, TimeUnit.SECONDS);
-            int admitted = 0;
-            for (Future<Outcome<?>> call : calls) {
-                admitted += call.get(60, TimeUnit.SECONDS) instanceof Outcome.Done ? 1 : 0;
-            }
+            return null;
+        }));
+        assertThat(running.await(20, TimeUnit.SECONDS)).isTrue();
+        long groupsBefore = transactions().groupCommits();
 
-            assertThat(transactions().groupCommits() - groupsBefore).as("the held group, then one for the 20")
-                    .isEqualTo(2);
-            assertThat(admitted).as("admitted after the limit of 100 was lowered to 10 with one used").isEqualTo(9);
+        other.plans().save(plan(planId, 10));
+        List<Future<Outcome<?>>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String key = "call-" + i;
+            int waiting = transactions().groupWaiting();
+            calls.add(callers.submit(() -> record(node, user, key)));
+            Instant deadline = Instant.now().plusSeconds(20);
+            while (transactions().groupWaiting() <= waiting) {
+                assertThat(Instant.now()).as("call %d queued", i).isBefore(deadline);
+                Thread.sleep(2);
+            }
         }
+        release.countDown();
+        held.get(20, TimeUnit.SECONDS);
+        int admitted = 0;
+        for (Future<Outcome<?>> call : calls) {
+            admitted += call.get(60, TimeUnit.SECONDS) instanceof Outcome.Done ? 1 : 0;
+        }
+
+        assertThat(transactions().groupCommits() - groupsBefore).as("the held group, then one for the 20")
+                .isEqualTo(2);
+        assertThat(admitted).as("admitted after the limit of 100 was lowered to 10 with one used").isEqualTo(9);
     }
 
     @Test
