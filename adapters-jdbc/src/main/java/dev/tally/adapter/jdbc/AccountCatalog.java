@@ -14,8 +14,9 @@ import org.jdbi.v3.core.Handle;
  * database's account catalog number is unchanged (R14, R73). Every write of a user, a plan or a
  * user's terms gives that number a new value in its own transaction ({@link #changed}); every
  * read first reads the number, one primary-key read, and answers from what it kept only when the
- * number is the one it was kept under. So a change committed before a read began is seen by that read on every node
- * sharing the database, and a node never needs to be told: what it kept is simply not used again.
+ * number is the one it was kept under. So a change committed before a read began is seen by that
+ * read on every node sharing the database, and a node never needs to be told: what it kept is
+ * simply not used again.
  *
  * <p>A number read before the user is read labels what is read after it: a change committed in
  * between leaves the label behind the rows, which only costs one more read later, never a stale
