@@ -138,11 +138,7 @@ abstract class AccountCatalogBehaviour extends GroupingFixture {
         UserId holder = newUser();
         Future<Object> held = callers.submit(() -> transactions().inGroupedTransaction(holder.value(), () -> {
             running.countDown();
-            try {
-                release.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            await(release);
             return null;
         }));
         assertThat(running.await(20, TimeUnit.SECONDS)).isTrue();
@@ -152,13 +148,7 @@ abstract class AccountCatalogBehaviour extends GroupingFixture {
         List<Future<Outcome<?>>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             String key = "call-" + i;
-            int waiting = transactions().groupWaiting();
-            calls.add(callers.submit(() -> record(node, user, key)));
-            Instant deadline = Instant.now().plusSeconds(20);
-            while (transactions().groupWaiting() <= waiting) {
-                assertThat(Instant.now()).as("call %d queued", i).isBefore(deadline);
-                Thread.sleep(2);
-            }
+            calls.add(queued(() -> callers.submit(() -> record(node, user, key))));
         }
         release.countDown();
         held.get(20, TimeUnit.SECONDS);

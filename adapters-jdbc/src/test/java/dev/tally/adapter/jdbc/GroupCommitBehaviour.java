@@ -14,12 +14,10 @@ import dev.tally.domain.plan.Limit;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -53,25 +51,9 @@ abstract class GroupCommitBehaviour extends GroupingFixture {
         });
     }
 
-    /** Submits {@code work} and waits until it is queued behind the group held open, so that queue order is submission order. */
+    /** Submits {@code work} behind the group held open (see {@link #queued}). */
     private <T> CompletableFuture<T> queue(UserId user, Supplier<T> work) {
-        int before = transactions().groupWaiting();
-        CompletableFuture<T> answer = grouped(user, work);
-        try {
-            awaitQueued(before + 1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(e);
-        }
-        return answer;
-    }
-
-    private void awaitQueued(int pieces) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (transactions().groupWaiting() < pieces) {
-            assertThat(Instant.now()).as("%d pieces of work queued", pieces).isBefore(deadline);
-            Thread.sleep(5);
-        }
+        return queued(() -> grouped(user, work));
     }
 
     @Test
@@ -205,14 +187,4 @@ abstract class GroupCommitBehaviour extends GroupingFixture {
                 .isGreaterThan(transactions().groupCommits() - groupsBefore);
     }
 
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(20, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the test never let the group go on");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(e);
-        }
-    }
 }

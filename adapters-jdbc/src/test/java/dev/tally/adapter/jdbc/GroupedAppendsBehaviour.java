@@ -15,14 +15,11 @@ import dev.tally.domain.plan.Limit;
 import dev.tally.domain.plan.MetricKey;
 import dev.tally.domain.user.UserId;
 import java.math.BigDecimal;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -59,18 +56,6 @@ abstract class GroupedAppendsBehaviour extends GroupingFixture {
             await(release);
             return result;
         });
-    }
-
-    /** Submits work and waits until it is queued, so that queue order is submission order. */
-    private <T> CompletableFuture<T> queued(Supplier<CompletableFuture<T>> submit) {
-        int waitingBefore = transactions().groupWaiting();
-        CompletableFuture<T> submitted = submit.get();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (transactions().groupWaiting() < waitingBefore + 1) {
-            assertThat(Instant.now()).as("queued").isBefore(deadline);
-            sleep(5);
-        }
-        return submitted;
     }
 
     private CompletableFuture<AppendResult> queue(UserId user, String quantity, String key, long limit) {
@@ -238,23 +223,4 @@ abstract class GroupedAppendsBehaviour extends GroupingFixture {
         assertThat(transactions().groupedDecisions() - decidedBefore).as("decisions made in groups").isPositive();
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(e);
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(20, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the test never let the group go on");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(e);
-        }
-    }
 }
