@@ -89,7 +89,7 @@ public final class JdbiUserRepository implements UserRepository {
      */
     @Override
     public Optional<Account> findAccount(UserId id, PlanRepository plans, PlanTermsRepository terms) {
-        if (!(terms instanceof JdbiPlanTermsRepository own) || !own.keptIn(catalog)) {
+        if (!keeps(terms)) {
             return UserRepository.super.findAccount(id, plans, terms);
         }
         // Inside a group its members share one read of the number, made after every one of them began.
@@ -111,13 +111,18 @@ public final class JdbiUserRepository implements UserRepository {
      */
     @Override
     public Optional<Account> findAccountAsKept(UserId id, PlanRepository plans, PlanTermsRepository terms) {
-        if (terms instanceof JdbiPlanTermsRepository own && own.keptIn(catalog)) {
+        if (keeps(terms)) {
             Optional<Account> kept = catalog.find(id);
             if (kept.isPresent()) {
                 return kept;
             }
         }
         return findAccount(id, plans, terms);
+    }
+
+    /** Whether accounts read with {@code terms} may be kept: only writes of this database's terms change its number. */
+    private boolean keeps(PlanTermsRepository terms) {
+        return terms instanceof JdbiPlanTermsRepository own && own.keptIn(catalog);
     }
 
     private static User user(UserId id, UserDao.UserRow row, List<UserDao.CycleRow> cycleRows) {
